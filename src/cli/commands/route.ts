@@ -1,0 +1,41 @@
+import { Command, Option } from 'commander';
+import { DEFAULT_ROUTER } from '../../routers/default-router.js';
+import type { CliIo } from '../io.js';
+import { modelPairOptions } from '../shared-options.js';
+
+/** Flags of `routellm route`, as commander parses them. */
+export interface RouteFlags {
+  readonly router: string;
+  readonly threshold: string;
+  readonly strongModel?: string;
+  readonly weakModel?: string;
+  readonly config?: string;
+  readonly json?: boolean;
+}
+
+/** Declares `routellm route`; the work happens in ../route/run-route.ts, imported when it runs. */
+export function defineRouteCommand(program: Command, io: CliIo): void {
+  const command = program
+    .command('route')
+    .description('Decide which model should answer a prompt (or each prompt on stdin) and print the decision.')
+    .argument('[prompt]', 'the prompt; "-" or a pipe reads prompts from stdin, one per line or JSONL with a "prompt" field')
+    .addOption(new Option('--router <name>', 'router to use').default(DEFAULT_ROUTER))
+    .addOption(
+      new Option('--threshold <value>', 'strong model when win rate >= this; a number in [0, 1], or a strong-call share like 50%').default('0.5'),
+    )
+    .option('--json', 'print one JSON object per prompt: {"model","router","threshold","strong_win_rate"}');
+  for (const option of modelPairOptions()) command.addOption(option);
+  command
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ routellm route "Write a haiku about autumn"
+  $ routellm route --router random --threshold 0.3 --json "Solve x^2 - 5x + 6 = 0"
+  $ cat prompts.jsonl | routellm route --json -`,
+    )
+    .action(async (prompt: string | undefined, flags: RouteFlags) => {
+      const { runRoute } = await import('../route/run-route.js');
+      await runRoute(prompt, flags, io);
+    });
+}

@@ -1,0 +1,16 @@
+import type { Readable, Writable } from 'node:stream';
+
+/**
+ * Everything a command touches of the outside world. `bin/` passes the real process
+ * streams; tests pass their own, so the CLI runs in-process.
+ */
+export interface CliIo {
+  readonly stdin: Readable & { readonly isTTY?: boolean };
+  readonly stdout: Writable & { readonly isTTY?: boolean; hasColors?: () => boolean };
+  readonly stderr: Writable & { readonly isTTY?: boolean; hasColors?: () => boolean };
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly cwd: string;
+  readonly fetch: typeof globalThis.fetch;
+  /** Aborted on SIGINT/SIGTERM by `bin/`; long-running commands (serve) stop on it. */
+  readonly signal?: AbortSignal;
+}

@@ -1,0 +1,63 @@
+import { Command, CommanderError } from 'commander';
+import { exitCodeFor, RoutellmError } from '../core/index.js';
+import { defineRouteCommand } from './commands/route.js';
+import type { CliIo } from './io.js';
+
+const VERSION = '0.1.0';
+
+/**
+ * Builds the `routellm` program over the given io. Commands declare their flags here
+ * (cheap) and import their heavy modules only when they run, so `route` starts fast.
+ */
+export function createProgram(io: CliIo): Command {
+  const program = new Command('routellm')
+    .description('Route each LLM request to a strong or a weak model, chosen per prompt.')
+    .version(VERSION, '-V, --version')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride()
+    .configureOutput({
+      writeOut: (text) => io.stdout.write(text),
+      writeErr: (text) => io.stderr.write(text),
+    })
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ routellm route "Prove that there are infinitely many primes"
+  $ routellm serve --strong-model gpt-4o --weak-model groq/llama-3.1-8b-instant
+`,
+    );
+  defineRouteCommand(program, io);
+  // Subcommands inherit the parent's output and exit settings only when created after them.
+  for (const command of program.commands) {
+    command.exitOverride().configureOutput({
+      writeOut: (text) => io.stdout.write(text),
+      writeErr: (text) => io.stderr.write(text),
+    });
+  }
+  return program;
+}
+
+/**
+ * Runs the CLI and returns the exit code: 0 ok, 1 runtime/upstream failure,
+ * 2 usage or configuration error, 70 a bug. Never calls process.exit.
+ */
+export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+  const program = createProgram(io);
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return 0;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // Commander has already printed its message.
+      return error.exitCode === 0 ? 0 : 2;
+    }
+    if (error instanceof RoutellmError) {
+      const code = exitCodeFor(error);
+      io.stderr.write(code === 70 ? `routellm: internal error: ${error.stack}\n` : `routellm: ${error.message}\n`);
+      return code;
+    }
+    io.stderr.write(`routellm: internal error: ${(error as Error)?.stack ?? String(error)}\n`);
+    return 70;
+  }
+}

@@ -1,0 +1,65 @@
+import { parseThreshold, UsageError, type RoutingDecision } from '../../core/index.js';
+import { loadConfig } from '../../config/load-config.js';
+import { createBuiltinRegistry } from '../../routers/builtin-registry.js';
+import { buildController } from '../../runtime/build-controller.js';
+import { nodeRouterContext } from '../../runtime/node-router-context.js';
+import type { RouteFlags } from '../commands/route.js';
+import type { CliIo } from '../io.js';
+import { resolveModelPair } from '../shared-options.js';
+import { readPrompts } from './read-prompts.js';
+
+/** `routellm route`: decides for one prompt, or for each prompt read from stdin. */
+export async function runRoute(prompt: string | undefined, flags: RouteFlags, io: CliIo): Promise<void> {
+  const fromStdin = prompt === '-' || (prompt === undefined && !io.stdin.isTTY);
+  if (prompt === undefined && io.stdin.isTTY) {
+    throw new UsageError('no prompt given: pass it as an argument, or pipe prompts on stdin (see routellm route --help)');
+  }
+  const config = await loadConfig(flags.config, io.env);
+  const registry = createBuiltinRegistry();
+  const controller = await buildController({
+    registry,
+    routerNames: [flags.router],
+    pair: resolveModelPair(flags, io.env),
+    config,
+    context: nodeRouterContext({ env: io.env, cwd: io.cwd, fetch: io.fetch }),
+  });
+  const target = {
+    router: controller.router(flags.router),
+    threshold: controller.resolveThreshold(flags.router, parseThresholdFlag(flags.threshold)),
+  };
+  const print = (decision: RoutingDecision) => io.stdout.write(flags.json ? `${JSON.stringify(toJson(decision))}\n` : formatDecision(decision));
+
+  if (!fromStdin) {
+    print(await controller.decide(target, prompt ?? ''));
+    return;
+  }
+  let count = 0;
+  for await (const { prompt: line } of readPrompts(io.stdin)) {
+    print(await controller.decide(target, line));
+    count += 1;
+  }
+  if (count === 0) throw new UsageError('no prompts on stdin: expected one prompt per line, or JSONL with a "prompt" field');
+}
+
+function parseThresholdFlag(raw: string) {
+  try {
+    return parseThreshold(raw);
+  } catch (error) {
+    throw new UsageError(`--threshold: ${(error as Error).message}`);
+  }
+}
+
+/** The JSON shape of a decision, as documented in `--help`. */
+export function toJson(decision: RoutingDecision) {
+  return {
+    model: decision.model,
+    router: decision.router,
+    threshold: decision.threshold,
+    strong_win_rate: decision.strongWinRate,
+  };
+}
+
+function formatDecision(decision: RoutingDecision): string {
+  const relation = decision.tier === 'strong' ? '>=' : '<';
+  return `${decision.model}\t${decision.tier}: win rate ${decision.strongWinRate.toFixed(4)} ${relation} threshold ${decision.threshold} (router ${decision.router})\n`;
+}

@@ -1,0 +1,18 @@
+export { Controller, type ControllerOptions, type RouteTarget, type RoutingDecision, type ShareResolver } from './controller.js';
+export {
+  ConfigError,
+  exitCodeFor,
+  InternalError,
+  RouterError,
+  RoutellmError,
+  RoutingError,
+  UpstreamError,
+  UpstreamTimeoutError,
+  UsageError,
+} from './errors.js';
+export { DEFAULT_MODEL_PAIR, type ModelPair } from './model-pair.js';
+export { formatModelName, parseModelName, parseThreshold, type ParsedModelName, type ThresholdSpec } from './parse-model-name.js';
+export { RouterRegistry, type RouterContext, type RouterFactory, type RouterOptions } from './registry.js';
+export { chooseTier, scorePrompts, type Router, type Tier } from './router.js';
+export { routingText, validateMessages } from './routing-text.js';
+export { createRandomRouter, randomRouterFactory, seededRandom } from './routers/random.js';

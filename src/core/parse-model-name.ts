@@ -1,0 +1,76 @@
+import { RoutingError } from './errors.js';
+
+/** A threshold given directly, or as the share of calls that should go to the strong model. */
+export type ThresholdSpec =
+  | { readonly kind: 'win-rate'; readonly value: number }
+  | { readonly kind: 'strong-share'; readonly share: number };
+
+export interface ParsedModelName {
+  readonly router: string;
+  readonly threshold: ThresholdSpec;
+}
+
+const PREFIX = 'router';
+const NUMBER = /^\+?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
+const FORMAT = 'expected "router-<router>-<threshold>", e.g. "router-mf-0.116" or "router-mf-50%"';
+
+/**
+ * Parses `router-<router>-<threshold>` with the Python RouteLLM's semantics: split on the
+ * first two hyphens, the rest is the threshold, a number in [0, 1]. We also accept
+ * `<percent>%`, a share of strong-model calls resolved through a calibration table.
+ */
+export function parseModelName(model: unknown): ParsedModelName {
+  if (typeof model !== 'string' || model.length === 0) {
+    throw new RoutingError(`model must be a non-empty string; ${FORMAT}`, { param: 'model', code: 'invalid_model' });
+  }
+  const first = model.indexOf('-');
+  const second = first < 0 ? -1 : model.indexOf('-', first + 1);
+  if (first < 0 || second < 0 || model.slice(0, first) !== PREFIX) {
+    throw new RoutingError(`invalid model "${clip(model)}": ${FORMAT}`, { param: 'model', code: 'invalid_model' });
+  }
+  const router = model.slice(first + 1, second);
+  const raw = model.slice(second + 1);
+  if (router.length === 0) {
+    throw new RoutingError(`invalid model "${clip(model)}": the router name is empty; ${FORMAT}`, {
+      param: 'model',
+      code: 'invalid_model',
+    });
+  }
+  return { router, threshold: parseThreshold(raw) };
+}
+
+/** Parses a threshold: a number in [0, 1], or a percentage in (0, 100] followed by `%`. */
+export function parseThreshold(raw: string): ThresholdSpec {
+  if (raw.endsWith('%')) {
+    const digits = raw.slice(0, -1);
+    const percent = NUMBER.test(digits) ? Number(digits) : Number.NaN;
+    if (!(percent >= 0 && percent <= 100)) {
+      throw new RoutingError(`threshold "${clip(raw)}" is not a strong-model share between 0% and 100%`, {
+        param: 'model',
+        code: 'invalid_threshold',
+      });
+    }
+    return { kind: 'strong-share', share: percent / 100 };
+  }
+  const value = NUMBER.test(raw) ? Number(raw) : Number.NaN;
+  if (Number.isNaN(value)) {
+    throw new RoutingError(`threshold "${clip(raw)}" is not a number; use a number in [0, 1] or a share like 50%`, {
+      param: 'model',
+      code: 'invalid_threshold',
+    });
+  }
+  if (value < 0 || value > 1) {
+    throw new RoutingError(`threshold ${raw} is outside [0, 1]`, { param: 'model', code: 'invalid_threshold' });
+  }
+  return { kind: 'win-rate', value };
+}
+
+/** Writes a threshold back in model-name form. */
+export function formatModelName(router: string, threshold: ThresholdSpec): string {
+  const tail = threshold.kind === 'win-rate' ? String(threshold.value) : `${+(threshold.share * 100).toFixed(4)}%`;
+  return `${PREFIX}-${router}-${tail}`;
+}
+
+function clip(text: string): string {
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}

@@ -1,0 +1,6 @@
+import { randomRouterFactory, RouterRegistry } from '../core/index.js';
+
+/** Every router this package ships, by name. Learned routers register here. */
+export function createBuiltinRegistry(): RouterRegistry {
+  return new RouterRegistry().register(randomRouterFactory);
+}
