@@ -1,0 +1,113 @@
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCliChild } from '../helpers/run-cli-child.js';
+import { runCliInProcess } from '../helpers/run-cli-in-process.js';
+
+const STRONG = 'gpt-4-1106-preview';
+const WEAK = 'mistralai/Mixtral-8x7B-Instruct-v0.1';
+
+describe('routellm route (in-process)', () => {
+  it('prints model, win rate, router and threshold for one prompt', async () => {
+    const result = await runCliInProcess(['route', '--router', 'random', '--threshold', '0', 'hello']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(new RegExp(`^${STRONG}\\tstrong: win rate 0\\.\\d{4} >= threshold 0 \\(router random\\)\\n$`));
+  });
+
+  it('--json prints the documented object', async () => {
+    const result = await runCliInProcess(['route', '--router', 'random', '--threshold', '1', '--json', 'hello']);
+    expect(result.code).toBe(0);
+    const decision = JSON.parse(result.stdout);
+    expect(Object.keys(decision)).toEqual(['model', 'router', 'threshold', 'strong_win_rate']);
+    expect(decision.model).toBe(WEAK);
+    expect(decision.threshold).toBe(1);
+    expect(decision.strong_win_rate).toBeGreaterThanOrEqual(0);
+    expect(decision.strong_win_rate).toBeLessThan(1);
+  });
+
+  it('honours the model pair flags and environment', async () => {
+    const flags = await runCliInProcess(['route', '--router', 'random', '--threshold', '0', '--strong-model', 'big', '--json', 'x']);
+    expect(JSON.parse(flags.stdout).model).toBe('big');
+    const env = await runCliInProcess(['route', '--router', 'random', '--threshold', '1', '--json', 'x'], {
+      env: { ROUTELLM_WEAK_MODEL: 'tiny' },
+    });
+    expect(JSON.parse(env.stdout).model).toBe('tiny');
+  });
+
+  it('reads plain lines and JSONL from stdin, one decision each, skipping blank lines', async () => {
+    const stdin = 'first prompt\n\n{"prompt":"second","id":2}\n{not json but a prompt\n';
+    const result = await runCliInProcess(['route', '--router', 'random', '--json', '-'], { stdin });
+    expect(result.code).toBe(0);
+    const lines = result.stdout.trim().split('\n').map((line) => JSON.parse(line));
+    expect(lines).toHaveLength(3);
+    for (const line of lines) expect(line.router).toBe('random');
+  });
+
+  it('takes the same seeded decisions as the config asks', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'routellm-route-'));
+    const config = join(dir, 'config.yaml');
+    await writeFile(config, 'random:\n  seed: 42\n');
+    const a = await runCliInProcess(['route', '--router', 'random', '--config', config, '--json', '-'], { stdin: 'a\nb\nc\n' });
+    const b = await runCliInProcess(['route', '--router', 'random', '--config', config, '--json', '-'], { stdin: 'x\ny\nz\n' });
+    expect(a.stdout).toBe(b.stdout);
+  });
+
+  it.each([
+    [['route'], undefined, 'no prompt given'],
+    [['route', '-'], '', 'no prompts on stdin'],
+    [['route', '-'], '{"text":"x"}\n', 'stdin line 1: JSON object has no string "prompt" field'],
+    [['route', '--router', 'nope', 'x'], undefined, 'unknown router "nope"; available routers: '],
+    [['route', '--threshold', 'abc', 'x'], undefined, '--threshold: threshold "abc" is not a number'],
+    [['route', '--threshold', '2', 'x'], undefined, 'outside [0, 1]'],
+    [['route', '--config', '/nonexistent/routellm.yaml', 'x'], undefined, 'cannot read config file /nonexistent/routellm.yaml: ENOENT'],
+    [['route', '--frobnicate', 'x'], undefined, "unknown option '--frobnicate'"],
+  ])('%j is a usage error with one clear line and exit 2', async (argv, stdin, message) => {
+    const result = await runCliInProcess(argv, stdin === undefined ? {} : { stdin });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(message);
+  });
+
+  it('a bad config file is a usage error naming the file', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'routellm-route-'));
+    const config = join(dir, 'bad.yaml');
+    await writeFile(config, 'random: [1, 2\n');
+    const result = await runCliInProcess(['route', '--config', config, 'x']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(`config file ${config} is not valid YAML`);
+    await writeFile(config, 'random:\n  seed: "x"\n');
+    const badSeed = await runCliInProcess(['route', '--router', 'random', '--config', config, 'x']);
+    expect(badSeed.code).toBe(2);
+    expect(badSeed.stderr).toContain('random.seed must be an integer');
+  });
+
+  it('--help shows an example and exits 0', async () => {
+    const result = await runCliInProcess(['route', '--help']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('Examples:');
+    expect(result.stdout).toContain('--threshold <value>');
+  });
+});
+
+describe('routellm route (child process)', () => {
+  it('answers a piped JSONL batch with NDJSON and exit 0', async () => {
+    const result = await runCliChild(['route', '--router', 'random', '--json'], { stdin: '{"prompt":"a"}\n{"prompt":"b"}\n' });
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(result.stdout.trim().split('\n')).toHaveLength(2);
+  });
+
+  it('exits 2 with one line on stderr for a bad threshold', async () => {
+    const result = await runCliChild(['route', '--threshold', '-1', 'x']);
+    expect(result.code).toBe(2);
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+    expect(result.stdout).toBe('');
+  });
+
+  it('exits 0 on --help and 2 on an unknown command', async () => {
+    expect((await runCliChild(['--help'])).code).toBe(0);
+    const unknown = await runCliChild(['bogus']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain("unknown command 'bogus'");
+  });
+});

@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import { formatModelName, parseModelName, RoutingError } from '../../src/core/index.js';
+
+describe('parseModelName', () => {
+  it('splits on the first two hyphens like RouteLLM', () => {
+    expect(parseModelName('router-mf-0.116')).toEqual({ router: 'mf', threshold: { kind: 'win-rate', value: 0.116 } });
+    expect(parseModelName('router-sw_ranking-1')).toEqual({ router: 'sw_ranking', threshold: { kind: 'win-rate', value: 1 } });
+    expect(parseModelName('router-random-0')).toEqual({ router: 'random', threshold: { kind: 'win-rate', value: 0 } });
+    expect(parseModelName('router-mf-1e-1').threshold).toEqual({ kind: 'win-rate', value: 0.1 });
+    expect(parseModelName('router-mf-.5').threshold).toEqual({ kind: 'win-rate', value: 0.5 });
+  });
+
+  it('reads a strong-model share written as a percentage', () => {
+    expect(parseModelName('router-mf-50%')).toEqual({ router: 'mf', threshold: { kind: 'strong-share', share: 0.5 } });
+    expect(parseModelName('router-mf-12.5%').threshold).toEqual({ kind: 'strong-share', share: 0.125 });
+  });
+
+  it.each([
+    ['', 'non-empty string'],
+    ['gpt-4', 'expected "router-<router>-<threshold>"'],
+    ['router-mf', 'expected "router-<router>-<threshold>"'],
+    ['routerx-mf-0.5', 'expected "router-<router>-<threshold>"'],
+    ['router--0.5', 'router name is empty'],
+    ['router-mf-abc', 'is not a number'],
+    ['router-mf-', 'is not a number'],
+    ['router-mf-0.5-0.2', 'is not a number'],
+    ['router-mf-nan', 'is not a number'],
+    ['router-mf-Infinity', 'is not a number'],
+    ['router-mf-1.5', 'outside [0, 1]'],
+    ['router-mf--0.1', 'is not a number'],
+    ['router-mf-150%', 'between 0% and 100%'],
+    ['router-mf-x%', 'between 0% and 100%'],
+  ])('rejects %j with a message naming the problem', (model, message) => {
+    let caught: unknown;
+    try {
+      parseModelName(model);
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(RoutingError);
+    expect((caught as RoutingError).message).toContain(message);
+    expect((caught as RoutingError).param).toBe('model');
+  });
+
+  it('rejects a model that is not a string', () => {
+    expect(() => parseModelName(42)).toThrow(RoutingError);
+    expect(() => parseModelName(undefined)).toThrow(/non-empty string/);
+  });
+
+  it('formats back to a name it parses', () => {
+    for (const name of ['router-mf-0.116', 'router-random-50%']) {
+      const parsed = parseModelName(name);
+      expect(formatModelName(parsed.router, parsed.threshold)).toBe(name);
+    }
+  });
+});
