@@ -1,6 +1,8 @@
 import { Command, CommanderError } from 'commander';
 import { exitCodeFor, RoutellmError } from '../core/index.js';
+import { defineEvalCommand } from './commands/eval.js';
 import { defineRouteCommand } from './commands/route.js';
+import { defineServeCommand } from './commands/serve.js';
 import type { CliIo } from './io.js';
 
 const VERSION = '0.1.0';
@@ -28,6 +30,8 @@ Examples:
 `,
     );
   defineRouteCommand(program, io);
+  defineServeCommand(program, io);
+  defineEvalCommand(program, io);
   // Subcommands inherit the parent's output and exit settings only when created after them.
   for (const command of program.commands) {
     command.exitOverride().configureOutput({

@@ -1,0 +1,57 @@
+import { Command, Option } from 'commander';
+import { DEFAULT_ROUTER } from '../../routers/default-router.js';
+import type { CliIo } from '../io.js';
+
+/** Flags of `routellm eval`, as commander parses them. */
+export interface EvalFlags {
+  readonly routers: string[];
+  readonly benchmark: string;
+  readonly data?: string;
+  readonly output: string;
+  readonly plot: boolean;
+  readonly numResults: string;
+  readonly randomIters: string;
+  readonly strongModel?: string;
+  readonly weakModel?: string;
+  readonly split: string;
+  readonly cacheDir?: string;
+  readonly config?: string;
+  readonly json?: boolean;
+}
+
+/** Declares `routellm eval`; the work happens in ../eval/run-eval.ts, imported when it runs. */
+export function defineEvalCommand(program: Command, io: CliIo): void {
+  const defaultRouters = [...new Set(['random', DEFAULT_ROUTER])];
+  program
+    .command('eval')
+    .description('Evaluate routers on MT-Bench, MMLU, GSM8K or your own CSV: APGR, CPT, a table and a plot.')
+    .requiredOption('--benchmark <name>', 'mt-bench, mmlu, gsm8k, or FILE.csv (a "prompt" column plus one column per model: True/False or numbers)')
+    .addOption(new Option('--routers <names...>', 'routers to evaluate').default(defaultRouters))
+    .option('--data <dir>', 'benchmark data laid out like the Python RouteLLM\'s routellm/evals (default: $ROUTELLM_DATA, then ../shared/datasets/routellm beside the package)')
+    .option('--output <dir>', 'directory for <benchmark>.svg and <benchmark>.png', '.')
+    .option('--no-plot', 'do not draw the plot')
+    .option('--num-results <n>', 'thresholds per router: the bin edges of this many win-rate quantiles', '10')
+    .option('--random-iters <n>', 'seeded runs of the random router, averaged', '10')
+    .option('--strong-model <column>', 'the strong model\'s name in the data (default gpt-4-1106-preview)')
+    .option('--weak-model <column>', 'the weak model\'s name in the data (default mistralai/Mixtral-8x7B-Instruct-v0.1)')
+    .addOption(new Option('--split <half>', 'MMLU prompts to use: the eval or train half of the hash split, or all').choices(['all', 'eval', 'train']).default('all'))
+    .option('--cache-dir <dir>', 'win-rate cache (default: $ROUTELLM_CACHE_DIR, $XDG_CACHE_HOME/routellm, ~/.cache/routellm)')
+    .option('--config <file>', 'YAML config: router name -> options')
+    .option('--json', 'print one JSON document: {"benchmark","n","strong","weak","routers":[{"name","apgr","auc","cpt20","cpt50","cpt80","points"}]}')
+    .addHelpText(
+      'after',
+      `
+Scores are percent correct (MMLU, GSM8K, True/False CSVs) or the mean judge score over both
+turns (MT-Bench, routed on the first turn). APGR: area between the weak and strong lines
+recovered (0 = weak, 1 = strong). CPT(x%): strong-call share needed to recover x% of the gap.
+
+Examples:
+  $ routellm eval --benchmark mt-bench --routers random mf
+  $ routellm eval --benchmark mmlu --split eval --output plots --json
+  $ routellm eval --benchmark my-data.csv --strong-model gpt-4o --weak-model llama-3-8b`,
+    )
+    .action(async (flags: EvalFlags) => {
+      const { runEval } = await import('../eval/run-eval.js');
+      await runEval(flags, io);
+    });
+}

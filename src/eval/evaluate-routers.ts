@@ -1,0 +1,78 @@
+import type { Router } from '../core/index.js';
+import type { BenchmarkData } from './benchmarks/benchmark-data.js';
+import { curveMetrics, byStrongShare, type CurveMetrics } from './metrics/curve-metrics.js';
+import { optimalCurve, type OptimalPoint } from './metrics/optimal-curve.js';
+import { modelScore } from './metrics/paired-scores.js';
+import { averageCurves, routerCurve, type CurvePoint } from './metrics/router-curve.js';
+import type { ScoringProgress } from './score-with-cache.js';
+import { winRatesWithCache } from './score-with-cache.js';
+import type { WinRateCache } from './win-rate-cache.js';
+
+/** A router to evaluate: built once, or once per seeded run (the random baseline). */
+export interface RouterUnderTest {
+  readonly name: string;
+  /** Number of runs whose curves are averaged (1 for deterministic routers). */
+  readonly runs: number;
+  build(run: number): Promise<Router>;
+  /** Opens the win-rate cache for a built router; undefined = do not cache (random). */
+  openCache(router: Router): Promise<WinRateCache | undefined>;
+}
+
+/** One router's evaluation. */
+export interface RouterEvaluation {
+  readonly name: string;
+  readonly metrics: CurveMetrics;
+  /** The curve in ascending strong-call share (averaged over runs). */
+  readonly points: readonly CurvePoint[];
+  readonly runs: number;
+}
+
+/** Everything `routellm eval` reports for one benchmark. */
+export interface EvalReport {
+  readonly benchmark: BenchmarkData;
+  readonly strongScore: number;
+  readonly weakScore: number;
+  /** Sorted by APGR, best first. */
+  readonly routers: readonly RouterEvaluation[];
+  readonly optimal: readonly OptimalPoint[];
+}
+
+/** Hooks for live progress, per router. */
+export interface EvalProgress {
+  router(name: string, run: number, runs: number): ScoringProgress;
+  routerDone(name: string, seconds: number): void;
+}
+
+/**
+ * Evaluates each router on the loaded benchmark with the Python evaluator's method
+ * (see metrics/router-curve.ts); all routers share the loaded data.
+ */
+export async function evaluateRouters(options: {
+  benchmark: BenchmarkData;
+  routers: readonly RouterUnderTest[];
+  numResults: number;
+  progress?: EvalProgress;
+  now?: () => number;
+}): Promise<EvalReport> {
+  const { benchmark } = options;
+  const strongScore = modelScore(benchmark.scores, 'strong');
+  const weakScore = modelScore(benchmark.scores, 'weak');
+  const now = options.now ?? (() => performance.now());
+  const evaluations: RouterEvaluation[] = [];
+  for (const candidate of options.routers) {
+    const started = now();
+    const curves: CurvePoint[][] = [];
+    for (let run = 0; run < candidate.runs; run += 1) {
+      const router = await candidate.build(run);
+      const cache = await candidate.openCache(router);
+      const rates = await winRatesWithCache(router, benchmark.prompts, cache, options.progress?.router(candidate.name, run, candidate.runs));
+      curves.push(routerCurve(rates, benchmark.scores, options.numResults));
+    }
+    const points = byStrongShare(averageCurves(curves));
+    evaluations.push({ name: candidate.name, metrics: curveMetrics(points, weakScore, strongScore), points, runs: candidate.runs });
+    options.progress?.routerDone(candidate.name, (now() - started) / 1000);
+  }
+  // Stable: routers with equal APGR keep the order they were named in.
+  evaluations.sort((a, b) => b.metrics.apgr - a.metrics.apgr);
+  return { benchmark, strongScore, weakScore, routers: evaluations, optimal: optimalCurve(benchmark.scores) };
+}

@@ -1,0 +1,42 @@
+import type { EvalReport } from '../evaluate-routers.js';
+import { numpyInterp } from '../metrics/interp.js';
+
+/**
+ * The report as text: a header with each model's score, a cli-table3 table of routers
+ * sorted by APGR, and on MT-Bench a table of the commercial routers with each of our
+ * routers' score at the same strong-call share. ANSI styling only when `colour` is set.
+ */
+export async function reportTable(report: EvalReport, colour: boolean): Promise<string> {
+  const { default: Table } = await import('cli-table3');
+  const { benchmark } = report;
+  const unit = benchmark.scores.scale === 100 ? '%' : '';
+  const score = (value: number) => `${value.toFixed(benchmark.scores.scale === 100 ? 2 : 3)}${unit}`;
+  const style = colour ? {} : { style: { head: [], border: [] } };
+  const lines = [
+    `${benchmark.title}: ${benchmark.prompts.length} prompts; strong ${benchmark.strongModel} ${score(report.strongScore)}, weak ${benchmark.weakModel} ${score(report.weakScore)}`,
+  ];
+  const table = new Table({ head: ['router', 'APGR', 'AUC', 'CPT(20%)', 'CPT(50%)', 'CPT(80%)'], ...style });
+  for (const router of report.routers) {
+    const { metrics } = router;
+    const name = router.runs > 1 ? `${router.name} (mean of ${router.runs} runs)` : router.name;
+    table.push([name, metrics.apgr.toFixed(4), metrics.auc.toFixed(3), pct(metrics.cpt20), pct(metrics.cpt50), pct(metrics.cpt80)]);
+  }
+  lines.push(table.toString());
+  if (benchmark.commercial.length > 0) {
+    const head = ['commercial router', 'score', 'strong calls', 'mean of shipped judgements (all / decontam.)', ...report.routers.map((r) => `${r.name} at that share`)];
+    const commercial = new Table({ head, ...style });
+    for (const point of benchmark.commercial) {
+      const ours = report.routers.map((router) =>
+        score(numpyInterp(point.strongPct, router.points.map((p) => p.strongPct), router.points.map((p) => p.score))),
+      );
+      const means = `${point.fileMean?.toFixed(3) ?? '-'} / ${point.fileMeanDecontaminated?.toFixed(3) ?? '-'}`;
+      commercial.push([point.name, score(point.score), pct(point.strongPct), means, ...ours]);
+    }
+    lines.push(commercial.toString(), 'Commercial scores and shares are the published figures; Martian\'s share is estimated from its cost cap.');
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+function pct(value: number): string {
+  return `${value.toFixed(2)}%`;
+}

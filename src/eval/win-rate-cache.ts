@@ -1,0 +1,115 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+
+const VERSION = 1;
+
+/**
+ * The cache directory: `--cache-dir`, then `$ROUTELLM_CACHE_DIR`, then
+ * `$XDG_CACHE_HOME/routellm`, then `~/.cache/routellm`.
+ */
+export function resolveCacheDir(flag: string | undefined, env: Readonly<Record<string, string | undefined>>, cwd: string): string {
+  const given = flag ?? (env['ROUTELLM_CACHE_DIR'] || undefined);
+  if (given !== undefined) return resolve(cwd, given);
+  const xdg = env['XDG_CACHE_HOME'];
+  return xdg ? join(resolve(cwd, xdg), 'routellm') : join(env['HOME'] || homedir(), '.cache', 'routellm');
+}
+
+/** The cache key of a prompt: its text never lands on disk. */
+export function promptKey(prompt: string): string {
+  return createHash('sha1').update(prompt, 'utf8').digest('hex');
+}
+
+/**
+ * Win rates of one router (identified by its fingerprint: name, weights, options) per
+ * prompt, in one JSON file. Loaded whole, saved atomically (temp file + rename); a file
+ * that does not parse or does not match is reported and rebuilt, never trusted.
+ */
+export class WinRateCache {
+  readonly path: string;
+  readonly fingerprint: string;
+  readonly #rates: Map<string, number>;
+  #dirty = false;
+
+  private constructor(path: string, fingerprint: string, rates: Map<string, number>) {
+    this.path = path;
+    this.fingerprint = fingerprint;
+    this.#rates = rates;
+  }
+
+  /** Opens (or starts) the cache for a fingerprint under `directory`; `warn` hears about corrupt files. */
+  static async open(directory: string, fingerprint: string, warn: (message: string) => void): Promise<WinRateCache> {
+    const name = createHash('sha256').update(fingerprint, 'utf8').digest('hex').slice(0, 32);
+    const path = join(directory, 'win-rates', `${name}.json`);
+    let text: string;
+    try {
+      text = await readFile(path, 'utf8');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') warn(`cannot read win-rate cache ${path} (${(error as NodeJS.ErrnoException).code}); rebuilding it`);
+      return new WinRateCache(path, fingerprint, new Map());
+    }
+    const parsed = parseCacheFile(text, fingerprint);
+    if (typeof parsed === 'string') {
+      warn(`win-rate cache ${path} is corrupt (${parsed}); rebuilding it`);
+      const cache = new WinRateCache(path, fingerprint, new Map());
+      cache.#dirty = true;
+      return cache;
+    }
+    return new WinRateCache(path, fingerprint, parsed);
+  }
+
+  get size(): number {
+    return this.#rates.size;
+  }
+
+  get(key: string): number | undefined {
+    return this.#rates.get(key);
+  }
+
+  set(key: string, rate: number): void {
+    this.#rates.set(key, rate);
+    this.#dirty = true;
+  }
+
+  /** Writes the cache if it changed: to a temp file beside it, then renamed over it. */
+  async save(): Promise<void> {
+    if (!this.#dirty) return;
+    await mkdir(dirname(this.path), { recursive: true });
+    const body = JSON.stringify({ version: VERSION, fingerprint: this.fingerprint, rates: Object.fromEntries(this.#rates) });
+    await writeAtomically(this.path, body);
+    this.#dirty = false;
+  }
+}
+
+/** Writes a file so readers see the old or the new content, never half of it. */
+export async function writeAtomically(path: string, data: string | Uint8Array): Promise<void> {
+  const temporary = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  try {
+    await writeFile(temporary, data);
+    await rename(temporary, path);
+  } catch (error) {
+    await rm(temporary, { force: true });
+    throw error;
+  }
+}
+
+function parseCacheFile(text: string, fingerprint: string): Map<string, number> | string {
+  let document: unknown;
+  try {
+    document = JSON.parse(text);
+  } catch {
+    return 'not valid JSON';
+  }
+  if (document === null || typeof document !== 'object') return 'not a JSON object';
+  const { version, fingerprint: stored, rates } = document as Record<string, unknown>;
+  if (version !== VERSION) return `version ${JSON.stringify(version)}, expected ${VERSION}`;
+  if (stored !== fingerprint) return 'written for another router fingerprint';
+  if (rates === null || typeof rates !== 'object' || Array.isArray(rates)) return 'no "rates" object';
+  const map = new Map<string, number>();
+  for (const [key, rate] of Object.entries(rates)) {
+    if (typeof rate !== 'number' || !(rate >= 0 && rate <= 1)) return `win rate ${JSON.stringify(rate)} is not in [0, 1]`;
+    map.set(key, rate);
+  }
+  return map;
+}
