@@ -1,0 +1,56 @@
+import { Command, Option } from 'commander';
+import { DEFAULT_ROUTER } from '../../routers/default-router.js';
+import type { CliIo } from '../io.js';
+import { modelPairOptions } from '../shared-options.js';
+
+/** Flags of `routellm serve`, as commander parses them. */
+export interface ServeFlags {
+  readonly routers: string[];
+  readonly strongModel?: string;
+  readonly weakModel?: string;
+  readonly config?: string;
+  readonly baseUrl?: string;
+  readonly apiKey?: string;
+  readonly port: string;
+  readonly host: string;
+  readonly maxBody: string;
+}
+
+/** Declares `routellm serve`; the work happens in ../serve/run-serve.ts, imported when it runs. */
+export function defineServeCommand(program: Command, io: CliIo): void {
+  const command = program
+    .command('serve')
+    .description('Run an OpenAI-compatible server that routes each chat request to the strong or the weak model.')
+    .addOption(new Option('--routers <names...>', 'routers to load; requests pick one with model "router-<name>-<threshold>"').default([DEFAULT_ROUTER]));
+  for (const option of modelPairOptions()) command.addOption(option);
+  command
+    .addOption(new Option('--base-url <url>', 'send both models to this OpenAI-compatible endpoint, names verbatim (env ROUTELLM_BASE_URL)'))
+    .addOption(new Option('--api-key <key>', 'API key for both models; overrides the provider key variables (env ROUTELLM_API_KEY)'))
+    .addOption(new Option('--port <port>', 'port to listen on; 0 picks a free one').default('6060'))
+    .addOption(new Option('--host <host>', 'interface to bind; 0.0.0.0 for every interface').default('127.0.0.1'))
+    .addOption(new Option('--max-body <bytes>', 'largest request body accepted, in bytes (suffixes k, m: 512k, 10m)').default('10m'))
+    .addHelpText(
+      'after',
+      `
+Upstreams: a model name "<provider>/<model>" goes to that provider's OpenAI-compatible API with
+its key variable: openai/ (OPENAI_API_KEY), ollama/ (localhost:11434, no key), groq/ (GROQ_API_KEY),
+together/ (TOGETHER_API_KEY), openrouter/ (OPENROUTER_API_KEY), anyscale/ (ANYSCALE_API_KEY),
+fireworks/ (FIREWORKS_API_KEY), deepinfra/ (DEEPINFRA_API_KEY), mistral/ (MISTRAL_API_KEY),
+gemini/ (GEMINI_API_KEY), deepseek/ (DEEPSEEK_API_KEY), xai/ (XAI_API_KEY); the prefix is stripped.
+Any other name goes to OpenAI (OPENAI_BASE_URL, OPENAI_API_KEY). --base-url sends both models,
+names unchanged, to one endpoint. A model whose key is missing stops the server at start-up (exit 2).
+
+Endpoints: POST /v1/chat/completions, GET /v1/models (each router at 0.25, 0.5, 0.75; any
+threshold in [0, 1] works), GET /health. Responses carry x-routellm-model, x-routellm-router,
+x-routellm-threshold, x-routellm-strong-win-rate and x-request-id.
+
+Examples:
+  $ routellm serve --strong-model gpt-4o --weak-model groq/llama-3.1-8b-instant
+  $ routellm serve --routers random --port 8000 --base-url http://localhost:4000/v1 --api-key sk-...
+  # then, from any OpenAI client: baseURL http://127.0.0.1:6060/v1, model "router-random-0.5"`,
+    )
+    .action(async (flags: ServeFlags) => {
+      const { runServe } = await import('../serve/run-serve.js');
+      await runServe(flags, io);
+    });
+}

@@ -1,0 +1,93 @@
+import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
+import { Readable } from 'node:stream';
+import { UpstreamError } from '../core/index.js';
+import { takeRawBody } from '../upstream/node-http-fetch.js';
+import { httpErrorFor } from './http-error.js';
+
+/** Upstream response headers the client gets as they are (the rest describe the upstream hop). */
+const PASSED_HEADERS = ['content-type', 'content-length', 'retry-after', 'retry-after-ms', 'openai-version'];
+const RATE_LIMIT_PREFIX = 'x-ratelimit-';
+
+/** The headers of a relayed response: ours, then the upstream's passed-through ones. */
+export function relayHeaders(upstream: Response, ours: OutgoingHttpHeaders): OutgoingHttpHeaders {
+  const headers: OutgoingHttpHeaders = { ...ours };
+  upstream.headers.forEach((value, name) => {
+    if (PASSED_HEADERS.includes(name) || name.startsWith(RATE_LIMIT_PREFIX)) headers[name] = value;
+  });
+  const upstreamId = upstream.headers.get('x-request-id');
+  if (upstreamId !== null) headers['x-routellm-upstream-request-id'] = upstreamId;
+  if (headers['content-type'] === undefined) headers['content-type'] = 'application/json';
+  return headers;
+}
+
+/**
+ * Copies the upstream body to the client as it arrives, with backpressure. Resolves when
+ * the client has the whole body, or when the client hung up (the upstream stream is then
+ * destroyed, closing its socket). If the upstream dies mid-body: an SSE stream gets a final
+ * `data: {"error":...}` event after its last complete event; a JSON body cannot be
+ * repaired, so the client connection is cut and the client sees an incomplete response.
+ */
+export function relayBody(upstream: Response, response: ServerResponse, describe: string): Promise<void> {
+  const source: Readable | undefined = takeRawBody(upstream) ?? (upstream.body ? Readable.fromWeb(upstream.body as never) : undefined);
+  if (!source) {
+    response.end();
+    return Promise.resolve();
+  }
+  const sse = (upstream.headers.get('content-type') ?? '').includes('text/event-stream');
+  return new Promise((resolve) => {
+    // Bytes after the last event boundary, held back so a cut stream never ends mid-event.
+    let partial: Buffer | undefined;
+    let settled = false;
+    const finish = () => {
+      if (settled) return;
+      settled = true;
+      source.off('data', onData);
+      response.off('drain', onDrain);
+      response.off('close', onClientClose);
+      resolve();
+    };
+    const onData = (chunk: Buffer) => {
+      let out = chunk;
+      if (sse) {
+        if (partial) {
+          out = Buffer.concat([partial, chunk]);
+          partial = undefined;
+        }
+        const boundary = out.lastIndexOf('\n\n');
+        if (boundary + 2 < out.length) {
+          partial = out.subarray(boundary + 2);
+          out = out.subarray(0, boundary + 2);
+          if (out.length === 0) return;
+        }
+      }
+      if (!response.write(out)) source.pause();
+    };
+    const onDrain = () => source.resume();
+    const onClientClose = () => {
+      if (!response.writableFinished) source.destroy();
+      finish();
+    };
+    const onEnd = () => {
+      if (partial) response.write(partial);
+      response.end(finish);
+    };
+    const onBroken = () => {
+      if (settled || response.writableEnded) return;
+      if (sse) {
+        const error = httpErrorFor(new UpstreamError(`${describe}: the upstream stream ended early`));
+        response.end(`data: ${JSON.stringify(error.body)}\n\n`, finish);
+      } else {
+        response.destroy();
+        finish();
+      }
+    };
+    source.on('data', onData);
+    source.on('end', onEnd);
+    source.on('error', onBroken);
+    source.on('close', () => {
+      if (!(source as IncomingMessage).complete && !source.readableEnded) onBroken();
+    });
+    response.on('drain', onDrain);
+    response.on('close', onClientClose);
+  });
+}

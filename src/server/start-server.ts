@@ -1,0 +1,195 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Controller } from '../core/index.js';
+import type { Upstreams } from '../upstream/upstreams.js';
+import { elapsedMs, handleChatCompletions, routingHeaders, type RequestContext } from './chat-completions.js';
+import { httpErrorFor } from './http-error.js';
+import { modelList } from './models.js';
+import { RequestError } from './request-error.js';
+
+/** Default request-body limit: 10 MiB, room for a few base64 images. */
+export const DEFAULT_MAX_BODY = 10 * 1024 * 1024;
+/** How long shutdown waits for in-flight requests before cutting them. */
+export const DEFAULT_SHUTDOWN_GRACE_MS = 10_000;
+/** How long a refused request's remaining body is drained before its connection is cut. */
+const LINGER_MS = 5_000;
+
+export interface ServerOptions {
+  readonly controller: Controller;
+  /** Upstream clients of the pair; the server closes them when it closes. */
+  readonly upstreams: Upstreams;
+  readonly host?: string;
+  /** 0 picks a free port; the real one is in `port` and `url`. */
+  readonly port?: number;
+  readonly maxBody?: number;
+  readonly shutdownGraceMs?: number;
+  /** Where unexpected errors are reported (one line each); silent when absent. */
+  readonly log?: (line: string) => void;
+}
+
+export interface RunningServer {
+  /** `http://host:port`, the OpenAI base URL being `${url}/v1`. */
+  readonly url: string;
+  readonly host: string;
+  readonly port: number;
+  /** Requests being answered right now. */
+  inFlight(): number;
+  /**
+   * Graceful shutdown: stop accepting, let in-flight requests finish (up to the grace
+   * period, then abort them), close every connection. Idempotent.
+   */
+  close(): Promise<void>;
+}
+
+type Handler = (request: IncomingMessage, response: ServerResponse, context: RequestContext) => Promise<void> | void;
+
+/** Starts the OpenAI-compatible router proxy on node:http. */
+export async function startServer(options: ServerOptions): Promise<RunningServer> {
+  const host = options.host ?? '127.0.0.1';
+  const maxBody = options.maxBody ?? DEFAULT_MAX_BODY;
+  const log = options.log ?? (() => {});
+  const created = Math.floor(Date.now() / 1000);
+  const chatDeps = { controller: options.controller, upstreams: options.upstreams, maxBody };
+  const inFlight = new Set<AbortController>();
+  let shuttingDown = false;
+  let onDrained: (() => void) | undefined;
+
+  const sendJson = (response: ServerResponse, status: number, value: unknown, context: RequestContext) => {
+    const text = JSON.stringify(value);
+    response.writeHead(status, {
+      'content-type': 'application/json',
+      'content-length': Buffer.byteLength(text),
+      'x-request-id': context.requestId,
+      'openai-processing-ms': elapsedMs(context.started),
+    });
+    response.end(text);
+  };
+
+  // The route table: path -> method -> handler. New endpoints (metrics, stats) are new rows.
+  const routes: Record<string, Record<string, Handler>> = {
+    '/v1/chat/completions': { POST: (request, response, context) => handleChatCompletions(chatDeps, request, response, context) },
+    '/v1/models': { GET: (_request, response, context) => sendJson(response, 200, modelList(options.controller.routerNames(), created), context) },
+    '/health': {
+      GET: (_request, response, context) =>
+        sendJson(response, shuttingDown ? 503 : 200, { status: shuttingDown ? 'shutting_down' : 'ok', routers: options.controller.routerNames() }, context),
+    },
+  };
+
+  const answerError = (request: IncomingMessage, response: ServerResponse, error: unknown, context: RequestContext) => {
+    if (context.signal.aborted) return; // The client is gone; nobody to answer.
+    const answer = httpErrorFor(error);
+    if (answer.internal) log(`routellm: ${context.requestId}: ${(error as Error)?.stack ?? String(error)}`);
+    if (response.headersSent) {
+      // The relay answers stream failures itself; anything else mid-body can only cut the connection.
+      if (!response.writableEnded) response.destroy();
+      return;
+    }
+    const text = JSON.stringify(answer.body);
+    response.writeHead(answer.status, {
+      ...answer.headers,
+      ...(context.decision ? routingHeaders(context.decision) : {}),
+      'content-type': 'application/json',
+      'content-length': Buffer.byteLength(text),
+      'x-request-id': context.requestId,
+      'openai-processing-ms': elapsedMs(context.started),
+    });
+    response.end(text);
+    if (!request.complete) lingerThenCut(request);
+  };
+
+  const server = createServer({ noDelay: true }, (request, response) => {
+    const abort = new AbortController();
+    const context: RequestContext = { requestId: requestIdOf(request), started: process.hrtime.bigint(), signal: abort.signal };
+    inFlight.add(abort);
+    response.on('close', () => {
+      if (!response.writableFinished) abort.abort(new Error('the client closed the connection'));
+      inFlight.delete(abort);
+      if (inFlight.size === 0) onDrained?.();
+    });
+    if (shuttingDown) response.setHeader('connection', 'close');
+    const url = request.url ?? '/';
+    const query = url.indexOf('?');
+    const path = query < 0 ? url : url.slice(0, query);
+    const methods = routes[path];
+    let handler: Handler | undefined;
+    let refusal: RequestError | undefined;
+    if (!methods) {
+      refusal = new RequestError(404, `no such endpoint: ${request.method} ${path}; this server has ${Object.keys(routes).join(', ')}`, {
+        code: 'unknown_url',
+      });
+    } else {
+      handler = methods[request.method ?? ''];
+      if (!handler) {
+        const allow = Object.keys(methods).join(', ');
+        refusal = new RequestError(405, `${path} does not accept ${request.method}; use ${allow}`, {
+          code: 'method_not_allowed',
+          headers: { allow },
+        });
+      }
+    }
+    if (refusal || !handler) {
+      answerError(request, response, refusal, context);
+      return;
+    }
+    try {
+      const done = handler(request, response, context);
+      if (done) done.catch((error: unknown) => answerError(request, response, error, context));
+    } catch (error) {
+      answerError(request, response, error, context);
+    }
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 6060, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  const urlHost = host.includes(':') ? `[${host}]` : host;
+
+  let closing: Promise<void> | undefined;
+  const close = () => {
+    closing ??= (async () => {
+      shuttingDown = true;
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      if (inFlight.size > 0) {
+        let timer: NodeJS.Timeout | undefined;
+        await new Promise<void>((resolve) => {
+          onDrained = resolve;
+          timer = setTimeout(resolve, options.shutdownGraceMs ?? DEFAULT_SHUTDOWN_GRACE_MS);
+        });
+        clearTimeout(timer);
+        for (const abort of inFlight) abort.abort(new Error('the server is shutting down'));
+      }
+      server.closeAllConnections();
+      await closed;
+      options.upstreams.close();
+    })();
+    return closing;
+  };
+
+  return { url: `http://${urlHost}:${port}`, host, port, inFlight: () => inFlight.size, close };
+}
+
+/** Echo a sane client request id (so logs correlate); otherwise make one. */
+function requestIdOf(request: IncomingMessage): string {
+  const given = request.headers['x-request-id'];
+  if (typeof given === 'string' && given.length > 0 && given.length <= 128 && /^[\w.:@/+=-]+$/.test(given)) return given;
+  return `req_${randomUUID().replaceAll('-', '')}`;
+}
+
+/**
+ * After refusing a request whose body is still arriving (413), drain it without keeping it,
+ * so the client can read the answer instead of a reset; cut the connection if it drags on.
+ */
+function lingerThenCut(request: IncomingMessage): void {
+  const timer = setTimeout(() => request.socket.destroy(), LINGER_MS);
+  timer.unref();
+  request.on('end', () => clearTimeout(timer));
+  request.on('close', () => clearTimeout(timer));
+  request.resume();
+}

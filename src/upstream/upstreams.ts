@@ -1,0 +1,96 @@
+import OpenAI from 'openai';
+import { ConfigError, type ModelPair } from '../core/index.js';
+import { mapSdkError } from './map-sdk-error.js';
+import { createNodeHttpFetch } from './node-http-fetch.js';
+import { resolveUpstream, type UpstreamEndpoint, type UpstreamOverrides } from './providers.js';
+
+/**
+ * How the SDK reaches the network. `node-http` (the default) is the lean keep-alive fetch
+ * chosen by measurement; `fetch` is Node's global fetch, kept for comparison in the bench.
+ */
+export type Transport = 'node-http' | 'fetch';
+
+export interface UpstreamsOptions {
+  readonly pair: ModelPair;
+  readonly overrides?: UpstreamOverrides;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly transport?: Transport;
+  /** Injected fetch (tests); wins over `transport`. */
+  readonly fetch?: typeof globalThis.fetch;
+  /** SDK retries for connection errors, 408/409/429 and 5xx; at most 1, because clients retry too. */
+  readonly maxRetries?: 0 | 1;
+  /** Milliseconds until the upstream's response headers; the SDK's own default is 10 minutes. */
+  readonly timeoutMs?: number;
+}
+
+/** Per-call options. */
+export interface ChatCallOptions {
+  /** Aborted when the client hangs up or the server gives up on the request. */
+  readonly signal: AbortSignal;
+}
+
+/**
+ * The upstream side of the proxy: the endpoint and the openai SDK client of each model of
+ * the pair, resolved once at start-up so a missing key fails there, not on the first request.
+ */
+export class Upstreams {
+  readonly #targets = new Map<string, { endpoint: UpstreamEndpoint; client: OpenAI }>();
+  readonly #destroy: () => void;
+
+  constructor(options: UpstreamsOptions) {
+    const lean = options.fetch ? undefined : (options.transport ?? 'node-http') === 'node-http' ? createNodeHttpFetch() : undefined;
+    const fetch = options.fetch ?? lean?.fetch ?? globalThis.fetch;
+    this.#destroy = () => lean?.destroy();
+    const clients = new Map<string, OpenAI>();
+    for (const model of new Set([options.pair.strong, options.pair.weak])) {
+      const endpoint = resolveUpstream(model, options.overrides ?? {}, options.env);
+      const key = `${endpoint.baseURL}\n${endpoint.apiKey}`;
+      let client = clients.get(key);
+      if (!client) {
+        client = new OpenAI({
+          apiKey: endpoint.apiKey,
+          baseURL: endpoint.baseURL,
+          maxRetries: options.maxRetries ?? 1,
+          fetch,
+          // The SDK would read OPENAI_ORG_ID/OPENAI_PROJECT_ID and send them to every provider.
+          organization: endpoint.provider === 'openai' ? (options.env['OPENAI_ORG_ID'] ?? null) : null,
+          project: endpoint.provider === 'openai' ? (options.env['OPENAI_PROJECT_ID'] ?? null) : null,
+          ...(options.timeoutMs === undefined ? {} : { timeout: options.timeoutMs }),
+        });
+        clients.set(key, client);
+      }
+      this.#targets.set(model, { endpoint, client });
+    }
+  }
+
+  /** Where a model of the pair is sent. */
+  endpoint(model: string): UpstreamEndpoint {
+    return this.#target(model).endpoint;
+  }
+
+  /**
+   * Sends a chat-completions body (every field as the client sent it, `model` replaced by
+   * the upstream name) through the SDK and returns the raw Response, body unread, so the
+   * bytes can be relayed as they come. Throws the core's UpstreamError family.
+   */
+  async chat(model: string, body: Readonly<Record<string, unknown>>, options: ChatCallOptions): Promise<Response> {
+    const { endpoint, client } = this.#target(model);
+    const params = { ...body, model: endpoint.upstreamModel } as unknown as OpenAI.Chat.ChatCompletionCreateParams;
+    try {
+      return await client.chat.completions.create(params, { signal: options.signal }).asResponse();
+    } catch (error) {
+      throw mapSdkError(error, endpoint);
+    }
+  }
+
+  /** Closes pooled upstream connections. */
+  close(): void {
+    this.#destroy();
+  }
+
+  #target(model: string) {
+    const target = this.#targets.get(model);
+    if (!target) throw new ConfigError(`model "${model}" is not one of the configured pair`);
+    return target;
+  }
+}
