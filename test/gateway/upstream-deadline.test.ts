@@ -1,0 +1,40 @@
+import { once } from 'node:events';
+import { describe, expect, it } from 'vitest';
+import { UpstreamTimeoutError } from '../../src/core/index.js';
+import { UpstreamDeadline } from '../../src/gateway/upstream-deadline.js';
+
+describe('UpstreamDeadline', () => {
+  it('aborts with an UpstreamTimeoutError naming --ttfb-timeout when the first byte is late', async () => {
+    const deadline = new UpstreamDeadline({ totalMs: 60_000, ttfbMs: 20 });
+    await once(deadline.signal, 'abort');
+    expect(deadline.expired).toBe('ttfb');
+    expect(deadline.signal.reason).toBeInstanceOf(UpstreamTimeoutError);
+    expect((deadline.signal.reason as Error).message).toContain('--ttfb-timeout');
+    deadline.dispose();
+  });
+
+  it('after the first byte only the total clock runs, naming --timeout', async () => {
+    const deadline = new UpstreamDeadline({ totalMs: 40, ttfbMs: 30 });
+    deadline.firstByte();
+    await once(deadline.signal, 'abort');
+    expect(deadline.expired).toBe('total');
+    expect((deadline.signal.reason as Error).message).toContain('--timeout');
+  });
+
+  it("passes the client's abort through with the client's reason", () => {
+    const client = new AbortController();
+    const deadline = new UpstreamDeadline({ totalMs: 60_000, ttfbMs: 60_000, parent: client.signal });
+    client.abort(new Error('client left'));
+    expect(deadline.signal.aborted).toBe(true);
+    expect(deadline.expired).toBeUndefined();
+    expect((deadline.signal.reason as Error).message).toBe('client left');
+    deadline.dispose();
+  });
+
+  it('never fires after dispose', async () => {
+    const deadline = new UpstreamDeadline({ totalMs: 5, ttfbMs: 5 });
+    deadline.dispose();
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    expect(deadline.signal.aborted).toBe(false);
+  });
+});
