@@ -1,0 +1,107 @@
+import { RouterError } from '../core/index.js';
+import type { Embedder } from './embedder.js';
+
+/** Counters of a CachedEmbedder, for tests and benchmarks. */
+export interface CacheStats {
+  hits: number;
+  misses: number;
+  evictions: number;
+}
+
+/** An Embedder that remembers its most recent vectors, keyed by text. */
+export interface CachedEmbedder extends Embedder {
+  /** The cached vector for `text` without touching the inner embedder, or undefined. Marks it recently used. */
+  peek(text: string): Float32Array | undefined;
+  readonly size: number;
+  readonly stats: Readonly<CacheStats>;
+}
+
+/**
+ * Wraps an Embedder with an in-memory LRU cache of at most `maxEntries` texts. Misses of one
+ * call go to the inner embedder as one batch, and a text already being embedded by another
+ * call waits for that call instead of asking again. A failed call caches nothing.
+ * Returned vectors are shared with the cache: callers must not modify them.
+ */
+export function createCachedEmbedder(inner: Embedder, options: { maxEntries?: number } = {}): CachedEmbedder {
+  const maxEntries = options.maxEntries ?? 10_000;
+  if (!Number.isInteger(maxEntries) || maxEntries < 1) throw new RangeError(`maxEntries must be a positive integer, got ${maxEntries}`);
+  // A Map iterates in insertion order: re-inserting on use keeps the least recent first.
+  const cache = new Map<string, Float32Array>();
+  const pending = new Map<string, Promise<Float32Array>>();
+  const stats: CacheStats = { hits: 0, misses: 0, evictions: 0 };
+
+  function remember(text: string, vector: Float32Array): void {
+    cache.delete(text);
+    cache.set(text, vector);
+    while (cache.size > maxEntries) {
+      cache.delete(cache.keys().next().value as string);
+      stats.evictions++;
+    }
+  }
+
+  function lookup(text: string): Float32Array | undefined {
+    const vector = cache.get(text);
+    if (vector !== undefined) {
+      cache.delete(text);
+      cache.set(text, vector);
+    }
+    return vector;
+  }
+
+  return {
+    id: inner.id,
+    dim: inner.dim,
+    get size() {
+      return cache.size;
+    },
+    stats,
+    peek: lookup,
+    async embed(texts) {
+      const results: Array<Float32Array | Promise<Float32Array>> = new Array(texts.length);
+      const missing: string[] = [];
+      const waiters = new Map<string, { resolve: (v: Float32Array) => void; reject: (e: unknown) => void }>();
+      texts.forEach((text, i) => {
+        const cached = lookup(text);
+        if (cached !== undefined) {
+          stats.hits++;
+          results[i] = cached;
+          return;
+        }
+        const inFlight = pending.get(text);
+        if (inFlight !== undefined) {
+          stats.hits++;
+          results[i] = inFlight;
+          return;
+        }
+        stats.misses++;
+        const promise = new Promise<Float32Array>((resolve, reject) => waiters.set(text, { resolve, reject }));
+        // Nobody else may be waiting on it; avoid an unhandled rejection when the call fails.
+        promise.catch(() => undefined);
+        pending.set(text, promise);
+        missing.push(text);
+        results[i] = promise;
+      });
+      if (missing.length > 0) {
+        try {
+          const vectors = await inner.embed(missing);
+          if (vectors.length !== missing.length) {
+            throw new RouterError(`embedder ${inner.id} returned ${vectors.length} vectors for ${missing.length} texts`);
+          }
+          missing.forEach((text, i) => {
+            const vector = vectors[i]!;
+            pending.delete(text);
+            remember(text, vector);
+            waiters.get(text)!.resolve(vector);
+          });
+        } catch (error) {
+          for (const text of missing) {
+            pending.delete(text);
+            waiters.get(text)!.reject(error);
+          }
+          throw error;
+        }
+      }
+      return Promise.all(results);
+    },
+  };
+}
