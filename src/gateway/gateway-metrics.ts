@@ -1,0 +1,163 @@
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { FailureReason } from './fallback-policy.js';
+
+/** Seconds: from 5 ms (a local model's first byte) to 10 min (the default --timeout). */
+const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600];
+
+/** One finished request, as the server reports it to the metrics. */
+export interface RequestObservation {
+  /** Router name, or "none" when the request never got that far (bad input, auth). */
+  readonly router: string;
+  /** Model that answered, or that was routed to when none answered; "none" before routing. */
+  readonly model: string;
+  readonly status: number;
+}
+
+/**
+ * The gateway's Prometheus metrics, on a Registry of their own (never prom-client's
+ * global one), so two servers in one process, or two tests, never share counters.
+ */
+export class GatewayMetrics {
+  readonly registry = new Registry();
+  readonly requests: Counter<'router' | 'model' | 'status'>;
+  readonly routed: Counter<'router' | 'model'>;
+  readonly routedShare: Gauge<'model'>;
+  readonly fallbacks: Counter<'from' | 'to' | 'reason'>;
+  readonly upstreamFailures: Counter<'model' | 'reason'>;
+  readonly upstreamLatency: Histogram<'model' | 'outcome'>;
+  readonly timeToFirstByte: Histogram<'model'>;
+  readonly tokens: Counter<'model' | 'direction'>;
+  readonly costUsd: Counter<'model'>;
+  readonly strongOnlyCostUsd: Counter;
+  readonly unpricedResponses: Counter<'model'>;
+  readonly inFlight: Gauge;
+  readonly upstreamInFlight: Gauge;
+  readonly queued: Gauge;
+  readonly rejected: Counter<'reason'>;
+  readonly #routedCounts = new Map<string, number>();
+  #routedTotal = 0;
+
+  constructor(options: { defaultMetrics?: boolean; prefix?: string } = {}) {
+    const p = options.prefix ?? 'routellm_';
+    const registers = [this.registry];
+    this.requests = new Counter({
+      name: `${p}requests_total`,
+      help: 'Chat completion requests answered, by router, answering model and HTTP status.',
+      labelNames: ['router', 'model', 'status'],
+      registers,
+    });
+    this.routed = new Counter({
+      name: `${p}routed_total`,
+      help: 'Routing decisions, by router and chosen model.',
+      labelNames: ['router', 'model'],
+      registers,
+    });
+    this.routedShare = new Gauge({
+      name: `${p}routed_share`,
+      help: 'Share of routing decisions that chose each model since start (0..1).',
+      labelNames: ['model'],
+      registers,
+    });
+    this.fallbacks = new Counter({
+      name: `${p}fallbacks_total`,
+      help: 'Requests retried on the other model after the routed one failed before its first byte.',
+      labelNames: ['from', 'to', 'reason'],
+      registers,
+    });
+    this.upstreamFailures = new Counter({
+      name: `${p}upstream_failures_total`,
+      help: 'Failed upstream attempts, by model and reason.',
+      labelNames: ['model', 'reason'],
+      registers,
+    });
+    this.upstreamLatency = new Histogram({
+      name: `${p}upstream_latency_seconds`,
+      help: 'Duration of upstream attempts, until the last byte, in seconds.',
+      labelNames: ['model', 'outcome'],
+      buckets: LATENCY_BUCKETS,
+      registers,
+    });
+    this.timeToFirstByte = new Histogram({
+      name: `${p}upstream_ttfb_seconds`,
+      help: 'Time from sending the upstream request to its response headers, in seconds.',
+      labelNames: ['model'],
+      buckets: LATENCY_BUCKETS,
+      registers,
+    });
+    this.tokens = new Counter({
+      name: `${p}tokens_total`,
+      help: 'Tokens reported by upstream usage, by model and direction (input, output).',
+      labelNames: ['model', 'direction'],
+      registers,
+    });
+    this.costUsd = new Counter({
+      name: `${p}cost_usd_total`,
+      help: 'Spend in USD, from upstream usage and the price table, by model.',
+      labelNames: ['model'],
+      registers,
+    });
+    this.strongOnlyCostUsd = new Counter({
+      name: `${p}strong_only_cost_usd_total`,
+      help: 'What the same tokens would have cost had every call gone to the strong model, in USD.',
+      registers,
+    });
+    this.unpricedResponses = new Counter({
+      name: `${p}unpriced_responses_total`,
+      help: 'Responses with usage from a model missing from the price table (not in the cost totals).',
+      labelNames: ['model'],
+      registers,
+    });
+    this.inFlight = new Gauge({ name: `${p}in_flight_requests`, help: 'Requests being handled now.', registers });
+    this.upstreamInFlight = new Gauge({
+      name: `${p}upstream_in_flight_requests`,
+      help: 'Upstream calls holding a concurrency slot now.',
+      registers,
+    });
+    this.queued = new Gauge({ name: `${p}queued_requests`, help: 'Requests waiting for an upstream slot.', registers });
+    this.rejected = new Counter({
+      name: `${p}rejected_requests_total`,
+      help: 'Requests refused before reaching upstream, by reason (auth, bad_request, queue_full, ...).',
+      labelNames: ['reason'],
+      registers,
+    });
+    if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: this.registry, prefix: p });
+  }
+
+  /** Records a routing decision and refreshes every model's routed share. */
+  observeRouted(router: string, model: string): void {
+    this.routed.inc({ router, model });
+    this.#routedTotal += 1;
+    this.#routedCounts.set(model, (this.#routedCounts.get(model) ?? 0) + 1);
+    for (const [name, count] of this.#routedCounts) this.routedShare.set({ model: name }, count / this.#routedTotal);
+  }
+
+  /** Records a request's final status. */
+  observeRequest(observation: RequestObservation): void {
+    this.requests.inc({ router: observation.router, model: observation.model, status: String(observation.status) });
+  }
+
+  /** Records a failed upstream attempt and, when another follows, the fallback. */
+  observeFailure(model: string, reason: FailureReason, fallbackTo: string | undefined): void {
+    this.upstreamFailures.inc({ model, reason });
+    if (fallbackTo !== undefined) this.fallbacks.inc({ from: model, to: fallbackTo, reason });
+  }
+
+  /** Records token usage and its cost. */
+  observeUsage(model: string, inputTokens: number, outputTokens: number, costUsd: number | undefined, strongOnlyUsd: number | undefined): void {
+    this.tokens.inc({ model, direction: 'input' }, inputTokens);
+    this.tokens.inc({ model, direction: 'output' }, outputTokens);
+    if (costUsd === undefined) this.unpricedResponses.inc({ model });
+    else this.costUsd.inc({ model }, costUsd);
+    if (strongOnlyUsd !== undefined) this.strongOnlyCostUsd.inc(strongOnlyUsd);
+  }
+
+  /** The Prometheus text exposition, for `GET /metrics`. */
+  async text(): Promise<string> {
+    return this.registry.metrics();
+  }
+
+  /** Content type of `text()`. */
+  get contentType(): string {
+    return this.registry.contentType;
+  }
+}

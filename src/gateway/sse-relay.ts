@@ -1,0 +1,126 @@
+import { MalformedUpstreamError } from './gateway-error.js';
+
+/** Largest single SSE event accepted from upstream; bigger means a broken upstream, not a chunk. */
+export const MAX_SSE_EVENT_BYTES = 1024 * 1024;
+
+/** What one `push` produced. */
+export interface RelayOutput {
+  /** Bytes to send to the client (may be empty). */
+  readonly text: string;
+  /** Set once `data: [DONE]` went by. */
+  readonly done: boolean;
+}
+
+/**
+ * Reads an upstream chat-completion SSE stream event by event and re-emits it for the client:
+ * validates that every `data:` event is one JSON object (or `[DONE]`), or an upstream
+ * `error` object; captures the `usage` totals; and drops the usage-only chunk
+ * (`choices: []` with `usage`) when the client did not ask for usage. Other events are
+ * forwarded byte for byte. Buffers at most one event (`MAX_SSE_EVENT_BYTES`).
+ * Throws MalformedUpstreamError on anything that is not OpenAI's stream shape.
+ */
+export class SseRelay {
+  readonly #keepUsageChunk: boolean;
+  #buffer = '';
+  #done = false;
+  #events = 0;
+  /** The last `usage` object the upstream sent, raw. */
+  usage: unknown = undefined;
+  /** The `model` of the upstream's chunks, when it named one. */
+  model: string | undefined = undefined;
+  /** An `error` object the upstream sent inside the stream, when it did. */
+  upstreamError: unknown = undefined;
+
+  constructor(options: { keepUsageChunk: boolean }) {
+    this.#keepUsageChunk = options.keepUsageChunk;
+  }
+
+  /** Events seen so far; 0 means nothing has been forwarded and the attempt may still fall back. */
+  get events(): number {
+    return this.#events;
+  }
+
+  /** Feeds upstream text (decode with a streaming TextDecoder so characters split across chunks survive). */
+  push(text: string): RelayOutput {
+    this.#buffer += text;
+    let out = '';
+    for (;;) {
+      const end = findEventEnd(this.#buffer);
+      if (end === undefined) break;
+      const raw = this.#buffer.slice(0, end.index);
+      this.#buffer = this.#buffer.slice(end.index + end.length);
+      out += this.#event(raw);
+    }
+    if (this.#buffer.length > MAX_SSE_EVENT_BYTES) {
+      throw new MalformedUpstreamError(`the upstream sent a stream event over ${MAX_SSE_EVENT_BYTES} bytes`);
+    }
+    return { text: out, done: this.#done };
+  }
+
+  /** The upstream closed: throws unless the stream ended with `data: [DONE]` (or the upstream's own error event). */
+  end(): RelayOutput {
+    const rest = this.#buffer.trim() === '' ? '' : this.#event(this.#buffer);
+    this.#buffer = '';
+    if (!this.#done && this.upstreamError === undefined) {
+      throw new MalformedUpstreamError('the upstream closed the stream before data: [DONE]');
+    }
+    return { text: rest, done: this.#done };
+  }
+
+  #event(raw: string): string {
+    if (raw.trim() === '') return '';
+    let data: string | undefined;
+    for (const line of raw.split(/\r\n|\r|\n/)) {
+      if (line === '' || line.startsWith(':')) continue;
+      const colon = line.indexOf(':');
+      const field = colon < 0 ? line : line.slice(0, colon);
+      let value = colon < 0 ? '' : line.slice(colon + 1);
+      if (value.startsWith(' ')) value = value.slice(1);
+      if (field === 'data') data = data === undefined ? value : `${data}\n${value}`;
+      else if (field !== 'event' && field !== 'id' && field !== 'retry') {
+        throw new MalformedUpstreamError(`the upstream sent a malformed stream line: ${preview(line)}`);
+      }
+    }
+    if (data === undefined) return `${raw}\n\n`;
+    if (this.#done) throw new MalformedUpstreamError('the upstream sent data after data: [DONE]');
+    this.#events += 1;
+    if (data.trim() === '[DONE]') {
+      this.#done = true;
+      return `${raw}\n\n`;
+    }
+    let chunk: unknown;
+    try {
+      chunk = JSON.parse(data);
+    } catch {
+      throw new MalformedUpstreamError(`the upstream sent a stream event that is not JSON: ${preview(data)}`);
+    }
+    if (typeof chunk !== 'object' || chunk === null || Array.isArray(chunk)) {
+      throw new MalformedUpstreamError(`the upstream sent a stream event that is not a JSON object: ${preview(data)}`);
+    }
+    const record = chunk as Record<string, unknown>;
+    if ('error' in record && !('choices' in record)) {
+      this.upstreamError = record['error'];
+      return `${raw}\n\n`;
+    }
+    if (!Array.isArray(record['choices'])) {
+      throw new MalformedUpstreamError(`the upstream sent a stream chunk without choices: ${preview(data)}`);
+    }
+    if (typeof record['model'] === 'string') this.model = record['model'];
+    const usage = record['usage'];
+    if (usage !== undefined && usage !== null) {
+      this.usage = usage;
+      if (!this.#keepUsageChunk && record['choices'].length === 0) return '';
+    }
+    return `${raw}\n\n`;
+  }
+}
+
+function findEventEnd(buffer: string): { index: number; length: number } | undefined {
+  // SSE allows \n, \r\n and \r line ends; a blank line ends an event.
+  const match = /\r\n\r\n|\n\n|\r\r/.exec(buffer);
+  return match ? { index: match.index, length: match[0].length } : undefined;
+}
+
+function preview(text: string): string {
+  return JSON.stringify(text.length > 80 ? `${text.slice(0, 80)}…` : text);
+}
