@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { exitCodeFor, RoutellmError } from '../core/index.js';
+import { defineCalibrateCommand } from './commands/calibrate.js';
 import { defineEvalCommand } from './commands/eval.js';
 import { defineRouteCommand } from './commands/route.js';
 import { defineServeCommand } from './commands/serve.js';
@@ -32,6 +33,7 @@ Examples:
   defineRouteCommand(program, io);
   defineServeCommand(program, io);
   defineEvalCommand(program, io);
+  defineCalibrateCommand(program, io);
   // Subcommands inherit the parent's output and exit settings only when created after them.
   for (const command of program.commands) {
     command.exitOverride().configureOutput({

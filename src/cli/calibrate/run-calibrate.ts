@@ -1,0 +1,152 @@
+import { mkdir } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import { DEFAULT_MODEL_PAIR, UsageError, type Router, type RouterContext, type RouterRegistry } from '../../core/index.js';
+import { buildCalibrationTable } from '../../calibrate/build-calibration-table.js';
+import { thresholdFromEntry } from '../../calibrate/calibration-table.js';
+import { readCalibrationTable, shippedTablePath } from '../../calibrate/load-calibration-table.js';
+import { formatSharePercent, parseShare, pythonFloat } from '../../calibrate/parse-share.js';
+import { readPromptFile } from '../../calibrate/read-prompt-file.js';
+import { thresholdForShare } from '../../calibrate/threshold-for-share.js';
+import { loadConfig, type RoutellmConfig } from '../../config/load-config.js';
+import { resolveDataDir } from '../../eval/benchmarks/data-dir.js';
+import { loadMmlu } from '../../eval/benchmarks/mmlu.js';
+import { sortedAscending } from '../../eval/metrics/quantile.js';
+import { winRatesWithCache } from '../../eval/score-with-cache.js';
+import { resolveCacheDir, WinRateCache, writeAtomically } from '../../eval/win-rate-cache.js';
+import { createBuiltinRegistry } from '../../routers/builtin-registry.js';
+import { DEFAULT_ROUTER } from '../../routers/default-router.js';
+import { datasetsDir } from '../../runtime/package-paths.js';
+import { nodeRouterContext } from '../../runtime/node-router-context.js';
+import type { CalibrateFlags } from '../commands/calibrate.js';
+import type { CliIo } from '../io.js';
+
+/** What we print for one router. */
+interface Calibration {
+  readonly router: string;
+  readonly share: number;
+  readonly threshold: number;
+  readonly n: number;
+}
+
+/** Shared by both modes: the registry, config and a way to score prompts with the cache. */
+interface Setup {
+  readonly registry: RouterRegistry;
+  readonly config: RoutellmConfig;
+  readonly context: RouterContext;
+  build(name: string): Promise<Router>;
+  winRates(router: Router, prompts: readonly string[]): Promise<Float64Array>;
+}
+
+/** `routellm calibrate`: thresholds for a strong-call share, or `--write-table`. */
+export async function runCalibrate(flags: CalibrateFlags, io: CliIo): Promise<void> {
+  const share = flags.writeTable ? undefined : requireShare(flags.strongModelPct);
+  const setup = await prepare(flags, io);
+  if (flags.writeTable) {
+    await writeTable(flags, io, setup);
+    return;
+  }
+  const names = flags.routers ?? [DEFAULT_ROUTER];
+  for (const name of names) setup.registry.get(name);
+  const results = flags.prompts
+    ? await fromPrompts(resolve(io.cwd, flags.prompts), flags.column, names, share as number, setup)
+    : await fromShippedTable(names, share as number, setup);
+  for (const result of results) {
+    io.stdout.write(
+      flags.json
+        ? `${JSON.stringify({ router: result.router, strong_model_pct: result.share, threshold: result.threshold, n: result.n })}\n`
+        : `For ${formatSharePercent(result.share)} strong model calls for ${result.router}, threshold = ${pythonFloat(Number(result.threshold.toFixed(5)))}\n`,
+    );
+  }
+}
+
+function requireShare(raw: string | undefined): number {
+  if (raw === undefined) throw new UsageError('--strong-model-pct is required: the share of calls for the strong model, e.g. 0.5 or 50%');
+  return parseShare(raw);
+}
+
+async function prepare(flags: CalibrateFlags, io: CliIo): Promise<Setup> {
+  const config = await loadConfig(flags.config, io.env);
+  const registry = createBuiltinRegistry();
+  const context = nodeRouterContext({ env: io.env, cwd: io.cwd, fetch: io.fetch });
+  const cacheDir = resolveCacheDir(flags.cacheDir, io.env, io.cwd);
+  const warn = (message: string) => io.stderr.write(`routellm: warning: ${message}\n`);
+  return {
+    registry,
+    config,
+    context,
+    build: async (name) => registry.get(name).create(config.routers[name] ?? {}, context),
+    winRates: async (router, prompts) => {
+      // random is noise by design: never cached.
+      const cache = router.name === 'random' ? undefined : await WinRateCache.open(cacheDir, router.fingerprint, warn);
+      return winRatesWithCache(router, prompts, cache, {
+        started: (total, cached) => {
+          if (total > cached) io.stderr.write(`${router.name}: scoring ${total - cached} of ${total} prompts (${cached} cached)\n`);
+        },
+        advanced: () => {},
+      });
+    },
+  };
+}
+
+async function fromPrompts(path: string, column: string, names: readonly string[], share: number, setup: Setup): Promise<Calibration[]> {
+  const prompts = await readPromptFile(path, column);
+  const results: Calibration[] = [];
+  for (const name of names) {
+    const router = await setup.build(name);
+    const rates = await setup.winRates(router, prompts);
+    results.push({ router: name, share, threshold: thresholdForShare(sortedAscending(rates), share), n: prompts.length });
+  }
+  return results;
+}
+
+async function fromShippedTable(names: readonly string[], share: number, setup: Setup): Promise<Calibration[]> {
+  const path = shippedTablePath(datasetsDir());
+  const table = await readCalibrationTable(path, setup.context.readFile);
+  if (table === undefined) throw new UsageError(`no shipped calibration table at ${path}: pass --prompts FILE, or make it with npm run calibration:table`);
+  if (typeof table === 'string') throw new UsageError(`the calibration table ${path} is unusable (${table}): pass --prompts FILE, or regenerate it with npm run calibration:table`);
+  const results: Calibration[] = [];
+  for (const name of names) {
+    const entry = table.routers[name];
+    if (!entry) {
+      throw new UsageError(`the shipped calibration table has no router "${name}" (it has ${Object.keys(table.routers).join(', ')}): pass --prompts FILE`);
+    }
+    const router = await setup.build(name);
+    if (router.fingerprint !== entry.fingerprint) {
+      throw new UsageError(
+        `the shipped calibration table was made for "${name}" with other weights or options: pass --prompts FILE, or regenerate it with npm run calibration:table`,
+      );
+    }
+    results.push({ router: name, share, threshold: thresholdFromEntry(entry, share), n: entry.n });
+  }
+  return results;
+}
+
+async function writeTable(flags: CalibrateFlags, io: CliIo, setup: Setup): Promise<void> {
+  const names = flags.routers ?? setup.registry.factories().filter((factory) => factory.offline).map((factory) => factory.name);
+  for (const name of names) setup.registry.get(name);
+  let prompts: readonly string[];
+  let source: string;
+  if (flags.prompts) {
+    prompts = await readPromptFile(resolve(io.cwd, flags.prompts), flags.column);
+    source = `prompts of ${flags.prompts}`;
+  } else {
+    const mmlu = await loadMmlu({ dataDir: resolveDataDir(flags.data, io.env, io.cwd), ...modelColumns(), split: 'train' });
+    prompts = mmlu.prompts;
+    source =
+      'MMLU train half (first byte of sha1(prompt) even, src/eval/mmlu-split.ts) of the Python RouteLLM mmlu/responses, decontaminated; never used for reported eval numbers of trained routers';
+  }
+  const rates: { router: Router; rates: Float64Array }[] = [];
+  for (const name of names) {
+    const router = await setup.build(name);
+    rates.push({ router, rates: await setup.winRates(router, prompts) });
+  }
+  const table = buildCalibrationTable({ source, n: prompts.length, rates });
+  const path = flags.table ? resolve(io.cwd, flags.table) : shippedTablePath(datasetsDir());
+  await mkdir(dirname(path), { recursive: true });
+  await writeAtomically(path, `${JSON.stringify(table)}\n`);
+  io.stderr.write(`wrote ${path}: ${names.join(', ')} over ${prompts.length} prompts\n`);
+}
+
+function modelColumns() {
+  return { strongModel: DEFAULT_MODEL_PAIR.strong, weakModel: DEFAULT_MODEL_PAIR.weak };
+}

@@ -1,0 +1,50 @@
+import { Command } from 'commander';
+import type { CliIo } from '../io.js';
+
+/** Flags of `routellm calibrate`, as commander parses them. */
+export interface CalibrateFlags {
+  readonly routers?: string[];
+  readonly strongModelPct?: string;
+  readonly prompts?: string;
+  readonly column: string;
+  readonly json?: boolean;
+  readonly writeTable?: boolean;
+  readonly table?: string;
+  readonly data?: string;
+  readonly cacheDir?: string;
+  readonly config?: string;
+}
+
+/** Declares `routellm calibrate`; the work happens in ../calibrate/run-calibrate.ts. */
+export function defineCalibrateCommand(program: Command, io: CliIo): void {
+  program
+    .command('calibrate')
+    .description('Find the threshold that sends a given share of prompts to the strong model.')
+    .option('--routers <names...>', 'routers to calibrate (default: the default router; with --write-table: every offline router)')
+    .option('--strong-model-pct <share>', 'share of strong-model calls: a fraction in (0, 1) like 0.5, or a percentage like 50%')
+    .option('--prompts <file>', 'your prompts: .csv (see --column), .jsonl (see --column) or plain text, one per line; default: the shipped table')
+    .option('--column <name>', 'the CSV column or JSONL field holding the prompt', 'prompt')
+    .option('--json', 'print one JSON object per router: {"router","strong_model_pct","threshold","n"} (strong_model_pct as a fraction)')
+    .option('--write-table', 'regenerate the shipped quantile table (datasets/calibration/quantiles.json) from the MMLU train half')
+    .option('--table <file>', 'with --write-table: where to write it (default: the package\'s datasets/calibration/quantiles.json)')
+    .option('--data <dir>', 'with --write-table: benchmark data directory (default: $ROUTELLM_DATA, then ../shared/datasets/routellm)')
+    .option('--cache-dir <dir>', 'win-rate cache (default: $ROUTELLM_CACHE_DIR, $XDG_CACHE_HOME/routellm, ~/.cache/routellm)')
+    .option('--config <file>', 'YAML config: router name -> options')
+    .addHelpText(
+      'after',
+      `
+The threshold is the (1 - share) quantile of the router's win rates over the prompts
+(linear interpolation, as pandas), so that share of them goes to the strong model.
+Without --prompts, the shipped table of win-rate quantiles over the MMLU train half answers
+at once; it also resolves model names like router-mf-50% in serve and route.
+
+Examples:
+  $ routellm calibrate --routers mf --strong-model-pct 0.5
+  $ routellm calibrate --routers mf sw_ranking --strong-model-pct 30% --prompts traffic.csv --json
+  $ routellm calibrate --write-table`,
+    )
+    .action(async (flags: CalibrateFlags) => {
+      const { runCalibrate } = await import('../calibrate/run-calibrate.js');
+      await runCalibrate(flags, io);
+    });
+}
