@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { parse as parseYaml } from 'yaml';
 import { ConfigError, type RouterOptions } from '../core/index.js';
+import { EMPTY_GATEWAY_CONFIG, parseGatewaySections, RESERVED_CONFIG_KEYS, type GatewayFileConfig } from '../gateway/file-config.js';
 
 /** The YAML config file, as RouteLLM's `config.example.yaml`: router name -> its options. */
 export interface RoutellmConfig {
@@ -8,9 +9,15 @@ export interface RoutellmConfig {
   readonly routers: Readonly<Record<string, RouterOptions>>;
   /** Where the file was read from, for error messages. */
   readonly path: string | undefined;
+  /**
+   * The reserved top-level sections `models:`, `providers:`, `prices:` and `server:` (see
+   * src/gateway/file-config.ts); every other top-level key is a router. Optional so configs
+   * built in code need not spell it out.
+   */
+  readonly gateway?: GatewayFileConfig;
 }
 
-export const EMPTY_CONFIG: RoutellmConfig = { routers: {}, path: undefined };
+export const EMPTY_CONFIG: RoutellmConfig = { routers: {}, path: undefined, gateway: EMPTY_GATEWAY_CONFIG };
 
 /**
  * Reads and validates a config file. `${VAR}` and `${VAR:-default}` in string values
@@ -35,11 +42,14 @@ export function parseConfig(text: string, path: string, env: Readonly<Record<str
   } catch (error) {
     throw new ConfigError(`config file ${path} is not valid YAML: ${firstLine((error as Error).message)}`);
   }
-  if (document === null || document === undefined) return { routers: {}, path };
+  if (document === null || document === undefined) return { routers: {}, path, gateway: EMPTY_GATEWAY_CONFIG };
   if (!isPlainObject(document)) throw new ConfigError(`config file ${path} must be a mapping of router name -> options`);
   const routers: Record<string, RouterOptions> = {};
+  const reserved: Record<string, unknown> = {};
   for (const [name, options] of Object.entries(document)) {
-    if (options === null || options === undefined) {
+    if (RESERVED_CONFIG_KEYS.has(name)) {
+      reserved[name] = expandEnv(options, env, `${path}: ${name}`);
+    } else if (options === null || options === undefined) {
       routers[name] = {};
     } else if (isPlainObject(options)) {
       routers[name] = expandEnv(options, env, `${path}: ${name}`) as RouterOptions;
@@ -47,7 +57,7 @@ export function parseConfig(text: string, path: string, env: Readonly<Record<str
       throw new ConfigError(`config file ${path}: "${name}" must be a mapping of options, got ${typeof options}`);
     }
   }
-  return { routers, path };
+  return { routers, path, gateway: parseGatewaySections(reserved, path) };
 }
 
 function expandEnv(value: unknown, env: Readonly<Record<string, string | undefined>>, where: string): unknown {
