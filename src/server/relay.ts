@@ -7,6 +7,8 @@ import { httpErrorFor } from './http-error.js';
 /** Upstream response headers the client gets as they are (the rest describe the upstream hop). */
 const PASSED_HEADERS = ['content-type', 'content-length', 'retry-after', 'retry-after-ms', 'openai-version'];
 const RATE_LIMIT_PREFIX = 'x-ratelimit-';
+/** Largest unfinished SSE event held back at a time. */
+const MAX_HELD_BYTES = 1024 * 1024;
 
 /** The headers of a relayed response: ours, then the upstream's passed-through ones. */
 export function relayHeaders(upstream: Response, ours: OutgoingHttpHeaders): OutgoingHttpHeaders {
@@ -53,11 +55,16 @@ export function relayBody(upstream: Response, response: ServerResponse, describe
           out = Buffer.concat([partial, chunk]);
           partial = undefined;
         }
-        const boundary = out.lastIndexOf('\n\n');
-        if (boundary + 2 < out.length) {
-          partial = out.subarray(boundary + 2);
-          out = out.subarray(0, boundary + 2);
-          if (out.length === 0) return;
+        const end = eventBoundary(out);
+        if (end === 0) {
+          // Hold an unfinished event back, unless it grows past any sane event size: then let it through.
+          if (out.length <= MAX_HELD_BYTES) {
+            partial = out;
+            return;
+          }
+        } else if (end < out.length) {
+          partial = out.subarray(end);
+          out = out.subarray(0, end);
         }
       }
       if (!response.write(out)) source.pause();
@@ -90,4 +97,12 @@ export function relayBody(upstream: Response, response: ServerResponse, describe
     response.on('drain', onDrain);
     response.on('close', onClientClose);
   });
+}
+
+/** Index just past the last SSE event boundary (a blank line: LF LF, CRLF CRLF or CR CR), or 0. */
+function eventBoundary(chunk: Buffer): number {
+  const lf = chunk.lastIndexOf('\n\n');
+  const crlf = chunk.lastIndexOf('\r\n\r\n');
+  const cr = chunk.lastIndexOf('\r\r');
+  return Math.max(lf < 0 ? 0 : lf + 2, crlf < 0 ? 0 : crlf + 4, cr < 0 ? 0 : cr + 2);
 }

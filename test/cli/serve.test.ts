@@ -1,0 +1,121 @@
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import OpenAI from 'openai';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../../src/cli/program.js';
+import { BIN } from '../helpers/run-cli-child.js';
+import { runCliInProcess } from '../helpers/run-cli-in-process.js';
+import { startUpstreamServer, type UpstreamServer } from '../helpers/upstream-server.js';
+
+let upstream: UpstreamServer;
+let dir: string;
+beforeAll(async () => {
+  upstream = await startUpstreamServer();
+  dir = await mkdtemp(join(tmpdir(), 'routellm-serve-'));
+});
+afterAll(async () => {
+  await upstream.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+const LISTENING = /routellm listening on (http:\/\/127\.0\.0\.1:(\d+)) \(routers: ([^;]+); strong: ([^;]+); weak: ([^)]+)\)/;
+
+describe('routellm serve, in process', () => {
+  it('listens on a free port, answers through the official client, and returns 0 when the signal aborts', async () => {
+    const config = join(dir, 'config.yaml');
+    await writeFile(config, 'random:\n  seed: 11\n');
+    const stop = new AbortController();
+    const stderr = new PassThrough();
+    let log = '';
+    const listening = new Promise<RegExpExecArray>((resolve) => {
+      stderr.on('data', (chunk: Buffer) => {
+        log += chunk.toString();
+        const match = LISTENING.exec(log);
+        if (match) resolve(match);
+      });
+    });
+    const exit = runCli(
+      ['serve', '--port', '0', '--routers', 'random', '--config', config, '--base-url', upstream.baseURL, '--api-key', 'up-key', '--strong-model', 'big', '--weak-model', 'small'],
+      { stdin: new PassThrough(), stdout: new PassThrough(), stderr, env: {}, cwd: dir, fetch: globalThis.fetch, signal: stop.signal },
+    );
+    const match = await listening;
+    expect(match[2]).not.toBe('0');
+    expect([match[3], match[4], match[5]]).toEqual(['random', 'big', 'small']);
+    const client = new OpenAI({ baseURL: `${match[1]}/v1`, apiKey: 'client', maxRetries: 0 });
+    const answer = await client.chat.completions.create({ model: 'router-random-0', messages: [{ role: 'user', content: 'hello' }] });
+    expect(answer.model).toBe('big');
+    expect(answer.choices[0]?.message.content).toBe('echo: hello');
+    stop.abort();
+    expect(await exit).toBe(0);
+  });
+
+  it('prints help with an example and exits 0', async () => {
+    const result = await runCliInProcess(['serve', '--help']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('--max-body');
+    expect(result.stdout).toContain('Examples:');
+  });
+
+  it.each([
+    [['--port', 'abc'], /--port: "abc" is not a port number/],
+    [['--port', '70000'], /--port/],
+    [['--max-body', 'lots'], /--max-body: "lots" is not a size/],
+    [['--bogus'], /unknown option/],
+    [['--routers', 'nope'], /unknown router "nope"/],
+  ])('exits 2 for bad flags %j', async (flags, message) => {
+    const result = await runCliInProcess(['serve', '--base-url', 'http://127.0.0.1:1/v1', ...flags]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(message);
+  });
+
+  it('exits 2 at start-up naming the missing key of a model', async () => {
+    const result = await runCliInProcess(['serve', '--port', '0', '--strong-model', 'groq/llama-3.1-70b', '--weak-model', 'ollama/llama3'], { env: {} });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/groq\/llama-3.1-70b.*GROQ_API_KEY is not set/);
+  });
+
+  it('exits 2 when the port is taken', async () => {
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const port = (blocker.address() as { port: number }).port;
+    try {
+      const result = await runCliInProcess(['serve', '--port', String(port), '--base-url', upstream.baseURL]);
+      expect(result.code).toBe(2);
+      expect(result.stderr).toContain(`port ${port} on 127.0.0.1 is already in use`);
+    } finally {
+      blocker.close();
+    }
+  });
+});
+
+describe('routellm serve, as a child process', () => {
+  it('answers requests and exits 0 on SIGTERM', async () => {
+    const child = spawn(
+      process.execPath,
+      [BIN, 'serve', '--port', '0', '--routers', 'random', '--base-url', upstream.baseURL, '--api-key', 'k', '--strong-model', 'big', '--weak-model', 'small'],
+      { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, OPENAI_API_KEY: '' } },
+    );
+    let stderr = '';
+    const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+    const url = await new Promise<string>((resolve, reject) => {
+      child.stderr.setEncoding('utf8').on('data', (text: string) => {
+        stderr += text;
+        const match = LISTENING.exec(stderr);
+        if (match) resolve(match[1] as string);
+      });
+      exited.then(() => reject(new Error(`serve exited early: ${stderr}`)));
+    });
+    const client = new OpenAI({ baseURL: `${url}/v1`, apiKey: 'client', maxRetries: 0 });
+    const stream = await client.chat.completions.create({ model: 'router-random-1', messages: [{ role: 'user', content: 'child' }], stream: true });
+    let text = '';
+    for await (const chunk of stream) text += chunk.choices[0]?.delta.content ?? '';
+    expect(text).toBe('echo: child');
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    expect(stderr).toContain('shutting down');
+  });
+});

@@ -1,0 +1,68 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { UpstreamError } from '../../src/core/index.js';
+import { takeRawBody } from '../../src/upstream/node-http-fetch.js';
+import { Upstreams, type Transport } from '../../src/upstream/upstreams.js';
+import { startUpstreamServer, type UpstreamServer } from '../helpers/upstream-server.js';
+
+let upstream: UpstreamServer;
+beforeAll(async () => {
+  upstream = await startUpstreamServer();
+});
+afterAll(async () => {
+  await upstream.close();
+});
+
+describe.each<Transport>(['node-http', 'fetch'])('Upstreams over %s', (transport) => {
+  it('strips the provider prefix and sends the key of that provider', async () => {
+    const upstreams = new Upstreams({
+      pair: { strong: 'openai/gpt-x', weak: 'bare-model' },
+      env: { OPENAI_BASE_URL: upstream.baseURL, OPENAI_API_KEY: 'sk-test' },
+      transport,
+    });
+    try {
+      const before = upstream.requests.length;
+      const response = await upstreams.chat('openai/gpt-x', { model: 'openai/gpt-x', messages: [{ role: 'user', content: 'hi' }], seed: 3 }, { signal: new AbortController().signal });
+      expect(response.status).toBe(200);
+      const raw = takeRawBody(response);
+      expect(raw === undefined).toBe(transport === 'fetch');
+      const text = raw ? await new Promise<string>((resolve) => {
+        let all = '';
+        raw.on('data', (chunk: Buffer) => (all += chunk));
+        raw.on('end', () => resolve(all));
+      }) : await response.text();
+      expect(JSON.parse(text).model).toBe('gpt-x');
+      const seen = upstream.requests[before];
+      expect(seen?.body).toEqual({ model: 'gpt-x', messages: [{ role: 'user', content: 'hi' }], seed: 3 });
+      expect(seen?.headers.authorization).toBe('Bearer sk-test');
+      expect(seen?.path).toBe('/v1/chat/completions');
+    } finally {
+      upstreams.close();
+    }
+  });
+
+  it('lets the SDK read the body when nobody takes the raw stream', async () => {
+    const upstreams = new Upstreams({ pair: { strong: 's', weak: 'w' }, overrides: { baseURL: upstream.baseURL }, env: {}, transport });
+    try {
+      const response = await upstreams.chat('w', { messages: [{ role: 'user', content: 'read me' }] }, { signal: new AbortController().signal });
+      expect(((await response.json()) as any).choices[0].message.content).toBe('echo: read me');
+    } finally {
+      upstreams.close();
+    }
+  });
+
+  it('turns an upstream 404 into an UpstreamError carrying status and body', async () => {
+    const previous = upstream.reply;
+    upstream.reply = () => ({ kind: 'error', status: 404, body: { error: { message: 'no such model', type: 'invalid_request_error', param: 'model', code: 'model_not_found' } } });
+    const upstreams = new Upstreams({ pair: { strong: 's', weak: 'w' }, overrides: { baseURL: upstream.baseURL }, env: {}, transport });
+    try {
+      const error = await upstreams.chat('s', { messages: [] }, { signal: new AbortController().signal }).catch((e) => e);
+      expect(error).toBeInstanceOf(UpstreamError);
+      expect(error.status).toBe(404);
+      expect(error.body).toEqual({ error: { message: 'no such model', type: 'invalid_request_error', param: 'model', code: 'model_not_found' } });
+      expect(error.message).toContain('model "s"');
+    } finally {
+      upstream.reply = previous;
+      upstreams.close();
+    }
+  });
+});
