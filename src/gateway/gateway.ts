@@ -1,0 +1,258 @@
+import type { DestinationStream } from 'pino';
+import type { ModelPair, RoutingDecision } from '../core/index.js';
+import { ApiKeyAuth } from './api-key-auth.js';
+import { ConcurrencyLimiter } from './concurrency-limiter.js';
+import { callWithFallback, failureReason, otherModel, type FallbackOutcome } from './fallback-policy.js';
+import { GatewayMetrics } from './gateway-metrics.js';
+import type { GatewayOptions } from './gateway-options.js';
+import { PriceTable, readUsage } from './price-table.js';
+import { RequestLog } from './request-log.js';
+import { SpendTracker, type SpendStats } from './spend-tracker.js';
+import { UpstreamDeadline } from './upstream-deadline.js';
+
+export interface GatewayDeps {
+  readonly pair: ModelPair;
+  /** Where request log lines go; stderr when absent. */
+  readonly logDestination?: DestinationStream;
+  /** Wall clock for the stats' `since`; injected so tests can pin it. */
+  readonly now?: () => Date;
+  /** Collect prom-client's process metrics (RSS, CPU, event loop); on by default. */
+  readonly defaultMetrics?: boolean;
+}
+
+/** What one upstream attempt is handed. */
+export interface AttemptContext {
+  /** Aborts on --ttfb-timeout, --timeout or client disconnect: pass it to the upstream call. */
+  readonly signal: AbortSignal;
+  /** 1 for the routed model, 2 for the fallback. */
+  readonly attempt: number;
+  /** Call when the upstream's headers arrive: stops the first-byte clock and records TTFB. */
+  firstByte(): void;
+}
+
+/** A successful upstream call, holding its concurrency slot and deadline until `end()`. */
+export interface UpstreamLease<T> extends FallbackOutcome<T> {
+  /** The answering attempt's signal: still aborts if --timeout runs out while the body streams. */
+  readonly signal: AbortSignal;
+  /**
+   * The error to report for a failure while relaying the body: the deadline's
+   * UpstreamTimeoutError when --timeout ran out, else `error` itself.
+   */
+  explain(error: unknown): unknown;
+  /** The body is relayed (or abandoned): free the slot, stop the clocks, record latency. Idempotent. */
+  end(outcome?: 'ok' | 'error'): void;
+}
+
+/**
+ * The production features around the proxy, in one object built once per server: API-key
+ * auth, the concurrency limiter, fallback with timeouts, Prometheus metrics, the pino
+ * request log, and spend accounting. The server calls it at a few hook points; it never
+ * touches sockets itself.
+ */
+export class Gateway {
+  readonly options: GatewayOptions;
+  readonly pair: ModelPair;
+  readonly auth: ApiKeyAuth;
+  readonly metrics: GatewayMetrics;
+  readonly log: RequestLog;
+  readonly prices: PriceTable;
+  readonly spend: SpendTracker;
+  readonly limiter: ConcurrencyLimiter;
+
+  constructor(options: GatewayOptions, deps: GatewayDeps) {
+    this.options = options;
+    this.pair = deps.pair;
+    this.auth = new ApiKeyAuth(options.authKeys);
+    this.metrics = new GatewayMetrics({ defaultMetrics: deps.defaultMetrics ?? true });
+    this.log = new RequestLog({
+      logPrompts: options.logPrompts,
+      ...(deps.logDestination ? { destination: deps.logDestination } : {}),
+    });
+    this.prices = new PriceTable(options.prices);
+    this.spend = new SpendTracker(this.prices, deps.pair, (deps.now ?? (() => new Date()))());
+    this.limiter = new ConcurrencyLimiter({ maxConcurrent: options.maxConcurrency, maxQueue: options.maxQueue });
+    this.limiter.onChange = (active, queued) => {
+      this.metrics.upstreamInFlight.set(active);
+      this.metrics.queued.set(queued);
+    };
+  }
+
+  /** Starts tracking one HTTP request; call `finish` on the result exactly when the response closes. */
+  begin(requestId: string, method: string, path: string): RequestScope {
+    return new RequestScope(this, requestId, method, path);
+  }
+
+  /** `GET /v1/routellm/stats`. */
+  stats(): SpendStats {
+    return this.spend.stats();
+  }
+
+  /**
+   * Runs an upstream call under the limiter, the timeouts and the fallback policy.
+   * `attempt` must resolve once the upstream's answer is known good enough to relay
+   * (headers for a stream, the parsed body otherwise) and must not write to the client.
+   * Throws the limiter's 429, or the last attempt's error (timeouts as UpstreamTimeoutError).
+   */
+  async callUpstream<T>(
+    scope: RequestScope,
+    routedModel: string,
+    clientSignal: AbortSignal,
+    attempt: (model: string, context: AttemptContext) => Promise<T>,
+  ): Promise<UpstreamLease<T>> {
+    const release = await this.limiter.acquire(clientSignal).catch((error: unknown) => {
+      if (!clientSignal.aborted) scope.reject('queue_full');
+      throw error;
+    });
+    let deadline: UpstreamDeadline | undefined;
+    let started = 0;
+    let model = routedModel;
+    try {
+      const outcome = await callWithFallback(
+        routedModel,
+        {
+          pair: this.pair,
+          enabled: this.options.fallback,
+          signal: clientSignal,
+          onFailure: (failed, error, willRetry) => {
+            const reason = failureReason(error);
+            this.metrics.observeFailure(failed, reason, willRetry ? otherModel(this.pair, failed) : undefined);
+          },
+        },
+        async (attemptModel, attemptNumber) => {
+          model = attemptModel;
+          const current = new UpstreamDeadline({ totalMs: this.options.timeoutMs, ttfbMs: this.options.ttfbTimeoutMs, parent: clientSignal });
+          deadline = current;
+          started = performance.now();
+          scope.attempts = attemptNumber;
+          try {
+            return await attempt(attemptModel, {
+              signal: current.signal,
+              attempt: attemptNumber,
+              firstByte: () => {
+                current.firstByte();
+                const ttfb = performance.now() - started;
+                scope.ttfbMs = ttfb;
+                this.metrics.timeToFirstByte.observe({ model: attemptModel }, ttfb / 1000);
+              },
+            });
+          } catch (error) {
+            current.dispose();
+            this.metrics.upstreamLatency.observe({ model: attemptModel, outcome: 'error' }, (performance.now() - started) / 1000);
+            // The SDK reports our abort as a generic abort: say which clock ran out instead.
+            throw current.expired ? current.signal.reason : error;
+          }
+        },
+      );
+      scope.model = outcome.model;
+      scope.fallbackFrom = outcome.fallbackFrom;
+      const answering = deadline as unknown as UpstreamDeadline;
+      let ended = false;
+      return {
+        ...outcome,
+        signal: answering.signal,
+        explain: (error) => (answering.expired ? answering.signal.reason : error),
+        end: (result = 'ok') => {
+          if (ended) return;
+          ended = true;
+          answering.dispose();
+          release();
+          this.metrics.upstreamLatency.observe({ model: outcome.model, outcome: result }, (performance.now() - started) / 1000);
+        },
+      };
+    } catch (error) {
+      scope.model ??= model;
+      release();
+      throw error;
+    }
+  }
+}
+
+/**
+ * One request's bookkeeping: the in-flight gauge from `begin` to `finish`, what was routed,
+ * which model answered, tokens and cost; `finish` writes the metrics and the log line once.
+ */
+export class RequestScope {
+  readonly #gateway: Gateway;
+  readonly #started = performance.now();
+  readonly requestId: string;
+  readonly method: string;
+  readonly path: string;
+  decision: RoutingDecision | undefined;
+  /** The model that answered, or the last one tried. */
+  model: string | undefined;
+  fallbackFrom: string | undefined;
+  attempts: number | undefined;
+  ttfbMs: number | undefined;
+  stream: boolean | undefined;
+  /** Routing text, kept only for the log and only when --log-prompts is on. */
+  prompt: string | undefined;
+  #usage: unknown;
+  #rejectedFor: string | undefined;
+  #finished = false;
+
+  constructor(gateway: Gateway, requestId: string, method: string, path: string) {
+    this.#gateway = gateway;
+    this.requestId = requestId;
+    this.method = method;
+    this.path = path;
+    gateway.metrics.inFlight.inc();
+  }
+
+  /** The controller decided. */
+  routed(decision: RoutingDecision, prompt?: string): void {
+    this.decision = decision;
+    this.model = decision.model;
+    if (this.#gateway.options.logPrompts) this.prompt = prompt;
+    this.#gateway.metrics.observeRouted(decision.router, decision.model);
+  }
+
+  /** The upstream's `usage` object (non-stream body, or the stream's usage chunk). */
+  usage(usage: unknown): void {
+    this.#usage = usage;
+  }
+
+  /** Refused before upstream (auth, bad_request, queue_full, ...): counted once by reason. */
+  reject(reason: string): void {
+    if (this.#rejectedFor !== undefined) return;
+    this.#rejectedFor = reason;
+    this.#gateway.metrics.rejected.inc({ reason });
+  }
+
+  /** The response is over (sent, failed or abandoned). Records everything once; later calls do nothing. */
+  finish(status: number, error?: string): void {
+    if (this.#finished) return;
+    this.#finished = true;
+    const gateway = this.#gateway;
+    gateway.metrics.inFlight.dec();
+    const chat = this.path === '/v1/chat/completions';
+    if (chat) gateway.metrics.observeRequest({ router: this.decision?.router ?? 'none', model: this.model ?? 'none', status });
+    const tokens = readUsage(this.#usage);
+    let costUsd: number | undefined;
+    if (chat && this.model !== undefined && status < 400) {
+      const cost = gateway.spend.record(this.model, tokens);
+      costUsd = cost.costUsd;
+      if (tokens) gateway.metrics.observeUsage(this.model, tokens.inputTokens, tokens.outputTokens, cost.costUsd, cost.strongOnlyUsd);
+    }
+    gateway.log.request({
+      requestId: this.requestId,
+      method: this.method,
+      path: this.path,
+      status,
+      latencyMs: performance.now() - this.#started,
+      router: this.decision?.router,
+      threshold: this.decision?.threshold,
+      strongWinRate: this.decision?.strongWinRate,
+      routedModel: this.decision?.model,
+      model: this.model,
+      attempts: this.attempts,
+      fallbackFrom: this.fallbackFrom,
+      stream: this.stream,
+      ttfbMs: this.ttfbMs,
+      inputTokens: tokens?.inputTokens,
+      outputTokens: tokens?.outputTokens,
+      costUsd,
+      error,
+      prompt: this.prompt,
+    });
+  }
+}

@@ -1,0 +1,91 @@
+import type { IncomingMessage, Server, ServerOptions } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { GatewayHttpError } from './gateway-error.js';
+
+/** Limits on what a client may make the server hold, against slow or abusive clients. */
+export interface ServerLimits {
+  /** ms a client has to send its request headers (slowloris). */
+  readonly headersTimeoutMs: number;
+  /** ms a client has to send its whole request, headers and body. */
+  readonly requestTimeoutMs: number;
+  /** ms an idle keep-alive connection is kept. */
+  readonly keepAliveTimeoutMs: number;
+  /** Bytes of request headers accepted (431 past it). */
+  readonly maxHeaderBytes: number;
+  /** Request headers accepted (431 past it). */
+  readonly maxHeaderCount: number;
+}
+
+export const DEFAULT_SERVER_LIMITS: ServerLimits = {
+  headersTimeoutMs: 10_000,
+  requestTimeoutMs: 60_000,
+  keepAliveTimeoutMs: 5_000,
+  maxHeaderBytes: 16 * 1024,
+  maxHeaderCount: 100,
+};
+
+/**
+ * Options for `http.createServer` that must be set at creation. The connection check runs
+ * every second rather than Node's default 30 s, so the header and request timeouts hold
+ * to within a second.
+ */
+export function serverOptions(limits: ServerLimits = DEFAULT_SERVER_LIMITS): ServerOptions {
+  return {
+    headersTimeout: limits.headersTimeoutMs,
+    requestTimeout: limits.requestTimeoutMs,
+    keepAliveTimeout: limits.keepAliveTimeoutMs,
+    connectionsCheckingInterval: Math.min(1000, limits.headersTimeoutMs),
+    maxHeaderSize: limits.maxHeaderBytes,
+  };
+}
+
+/**
+ * Applies the limits that can be set after creation and answers protocol errors (header
+ * overflow, bad request lines, request timeouts) with an OpenAI-shaped JSON body instead of
+ * Node's empty reply. One more header than the limit is parsed so `checkHeaderCount` can
+ * tell a flood from a request at the limit.
+ */
+export function applyServerLimits(server: Server, limits: ServerLimits = DEFAULT_SERVER_LIMITS): void {
+  server.headersTimeout = limits.headersTimeoutMs;
+  server.requestTimeout = limits.requestTimeoutMs;
+  server.keepAliveTimeout = limits.keepAliveTimeoutMs;
+  server.maxHeadersCount = limits.maxHeaderCount + 1;
+  server.on('clientError', answerClientError);
+}
+
+/** Throws 431 when the request carries more headers than allowed. */
+export function checkHeaderCount(request: IncomingMessage, limits: ServerLimits = DEFAULT_SERVER_LIMITS): void {
+  if (request.rawHeaders.length / 2 > limits.maxHeaderCount) {
+    throw new GatewayHttpError(431, `the request has more than ${limits.maxHeaderCount} headers; send fewer`, {
+      code: 'request_header_fields_too_large',
+    });
+  }
+}
+
+/** `clientError` listener: a JSON error for what the HTTP parser refused, then close. */
+export function answerClientError(error: NodeJS.ErrnoException, socket: Duplex): void {
+  // Node's own default: answer unless a response has already started on this socket.
+  const pending = (socket as Duplex & { _httpMessage?: { headersSent?: boolean } })._httpMessage;
+  if (!socket.writable || pending?.headersSent) {
+    socket.destroy();
+    return;
+  }
+  const [status, reason, message] = describeClientError(error);
+  const body = JSON.stringify({ error: { message, type: 'invalid_request_error', param: null, code: null } });
+  socket.end(
+    `HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
+}
+
+function describeClientError(error: NodeJS.ErrnoException): [number, string, string] {
+  switch (error.code) {
+    case 'HPE_HEADER_OVERFLOW':
+      return [431, 'Request Header Fields Too Large', 'the request headers are too large; send fewer or shorter headers'];
+    case 'ERR_HTTP_REQUEST_TIMEOUT':
+      return [408, 'Request Timeout', 'the request was not received in time; send the headers and body without pausing'];
+    case 'HPE_CHUNK_EXTENSIONS_OVERFLOW':
+      return [413, 'Payload Too Large', 'the chunk extensions are too large'];
+    default:
+      return [400, 'Bad Request', `the request is not valid HTTP (${error.code ?? 'parse error'})`];
+  }
+}
