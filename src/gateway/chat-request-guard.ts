@@ -1,3 +1,4 @@
+import { validateMessages as validateMessageList } from '../core/index.js';
 import { GatewayHttpError } from './gateway-error.js';
 import { checkJsonStructure, MAX_JSON_DEPTH } from './json-structure.js';
 
@@ -103,7 +104,7 @@ const FIELD_CHECKS: Readonly<Record<string, Check>> = {
 
 /**
  * Checks a raw request: content type JSON, body valid UTF-8, nesting bounded, no duplicate
- * keys, valid JSON, an object, and the known fields of the right types. Returns the parsed
+ * keys, valid JSON, an object, and the known fields of the right types (not `model`). Returns the parsed
  * body; throws an OpenAI-shaped GatewayHttpError (400 or 415) naming what is wrong.
  */
 export function parseChatRequest(body: Uint8Array, contentType: string | undefined): Record<string, unknown> {
@@ -142,12 +143,12 @@ export function checkContentType(contentType: string | undefined): void {
   }
 }
 
-/** Checks `model`, `messages` and the known optional fields; null counts as absent for optional ones. */
+/**
+ * Checks `messages` (the core's checks first, so codes match the server's, then each
+ * message's fields) and the known optional fields; null counts as absent for optional ones.
+ * `model` is left to the Controller, which names the routers and thresholds it accepts.
+ */
 export function validateChatFields(body: Readonly<Record<string, unknown>>): void {
-  const model = body['model'];
-  if (typeof model !== 'string' || model === '') {
-    fail('model', model === undefined ? 'is required: use router-<router>-<threshold>, e.g. router-mf-0.116' : `must be a non-empty string, got ${describe(model)}`);
-  }
   validateMessages(body['messages']);
   for (const [field, check] of Object.entries(FIELD_CHECKS)) {
     const value = body[field];
@@ -157,14 +158,12 @@ export function validateChatFields(body: Readonly<Record<string, unknown>>): voi
   }
 }
 
-function validateMessages(messages: unknown): void {
-  if (messages === undefined) fail('messages', 'is required: an array of {role, content} messages');
-  if (!Array.isArray(messages)) fail('messages', `must be an array of messages, got ${describe(messages)}`);
-  if (messages.length === 0) fail('messages', 'must hold at least one message');
+function validateMessages(value: unknown): void {
+  const messages = validateMessageList(value);
   if (messages.length > MAX_MESSAGES) fail('messages', `may hold at most ${MAX_MESSAGES} messages, got ${messages.length}`);
-  messages.forEach((message: unknown, index) => {
-    const at = `messages[${index}]`;
-    if (!isObject(message)) fail(at, `must be an object with role and content, got ${describe(message)}`);
+  messages.forEach((entry: unknown, index) => {
+    const message = entry as Record<string, unknown>;
+    const at = `messages.[${index}]`;
     const role = message['role'];
     if (typeof role !== 'string' || !ROLES.has(role)) {
       fail(`${at}.role`, `must be one of ${[...ROLES].join(', ')}, got ${describe(role)}`);
@@ -174,16 +173,16 @@ function validateMessages(messages: unknown): void {
       if (!Array.isArray(content)) fail(`${at}.content`, `must be a string or an array of content parts, got ${describe(content)}`);
       content.forEach((part: unknown, partIndex) => {
         if (!isObject(part) || typeof part['type'] !== 'string') {
-          fail(`${at}.content[${partIndex}]`, 'must be an object with a string "type"');
+          fail(`${at}.content.[${partIndex}]`, 'must be an object with a string "type"');
         }
         if (part['type'] === 'text' && typeof part['text'] !== 'string') {
-          fail(`${at}.content[${partIndex}].text`, `must be a string, got ${describe(part['text'])}`);
+          fail(`${at}.content.[${partIndex}].text`, `must be a string, got ${describe(part['text'])}`);
         }
       });
     }
     for (const field of ['name', 'tool_call_id'] as const) {
-      const value = message[field];
-      if (value !== undefined && value !== null && typeof value !== 'string') fail(`${at}.${field}`, `must be a string, got ${describe(value)}`);
+      const item = message[field];
+      if (item !== undefined && item !== null && typeof item !== 'string') fail(`${at}.${field}`, `must be a string, got ${describe(item)}`);
     }
     const toolCalls = message['tool_calls'];
     if (toolCalls !== undefined && toolCalls !== null && !Array.isArray(toolCalls)) {
@@ -193,7 +192,8 @@ function validateMessages(messages: unknown): void {
 }
 
 function fail(param: string, problem: string): never {
-  throw new GatewayHttpError(400, `${param} ${problem}`, { param, code: 'invalid_value' });
+  // Messages name the field as OpenAI's own errors do; `param` uses OpenAI's `messages.[0].role` form.
+  throw new GatewayHttpError(400, `${param.replace(/\.\[/g, '[')} ${problem}`, { param, code: 'invalid_value' });
 }
 
 function describe(value: unknown): string {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { RoutingError } from '../../src/core/index.js';
 import { parseChatRequest } from '../../src/gateway/chat-request-guard.js';
 import { GatewayHttpError } from '../../src/gateway/gateway-error.js';
 import { checkJsonStructure } from '../../src/gateway/json-structure.js';
@@ -66,17 +67,12 @@ describe('parseChatRequest', () => {
   });
 
   it.each<[string, unknown, string]>([
-    ['model missing', { messages: ok.messages }, 'model'],
-    ['model a number', { ...ok, model: 5 }, 'model'],
-    ['messages missing', { model: ok.model }, 'messages'],
-    ['messages a string', { ...ok, messages: 'hi' }, 'messages'],
-    ['messages empty', { ...ok, messages: [] }, 'messages'],
-    ['message not an object', { ...ok, messages: ['hi'] }, 'messages[0]'],
-    ['role unknown', { ...ok, messages: [{ role: 'wizard', content: 'x' }] }, 'messages[0].role'],
-    ['content a number', { ...ok, messages: [{ role: 'user', content: 5 }] }, 'messages[0].content'],
-    ['content part without type', { ...ok, messages: [{ role: 'user', content: [{ text: 'x' }] }] }, 'messages[0].content[0]'],
-    ['text part not text', { ...ok, messages: [{ role: 'user', content: [{ type: 'text', text: 1 }] }] }, 'messages[0].content[0].text'],
-    ['name a number', { ...ok, messages: [{ role: 'user', content: 'x', name: 1 }] }, 'messages[0].name'],
+    ['role unknown', { ...ok, messages: [{ role: 'wizard', content: 'x' }] }, 'messages.[0].role'],
+    ['content a number', { ...ok, messages: [{ role: 'user', content: 5 }] }, 'messages.[0].content'],
+    ['content part without type', { ...ok, messages: [{ role: 'user', content: [{ text: 'x' }] }] }, 'messages.[0].content.[0]'],
+    ['text part not text', { ...ok, messages: [{ role: 'user', content: [{ type: 'text', text: 1 }] }] }, 'messages.[0].content.[0].text'],
+    ['name a number', { ...ok, messages: [{ role: 'user', content: 'x', name: 1 }] }, 'messages.[0].name'],
+    ['tool_calls an object', { ...ok, messages: [{ role: 'assistant', content: null, tool_calls: {} }] }, 'messages.[0].tool_calls'],
     ['stream a string', { ...ok, stream: 'yes' }, 'stream'],
     ['stream_options.include_usage a string', { ...ok, stream_options: { include_usage: 'yes' } }, 'stream_options'],
     ['temperature a string', { ...ok, temperature: 'hot' }, 'temperature'],
@@ -101,7 +97,23 @@ describe('parseChatRequest', () => {
     const error = refusal(encode(body));
     expect(error.status).toBe(400);
     expect(error.param).toBe(param);
-    expect(error.body().error.message).toMatch(new RegExp(`^${param.replace(/[[\]().]/g, '\\$&')} `));
+    expect(error.body().error.message.startsWith(`${param.replace(/\.\[/g, '[')} `)).toBe(true);
+  });
+
+  it.each<[string, unknown, string, string]>([
+    ['messages missing', { model: ok.model }, 'messages', 'missing_required_parameter'],
+    ['messages a string', { ...ok, messages: 'hi' }, 'messages', 'invalid_type'],
+    ['messages empty', { ...ok, messages: [] }, 'messages', 'empty_array'],
+    ['message not an object', { ...ok, messages: ['hi'] }, 'messages.[0]', 'invalid_type'],
+  ])('leaves %s to the core check, with its codes', (_name, body, param, code) => {
+    let caught: unknown;
+    try {
+      parseChatRequest(encode(body), 'application/json');
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(RoutingError);
+    expect(caught).toMatchObject({ param, code });
   });
 
   it.each([
