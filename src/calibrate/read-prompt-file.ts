@@ -45,14 +45,15 @@ async function readCsvPrompts(path: string, column: string): Promise<string[]> {
         if (failed) return;
         const fields = results.meta.fields ?? [];
         if (!fields.includes(column)) {
-          parser.abort();
+          // Reject before aborting: abort() calls complete() synchronously.
           fail(new UsageError(`${path}: no column "${column}" (choose one with --column); columns are: ${fields.join(', ')}`));
+          parser.abort();
           return;
         }
         const error = results.errors[0];
         if (error) {
-          parser.abort();
           fail(new UsageError(`${path}: record ${row + 1}: malformed CSV: ${error.message}`));
+          parser.abort();
           return;
         }
         const prompt = results.data[column];

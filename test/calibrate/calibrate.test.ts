@@ -1,0 +1,140 @@
+import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { createRandomRouter, RouterRegistry, randomRouterFactory, type Router } from '../../src/core/index.js';
+import { buildCalibrationTable } from '../../src/calibrate/build-calibration-table.js';
+import { shareResolverFromTable, thresholdFromEntry, validateCalibrationTable } from '../../src/calibrate/calibration-table.js';
+import { loadShippedShareResolver, shippedTablePath } from '../../src/calibrate/load-calibration-table.js';
+import { formatSharePercent, parseShare } from '../../src/calibrate/parse-share.js';
+import { readPromptFile } from '../../src/calibrate/read-prompt-file.js';
+import { thresholdForShare } from '../../src/calibrate/threshold-for-share.js';
+import { EMPTY_CONFIG } from '../../src/config/load-config.js';
+import { buildController } from '../../src/runtime/build-controller.js';
+import { nodeRouterContext } from '../../src/runtime/node-router-context.js';
+
+const fixed = (name: string, fingerprint: string, rate = 0.5): Router => ({ name, fingerprint, strongWinRate: () => rate });
+
+describe('thresholdForShare', () => {
+  it('is the (1 - share) quantile, linear between order statistics (pandas)', () => {
+    const sorted = [0.1, 0.2, 0.3, 0.4, 0.5];
+    expect(thresholdForShare(sorted, 0.5)).toBe(0.3);
+    // 1 - 0.3 = 0.7 -> position 2.8 -> 0.3 + 0.8 * 0.1
+    expect(thresholdForShare(sorted, 0.3)).toBeCloseTo(0.38, 12);
+    expect(thresholdForShare(sorted, 0.9)).toBeCloseTo(0.14, 12);
+  });
+});
+
+describe('parseShare', () => {
+  it('takes a fraction or a percentage', () => {
+    expect(parseShare('0.5')).toBe(0.5);
+    expect(parseShare('50%')).toBe(0.5);
+    expect(parseShare('12.5%')).toBe(0.125);
+    expect(formatSharePercent(0.5)).toBe('50.0%');
+    expect(formatSharePercent(0.125)).toBe('12.5%');
+  });
+
+  it.each(['0', '1', '50', '-0.2', '100%', '0%', 'half', ''])('refuses %j', (raw) => {
+    expect(() => parseShare(raw)).toThrow('--strong-model-pct must be a fraction in (0, 1) like 0.5, or a percentage like 50%');
+  });
+});
+
+describe('readPromptFile', () => {
+  it('reads CSV (streamed, quoted newlines), JSONL and plain lines', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'routellm-prompts-'));
+    await writeFile(join(dir, 'p.csv'), 'id,text\n1,"hello\nthere"\n2,"say ""hi"""\n');
+    await writeFile(join(dir, 'p.jsonl'), '{"text":"a"}\n\n{"text":"b","x":1}\n');
+    await writeFile(join(dir, 'p.txt'), 'first\n\n  second\n');
+    expect(await readPromptFile(join(dir, 'p.csv'), 'text')).toEqual(['hello\nthere', 'say "hi"']);
+    expect(await readPromptFile(join(dir, 'p.jsonl'), 'text')).toEqual(['a', 'b']);
+    expect(await readPromptFile(join(dir, 'p.txt'), 'ignored')).toEqual(['first', '  second']);
+  });
+
+  it('fails with one clear line on a missing file, column or field, and on an empty file', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'routellm-prompts-'));
+    await writeFile(join(dir, 'p.csv'), 'id,text\n1,hello\n');
+    await writeFile(join(dir, 'p.jsonl'), '{"text":"a"}\n{"prompt":"b"}\n');
+    await writeFile(join(dir, 'empty.txt'), '\n\n');
+    await expect(readPromptFile(join(dir, 'nope.csv'), 'prompt')).rejects.toThrow(`file not found: ${join(dir, 'nope.csv')}`);
+    await expect(readPromptFile(join(dir, 'p.csv'), 'prompt')).rejects.toThrow('no column "prompt" (choose one with --column); columns are: id, text');
+    await expect(readPromptFile(join(dir, 'p.jsonl'), 'text')).rejects.toThrow('line 2 has no string "text" field');
+    await expect(readPromptFile(join(dir, 'empty.txt'), 'prompt')).rejects.toThrow('no prompts in');
+  });
+});
+
+describe('calibration table', () => {
+  const rates = Array.from({ length: 101 }, (_, i) => i / 100);
+  const table = buildCalibrationTable({ source: 'test', n: 101, rates: [{ router: fixed('lin', 'lin:1'), rates }], levels: 11 });
+
+  it('holds the quantile grid and reads thresholds off it', () => {
+    expect(validateCalibrationTable(JSON.parse(JSON.stringify(table)))).toEqual(table);
+    const entry = table.routers['lin']!;
+    expect(entry.quantiles).toHaveLength(11);
+    expect(thresholdFromEntry(entry, 0.5)).toBeCloseTo(0.5, 12);
+    expect(thresholdFromEntry(entry, 0.25)).toBeCloseTo(0.75, 12);
+    expect(thresholdFromEntry(entry, 0.05)).toBeCloseTo(0.95, 12);
+  });
+
+  it('refuses malformed tables with a reason', () => {
+    expect(validateCalibrationTable([])).toBe('not a JSON object');
+    expect(validateCalibrationTable({ ...table, format: 'x' })).toMatch(/^format "x"/);
+    const broken = { ...table, routers: { lin: { fingerprint: 'lin:1', n: 2, quantiles: [0.5, 0.2] } } };
+    expect(validateCalibrationTable(broken)).toBe('router "lin": quantiles must be non-decreasing numbers in [0, 1]');
+  });
+
+  it('resolves shares only for routers whose fingerprint matches', () => {
+    const resolve = shareResolverFromTable(table, new Map([['lin', fixed('lin', 'lin:1')]]), 'T');
+    expect(resolve('lin', 0.5)).toBeCloseTo(0.5, 12);
+    expect(resolve('other', 0.5)).toBeUndefined();
+    const stale = shareResolverFromTable(table, new Map([['lin', fixed('lin', 'lin:2')]]), 'T');
+    expect(() => stale('lin', 0.5)).toThrow('the calibration table T was made for router "lin" with other weights or options');
+  });
+});
+
+describe('router-<r>-50% through buildController', () => {
+  async function datasets(content: string | undefined) {
+    const dir = await mkdtemp(join(tmpdir(), 'routellm-datasets-'));
+    if (content !== undefined) {
+      await mkdir(join(dir, 'calibration'), { recursive: true });
+      await writeFile(shippedTablePath(dir), content);
+    }
+    return { ...nodeRouterContext({ env: {} }), datasetsDir: dir };
+  }
+  const registry = new RouterRegistry().register(randomRouterFactory);
+  const pair = { strong: 'S', weak: 'W' };
+  const random = createRandomRouter();
+  const table = buildCalibrationTable({ source: 't', n: 3, rates: [{ router: random, rates: [0.2, 0.4, 0.9] }], levels: 3 });
+
+  it('uses the shipped table by default', async () => {
+    const context = await datasets(JSON.stringify(table));
+    const controller = await buildController({ registry, routerNames: ['random'], pair, config: EMPTY_CONFIG, context });
+    expect(controller.resolveModel('router-random-50%').threshold).toBe(0.4);
+    expect(controller.resolveModel('router-random-0.3').threshold).toBe(0.3);
+  });
+
+  it('without a table, shares are refused by the Controller', async () => {
+    const context = await datasets(undefined);
+    expect(await loadShippedShareResolver(new Map(), context)).toBeUndefined();
+    const controller = await buildController({ registry, routerNames: ['random'], pair, config: EMPTY_CONFIG, context });
+    expect(() => controller.resolveModel('router-random-50%')).toThrow('no calibration table for router "random"');
+  });
+
+  it('a broken table refuses shares with the reason, and numeric thresholds still work', async () => {
+    const context = await datasets('{oops');
+    const controller = await buildController({ registry, routerNames: ['random'], pair, config: EMPTY_CONFIG, context });
+    expect(() => controller.resolveModel('router-random-50%')).toThrow('is unusable (not valid JSON)');
+    expect(controller.resolveModel('router-random-0.7').threshold).toBe(0.7);
+  });
+
+  it('a table made with other options (fingerprint) is refused', async () => {
+    const context = await datasets(JSON.stringify(table));
+    const controller = await buildController({
+      registry,
+      routerNames: ['random'],
+      pair,
+      config: { routers: { random: { seed: 3 } }, path: 'x.yaml' },
+      context,
+    });
+    expect(() => controller.resolveModel('router-random-50%')).toThrow('with other weights or options');
+  });
+});

@@ -1,0 +1,118 @@
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { seededRandom } from '../../src/core/index.js';
+import { thresholdForShare } from '../../src/calibrate/threshold-for-share.js';
+import { sortedAscending } from '../../src/eval/metrics/quantile.js';
+import { sharedRoutellmData } from '../eval/helpers/shared-data.js';
+import { runCliChild } from '../helpers/run-cli-child.js';
+import { runCliInProcess } from '../helpers/run-cli-in-process.js';
+
+async function workspace() {
+  const dir = await mkdtemp(join(tmpdir(), 'routellm-calibrate-'));
+  const prompts = Array.from({ length: 50 }, (_, i) => `prompt number ${i}`);
+  await writeFile(join(dir, 'prompts.txt'), `${prompts.join('\n')}\n`);
+  await writeFile(join(dir, 'seeded.yaml'), 'random:\n  seed: 11\n');
+  return { dir, prompts, cache: ['--cache-dir', join(dir, 'cache')] };
+}
+
+describe('routellm calibrate (in-process)', () => {
+  it('prints the Python wording, with the (1 - P) quantile of the win rates', async () => {
+    const { dir, cache } = await workspace();
+    const result = await runCliInProcess(
+      ['calibrate', '--routers', 'random', '--strong-model-pct', '0.3', '--prompts', 'prompts.txt', '--config', 'seeded.yaml', ...cache],
+      { cwd: dir },
+    );
+    expect(result.stderr).not.toContain('internal error');
+    expect(result.code).toBe(0);
+    const random = seededRandom(11);
+    const rates = Array.from({ length: 50 }, () => random());
+    const expected = thresholdForShare(sortedAscending(rates), 0.3);
+    expect(result.stdout).toBe(`For 30.0% strong model calls for random, threshold = ${Number(expected.toFixed(5))}\n`);
+  });
+
+  it('--json prints {"router","strong_model_pct","threshold","n"} per router; 50% means 0.5', async () => {
+    const { dir, cache } = await workspace();
+    const result = await runCliInProcess(
+      ['calibrate', '--routers', 'random', '--strong-model-pct', '50%', '--prompts', 'prompts.txt', '--config', 'seeded.yaml', '--json', ...cache],
+      { cwd: dir },
+    );
+    expect(result.code).toBe(0);
+    const line = JSON.parse(result.stdout);
+    expect(Object.keys(line)).toEqual(['router', 'strong_model_pct', 'threshold', 'n']);
+    expect(line).toMatchObject({ router: 'random', strong_model_pct: 0.5, n: 50 });
+    expect(line.threshold).toBeGreaterThan(0);
+    expect(line.threshold).toBeLessThan(1);
+  });
+
+  it('answers from the shipped table without --prompts', async () => {
+    const result = await runCliInProcess(['calibrate', '--routers', 'random', '--strong-model-pct', '0.5', '--json']);
+    expect(result.code).toBe(0);
+    const line = JSON.parse(result.stdout);
+    expect(line.router).toBe('random');
+    // Uniform win rates: the median is near 0.5.
+    expect(line.threshold).toBeGreaterThan(0.45);
+    expect(line.threshold).toBeLessThan(0.55);
+    expect(line.n).toBeGreaterThan(5000);
+  });
+
+  it('route resolves --threshold 50% through the shipped table', async () => {
+    const result = await runCliInProcess(['route', '--router', 'random', '--threshold', '50%', '--json', 'hello']);
+    expect(result.code).toBe(0);
+    const threshold = JSON.parse(result.stdout).threshold;
+    expect(threshold).toBeGreaterThan(0.45);
+    expect(threshold).toBeLessThan(0.55);
+  });
+
+  it.each([
+    [['--strong-model-pct', '50'], '--strong-model-pct must be a fraction in (0, 1) like 0.5, or a percentage like 50%; got "50"'],
+    [['--strong-model-pct', '0'], 'got "0"'],
+    [['--strong-model-pct', '1'], 'got "1"'],
+    [[], '--strong-model-pct is required'],
+    [['--strong-model-pct', '0.5', '--prompts', 'nope.txt'], 'file not found: '],
+    [['--strong-model-pct', '0.5', '--prompts', 'p.csv'], 'no column "prompt" (choose one with --column); columns are: id, text'],
+    [['--strong-model-pct', '0.5', '--prompts', 'empty.txt'], 'no prompts in '],
+    [['--strong-model-pct', '0.5', '--prompts', 'p.jsonl', '--column', 'text'], 'line 1 has no string "text" field'],
+    [['--strong-model-pct', '0.5', '--routers', 'nope'], 'unknown router "nope"'],
+  ])('calibrate %j: exit 2 with one line', async (args, message) => {
+    const { dir, cache } = await workspace();
+    await writeFile(join(dir, 'p.csv'), 'id,text\n1,hi\n');
+    await writeFile(join(dir, 'p.jsonl'), '{"prompt":"hi"}\n');
+    await writeFile(join(dir, 'empty.txt'), '');
+    const result = await runCliInProcess(['calibrate', '--routers', 'random', ...args, ...cache], { cwd: dir });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(message);
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+  });
+});
+
+const data = sharedRoutellmData();
+
+describe.skipIf(data === undefined)('routellm calibrate --write-table', () => {
+  it('writes a table over the MMLU train half that calibrate can read back', async () => {
+    const { dir, cache } = await workspace();
+    const table = join(dir, 'table.json');
+    const result = await runCliInProcess(['calibrate', '--write-table', '--routers', 'random', '--config', 'seeded.yaml', '--table', table, '--data', data!, ...cache], {
+      cwd: dir,
+    });
+    expect(result.code).toBe(0);
+    const written = JSON.parse(await readFile(table, 'utf8'));
+    expect(written.format).toBe('routellm-calibration-table/1');
+    expect(written.prompts.source).toMatch(/^MMLU train half/);
+    expect(written.routers.random).toMatchObject({ fingerprint: 'random:11', n: written.prompts.n });
+    expect(written.routers.random.quantiles).toHaveLength(1001);
+  });
+});
+
+describe('routellm calibrate (child process)', () => {
+  it('exits 0 with a threshold, 2 on a share out of range', async () => {
+    const { dir } = await workspace();
+    const ok = await runCliChild(['calibrate', '--routers', 'random', '--strong-model-pct', '0.5', '--prompts', 'prompts.txt', '--json'], { cwd: dir });
+    expect(ok.code).toBe(0);
+    expect(JSON.parse(ok.stdout).n).toBe(50);
+    const bad = await runCliChild(['calibrate', '--strong-model-pct', '2'], { cwd: dir });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toBe('routellm: --strong-model-pct must be a fraction in (0, 1) like 0.5, or a percentage like 50%; got "2"\n');
+  });
+});
