@@ -1,12 +1,15 @@
+import type { IncomingMessage } from 'node:http';
 import type { DestinationStream } from 'pino';
 import type { ModelPair, RoutingDecision } from '../core/index.js';
 import { ApiKeyAuth } from './api-key-auth.js';
 import { ConcurrencyLimiter } from './concurrency-limiter.js';
 import { callWithFallback, failureReason, otherModel, type FallbackOutcome } from './fallback-policy.js';
+import { GatewayHttpError } from './gateway-error.js';
 import { GatewayMetrics } from './gateway-metrics.js';
 import type { GatewayOptions } from './gateway-options.js';
 import { PriceTable, readUsage } from './price-table.js';
 import { RequestLog } from './request-log.js';
+import { checkHeaderCount } from './server-limits.js';
 import { SpendTracker, type SpendStats } from './spend-tracker.js';
 import { UpstreamDeadline } from './upstream-deadline.js';
 
@@ -58,6 +61,7 @@ export class Gateway {
   readonly prices: PriceTable;
   readonly spend: SpendTracker;
   readonly limiter: ConcurrencyLimiter;
+  readonly #scopes = new WeakMap<object, RequestScope>();
 
   constructor(options: GatewayOptions, deps: GatewayDeps) {
     this.options = options;
@@ -77,9 +81,33 @@ export class Gateway {
     };
   }
 
-  /** Starts tracking one HTTP request; call `finish` on the result exactly when the response closes. */
-  begin(requestId: string, method: string, path: string): RequestScope {
-    return new RequestScope(this, requestId, method, path);
+  /**
+   * Starts tracking one HTTP request; call `finish` on the result when the response closes.
+   * The scope is kept against the request object so later hooks can find it.
+   */
+  begin(request: object, requestId: string, method: string, path: string): RequestScope {
+    const scope = new RequestScope(this, requestId, method, path);
+    this.#scopes.set(request, scope);
+    return scope;
+  }
+
+  /** The scope `begin` made for this request. */
+  scopeFor(request: object): RequestScope | undefined {
+    return this.#scopes.get(request);
+  }
+
+  /**
+   * The checks every request passes before routing: header count, then the API key
+   * (`/health` stays open). Throws an OpenAI-shaped GatewayHttpError (431, 401).
+   */
+  admit(request: IncomingMessage, path: string): void {
+    try {
+      checkHeaderCount(request, this.options.limits);
+      this.auth.check(path, request.headers.authorization);
+    } catch (error) {
+      this.scopeFor(request)?.reject(error instanceof GatewayHttpError && error.status === 401 ? 'auth' : 'bad_request');
+      throw error;
+    }
   }
 
   /** `GET /v1/routellm/stats`. */
@@ -186,6 +214,10 @@ export class RequestScope {
   stream: boolean | undefined;
   /** Routing text, kept only for the log and only when --log-prompts is on. */
   prompt: string | undefined;
+  /** Why a stream that had started was cut short (its status stays 200). */
+  streamError: string | undefined;
+  /** The message of the error answer, for the log line. */
+  error: string | undefined;
   #usage: unknown;
   #rejectedFor: string | undefined;
   #finished = false;
@@ -219,7 +251,7 @@ export class RequestScope {
   }
 
   /** The response is over (sent, failed or abandoned). Records everything once; later calls do nothing. */
-  finish(status: number, error?: string): void {
+  finish(status: number, error: string | undefined = this.error ?? this.streamError): void {
     if (this.#finished) return;
     this.#finished = true;
     const gateway = this.#gateway;

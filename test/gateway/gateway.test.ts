@@ -20,7 +20,7 @@ function makeGateway(overrides: Partial<GatewayOptions> = {}) {
 describe('Gateway', () => {
   it('records a fallback end to end: metrics, headers data, spend, one log line, gauges back to 0', async () => {
     const { gateway, lines } = makeGateway();
-    const scope = gateway.begin('req_1', 'POST', '/v1/chat/completions');
+    const scope = gateway.begin({}, 'req_1', 'POST', '/v1/chat/completions');
     scope.routed(decision, 'the prompt');
     const client = new AbortController();
     const lease = await gateway.callUpstream(scope, decision.model, client.signal, async (model, context) => {
@@ -69,7 +69,7 @@ describe('Gateway', () => {
 
   it('turns a late first byte into an UpstreamTimeoutError, and tries the other model', async () => {
     const { gateway } = makeGateway({ ttfbTimeoutMs: 20 });
-    const scope = gateway.begin('req_2', 'POST', '/v1/chat/completions');
+    const scope = gateway.begin({}, 'req_2', 'POST', '/v1/chat/completions');
     scope.routed(decision);
     const seen: string[] = [];
     const promise = gateway.callUpstream(scope, decision.model, new AbortController().signal, (model, context) => {
@@ -86,7 +86,7 @@ describe('Gateway', () => {
 
   it('makes one attempt with fallback off', async () => {
     const { gateway } = makeGateway({ fallback: false });
-    const scope = gateway.begin('req_3', 'POST', '/v1/chat/completions');
+    const scope = gateway.begin({}, 'req_3', 'POST', '/v1/chat/completions');
     let attempts = 0;
     await expect(
       gateway.callUpstream(scope, pair.weak, new AbortController().signal, async () => {
@@ -100,9 +100,9 @@ describe('Gateway', () => {
 
   it('refuses past the queue with a 429 and counts it', async () => {
     const { gateway } = makeGateway({ maxConcurrency: 1, maxQueue: 0 });
-    const first = gateway.begin('a', 'POST', '/v1/chat/completions');
+    const first = gateway.begin({}, 'a', 'POST', '/v1/chat/completions');
     const lease = await gateway.callUpstream(first, pair.weak, new AbortController().signal, async () => 'ok');
-    const second = gateway.begin('b', 'POST', '/v1/chat/completions');
+    const second = gateway.begin({}, 'b', 'POST', '/v1/chat/completions');
     const refused = await gateway.callUpstream(second, pair.weak, new AbortController().signal, async () => 'ok').catch((error: unknown) => error);
     expect((refused as GatewayHttpError).status).toBe(429);
     second.finish(429);
@@ -115,7 +115,7 @@ describe('Gateway', () => {
 
   it('reports a --timeout that runs out while the body streams', async () => {
     const { gateway } = makeGateway({ timeoutMs: 30 });
-    const scope = gateway.begin('c', 'POST', '/v1/chat/completions');
+    const scope = gateway.begin({}, 'c', 'POST', '/v1/chat/completions');
     const lease = await gateway.callUpstream(scope, pair.weak, new AbortController().signal, async (_model, context) => {
       context.firstByte();
       return 'headers';

@@ -1,0 +1,178 @@
+import { once } from 'node:events';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { Readable } from 'node:stream';
+import { TextDecoder } from 'node:util';
+import { routingText, UpstreamError, type Controller } from '../core/index.js';
+import { elapsedMs, routingHeaders, type RequestContext } from '../server/chat-completions.js';
+import { httpErrorFor } from '../server/http-error.js';
+import { readBody } from '../server/read-body.js';
+import { relayHeaders } from '../server/relay.js';
+import { takeRawBody } from '../upstream/node-http-fetch.js';
+import type { Upstreams } from '../upstream/upstreams.js';
+import { parseChatRequest } from './chat-request-guard.js';
+import { MalformedUpstreamError } from './gateway-error.js';
+import type { Gateway, RequestScope, UpstreamLease } from './gateway.js';
+import { SseRelay } from './sse-relay.js';
+import { requestStreamUsage } from './stream-usage.js';
+
+/** Largest non-streamed upstream answer held in memory before relaying (they are usually a few KiB). */
+export const MAX_UPSTREAM_JSON_BYTES = 32 * 1024 * 1024;
+
+export interface GatewayChatDeps {
+  readonly controller: Controller;
+  readonly upstreams: Upstreams;
+  readonly maxBody: number;
+  readonly gateway: Gateway;
+}
+
+/** What an upstream attempt hands back once it is safe to answer the client from it. */
+type Answer =
+  | { kind: 'json'; upstream: Response; bytes: Buffer; usage: unknown }
+  | { kind: 'sse'; upstream: Response; source: AsyncIterator<Buffer>; relay: SseRelay; decoder: TextDecoder; first: string; done: boolean };
+
+/**
+ * POST /v1/chat/completions with the gateway around it: the request guard, routing, then the
+ * upstream call under the limiter, timeouts and fallback. An attempt counts as answered only
+ * once its first complete SSE event (streams) or whole valid JSON body (otherwise) is in hand,
+ * so a refused, failing, hanging or garbled upstream falls back before the client sees a byte;
+ * after that, a failure ends the stream with an SSE error event and is never replayed.
+ */
+export function createGatewayChatHandler(deps: GatewayChatDeps) {
+  const { gateway } = deps;
+  return async (request: IncomingMessage, response: ServerResponse, context: RequestContext): Promise<void> => {
+    const scope = gateway.scopeFor(request) ?? gateway.begin(request, context.requestId, 'POST', '/v1/chat/completions');
+    let body: Record<string, unknown>;
+    let routed: Awaited<ReturnType<Controller['routeChat']>>;
+    try {
+      body = parseChatRequest(await readBody(request, deps.maxBody), request.headers['content-type']);
+      routed = await deps.controller.routeChat(body);
+    } catch (error) {
+      if (!context.signal.aborted) scope.reject('bad_request');
+      throw error;
+    }
+    const { decision, forward } = routed;
+    context.decision = decision;
+    scope.stream = body['stream'] === true;
+    scope.routed(decision, gateway.options.logPrompts ? routingText(body['messages']) : undefined);
+    const { forward: upstreamBody, clientWantsUsage } = requestStreamUsage(forward);
+
+    let lease: UpstreamLease<Answer>;
+    try {
+      lease = await gateway.callUpstream(scope, decision.model, context.signal, async (model, attempt) => {
+        const upstream = await deps.upstreams.chat(model, upstreamBody, { signal: attempt.signal });
+        return readAnswer(upstream, clientWantsUsage, model, attempt.firstByte);
+      });
+    } catch (error) {
+      // The error answer still says how many upstream calls were made.
+      if (scope.attempts !== undefined && !response.headersSent) response.setHeader('x-routellm-attempts', String(scope.attempts));
+      throw error;
+    }
+    const answer = lease.value;
+    const headers = relayHeaders(answer.upstream, {
+      ...routingHeaders(decision),
+      'x-routellm-model': lease.model,
+      'x-routellm-attempts': String(lease.attempts),
+      ...(lease.fallbackFrom === undefined ? {} : { 'x-routellm-fallback': lease.fallbackFrom }),
+      'x-request-id': context.requestId,
+      'openai-processing-ms': elapsedMs(context.started),
+    });
+    if (answer.kind === 'json') {
+      scope.usage(answer.usage);
+      headers['content-length'] = answer.bytes.length;
+      response.writeHead(answer.upstream.status, headers);
+      response.end(answer.bytes);
+      lease.end('ok');
+      return;
+    }
+    // The usage chunk may be dropped and events re-joined: the upstream's length no longer holds.
+    delete headers['content-length'];
+    response.writeHead(answer.upstream.status, headers);
+    await relayStream(answer, response, lease, scope, context.signal);
+  };
+}
+
+/** Reads an upstream answer until it is known good: a whole JSON body, or a stream's first event. */
+async function readAnswer(upstream: Response, keepUsageChunk: boolean, model: string, firstByte: () => void): Promise<Answer> {
+  const source = bodyIterator(upstream);
+  const sse = (upstream.headers.get('content-type') ?? '').includes('text/event-stream');
+  if (!sse) {
+    // A completion's headers come when it is written; the body follows at once.
+    firstByte();
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for (let next = await source.next(); !next.done; next = await source.next()) {
+      size += next.value.length;
+      if (size > MAX_UPSTREAM_JSON_BYTES) throw new MalformedUpstreamError(`model "${model}" sent an answer over ${MAX_UPSTREAM_JSON_BYTES} bytes`);
+      chunks.push(next.value);
+    }
+    const bytes = Buffer.concat(chunks, size);
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(bytes.toString('utf8'));
+    } catch {
+      throw new MalformedUpstreamError(`model "${model}" sent an answer that is not JSON`, { status: upstream.status });
+    }
+    const record = parsed as Record<string, unknown> | null;
+    if (typeof record !== 'object' || record === null || !Array.isArray(record['choices'])) {
+      throw new MalformedUpstreamError(`model "${model}" sent JSON that is not a chat completion`, { status: upstream.status });
+    }
+    return { kind: 'json', upstream, bytes, usage: record['usage'] };
+  }
+  const relay = new SseRelay({ keepUsageChunk });
+  const decoder = new TextDecoder();
+  try {
+    for (;;) {
+      const next = await source.next();
+      const out = next.done ? relay.end() : relay.push(decoder.decode(next.value, { stream: true }));
+      if (out.text === '' && !next.done) continue;
+      // A stream's first byte that counts is its first event: headers then silence is a hang.
+      firstByte();
+      return { kind: 'sse', upstream, source, relay, decoder, first: out.text, done: next.done === true };
+    }
+  } catch (error) {
+    if (error instanceof UpstreamError) throw error;
+    throw new UpstreamError(`model "${model}" broke off its stream before the first event: ${(error as Error).message}`);
+  }
+}
+
+/** Relays the rest of a stream with backpressure; a failure ends it with one SSE error event. */
+async function relayStream(answer: Extract<Answer, { kind: 'sse' }>, response: ServerResponse, lease: UpstreamLease<Answer>, scope: RequestScope, clientSignal: AbortSignal): Promise<void> {
+  const { source, relay, decoder } = answer;
+  let outcome: 'ok' | 'error' = 'ok';
+  try {
+    await write(response, answer.first, clientSignal);
+    let done = answer.done;
+    while (!done) {
+      const next = await source.next();
+      const out = next.done ? relay.end() : relay.push(decoder.decode(next.value, { stream: true }));
+      done = next.done === true;
+      if (out.text !== '') await write(response, out.text, clientSignal);
+    }
+    scope.usage(relay.usage);
+    response.end();
+  } catch (error) {
+    outcome = 'error';
+    scope.usage(relay.usage);
+    if (clientSignal.aborted || response.writableEnded || response.destroyed) return;
+    const reason = lease.explain(error);
+    const failure =
+      reason instanceof UpstreamError ? reason : new UpstreamError(`model "${lease.model}": the upstream stream ended early (${(reason as Error)?.message ?? String(reason)})`);
+    scope.streamError = failure.message;
+    response.end(`data: ${JSON.stringify(httpErrorFor(failure).body)}\n\n`);
+  } finally {
+    lease.end(outcome);
+    void source.return?.();
+  }
+}
+
+function write(response: ServerResponse, text: string, signal: AbortSignal): Promise<void> | undefined {
+  if (response.write(text)) return undefined;
+  return once(response, 'drain', { signal }).then(() => undefined);
+}
+
+function bodyIterator(upstream: Response): AsyncIterator<Buffer> {
+  const raw = takeRawBody(upstream);
+  if (raw) return raw[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+  if (!upstream.body) return Readable.from([])[Symbol.asyncIterator]();
+  return Readable.fromWeb(upstream.body as never)[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+}
