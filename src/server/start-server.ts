@@ -2,6 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Controller } from '../core/index.js';
+import { createGatewayChatHandler } from '../gateway/gateway-chat-handler.js';
+import { gatewayRoutes } from '../gateway/gateway-routes.js';
+import type { Gateway } from '../gateway/gateway.js';
+import { applyServerLimits, serverOptions } from '../gateway/server-limits.js';
 import type { Upstreams } from '../upstream/upstreams.js';
 import { elapsedMs, handleChatCompletions, routingHeaders, type RequestContext } from './chat-completions.js';
 import { httpErrorFor } from './http-error.js';
@@ -26,6 +30,11 @@ export interface ServerOptions {
   readonly shutdownGraceMs?: number;
   /** Where unexpected errors are reported (one line each); silent when absent. */
   readonly log?: (line: string) => void;
+  /**
+   * Production features (src/gateway): API keys, fallback, timeouts, limits, metrics,
+   * request log, spend. `routellm serve` always passes one; without it the server is the bare proxy.
+   */
+  readonly gateway?: Gateway;
 }
 
 export interface RunningServer {
@@ -67,8 +76,14 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   };
 
   // The route table: path -> method -> handler. New endpoints (metrics, stats) are new rows.
+  const gateway = options.gateway;
+  const gatewayChat = gateway ? createGatewayChatHandler({ ...chatDeps, gateway }) : undefined;
   const routes: Record<string, Record<string, Handler>> = {
-    '/v1/chat/completions': { POST: (request, response, context) => handleChatCompletions(chatDeps, request, response, context) },
+    ...(gateway ? gatewayRoutes(gateway) : {}),
+    '/v1/chat/completions': {
+      POST: (request, response, context) =>
+        gatewayChat ? gatewayChat(request, response, context) : handleChatCompletions(chatDeps, request, response, context),
+    },
     '/v1/models': { GET: (_request, response, context) => sendJson(response, 200, modelList(options.controller.routerNames(), created), context) },
     '/health': {
       GET: (_request, response, context) =>
@@ -79,6 +94,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const answerError = (request: IncomingMessage, response: ServerResponse, error: unknown, context: RequestContext) => {
     if (context.signal.aborted) return; // The client is gone; nobody to answer.
     const answer = httpErrorFor(error);
+    const scope = gateway?.scopeFor(request);
+    if (scope) scope.error = answer.body.error.message;
     if (answer.internal) log(`routellm: ${context.requestId}: ${(error as Error)?.stack ?? String(error)}`);
     if (response.headersSent) {
       // The relay answers stream failures itself; anything else mid-body can only cut the connection.
@@ -98,19 +115,27 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     if (!request.complete) lingerThenCut(request);
   };
 
-  const server = createServer({ noDelay: true }, (request, response) => {
+  const server = createServer({ noDelay: true, ...(gateway ? serverOptions(gateway.options.limits) : {}) }, (request, response) => {
     const abort = new AbortController();
     const context: RequestContext = { requestId: requestIdOf(request), started: process.hrtime.bigint(), signal: abort.signal };
     inFlight.add(abort);
+    const url = request.url ?? '/';
+    const query = url.indexOf('?');
+    const path = query < 0 ? url : url.slice(0, query);
+    const scope = gateway?.begin(request, context.requestId, request.method ?? '', path);
     response.on('close', () => {
+      scope?.finish(response.statusCode);
       if (!response.writableFinished) abort.abort(new Error('the client closed the connection'));
       inFlight.delete(abort);
       if (inFlight.size === 0) onDrained?.();
     });
     if (shuttingDown) response.setHeader('connection', 'close');
-    const url = request.url ?? '/';
-    const query = url.indexOf('?');
-    const path = query < 0 ? url : url.slice(0, query);
+    try {
+      gateway?.admit(request, path); // API key and header limits, before anything is routed
+    } catch (error) {
+      answerError(request, response, error, context);
+      return;
+    }
     const methods = routes[path];
     let handler: Handler | undefined;
     let refusal: RequestError | undefined;
@@ -140,6 +165,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     }
   });
 
+  if (gateway) applyServerLimits(server, gateway.options.limits);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 6060, host, () => {
