@@ -1,0 +1,44 @@
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough, Readable } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../../src/cli/program.js';
+
+/** Runs eval with a stderr that says it is a terminal, collecting what is drawn on it. */
+async function evalWithTerminal(env: Record<string, string>) {
+  const dir = await mkdtemp(join(tmpdir(), 'routellm-eval-tty-'));
+  const file = join(dir, 'b.csv');
+  await writeFile(file, `prompt,s,w\n${Array.from({ length: 30 }, (_, i) => `p${i},True,${i % 2 ? 'True' : 'False'}`).join('\n')}\n`);
+  const chunks: Buffer[] = [];
+  const stderr = Object.assign(new PassThrough(), { isTTY: true as const, columns: 100, rows: 30 });
+  stderr.on('data', (chunk: Buffer) => chunks.push(chunk));
+  const stdout = new PassThrough();
+  stdout.resume();
+  const code = await runCli(['eval', '--benchmark', file, '--routers', 'random', '--strong-model', 's', '--weak-model', 'w', '--no-plot', '--random-iters', '2', '--cache-dir', join(dir, 'c')], {
+    stdin: Readable.from([]),
+    stdout,
+    stderr,
+    env,
+    cwd: dir,
+    fetch: globalThis.fetch,
+  });
+  return { code, stderr: Buffer.concat(chunks).toString('utf8') };
+}
+
+describe('routellm eval progress', () => {
+  it('draws live progress with ink when stderr is a terminal and not CI', async () => {
+    const result = await evalWithTerminal({});
+    expect(result.code).toBe(0);
+    expect(result.stderr).toContain('█');
+    expect(result.stderr).toMatch(/random\s+█+ done in \d+\.\d\d s \(run 2\/2\)/);
+    expect(result.stderr).not.toContain('random: scoring');
+  });
+
+  it('prints plain lines under CI even on a terminal', async () => {
+    const result = await evalWithTerminal({ CI: 'true' });
+    expect(result.code).toBe(0);
+    expect(result.stderr).toContain('random: scoring 2 seeded runs of 30 prompts\n');
+    expect(result.stderr).not.toContain('█');
+  });
+});
