@@ -14,17 +14,17 @@ export interface ProviderConfig {
   readonly apiKeyEnv: string | undefined;
 }
 
-/** `server:` settings; every one may also come from a flag, which wins. Durations in ms. */
+/**
+ * `server:` settings; every one may also come from a flag, which wins. Durations in ms.
+ * Host, port and body size stay flags (`--host`, `--port`, `--max-body`).
+ */
 export interface ServerFileConfig {
-  readonly host?: string;
-  readonly port?: number;
   readonly authKeys?: readonly string[];
   readonly fallback?: boolean;
   readonly timeoutMs?: number;
   readonly ttfbTimeoutMs?: number;
   readonly maxConcurrency?: number;
   readonly maxQueue?: number;
-  readonly maxBody?: number;
   readonly headersTimeoutMs?: number;
   readonly requestTimeoutMs?: number;
   readonly logPrompts?: boolean;
@@ -43,15 +43,12 @@ export const EMPTY_GATEWAY_CONFIG: GatewayFileConfig = { models: {}, providers: 
 type Reader<T> = (value: unknown, where: string) => T;
 
 const SERVER_KEYS: Readonly<Record<string, [keyof ServerFileConfig, Reader<unknown>]>> = {
-  host: ['host', (value, where) => nonEmptyString(value, where)],
-  port: ['port', (value, where) => integerIn(value, where, 0, 65535)],
   auth_keys: ['authKeys', (value, where) => stringList(value, where)],
   fallback: ['fallback', (value, where) => bool(value, where)],
   timeout: ['timeoutMs', (value, where) => seconds(value, where)],
   ttfb_timeout: ['ttfbTimeoutMs', (value, where) => seconds(value, where)],
   max_concurrency: ['maxConcurrency', (value, where) => integerIn(value, where, 1, 1_000_000)],
   max_queue: ['maxQueue', (value, where) => integerIn(value, where, 0, 1_000_000)],
-  max_body: ['maxBody', (value, where) => integerIn(value, where, 1, 2 ** 31)],
   headers_timeout: ['headersTimeoutMs', (value, where) => seconds(value, where)],
   request_timeout: ['requestTimeoutMs', (value, where) => seconds(value, where)],
   log_prompts: ['logPrompts', (value, where) => bool(value, where)],

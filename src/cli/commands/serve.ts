@@ -1,10 +1,11 @@
 import { Command, Option } from 'commander';
+import { gatewayCliOptions, type GatewayFlags } from '../../gateway/gateway-options.js';
 import { DEFAULT_ROUTER } from '../../routers/default-router.js';
 import type { CliIo } from '../io.js';
 import { modelPairOptions } from '../shared-options.js';
 
 /** Flags of `routellm serve`, as commander parses them. */
-export interface ServeFlags {
+export interface ServeFlags extends GatewayFlags {
   readonly routers: string[];
   readonly strongModel?: string;
   readonly weakModel?: string;
@@ -28,7 +29,9 @@ export function defineServeCommand(program: Command, io: CliIo): void {
     .addOption(new Option('--api-key <key>', 'API key for both models; overrides the provider key variables (env ROUTELLM_API_KEY)'))
     .addOption(new Option('--port <port>', 'port to listen on; 0 picks a free one').default('6060'))
     .addOption(new Option('--host <host>', 'interface to bind; 0.0.0.0 for every interface').default('127.0.0.1'))
-    .addOption(new Option('--max-body <bytes>', 'largest request body accepted, in bytes (suffixes k, m: 512k, 10m)').default('10m'))
+    .addOption(new Option('--max-body <bytes>', 'largest request body accepted, in bytes (suffixes k, m: 512k, 10m)').default('10m'));
+  for (const option of gatewayCliOptions()) command.addOption(option);
+  command
     .addHelpText(
       'after',
       `
@@ -41,7 +44,10 @@ Any other name goes to OpenAI (OPENAI_BASE_URL, OPENAI_API_KEY). --base-url send
 names unchanged, to one endpoint. A model whose key is missing stops the server at start-up (exit 2).
 
 Endpoints: POST /v1/chat/completions, GET /v1/models (each router at 0.25, 0.5, 0.75; any
-threshold in [0, 1] works), GET /health. Responses carry x-routellm-model, x-routellm-router,
+threshold in [0, 1] works), GET /health (always open, even with --auth-key), GET /metrics
+(Prometheus), GET /v1/routellm/stats (spend, strong-only spend, saving). One JSON log line per
+request goes to stderr (prompts only with --log-prompts). A routed model that fails before its
+first byte is retried once on the other model (x-routellm-fallback, x-routellm-attempts). Responses carry x-routellm-model, x-routellm-router,
 x-routellm-threshold, x-routellm-strong-win-rate and x-request-id.
 
 Examples:

@@ -1,5 +1,7 @@
 import { UsageError } from '../../core/index.js';
 import { loadConfig } from '../../config/load-config.js';
+import { resolveGatewayOptions } from '../../gateway/gateway-options.js';
+import { Gateway } from '../../gateway/gateway.js';
 import { createBuiltinRegistry } from '../../routers/builtin-registry.js';
 import { buildController } from '../../runtime/build-controller.js';
 import { nodeRouterContext } from '../../runtime/node-router-context.js';
@@ -18,8 +20,17 @@ import { parseByteSize, parsePort } from './parse-serve-flags.js';
 export async function runServe(flags: ServeFlags, io: CliIo): Promise<void> {
   const port = parsePort(flags.port);
   const maxBody = parseByteSize(flags.maxBody);
-  const pair = resolveModelPair(flags, io.env);
   const config = await loadConfig(flags.config, io.env);
+  // The config file's `models:` sits between the environment and the default.
+  const filePair = config.gateway?.models ?? {};
+  const pair = resolveModelPair(
+    {
+      strongModel: flags.strongModel ?? nonEmpty(io.env['ROUTELLM_STRONG_MODEL']) ?? filePair.strong,
+      weakModel: flags.weakModel ?? nonEmpty(io.env['ROUTELLM_WEAK_MODEL']) ?? filePair.weak,
+    },
+    io.env,
+  );
+  const gatewayOptions = resolveGatewayOptions(flags, io.env, config);
   const controller = await buildController({
     registry: createBuiltinRegistry(),
     routerNames: flags.routers,
@@ -34,11 +45,16 @@ export async function runServe(flags: ServeFlags, io: CliIo): Promise<void> {
       apiKey: flags.apiKey ?? nonEmpty(io.env['ROUTELLM_API_KEY']),
     },
     env: io.env,
+    // With fallback on, the other model is the retry: an SDK retry first would double the wait
+    // (and sleep through a 429's retry-after) before falling back.
+    maxRetries: gatewayOptions.fallback ? 0 : 1,
+    timeoutMs: gatewayOptions.timeoutMs,
   });
   if (io.signal?.aborted) return;
+  const gateway = new Gateway(gatewayOptions, { pair, logDestination: io.stderr });
   let server;
   try {
-    server = await startServer({ controller, upstreams, host: flags.host, port, maxBody, log: (line) => io.stderr.write(`${line}\n`) });
+    server = await startServer({ controller, upstreams, host: flags.host, port, maxBody, gateway, log: (line) => io.stderr.write(`${line}\n`) });
   } catch (error) {
     upstreams.close();
     const code = (error as NodeJS.ErrnoException).code;
@@ -47,7 +63,9 @@ export async function runServe(flags: ServeFlags, io: CliIo): Promise<void> {
     throw error;
   }
   io.stderr.write(
-    `routellm listening on ${server.url} (routers: ${controller.routerNames().join(', ')}; strong: ${pair.strong}; weak: ${pair.weak})\n`,
+    `routellm listening on ${server.url} (routers: ${controller.routerNames().join(', ')}; strong: ${pair.strong}; weak: ${pair.weak})\n` +
+      `routellm gateway: auth ${gateway.auth.enabled ? `on (${gatewayOptions.authKeys.length} key(s))` : 'off'}, ` +
+      `fallback ${gatewayOptions.fallback ? 'on' : 'off'}, metrics at ${server.url}/metrics, spend at ${server.url}/v1/routellm/stats\n`,
   );
   await new Promise<void>((resolve) => {
     if (!io.signal) return; // Without a signal (embedded use) the server runs until the process ends.
