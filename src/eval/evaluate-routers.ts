@@ -53,6 +53,8 @@ export async function evaluateRouters(options: {
   numResults: number;
   progress?: EvalProgress;
   now?: () => number;
+  /** Stops scoring between batches (Ctrl-C); what was scored stays cached. */
+  signal?: AbortSignal;
 }): Promise<EvalReport> {
   const { benchmark } = options;
   const strongScore = modelScore(benchmark.scores, 'strong');
@@ -65,7 +67,7 @@ export async function evaluateRouters(options: {
     for (let run = 0; run < candidate.runs; run += 1) {
       const router = await candidate.build(run);
       const cache = await candidate.openCache(router);
-      const rates = await winRatesWithCache(router, benchmark.prompts, cache, options.progress?.router(candidate.name, run, candidate.runs));
+      const rates = await winRatesWithCache(router, benchmark.prompts, cache, options.progress?.router(candidate.name, run, candidate.runs), options.signal);
       curves.push(routerCurve(rates, benchmark.scores, options.numResults));
     }
     const points = byStrongShare(averageCurves(curves));

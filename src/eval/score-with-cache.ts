@@ -1,4 +1,4 @@
-import { RouterError, scorePrompts, type Router } from '../core/index.js';
+import { RoutellmError, RouterError, scorePrompts, type Router } from '../core/index.js';
 import { promptKey, type WinRateCache } from './win-rate-cache.js';
 
 /** Progress of scoring one router's prompts. */
@@ -10,17 +10,21 @@ export interface ScoringProgress {
 }
 
 const BATCH = 256;
+/** A long cold run saves its progress this often, so an interrupted run loses little. */
+const SAVE_EVERY_MS = 10_000;
 
 /**
  * The router's win rate for each prompt, taking known ones from the cache and scoring the
- * rest in batches (so batching routers batch and progress moves). The cache is saved even
- * when scoring fails part-way, so the work done is kept. A rate outside [0, 1] is a router bug.
+ * rest in batches (so batching routers batch and progress moves). The cache is saved every
+ * few seconds and when scoring fails or is interrupted (`signal`), so the work done is kept.
+ * A rate outside [0, 1] is a router bug.
  */
 export async function winRatesWithCache(
   router: Router,
   prompts: readonly string[],
   cache: WinRateCache | undefined,
   progress?: ScoringProgress,
+  signal?: AbortSignal,
 ): Promise<Float64Array> {
   const rates = new Float64Array(prompts.length);
   const keys = cache ? prompts.map(promptKey) : [];
@@ -44,7 +48,11 @@ export async function winRatesWithCache(
         })
       : missing;
     let done = cached;
+    let savedAt = Date.now();
     for (let start = 0; start < todo.length; start += BATCH) {
+      if (signal?.aborted) {
+        throw new RoutellmError(`interrupted while scoring with router "${router.name}"${cache ? `; ${cache.size} win rates kept in the cache` : ''}`);
+      }
       const batch = todo.slice(start, start + BATCH);
       const scores = await scorePrompts(router, batch.map((index) => prompts[index] as string));
       if (scores.length !== batch.length) throw new RouterError(`router "${router.name}" returned ${scores.length} win rates for ${batch.length} prompts`);
@@ -56,6 +64,10 @@ export async function winRatesWithCache(
       });
       done += batch.length;
       progress?.advanced(Math.min(done, prompts.length), prompts.length);
+      if (cache && Date.now() - savedAt >= SAVE_EVERY_MS) {
+        await cache.save();
+        savedAt = Date.now();
+      }
     }
     if (cache) {
       for (const index of missing) rates[index] = cache.get(keys[index] as string) as number;

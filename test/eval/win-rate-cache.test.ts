@@ -85,6 +85,29 @@ describe('win-rate cache', () => {
     await expect(winRatesWithCache(router, ['ok', 'x'], cache)).rejects.toThrow('router "bad" returned an invalid win rate NaN');
   });
 
+  it('stops between batches when aborted, keeping what was scored in the cache', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'routellm-cache-'));
+    const controller = new AbortController();
+    let calls = 0;
+    const router: Router = {
+      name: 'slow',
+      fingerprint: 'slow:1',
+      strongWinRate: () => 0.5,
+      strongWinRates: async (prompts) => {
+        calls += 1;
+        controller.abort();
+        return prompts.map(() => 0.25);
+      },
+    };
+    const prompts = Array.from({ length: 600 }, (_, i) => `p${i}`);
+    const cache = await WinRateCache.open(dir, 'slow:1', () => {});
+    await expect(winRatesWithCache(router, prompts, cache, undefined, controller.signal)).rejects.toThrow(
+      'interrupted while scoring with router "slow"; 256 win rates kept in the cache',
+    );
+    expect(calls).toBe(1);
+    expect((await WinRateCache.open(dir, 'slow:1', () => {})).size).toBe(256);
+  });
+
   it('resolves the directory: flag, ROUTELLM_CACHE_DIR, XDG_CACHE_HOME, HOME', () => {
     expect(resolveCacheDir('c', { ROUTELLM_CACHE_DIR: '/e' }, '/w')).toBe('/w/c');
     expect(resolveCacheDir(undefined, { ROUTELLM_CACHE_DIR: '/e', XDG_CACHE_HOME: '/x' }, '/w')).toBe('/e');

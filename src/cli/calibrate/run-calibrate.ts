@@ -83,7 +83,7 @@ async function prepare(flags: CalibrateFlags, io: CliIo): Promise<Setup> {
           if (total > cached) io.stderr.write(`${router.name}: scoring ${total - cached} of ${total} prompts (${cached} cached)\n`);
         },
         advanced: () => {},
-      });
+      }, io.signal);
     },
   };
 }

@@ -66,7 +66,7 @@ export async function runEval(flags: EvalFlags, io: CliIo): Promise<void> {
     : plainProgress(log);
   let report;
   try {
-    report = await evaluateRouters({ benchmark, routers, numResults, progress });
+    report = await evaluateRouters({ benchmark, routers, numResults, progress, ...(io.signal ? { signal: io.signal } : {}) });
   } finally {
     progress.close();
   }
