@@ -188,7 +188,7 @@ export class Gateway {
         },
       };
     } catch (error) {
-      scope.model ??= model;
+      scope.model = model; // the last model tried: the one whose failure the client sees
       release();
       throw error;
     }
