@@ -27,16 +27,26 @@ export async function readCalibrationTable(path: string, readFile: RouterContext
 }
 
 /**
- * The `resolveShare` that `serve` and `route` use for `router-mf-50%`: the shipped table
- * (datasets/calibration/quantiles.json), checked against the loaded routers' fingerprints.
- * No table: shares are refused by the Controller; a broken table: refused with the reason.
+ * The table in force: `$ROUTELLM_CALIBRATION_TABLE` (one made from your own traffic with
+ * `routellm calibrate --write-table --prompts FILE --table FILE`), else the shipped one.
+ */
+export function calibrationTablePath(env: Readonly<Record<string, string | undefined>>, datasetsDir: string): { path: string; shipped: boolean } {
+  const given = env['ROUTELLM_CALIBRATION_TABLE'];
+  return given ? { path: given, shipped: false } : { path: shippedTablePath(datasetsDir), shipped: true };
+}
+
+/**
+ * The `resolveShare` that `serve` and `route` use for `router-mf-50%`: the calibration table
+ * (see calibrationTablePath), checked against the loaded routers' fingerprints. No shipped
+ * table: shares are refused by the Controller; a broken or missing chosen table: refused
+ * with the reason, while numeric thresholds keep working.
  */
 export async function loadShippedShareResolver(routers: ReadonlyMap<string, Router>, context: RouterContext): Promise<ShareResolver | undefined> {
-  const path = shippedTablePath(context.datasetsDir);
+  const { path, shipped } = calibrationTablePath(context.env, context.datasetsDir);
   const table = await readCalibrationTable(path, context.readFile);
-  if (table === undefined) return undefined;
-  if (typeof table === 'string') {
-    const reason = table;
+  if (table === undefined && shipped) return undefined;
+  if (table === undefined || typeof table === 'string') {
+    const reason = table ?? 'file not found';
     return () => {
       throw new RoutingError(`the calibration table ${path} is unusable (${reason}); give a threshold in [0, 1] instead`, {
         param: 'model',

@@ -126,6 +126,19 @@ describe('router-<r>-50% through buildController', () => {
     expect(controller.resolveModel('router-random-0.7').threshold).toBe(0.7);
   });
 
+  it('$ROUTELLM_CALIBRATION_TABLE replaces the shipped table; a missing one is refused with the reason', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'routellm-own-table-'));
+    const own = buildCalibrationTable({ source: 'mine', n: 3, rates: [{ router: random, rates: [0.1, 0.2, 0.3] }], levels: 3 });
+    await writeFile(join(dir, 'own.json'), JSON.stringify(own));
+    const shipped = await datasets(JSON.stringify(table));
+    const context = { ...shipped, env: { ROUTELLM_CALIBRATION_TABLE: join(dir, 'own.json') } };
+    const controller = await buildController({ registry, routerNames: ['random'], pair, config: EMPTY_CONFIG, context });
+    expect(controller.resolveModel('router-random-50%').threshold).toBe(0.2);
+    const missing = { ...shipped, env: { ROUTELLM_CALIBRATION_TABLE: join(dir, 'nope.json') } };
+    const refusing = await buildController({ registry, routerNames: ['random'], pair, config: EMPTY_CONFIG, context: missing });
+    expect(() => refusing.resolveModel('router-random-50%')).toThrow(`the calibration table ${join(dir, 'nope.json')} is unusable (file not found)`);
+  });
+
   it('a table made with other options (fingerprint) is refused', async () => {
     const context = await datasets(JSON.stringify(table));
     const controller = await buildController({

@@ -105,6 +105,31 @@ describe.skipIf(data === undefined)('routellm calibrate --write-table', () => {
   });
 });
 
+describe('routellm calibrate with your own table', () => {
+  it('--write-table --prompts FILE --table T, then --table T answers without scoring', async () => {
+    const { dir, cache } = await workspace();
+    const made = await runCliInProcess(
+      ['calibrate', '--write-table', '--routers', 'random', '--config', 'seeded.yaml', '--prompts', 'prompts.txt', '--table', 'mine.json', ...cache],
+      { cwd: dir },
+    );
+    expect(made.code).toBe(0);
+    expect(made.stderr).toContain(`wrote ${join(dir, 'mine.json')}: random over 50 prompts`);
+    const direct = await runCliInProcess(
+      ['calibrate', '--routers', 'random', '--config', 'seeded.yaml', '--strong-model-pct', '0.2', '--prompts', 'prompts.txt', '--json', ...cache],
+      { cwd: dir },
+    );
+    const fromTable = await runCliInProcess(['calibrate', '--routers', 'random', '--config', 'seeded.yaml', '--strong-model-pct', '0.2', '--table', 'mine.json', '--json'], {
+      cwd: dir,
+    });
+    expect(fromTable.code).toBe(0);
+    // 0.2 sits on the 1001-point grid, so the table gives the same quantile as the prompts.
+    expect(JSON.parse(fromTable.stdout).threshold).toBeCloseTo(JSON.parse(direct.stdout).threshold, 12);
+    const stale = await runCliInProcess(['calibrate', '--routers', 'random', '--strong-model-pct', '0.2', '--table', 'mine.json'], { cwd: dir });
+    expect(stale.code).toBe(2);
+    expect(stale.stderr).toContain('was made for "random" with other weights or options');
+  });
+});
+
 describe('routellm calibrate (child process)', () => {
   it('exits 0 with a threshold, 2 on a share out of range', async () => {
     const { dir } = await workspace();

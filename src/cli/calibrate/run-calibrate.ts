@@ -3,7 +3,7 @@ import { dirname, resolve } from 'node:path';
 import { DEFAULT_MODEL_PAIR, UsageError, type Router, type RouterContext, type RouterRegistry } from '../../core/index.js';
 import { buildCalibrationTable } from '../../calibrate/build-calibration-table.js';
 import { thresholdFromEntry } from '../../calibrate/calibration-table.js';
-import { readCalibrationTable, shippedTablePath } from '../../calibrate/load-calibration-table.js';
+import { calibrationTablePath, readCalibrationTable, shippedTablePath } from '../../calibrate/load-calibration-table.js';
 import { formatSharePercent, parseShare, pythonFloat } from '../../calibrate/parse-share.js';
 import { readPromptFile } from '../../calibrate/read-prompt-file.js';
 import { thresholdForShare } from '../../calibrate/threshold-for-share.js';
@@ -49,7 +49,7 @@ export async function runCalibrate(flags: CalibrateFlags, io: CliIo): Promise<vo
   for (const name of names) setup.registry.get(name);
   const results = flags.prompts
     ? await fromPrompts(resolve(io.cwd, flags.prompts), flags.column, names, share as number, setup)
-    : await fromShippedTable(names, share as number, setup);
+    : await fromTable(flags.table ? resolve(io.cwd, flags.table) : calibrationTablePath(io.env, datasetsDir()).path, names, share as number, setup);
   for (const result of results) {
     io.stdout.write(
       flags.json
@@ -99,21 +99,20 @@ async function fromPrompts(path: string, column: string, names: readonly string[
   return results;
 }
 
-async function fromShippedTable(names: readonly string[], share: number, setup: Setup): Promise<Calibration[]> {
-  const path = shippedTablePath(datasetsDir());
+async function fromTable(path: string, names: readonly string[], share: number, setup: Setup): Promise<Calibration[]> {
   const table = await readCalibrationTable(path, setup.context.readFile);
-  if (table === undefined) throw new UsageError(`no shipped calibration table at ${path}: pass --prompts FILE, or make it with npm run calibration:table`);
+  if (table === undefined) throw new UsageError(`no calibration table at ${path}: pass --prompts FILE, or make it with npm run calibration:table`);
   if (typeof table === 'string') throw new UsageError(`the calibration table ${path} is unusable (${table}): pass --prompts FILE, or regenerate it with npm run calibration:table`);
   const results: Calibration[] = [];
   for (const name of names) {
     const entry = table.routers[name];
     if (!entry) {
-      throw new UsageError(`the shipped calibration table has no router "${name}" (it has ${Object.keys(table.routers).join(', ')}): pass --prompts FILE`);
+      throw new UsageError(`the calibration table ${path} has no router "${name}" (it has ${Object.keys(table.routers).join(', ')}): pass --prompts FILE`);
     }
     const router = await setup.build(name);
     if (router.fingerprint !== entry.fingerprint) {
       throw new UsageError(
-        `the shipped calibration table was made for "${name}" with other weights or options: pass --prompts FILE, or regenerate it with npm run calibration:table`,
+        `the calibration table ${path} was made for "${name}" with other weights or options: pass --prompts FILE, or regenerate it with npm run calibration:table`,
       );
     }
     results.push({ router: name, share, threshold: thresholdFromEntry(entry, share), n: entry.n });

@@ -26,7 +26,7 @@ export function defineCalibrateCommand(program: Command, io: CliIo): void {
     .option('--column <name>', 'the CSV column or JSONL field holding the prompt', 'prompt')
     .option('--json', 'print one JSON object per router: {"router","strong_model_pct","threshold","n"} (strong_model_pct as a fraction)')
     .option('--write-table', 'regenerate the shipped quantile table (datasets/calibration/quantiles.json) from the MMLU train half')
-    .option('--table <file>', 'with --write-table: where to write it (default: the package\'s datasets/calibration/quantiles.json)')
+    .option('--table <file>', 'the quantile table to read (default: $ROUTELLM_CALIBRATION_TABLE, then the shipped one), or with --write-table to write')
     .option('--data <dir>', 'with --write-table: benchmark data directory (default: $ROUTELLM_DATA, then ../shared/datasets/routellm)')
     .option('--cache-dir <dir>', 'win-rate cache (default: $ROUTELLM_CACHE_DIR, $XDG_CACHE_HOME/routellm, ~/.cache/routellm)')
     .option('--config <file>', 'YAML config: router name -> options')
@@ -35,13 +35,16 @@ export function defineCalibrateCommand(program: Command, io: CliIo): void {
       `
 The threshold is the (1 - share) quantile of the router's win rates over the prompts
 (linear interpolation, as pandas), so that share of them goes to the strong model.
-Without --prompts, the shipped table of win-rate quantiles over the MMLU train half answers
-at once; it also resolves model names like router-mf-50% in serve and route.
+Without --prompts, a table of win-rate quantiles answers at once: $ROUTELLM_CALIBRATION_TABLE
+or the shipped one (MMLU train half). The same table resolves model names like router-mf-50%
+in serve and route.
 
 Examples:
   $ routellm calibrate --routers mf --strong-model-pct 0.5
   $ routellm calibrate --routers mf sw_ranking --strong-model-pct 30% --prompts traffic.csv --json
-  $ routellm calibrate --write-table`,
+  $ routellm calibrate --write-table
+  $ routellm calibrate --write-table --prompts traffic.jsonl --table my-table.json
+  $ ROUTELLM_CALIBRATION_TABLE=my-table.json routellm serve`,
     )
     .action(async (flags: CalibrateFlags) => {
       const { runCalibrate } = await import('../calibrate/run-calibrate.js');
