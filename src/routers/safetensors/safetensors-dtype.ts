@@ -66,7 +66,9 @@ export function decodeFloats(bytes: Uint8Array, dtype: SafetensorsDtype, count: 
   const out = new Float32Array(count);
   if (count === 0) return out;
   // A copy is aligned for any typed array view, whatever the tensor's offset in the file.
-  const copy = bytes.slice(0, count * DTYPE_BYTES[dtype]);
+  // Not `bytes.slice`: on a Node Buffer that returns a view of the same memory, not a copy.
+  const copy = new Uint8Array(count * DTYPE_BYTES[dtype]);
+  copy.set(bytes.subarray(0, copy.length));
   if (LITTLE_ENDIAN_HOST) {
     switch (dtype) {
       case 'F32':

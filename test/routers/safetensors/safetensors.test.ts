@@ -62,6 +62,15 @@ describe('readSafetensors / writeSafetensors', () => {
     expect(tensors.get('empty')!.data.length).toBe(0);
   });
 
+  it('decodes tensors from a Node Buffer that is a view into a larger pool', () => {
+    const bytes = writeSafetensors({ a: { dtype: 'F16', shape: [2], data: [3, -1] }, b: { dtype: 'F32', shape: [1], data: [2.5] } });
+    const pool = Buffer.alloc(bytes.length + 13);
+    pool.set(bytes, 13);
+    const tensors = readSafetensors(pool.subarray(13));
+    expect([...tensors.get('a')!.data]).toEqual([3, -1]);
+    expect([...tensors.get('b')!.data]).toEqual([2.5]);
+  });
+
   it('decodes a file laid out by hand, with tensors at unaligned offsets', () => {
     // One F32 at data offset 2 (unaligned), after a 2-byte F16; little-endian by construction.
     const data = new Uint8Array(6);

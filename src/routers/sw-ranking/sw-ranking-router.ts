@@ -1,0 +1,139 @@
+import { createHash } from 'node:crypto';
+import { join } from 'node:path';
+import { ConfigError, RouterError, type Router, type RouterContext, type RouterFactory, type RouterOptions } from '../../core/index.js';
+import { createCachedEmbedder } from '../../embed/cached-embedder.js';
+import { openAIEmbedderResolver, type EmbedderResolver } from './resolve-embedder.js';
+import { BATTLES_FILE, decodeSwRankingData, EMBEDDINGS_FILE } from './sw-ranking-data.js';
+import { buildSwRankingModel, DEFAULT_NUM_TIERS, DEFAULT_STRONG_MODEL, DEFAULT_WEAK_MODEL, type SwRankingModel } from './sw-ranking-model.js';
+
+/** Where the router looks for its data when the config names none: `<datasets>/sw_ranking/`. */
+export const DEFAULT_SW_RANKING_DIR = 'sw_ranking';
+
+const OPTION_KEYS = [
+  'data_dir',
+  'battles_path',
+  'embeddings_path',
+  'embedder',
+  'strong_model',
+  'weak_model',
+  'num_tiers',
+  'tiers',
+  'cache_size',
+] as const;
+
+/** A built sw_ranking router, with its model for inspection (tiers, ratings). */
+export interface SwRankingRouter extends Router {
+  readonly model: SwRankingModel;
+}
+
+/**
+ * The `sw_ranking` factory. Options: `data_dir` (holding battles.jsonl + embeddings.safetensors;
+ * default `<datasets>/sw_ranking`) or `battles_path` + `embeddings_path`; `embedder` (default: the
+ * one recorded with the data); `strong_model` / `weak_model` (default: recorded with the data,
+ * else RouteLLM's gpt-4-1106-preview / mixtral-8x7b-instruct-v0.1); `num_tiers` (10); `tiers`
+ * (an explicit model -> tier mapping); `cache_size` (prompt embeddings kept, 1024).
+ * `resolveEmbedder` turns the embedder spec into an Embedder; the default knows `openai`.
+ */
+export function createSwRankingRouterFactory(resolveEmbedder: EmbedderResolver = openAIEmbedderResolver()): RouterFactory {
+  return {
+    name: 'sw_ranking',
+    description:
+      "RouteLLM's similarity-weighted Elo over embedded battles; options: data_dir | battles_path + embeddings_path, embedder, strong_model, weak_model, num_tiers, tiers",
+    // Offline exactly when its embedder is; the default data was embedded by a network embedder.
+    offline: false,
+    create: (options, context) => createSwRankingRouter(options, context, resolveEmbedder),
+  };
+}
+
+/** The factory with the default (openai-only) embedder resolution. */
+export const swRankingRouterFactory: RouterFactory = createSwRankingRouterFactory();
+
+async function createSwRankingRouter(options: RouterOptions, context: RouterContext, resolveEmbedder: EmbedderResolver): Promise<SwRankingRouter> {
+  for (const key of Object.keys(options)) {
+    if (!(OPTION_KEYS as readonly string[]).includes(key)) {
+      throw new ConfigError(`sw_ranking: unknown option "${key}"; options: ${OPTION_KEYS.join(', ')}`);
+    }
+  }
+  const text = (key: string): string | undefined => {
+    const value = options[key];
+    if (value === undefined) return undefined;
+    if (typeof value !== 'string' || value === '') throw new ConfigError(`sw_ranking.${key} must be a non-empty string`);
+    return value;
+  };
+  const integer = (key: string, min: number): number | undefined => {
+    const value = options[key];
+    if (value === undefined) return undefined;
+    if (typeof value !== 'number' || !Number.isInteger(value) || value < min) {
+      throw new ConfigError(`sw_ranking.${key} must be an integer >= ${min}, got ${JSON.stringify(value)}`);
+    }
+    return value;
+  };
+
+  const battlesOption = text('battles_path');
+  const embeddingsOption = text('embeddings_path');
+  if ((battlesOption === undefined) !== (embeddingsOption === undefined)) {
+    throw new ConfigError('sw_ranking: set both battles_path and embeddings_path, or data_dir');
+  }
+  const dir = text('data_dir') ?? join(context.datasetsDir, DEFAULT_SW_RANKING_DIR);
+  const battlesPath = battlesOption ?? join(dir, BATTLES_FILE);
+  const embeddingsPath = embeddingsOption ?? join(dir, EMBEDDINGS_FILE);
+  const [battlesBytes, embeddingsBytes] = await Promise.all([read(context, battlesPath), read(context, embeddingsPath)]);
+  const data = decodeSwRankingData(battlesBytes, embeddingsBytes, { battles: battlesPath, embeddings: embeddingsPath });
+
+  let tiers: Record<string, number> | undefined;
+  if (options['tiers'] !== undefined) {
+    const value = options['tiers'];
+    if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+      throw new ConfigError('sw_ranking.tiers must map model names to tier numbers (0 = best)');
+    }
+    tiers = value as Record<string, number>;
+  }
+  const strongModel = text('strong_model') ?? data.strongModel ?? DEFAULT_STRONG_MODEL;
+  const weakModel = text('weak_model') ?? data.weakModel ?? DEFAULT_WEAK_MODEL;
+  const numTiers = integer('num_tiers', 1) ?? DEFAULT_NUM_TIERS;
+  const model = buildSwRankingModel(data.battles, data.embeddings, data.dim, {
+    strongModel,
+    weakModel,
+    numTiers,
+    ...(tiers ? { tiers } : {}),
+  });
+
+  const inner = await resolveEmbedder(options['embedder'] ?? data.embedderId, context, 'sw_ranking.embedder');
+  if (inner.id !== data.embedderId) {
+    throw new RouterError(
+      `sw_ranking: ${embeddingsPath} was embedded with "${data.embedderId}" but the configured embedder is "${inner.id}"; use that embedder or rebuild the data with this one`,
+    );
+  }
+  const embedder = createCachedEmbedder(inner, { maxEntries: integer('cache_size', 1) ?? 1024 });
+
+  const digest = createHash('sha256').update(battlesBytes).update(embeddingsBytes).digest('hex').slice(0, 12);
+  const tierText = tiers ? JSON.stringify(Object.entries(tiers).sort()) : `n${numTiers}`;
+  const fingerprint = `sw_ranking:${inner.id}:${digest}:${strongModel}>${weakModel}:${tierText}`;
+
+  return {
+    name: 'sw_ranking',
+    fingerprint,
+    model,
+    strongWinRate(prompt) {
+      // A repeated prompt skips the (possibly remote) embedding and stays synchronous.
+      const cached = embedder.peek(prompt);
+      if (cached) return model.strongWinRate(cached);
+      return embedder.embed([prompt]).then(([vector]) => model.strongWinRate(vector!));
+    },
+    async strongWinRates(prompts) {
+      const vectors = await embedder.embed(prompts);
+      return vectors.map((vector) => model.strongWinRate(vector));
+    },
+  };
+}
+
+async function read(context: RouterContext, path: string): Promise<Uint8Array> {
+  try {
+    return await context.readFile(path);
+  } catch (error) {
+    const code = (error as { code?: string }).code ?? (error as Error).message;
+    throw new ConfigError(
+      `sw_ranking: cannot read ${path} (${code}); set sw_ranking.data_dir, or build the data with \`routellm train --router sw_ranking\``,
+    );
+  }
+}
