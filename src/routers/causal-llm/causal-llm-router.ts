@@ -1,0 +1,178 @@
+import OpenAI from 'openai';
+import { ConfigError, type Router, type RouterContext, type RouterFactory, type RouterOptions } from '../../core/index.js';
+import { DEFAULT_OPENAI_BASE_URL } from '../../embed/openai-embedder.js';
+import { serviceError } from '../../embed/internal/service-error.js';
+import { classifierMessages } from './classifier-prompt.js';
+import { judgeWinRate, type TokenLogprob } from './judge-score.js';
+
+const OPTION_KEYS = [
+  'base_url',
+  'model',
+  'api_key',
+  'api_key_env',
+  'logprobs',
+  'top_logprobs',
+  'max_tokens',
+  'timeout_ms',
+  'system_message',
+  'classifier_message',
+  'cache_size',
+] as const;
+
+/** Settled options of the causal_llm router. */
+export interface CausalLlmOptions {
+  readonly baseURL: string;
+  readonly apiKey: string;
+  readonly model: string;
+  /** Ask for logprobs of the score token (true) or only parse the score (false). */
+  readonly logprobs: boolean;
+  readonly topLogprobs: number;
+  readonly maxTokens: number;
+  readonly timeoutMs: number;
+  readonly systemMessage?: string;
+  readonly userTemplate?: string;
+  /** Win rates remembered per prompt: a judge call is slow and costs money. */
+  readonly cacheSize: number;
+  readonly fetch?: typeof globalThis.fetch;
+}
+
+/**
+ * RouteLLM's causal_llm router over any OpenAI-compatible chat endpoint: the judge reads the
+ * prompt in RouteLLM's classifier prompt and answers a 1-5 score `[[n]]`. With logprobs the win
+ * rate is 1 - P(score >= 4) over the five score tokens at the score's position; without, it is
+ * 1 - [score >= 4]; an answer without a valid score routes to the strong model (1). The SDK
+ * retries at most once (the request path must not fan out).
+ */
+export function createCausalLlmRouter(options: CausalLlmOptions): Router {
+  const client = new OpenAI({
+    apiKey: options.apiKey,
+    baseURL: options.baseURL,
+    maxRetries: 1,
+    timeout: options.timeoutMs,
+    ...(options.fetch ? { fetch: options.fetch } : {}),
+  });
+  const what = `causal_llm judge ${options.baseURL.replace(/\/+$/, '')}/chat/completions (model ${options.model})`;
+  const cache = new Map<string, number>();
+
+  async function judge(prompt: string): Promise<number> {
+    let completion;
+    try {
+      completion = await client.chat.completions.create({
+        model: options.model,
+        messages: classifierMessages(prompt, {
+          ...(options.systemMessage === undefined ? {} : { systemMessage: options.systemMessage }),
+          ...(options.userTemplate === undefined ? {} : { userTemplate: options.userTemplate }),
+        }),
+        // Greedy, as RouteLLM's generate(do_sample=False).
+        temperature: 0,
+        max_tokens: options.maxTokens,
+        ...(options.logprobs ? { logprobs: true, top_logprobs: options.topLogprobs } : {}),
+      });
+    } catch (error) {
+      throw serviceError(what, error);
+    }
+    const choice = completion.choices?.[0];
+    const text = typeof choice?.message?.content === 'string' ? choice.message.content : '';
+    const tokens = options.logprobs ? (choice?.logprobs?.content as readonly TokenLogprob[] | null | undefined) : undefined;
+    return judgeWinRate(text, tokens).winRate;
+  }
+
+  function strongWinRate(prompt: string): number | Promise<number> {
+    const cached = cache.get(prompt);
+    if (cached !== undefined) return cached;
+    return judge(prompt).then((rate) => {
+      cache.set(prompt, rate);
+      // Oldest first: Map keeps insertion order.
+      if (cache.size > options.cacheSize) cache.delete(cache.keys().next().value as string);
+      return rate;
+    });
+  }
+
+  return {
+    name: 'causal_llm',
+    fingerprint: `causal_llm:${options.baseURL}:${options.model}:${options.logprobs ? `logprobs${options.topLogprobs}` : 'parse'}:${
+      options.systemMessage === undefined && options.userTemplate === undefined ? 'routellm-v5' : 'custom-prompt'
+    }`,
+    strongWinRate,
+    async strongWinRates(prompts) {
+      // A few judge calls at a time: faster than one by one, gentle on the endpoint's rate limit.
+      const rates: number[] = new Array(prompts.length);
+      let next = 0;
+      const worker = async () => {
+        while (next < prompts.length) {
+          const index = next++;
+          rates[index] = await strongWinRate(prompts[index]!);
+        }
+      };
+      await Promise.all(Array.from({ length: Math.min(4, prompts.length) }, worker));
+      return rates;
+    },
+  };
+}
+
+/**
+ * Settles causal_llm options, option -> environment -> default: `model` (required), `base_url`
+ * (else OPENAI_BASE_URL, else api.openai.com), `api_key`, else the variable named by `api_key_env`
+ * (default OPENAI_API_KEY; a local base_url may need none), `logprobs` (true), `top_logprobs` (10),
+ * `max_tokens` (16), `timeout_ms` (30000), `system_message` / `classifier_message` (RouteLLM's v5
+ * prompt; the classifier message must contain `{question}`), `cache_size` (1024).
+ */
+export function causalLlmOptions(options: RouterOptions, env: Readonly<Record<string, string | undefined>>): CausalLlmOptions {
+  for (const key of Object.keys(options)) {
+    if (!(OPTION_KEYS as readonly string[]).includes(key)) {
+      throw new ConfigError(`causal_llm: unknown option "${key}"; options: ${OPTION_KEYS.join(', ')}`);
+    }
+  }
+  const text = (key: string): string | undefined => {
+    const value = options[key];
+    if (value === undefined || value === null) return undefined;
+    if (typeof value !== 'string' || value === '') throw new ConfigError(`causal_llm.${key} must be a non-empty string`);
+    return value;
+  };
+  const integer = (key: string, min: number, max: number, fallback: number): number => {
+    const value = options[key];
+    if (value === undefined || value === null) return fallback;
+    if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+      throw new ConfigError(`causal_llm.${key} must be an integer in [${min}, ${max}], got ${JSON.stringify(value)}`);
+    }
+    return value;
+  };
+  const model = text('model');
+  if (!model) throw new ConfigError('causal_llm.model is required: the judge model served at causal_llm.base_url');
+  const baseURL = text('base_url') ?? env['OPENAI_BASE_URL'] ?? DEFAULT_OPENAI_BASE_URL;
+  const keyVariable = text('api_key_env') ?? 'OPENAI_API_KEY';
+  let apiKey = text('api_key') ?? env[keyVariable];
+  if (!apiKey) {
+    if (baseURL === DEFAULT_OPENAI_BASE_URL) throw new ConfigError(`causal_llm: no API key for ${baseURL}; set ${keyVariable} or causal_llm.api_key`);
+    apiKey = 'no-key'; // local servers often need none, but the SDK insists on one
+  }
+  const logprobs = options['logprobs'] ?? true;
+  if (typeof logprobs !== 'boolean') throw new ConfigError('causal_llm.logprobs must be true or false');
+  const userTemplate = text('classifier_message');
+  if (userTemplate !== undefined && !userTemplate.includes('{question}')) {
+    throw new ConfigError('causal_llm.classifier_message must contain {question}, where the prompt goes');
+  }
+  const systemMessage = text('system_message');
+  return {
+    baseURL,
+    apiKey,
+    model,
+    logprobs,
+    topLogprobs: integer('top_logprobs', 1, 20, 10),
+    maxTokens: integer('max_tokens', 1, 4096, 16),
+    timeoutMs: integer('timeout_ms', 1, 600_000, 30_000),
+    cacheSize: integer('cache_size', 1, 10_000_000, 1024),
+    ...(systemMessage === undefined ? {} : { systemMessage }),
+    ...(userTemplate === undefined ? {} : { userTemplate }),
+  };
+}
+
+/** The `causal_llm` factory: needs a network judge, so not offline. */
+export const causalLlmRouterFactory: RouterFactory = {
+  name: 'causal_llm',
+  description: "RouteLLM's LLM-judge router over an OpenAI-compatible endpoint; options: model, base_url, api_key/api_key_env, logprobs",
+  offline: false,
+  create(options: RouterOptions, context: RouterContext) {
+    return createCausalLlmRouter({ ...causalLlmOptions(options, context.env), fetch: context.fetch });
+  },
+};
