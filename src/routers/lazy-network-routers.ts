@@ -1,0 +1,26 @@
+import type { RouterFactory } from '../core/index.js';
+
+/**
+ * sw_ranking and causal_llm, registered without importing them: their modules pull in the
+ * openai SDK, which `routellm route` with the default router must not pay for at start-up.
+ */
+export const lazySwRankingRouterFactory: RouterFactory = {
+  name: 'sw_ranking',
+  description:
+    "RouteLLM's similarity-weighted Elo over embedded battles; options: data_dir | battles_path + embeddings_path, embedder, strong_model, weak_model, num_tiers, tiers",
+  offline: false,
+  async create(options, context) {
+    const { swRankingRouterFactory } = await import('./sw-ranking/sw-ranking-router.js');
+    return swRankingRouterFactory.create(options, context);
+  },
+};
+
+export const lazyCausalLlmRouterFactory: RouterFactory = {
+  name: 'causal_llm',
+  description: "RouteLLM's LLM-judge router over an OpenAI-compatible endpoint; options: model, base_url, api_key/api_key_env, logprobs",
+  offline: false,
+  async create(options, context) {
+    const { causalLlmRouterFactory } = await import('./causal-llm/causal-llm-router.js');
+    return causalLlmRouterFactory.create(options, context);
+  },
+};
