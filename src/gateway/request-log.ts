@@ -28,6 +28,13 @@ export interface RequestLogRecord {
 }
 
 /**
+ * Log bytes held while stderr's reader is slow. Writes to stderr are asynchronous, so a
+ * slow log reader (a full pipe) never stalls request handling; past this bound lines are
+ * dropped rather than buffered without limit.
+ */
+export const MAX_PENDING_LOG_BYTES = 16 * 1024 * 1024;
+
+/**
  * Paths pino blanks whatever reaches them: a second guard, since records are built from
  * an allow-list and never carry headers or keys in the first place.
  */
@@ -51,6 +58,7 @@ export class RequestLog {
   readonly logger: Logger;
   readonly #logPrompts: boolean;
 
+  /** `destination` defaults to stderr (fd 2), written asynchronously with a bounded buffer. */
   constructor(options: { destination?: DestinationStream; logPrompts?: boolean; level?: string } = {}) {
     this.#logPrompts = options.logPrompts ?? false;
     this.logger = pino(
@@ -61,8 +69,13 @@ export class RequestLog {
         redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
         timestamp: pino.stdTimeFunctions.isoTime,
       },
-      options.destination ?? pino.destination({ dest: 2, sync: true }),
+      options.destination ?? pino.destination({ dest: 2, sync: false, maxLength: MAX_PENDING_LOG_BYTES }),
     );
+  }
+
+  /** Writes out what is buffered (on shutdown). */
+  flush(): void {
+    this.logger.flush();
   }
 
   /** Writes the line for one finished request. */

@@ -51,7 +51,8 @@ export async function runServe(flags: ServeFlags, io: CliIo): Promise<void> {
     timeoutMs: gatewayOptions.timeoutMs,
   });
   if (io.signal?.aborted) return;
-  const gateway = new Gateway(gatewayOptions, { pair, logDestination: io.stderr });
+  // The real stderr gets pino's asynchronous, bounded writer; an injected stream (tests) is written directly.
+  const gateway = new Gateway(gatewayOptions, { pair, ...(io.stderr === process.stderr ? {} : { logDestination: io.stderr }) });
   let server;
   try {
     server = await startServer({ controller, upstreams, host: flags.host, port, maxBody, gateway, log: (line) => io.stderr.write(`${line}\n`) });
@@ -74,6 +75,7 @@ export async function runServe(flags: ServeFlags, io: CliIo): Promise<void> {
   });
   io.stderr.write(`routellm: shutting down, finishing ${server.inFlight()} in-flight request(s)\n`);
   await server.close();
+  gateway.log.flush();
 }
 
 function nonEmpty(value: string | undefined): string | undefined {

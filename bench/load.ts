@@ -1,0 +1,380 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { packageRoot } from '../src/runtime/package-paths.js';
+import { completion, streamEvents } from '../test/helpers/upstream-server.js';
+import { writeBenchSection } from './benchmarks-md.js';
+
+/*
+ * Load under faults: `routellm serve` (the real CLI, gateway on) in front of an upstream that
+ * fails 1% of requests on their first attempt (500, 429, dropped connection, malformed
+ * JSON/SSE, in turn), so every fault must be absorbed by a fallback. Processes: upstream and
+ * serve in children, the load generator here. Phases: (1) find the rate the machine holds
+ * (closed loop, CONCURRENCY workers); (2) the same open-loop rate straight to the upstream,
+ * the baseline for added latency; (3) the timed run through serve at that rate, half the
+ * requests streaming, RSS sampled every second. Every answer is checked against its request
+ * (a unique nonce echoed back), every fault must show `x-routellm-fallback`, and /metrics
+ * must account for every request.
+ */
+
+const DURATION_S = Number(process.env['LOAD_SECONDS'] ?? 40);
+const CALIBRATE_S = 5;
+const BASELINE_S = 8;
+const CONCURRENCY = 32;
+/** Share of the measured maximum used for the timed run, so the run measures latency, not queueing. */
+const RATE_SHARE = 0.6;
+const FAULT_EVERY = 100; // 1%
+const FAULTS = ['500', '429', 'drop', 'malformed'] as const;
+
+interface Outcome {
+  readonly ok: boolean;
+  /** Why not ok: lost (no answer), mismatched, wrong status, missing fallback... */
+  readonly problem?: string;
+  readonly latencyNs: number;
+  readonly nonce: number;
+}
+
+/** Nonce n is a fault when n % FAULT_EVERY === 0; which fault cycles with n. */
+const isFault = (nonce: number) => nonce % FAULT_EVERY === 0;
+const faultOf = (nonce: number) => FAULTS[(nonce / FAULT_EVERY) % FAULTS.length] as (typeof FAULTS)[number];
+
+/** The bench's upstream: echoes `echo:<nonce>`; fails a fault nonce's first attempt. */
+async function upstreamRole(): Promise<void> {
+  const failedOnce = new Set<number>();
+  const server = http.createServer({ noDelay: true }, (request, response) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => {
+      const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { model: string; stream?: boolean; stream_options?: { include_usage?: boolean }; messages: { content: string }[] };
+      const text = body.messages.at(-1)?.content ?? '';
+      const nonce = Number(text.slice(text.indexOf('#') + 1));
+      const stream = body.stream === true;
+      if (isFault(nonce) && !failedOnce.has(nonce)) {
+        failedOnce.add(nonce);
+        // Bounded: the set only ever holds fault nonces of this run.
+        const fault = faultOf(nonce);
+        if (fault === '500' || fault === '429') {
+          const error = JSON.stringify({ error: { message: `injected ${fault}`, type: 'server_error', param: null, code: null } });
+          response.writeHead(Number(fault), { 'content-type': 'application/json', 'content-length': Buffer.byteLength(error), ...(fault === '429' ? { 'retry-after': '1' } : {}) });
+          response.end(error);
+        } else if (fault === 'drop') {
+          request.socket.destroy();
+        } else if (stream) {
+          response.writeHead(200, { 'content-type': 'text/event-stream' });
+          response.end('data: {not json\n\n');
+        } else {
+          response.writeHead(200, { 'content-type': 'application/json' });
+          response.end('{"choices": [ broken');
+        }
+        return;
+      }
+      const id = `chatcmpl-${nonce}`;
+      const content = `echo:${nonce}`;
+      if (stream) {
+        response.writeHead(200, { 'content-type': 'text/event-stream' });
+        response.end(streamEvents(id, body.model, content, body.stream_options?.include_usage === true).join(''));
+      } else {
+        const json = JSON.stringify(completion(id, body.model, content));
+        response.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(json) });
+        response.end(json);
+      }
+    });
+  });
+  server.listen(0, '127.0.0.1', () => process.stdout.write(`PORT ${(server.address() as AddressInfo).port}\n`));
+  process.on('SIGTERM', () => process.exit(0));
+}
+
+function requestBody(nonce: number, stream: boolean, includeUsage: boolean): Buffer {
+  return Buffer.from(
+    JSON.stringify({
+      model: 'router-random-0.5',
+      messages: [{ role: 'user', content: `Summarise request #${nonce}` }],
+      ...(stream ? { stream: true, ...(includeUsage ? { stream_options: { include_usage: true } } : {}) } : {}),
+    }),
+  );
+}
+
+/** One request; checks the answer belongs to this nonce and that faults were absorbed by a fallback. */
+function send(port: number, agent: http.Agent, nonce: number, scheduled: bigint, viaProxy: boolean): Promise<Outcome> {
+  const stream = nonce % 2 === 1;
+  const includeUsage = nonce % 4 === 1;
+  const body = requestBody(nonce, stream, includeUsage);
+  return new Promise((resolve) => {
+    const request = http.request(
+      {
+        host: '127.0.0.1',
+        port,
+        path: '/v1/chat/completions',
+        method: 'POST',
+        agent,
+        headers: { 'content-type': 'application/json', 'content-length': body.length },
+      },
+      (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('error', () => resolve({ ok: false, problem: 'lost: response error', latencyNs: 0, nonce }));
+        response.on('end', () => {
+          const latencyNs = Number(process.hrtime.bigint() - scheduled);
+          const text = Buffer.concat(chunks).toString('utf8');
+          const problem = check(nonce, response, text, stream, includeUsage, viaProxy);
+          resolve(problem === undefined ? { ok: true, latencyNs, nonce } : { ok: false, problem, latencyNs, nonce });
+        });
+      },
+    );
+    request.setTimeout(30_000, () => request.destroy(new Error('timeout')));
+    request.on('error', (error) => resolve({ ok: false, problem: `lost: ${error.message}`, latencyNs: 0, nonce }));
+    request.end(body);
+  });
+}
+
+function check(nonce: number, response: http.IncomingMessage, text: string, stream: boolean, includeUsage: boolean, viaProxy: boolean): string | undefined {
+  if (response.statusCode !== 200) return `status ${response.statusCode}: ${text.slice(0, 200)}`;
+  const expected = `echo:${nonce}`;
+  let content = '';
+  if (stream) {
+    const events = text.split('\n\n').filter((event) => event.startsWith('data: '));
+    if (events.at(-1) !== 'data: [DONE]') return 'stream did not end with [DONE]';
+    let usageChunks = 0;
+    for (const event of events.slice(0, -1)) {
+      const chunk = JSON.parse(event.slice(6)) as { choices: { delta: { content?: string } }[]; usage?: unknown };
+      if (chunk.choices.length === 0 && chunk.usage) usageChunks += 1;
+      content += chunk.choices[0]?.delta.content ?? '';
+    }
+    if (viaProxy && usageChunks !== (includeUsage ? 1 : 0)) return `usage chunks ${usageChunks}, client asked: ${includeUsage}`;
+  } else {
+    content = (JSON.parse(text) as { choices: { message: { content: string } }[] }).choices[0]?.message.content ?? '';
+  }
+  if (content !== expected) return `mismatched: expected ${expected}, got ${content.slice(0, 60)}`;
+  if (viaProxy) {
+    const attempts = response.headers['x-routellm-attempts'];
+    if (isFault(nonce) && (attempts !== '2' || !response.headers['x-routellm-fallback'])) return `fault without fallback (attempts ${attempts})`;
+    if (!isFault(nonce) && attempts !== '1') return `attempts ${attempts} without a fault`;
+  }
+  return undefined;
+}
+
+/** Closed loop: `workers` clients back to back for `seconds`; returns completed requests per second. */
+async function closedLoop(port: number, seconds: number, workers: number, nextNonce: () => number): Promise<number> {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: workers });
+  const end = Date.now() + seconds * 1000;
+  let done = 0;
+  await Promise.all(
+    Array.from({ length: workers }, async () => {
+      while (Date.now() < end) {
+        await send(port, agent, nextNonce(), process.hrtime.bigint(), true);
+        done += 1;
+      }
+    }),
+  );
+  agent.destroy();
+  return done / seconds;
+}
+
+/** Open loop at `rate` req/s for `seconds`: each request is sent at its scheduled time, latency counted from it. */
+async function openLoop(port: number, rate: number, seconds: number, nextNonce: () => number, viaProxy: boolean, onSecond?: () => void): Promise<Outcome[]> {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
+  const total = Math.round(rate * seconds);
+  const start = process.hrtime.bigint();
+  const pending: Promise<Outcome>[] = [];
+  let lastSecond = 0;
+  for (let i = 0; i < total; i += 1) {
+    const scheduled = start + BigInt(Math.round((i * 1e9) / rate));
+    const wait = Number(scheduled - process.hrtime.bigint()) / 1e6;
+    // Never early: a request sent before its slot would show a negative latency.
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, Math.ceil(wait)));
+    const second = Math.floor(Number(process.hrtime.bigint() - start) / 1e9);
+    if (second > lastSecond) {
+      lastSecond = second;
+      onSecond?.();
+    }
+    pending.push(send(port, agent, nextNonce(), scheduled, viaProxy));
+  }
+  const outcomes = await Promise.all(pending);
+  agent.destroy();
+  return outcomes;
+}
+
+function percentile(sorted: readonly number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
+}
+
+function rssMb(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
+}
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
+}
+
+async function scrape(port: number): Promise<string> {
+  const response = await fetch(`http://127.0.0.1:${port}/metrics`);
+  return response.text();
+}
+
+/** Sum of every series of one metric family, optionally filtered by a label fragment. */
+function sumOf(metrics: string, name: string, fragment = ''): number {
+  let total = 0;
+  for (const line of metrics.split('\n')) {
+    if (!line.startsWith(`${name}{`) && !line.startsWith(`${name} `)) continue;
+    if (!line.includes(fragment)) continue;
+    total += Number(line.slice(line.lastIndexOf(' ') + 1));
+  }
+  return total;
+}
+
+function spawnAndWait(args: readonly string[], stream: 'stdout' | 'stderr', pattern: RegExp, onLine?: (line: string) => void): Promise<{ child: ChildProcess; match: RegExpExecArray }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let head = '';
+    let matched = false;
+    let partial = '';
+    child[stream]?.setEncoding('utf8').on('data', (chunk: string) => {
+      if (!matched) {
+        head += chunk;
+        const match = pattern.exec(head);
+        if (match) {
+          matched = true;
+          resolve({ child, match });
+        }
+      }
+      if (onLine) {
+        // Keep only the unfinished line: the log is counted, never stored.
+        const lines = (partial + chunk).split('\n');
+        partial = lines.pop() ?? '';
+        for (const line of lines) onLine(line);
+      }
+    });
+    child[stream === 'stdout' ? 'stderr' : 'stdout']?.resume();
+    child.on('exit', (code) => {
+      if (!matched) reject(new Error(`${args.join(' ')} exited ${code}: ${head}`));
+    });
+  });
+}
+
+/** Runs the load bench (about a minute by default; LOAD_SECONDS sets the timed run) and writes its section. */
+export async function runLoadBench(): Promise<void> {
+  const self = fileURLToPath(import.meta.url);
+  const children: ChildProcess[] = [];
+  try {
+    const upstream = await spawnAndWait([self, '--role', 'upstream'], 'stdout', /PORT (\d+)/);
+    children.push(upstream.child);
+    const upstreamPort = Number(upstream.match[1]);
+    let logLines = 0;
+    let promptsInLog = 0;
+    const serve = await spawnAndWait(
+      [join(packageRoot(), 'bin', 'routellm.js'), 'serve', '--port', '0', '--routers', 'random', '--base-url', `http://127.0.0.1:${upstreamPort}/v1`, '--api-key', 'bench', '--strong-model', 'strong', '--weak-model', 'weak'],
+      'stderr',
+      /listening on http:\/\/127\.0\.0\.1:(\d+)/,
+      (line) => {
+        if (line.includes('"path":"/v1/chat/completions"')) logLines += 1;
+        if (line.includes('Summarise request')) promptsInLog += 1;
+      },
+    );
+    children.push(serve.child);
+    const port = Number(serve.match[1]);
+    const pid = serve.child.pid as number;
+    let nonce = 1;
+    const nextNonce = () => nonce++;
+
+    // (1) What the machine holds through serve, closed loop.
+    const maxRate = await closedLoop(port, CALIBRATE_S, CONCURRENCY, nextNonce);
+    const rate = Math.max(50, Math.round((maxRate * RATE_SHARE) / 10) * 10);
+    // (2) Baseline: the same rate straight to the upstream (fault nonces skipped: no proxy to absorb them).
+    const directNonce = () => {
+      let n = nextNonce();
+      while (isFault(n)) n = nextNonce();
+      return n;
+    };
+    const direct = await openLoop(upstreamPort, rate, BASELINE_S, directNonce, false);
+    // (3) The timed run through serve.
+    const before = await scrape(port);
+    const logBefore = logLines;
+    const firstNonce = nonce;
+    const rss: number[] = [rssMb(pid)];
+    const outcomes = await openLoop(port, rate, DURATION_S, nextNonce, true, () => rss.push(rssMb(pid)));
+    rss.push(rssMb(pid));
+    const sentNonces = Array.from({ length: nonce - firstNonce }, (_, i) => firstNonce + i);
+    await new Promise((resolve) => setTimeout(resolve, 200)); // let the last log lines arrive
+    const after = await scrape(port);
+
+    const failed = outcomes.filter((outcome) => !outcome.ok);
+    const lost = failed.filter((outcome) => outcome.problem?.startsWith('lost')).length;
+    const mismatched = failed.filter((outcome) => outcome.problem?.startsWith('mismatched')).length;
+    const requestsCounted = sumOf(after, 'routellm_requests_total') - sumOf(before, 'routellm_requests_total');
+    const ok200 = sumOf(after, 'routellm_requests_total', 'status="200"') - sumOf(before, 'routellm_requests_total', 'status="200"');
+    const fallbacks = sumOf(after, 'routellm_fallbacks_total') - sumOf(before, 'routellm_fallbacks_total');
+    const faults = sentNonces.filter(isFault).length;
+    const inFlight = sumOf(after, 'routellm_in_flight_requests') - 1; // minus the scrape itself
+    const latencies = (list: Outcome[]) => list.filter((outcome) => outcome.ok).map((outcome) => outcome.latencyNs).sort((a, b) => a - b);
+    const directSorted = latencies(direct);
+    const proxySorted = latencies(outcomes);
+    const cleanSorted = latencies(outcomes.filter((outcome) => !isFault(outcome.nonce)));
+    const faultSorted = latencies(outcomes.filter((outcome) => isFault(outcome.nonce)));
+    const ms = (ns: number) => (ns / 1e6).toFixed(2);
+    const p = (sorted: number[], q: number) => percentile(sorted, q);
+    const addedP50 = p(proxySorted, 50) - p(directSorted, 50);
+    const addedP99 = p(proxySorted, 99) - p(directSorted, 99);
+    const window = Math.max(3, Math.floor(rss.length / 4));
+    const rssStart = median(rss.slice(1, 1 + window));
+    const rssEnd = median(rss.slice(-window));
+    const rssGrowth = (rssEnd - rssStart) / rssStart;
+    const problems = [...new Set(failed.map((outcome) => outcome.problem))].slice(0, 5);
+
+    const verdicts = {
+      noneLost: lost === 0 && failed.length === 0,
+      noneMismatched: mismatched === 0,
+      accounted: requestsCounted === outcomes.length && logLines - logBefore === outcomes.length,
+      fallbacks: fallbacks === faults,
+      flat: rssGrowth < 0.1,
+    };
+    const yes = (value: boolean) => (value ? 'yes' : '**NO**');
+    const markdown = `## Load under faults (\`npm run bench:load\`)
+
+One run of \`bench/load.ts\` on this machine (2 cores, Node ${process.version}, ${new Date().toISOString().slice(0, 16)}Z):
+the real \`routellm serve\` (gateway on: request guard, limiter, fallback, metrics, pino log to a pipe) in front of
+an upstream on 127.0.0.1 that fails 1% of requests on their first attempt (500, 429, dropped connection,
+malformed JSON or SSE, in turn); the load generator in this process. Half the requests stream (half of those
+ask for usage). Rate: ${RATE_SHARE} of the ${Math.round(maxRate)} req/s serve held with ${CONCURRENCY} closed-loop clients.
+Latency is counted from each request's scheduled send time (open loop); added latency is against the same
+open-loop rate sent straight to the upstream in the same run (${BASELINE_S} s, no faults).
+
+| measure | value |
+| --- | ---: |
+| timed run | ${DURATION_S} s at ${rate} req/s open loop |
+| requests sent / answered correctly | ${outcomes.length} / ${outcomes.length - failed.length} |
+| lost (no answer) / mismatched (wrong body) / other failures | ${lost} / ${mismatched} / ${failed.length - lost - mismatched} |
+| injected faults / answered through fallback (\`routellm_fallbacks_total\`) | ${faults} / ${fallbacks} |
+| \`routellm_requests_total\` increase (status 200) | ${requestsCounted} (${ok200}) |
+| request log lines for chat completions | ${logLines - logBefore} (prompt text in log: ${promptsInLog}) |
+| in-flight gauge after the run | ${inFlight} |
+| latency direct p50 / p99 | ${ms(p(directSorted, 50))} ms / ${ms(p(directSorted, 99))} ms |
+| latency through serve p50 / p99 | ${ms(p(proxySorted, 50))} ms / ${ms(p(proxySorted, 99))} ms |
+| **added latency p50 / p99** | **${ms(addedP50)} ms / ${ms(addedP99)} ms** |
+| added latency p99, requests without a fault | ${ms(p(cleanSorted, 99) - p(directSorted, 99))} ms |
+| requests with a fault (two upstream attempts) p50 / p99 | ${ms(p(faultSorted, 50))} ms / ${ms(p(faultSorted, 99))} ms |
+| serve RSS: start / end / peak of ${rss.length} samples (1 per s) | ${rssStart.toFixed(0)} MB / ${rssEnd.toFixed(0)} MB / ${Math.max(...rss).toFixed(0)} MB |
+
+Zero lost: ${yes(verdicts.noneLost)}. Zero mismatched: ${yes(verdicts.noneMismatched)}. Every request in metrics and the log: ${yes(verdicts.accounted)}.
+Every fault absorbed by a fallback: ${yes(verdicts.fallbacks)}. RSS flat (end within 10% of start, ${(rssGrowth * 100).toFixed(1)}%): ${yes(verdicts.flat)}.${
+      problems.length > 0 ? `\nFirst failures: ${problems.map((problem) => `\`${problem}\``).join('; ')}` : ''
+    }`;
+    await writeBenchSection('load', markdown);
+    process.stdout.write(`${markdown}\n`);
+    if (!Object.values(verdicts).every(Boolean)) process.exitCode = 1;
+  } finally {
+    for (const child of children) child.kill('SIGTERM');
+  }
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const run = process.argv.includes('--role') ? upstreamRole() : runLoadBench();
+  run.catch((error: unknown) => {
+    process.stderr.write(`${(error as Error)?.stack ?? String(error)}\n`);
+    process.exitCode = 1;
+  });
+}
