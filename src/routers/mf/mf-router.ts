@@ -1,0 +1,122 @@
+import { createHash } from 'node:crypto';
+import { join } from 'node:path';
+import { ConfigError, type Router, type RouterContext, type RouterFactory, type RouterOptions } from '../../core/index.js';
+import { createCachedEmbedder } from '../../embed/cached-embedder.js';
+import type { Embedder } from '../../embed/embedder.js';
+import { offlineEmbedderResolver } from '../../embed/offline-embedders.js';
+import { openAIEmbedderResolver, type EmbedderResolver } from '../sw-ranking/resolve-embedder.js';
+import { decodeMfCheckpoint, type MfCheckpoint } from './mf-checkpoint.js';
+import { modelIndex, pairDirection, winRate, type MfModel } from './mf-model.js';
+
+/** Where the shipped weights live, under the package's datasets/. */
+export const DEFAULT_MF_DIR = 'mf';
+/** RouteLLM's pair, used when neither the options nor the weights name one. */
+export const MF_DEFAULT_STRONG = 'gpt-4-1106-preview';
+export const MF_DEFAULT_WEAK = 'mixtral-8x7b-instruct-v0.1';
+
+const OPTION_KEYS = ['checkpoint_path', 'config_path', 'embedder', 'strong_model', 'weak_model', 'cache_size'] as const;
+
+/** A built mf router, with its model for inspection. */
+export interface MfRouter extends Router {
+  readonly model: MfModel;
+  readonly embedder: Embedder;
+}
+
+/** Builds the router from a decoded checkpoint and an embedder (no I/O). */
+export function createMfRouter(options: {
+  checkpoint: MfCheckpoint;
+  embedder: Embedder;
+  strongModel: string;
+  weakModel: string;
+  source: string;
+  weightsDigest: string;
+}): MfRouter {
+  const { checkpoint, embedder, source } = options;
+  const { model } = checkpoint;
+  if (embedder.dim !== model.textDim) {
+    throw new ConfigError(
+      `${source}: the weights expect ${model.textDim}-d prompt embeddings (${checkpoint.embedderId}) but embedder ${embedder.id} gives ${embedder.dim}-d`,
+    );
+  }
+  const strong = modelIndex(model, options.strongModel, source);
+  const weak = modelIndex(model, options.weakModel, source);
+  if (strong === weak) throw new ConfigError(`${source}: strong and weak model are both "${options.strongModel}"`);
+  const direction = pairDirection(model, strong, weak);
+  const fingerprint = createHash('sha256')
+    .update(`mf\0${options.weightsDigest}\0${embedder.id}\0${options.strongModel}\0${options.weakModel}`)
+    .digest('hex')
+    .slice(0, 16);
+  return {
+    name: 'mf',
+    fingerprint,
+    model,
+    embedder,
+    async strongWinRate(prompt) {
+      const [vector] = await embedder.embed([prompt]);
+      return winRate(direction, vector!);
+    },
+    async strongWinRates(prompts) {
+      const vectors = await embedder.embed(prompts);
+      return vectors.map((v) => winRate(direction, v));
+    },
+  };
+}
+
+function stringOption(options: RouterOptions, key: string): string | undefined {
+  const value = options[key];
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string' || value.length === 0) throw new ConfigError(`mf: option "${key}" must be a non-empty string`);
+  return value;
+}
+
+/**
+ * The `mf` factory. With no options it loads the shipped weights (datasets/mf: trained by
+ * `routellm train` over the offline `use-static` embedder) and needs no network. Options:
+ * `checkpoint_path` (a model.safetensors file, or a directory holding it and config.json — e.g.
+ * RouteLLM's routellm/mf_gpt4_augmented, which then embeds through OpenAI), `config_path`,
+ * `embedder` (override the one the weights record), `strong_model`, `weak_model` (names in the
+ * weights), `cache_size` (LRU entries of prompt embeddings, default 10000).
+ */
+export function createMfRouterFactory(resolveEmbedder: EmbedderResolver = openAIEmbedderResolver(offlineEmbedderResolver())): RouterFactory {
+  return {
+    name: 'mf',
+    description: 'matrix factorisation (RouteLLM mf); offline by default, or RouteLLM checkpoints with OpenAI embeddings',
+    offline: true,
+    async create(options: RouterOptions, context: RouterContext): Promise<Router> {
+      for (const key of Object.keys(options)) {
+        if (!(OPTION_KEYS as readonly string[]).includes(key)) {
+          throw new ConfigError(`mf: unknown option "${key}"; known options: ${OPTION_KEYS.join(', ')}`);
+        }
+      }
+      const checkpointPath = stringOption(options, 'checkpoint_path') ?? join(context.datasetsDir, DEFAULT_MF_DIR);
+      const weightsPath = checkpointPath.endsWith('.safetensors') ? checkpointPath : join(checkpointPath, 'model.safetensors');
+      const configPath = stringOption(options, 'config_path') ?? join(weightsPath, '..', 'config.json');
+      const read = async (path: string) => {
+        try {
+          return await context.readFile(path);
+        } catch (error) {
+          throw new ConfigError(`mf: cannot read ${path} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); set checkpoint_path to a directory with model.safetensors and config.json`);
+        }
+      };
+      const [weights, config] = await Promise.all([read(weightsPath), read(configPath)]);
+      const checkpoint = decodeMfCheckpoint(weights, config, { weights: weightsPath, config: configPath });
+      const cacheSize = options['cache_size'] ?? 10_000;
+      if (typeof cacheSize !== 'number' || !Number.isInteger(cacheSize) || cacheSize < 1) {
+        throw new ConfigError('mf: option "cache_size" must be a positive integer');
+      }
+      const inner = await resolveEmbedder(options['embedder'] ?? checkpoint.embedderId, context, 'mf');
+      const recorded = checkpoint.config as { strong_model?: unknown; weak_model?: unknown };
+      return createMfRouter({
+        checkpoint,
+        embedder: createCachedEmbedder(inner, { maxEntries: cacheSize }),
+        strongModel: stringOption(options, 'strong_model') ?? (typeof recorded.strong_model === 'string' ? recorded.strong_model : MF_DEFAULT_STRONG),
+        weakModel: stringOption(options, 'weak_model') ?? (typeof recorded.weak_model === 'string' ? recorded.weak_model : MF_DEFAULT_WEAK),
+        source: weightsPath,
+        weightsDigest: createHash('sha256').update(weights).update(config).digest('hex'),
+      });
+    },
+  };
+}
+
+/** The `mf` router factory with the default embedder resolver (offline ones, then OpenAI). */
+export const mfRouterFactory: RouterFactory = createMfRouterFactory();
