@@ -139,17 +139,35 @@ async function readAnswer(upstream: Response, keepUsageChunk: boolean, model: st
 async function relayStream(answer: Extract<Answer, { kind: 'sse' }>, response: ServerResponse, lease: UpstreamLease<Answer>, scope: RequestScope, clientSignal: AbortSignal): Promise<void> {
   const { source, relay, decoder } = answer;
   let outcome: 'ok' | 'error' = 'ok';
+  // Events that arrive together leave together: cork, and uncork once the loop has taken
+  // what is already buffered (one writev instead of a syscall per event).
+  let corked = false;
+  const write = (text: string): Promise<void> | undefined => {
+    if (!corked) {
+      corked = true;
+      response.cork();
+      setImmediate(() => {
+        corked = false;
+        if (!response.destroyed) response.uncork();
+      });
+    }
+    if (response.write(text)) return undefined;
+    return once(response, 'drain', { signal: clientSignal }).then(() => undefined);
+  };
   try {
-    await write(response, answer.first, clientSignal);
     let done = answer.done;
+    let pending = answer.first;
     while (!done) {
+      if (pending !== '') await write(pending);
+      pending = '';
       const next = await source.next();
       const out = next.done ? relay.end() : relay.push(decoder.decode(next.value, { stream: true }));
+      // Read to the upstream's end even after [DONE], so its connection goes back to the pool.
       done = next.done === true;
-      if (out.text !== '') await write(response, out.text, clientSignal);
+      pending += out.text;
     }
     scope.usage(relay.usage);
-    response.end();
+    response.end(pending);
   } catch (error) {
     outcome = 'error';
     scope.usage(relay.usage);
@@ -163,11 +181,6 @@ async function relayStream(answer: Extract<Answer, { kind: 'sse' }>, response: S
     lease.end(outcome);
     void source.return?.();
   }
-}
-
-function write(response: ServerResponse, text: string, signal: AbortSignal): Promise<void> | undefined {
-  if (response.write(text)) return undefined;
-  return once(response, 'drain', { signal }).then(() => undefined);
 }
 
 function bodyIterator(upstream: Response): AsyncIterator<Buffer> {

@@ -11,12 +11,17 @@ export interface RelayOutput {
   readonly done: boolean;
 }
 
+/** Finds a chunk that carries usage totals (not `"usage":null`) without parsing every chunk. */
+const USAGE_OBJECT = /"usage"\s*:\s*\{/;
+
 /**
  * Reads an upstream chat-completion SSE stream event by event and re-emits it for the client:
- * validates that every `data:` event is one JSON object (or `[DONE]`), or an upstream
- * `error` object; captures the `usage` totals; and drops the usage-only chunk
+ * validates the events, captures the `usage` totals, and drops the usage-only chunk
  * (`choices: []` with `usage`) when the client did not ask for usage. Other events are
  * forwarded byte for byte. Buffers at most one event (`MAX_SSE_EVENT_BYTES`).
+ * The first event, and any that carries usage or an error, is parsed in full (it decides
+ * fallback, cost and the end); later content chunks only need to look like one JSON
+ * object, which keeps the streaming hot path from parsing every token twice.
  * Throws MalformedUpstreamError on anything that is not OpenAI's stream shape.
  */
 export class SseRelay {
@@ -87,6 +92,11 @@ export class SseRelay {
     if (data.trim() === '[DONE]') {
       this.#done = true;
       return `${raw}\n\n`;
+    }
+    const trimmed = data.trim();
+    if (this.#events > 1 && !USAGE_OBJECT.test(data) && !data.includes('"error"')) {
+      if (trimmed.startsWith('{') && trimmed.endsWith('}')) return `${raw}\n\n`;
+      throw new MalformedUpstreamError(`the upstream sent a stream event that is not a JSON object: ${preview(data)}`);
     }
     let chunk: unknown;
     try {

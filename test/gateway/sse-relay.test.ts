@@ -79,3 +79,19 @@ describe('SseRelay', () => {
     expect(() => relay.push(`data: "${'x'.repeat(MAX_SSE_EVENT_BYTES)}`)).toThrow('over');
   });
 });
+
+describe('SseRelay after the first event', () => {
+  it('still refuses a later event that is not a JSON object', () => {
+    const relay = new SseRelay({ keepUsageChunk: true });
+    relay.push(chunk('first'));
+    expect(() => relay.push('data: oops\n\n')).toThrow(MalformedUpstreamError);
+  });
+
+  it('still captures usage on a later chunk that carries choices too', () => {
+    const relay = new SseRelay({ keepUsageChunk: false });
+    relay.push(chunk('first'));
+    const withUsage = `data: ${JSON.stringify({ choices: [{ index: 0, delta: {} }], usage: { prompt_tokens: 3, completion_tokens: 1 } })}\n\n`;
+    expect(relay.push(withUsage).text).toBe(withUsage);
+    expect(relay.usage).toEqual({ prompt_tokens: 3, completion_tokens: 1 });
+  });
+});
