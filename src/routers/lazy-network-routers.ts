@@ -8,10 +8,16 @@ export const lazySwRankingRouterFactory: RouterFactory = {
   name: 'sw_ranking',
   description:
     "RouteLLM's similarity-weighted Elo over embedded battles; options: data_dir | battles_path + embeddings_path, embedder, strong_model, weak_model, num_tiers, tiers",
+  // No data ships by default, and data embedded with `openai` needs the network.
   offline: false,
   async create(options, context) {
-    const { swRankingRouterFactory } = await import('./sw-ranking/sw-ranking-router.js');
-    return swRankingRouterFactory.create(options, context);
+    const [{ createSwRankingRouterFactory }, { openAIEmbedderResolver }, { offlineEmbedderResolver }] = await Promise.all([
+      import('./sw-ranking/sw-ranking-router.js'),
+      import('./sw-ranking/resolve-embedder.js'),
+      import('../embed/offline-embedders.js'),
+    ]);
+    // Battles embedded offline (use-static, local) route offline; openai ones call the API.
+    return createSwRankingRouterFactory(offlineEmbedderResolver(openAIEmbedderResolver())).create(options, context);
   },
 };
 
