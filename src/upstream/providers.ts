@@ -62,6 +62,8 @@ export function resolveUpstream(
   model: string,
   overrides: UpstreamOverrides,
   env: Readonly<Record<string, string | undefined>>,
+  /** Providers from the config file's `providers:`; they come before (and may replace) the built-in rows. */
+  extraProviders: readonly Provider[] = [],
 ): UpstreamEndpoint {
   if (overrides.baseURL) {
     return {
@@ -74,7 +76,7 @@ export function resolveUpstream(
   }
   const slash = model.indexOf('/');
   const prefix = slash > 0 ? model.slice(0, slash) : undefined;
-  const provider = PROVIDERS.find((row) => row.prefix === prefix);
+  const provider = extraProviders.find((row) => row.prefix === prefix) ?? PROVIDERS.find((row) => row.prefix === prefix);
   const openai = PROVIDERS[0] as Provider;
   const chosen = provider ?? openai;
   const upstreamModel = provider ? model.slice(slash + 1) : model;

@@ -2,7 +2,7 @@ import OpenAI from 'openai';
 import { ConfigError, type ModelPair } from '../core/index.js';
 import { mapSdkError } from './map-sdk-error.js';
 import { createNodeHttpFetch } from './node-http-fetch.js';
-import { resolveUpstream, type UpstreamEndpoint, type UpstreamOverrides } from './providers.js';
+import { resolveUpstream, type Provider, type UpstreamEndpoint, type UpstreamOverrides } from './providers.js';
 
 /**
  * How the SDK reaches the network. `node-http` (the default) is the lean keep-alive fetch
@@ -13,6 +13,8 @@ export type Transport = 'node-http' | 'fetch';
 export interface UpstreamsOptions {
   readonly pair: ModelPair;
   readonly overrides?: UpstreamOverrides;
+  /** Extra `<prefix>/` providers (the config file's `providers:`), tried before the built-in table. */
+  readonly providers?: readonly Provider[];
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly transport?: Transport;
   /** Injected fetch (tests); wins over `transport`. */
@@ -43,7 +45,7 @@ export class Upstreams {
     this.#destroy = () => lean?.destroy();
     const clients = new Map<string, OpenAI>();
     for (const model of new Set([options.pair.strong, options.pair.weak])) {
-      const endpoint = resolveUpstream(model, options.overrides ?? {}, options.env);
+      const endpoint = resolveUpstream(model, options.overrides ?? {}, options.env, options.providers);
       const key = `${endpoint.baseURL}\n${endpoint.apiKey}`;
       let client = clients.get(key);
       if (!client) {

@@ -45,6 +45,7 @@ export async function runServe(flags: ServeFlags, io: CliIo): Promise<void> {
       apiKey: flags.apiKey ?? nonEmpty(io.env['ROUTELLM_API_KEY']),
     },
     env: io.env,
+    providers: Object.entries(config.gateway?.providers ?? {}).map(([prefix, provider]) => ({ prefix, baseURL: provider.baseUrl, keyEnv: provider.apiKeyEnv })),
     // With fallback on, the other model is the retry: an SDK retry first would double the wait
     // (and sleep through a 429's retry-after) before falling back.
     maxRetries: gatewayOptions.fallback ? 0 : 1,

@@ -1,0 +1,130 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import OpenAI, { APIError } from 'openai';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../../src/cli/program.js';
+import { runCliInProcess } from '../helpers/run-cli-in-process.js';
+import { startMisbehavingUpstream, type MisbehavingUpstream } from './helpers/misbehaving-upstream.js';
+
+let upstream: MisbehavingUpstream;
+let dir: string;
+beforeAll(async () => {
+  upstream = await startMisbehavingUpstream();
+  dir = await mkdtemp(join(tmpdir(), 'routellm-gateway-'));
+});
+afterAll(async () => {
+  await upstream.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as AddressInfo).port;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+describe('routellm serve with a gateway config file', () => {
+  it('reads models, providers, prices and server settings; falls back from a dead provider; logs to stderr without keys', async () => {
+    const deadPort = await closedPort();
+    const config = join(dir, 'gateway.yaml');
+    await writeFile(
+      config,
+      `random:
+  seed: 3
+models:
+  strong: dead/big-model
+  weak: live/small-model
+providers:
+  dead:
+    base_url: http://127.0.0.1:${deadPort}/v1
+  live:
+    base_url: ${upstream.baseURL}
+    api_key_env: LIVE_KEY
+prices:
+  big-model: { input: 10, output: 30 }
+  small-model: { input: 1, output: 1 }
+server:
+  auth_keys: \${CLIENT_KEYS}
+  ttfb_timeout: 5
+`,
+    );
+    const stop = new AbortController();
+    const stderr = new PassThrough();
+    let log = '';
+    const listening = new Promise<string>((resolve) => {
+      stderr.on('data', (chunk: Buffer) => {
+        log += chunk.toString();
+        const match = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(log);
+        if (match) resolve(match[1] as string);
+      });
+    });
+    const exit = runCli(['serve', '--port', '0', '--routers', 'random', '--config', config], {
+      stdin: new PassThrough(),
+      stdout: new PassThrough(),
+      stderr,
+      env: { CLIENT_KEYS: 'ck-one,ck-two', LIVE_KEY: 'sk-live-upstream' },
+      cwd: dir,
+      fetch: globalThis.fetch,
+      signal: stop.signal,
+    });
+    const url = await listening;
+    expect(log).toContain('strong: dead/big-model; weak: live/small-model');
+    expect(log).toContain('auth on (2 key(s))');
+
+    const refused = (await new OpenAI({ baseURL: `${url}/v1`, apiKey: 'ck-wrong', maxRetries: 0 }).models.list().catch((error: unknown) => error)) as APIError;
+    expect(refused.status).toBe(401);
+
+    const client = new OpenAI({ baseURL: `${url}/v1`, apiKey: 'ck-two', maxRetries: 0 });
+    // Threshold 0: every prompt goes to the strong model, whose provider refuses connections.
+    const { data, response } = await client.chat.completions.create({ model: 'router-random-0', messages: [{ role: 'user', content: 'hi' }] }).withResponse();
+    expect(data.choices[0]?.message.content).toBe('answer from small-model');
+    expect(response.headers.get('x-routellm-fallback')).toBe('dead/big-model');
+    expect(response.headers.get('x-routellm-model')).toBe('live/small-model');
+    expect(upstream.requests.at(-1)?.headers.authorization).toBe('Bearer sk-live-upstream');
+
+    const stats = (await (await fetch(`${url}/v1/routellm/stats`, { headers: { authorization: 'Bearer ck-one' } })).json()) as any;
+    expect(stats.models['live/small-model'].requests).toBe(1);
+    expect(stats.spend_usd).toBeGreaterThan(0);
+    expect(stats.strong_only_spend_usd).toBeGreaterThan(stats.spend_usd);
+
+    stop.abort();
+    expect(await exit).toBe(0);
+    const lines = log.split('\n').filter((line) => line.startsWith('{'));
+    const chat = lines.map((line) => JSON.parse(line)).find((line) => line.path === '/v1/chat/completions');
+    expect(chat).toMatchObject({ status: 200, attempts: 2, fallback_from: 'dead/big-model', model: 'live/small-model', router: 'random' });
+    for (const secret of ['ck-one', 'ck-two', 'ck-wrong', 'sk-live-upstream']) expect(log).not.toContain(secret);
+  });
+
+  it.each([
+    ['server:\n  timeout: soon\n', 'server.timeout must be a number of seconds'],
+    ['providers:\n  p:\n    base_url: not a url\n', 'providers.p.base_url must be an http(s) URL'],
+    ['models:\n  strong: [a, b]\n', 'models.strong must be a non-empty string'],
+  ])('exits 2 with one line naming the bad key for %j', async (text, message) => {
+    const config = join(dir, 'bad.yaml');
+    await writeFile(config, text);
+    const result = await runCliInProcess(['serve', '--port', '0', '--config', config, '--base-url', 'http://127.0.0.1:1/v1']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(message);
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+  });
+
+  it('exits 2 for a bad gateway flag', async () => {
+    const result = await runCliInProcess(['serve', '--timeout', '-3', '--base-url', 'http://127.0.0.1:1/v1']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('--timeout');
+  });
+
+  it('documents the gateway flags and that /health stays open', async () => {
+    const result = await runCliInProcess(['serve', '--help']);
+    for (const flag of ['--auth-key', '--no-fallback', '--timeout', '--ttfb-timeout', '--max-concurrency', '--max-queue', '--log-prompts']) {
+      expect(result.stdout).toContain(flag);
+    }
+    expect(result.stdout).toContain('GET /health (always open');
+  });
+});
