@@ -10,7 +10,8 @@ const MODEL = 'router-keyword-0.5';
 
 let proxy: GatewayProxy;
 beforeAll(async () => {
-  proxy = await startGatewayProxy({ gateway: { ttfbTimeoutMs: 300, timeoutMs: 1500 } });
+  // Short clocks keep the hang cases quick; generous enough that a loaded machine does not trip them.
+  proxy = await startGatewayProxy({ gateway: { ttfbTimeoutMs: 1000, timeoutMs: 3000 } });
 });
 afterEach(async () => {
   // Nothing leaks: every request finished, every upstream request closed, no slot held.
