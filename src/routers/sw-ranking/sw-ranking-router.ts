@@ -31,7 +31,7 @@ export interface SwRankingRouter extends Router {
  * default `<datasets>/sw_ranking`) or `battles_path` + `embeddings_path`; `embedder` (default: the
  * one recorded with the data); `strong_model` / `weak_model` (default: recorded with the data,
  * else RouteLLM's gpt-4-1106-preview / mixtral-8x7b-instruct-v0.1); `num_tiers` (10); `tiers`
- * (an explicit model -> tier mapping); `cache_size` (prompt embeddings kept, 1024).
+ * (an explicit model -> tier mapping); `cache_size` (prompts whose embedding and win rate are kept, 1024).
  * `resolveEmbedder` turns the embedder spec into an Embedder; the default knows `openai`.
  */
 export function createSwRankingRouterFactory(resolveEmbedder: EmbedderResolver = openAIEmbedderResolver()): RouterFactory {
@@ -110,19 +110,31 @@ async function createSwRankingRouter(options: RouterOptions, context: RouterCont
   const tierText = tiers ? JSON.stringify(Object.entries(tiers).sort()) : `n${numTiers}`;
   const fingerprint = `sw_ranking:${inner.id}:${digest}:${strongModel}>${weakModel}:${tierText}`;
 
+  // A decision re-fits the ratings over every battle (milliseconds); a repeated prompt should not.
+  const rates = new Map<string, number>();
+  const rateCapacity = integer('cache_size', 1) ?? 1024;
+  const score = (prompt: string, vector: Float32Array): number => {
+    const rate = model.strongWinRate(vector);
+    rates.set(prompt, rate);
+    if (rates.size > rateCapacity) rates.delete(rates.keys().next().value as string);
+    return rate;
+  };
+
   return {
     name: 'sw_ranking',
     fingerprint,
     model,
     strongWinRate(prompt) {
-      // A repeated prompt skips the (possibly remote) embedding and stays synchronous.
+      // A repeated prompt skips the (possibly remote) embedding and the fit, and stays synchronous.
+      const known = rates.get(prompt);
+      if (known !== undefined) return known;
       const cached = embedder.peek(prompt);
-      if (cached) return model.strongWinRate(cached);
-      return embedder.embed([prompt]).then(([vector]) => model.strongWinRate(vector!));
+      if (cached) return score(prompt, cached);
+      return embedder.embed([prompt]).then(([vector]) => score(prompt, vector!));
     },
     async strongWinRates(prompts) {
       const vectors = await embedder.embed(prompts);
-      return vectors.map((vector) => model.strongWinRate(vector));
+      return vectors.map((vector, i) => rates.get(prompts[i]!) ?? score(prompts[i]!, vector));
     },
   };
 }
