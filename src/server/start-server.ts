@@ -124,7 +124,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     const path = query < 0 ? url : url.slice(0, query);
     const scope = gateway?.begin(request, context.requestId, request.method ?? '', path);
     response.on('close', () => {
-      scope?.finish(response.statusCode);
+      // 499 (the client closed the request) when it left before any answer was sent.
+      scope?.finish(response.headersSent ? response.statusCode : 499);
       if (!response.writableFinished) abort.abort(new Error('the client closed the connection'));
       inFlight.delete(abort);
       if (inFlight.size === 0) onDrained?.();

@@ -120,6 +120,9 @@ describe('--max-concurrency with a bounded queue', () => {
       await until(() => tight.upstream.openRequests() === 0);
       expect(await tight.metric('routellm_upstream_in_flight_requests')).toBe(0);
       expect(await tight.metric('routellm_rejected_requests_total{reason="queue_full"}')).toBe(1);
+      // The client that left before any answer is counted as 499, not as a success.
+      expect(await tight.metric(`routellm_requests_total{router="keyword",model="${PAIR.weak}",status="499"}`)).toBe(1);
+      expect(await tight.metric(`routellm_requests_total{router="keyword",model="${PAIR.weak}",status="429"}`)).toBe(1);
     } finally {
       await tight.close();
     }
