@@ -29,6 +29,7 @@ export class GatewayMetrics {
   readonly tokens: Counter<'model' | 'direction'>;
   readonly costUsd: Counter<'model'>;
   readonly strongOnlyCostUsd: Counter;
+  readonly savingUsd: Gauge;
   readonly unpricedResponses: Counter<'model'>;
   readonly inFlight: Gauge;
   readonly upstreamInFlight: Gauge;
@@ -99,6 +100,11 @@ export class GatewayMetrics {
     this.strongOnlyCostUsd = new Counter({
       name: `${p}strong_only_cost_usd_total`,
       help: 'What the same tokens would have cost had every call gone to the strong model, in USD.',
+      registers,
+    });
+    this.savingUsd = new Gauge({
+      name: `${p}saving_usd`,
+      help: 'Strong-only cost minus actual cost since start, in USD (what routing saved).',
       registers,
     });
     this.unpricedResponses = new Counter({

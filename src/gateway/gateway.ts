@@ -263,7 +263,10 @@ export class RequestScope {
     if (chat && this.model !== undefined && status < 400) {
       const cost = gateway.spend.record(this.model, tokens);
       costUsd = cost.costUsd;
-      if (tokens) gateway.metrics.observeUsage(this.model, tokens.inputTokens, tokens.outputTokens, cost.costUsd, cost.strongOnlyUsd);
+      if (tokens) {
+        gateway.metrics.observeUsage(this.model, tokens.inputTokens, tokens.outputTokens, cost.costUsd, cost.strongOnlyUsd);
+        gateway.metrics.savingUsd.set(gateway.spend.savingUsd);
+      }
     }
     gateway.log.request({
       requestId: this.requestId,

@@ -80,6 +80,11 @@ export class SpendTracker {
     return { costUsd, strongOnlyUsd };
   }
 
+  /** Strong-only spend minus actual spend so far, in USD (0 before any priced call). */
+  get savingUsd(): number {
+    return this.#strongOnlyKnown ? this.#strongOnly - this.#spend : 0;
+  }
+
   /** The report for `GET /v1/routellm/stats`. */
   stats(): SpendStats {
     const strongOnly = this.#strongOnlyKnown ? round(this.#strongOnly) : null;
