@@ -4,6 +4,7 @@ import { defineCalibrateCommand } from './commands/calibrate.js';
 import { defineEvalCommand } from './commands/eval.js';
 import { defineRouteCommand } from './commands/route.js';
 import { defineServeCommand } from './commands/serve.js';
+import { defineTrainCommand } from './commands/train.js';
 import type { CliIo } from './io.js';
 
 const VERSION = '0.1.0';
@@ -34,6 +35,7 @@ Examples:
   defineServeCommand(program, io);
   defineEvalCommand(program, io);
   defineCalibrateCommand(program, io);
+  defineTrainCommand(program, io);
   // Subcommands inherit the parent's output and exit settings only when created after them.
   for (const command of program.commands) {
     command.exitOverride().configureOutput({

@@ -1,10 +1,12 @@
 import { randomRouterFactory, RouterRegistry } from '../core/index.js';
 import { lazyCausalLlmRouterFactory, lazySwRankingRouterFactory } from './lazy-network-routers.js';
+import { lazyMfRouterFactory } from './mf/lazy-mf-router.js';
 
 /** Every router this package ships, by name. Learned routers register here. */
 export function createBuiltinRegistry(): RouterRegistry {
   return new RouterRegistry()
     .register(randomRouterFactory)
+    .register(lazyMfRouterFactory)
     .register(lazySwRankingRouterFactory)
     .register(lazyCausalLlmRouterFactory);
 }

@@ -4,7 +4,7 @@ import { ConfigError, type Router, type RouterContext, type RouterFactory, type 
 import { createCachedEmbedder } from '../../embed/cached-embedder.js';
 import type { Embedder } from '../../embed/embedder.js';
 import { offlineEmbedderResolver } from '../../embed/offline-embedders.js';
-import { openAIEmbedderResolver, type EmbedderResolver } from '../sw-ranking/resolve-embedder.js';
+import type { EmbedderResolver } from '../sw-ranking/resolve-embedder.js';
 import { decodeMfCheckpoint, type MfCheckpoint } from './mf-checkpoint.js';
 import { modelIndex, pairDirection, winRate, type MfModel } from './mf-model.js';
 
@@ -62,6 +62,15 @@ export function createMfRouter(options: {
   };
 }
 
+/**
+ * Offline embedders first; `openai` (for RouteLLM's checkpoints) is imported only when asked for,
+ * so the default router never loads the openai SDK and `routellm route` starts fast.
+ */
+export const defaultMfEmbedderResolver: EmbedderResolver = offlineEmbedderResolver(async (spec, context, where) => {
+  const { openAIEmbedderResolver } = await import('../sw-ranking/resolve-embedder.js');
+  return openAIEmbedderResolver()(spec, context, where);
+});
+
 function stringOption(options: RouterOptions, key: string): string | undefined {
   const value = options[key];
   if (value === undefined) return undefined;
@@ -77,7 +86,7 @@ function stringOption(options: RouterOptions, key: string): string | undefined {
  * `embedder` (override the one the weights record), `strong_model`, `weak_model` (names in the
  * weights), `cache_size` (LRU entries of prompt embeddings, default 10000).
  */
-export function createMfRouterFactory(resolveEmbedder: EmbedderResolver = openAIEmbedderResolver(offlineEmbedderResolver())): RouterFactory {
+export function createMfRouterFactory(resolveEmbedder: EmbedderResolver = defaultMfEmbedderResolver): RouterFactory {
   return {
     name: 'mf',
     description: 'matrix factorisation (RouteLLM mf); offline by default, or RouteLLM checkpoints with OpenAI embeddings',

@@ -1,0 +1,61 @@
+import { Command, Option } from 'commander';
+import type { CliIo } from '../io.js';
+
+/** Flags of `routellm train`, as commander parses them. */
+export interface TrainFlags {
+  readonly router: string;
+  readonly data: string[];
+  readonly out: string;
+  readonly exclude?: string[];
+  readonly alias?: string[];
+  readonly models?: string;
+  readonly embedder: string;
+  readonly split: string;
+  readonly holdout: string;
+  readonly strongModel: string;
+  readonly weakModel: string;
+  readonly seed: string;
+  readonly dim?: string;
+  readonly epochs?: string;
+  readonly lr?: string;
+  readonly weightDecay?: string;
+  readonly batchSize?: string;
+  readonly noise?: string;
+}
+
+/** Declares `routellm train`; the work happens in src/train/, imported when it runs. */
+export function defineTrainCommand(program: Command, io: CliIo): void {
+  program
+    .command('train')
+    .description('Train a router (mf or sw_ranking) on pairwise battles or per-model score tables; writes weights and a model card.')
+    .addOption(new Option('--router <name>', 'router to train').choices(['mf', 'sw_ranking']).default('mf'))
+    .requiredOption('--data <files...>', 'battles (CSV/JSONL: prompt, model_a, model_b, winner) or score tables (CSV/JSONL: prompt + one column per model)')
+    .requiredOption('--out <dir>', 'directory for model.safetensors, config.json and MODEL_CARD.md')
+    .option('--exclude <files...>', 'JSONL of prompts to drop (eval_prompt or prompt field), e.g. contaminated_prompts.jsonl')
+    .option('--alias <from=to...>', 'train model column/name "from" as "to" (merge spellings of one model)')
+    .option('--models <names>', 'comma-separated models to keep (after aliases); default all')
+    .addOption(new Option('--embedder <name>', 'embedder: use-static (offline, fast), local (USE lite) or openai').default('use-static'))
+    .addOption(new Option('--split <kind>', 'held-out split: sha1 (odd first byte of sha1(prompt) held out), random, none').choices(['sha1', 'random', 'none']).default('sha1'))
+    .option('--holdout <share>', 'held-out share for --split random', '0.1')
+    .option('--strong-model <name>', 'strong model of the routed pair (a model in the data)', 'gpt-4-1106-preview')
+    .option('--weak-model <name>', 'weak model of the routed pair (a model in the data)', 'mixtral-8x7b-instruct-v0.1')
+    .option('--seed <n>', 'seed for initialisation, shuffling and random splits', '42')
+    .option('--dim <n>', 'mf latent dimension')
+    .option('--epochs <n>', 'mf training epochs')
+    .option('--lr <rate>', 'mf Adam learning rate')
+    .option('--weight-decay <l2>', 'mf L2 weight decay')
+    .option('--batch-size <n>', 'mf minibatch size')
+    .option('--noise <sigma>', 'mf Gaussian noise on embeddings while training (RouteLLM alpha)')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ routellm train --data battles.jsonl --out my-mf
+  $ routellm train --router sw_ranking --data battles.csv --out my-sw --split none
+  $ npm run train:default     # rebuilds datasets/mf from ../shared/datasets (see datasets/README.md)`,
+    )
+    .action(async (flags: TrainFlags) => {
+      const { trainFromFlags } = await import('../../train/train-from-flags.js');
+      await trainFromFlags(flags, io);
+    });
+}

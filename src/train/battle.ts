@@ -1,0 +1,26 @@
+/** The outcome of one comparison, as RouteLLM's arena data spells it. */
+export type Winner = 'model_a' | 'model_b' | 'tie';
+
+/** One training comparison: two models on one prompt and who did better. */
+export interface TrainingBattle {
+  readonly prompt: string;
+  readonly modelA: string;
+  readonly modelB: string;
+  readonly winner: Winner;
+  /** The file it came from, for per-file held-out metrics. */
+  readonly source: string;
+}
+
+/** A per-model score table row (benchmark CSV layout), kept for held-out APGR. */
+export interface ScoredPrompt {
+  readonly prompt: string;
+  /** Model name -> score (1/0 for True/False); models with an empty cell are absent. */
+  readonly scores: ReadonlyMap<string, number>;
+  readonly source: string;
+}
+
+/** Everything read from the `--data` files. */
+export interface TrainingData {
+  readonly battles: TrainingBattle[];
+  readonly scored: ScoredPrompt[];
+}

@@ -1,0 +1,109 @@
+import { UsageError } from '../core/index.js';
+import { parseScoreCell } from '../eval/benchmarks/parse-score.js';
+import { readCsvTable, readJsonLines } from '../eval/benchmarks/read-csv.js';
+import type { ScoredPrompt, TrainingBattle, TrainingData, Winner } from './battle.js';
+import { unwrapPythonListPrompt } from './python-list-prompt.js';
+
+/** Columns of a score table that are not models (RouterBench and RouteLLM benchmark files). */
+const NON_MODEL_COLUMN = /^(|prompt|sample_id|eval_name|oracle_model_to_route_to|question_id|category|idx|id)$|\||_response$/;
+
+/** How to read the files: model-name aliases and the models to keep. */
+export interface ReadOptions {
+  /** Column or battle model name -> the name to train under (e.g. two spellings of Mixtral). */
+  readonly aliases?: ReadonlyMap<string, string>;
+  /** Keep only these models (after aliasing); all when absent. */
+  readonly models?: readonly string[];
+  /** Prompts to drop (contaminated ones), compared after unwrapping. */
+  readonly exclude?: ReadonlySet<string>;
+}
+
+function normaliseWinner(value: unknown, where: string): Winner {
+  const text = String(value ?? '').trim();
+  if (text === 'model_a' || text === 'model_b') return text;
+  if (text === 'tie' || text.startsWith('tie')) return 'tie';
+  throw new UsageError(`${where}: winner must be model_a, model_b or tie, got ${JSON.stringify(text)}`);
+}
+
+/**
+ * Reads `--data` files into battles. A file with `model_a`, `model_b`, `winner` (CSV or JSONL)
+ * is pairwise battles; any other CSV/JSONL with a `prompt` field is a score table (one column
+ * per model, True/False or numbers; empty cells skipped), turned into one battle per model pair
+ * per prompt: higher score wins, equal scores tie. Prompts in RouterBench's list-literal form
+ * are unwrapped.
+ */
+export async function readTrainingData(paths: readonly string[], options: ReadOptions = {}): Promise<TrainingData> {
+  const alias = (name: string) => options.aliases?.get(name) ?? name;
+  const keep = (name: string) => !options.models || options.models.includes(name);
+  const battles: TrainingBattle[] = [];
+  const scored: ScoredPrompt[] = [];
+  for (const path of paths) {
+    const isJsonl = /\.jsonl?$/i.test(path);
+    let fields: string[];
+    let rows: Record<string, unknown>[];
+    if (isJsonl) {
+      rows = await readJsonLines(path);
+      fields = rows.length > 0 ? Object.keys(rows[0]!) : [];
+    } else {
+      const table = await readCsvTable(path);
+      fields = [...table.fields];
+      rows = table.rows as Record<string, unknown>[];
+    }
+    if (!fields.includes('prompt')) throw new UsageError(`${path}: no "prompt" column; columns are: ${fields.join(', ') || '(none)'}`);
+    const before = battles.length;
+    if (fields.includes('model_a') && fields.includes('model_b') && fields.includes('winner')) {
+      rows.forEach((row, index) => {
+        const where = `${path}: ${isJsonl ? 'line' : 'row'} ${index + (isJsonl ? 1 : 2)}`;
+        const prompt = unwrapPythonListPrompt(String(row['prompt'] ?? ''));
+        if (options.exclude?.has(prompt)) return;
+        const modelA = alias(String(row['model_a'] ?? ''));
+        const modelB = alias(String(row['model_b'] ?? ''));
+        if (!modelA || !modelB) throw new UsageError(`${where}: model_a and model_b must be model names`);
+        const winner = normaliseWinner(row['winner'], where);
+        if (modelA === modelB || !keep(modelA) || !keep(modelB)) return;
+        battles.push({ prompt, modelA, modelB, winner, source: path });
+      });
+    } else {
+      const columns = fields.filter((f) => !NON_MODEL_COLUMN.test(f));
+      const models = columns.map(alias);
+      if (columns.length < 2) {
+        throw new UsageError(`${path}: a score table needs "prompt" and at least two model columns, or battles need model_a, model_b, winner`);
+      }
+      rows.forEach((row, index) => {
+        const where = `${path}: ${isJsonl ? 'line' : 'row'} ${index + (isJsonl ? 1 : 2)}`;
+        const prompt = unwrapPythonListPrompt(String(row['prompt'] ?? ''));
+        if (options.exclude?.has(prompt)) return;
+        const scores = new Map<string, number>();
+        columns.forEach((column, k) => {
+          const cell = row[column];
+          if (cell === undefined || cell === null || String(cell).trim() === '') return;
+          if (!keep(models[k]!)) return;
+          scores.set(models[k]!, typeof cell === 'number' ? cell : parseScoreCell(String(cell), `${where}, column "${column}"`).value);
+        });
+        const present = [...scores.keys()];
+        for (let a = 0; a < present.length; a++) {
+          for (let b = a + 1; b < present.length; b++) {
+            const sa = scores.get(present[a]!)!;
+            const sb = scores.get(present[b]!)!;
+            battles.push({ prompt, modelA: present[a]!, modelB: present[b]!, winner: sa > sb ? 'model_a' : sa < sb ? 'model_b' : 'tie', source: path });
+          }
+        }
+        if (present.length >= 2) scored.push({ prompt, scores, source: path });
+      });
+    }
+    if (battles.length === before) throw new UsageError(`${path}: no usable battles (check --models and the column names)`);
+  }
+  return { battles, scored };
+}
+
+/** Reads prompts to exclude: JSONL with `eval_prompt` or `prompt` fields (RouteLLM's contaminated_prompts.jsonl). */
+export async function readExcludedPrompts(paths: readonly string[]): Promise<Set<string>> {
+  const out = new Set<string>();
+  for (const path of paths) {
+    for (const row of await readJsonLines(path)) {
+      const prompt = row['eval_prompt'] ?? row['prompt'];
+      if (typeof prompt !== 'string') throw new UsageError(`${path}: each line needs an "eval_prompt" or "prompt" string`);
+      out.add(prompt);
+    }
+  }
+  return out;
+}

@@ -1,0 +1,244 @@
+import { createHash } from 'node:crypto';
+import { dirname, join, resolve } from 'node:path';
+import { UsageError } from '../core/index.js';
+import type { Embedder } from '../embed/embedder.js';
+import { writeSafetensors } from '../routers/safetensors/write-safetensors.js';
+import { MF_TENSORS, type MfConfig } from '../routers/mf/mf-checkpoint.js';
+import { modelIndex, pairDirection, winRate } from '../routers/mf/mf-model.js';
+import { defaultMfEmbedderResolver } from '../routers/mf/mf-router.js';
+import { nodeRouterContext } from '../runtime/node-router-context.js';
+import type { TrainingBattle } from './battle.js';
+import { battleMetrics, heldOutApgr, type HeldOutMetrics } from './heldout-metrics.js';
+import { renderModelCard } from './model-card.js';
+import { readExcludedPrompts, readTrainingData } from './read-training-data.js';
+import { seededRandom } from './seeded-random.js';
+import { DEFAULT_MF_TRAIN_OPTIONS, trainMf, type IndexedBattle, type MfTrainOptions } from './train-mf.js';
+import { writeFileAtomic } from './write-atomic.js';
+
+/** Options of one training run, resolved from flags. */
+export interface TrainOptions {
+  readonly router: 'mf' | 'sw_ranking';
+  readonly data: readonly string[];
+  readonly out: string;
+  readonly exclude: readonly string[];
+  readonly aliases: ReadonlyMap<string, string>;
+  readonly models?: readonly string[];
+  readonly embedder: string;
+  /** `sha1`: first byte of sha1(prompt) even = train, odd = held out; `random`: seeded share; `none`. */
+  readonly split: 'sha1' | 'random' | 'none';
+  readonly holdout: number;
+  readonly strongModel: string;
+  readonly weakModel: string;
+  readonly hyper: MfTrainOptions;
+  /** The command line, recorded in the model card. */
+  readonly command: string;
+  readonly notes?: string;
+}
+
+/** Where the run writes progress and the final summary. */
+export interface TrainIo {
+  readonly stdout: { write(text: string): unknown };
+  readonly stderr: { write(text: string): unknown };
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly cwd: string;
+  readonly fetch: typeof globalThis.fetch;
+}
+
+/** What a run produced. */
+export interface TrainResult {
+  readonly files: string[];
+  readonly metrics: HeldOutMetrics | null;
+}
+
+function isHeldOut(prompt: string, options: TrainOptions, randomHeldOut: Set<string>): boolean {
+  if (options.split === 'none') return false;
+  if (options.split === 'sha1') return createHash('sha1').update(prompt, 'utf8').digest()[0]! % 2 === 1;
+  return randomHeldOut.has(prompt);
+}
+
+async function embedAll(embedder: Embedder, prompts: readonly string[], io: TrainIo): Promise<Float32Array> {
+  const out = new Float32Array(prompts.length * embedder.dim);
+  const batch = 64;
+  let lastReport = 0;
+  for (let start = 0; start < prompts.length; start += batch) {
+    const vectors = await embedder.embed(prompts.slice(start, start + batch));
+    vectors.forEach((v, i) => {
+      if (v.length !== embedder.dim) throw new UsageError(`embedder ${embedder.id} returned a ${v.length}-d vector; it declares ${embedder.dim}`);
+      out.set(v, (start + i) * embedder.dim);
+    });
+    const done = Math.min(start + batch, prompts.length);
+    if (done - lastReport >= 2000 || done === prompts.length) {
+      io.stderr.write(`embedding prompts: ${done}/${prompts.length}\n`);
+      lastReport = done;
+    }
+  }
+  return out;
+}
+
+/**
+ * Held-out APGR is reported per file, except that a directory of ten or more files (MMLU's 57
+ * domain files) is pooled into one figure, as the benchmark is.
+ */
+function groupLabel(source: string, resolved: readonly string[], given: readonly string[]): string {
+  const dir = dirname(source);
+  const siblings = resolved.filter((p) => dirname(p) === dir).length;
+  const label = given[resolved.indexOf(source)] ?? source;
+  return siblings >= 10 ? `${dirname(label)}/ (${siblings} files)` : label;
+}
+
+const target = (b: TrainingBattle) => (b.winner === 'model_a' ? 1 : b.winner === 'model_b' ? 0 : 0.5);
+
+/**
+ * `routellm train`: reads battles and score tables, splits prompts into train and held out,
+ * embeds them, fits the router, prints held-out metrics, and writes weights + config +
+ * MODEL_CARD.md into `out` atomically. Deterministic for a seed and the same files.
+ */
+export async function runTrain(options: TrainOptions, io: TrainIo): Promise<TrainResult> {
+  const data = options.data.map((p) => resolve(io.cwd, p));
+  const excluded = await readExcludedPrompts(options.exclude.map((p) => resolve(io.cwd, p)));
+  io.stderr.write(`reading ${data.length} data file(s)\n`);
+  const { battles, scored } = await readTrainingData(data, {
+    aliases: options.aliases,
+    ...(options.models ? { models: options.models } : {}),
+    exclude: excluded,
+  });
+  const prompts = [...new Set(battles.map((b) => b.prompt))];
+  const randomHeldOut = new Set<string>();
+  if (options.split === 'random') {
+    const shuffled = seededRandom(options.hyper.seed).shuffle([...prompts].sort());
+    shuffled.slice(0, Math.round(shuffled.length * options.holdout)).forEach((p) => randomHeldOut.add(p));
+  }
+  const heldOut = (p: string) => isHeldOut(p, options, randomHeldOut);
+  const trainBattles = battles.filter((b) => !heldOut(b.prompt));
+  const testBattles = battles.filter((b) => heldOut(b.prompt));
+  if (trainBattles.length === 0) throw new UsageError('the split leaves no training battles; use --split none');
+  const models = [...new Set(battles.flatMap((b) => [b.modelA, b.modelB]))].sort();
+  io.stderr.write(
+    `${battles.length} battles over ${prompts.length} prompts and ${models.length} models; train ${trainBattles.length}, held out ${testBattles.length} (${options.split} split)\n`,
+  );
+  for (const name of [options.strongModel, options.weakModel]) {
+    if (!models.includes(name)) throw new UsageError(`--${name === options.strongModel ? 'strong' : 'weak'}-model "${name}" is not in the data; models: ${models.join(', ')}`);
+  }
+
+  const context = nodeRouterContext({ env: io.env, cwd: io.cwd, fetch: io.fetch });
+  const embedder = await defaultMfEmbedderResolver(options.embedder, context, 'train');
+  const out = resolve(io.cwd, options.out);
+  const card = {
+    router: options.router,
+    command: options.command,
+    dataFiles: options.data,
+    excludeFiles: options.exclude,
+    embedder: embedder.id,
+    split:
+      options.split === 'sha1'
+        ? 'held out = prompts whose sha1 (UTF-8) first byte is odd (the MMLU eval half); train = even'
+        : options.split === 'random'
+          ? `held out = a seeded random ${Math.round(options.holdout * 100)}% of prompts (seed ${options.hyper.seed})`
+          : 'none: every prompt trains',
+    trainPrompts: new Set(trainBattles.map((b) => b.prompt)).size,
+    heldOutPrompts: new Set(testBattles.map((b) => b.prompt)).size,
+    trainBattles: trainBattles.length,
+    heldOutBattles: testBattles.length,
+    models,
+    strongModel: options.strongModel,
+    weakModel: options.weakModel,
+    ...(options.notes ? { notes: options.notes } : {}),
+  };
+
+  if (options.router === 'sw_ranking') {
+    const [{ trainSwRanking }, { writeSwRankingData }] = await Promise.all([
+      import('../routers/sw-ranking/train-sw-ranking.js'),
+      import('../routers/sw-ranking/write-sw-ranking-data.js'),
+    ]);
+    // sw_ranking has no parameters: every training battle is kept and re-weighted per prompt.
+    const swData = await trainSwRanking({
+      battles: trainBattles.map((b) => ({ prompt: b.prompt, model_a: b.modelA, model_b: b.modelB, winner: b.winner })),
+      embedder,
+      strongModel: options.strongModel,
+      weakModel: options.weakModel,
+      onProgress: (done, total) => {
+        if (done === total || done % 2048 === 0) io.stderr.write(`embedding prompts: ${done}/${total}\n`);
+      },
+    });
+    const paths = await writeSwRankingData(out, swData);
+    const cardPath = join(out, 'MODEL_CARD.md');
+    await writeFileAtomic(cardPath, renderModelCard({ ...card, hyper: {}, metrics: null }));
+    io.stdout.write(`wrote ${paths.battlesPath}, ${paths.embeddingsPath}, ${cardPath}\n`);
+    return { files: [paths.battlesPath, paths.embeddingsPath, cardPath], metrics: null };
+  }
+
+  const trainPrompts = [...new Set(trainBattles.map((b) => b.prompt))];
+  const testPrompts = [...new Set(testBattles.map((b) => b.prompt))];
+  const allPrompts = [...trainPrompts, ...testPrompts];
+  const row = new Map(allPrompts.map((p, i) => [p, i]));
+  const embeddings = await embedAll(embedder, allPrompts, io);
+  const index = new Map(models.map((m, i) => [m, i]));
+  const indexed = (b: TrainingBattle): IndexedBattle => ({ prompt: row.get(b.prompt)!, a: index.get(b.modelA)!, b: index.get(b.modelB)!, target: target(b) });
+  const started = Date.now();
+  const model = trainMf({
+    embeddings,
+    textDim: embedder.dim,
+    modelNames: models,
+    battles: trainBattles.map(indexed),
+    hyper: options.hyper,
+    onEpoch: (epoch, loss) => {
+      if (epoch === 1 || epoch % 5 === 0 || epoch === options.hyper.epochs) {
+        io.stderr.write(`epoch ${epoch}/${options.hyper.epochs}: train loss ${loss.toFixed(4)} (${((Date.now() - started) / 1000).toFixed(1)} s)\n`);
+      }
+    },
+  });
+
+  let metrics: HeldOutMetrics | null = null;
+  if (testBattles.length > 0) {
+    const dim = embedder.dim;
+    const vector = (p: string) => embeddings.subarray(row.get(p)! * dim, (row.get(p)! + 1) * dim);
+    const predictions = testBattles.map((b) => winRate(pairDirection(model, index.get(b.modelA)!, index.get(b.modelB)!), vector(b.prompt)));
+    const direction = pairDirection(model, modelIndex(model, options.strongModel, 'train'), modelIndex(model, options.weakModel, 'train'));
+    const rates = new Map(testPrompts.map((p) => [p, winRate(direction, vector(p))]));
+    metrics = {
+      battles: testBattles.length,
+      ...battleMetrics(predictions, testBattles.map(target)),
+      apgr: heldOutApgr(
+        scored.filter((s) => heldOut(s.prompt)).map((s) => ({ ...s, source: groupLabel(s.source, data, options.data) })),
+        rates,
+        options.strongModel,
+        options.weakModel,
+      ),
+    };
+  }
+
+  const config: MfConfig = {
+    dim: model.dim,
+    num_models: models.length,
+    text_dim: model.textDim,
+    num_classes: 1,
+    use_proj: true,
+    model_names: models,
+    embedder: embedder.id,
+    strong_model: options.strongModel,
+    weak_model: options.weakModel,
+  };
+  const weights = writeSafetensors(
+    [
+      [MF_TENSORS.P, { shape: [models.length, model.dim], data: model.P }],
+      [MF_TENSORS.textProj, { shape: [model.dim, model.textDim], data: model.textProj! }],
+      [MF_TENSORS.classifier, { shape: [1, model.dim], data: model.classifier }],
+    ],
+    { format: 'pt', producer: 'routellm train' },
+  );
+  const files = [join(out, 'model.safetensors'), join(out, 'config.json'), join(out, 'MODEL_CARD.md')];
+  await writeFileAtomic(files[0]!, weights);
+  await writeFileAtomic(files[1]!, `${JSON.stringify(config, null, 2)}\n`);
+  await writeFileAtomic(
+    files[2]!,
+    renderModelCard({ ...card, hyper: { ...options.hyper }, metrics }),
+  );
+  if (metrics) {
+    io.stdout.write(`held out: ${metrics.battles} battles, accuracy ${metrics.accuracy.toFixed(4)} on decisive ones, log-loss ${metrics.logLoss.toFixed(4)}\n`);
+    for (const a of metrics.apgr) io.stdout.write(`held out APGR ${a.apgr.toFixed(4)}  ${a.source} (${a.prompts} prompts)\n`);
+  }
+  io.stdout.write(`wrote ${files.join(', ')}\n`);
+  return { files, metrics };
+}
+
+export { DEFAULT_MF_TRAIN_OPTIONS };

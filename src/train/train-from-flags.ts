@@ -1,0 +1,66 @@
+import { UsageError } from '../core/index.js';
+import type { TrainFlags } from '../cli/commands/train.js';
+import type { CliIo } from '../cli/io.js';
+import { DEFAULT_MF_TRAIN_OPTIONS, type MfTrainOptions } from './train-mf.js';
+import { runTrain } from './run-train.js';
+
+function number(value: string | undefined, flag: string, check: (n: number) => boolean, fallback: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isFinite(n) || !check(n)) throw new UsageError(`${flag} got ${JSON.stringify(value)}; see routellm train --help`);
+  return n;
+}
+
+/** Validates `routellm train` flags and runs training. */
+export async function trainFromFlags(flags: TrainFlags, io: CliIo): Promise<void> {
+  const positiveInt = (n: number) => Number.isInteger(n) && n > 0;
+  const aliases = new Map<string, string>();
+  for (const pair of flags.alias ?? []) {
+    const at = pair.lastIndexOf('=');
+    if (at <= 0 || at === pair.length - 1) throw new UsageError(`--alias expects from=to, got ${JSON.stringify(pair)}`);
+    aliases.set(pair.slice(0, at), pair.slice(at + 1));
+  }
+  const d = DEFAULT_MF_TRAIN_OPTIONS;
+  const hyper: MfTrainOptions = {
+    dim: number(flags.dim, '--dim', positiveInt, d.dim),
+    epochs: number(flags.epochs, '--epochs', positiveInt, d.epochs),
+    learningRate: number(flags.lr, '--lr', (n) => n > 0, d.learningRate),
+    weightDecay: number(flags.weightDecay, '--weight-decay', (n) => n >= 0, d.weightDecay),
+    batchSize: number(flags.batchSize, '--batch-size', positiveInt, d.batchSize),
+    noise: number(flags.noise, '--noise', (n) => n >= 0, d.noise),
+    seed: number(flags.seed, '--seed', Number.isInteger, d.seed),
+  };
+  const models = flags.models?.split(',').map((m) => m.trim()).filter(Boolean);
+  await runTrain(
+    {
+      router: flags.router as 'mf' | 'sw_ranking',
+      data: flags.data,
+      out: flags.out,
+      exclude: flags.exclude ?? [],
+      aliases,
+      ...(models ? { models } : {}),
+      embedder: flags.embedder,
+      split: flags.split as 'sha1' | 'random' | 'none',
+      holdout: number(flags.holdout, '--holdout', (n) => n > 0 && n < 1, 0.1),
+      strongModel: flags.strongModel,
+      weakModel: flags.weakModel,
+      hyper,
+      command: commandLine(flags),
+    },
+    io,
+  );
+}
+
+/** The flags as one command line, for the model card (paths as given, so it reads the same on any machine). */
+function commandLine(flags: TrainFlags): string {
+  const parts = ['routellm train', `--router ${flags.router}`, `--data ${flags.data.join(' ')}`];
+  if (flags.exclude?.length) parts.push(`--exclude ${flags.exclude.join(' ')}`);
+  for (const alias of flags.alias ?? []) parts.push(`--alias ${alias}`);
+  if (flags.models) parts.push(`--models ${flags.models}`);
+  parts.push(`--embedder ${flags.embedder}`, `--split ${flags.split}`, `--strong-model ${flags.strongModel}`, `--weak-model ${flags.weakModel}`, `--seed ${flags.seed}`);
+  for (const [flag, value] of [['--dim', flags.dim], ['--epochs', flags.epochs], ['--lr', flags.lr], ['--weight-decay', flags.weightDecay], ['--batch-size', flags.batchSize], ['--noise', flags.noise]] as const) {
+    if (value !== undefined) parts.push(`${flag} ${value}`);
+  }
+  parts.push(`--out ${flags.out}`);
+  return parts.join(' ');
+}
