@@ -127,6 +127,11 @@ async function readAnswer(upstream: Response, keepUsageChunk: boolean, model: st
       if (out.text === '' && !next.done) continue;
       // A stream's first byte that counts is its first event: headers then silence is a hang.
       firstByte();
+      if (relay.upstreamError !== undefined && relay.events === 1) {
+        // An error as the very first event: nothing has reached the client, so the other model may answer.
+        const message = (relay.upstreamError as { message?: unknown } | null)?.message;
+        throw new UpstreamError(`model "${model}" answered with an error event: ${typeof message === 'string' ? message : 'no message'}`, { status: 502 });
+      }
       return { kind: 'sse', upstream, source, relay, decoder, first: out.text, done: next.done === true };
     }
   } catch (error) {

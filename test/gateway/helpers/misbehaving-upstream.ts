@@ -16,6 +16,8 @@ export type Behaviour =
   | 'malformed-json'
   /** 200 text/event-stream whose first event is not JSON. */
   | 'malformed-sse'
+  /** 200 text/event-stream whose first event is an OpenAI error object. */
+  | 'error-event'
   /** Sends two events, then destroys the socket. */
   | 'close-mid-stream'
   /** Destroys the socket as soon as the request arrives. */
@@ -131,6 +133,10 @@ function answer(behaviour: Behaviour, model: string, body: any, request: Incomin
     case 'malformed-sse':
       sseHead();
       response.end('data: {"id": "x", "choices": [oops\n\ndata: [DONE]\n\n');
+      return;
+    case 'error-event':
+      sseHead();
+      response.end('data: {"error":{"message":"model overloaded","type":"server_error","param":null,"code":null}}\n\n');
       return;
     case 'close-mid-stream':
       sseHead();
