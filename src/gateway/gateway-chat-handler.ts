@@ -2,7 +2,7 @@ import { once } from 'node:events';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Readable } from 'node:stream';
 import { TextDecoder } from 'node:util';
-import { routingText, UpstreamError, type Controller } from '../core/index.js';
+import { RouterError, routingText, UpstreamError, type Controller } from '../core/index.js';
 import { elapsedMs, routingHeaders, type RequestContext } from '../server/chat-completions.js';
 import { httpErrorFor } from '../server/http-error.js';
 import { readBody } from '../server/read-body.js';
@@ -47,7 +47,8 @@ export function createGatewayChatHandler(deps: GatewayChatDeps) {
       body = parseChatRequest(await readBody(request, deps.maxBody), request.headers['content-type']);
       routed = await deps.controller.routeChat(body);
     } catch (error) {
-      if (!context.signal.aborted) scope.reject('bad_request');
+      // A router that fails to score is our failure (500), not a bad request.
+      if (!context.signal.aborted) scope.reject(error instanceof RouterError ? 'router_error' : 'bad_request');
       throw error;
     }
     const { decision, forward } = routed;
