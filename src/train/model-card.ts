@@ -21,6 +21,23 @@ export interface ModelCardInput {
   readonly notes?: string;
 }
 
+/** Lists files, folding ten or more from one directory (MMLU's 57 domain files) into `dir/*.ext (N files)`. */
+export function foldFileList(files: readonly string[]): string[] {
+  const byDir = new Map<string, string[]>();
+  for (const file of files) {
+    const cut = file.lastIndexOf('/');
+    const dir = cut >= 0 ? file.slice(0, cut) : '.';
+    byDir.set(dir, [...(byDir.get(dir) ?? []), file]);
+  }
+  const out: string[] = [];
+  for (const [dir, group] of byDir) {
+    const exts = new Set(group.map((f) => f.slice(f.lastIndexOf('.'))));
+    if (group.length >= 10 && exts.size === 1) out.push(`${dir}/*${[...exts][0]} (${group.length} files)`);
+    else out.push(...group);
+  }
+  return out;
+}
+
 /** Renders MODEL_CARD.md for a trained router. */
 export function renderModelCard(card: ModelCardInput): string {
   const lines = [
@@ -29,7 +46,7 @@ export function renderModelCard(card: ModelCardInput): string {
     `Produced by \`${card.command}\`.`,
     '',
     '## Data',
-    ...card.dataFiles.map((f) => `- ${f}`),
+    ...foldFileList(card.dataFiles).map((f) => `- ${f}`),
     ...(card.excludeFiles.length > 0 ? ['', 'Prompts excluded (contamination lists):', ...card.excludeFiles.map((f) => `- ${f}`)] : []),
     '',
     '## Split',

@@ -30,6 +30,12 @@ export interface TrainOptions {
   readonly strongModel: string;
   readonly weakModel: string;
   readonly hyper: MfTrainOptions;
+  /**
+   * What a tie teaches: `half` (target 0.5), `drop` (RouteLLM drops ties), or `weak` (a tie is
+   * a win for the weak model, so the strong model "wins" only when it alone did better: the
+   * label that generalised best from MMLU to chat prompts, see datasets/mf/MODEL_CARD.md).
+   */
+  readonly ties: 'half' | 'drop' | 'weak';
   /** The command line, recorded in the model card. */
   readonly command: string;
   readonly notes?: string;
@@ -86,7 +92,12 @@ function groupLabel(source: string, resolved: readonly string[], given: readonly
   return siblings >= 10 ? `${dirname(label)}/ (${siblings} files)` : label;
 }
 
-const target = (b: TrainingBattle) => (b.winner === 'model_a' ? 1 : b.winner === 'model_b' ? 0 : 0.5);
+function battleTarget(b: TrainingBattle, ties: TrainOptions['ties'], weakModel: string): number {
+  if (b.winner === 'model_a') return 1;
+  if (b.winner === 'model_b') return 0;
+  if (ties === 'weak' && (b.modelA === weakModel || b.modelB === weakModel)) return b.modelA === weakModel ? 1 : 0;
+  return 0.5;
+}
 
 /**
  * `routellm train`: reads battles and score tables, splits prompts into train and held out,
@@ -109,7 +120,8 @@ export async function runTrain(options: TrainOptions, io: TrainIo): Promise<Trai
     shuffled.slice(0, Math.round(shuffled.length * options.holdout)).forEach((p) => randomHeldOut.add(p));
   }
   const heldOut = (p: string) => isHeldOut(p, options, randomHeldOut);
-  const trainBattles = battles.filter((b) => !heldOut(b.prompt));
+  const target = (b: TrainingBattle) => battleTarget(b, options.ties, options.weakModel);
+  const trainBattles = battles.filter((b) => !heldOut(b.prompt) && (options.ties !== 'drop' || b.winner !== 'tie'));
   const testBattles = battles.filter((b) => heldOut(b.prompt));
   if (trainBattles.length === 0) throw new UsageError('the split leaves no training battles; use --split none');
   const models = [...new Set(battles.flatMap((b) => [b.modelA, b.modelB]))].sort();
@@ -231,7 +243,7 @@ export async function runTrain(options: TrainOptions, io: TrainIo): Promise<Trai
   await writeFileAtomic(files[1]!, `${JSON.stringify(config, null, 2)}\n`);
   await writeFileAtomic(
     files[2]!,
-    renderModelCard({ ...card, hyper: { ...options.hyper }, metrics }),
+    renderModelCard({ ...card, hyper: { ...options.hyper, ties: options.ties }, metrics }),
   );
   if (metrics) {
     io.stdout.write(`held out: ${metrics.battles} battles, accuracy ${metrics.accuracy.toFixed(4)} on decisive ones, log-loss ${metrics.logLoss.toFixed(4)}\n`);

@@ -2,6 +2,7 @@ import { UsageError } from '../core/index.js';
 import type { TrainFlags } from '../cli/commands/train.js';
 import type { CliIo } from '../cli/io.js';
 import { DEFAULT_MF_TRAIN_OPTIONS, type MfTrainOptions } from './train-mf.js';
+import { foldFileList } from './model-card.js';
 import { runTrain } from './run-train.js';
 
 function number(value: string | undefined, flag: string, check: (n: number) => boolean, fallback: number): number {
@@ -45,6 +46,7 @@ export async function trainFromFlags(flags: TrainFlags, io: CliIo): Promise<void
       strongModel: flags.strongModel,
       weakModel: flags.weakModel,
       hyper,
+      ties: flags.ties as 'half' | 'drop' | 'weak',
       command: commandLine(flags),
     },
     io,
@@ -53,11 +55,11 @@ export async function trainFromFlags(flags: TrainFlags, io: CliIo): Promise<void
 
 /** The flags as one command line, for the model card (paths as given, so it reads the same on any machine). */
 function commandLine(flags: TrainFlags): string {
-  const parts = ['routellm train', `--router ${flags.router}`, `--data ${flags.data.join(' ')}`];
+  const parts = ['routellm train', `--router ${flags.router}`, `--data ${foldFileList(flags.data).map((f) => f.replace(/ \(\d+ files\)$/, '')).join(' ')}`];
   if (flags.exclude?.length) parts.push(`--exclude ${flags.exclude.join(' ')}`);
   for (const alias of flags.alias ?? []) parts.push(`--alias ${alias}`);
   if (flags.models) parts.push(`--models ${flags.models}`);
-  parts.push(`--embedder ${flags.embedder}`, `--split ${flags.split}`, `--strong-model ${flags.strongModel}`, `--weak-model ${flags.weakModel}`, `--seed ${flags.seed}`);
+  parts.push(`--embedder ${flags.embedder}`, `--split ${flags.split}`, `--ties ${flags.ties}`, `--strong-model ${flags.strongModel}`, `--weak-model ${flags.weakModel}`, `--seed ${flags.seed}`);
   for (const [flag, value] of [['--dim', flags.dim], ['--epochs', flags.epochs], ['--lr', flags.lr], ['--weight-decay', flags.weightDecay], ['--batch-size', flags.batchSize], ['--noise', flags.noise]] as const) {
     if (value !== undefined) parts.push(`${flag} ${value}`);
   }
