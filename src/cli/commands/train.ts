@@ -21,6 +21,7 @@ export interface TrainFlags {
   readonly weightDecay?: string;
   readonly batchSize?: string;
   readonly noise?: string;
+  readonly ties: string;
 }
 
 /** Declares `routellm train`; the work happens in src/train/, imported when it runs. */
@@ -39,6 +40,9 @@ export function defineTrainCommand(program: Command, io: CliIo): void {
     .option('--holdout <share>', 'held-out share for --split random', '0.1')
     .option('--strong-model <name>', 'strong model of the routed pair (a model in the data)', 'gpt-4-1106-preview')
     .option('--weak-model <name>', 'weak model of the routed pair (a model in the data)', 'mixtral-8x7b-instruct-v0.1')
+    .addOption(
+      new Option('--ties <rule>', 'what a tie teaches: half (0.5), drop (as RouteLLM), weak (a win for --weak-model)').choices(['half', 'drop', 'weak']).default('half'),
+    )
     .option('--seed <n>', 'seed for initialisation, shuffling and random splits', '42')
     .option('--dim <n>', 'mf latent dimension')
     .option('--epochs <n>', 'mf training epochs')
