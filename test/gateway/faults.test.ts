@@ -17,12 +17,17 @@ afterEach(async () => {
   // Nothing leaks: every request finished, every upstream request closed, no slot held.
   await until(async () => (await proxy.metric('routellm_in_flight_requests')) === 0);
   await until(() => proxy.upstream.openRequests() === 0);
+  // Only the keep-alive pool's idle sockets stay open: hung and broken requests closed theirs.
+  await until(() => proxy.upstream.openSockets() <= 2);
   expect(proxy.gateway.limiter.active).toBe(0);
   expect(proxy.server.inFlight()).toBe(0);
   proxy.upstream.behave = () => 'ok';
 });
 afterAll(async () => {
-  await proxy.close();
+  await proxy.server.close();
+  // Shutting the server down closes its upstream pool: no socket outlives it.
+  await until(() => proxy.upstream.openSockets() === 0);
+  await proxy.upstream.close();
 });
 
 /** Polls until `check` holds; the test's own timeout bounds the wait. */
