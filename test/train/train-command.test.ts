@@ -1,0 +1,86 @@
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mfRouterFactory } from '../../src/routers/mf/mf-router.js';
+import { nodeRouterContext } from '../../src/runtime/node-router-context.js';
+import { runCliInProcess } from '../helpers/run-cli-in-process.js';
+
+let dir: string;
+
+// A score table with a planted signal: on mathematics prompts only the strong model is right;
+// on cooking prompts both are. With --ties weak the router should learn "mathematics -> strong".
+const math = ['integral', 'derivative', 'eigenvalue', 'polynomial', 'theorem', 'matrix', 'prime', 'logarithm', 'equation', 'probability'];
+const cooking = ['pasta', 'garlic', 'onion', 'butter', 'salad', 'soup', 'bread', 'cheese', 'tomato', 'chicken'];
+function rows(): string[] {
+  const out = ['prompt,strong-model,weak-model'];
+  for (let i = 0; i < math.length; i++) {
+    for (let j = 0; j < math.length; j++) {
+      if (i === j) continue;
+      out.push(`"Prove the ${math[i]} identity using the ${math[j]}",True,False`);
+      out.push(`"Suggest a recipe with ${cooking[i]} and ${cooking[j]}",True,True`);
+    }
+  }
+  return out;
+}
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'train-cli-'));
+  await writeFile(join(dir, 'scores.csv'), `${rows().join('\n')}\n`);
+  await writeFile(
+    join(dir, 'battles.jsonl'),
+    [
+      { prompt: 'a', model_a: 'x', model_b: 'y', winner: 'model_a' },
+      { prompt: 'b', model_a: 'x', model_b: 'y', winner: 'who knows' },
+    ]
+      .map((r) => JSON.stringify(r))
+      .join('\n'),
+  );
+});
+
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+const train = (out: string, extra: string[] = []) =>
+  runCliInProcess(
+    ['train', '--data', 'scores.csv', '--out', out, '--strong-model', 'strong-model', '--weak-model', 'weak-model', '--split', 'random', '--holdout', '0.3', '--ties', 'weak', '--epochs', '15', ...extra],
+    { cwd: dir },
+  );
+
+describe('routellm train', () => {
+  it('learns the planted signal, prints held-out metrics, writes weights, config and model card', async () => {
+    const result = await train('out1');
+    expect(result.stderr).toContain('epoch 15/15');
+    expect(result.code).toBe(0);
+    const accuracy = Number(/accuracy ([\d.]+)/.exec(result.stdout)?.[1]);
+    expect(accuracy).toBeGreaterThan(0.9);
+    expect(result.stdout).toMatch(/held out APGR [\d.]+ {2}scores\.csv/);
+    const config = JSON.parse(await readFile(join(dir, 'out1', 'config.json'), 'utf8'));
+    expect(config).toMatchObject({ num_models: 2, text_dim: 256, embedder: 'use-static:v1', model_names: ['strong-model', 'weak-model'] });
+    const card = await readFile(join(dir, 'out1', 'MODEL_CARD.md'), 'utf8');
+    expect(card).toContain('seeded random 30% of prompts');
+    expect(card).toContain('embedder: `use-static:v1`');
+
+    const router = await mfRouterFactory.create({ checkpoint_path: 'out1' }, nodeRouterContext({ env: {}, cwd: dir }));
+    const mathRate = await router.strongWinRate('Prove the prime identity using the matrix');
+    const cookingRate = await router.strongWinRate('Suggest a recipe with soup and bread');
+    expect(mathRate).toBeGreaterThan(cookingRate);
+  });
+
+  it('is reproducible: the same seed writes the same bytes', async () => {
+    await train('out2', ['--seed', '9']);
+    await train('out3', ['--seed', '9']);
+    const [a, b] = await Promise.all([readFile(join(dir, 'out2', 'model.safetensors')), readFile(join(dir, 'out3', 'model.safetensors'))]);
+    expect(Buffer.compare(a, b)).toBe(0);
+  });
+
+  it('rejects a bad winner with the file and line, and unknown models with the ones present', async () => {
+    const bad = await runCliInProcess(['train', '--data', 'battles.jsonl', '--out', 'x'], { cwd: dir });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/battles\.jsonl: line 2: winner must be model_a, model_b or tie, got "who knows"/);
+    const unknown = await runCliInProcess(['train', '--data', 'scores.csv', '--out', 'x', '--split', 'none'], { cwd: dir });
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/--strong-model "gpt-4-1106-preview" is not in the data; models: strong-model, weak-model/);
+  });
+});
