@@ -1,0 +1,161 @@
+import { spawn } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { pathToFileURL } from 'node:url';
+import type { Router } from '../src/core/index.js';
+import { offlineEmbedderResolver } from '../src/embed/offline-embedders.js';
+import { createBuiltinRegistry } from '../src/routers/builtin-registry.js';
+import { DEFAULT_ROUTER } from '../src/routers/default-router.js';
+import { packageRoot } from '../src/runtime/package-paths.js';
+import { nodeRouterContext } from '../src/runtime/node-router-context.js';
+import { seededRandom } from '../src/train/seeded-random.js';
+import { writeBenchSection } from './benchmarks-md.js';
+
+const DECISIONS = 500;
+const WARMUP = 50;
+const CACHED = 2000;
+const LOCAL_DECISIONS = 30;
+const COLD_STARTS = 15;
+
+const WORDS = (
+  'the of and to in is that for it as with was on be by this are or at from an but which have not they can all their ' +
+  'prove theorem integral derivative matrix eigenvalue function python code write explain essay story poem summarise ' +
+  'history economics market policy physics energy quantum chemistry molecule biology cell protein patient diagnosis ' +
+  'law contract court recipe garlic travel hawaii culture email letter translate french compare contrast argument'
+).split(' ');
+
+/** `count` distinct prompts of exactly 500 characters, from a seeded word stream. */
+function prompts(count: number, seed: number): string[] {
+  const rng = seededRandom(seed);
+  return Array.from({ length: count }, () => {
+    let text = '';
+    while (text.length < 500) text += `${WORDS[Math.floor(rng.next() * WORDS.length)]} `;
+    return text.slice(0, 500);
+  });
+}
+
+function percentile(sorted: readonly number[], q: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))]!;
+}
+
+async function timeEach(items: readonly string[], score: (prompt: string) => unknown): Promise<number[]> {
+  const times: number[] = [];
+  for (const item of items) {
+    const start = performance.now();
+    await score(item);
+    times.push(performance.now() - start);
+  }
+  return times.sort((a, b) => a - b);
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function wallTime(command: string, args: string[]): Promise<number> {
+  const start = performance.now();
+  await new Promise<void>((resolve, reject) => {
+    const child = spawn(command, args, { cwd: packageRoot(), stdio: 'ignore', env: { ...process.env, OPENAI_API_KEY: '' } });
+    child.once('error', reject);
+    child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`${args.join(' ')} exited ${code}`))));
+  });
+  return performance.now() - start;
+}
+
+/** RSS of `routellm serve` with the default router loaded, read from /proc once /health answers. */
+async function serveRss(): Promise<number> {
+  const port = await freePort();
+  const child = spawn(process.execPath, ['bin/routellm.js', 'serve', '--port', String(port), '--base-url', 'http://127.0.0.1:9/v1'], {
+    cwd: packageRoot(),
+    stdio: 'ignore',
+    env: { ...process.env, OPENAI_API_KEY: '' },
+  });
+  try {
+    for (let attempt = 0; attempt < 100; attempt++) {
+      try {
+        const response = await fetch(`http://127.0.0.1:${port}/health`);
+        if (response.ok) break;
+      } catch {
+        // not listening yet
+      }
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    // Route one request's worth of prompt through the router, as a serving process would.
+    await fetch(`http://127.0.0.1:${port}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'router-mf-0.5', messages: [{ role: 'user', content: prompts(1, 9)[0] }] }),
+    }).catch(() => undefined);
+    const status = await readFile(`/proc/${child.pid}/status`, 'utf8');
+    return Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? Number.NaN) / 1024;
+  } finally {
+    child.kill('SIGTERM');
+  }
+}
+
+/** Decision latency of the default router, its cache, cold start and serve RSS; writes BENCHMARKS.md. */
+export async function runRouterSpeedBench(): Promise<void> {
+  const context = nodeRouterContext({ env: {} });
+  const loadStart = performance.now();
+  const router: Router = await createBuiltinRegistry().get(DEFAULT_ROUTER).create({}, context);
+  const loadMs = performance.now() - loadStart;
+  const fresh = prompts(DECISIONS + WARMUP, 1);
+  await timeEach(fresh.slice(0, WARMUP), (p) => router.strongWinRate(p));
+  const decision = await timeEach(fresh.slice(WARMUP), (p) => router.strongWinRate(p));
+  const repeated = Array.from({ length: CACHED }, () => fresh[WARMUP]!);
+  const cached = await timeEach(repeated, (p) => router.strongWinRate(p));
+
+  // Baseline in the same run: the full USE lite (`local`) embedding of the same kind of prompt.
+  const local = await offlineEmbedderResolver()('local', context, 'bench');
+  await local.embed(['warm up']);
+  const localTimes = await timeEach(prompts(LOCAL_DECISIONS, 2), (p) => local.embed([p]));
+
+  const node = [];
+  const route = [];
+  for (let i = 0; i < COLD_STARTS; i++) {
+    node.push(await wallTime(process.execPath, ['-e', '0']));
+    route.push(await wallTime(process.execPath, ['bin/routellm.js', 'route', 'hi']));
+  }
+  node.sort((a, b) => a - b);
+  route.sort((a, b) => a - b);
+  const rss = await serveRss();
+
+  const ms = (v: number) => (v < 0.1 ? `${(v * 1000).toFixed(1)} µs` : `${v.toFixed(v < 10 ? 2 : 0)} ms`);
+  const p50 = percentile(decision, 0.5);
+  const p99 = percentile(decision, 0.99);
+  const lines = [
+    `## Default router speed (\`${DEFAULT_ROUTER}\` over \`use-static\`)`,
+    '',
+    `${new Date().toISOString().slice(0, 10)}, Node ${process.version}, \`bench/router-speed.ts\`. ${DECISIONS} distinct 500-character prompts after ${WARMUP} warm-up;`,
+    `cached = the same prompt ${CACHED} times; cold start = ${COLD_STARTS} fresh processes each, alternating; RSS of \`routellm serve\` after one routed request.`,
+    '',
+    '| measure | p50 | p99 | target |',
+    '| --- | ---: | ---: | --- |',
+    `| decision, 500-char prompt (tokenize + pool + dot) | ${ms(p50)} | ${ms(p99)} | p50 <= 10 ms, p99 <= 30 ms: ${p50 <= 10 && p99 <= 30 ? 'met' : 'NOT met'} |`,
+    `| cached repeat (LRU hit) | ${ms(percentile(cached, 0.5))} | ${ms(percentile(cached, 0.99))} | <= 0.1 ms: ${percentile(cached, 0.5) <= 0.1 ? 'met' : 'NOT met'} |`,
+    `| baseline: \`local\` USE lite embedding alone | ${ms(percentile(localTimes, 0.5))} | ${ms(percentile(localTimes, 0.99))} | (${(percentile(localTimes, 0.5) / p50).toFixed(0)}x the default's p50) |`,
+    '',
+    '| process | median | max | target |',
+    '| --- | ---: | ---: | --- |',
+    `| \`node -e 0\` (Node itself) | ${ms(percentile(node, 0.5))} | ${ms(node.at(-1)!)} | |`,
+    `| \`routellm route "hi"\` (default router) | ${ms(percentile(route, 0.5))} | ${ms(route.at(-1)!)} | <= 1 s: ${percentile(route, 0.5) <= 1000 ? 'met' : 'NOT met'} |`,
+    '',
+    `Router load in-process (weights + 8 MB token table): ${ms(loadMs)}. \`routellm serve\` RSS with it loaded: ${rss.toFixed(0)} MB (target <= 300 MB: ${rss <= 300 ? 'met' : 'NOT met'}).`,
+  ];
+  await writeBenchSection('router-speed', lines.join('\n'));
+  process.stderr.write(`${lines.join('\n')}\n`);
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  runRouterSpeedBench().catch((error: unknown) => {
+    process.stderr.write(`${(error as Error)?.stack ?? String(error)}\n`);
+    process.exitCode = 1;
+  });
+}
