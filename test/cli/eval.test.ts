@@ -102,8 +102,8 @@ describe.skipIf(data === undefined)('routellm eval on the shared MT-Bench data',
     const result = await runCliInProcess(['eval', '--benchmark', 'mt-bench', '--routers', 'random', '--data', data!, '--no-plot', ...base(dir)]);
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('MT-Bench: 72 prompts; strong gpt-4-1106-preview 9.212, weak mistralai/Mixtral-8x7B-Instruct-v0.1 8.281');
-    expect(result.stdout).toMatch(/unify\s+│ 8\.758\s+│ 45\.63%\s+│ 8\.697 \/ \d\.\d{3}/);
-    expect(result.stdout).toMatch(/martian\s+│ 8\.313\s+│ 50\.00%\s+│ 8\.313 \/ \d\.\d{3}/);
+    expect(result.stdout).toMatch(/unify\s+│ 8\.757862\s+│ 45\.625%\s+│ 8\.697 \/ \d\.\d{3}\s+│ \d\.\d{3}/);
+    expect(result.stdout).toMatch(/martian\s+│ 8\.3125\s+│ 50%\s+│ 8\.313 \/ \d\.\d{3}/);
     expect(result.stderr).toContain('72/80 MT-Bench questions after decontamination');
   });
 });

@@ -23,16 +23,21 @@ export async function reportTable(report: EvalReport, colour: boolean): Promise<
   }
   lines.push(table.toString());
   if (benchmark.commercial.length > 0) {
-    const head = ['commercial router', 'score', 'strong calls', 'mean of shipped judgements (all / decontam.)', ...report.routers.map((r) => `${r.name} at that share`)];
+    const head = ['commercial', 'published', 'strong calls', 'file mean (all / kept)', ...report.routers.map((r) => `${r.name} there`)];
     const commercial = new Table({ head, ...style });
     for (const point of benchmark.commercial) {
       const ours = report.routers.map((router) =>
         score(numpyInterp(point.strongPct, router.points.map((p) => p.strongPct), router.points.map((p) => p.score))),
       );
       const means = `${point.fileMean?.toFixed(3) ?? '-'} / ${point.fileMeanDecontaminated?.toFixed(3) ?? '-'}`;
-      commercial.push([point.name, score(point.score), pct(point.strongPct), means, ...ours]);
+      commercial.push([point.name, String(point.score), `${point.strongPct}%`, means, ...ours]);
     }
-    lines.push(commercial.toString(), 'Commercial scores and shares are the published figures; Martian\'s share is estimated from its cost cap.');
+    lines.push(
+      commercial.toString(),
+      'Published MT-Bench score and GPT-4 call share of each commercial router (Martian\'s share estimated from its cost cap);\n' +
+        'file mean: plain mean of its shipped GPT-4 judgements over all 80 questions / the decontaminated ones;\n' +
+        '"<router> there": our router\'s score at the same strong-call share (interpolated on its curve).',
+    );
   }
   return `${lines.join('\n')}\n`;
 }
