@@ -36,7 +36,7 @@ export function plotSpec(report: EvalReport): Record<string, unknown> {
     series: commercialSeries[index],
     strong_pct: point.strongPct,
     score: point.score,
-    label: `${point.name} ${point.score.toFixed(2)}`,
+    label: `${point.name} ${point.score} at ${point.strongPct}%`,
   }));
   const layer: Record<string, unknown>[] = [
     { data: { values: modelRows }, mark: { type: 'rule', strokeDash: [6, 4], strokeWidth: 1.5 }, encoding: { y, color: colour } },
@@ -50,7 +50,7 @@ export function plotSpec(report: EvalReport): Record<string, unknown> {
   if (commercialRows.length > 0) {
     layer.push(
       { data: { values: commercialRows }, mark: { type: 'point', shape: 'diamond', filled: true, size: 160, opacity: 1 }, encoding: { x, y, color: colour } },
-      { data: { values: commercialRows }, mark: { type: 'text', align: 'left', dx: 9, dy: -8, fontSize: 11 }, encoding: { x, y, text: { field: 'label' } } },
+      { data: { values: commercialRows }, mark: { type: 'text', align: 'right', dx: -10, dy: -8, fontSize: 11 }, encoding: { x, y, text: { field: 'label' } } },
     );
   }
   return {
