@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { ConfigError, type RouterOptions } from '../core/index.js';
 import { EMPTY_GATEWAY_CONFIG, parseGatewaySections, RESERVED_CONFIG_KEYS, type GatewayFileConfig } from '../gateway/file-config.js';
@@ -21,13 +22,18 @@ export const EMPTY_CONFIG: RoutellmConfig = { routers: {}, path: undefined, gate
 
 /**
  * Reads and validates a config file. `${VAR}` and `${VAR:-default}` in string values
- * expand from `env`, so keys stay out of the file.
+ * expand from `env`, so keys stay out of the file. A relative path resolves against `cwd`
+ * (the command's, which in-process tests set).
  */
-export async function loadConfig(path: string | undefined, env: Readonly<Record<string, string | undefined>>): Promise<RoutellmConfig> {
+export async function loadConfig(
+  path: string | undefined,
+  env: Readonly<Record<string, string | undefined>>,
+  cwd: string = process.cwd(),
+): Promise<RoutellmConfig> {
   if (path === undefined) return EMPTY_CONFIG;
   let text: string;
   try {
-    text = await readFile(path, 'utf8');
+    text = await readFile(resolve(cwd, path), 'utf8');
   } catch (error) {
     throw new ConfigError(`cannot read config file ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
   }

@@ -65,7 +65,7 @@ function requireShare(raw: string | undefined): number {
 }
 
 async function prepare(flags: CalibrateFlags, io: CliIo): Promise<Setup> {
-  const config = await loadConfig(flags.config === undefined ? undefined : resolve(io.cwd, flags.config), io.env);
+  const config = await loadConfig(flags.config, io.env, io.cwd);
   const registry = createBuiltinRegistry();
   const context = nodeRouterContext({ env: io.env, cwd: io.cwd, fetch: io.fetch });
   const cacheDir = resolveCacheDir(flags.cacheDir, io.env, io.cwd);

@@ -19,7 +19,7 @@ import { parsePositiveInteger } from './parse-positive-integer.js';
 export async function runEval(flags: EvalFlags, io: CliIo): Promise<void> {
   const numResults = parsePositiveInteger(flags.numResults, '--num-results');
   const randomIters = parsePositiveInteger(flags.randomIters, '--random-iters');
-  const config = await loadConfig(flags.config === undefined ? undefined : resolve(io.cwd, flags.config), io.env);
+  const config = await loadConfig(flags.config, io.env, io.cwd);
   const registry = createBuiltinRegistry();
   // Unknown router names fail before any data is read.
   for (const name of flags.routers) registry.get(name);

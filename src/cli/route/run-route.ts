@@ -14,7 +14,7 @@ export async function runRoute(prompt: string | undefined, flags: RouteFlags, io
   if (prompt === undefined && io.stdin.isTTY) {
     throw new UsageError('no prompt given: pass it as an argument, or pipe prompts on stdin (see routellm route --help)');
   }
-  const config = await loadConfig(flags.config, io.env);
+  const config = await loadConfig(flags.config, io.env, io.cwd);
   const registry = createBuiltinRegistry();
   const controller = await buildController({
     registry,

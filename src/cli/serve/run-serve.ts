@@ -20,7 +20,7 @@ import { parseByteSize, parsePort } from './parse-serve-flags.js';
 export async function runServe(flags: ServeFlags, io: CliIo): Promise<void> {
   const port = parsePort(flags.port);
   const maxBody = parseByteSize(flags.maxBody);
-  const config = await loadConfig(flags.config, io.env);
+  const config = await loadConfig(flags.config, io.env, io.cwd);
   // The config file's `models:` sits between the environment and the default.
   const filePair = config.gateway?.models ?? {};
   const pair = resolveModelPair(
