@@ -7,7 +7,7 @@ import { UseTokenizer, type UseVocabEntry } from '../../src/embed/use-tokenizer.
 
 const vocabulary = JSON.parse(await readFile(join(useModelDir(), 'vocab.json'), 'utf8')) as UseVocabEntry[];
 // The reference: the tokenizer inside @energetic-ai/embeddings (the TensorFlow.js port), built without a graph.
-const reference = new EmbeddingsModel({ vocabulary, model: null as never }).tokenizer;
+const reference = new EmbeddingsModel({ vocabulary: vocabulary as Array<[string, number]>, model: null as never }).tokenizer;
 const ours = new UseTokenizer(vocabulary);
 
 describe('UseTokenizer', () => {

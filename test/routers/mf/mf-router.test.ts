@@ -72,9 +72,9 @@ describe('mf router on RouteLLM checkpoint files', () => {
   it('rejects a truncated weight file with a RouterError naming it', async () => {
     await writeMfCheckpoint(join(dir, 'truncated'), pythonTensors, pythonConfig);
     await writeFile(join(dir, 'truncated', 'model.safetensors'), safetensorsBytes(pythonTensors).subarray(0, 40));
-    const error = await mfRouterFactory.create({ checkpoint_path: 'truncated', embedder: openai() }, context()).catch((e) => e);
+    const error = await Promise.resolve(mfRouterFactory.create({ checkpoint_path: 'truncated', embedder: openai() }, context())).catch((e: unknown) => e as Error);
     expect(error).toBeInstanceOf(RouterError);
-    expect(error.message).toContain(join('truncated', 'model.safetensors'));
+    expect((error as Error).message).toContain(join('truncated', 'model.safetensors'));
   });
 
   it('rejects tensors whose shapes disagree with config.json', async () => {
@@ -102,11 +102,11 @@ describe('mf router on RouteLLM checkpoint files', () => {
   });
 
   it('rejects an embedder whose dimension differs from text_dim, as a ConfigError', async () => {
-    const error = await mfRouterFactory
-      .create({ checkpoint_path: 'python', embedder: { ...openai(), dim: 8 } }, context())
-      .catch((e) => e);
+    const error = await Promise.resolve(mfRouterFactory.create({ checkpoint_path: 'python', embedder: { ...openai(), dim: 8 } }, context())).catch(
+      (e: unknown) => e as Error,
+    );
     expect(error).toBeInstanceOf(ConfigError);
-    expect(error.message).toMatch(/expect 4-d prompt embeddings .* gives 8-d/);
+    expect((error as Error).message).toMatch(/expect 4-d prompt embeddings .* gives 8-d/);
   });
 
   it('explains a missing checkpoint and unknown options', async () => {
