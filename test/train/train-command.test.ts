@@ -75,6 +75,25 @@ describe('routellm train', () => {
     expect(Buffer.compare(a, b)).toBe(0);
   });
 
+  it('trains sw_ranking data that the sw_ranking router loads and routes with offline', async () => {
+    const battles = math.flatMap((word, i) => [
+      { prompt: `Prove the ${word} identity`, model_a: 'strong-model', model_b: 'weak-model', winner: 'model_a' },
+      { prompt: `Suggest a recipe with ${cooking[i]}`, model_a: 'weak-model', model_b: 'strong-model', winner: 'model_a' },
+    ]);
+    await writeFile(join(dir, 'sw-battles.jsonl'), battles.map((b) => JSON.stringify(b)).join('\n'));
+    const result = await runCliInProcess(
+      ['train', '--router', 'sw_ranking', '--data', 'sw-battles.jsonl', '--out', 'sw', '--split', 'none', '--strong-model', 'strong-model', '--weak-model', 'weak-model'],
+      { cwd: dir },
+    );
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/wrote .*battles\.jsonl, .*embeddings\.safetensors, .*MODEL_CARD\.md/);
+    const { createBuiltinRegistry } = await import('../../src/routers/builtin-registry.js');
+    const router = await createBuiltinRegistry()
+      .get('sw_ranking')
+      .create({ data_dir: 'sw', strong_model: 'strong-model', weak_model: 'weak-model' }, nodeRouterContext({ env: {}, cwd: dir }));
+    expect(await router.strongWinRate('Prove the matrix identity')).toBeGreaterThan(await router.strongWinRate('Suggest a recipe with garlic'));
+  });
+
   it('rejects a bad winner with the file and line, and unknown models with the ones present', async () => {
     const bad = await runCliInProcess(['train', '--data', 'battles.jsonl', '--out', 'x'], { cwd: dir });
     expect(bad.code).toBe(2);
