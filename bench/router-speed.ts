@@ -1,6 +1,10 @@
 import { spawn } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Router } from '../src/core/index.js';
 import { offlineEmbedderResolver } from '../src/embed/offline-embedders.js';
@@ -8,6 +12,8 @@ import { createBuiltinRegistry } from '../src/routers/builtin-registry.js';
 import { DEFAULT_ROUTER } from '../src/routers/default-router.js';
 import { packageRoot } from '../src/runtime/package-paths.js';
 import { nodeRouterContext } from '../src/runtime/node-router-context.js';
+import { heldOutApgr } from '../src/train/heldout-metrics.js';
+import { readTrainingData } from '../src/train/read-training-data.js';
 import { seededRandom } from '../src/train/seeded-random.js';
 import { writeBenchSection } from './benchmarks-md.js';
 
@@ -100,6 +106,68 @@ async function serveRss(): Promise<number> {
   }
 }
 
+/** The shared data (datasets beside the package, or dirname of $ROUTELLM_DATA), or undefined. */
+function sharedDatasets(): string | undefined {
+  const given = process.env['ROUTELLM_DATA'];
+  const candidates = given ? [dirname(resolve(given)), resolve(given)] : [join(packageRoot(), '..', 'shared', 'datasets')];
+  return candidates.find((d) => existsSync(join(d, 'routellm', 'mmlu')) && existsSync(join(d, 'routerbench')));
+}
+
+/** `routellm eval --json` in a child process, with its own win-rate cache; returns the router's APGR. */
+async function evalApgr(benchmark: string, data: string, cacheDir: string, extra: string[] = []): Promise<{ apgr: number; random: number; n: number }> {
+  const args = ['bin/routellm.js', 'eval', '--benchmark', benchmark, '--routers', DEFAULT_ROUTER, 'random', '--data', join(data, 'routellm'), '--cache-dir', cacheDir, '--no-plot', '--json', ...extra];
+  const stdout = await new Promise<string>((resolvePromise, reject) => {
+    const child = spawn(process.execPath, args, { cwd: packageRoot(), stdio: ['ignore', 'pipe', 'ignore'], env: { ...process.env, CI: 'true' } });
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString('utf8')));
+    child.once('error', reject);
+    child.once('exit', (code) => (code === 0 ? resolvePromise(out) : reject(new Error(`routellm eval --benchmark ${benchmark} exited ${code}`))));
+  });
+  const report = JSON.parse(stdout.trim().split('\n').at(-1)!) as { n: number; routers: Array<{ name: string; apgr: number }> };
+  const of = (name: string) => report.routers.find((r) => r.name === name)!.apgr;
+  return { apgr: of(DEFAULT_ROUTER), random: of('random'), n: report.n };
+}
+
+/** APGR of the default router on the benchmarks the issue names; RouterBench on its held-out (odd sha1) half. */
+async function quality(router: Router): Promise<string[]> {
+  const data = sharedDatasets();
+  if (!data) return ['Quality: skipped, the shared datasets are not beside the package (set ROUTELLM_DATA).'];
+  const cacheDir = await mkdtemp(join(tmpdir(), 'router-speed-eval-'));
+  try {
+    const rows: string[] = [];
+    for (const [label, benchmark, extra] of [
+      ['MMLU, eval half', 'mmlu', ['--split', 'eval']],
+      ['MT-Bench (decontaminated, both turns)', 'mt-bench', []],
+      ['GSM8K sample (decontaminated)', 'gsm8k', []],
+    ] as const) {
+      const r = await evalApgr(benchmark, data, cacheDir, [...extra]);
+      rows.push(`| ${label} | ${r.n} | ${r.apgr.toFixed(3)} | ${r.random.toFixed(3)} |`);
+    }
+    const files = ['arc_challenge_train.csv', 'mbpp_train.csv', 'winograde_train.csv'].map((f) => join(data, 'routerbench', f));
+    const { scored } = await readTrainingData(files, {
+      aliases: new Map([['mistralai/mixtral-8x7b-chat', 'mixtral-8x7b-instruct-v0.1']]),
+      models: ['gpt-4-1106-preview', 'mixtral-8x7b-instruct-v0.1'],
+    });
+    const heldOut = scored.filter((s) => createHash('sha1').update(s.prompt, 'utf8').digest()[0]! % 2 === 1);
+    const rates = new Map<string, number>();
+    for (const item of heldOut) rates.set(item.prompt, await router.strongWinRate(item.prompt));
+    for (const a of heldOutApgr(heldOut, rates, 'gpt-4-1106-preview', 'mixtral-8x7b-instruct-v0.1')) {
+      rows.push(`| RouterBench ${a.source.split('/').at(-1)!.replace('_train.csv', '')}, held-out half | ${a.prompts} | ${a.apgr.toFixed(3)} | 0.5 |`);
+    }
+    return [
+      `Quality (APGR, RouteLLM's curve: thresholds at the 10-quantile edges of the win rates; random averaged over 10 seeded runs):`,
+      '',
+      '| set | prompts | APGR | random |',
+      '| --- | ---: | ---: | ---: |',
+      ...rows,
+      '',
+      'Trained only on the MMLU train half and the RouterBench even-sha1 halves (datasets/README.md). Targets: MMLU eval half and MT-Bench >= 0.70, the rest above random.',
+    ];
+  } finally {
+    await rm(cacheDir, { recursive: true, force: true });
+  }
+}
+
 /** Decision latency of the default router, its cache, cold start and serve RSS; writes BENCHMARKS.md. */
 export async function runRouterSpeedBench(): Promise<void> {
   const context = nodeRouterContext({ env: {} });
@@ -126,12 +194,13 @@ export async function runRouterSpeedBench(): Promise<void> {
   node.sort((a, b) => a - b);
   route.sort((a, b) => a - b);
   const rss = await serveRss();
+  const qualityLines = await quality(router);
 
   const ms = (v: number) => (v < 0.1 ? `${(v * 1000).toFixed(1)} µs` : `${v.toFixed(v < 10 ? 2 : 0)} ms`);
   const p50 = percentile(decision, 0.5);
   const p99 = percentile(decision, 0.99);
   const lines = [
-    `## Default router speed (\`${DEFAULT_ROUTER}\` over \`use-static\`)`,
+    `## Default router speed and quality (\`${DEFAULT_ROUTER}\` over \`use-static\`)`,
     '',
     `${new Date().toISOString().slice(0, 10)}, Node ${process.version}, \`bench/router-speed.ts\`. ${DECISIONS} distinct 500-character prompts after ${WARMUP} warm-up;`,
     `cached = the same prompt ${CACHED} times; cold start = ${COLD_STARTS} fresh processes each, alternating; RSS of \`routellm serve\` after one routed request.`,
@@ -148,6 +217,8 @@ export async function runRouterSpeedBench(): Promise<void> {
     `| \`routellm route "hi"\` (default router) | ${ms(percentile(route, 0.5))} | ${ms(route.at(-1)!)} | <= 1 s: ${percentile(route, 0.5) <= 1000 ? 'met' : 'NOT met'} |`,
     '',
     `Router load in-process (weights + 8 MB token table): ${ms(loadMs)}. \`routellm serve\` RSS with it loaded: ${rss.toFixed(0)} MB (target <= 300 MB: ${rss <= 300 ? 'met' : 'NOT met'}).`,
+    '',
+    ...qualityLines,
   ];
   await writeBenchSection('router-speed', lines.join('\n'));
   process.stderr.write(`${lines.join('\n')}\n`);
