@@ -87,9 +87,13 @@ export function createNodeHttpFetch(options: { maxSockets?: number } = {}): Node
         for (let i = 0; i < raw.length; i += 2) responseHeaders.append(raw[i] as string, raw[i + 1] as string);
         const statusText = response.statusMessage ?? '';
         if (status >= 200 && status < 300) {
-          const nullBody = status === 204 || status === 205;
-          const result = new Response(nullBody ? null : lazyWebStream(response), { status, statusText, headers: responseHeaders });
-          if (!nullBody) rawBodies.set(result, response);
+          if (status === 204 || status === 205) {
+            response.resume();
+            resolve(new Response(null, { status, statusText, headers: responseHeaders }));
+            return;
+          }
+          const result = new NodeBodyResponse(response, { status, statusText, headers: responseHeaders });
+          rawBodies.set(result, response);
           resolve(result);
           return;
         }
@@ -111,8 +115,68 @@ export function createNodeHttpFetch(options: { maxSockets?: number } = {}): Node
   };
 }
 
-/** A web stream over the response that reads nothing until pulled, so a raw pipe can take the bytes instead. */
-function lazyWebStream(response: IncomingMessage): ReadableStream<Uint8Array> {
+/**
+ * A Response whose body stays the upstream's IncomingMessage until someone asks for it.
+ * Building a web ReadableStream per response costs more than the rest of this fetch
+ * together (measured: about 9 µs of 40), and the proxy's hot path never reads it: it pipes
+ * the raw stream (takeRawBody). The SDK's own parsing (typed calls) still works: `body`,
+ * `text()`, `json()` and `arrayBuffer()` read the same stream on demand.
+ */
+class NodeBodyResponse extends Response {
+  readonly incoming: IncomingMessage;
+  web: ReadableStream<Uint8Array> | undefined;
+  used = false;
+
+  constructor(incoming: IncomingMessage, init: ResponseInit) {
+    super(null, init);
+    this.incoming = incoming;
+  }
+}
+
+async function readAll(response: NodeBodyResponse): Promise<Buffer> {
+  if (response.used) throw new TypeError('Body is unusable: Body has already been read');
+  response.used = true;
+  rawBodies.delete(response);
+  const chunks: Buffer[] = [];
+  for await (const chunk of response.incoming) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
+
+// The DOM typings declare `body`, `text` and friends as properties, so TypeScript will not
+// let a subclass override them; define them on the prototype once instead.
+Object.defineProperties(NodeBodyResponse.prototype, {
+  body: {
+    get(this: NodeBodyResponse) {
+      rawBodies.delete(this);
+      this.web ??= toWebStream(this.incoming);
+      return this.web;
+    },
+  },
+  bodyUsed: {
+    get(this: NodeBodyResponse) {
+      return this.used;
+    },
+  },
+  arrayBuffer: {
+    async value(this: NodeBodyResponse) {
+      const bytes = await readAll(this);
+      return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
+    },
+  },
+  text: {
+    async value(this: NodeBodyResponse) {
+      return (await readAll(this)).toString('utf8');
+    },
+  },
+  json: {
+    async value(this: NodeBodyResponse) {
+      return JSON.parse((await readAll(this)).toString('utf8'));
+    },
+  },
+});
+
+/** A web stream over an IncomingMessage, pulled on demand; cancelling it destroys the socket's response. */
+function toWebStream(response: IncomingMessage): ReadableStream<Uint8Array> {
   let iterator: AsyncIterator<Buffer> | undefined;
   return new ReadableStream<Uint8Array>(
     {

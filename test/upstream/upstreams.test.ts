@@ -50,6 +50,21 @@ describe.each<Transport>(['node-http', 'fetch'])('Upstreams over %s', (transport
     }
   });
 
+  it('serves the body as a web stream too (the SDK parses streams from response.body)', async () => {
+    const upstreams = new Upstreams({ pair: { strong: 's', weak: 'w' }, overrides: { baseURL: upstream.baseURL }, env: {}, transport });
+    try {
+      const response = await upstreams.chat('w', { messages: [{ role: 'user', content: 'as sse' }], stream: true }, { signal: new AbortController().signal });
+      expect(response.bodyUsed).toBe(false);
+      let text = '';
+      const decoder = new TextDecoder();
+      for await (const chunk of response.body as ReadableStream<Uint8Array>) text += decoder.decode(chunk, { stream: true });
+      expect(text.endsWith('data: [DONE]\n\n')).toBe(true);
+      expect(text).toContain('"content":"sse"');
+    } finally {
+      upstreams.close();
+    }
+  });
+
   it('turns an upstream 404 into an UpstreamError carrying status and body', async () => {
     const previous = upstream.reply;
     upstream.reply = () => ({ kind: 'error', status: 404, body: { error: { message: 'no such model', type: 'invalid_request_error', param: 'model', code: 'model_not_found' } } });
