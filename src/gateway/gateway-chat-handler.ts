@@ -69,26 +69,32 @@ export function createGatewayChatHandler(deps: GatewayChatDeps) {
       throw error;
     }
     const answer = lease.value;
-    const headers = relayHeaders(answer.upstream, {
-      ...routingHeaders(decision),
-      'x-routellm-model': lease.model,
-      'x-routellm-attempts': String(lease.attempts),
-      ...(lease.fallbackFrom === undefined ? {} : { 'x-routellm-fallback': lease.fallbackFrom }),
-      'x-request-id': context.requestId,
-      'openai-processing-ms': elapsedMs(context.started),
-    });
-    if (answer.kind === 'json') {
-      scope.usage(answer.usage);
-      headers['content-length'] = answer.bytes.length;
+    try {
+      const headers = relayHeaders(answer.upstream, {
+        ...routingHeaders(decision),
+        'x-routellm-model': lease.model,
+        'x-routellm-attempts': String(lease.attempts),
+        ...(lease.fallbackFrom === undefined ? {} : { 'x-routellm-fallback': lease.fallbackFrom }),
+        'x-request-id': context.requestId,
+        'openai-processing-ms': elapsedMs(context.started),
+      });
+      if (answer.kind === 'json') {
+        scope.usage(answer.usage);
+        headers['content-length'] = answer.bytes.length;
+        response.writeHead(answer.upstream.status, headers);
+        response.end(answer.bytes);
+        lease.end('ok');
+        return;
+      }
+      // The usage chunk may be dropped and events re-joined: the upstream's length no longer holds.
+      delete headers['content-length'];
       response.writeHead(answer.upstream.status, headers);
-      response.end(answer.bytes);
-      lease.end('ok');
-      return;
+      await relayStream(answer, response, lease, scope, context.signal);
+    } finally {
+      // Whatever went wrong above, the slot and the upstream stream are let go (both idempotent).
+      lease.end('error');
+      if (answer.kind === 'sse') void answer.source.return?.();
     }
-    // The usage chunk may be dropped and events re-joined: the upstream's length no longer holds.
-    delete headers['content-length'];
-    response.writeHead(answer.upstream.status, headers);
-    await relayStream(answer, response, lease, scope, context.signal);
   };
 }
 

@@ -164,10 +164,11 @@ export class Gateway {
               },
             });
           } catch (error) {
-            current.dispose();
+            const expired = current.expired;
+            current.abandon();
             this.metrics.upstreamLatency.observe({ model: attemptModel, outcome: 'error' }, (performance.now() - started) / 1000);
             // The SDK reports our abort as a generic abort: say which clock ran out instead.
-            throw current.expired ? current.signal.reason : error;
+            throw expired ? current.signal.reason : error;
           }
         },
       );

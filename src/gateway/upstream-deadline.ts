@@ -51,6 +51,16 @@ export class UpstreamDeadline {
     this.#ttfbTimer = undefined;
   }
 
+  /**
+   * The attempt failed and its answer will not be read: abort it, so the transport closes the
+   * upstream response instead of leaving it open (an upstream that sent garbage and kept the
+   * connection would otherwise hold it forever).
+   */
+  abandon(): void {
+    if (!this.#controller.signal.aborted) this.#controller.abort(new Error('the gateway abandoned this upstream attempt'));
+    this.dispose();
+  }
+
   /** The attempt is over: stop every clock and detach from the client's signal. */
   dispose(): void {
     clearTimeout(this.#totalTimer);

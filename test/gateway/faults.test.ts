@@ -48,6 +48,7 @@ describe('the routed model fails before its first byte: the other model answers'
     ['sends headers, then nothing', 'hang-after-headers', true, 'timeout'],
     ['sends malformed JSON', 'malformed-json', false, 'malformed'],
     ['sends malformed SSE', 'malformed-sse', true, 'malformed'],
+    ['sends malformed SSE and holds the connection', 'malformed-sse-held', true, 'malformed'],
     ['opens its stream with an error event', 'error-event', true, 'server_error'],
   ])('%s (stream %s)', async (_name, behaviour, stream, reason) => {
     proxy.upstream.behave = strongFails(behaviour);

@@ -16,6 +16,8 @@ export type Behaviour =
   | 'malformed-json'
   /** 200 text/event-stream whose first event is not JSON. */
   | 'malformed-sse'
+  /** Like malformed-sse, but the connection is then held open: the proxy must let go of it. */
+  | 'malformed-sse-held'
   /** 200 text/event-stream whose first event is an OpenAI error object. */
   | 'error-event'
   /** Sends two events, then destroys the socket. */
@@ -133,6 +135,10 @@ function answer(behaviour: Behaviour, model: string, body: any, request: Incomin
     case 'malformed-sse':
       sseHead();
       response.end('data: {"id": "x", "choices": [oops\n\ndata: [DONE]\n\n');
+      return;
+    case 'malformed-sse-held':
+      sseHead();
+      response.write('data: {"id": "x", "choices": [oops\n\n');
       return;
     case 'error-event':
       sseHead();
