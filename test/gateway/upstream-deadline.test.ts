@@ -31,6 +31,14 @@ describe('UpstreamDeadline', () => {
     deadline.dispose();
   });
 
+  it('abandon aborts the attempt (so the transport closes it) without calling it a timeout', () => {
+    const deadline = new UpstreamDeadline({ totalMs: 60_000, ttfbMs: 60_000 });
+    deadline.abandon();
+    expect(deadline.signal.aborted).toBe(true);
+    expect(deadline.expired).toBeUndefined();
+    expect(deadline.signal.reason).not.toBeInstanceOf(UpstreamTimeoutError);
+  });
+
   it('never fires after dispose', async () => {
     const deadline = new UpstreamDeadline({ totalMs: 5, ttfbMs: 5 });
     deadline.dispose();
