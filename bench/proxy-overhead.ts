@@ -1,0 +1,363 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import http from 'node:http';
+import { cpus } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { Controller, createRandomRouter } from '../src/core/index.js';
+import { packageRoot } from '../src/runtime/package-paths.js';
+import { startServer } from '../src/server/start-server.js';
+import { Upstreams, type Transport } from '../src/upstream/upstreams.js';
+import { startUpstreamServer } from '../test/helpers/upstream-server.js';
+import { writeBenchSection } from './benchmarks-md.js';
+
+/*
+ * Proxy overhead: the same requests straight to the upstream test server and through
+ * `routellm serve`, in one run, non-streaming and streaming. Processes: the upstream test
+ * server and each proxy in their own child process (so the proxy's RSS is its own), the
+ * load generator here. (a) one request at a time, interleaved direct/proxy; (b) open loop
+ * at a fixed 500 req/s, latency counted from each request's scheduled time; (c) 50
+ * concurrent workers for a fixed time, throughput ratio against direct.
+ * Alternatives (the SDK over global fetch; a bare node:http proxy with no SDK) get (a)
+ * and (c), so the transport choice stands on numbers from the same run.
+ */
+
+const SEQUENTIAL = 800;
+const SEQUENTIAL_WARMUP = 200;
+const OPEN_LOOP_RATE = 500;
+const OPEN_LOOP_SECONDS = 3;
+const SATURATION_CONCURRENCY = 50;
+const SATURATION_SECONDS = 3;
+
+const TARGETS = {
+  sequentialP50Us: 500,
+  sequentialP99Us: 2000,
+  openLoopP50Ms: 3,
+  openLoopP99Ms: 15,
+  saturationRatio: 0.3,
+  rssMb: 120,
+};
+
+interface Endpoint {
+  readonly name: string;
+  readonly port: number;
+  readonly agent: http.Agent;
+  readonly pid?: number;
+}
+
+const PROMPT = 'Explain the difference between TCP and UDP in two sentences.';
+const BODIES = {
+  json: Buffer.from(JSON.stringify({ model: 'router-random-0.5', messages: [{ role: 'user', content: PROMPT }], temperature: 0 })),
+  stream: Buffer.from(
+    JSON.stringify({ model: 'router-random-0.5', messages: [{ role: 'user', content: PROMPT }], stream: true, stream_options: { include_usage: true } }),
+  ),
+};
+type Mode = keyof typeof BODIES;
+
+/** One POST /v1/chat/completions, body read to the end; resolves with its latency in ns. */
+function send(endpoint: Endpoint, mode: Mode): Promise<number> {
+  const body = BODIES[mode];
+  const start = process.hrtime.bigint();
+  return new Promise((resolve, reject) => {
+    const request = http.request(
+      {
+        host: '127.0.0.1',
+        port: endpoint.port,
+        path: '/v1/chat/completions',
+        method: 'POST',
+        agent: endpoint.agent,
+        headers: { 'content-type': 'application/json', 'content-length': body.length, authorization: 'Bearer bench' },
+      },
+      (response) => {
+        if (response.statusCode !== 200) {
+          response.resume();
+          reject(new Error(`${endpoint.name} answered ${response.statusCode}`));
+          return;
+        }
+        response.on('data', () => {});
+        response.on('end', () => resolve(Number(process.hrtime.bigint() - start)));
+        response.on('error', reject);
+      },
+    );
+    request.on('error', reject);
+    request.end(body);
+  });
+}
+
+function percentile(sorted: readonly number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor(p * (sorted.length - 1)))] as number;
+}
+
+function summary(latenciesNs: number[]) {
+  const sorted = [...latenciesNs].sort((a, b) => a - b);
+  return { p50: percentile(sorted, 0.5), p99: percentile(sorted, 0.99), n: sorted.length };
+}
+
+/** (a) one at a time, every endpoint in turn per iteration, so drift hits all alike. */
+async function sequential(endpoints: readonly Endpoint[], mode: Mode) {
+  const latencies = endpoints.map(() => [] as number[]);
+  for (let i = 0; i < SEQUENTIAL_WARMUP + SEQUENTIAL; i += 1) {
+    for (const [index, endpoint] of endpoints.entries()) {
+      const ns = await send(endpoint, mode);
+      if (i >= SEQUENTIAL_WARMUP) latencies[index]?.push(ns);
+    }
+  }
+  return latencies.map(summary);
+}
+
+/** (b) a fixed arrival rate regardless of answers; latency from the scheduled send time. */
+async function openLoop(endpoint: Endpoint, mode: Mode) {
+  const total = OPEN_LOOP_RATE * OPEN_LOOP_SECONDS;
+  const intervalNs = 1e9 / OPEN_LOOP_RATE;
+  const latencies: number[] = [];
+  const pending: Promise<void>[] = [];
+  let errors = 0;
+  const t0 = process.hrtime.bigint();
+  let sent = 0;
+  while (sent < total) {
+    const now = Number(process.hrtime.bigint() - t0);
+    while (sent < total && sent * intervalNs <= now) {
+      const scheduled = sent * intervalNs;
+      pending.push(
+        send(endpoint, mode).then(
+          () => {
+            latencies.push(Number(process.hrtime.bigint() - t0) - scheduled);
+          },
+          () => {
+            errors += 1;
+          },
+        ),
+      );
+      sent += 1;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 1));
+  }
+  await Promise.all(pending);
+  return { ...summary(latencies), errors };
+}
+
+/** (c) N workers back to back for a fixed time: completed requests per second. */
+async function saturation(endpoint: Endpoint, mode: Mode) {
+  const deadline = Date.now() + SATURATION_SECONDS * 1000;
+  let done = 0;
+  let errors = 0;
+  const started = process.hrtime.bigint();
+  await Promise.all(
+    Array.from({ length: SATURATION_CONCURRENCY }, async () => {
+      while (Date.now() < deadline) {
+        try {
+          await send(endpoint, mode);
+          done += 1;
+        } catch {
+          errors += 1;
+        }
+      }
+    }),
+  );
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  return { rps: done / seconds, errors };
+}
+
+/** Resident and peak-resident memory of a process, in MB (Linux /proc). */
+function memoryOf(pid: number): { rss: number; peak: number } {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = (field: string) => Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1] ?? Number.NaN);
+  return { rss: kb('VmRSS') / 1024, peak: kb('VmHWM') / 1024 };
+}
+
+/** Spawns a child and resolves with it and the first line matching `pattern` on the chosen stream. */
+function spawnAndWait(args: readonly string[], stream: 'stdout' | 'stderr', pattern: RegExp): Promise<{ child: ChildProcess; match: RegExpExecArray }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let text = '';
+    child[stream]?.setEncoding('utf8').on('data', (chunk: string) => {
+      text += chunk;
+      const match = pattern.exec(text);
+      if (match) resolve({ child, match });
+    });
+    child.on('exit', (code) => reject(new Error(`${args.join(' ')} exited ${code}: ${text}`)));
+  });
+}
+
+function endpoint(name: string, port: number, pid?: number): Endpoint {
+  return { name, port, agent: new http.Agent({ keepAlive: true, maxSockets: SATURATION_CONCURRENCY + 14 }), ...(pid === undefined ? {} : { pid }) };
+}
+
+const us = (ns: number) => Math.round(ns / 1e3);
+const ms = (ns: number) => (ns / 1e6).toFixed(2);
+
+type Summary = ReturnType<typeof summary>;
+
+/** The five target rows of one proxy in one mode. */
+function targetRows(label: string, name: string, d: Summary, p: Summary, openDirect: Summary, openProxy: Summary, directRps: number, proxyRps: number, check: (ok: boolean) => string): string[] {
+  const addedP50 = p.p50 - d.p50;
+  const addedP99 = p.p99 - d.p99;
+  const openAddedP50 = openProxy.p50 - openDirect.p50;
+  const openAddedP99 = openProxy.p99 - openDirect.p99;
+  const ratio = proxyRps / directRps;
+  return [
+    `| ${label} | ${name} | (a) one at a time, added p50 | ${us(d.p50)} µs | ${us(p.p50)} µs | **${us(addedP50)} µs** | <= ${TARGETS.sequentialP50Us} µs: ${check(addedP50 <= TARGETS.sequentialP50Us * 1e3)} |`,
+    `| ${label} | ${name} | (a) one at a time, added p99 | ${us(d.p99)} µs | ${us(p.p99)} µs | **${us(addedP99)} µs** | <= ${TARGETS.sequentialP99Us} µs: ${check(addedP99 <= TARGETS.sequentialP99Us * 1e3)} |`,
+    `| ${label} | ${name} | (b) open loop ${OPEN_LOOP_RATE} req/s, added p50 | ${ms(openDirect.p50)} ms | ${ms(openProxy.p50)} ms | **${ms(openAddedP50)} ms** | <= ${TARGETS.openLoopP50Ms} ms: ${check(openAddedP50 <= TARGETS.openLoopP50Ms * 1e6)} |`,
+    `| ${label} | ${name} | (b) open loop ${OPEN_LOOP_RATE} req/s, added p99 | ${ms(openDirect.p99)} ms | ${ms(openProxy.p99)} ms | **${ms(openAddedP99)} ms** | <= ${TARGETS.openLoopP99Ms} ms: ${check(openAddedP99 <= TARGETS.openLoopP99Ms * 1e6)} |`,
+    `| ${label} | ${name} | (c) ${SATURATION_CONCURRENCY} concurrent, throughput | ${directRps.toFixed(0)} req/s | ${proxyRps.toFixed(0)} req/s | **${ratio.toFixed(2)} of direct** | >= ${TARGETS.saturationRatio}: ${check(ratio >= TARGETS.saturationRatio)} |`,
+  ];
+}
+
+/** Runs the whole bench (about 80 s) and writes its BENCHMARKS.md section. */
+export async function runProxyOverheadBench(): Promise<void> {
+  const self = fileURLToPath(import.meta.url);
+  const children: ChildProcess[] = [];
+  try {
+    const upstreamChild = await spawnAndWait([self, '--role', 'upstream'], 'stdout', /PORT (\d+)/);
+    children.push(upstreamChild.child);
+    const upstreamPort = Number(upstreamChild.match[1]);
+    const upstreamURL = `http://127.0.0.1:${upstreamPort}/v1`;
+    const bin = join(packageRoot(), 'bin', 'routellm.js');
+    const serveChild = await spawnAndWait(
+      [bin, 'serve', '--port', '0', '--routers', 'random', '--base-url', upstreamURL, '--api-key', 'bench', '--strong-model', 'strong', '--weak-model', 'weak'],
+      'stderr',
+      /listening on http:\/\/127\.0\.0\.1:(\d+)/,
+    );
+    children.push(serveChild.child);
+    // serve logs one JSON line per request to stderr: drain it, as a log collector would.
+    serveChild.child.stderr?.resume();
+    const coreChild = await spawnAndWait([self, '--role', 'proxy', '--transport', 'node-http', '--upstream', upstreamURL], 'stdout', /PORT (\d+)/);
+    children.push(coreChild.child);
+    const fetchChild = await spawnAndWait([self, '--role', 'proxy', '--transport', 'fetch', '--upstream', upstreamURL], 'stdout', /PORT (\d+)/);
+    children.push(fetchChild.child);
+    const bareChild = await spawnAndWait([self, '--role', 'bare', '--upstream-port', String(upstreamPort)], 'stdout', /PORT (\d+)/);
+    children.push(bareChild.child);
+
+    const direct = endpoint('direct', upstreamPort);
+    const serve = endpoint('`routellm serve` (gateway on)', Number(serveChild.match[1]), serveChild.child.pid);
+    const core = endpoint('core proxy: SDK + node:http fetch, raw pipe (no gateway)', Number(coreChild.match[1]), coreChild.child.pid);
+    const sdkFetch = endpoint('SDK + global fetch, web-stream relay (no gateway)', Number(fetchChild.match[1]), fetchChild.child.pid);
+    const bare = endpoint('bare node:http proxy: no SDK, no routing', Number(bareChild.match[1]), bareChild.child.pid);
+    const proxies = [serve, core, sdkFetch, bare];
+    const fullSuite = [serve, core];
+
+    const rows: string[] = [];
+    const alternatives: string[] = [];
+    const verdicts = new Map<Endpoint, boolean[]>(fullSuite.map((proxy) => [proxy, []]));
+    for (const mode of ['json', 'stream'] as const) {
+      const label = mode === 'json' ? 'non-streaming' : 'streaming';
+      process.stderr.write(`  ${label}: sequential\n`);
+      const [seqDirect, ...seqProxies] = (await sequential([direct, ...proxies], mode)) as [Summary, ...Summary[]];
+      process.stderr.write(`  ${label}: open loop ${OPEN_LOOP_RATE} req/s\n`);
+      const openDirect = await openLoop(direct, mode);
+      const openProxies: Summary[] = [];
+      for (const proxy of fullSuite) openProxies.push(await openLoop(proxy, mode));
+      process.stderr.write(`  ${label}: saturation\n`);
+      const satDirectBefore = await saturation(direct, mode);
+      const satProxies: { rps: number; errors: number }[] = [];
+      for (const proxy of proxies) satProxies.push(await saturation(proxy, mode));
+      const satDirectAfter = await saturation(direct, mode);
+      const directRps = (satDirectBefore.rps + satDirectAfter.rps) / 2;
+
+      fullSuite.forEach((proxy, index) => {
+        const check = (ok: boolean) => {
+          verdicts.get(proxy)?.push(ok);
+          return ok ? 'met' : '**NOT met**';
+        };
+        rows.push(
+          ...targetRows(label, index === 0 ? 'serve' : 'core', seqDirect, seqProxies[index] as Summary, openDirect, openProxies[index] as Summary, directRps, satProxies[index]?.rps ?? 0, check),
+        );
+      });
+      proxies.forEach((proxy, index) => {
+        const seq = seqProxies[index] as Summary;
+        const sat = satProxies[index] as { rps: number; errors: number };
+        alternatives.push(
+          `| ${label} | ${proxy.name} | ${us(seq.p50 - seqDirect.p50)} µs | ${us(seq.p99 - seqDirect.p99)} µs | ${sat.rps.toFixed(0)} req/s | ${(sat.rps / directRps).toFixed(2)} |`,
+        );
+      });
+      const errors = openDirect.errors + openProxies.reduce((n, r) => n + (r as Summary & { errors: number }).errors, 0) + satDirectBefore.errors + satDirectAfter.errors + satProxies.reduce((n, r) => n + r.errors, 0);
+      if (errors > 0) rows.push(`| ${label} | all | failed requests | | | ${errors} | 0: **NOT met** |`);
+    }
+    const memory = proxies.map((proxy) => ({ proxy, ...memoryOf(proxy.pid as number) }));
+    const memoryRows = memory.map(({ proxy, rss, peak }) => `| ${proxy.name} | ${rss.toFixed(0)} MB | ${peak.toFixed(0)} MB |`);
+    const verdict = (proxy: Endpoint, peak: number) => {
+      const all = [...(verdicts.get(proxy) ?? []), peak <= TARGETS.rssMb];
+      return all.every(Boolean) ? 'all targets met' : `${all.filter((ok) => !ok).length} of ${all.length} targets missed`;
+    };
+    const markdown = `## Proxy overhead (\`routellm serve\`)
+
+One run of \`bench/proxy-overhead.ts\` on this machine (${cpus().length} cores, Node ${process.version}, ${new Date().toISOString().slice(0, 16)}Z):
+the upstream test server, each proxy and the load generator in separate processes on 127.0.0.1; keep-alive
+connections; the same body direct and through the proxy (${BODIES.json.length} B; the streaming answer is 14 SSE events
+with \`stream_options.include_usage\`). Added latency = proxy percentile minus direct percentile, same run.
+(a) ${SEQUENTIAL} requests after ${SEQUENTIAL_WARMUP} warm-up, all endpoints interleaved; (b) ${OPEN_LOOP_SECONDS} s at ${OPEN_LOOP_RATE} req/s, latency from
+each request's scheduled time; (c) ${SATURATION_CONCURRENCY} workers for ${SATURATION_SECONDS} s, direct measured before and after the proxies and averaged.
+**serve** is \`node bin/routellm.js serve\` as shipped (gateway: request log to stderr, metrics, fallback, limits);
+**core** is \`startServer\` without the gateway: routing + the SDK + the lean transport, the pass-through hot path.
+The machine is noisy: direct throughput alone moves by 30% between runs, so read ratios, not absolutes.
+
+| mode | proxy | measure | direct | through proxy | added / ratio | target |
+| --- | --- | --- | ---: | ---: | ---: | --- |
+${rows.join('\n')}
+
+| proxy | RSS after the run | peak RSS (target <= ${TARGETS.rssMb} MB) |
+| --- | ---: | ---: |
+${memoryRows.join('\n')}
+
+This run: serve ${verdict(serve, memory[0]?.peak ?? Infinity)}; core ${verdict(core, memory[1]?.peak ?? Infinity)}.
+
+### Transport alternatives, same run
+
+The upstream client is the \`openai\` SDK (\`chat.completions.create(...).asResponse()\`) in every row but the last;
+what differs is the \`fetch\` it is given and how the answer's bytes reach the client. The bare node:http proxy
+(no SDK, no routing, no JSON parsing) is the ceiling any proxy on this machine can reach.
+
+| mode | proxy | added p50 (a) | added p99 (a) | throughput (c) | ratio of direct (c) |
+| --- | --- | ---: | ---: | ---: | ---: |
+${alternatives.join('\n')}
+`;
+    await writeBenchSection('proxy-overhead', markdown);
+    process.stdout.write(`${markdown}\n`);
+  } finally {
+    for (const child of children) child.kill('SIGTERM');
+  }
+}
+
+/** Child roles: the upstream test server, an in-process proxy variant, a bare node:http proxy. */
+async function childRole(args: readonly string[]): Promise<void> {
+  const value = (flag: string) => args[args.indexOf(flag) + 1] as string;
+  const role = value('--role');
+  if (role === 'upstream') {
+    const upstream = await startUpstreamServer({ record: false });
+    process.stdout.write(`PORT ${new URL(upstream.baseURL).port}\n`);
+  } else if (role === 'proxy') {
+    const pair = { strong: 'strong', weak: 'weak' };
+    const server = await startServer({
+      controller: new Controller({ pair, routers: new Map([['random', createRandomRouter()]]) }),
+      upstreams: new Upstreams({ pair, overrides: { baseURL: value('--upstream'), apiKey: 'bench' }, env: {}, transport: value('--transport') as Transport }),
+      port: 0,
+    });
+    process.stdout.write(`PORT ${server.port}\n`);
+  } else if (role === 'bare') {
+    const upstreamPort = Number(value('--upstream-port'));
+    const agent = new http.Agent({ keepAlive: true });
+    const server = http.createServer((request, response) => {
+      const outgoing = http.request(
+        { host: '127.0.0.1', port: upstreamPort, path: request.url, method: request.method, headers: { 'content-type': 'application/json', 'content-length': request.headers['content-length'] }, agent },
+        (answer) => {
+          response.writeHead(answer.statusCode ?? 502, { 'content-type': answer.headers['content-type'] ?? 'application/json' });
+          answer.pipe(response);
+        },
+      );
+      outgoing.on('error', () => response.destroy());
+      request.pipe(outgoing);
+    });
+    server.listen(0, '127.0.0.1', () => process.stdout.write(`PORT ${(server.address() as { port: number }).port}\n`));
+  }
+  process.on('SIGTERM', () => process.exit(0));
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const args = process.argv.slice(2);
+  const run = args.includes('--role') ? childRole(args) : runProxyOverheadBench();
+  run.catch((error: unknown) => {
+    process.stderr.write(`${(error as Error)?.stack ?? String(error)}\n`);
+    process.exitCode = 1;
+  });
+}

@@ -1,0 +1,33 @@
+import { pathToFileURL } from 'node:url';
+
+/**
+ * Every bench, run one after another by `npm run bench` (each writes its own BENCHMARKS.md
+ * section). Add a bench by adding a row. `node dist/bench/run-all.js NAME...` runs some.
+ */
+export const BENCHES: readonly { name: string; run: () => Promise<void> }[] = [
+  { name: 'proxy-overhead', run: async () => (await import('./proxy-overhead.js')).runProxyOverheadBench() },
+  { name: 'cold-start', run: async () => (await import('./cold-start.js')).runColdStartBench() },
+  { name: 'eval-speed', run: async () => (await import('./eval-speed.js')).runEvalSpeedBench() },
+  { name: 'router-speed', run: async () => (await import('./router-speed.js')).runRouterSpeedBench() },
+  { name: 'router-speed-sw', run: async () => (await import('./router-speed-sw.js')).runSwRankingSpeedBench() },
+];
+
+/** Runs the named benches (all when none are named), in order. */
+export async function runAll(names: readonly string[] = []): Promise<void> {
+  const unknown = names.filter((name) => !BENCHES.some((bench) => bench.name === name));
+  if (unknown.length > 0) throw new Error(`unknown bench ${unknown.join(', ')}; have ${BENCHES.map((b) => b.name).join(', ')}`);
+  for (const bench of BENCHES) {
+    if (names.length > 0 && !names.includes(bench.name)) continue;
+    const started = Date.now();
+    process.stderr.write(`bench ${bench.name}...\n`);
+    await bench.run();
+    process.stderr.write(`bench ${bench.name} done in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+  }
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  runAll(process.argv.slice(2)).catch((error: unknown) => {
+    process.stderr.write(`${(error as Error)?.stack ?? String(error)}\n`);
+    process.exitCode = 1;
+  });
+}
