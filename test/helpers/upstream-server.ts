@@ -22,7 +22,9 @@ export type UpstreamReply =
   /** A stream that sends `events` content chunks (the last one cut in half), then drops the connection. */
   | { kind: 'drop-stream'; events: number }
   /** A stream that sends `events` chunks and then stalls, holding the connection open. */
-  | { kind: 'stall-stream'; events: number };
+  | { kind: 'stall-stream'; events: number }
+  /** An SSE body written exactly as given, one write per chunk (a tick apart); `drop` cuts the connection after the last. */
+  | { kind: 'raw-stream'; chunks: string[]; drop?: boolean };
 
 export interface UpstreamServer {
   /** OpenAI base URL: `http://127.0.0.1:<port>/v1`. */
@@ -133,6 +135,22 @@ function answer(recorded: RecordedRequest, reply: UpstreamReply, request: Incomi
     }
     case 'hang':
       return;
+    case 'raw-stream': {
+      response.writeHead(200, { 'content-type': 'text/event-stream' });
+      const chunks = [...reply.chunks];
+      const next = () => {
+        const chunk = chunks.shift();
+        if (chunk === undefined) {
+          if (reply.drop) setTimeout(() => request.socket.destroy(), 20);
+          else response.end();
+          return;
+        }
+        response.write(chunk);
+        setTimeout(next, 2);
+      };
+      next();
+      return;
+    }
     case 'stream':
     case 'drop-stream':
     case 'stall-stream': {
