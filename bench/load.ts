@@ -4,7 +4,10 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { Controller, createRandomRouter } from '../src/core/index.js';
 import { packageRoot } from '../src/runtime/package-paths.js';
+import { startServer } from '../src/server/start-server.js';
+import { Upstreams } from '../src/upstream/upstreams.js';
 import { completion, streamEvents } from '../test/helpers/upstream-server.js';
 import { writeBenchSection } from './benchmarks-md.js';
 
@@ -17,7 +20,8 @@ import { writeBenchSection } from './benchmarks-md.js';
  * the baseline for added latency; (3) the timed run through serve at that rate, half the
  * requests streaming, RSS sampled every second. Every answer is checked against its request
  * (a unique nonce echoed back), every fault must show `x-routellm-fallback`, and /metrics
- * must account for every request.
+ * must account for every request. (4) Server CPU per request with and without the gateway
+ * (the same server, no gateway), same fault-free load: what the gateway costs.
  */
 
 const DURATION_S = Number(process.env['LOAD_SECONDS'] ?? 60);
@@ -27,6 +31,7 @@ const CONCURRENCY = 32;
 /** Share of the measured maximum used for the timed run, so the run measures latency, not queueing. */
 const RATE_SHARE = 0.6;
 const FAULT_EVERY = 100; // 1%
+const CPU_REQUESTS = 5000;
 const FAULTS = ['500', '429', 'drop', 'malformed'] as const;
 
 interface Outcome {
@@ -85,6 +90,43 @@ async function upstreamRole(): Promise<void> {
   });
   server.listen(0, '127.0.0.1', () => process.stdout.write(`PORT ${(server.address() as AddressInfo).port}\n`));
   process.on('SIGTERM', () => process.exit(0));
+}
+
+/** The same server without the gateway (no guard, limiter, fallback, metrics or log): the CPU baseline. */
+async function bareServeRole(upstreamURL: string): Promise<void> {
+  const pair = { strong: 'strong', weak: 'weak' };
+  const server = await startServer({
+    controller: new Controller({ pair, routers: new Map([['random', createRandomRouter()]]) }),
+    upstreams: new Upstreams({ pair, overrides: { baseURL: upstreamURL, apiKey: 'bench' }, env: {} }),
+    port: 0,
+  });
+  process.stdout.write(`PORT ${server.port}\n`);
+  process.on('SIGTERM', () => process.exit(0));
+}
+
+/** CPU time (user + system) a process has used, in ms. */
+function cpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+  return (Number(fields[11]) + Number(fields[12])) * 10; // clock ticks at 100 Hz
+}
+
+/** Closed loop of `count` fault-free requests; returns the server's CPU µs per request. */
+async function cpuPerRequest(port: number, pid: number, count: number, nextNonce: () => number): Promise<number> {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 16 });
+  let sent = 0;
+  const before = cpuMs(pid);
+  await Promise.all(
+    Array.from({ length: 16 }, async () => {
+      while (sent < count) {
+        sent += 1;
+        let nonce = nextNonce();
+        while (isFault(nonce)) nonce = nextNonce();
+        await send(port, agent, nonce, process.hrtime.bigint(), false);
+      }
+    }),
+  );
+  agent.destroy();
+  return ((cpuMs(pid) - before) * 1000) / count;
 }
 
 function requestBody(nonce: number, stream: boolean, includeUsage: boolean): Buffer {
@@ -301,6 +343,7 @@ export async function runLoadBench(): Promise<void> {
     const sentNonces = Array.from({ length: nonce - firstNonce }, (_, i) => firstNonce + i);
     await new Promise((resolve) => setTimeout(resolve, 200)); // let the last log lines arrive
     const after = await scrape(port);
+    const logCount = logLines - logBefore;
 
     const failed = outcomes.filter((outcome) => !outcome.ok);
     const lost = failed.filter((outcome) => outcome.problem?.startsWith('lost')).length;
@@ -325,10 +368,21 @@ export async function runLoadBench(): Promise<void> {
     const rssGrowth = (rssEnd - rssStart) / rssStart;
     const problems = [...new Set(failed.map((outcome) => outcome.problem))].slice(0, 5);
 
+    // (4) CPU per request, serve with and without the gateway, same fault-free load, alternated.
+    const bare = await spawnAndWait([self, '--role', 'bare-serve', '--upstream', `http://127.0.0.1:${upstreamPort}/v1`], 'stdout', /PORT (\d+)/);
+    children.push(bare.child);
+    const bareCpu: number[] = [];
+    const gatewayCpu: number[] = [];
+    await cpuPerRequest(Number(bare.match[1]), bare.child.pid as number, 2000, nextNonce); // warm-up
+    for (let round = 0; round < 3; round += 1) {
+      bareCpu.push(await cpuPerRequest(Number(bare.match[1]), bare.child.pid as number, CPU_REQUESTS, nextNonce));
+      gatewayCpu.push(await cpuPerRequest(port, pid, CPU_REQUESTS, nextNonce));
+    }
+
     const verdicts = {
       noneLost: lost === 0 && failed.length === 0,
       noneMismatched: mismatched === 0,
-      accounted: requestsCounted === outcomes.length && logLines - logBefore === outcomes.length,
+      accounted: requestsCounted === outcomes.length && logCount === outcomes.length,
       fallbacks: fallbacks === faults,
       flat: rssGrowth < 0.1,
     };
@@ -350,13 +404,14 @@ open-loop rate sent straight to the upstream in the same run (${BASELINE_S} s, n
 | lost (no answer) / mismatched (wrong body) / other failures | ${lost} / ${mismatched} / ${failed.length - lost - mismatched} |
 | injected faults / answered through fallback (\`routellm_fallbacks_total\`) | ${faults} / ${fallbacks} |
 | \`routellm_requests_total\` increase (status 200) | ${requestsCounted} (${ok200}) |
-| request log lines for chat completions | ${logLines - logBefore} (prompt text in log: ${promptsInLog}) |
+| request log lines for chat completions | ${logCount} (prompt text in log: ${promptsInLog}) |
 | in-flight gauge after the run | ${inFlight} |
 | latency direct p50 / p99 | ${ms(p(directSorted, 50))} ms / ${ms(p(directSorted, 99))} ms |
 | latency through serve p50 / p99 | ${ms(p(proxySorted, 50))} ms / ${ms(p(proxySorted, 99))} ms |
 | **added latency p50 / p99** | **${ms(addedP50)} ms / ${ms(addedP99)} ms** |
 | added latency p99, requests without a fault | ${ms(p(cleanSorted, 99) - p(directSorted, 99))} ms |
 | requests with a fault (two upstream attempts) p50 / p99 | ${ms(p(faultSorted, 50))} ms / ${ms(p(faultSorted, 99))} ms |
+| server CPU per request, without / with the gateway (median of 3 × ${CPU_REQUESTS}) | ${median(bareCpu).toFixed(0)} µs / ${median(gatewayCpu).toFixed(0)} µs (${(median(gatewayCpu) / median(bareCpu)).toFixed(2)}×) |
 | serve RSS: start / end / peak of ${rss.length} samples (1 per s) | ${rssStart.toFixed(0)} MB / ${rssEnd.toFixed(0)} MB / ${Math.max(...rss).toFixed(0)} MB |
 
 Zero lost: ${yes(verdicts.noneLost)}. Zero mismatched: ${yes(verdicts.noneMismatched)}. Every request in metrics and the log: ${yes(verdicts.accounted)}.
@@ -372,7 +427,12 @@ Every fault absorbed by a fallback: ${yes(verdicts.fallbacks)}. RSS flat (end wi
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const run = process.argv.includes('--role') ? upstreamRole() : runLoadBench();
+  const role = process.argv[process.argv.indexOf('--role') + 1];
+  const run = !process.argv.includes('--role')
+    ? runLoadBench()
+    : role === 'bare-serve'
+      ? bareServeRole(process.argv[process.argv.indexOf('--upstream') + 1] as string)
+      : upstreamRole();
   run.catch((error: unknown) => {
     process.stderr.write(`${(error as Error)?.stack ?? String(error)}\n`);
     process.exitCode = 1;
