@@ -93,12 +93,17 @@ function summary(latenciesNs: number[]) {
   return { p50: percentile(sorted, 0.5), p99: percentile(sorted, 0.99), n: sorted.length };
 }
 
-/** (a) one at a time, every endpoint in turn per iteration, so drift hits all alike. */
+/**
+ * (a) one at a time, every endpoint in turn per iteration, so drift hits all alike; the
+ * starting endpoint rotates, because on this VM the position in the round (which process
+ * was just woken) moves latency by hundreds of microseconds.
+ */
 async function sequential(endpoints: readonly Endpoint[], mode: Mode) {
   const latencies = endpoints.map(() => [] as number[]);
   for (let i = 0; i < SEQUENTIAL_WARMUP + SEQUENTIAL; i += 1) {
-    for (const [index, endpoint] of endpoints.entries()) {
-      const ns = await send(endpoint, mode);
+    for (let step = 0; step < endpoints.length; step += 1) {
+      const index = (i + step) % endpoints.length;
+      const ns = await send(endpoints[index] as Endpoint, mode);
       if (i >= SEQUENTIAL_WARMUP) latencies[index]?.push(ns);
     }
   }

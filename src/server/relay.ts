@@ -40,6 +40,11 @@ export function relayBody(upstream: Response, response: ServerResponse, describe
     // Bytes after the last event boundary, held back so a cut stream never ends mid-event.
     let partial: Buffer | undefined;
     let settled = false;
+    let corked = false;
+    const uncork = () => {
+      corked = false;
+      if (!response.destroyed) response.uncork();
+    };
     const finish = () => {
       if (settled) return;
       settled = true;
@@ -66,6 +71,13 @@ export function relayBody(upstream: Response, response: ServerResponse, describe
           partial = out.subarray(end);
           out = out.subarray(0, end);
         }
+      }
+      // Events that arrive in one read leave in one write: cork, uncork once this read is done
+      // (one writev instead of a syscall and a client wake-up per event).
+      if (!corked) {
+        corked = true;
+        response.cork();
+        process.nextTick(uncork);
       }
       if (!response.write(out)) source.pause();
     };
