@@ -72,12 +72,13 @@ export function relayBody(upstream: Response, response: ServerResponse, describe
           out = out.subarray(0, end);
         }
       }
-      // Events that arrive in one read leave in one write: cork, uncork once this read is done
-      // (one writev instead of a syscall and a client wake-up per event).
+      // Events that arrive in one read leave in one write: cork, and uncork after this turn of
+      // the loop (setImmediate), so a stream's end usually rides in the same writev as its last
+      // events: one syscall and one client wake-up instead of one per event.
       if (!corked) {
         corked = true;
         response.cork();
-        process.nextTick(uncork);
+        setImmediate(uncork);
       }
       if (!response.write(out)) source.pause();
     };
