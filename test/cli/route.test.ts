@@ -26,6 +26,21 @@ describe('routellm route (in-process)', () => {
     expect(decision.strong_win_rate).toBeLessThan(1);
   });
 
+  it('routes with the shipped default router offline, and resolves a strong-call share through its calibration table', async () => {
+    const plain = await runCliInProcess(['route', '--json', 'Prove that the square root of 2 is irrational.']);
+    expect(plain.code).toBe(0);
+    const decision = JSON.parse(plain.stdout);
+    expect(decision.router).toBe('mf');
+    expect(decision.threshold).toBe(0.5);
+    const shared = await runCliInProcess(['route', '--threshold', '50%', 'Prove that the square root of 2 is irrational.']);
+    expect(shared.code).toBe(0);
+    expect(shared.stdout).toMatch(/threshold 0\.\d{1,4} \(50% strong calls\) \(router mf\)\n$/);
+    const json = JSON.parse((await runCliInProcess(['route', '--threshold', '50%', '--json', 'x'])).stdout);
+    expect(json.threshold).toBeGreaterThan(0);
+    expect(json.threshold).toBeLessThan(1);
+    expect(json.threshold).not.toBe(0.5);
+  });
+
   it('honours the model pair flags and environment', async () => {
     const flags = await runCliInProcess(['route', '--router', 'random', '--threshold', '0', '--strong-model', 'big', '--json', 'x']);
     expect(JSON.parse(flags.stdout).model).toBe('big');

@@ -23,11 +23,14 @@ export async function runRoute(prompt: string | undefined, flags: RouteFlags, io
     config,
     context: nodeRouterContext({ env: io.env, cwd: io.cwd, fetch: io.fetch }),
   });
+  const spec = parseThresholdFlag(flags.threshold);
   const target = {
     router: controller.router(flags.router),
-    threshold: controller.resolveThreshold(flags.router, parseThresholdFlag(flags.threshold)),
+    threshold: controller.resolveThreshold(flags.router, spec),
   };
-  const print = (decision: RoutingDecision) => io.stdout.write(flags.json ? `${JSON.stringify(toJson(decision))}\n` : formatDecision(decision));
+  const share = spec.kind === 'strong-share' ? spec.share : undefined;
+  const print = (decision: RoutingDecision) =>
+    io.stdout.write(flags.json ? `${JSON.stringify(toJson(decision))}\n` : formatDecision(decision, share));
 
   if (!fromStdin) {
     print(await controller.decide(target, prompt ?? ''));
@@ -59,7 +62,9 @@ export function toJson(decision: RoutingDecision) {
   };
 }
 
-function formatDecision(decision: RoutingDecision): string {
+function formatDecision(decision: RoutingDecision, share: number | undefined): string {
   const relation = decision.tier === 'strong' ? '>=' : '<';
-  return `${decision.model}\t${decision.tier}: win rate ${decision.strongWinRate.toFixed(4)} ${relation} threshold ${decision.threshold} (router ${decision.router})\n`;
+  // A calibrated threshold has many digits; four are enough to read, --json keeps them all.
+  const threshold = share === undefined ? String(decision.threshold) : `${+decision.threshold.toFixed(4)} (${+(share * 100).toFixed(2)}% strong calls)`;
+  return `${decision.model}\t${decision.tier}: win rate ${decision.strongWinRate.toFixed(4)} ${relation} threshold ${threshold} (router ${decision.router})\n`;
 }
