@@ -1,11 +1,21 @@
+import { getEventListeners } from 'node:events';
 import { runCli } from './program.js';
 
-/** Entry point for bin/: the real process streams; the exit code comes back as a number. */
+/** Exit codes for a process ended by a signal, as shells report them. */
+const SIGNAL_EXIT: Record<string, number> = { SIGINT: 130, SIGTERM: 143 };
+
+/**
+ * Entry point for bin/: the real process streams; the exit code comes back as a number.
+ * On SIGINT/SIGTERM the io signal aborts: commands that listen to it (serve drains, eval
+ * saves its cache) finish their own way; when none listens, the process ends at once with
+ * 130/143 rather than ignoring Ctrl-C. A second signal always ends it.
+ */
 export async function main(argv: readonly string[] = process.argv.slice(2)): Promise<number> {
   const controller = new AbortController();
   let interrupted = false;
   const onSignal = (signal: NodeJS.Signals) => {
-    if (interrupted) process.exit(signal === 'SIGINT' ? 130 : 143);
+    const code = SIGNAL_EXIT[signal] ?? 1;
+    if (interrupted || getEventListeners(controller.signal, 'abort').length === 0) process.exit(code);
     interrupted = true;
     controller.abort(signal);
   };

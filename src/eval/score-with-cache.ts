@@ -38,6 +38,10 @@ export async function winRatesWithCache(
   });
   const cached = prompts.length - missing.length;
   progress?.started(prompts.length, cached);
+  // Listening tells bin/ that this work stops cleanly on Ctrl-C (the loop checks `aborted`
+  // and the cache is saved), so it does not end the process at once.
+  const stopsCleanly = () => {};
+  signal?.addEventListener('abort', stopsCleanly);
   try {
     const todo = cache
       ? missing.filter((index) => {
@@ -74,6 +78,7 @@ export async function winRatesWithCache(
     }
     progress?.advanced(prompts.length, prompts.length);
   } finally {
+    signal?.removeEventListener('abort', stopsCleanly);
     await cache?.save();
   }
   return rates;

@@ -2,7 +2,9 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCliChild } from '../helpers/run-cli-child.js';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { BIN, runCliChild } from '../helpers/run-cli-child.js';
 import { runCliInProcess } from '../helpers/run-cli-in-process.js';
 
 const STRONG = 'gpt-4-1106-preview';
@@ -124,5 +126,15 @@ describe('routellm route (child process)', () => {
     const unknown = await runCliChild(['bogus']);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain("unknown command 'bogus'");
+  });
+
+  it('ends with exit 130 on Ctrl-C while waiting for prompts on stdin', async () => {
+    const child = spawn(process.execPath, [BIN, 'route', '--router', 'random', '-'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    child.stdin.write('first\n');
+    // The first decision printed means the process is up and blocked on stdin.
+    await once(child.stdout, 'data');
+    child.kill('SIGINT');
+    const [code] = await once(child, 'close');
+    expect(code).toBe(130);
   });
 });
