@@ -5,6 +5,9 @@ import { checkJsonStructure, MAX_JSON_DEPTH } from './json-structure.js';
 /** Most messages accepted in one request. */
 export const MAX_MESSAGES = 10_000;
 
+/** Strict UTF-8; one instance serves every request (decode without `stream` keeps no state). */
+const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
+
 const ROLES = new Set(['system', 'developer', 'user', 'assistant', 'tool', 'function']);
 
 type Check = (value: unknown, param: string) => string | undefined;
@@ -111,7 +114,7 @@ export function parseChatRequest(body: Uint8Array, contentType: string | undefin
   checkContentType(contentType);
   let text: string;
   try {
-    text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(body);
+    text = UTF8.decode(body);
   } catch {
     throw new GatewayHttpError(400, 'the request body is not valid UTF-8; send JSON encoded as UTF-8', { code: 'invalid_encoding' });
   }

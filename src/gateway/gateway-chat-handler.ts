@@ -7,6 +7,7 @@ import { elapsedMs, routingHeaders, type RequestContext } from '../server/chat-c
 import { httpErrorFor } from '../server/http-error.js';
 import { readBody } from '../server/read-body.js';
 import { relayHeaders } from '../server/relay.js';
+import type { UpstreamResponse } from '../upstream/chat-pass-through.js';
 import { takeRawBody } from '../upstream/node-http-fetch.js';
 import type { Upstreams } from '../upstream/upstreams.js';
 import { parseChatRequest } from './chat-request-guard.js';
@@ -27,8 +28,8 @@ export interface GatewayChatDeps {
 
 /** What an upstream attempt hands back once it is safe to answer the client from it. */
 type Answer =
-  | { kind: 'json'; upstream: Response; bytes: Buffer; usage: unknown }
-  | { kind: 'sse'; upstream: Response; source: AsyncIterator<Buffer>; relay: SseRelay; decoder: TextDecoder; first: string; done: boolean };
+  | { kind: 'json'; upstream: UpstreamResponse; bytes: Buffer; usage: unknown }
+  | { kind: 'sse'; upstream: UpstreamResponse; source: AsyncIterator<Buffer>; relay: SseRelay; decoder: TextDecoder; first: string; done: boolean };
 
 /**
  * POST /v1/chat/completions with the gateway around it: the request guard, routing, then the
@@ -99,20 +100,12 @@ export function createGatewayChatHandler(deps: GatewayChatDeps) {
 }
 
 /** Reads an upstream answer until it is known good: a whole JSON body, or a stream's first event. */
-async function readAnswer(upstream: Response, keepUsageChunk: boolean, model: string, firstByte: () => void): Promise<Answer> {
-  const source = bodyIterator(upstream);
+async function readAnswer(upstream: UpstreamResponse, keepUsageChunk: boolean, model: string, firstByte: () => void): Promise<Answer> {
   const sse = (upstream.headers.get('content-type') ?? '').includes('text/event-stream');
   if (!sse) {
     // A completion's headers come when it is written; the body follows at once.
     firstByte();
-    const chunks: Buffer[] = [];
-    let size = 0;
-    for (let next = await source.next(); !next.done; next = await source.next()) {
-      size += next.value.length;
-      if (size > MAX_UPSTREAM_JSON_BYTES) throw new MalformedUpstreamError(`model "${model}" sent an answer over ${MAX_UPSTREAM_JSON_BYTES} bytes`);
-      chunks.push(next.value);
-    }
-    const bytes = Buffer.concat(chunks, size);
+    const bytes = await readJsonBody(upstream, model);
     let parsed: unknown;
     try {
       parsed = JSON.parse(bytes.toString('utf8'));
@@ -125,6 +118,7 @@ async function readAnswer(upstream: Response, keepUsageChunk: boolean, model: st
     }
     return { kind: 'json', upstream, bytes, usage: record['usage'] };
   }
+  const source = bodyIterator(upstream);
   const relay = new SseRelay({ keepUsageChunk });
   const decoder = new TextDecoder();
   try {
@@ -195,7 +189,37 @@ async function relayStream(answer: Extract<Answer, { kind: 'sse' }>, response: S
   }
 }
 
-function bodyIterator(upstream: Response): AsyncIterator<Buffer> {
+/**
+ * A non-streamed answer, whole (bounded). Listens to the upstream stream directly: an async
+ * iterator costs a promise and a microtask turn per chunk on the hot path.
+ */
+function readJsonBody(upstream: UpstreamResponse, model: string): Promise<Buffer> {
+  const raw = takeRawBody(upstream);
+  const source: Readable | undefined = raw ?? (upstream.body ? Readable.fromWeb(upstream.body as never) : undefined);
+  if (!source) return Promise.resolve(Buffer.alloc(0));
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const fail = (error: Error) => {
+      source.off('data', onData);
+      source.destroy();
+      reject(error);
+    };
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_UPSTREAM_JSON_BYTES) fail(new MalformedUpstreamError(`model "${model}" sent an answer over ${MAX_UPSTREAM_JSON_BYTES} bytes`));
+      else chunks.push(chunk);
+    };
+    source.on('data', onData);
+    source.once('end', () => resolve(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size)));
+    source.once('error', (error) => fail(error));
+    source.once('close', () => {
+      if (!source.readableEnded) fail(new Error('the upstream closed the connection before the answer ended'));
+    });
+  });
+}
+
+function bodyIterator(upstream: UpstreamResponse): AsyncIterator<Buffer> {
   const raw = takeRawBody(upstream);
   if (raw) return raw[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
   if (!upstream.body) return Readable.from([])[Symbol.asyncIterator]();

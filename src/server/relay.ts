@@ -1,6 +1,7 @@
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import { Readable } from 'node:stream';
 import { UpstreamError } from '../core/index.js';
+import type { UpstreamResponse } from '../upstream/chat-pass-through.js';
 import { takeRawBody } from '../upstream/node-http-fetch.js';
 import { httpErrorFor } from './http-error.js';
 
@@ -11,7 +12,7 @@ const RATE_LIMIT_PREFIX = 'x-ratelimit-';
 const MAX_HELD_BYTES = 1024 * 1024;
 
 /** The headers of a relayed response: ours, then the upstream's passed-through ones. */
-export function relayHeaders(upstream: Response, ours: OutgoingHttpHeaders): OutgoingHttpHeaders {
+export function relayHeaders(upstream: UpstreamResponse, ours: OutgoingHttpHeaders): OutgoingHttpHeaders {
   const headers: OutgoingHttpHeaders = { ...ours };
   upstream.headers.forEach((value, name) => {
     if (PASSED_HEADERS.includes(name) || name.startsWith(RATE_LIMIT_PREFIX)) headers[name] = value;
@@ -29,7 +30,7 @@ export function relayHeaders(upstream: Response, ours: OutgoingHttpHeaders): Out
  * `data: {"error":...}` event after its last complete event; a JSON body cannot be
  * repaired, so the client connection is cut and the client sees an incomplete response.
  */
-export function relayBody(upstream: Response, response: ServerResponse, describe: string): Promise<void> {
+export function relayBody(upstream: UpstreamResponse, response: ServerResponse, describe: string): Promise<void> {
   const source: Readable | undefined = takeRawBody(upstream) ?? (upstream.body ? Readable.fromWeb(upstream.body as never) : undefined);
   if (!source) {
     response.end();

@@ -1,5 +1,6 @@
 import http, { type IncomingMessage } from 'node:http';
 import https from 'node:https';
+import { PassThroughResponse, type UpstreamResponse } from './chat-pass-through.js';
 
 /** A `fetch` for the openai SDK plus the agents behind it, so a server can close them on shutdown. */
 export interface NodeHttpFetch {
@@ -8,14 +9,16 @@ export interface NodeHttpFetch {
   destroy(): void;
 }
 
-const rawBodies = new WeakMap<Response, IncomingMessage>();
+const rawBodies = new WeakMap<object, IncomingMessage>();
 
 /**
- * The upstream's own response stream behind a successful Response made by `createNodeHttpFetch`.
- * The proxy pipes these bytes straight to its client: no web-stream conversion on the hot path.
- * Returns undefined for a Response from any other fetch; each Response's stream is handed out once.
+ * The upstream's own response stream behind a successful answer of the pass-through
+ * (chat-pass-through.ts) or a Response made by `createNodeHttpFetch`. The proxy pipes these
+ * bytes straight to its client: no web-stream conversion on the hot path. Returns undefined
+ * for a Response from any other fetch; each answer's stream is handed out once.
  */
-export function takeRawBody(response: Response): IncomingMessage | undefined {
+export function takeRawBody(response: UpstreamResponse): IncomingMessage | undefined {
+  if (response instanceof PassThroughResponse) return response.takeIncoming();
   const raw = rawBodies.get(response);
   if (raw) rawBodies.delete(response);
   return raw;

@@ -1,5 +1,6 @@
 import OpenAI from 'openai';
 import { ConfigError, type ModelPair } from '../core/index.js';
+import { createPassThroughAgents, passThroughTarget, postChat, type PassThroughTarget, type UpstreamResponse } from './chat-pass-through.js';
 import { mapSdkError } from './map-sdk-error.js';
 import { createNodeHttpFetch } from './node-http-fetch.js';
 import { resolveUpstream, type Provider, type UpstreamEndpoint, type UpstreamOverrides } from './providers.js';
@@ -10,6 +11,14 @@ import { resolveUpstream, type Provider, type UpstreamEndpoint, type UpstreamOve
  */
 export type Transport = 'node-http' | 'fetch';
 
+/**
+ * Who sends chat completions. `pass-through` (the default) posts the body straight over
+ * node:http with a keep-alive agent: measured (BENCHMARKS.md, proxy-overhead) the SDK's
+ * per-request work costs the proxy a third of its throughput, and a relay parses nothing
+ * the SDK would type. `sdk` sends through the openai SDK over `transport`, kept for comparison.
+ */
+export type ChatClient = 'pass-through' | 'sdk';
+
 export interface UpstreamsOptions {
   readonly pair: ModelPair;
   readonly overrides?: UpstreamOverrides;
@@ -17,6 +26,8 @@ export interface UpstreamsOptions {
   readonly providers?: readonly Provider[];
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly transport?: Transport;
+  /** Who sends chat completions; `pass-through` unless a `fetch` is injected. */
+  readonly client?: ChatClient;
   /** Injected fetch (tests); wins over `transport`. */
   readonly fetch?: typeof globalThis.fetch;
   /** SDK retries for connection errors, 408/409/429 and 5xx; at most 1, because clients retry too. */
@@ -36,13 +47,25 @@ export interface ChatCallOptions {
  * the pair, resolved once at start-up so a missing key fails there, not on the first request.
  */
 export class Upstreams {
-  readonly #targets = new Map<string, { endpoint: UpstreamEndpoint; client: OpenAI }>();
+  readonly #targets = new Map<string, { endpoint: UpstreamEndpoint; client: OpenAI; passThrough: PassThroughTarget }>();
   readonly #destroy: () => void;
+  readonly #passThrough: ReturnType<typeof createPassThroughAgents> | undefined;
+  readonly #maxRetries: number;
+  readonly #timeoutMs: number | undefined;
 
   constructor(options: UpstreamsOptions) {
     const lean = options.fetch ? undefined : (options.transport ?? 'node-http') === 'node-http' ? createNodeHttpFetch() : undefined;
     const fetch = options.fetch ?? lean?.fetch ?? globalThis.fetch;
-    this.#destroy = () => lean?.destroy();
+    // An injected fetch (tests) means the caller wants the SDK path over it.
+    this.#passThrough = options.fetch === undefined && (options.client ?? 'pass-through') === 'pass-through' ? createPassThroughAgents() : undefined;
+    this.#maxRetries = options.maxRetries ?? 1;
+    this.#timeoutMs = options.timeoutMs;
+    const agents = this.#passThrough;
+    this.#destroy = () => {
+      lean?.destroy();
+      agents?.http.destroy();
+      agents?.https.destroy();
+    };
     const clients = new Map<string, OpenAI>();
     for (const model of new Set([options.pair.strong, options.pair.weak])) {
       const endpoint = resolveUpstream(model, options.overrides ?? {}, options.env, options.providers);
@@ -61,7 +84,13 @@ export class Upstreams {
         });
         clients.set(key, client);
       }
-      this.#targets.set(model, { endpoint, client });
+      const organization = endpoint.provider === 'openai' ? options.env['OPENAI_ORG_ID'] : undefined;
+      const project = endpoint.provider === 'openai' ? options.env['OPENAI_PROJECT_ID'] : undefined;
+      const passThrough = passThroughTarget(endpoint, {
+        ...(organization ? { 'openai-organization': organization } : {}),
+        ...(project ? { 'openai-project': project } : {}),
+      });
+      this.#targets.set(model, { endpoint, client, passThrough });
     }
   }
 
@@ -72,11 +101,15 @@ export class Upstreams {
 
   /**
    * Sends a chat-completions body (every field as the client sent it, `model` replaced by
-   * the upstream name) through the SDK and returns the raw Response, body unread, so the
-   * bytes can be relayed as they come. Throws the core's UpstreamError family.
+   * the upstream name) and returns the answer, body unread, so the bytes can be relayed as
+   * they come. Throws the core's UpstreamError family.
    */
-  async chat(model: string, body: Readonly<Record<string, unknown>>, options: ChatCallOptions): Promise<Response> {
-    const { endpoint, client } = this.#target(model);
+  async chat(model: string, body: Readonly<Record<string, unknown>>, options: ChatCallOptions): Promise<UpstreamResponse> {
+    const { endpoint, client, passThrough } = this.#target(model);
+    if (this.#passThrough) {
+      const bytes = Buffer.from(JSON.stringify({ ...body, model: endpoint.upstreamModel }));
+      return postChat(passThrough, this.#passThrough, bytes, { signal: options.signal, maxRetries: this.#maxRetries, timeoutMs: this.#timeoutMs });
+    }
     const params = { ...body, model: endpoint.upstreamModel } as unknown as OpenAI.Chat.ChatCompletionCreateParams;
     try {
       return await client.chat.completions.create(params, { signal: options.signal }).asResponse();

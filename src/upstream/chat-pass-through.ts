@@ -1,0 +1,349 @@
+import http, { type IncomingHttpHeaders, type IncomingMessage } from 'node:http';
+import https from 'node:https';
+import { UpstreamError, UpstreamTimeoutError } from '../core/index.js';
+import type { UpstreamEndpoint } from './providers.js';
+import { UpstreamHttpError } from './upstream-http-error.js';
+
+/**
+ * What the proxy reads from an upstream answer: the part of a fetch `Response` both the
+ * SDK's Response and the pass-through's lighter one provide.
+ */
+export interface UpstreamResponse {
+  readonly status: number;
+  readonly statusText: string;
+  readonly ok: boolean;
+  readonly headers: Pick<Headers, 'get' | 'has' | 'forEach'>;
+  readonly body: ReadableStream<Uint8Array> | null;
+  readonly bodyUsed: boolean;
+  text(): Promise<string>;
+  json(): Promise<unknown>;
+  arrayBuffer(): Promise<ArrayBuffer>;
+}
+
+/** Error bodies are read whole to build the typed error; they are small, but cap them anyway. */
+const MAX_ERROR_BODY = 1024 * 1024;
+/** Headers of an upstream error that the client may use; the rest stay with us (as in map-sdk-error.ts). */
+const KEPT_ERROR_HEADERS = ['retry-after', 'retry-after-ms', 'x-should-retry'];
+
+/** Response headers over node's already lower-cased record: no undici Headers object per answer. */
+class IncomingHeaders {
+  readonly #raw: IncomingHttpHeaders;
+  constructor(raw: IncomingHttpHeaders) {
+    this.#raw = raw;
+  }
+  get(name: string): string | null {
+    const value = this.#raw[name.toLowerCase()];
+    if (value === undefined) return null;
+    return Array.isArray(value) ? value.join(', ') : value;
+  }
+  has(name: string): boolean {
+    return this.#raw[name.toLowerCase()] !== undefined;
+  }
+  forEach(callback: (value: string, name: string, parent: Headers) => void): void {
+    for (const name of Object.keys(this.#raw)) {
+      const value = this.#raw[name];
+      if (value !== undefined) callback(Array.isArray(value) ? value.join(', ') : value, name, this as unknown as Headers);
+    }
+  }
+}
+
+/**
+ * A successful pass-through answer: status, headers, and the upstream's own byte stream,
+ * which the proxy pipes to its client (`takeIncoming`). `body`/`text()`/`json()` read the
+ * same stream for callers that want the content.
+ */
+export class PassThroughResponse implements UpstreamResponse {
+  readonly status: number;
+  readonly statusText: string;
+  readonly headers: IncomingHeaders;
+  #incoming: IncomingMessage | undefined;
+  #web: ReadableStream<Uint8Array> | undefined;
+  #used = false;
+
+  constructor(incoming: IncomingMessage) {
+    this.status = incoming.statusCode ?? 502;
+    this.statusText = incoming.statusMessage ?? '';
+    this.headers = new IncomingHeaders(incoming.headers);
+    this.#incoming = incoming;
+  }
+
+  get ok(): boolean {
+    return this.status >= 200 && this.status < 300;
+  }
+
+  get bodyUsed(): boolean {
+    return this.#used;
+  }
+
+  /** The upstream stream, handed out once (undefined after it was taken or read). */
+  takeIncoming(): IncomingMessage | undefined {
+    const incoming = this.#incoming;
+    this.#incoming = undefined;
+    return incoming;
+  }
+
+  get body(): ReadableStream<Uint8Array> | null {
+    if (this.#web) return this.#web;
+    const incoming = this.takeIncoming();
+    if (!incoming) return null;
+    let iterator: AsyncIterator<Buffer> | undefined;
+    this.#web = new ReadableStream<Uint8Array>(
+      {
+        pull: async (controller) => {
+          this.#used = true;
+          iterator ??= incoming[Symbol.asyncIterator]();
+          const next = await iterator.next();
+          if (next.done) controller.close();
+          else controller.enqueue(new Uint8Array(next.value.buffer, next.value.byteOffset, next.value.byteLength));
+        },
+        cancel: () => {
+          incoming.destroy();
+        },
+      },
+      { highWaterMark: 0 },
+    );
+    return this.#web;
+  }
+
+  async arrayBuffer(): Promise<ArrayBuffer> {
+    const bytes = await this.#readAll();
+    return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+  }
+
+  async text(): Promise<string> {
+    return (await this.#readAll()).toString('utf8');
+  }
+
+  async json(): Promise<unknown> {
+    return JSON.parse(await this.text());
+  }
+
+  async #readAll(): Promise<Buffer> {
+    const incoming = this.takeIncoming();
+    if (this.#used || !incoming) throw new TypeError('Body is unusable: Body has already been read');
+    this.#used = true;
+    const chunks: Buffer[] = [];
+    for await (const chunk of incoming) chunks.push(chunk as Buffer);
+    return Buffer.concat(chunks);
+  }
+}
+
+/** Keep-alive agents for the pass-through, one pair per Upstreams. */
+export interface PassThroughAgents {
+  readonly http: http.Agent;
+  readonly https: https.Agent;
+}
+
+/** Keep-alive agents as the measured bare proxy uses them (BENCHMARKS.md, proxy-overhead). */
+export function createPassThroughAgents(): PassThroughAgents {
+  const options = { keepAlive: true, maxSockets: Infinity, scheduling: 'lifo' as const };
+  return { http: new http.Agent(options), https: new https.Agent(options) };
+}
+
+/** One model's pass-through target, resolved once: URL parts and the request headers that never change. */
+export interface PassThroughTarget {
+  readonly endpoint: UpstreamEndpoint;
+  readonly secure: boolean;
+  readonly hostname: string;
+  readonly port: string;
+  readonly path: string;
+  readonly headers: Readonly<Record<string, string>>;
+}
+
+/** Builds the pass-through target of an endpoint (OpenAI organisation/project headers only for OpenAI). */
+export function passThroughTarget(endpoint: UpstreamEndpoint, extraHeaders: Readonly<Record<string, string>> = {}): PassThroughTarget {
+  const url = new URL(`${endpoint.baseURL}/chat/completions`);
+  return {
+    endpoint,
+    secure: url.protocol === 'https:',
+    hostname: url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname,
+    port: url.port,
+    path: url.pathname + url.search,
+    headers: {
+      accept: 'application/json',
+      'content-type': 'application/json',
+      'user-agent': 'routellm',
+      authorization: `Bearer ${endpoint.apiKey}`,
+      ...extraHeaders,
+    },
+  };
+}
+
+export interface PassThroughOptions {
+  readonly signal: AbortSignal;
+  /** Retries for connection errors, timeouts, 408/409/429 and 5xx (as the openai SDK decides them). */
+  readonly maxRetries: number;
+  /** Milliseconds until the response headers; undefined for none. */
+  readonly timeoutMs: number | undefined;
+}
+
+/**
+ * POSTs a chat-completions body over node:http with a keep-alive agent and resolves with the
+ * answer once its headers are in, body unread. The hot path of the proxy: no SDK, no fetch,
+ * no web streams (measured in BENCHMARKS.md, proxy-overhead). Errors are the core's
+ * UpstreamError family with the same messages, statuses and retry rules the SDK path has
+ * (map-sdk-error.ts), so clients cannot tell the two apart.
+ */
+export async function postChat(target: PassThroughTarget, agents: PassThroughAgents, body: Buffer, options: PassThroughOptions): Promise<PassThroughResponse> {
+  for (let retriesLeft = options.maxRetries; ; retriesLeft -= 1) {
+    const outcome = await attempt(target, agents, body, options);
+    if (outcome instanceof PassThroughResponse) return outcome;
+    if (retriesLeft <= 0 || !outcome.retry || options.signal.aborted) throw outcome.error;
+    await sleep(outcome.delayMs ?? defaultRetryDelayMs(options.maxRetries - retriesLeft), options.signal);
+  }
+}
+
+interface Failure {
+  readonly error: UpstreamError;
+  readonly retry: boolean;
+  readonly delayMs?: number | undefined;
+}
+
+function attempt(target: PassThroughTarget, agents: PassThroughAgents, body: Buffer, options: PassThroughOptions): Promise<PassThroughResponse | Failure> {
+  const { signal, timeoutMs } = options;
+  const where = `model "${target.endpoint.model}" at ${target.endpoint.baseURL}`;
+  if (signal.aborted) return Promise.reject(new UpstreamError(`request to ${where} was aborted`));
+  return new Promise((resolve, reject) => {
+    const request = (target.secure ? https : http).request({
+      hostname: target.hostname,
+      port: target.port,
+      path: target.path,
+      method: 'POST',
+      headers: { ...target.headers, 'content-length': body.length },
+      agent: target.secure ? agents.https : agents.http,
+    });
+    let settled = false;
+    let timer: NodeJS.Timeout | undefined;
+    const done = () => {
+      settled = true;
+      if (timer !== undefined) clearTimeout(timer);
+    };
+    const onAbort = () => {
+      // Destroying the socket is what tells the upstream that nobody is listening any more.
+      request.destroy();
+      incoming?.destroy();
+      if (settled) return;
+      done();
+      reject(new UpstreamError(`request to ${where} was aborted`));
+    };
+    let incoming: IncomingMessage | undefined;
+    signal.addEventListener('abort', onAbort, { once: true });
+    const forget = () => signal.removeEventListener('abort', onAbort);
+    if (timeoutMs !== undefined) {
+      timer = setTimeout(() => {
+        if (settled) return;
+        done();
+        forget();
+        request.destroy();
+        resolve({ error: new UpstreamTimeoutError(`${where} did not answer in time`), retry: true });
+      }, timeoutMs);
+      timer.unref();
+    }
+    request.on('error', (error) => {
+      if (settled) return;
+      done();
+      forget();
+      const message = error.message;
+      resolve({
+        error: /timed? ?out/i.test(message) ? new UpstreamTimeoutError(`${where} did not answer in time`, { cause: error }) : new UpstreamError(`cannot reach ${where}: ${message}`, { cause: error }),
+        retry: true,
+      });
+    });
+    request.on('response', (response) => {
+      incoming = response;
+      if (settled) {
+        response.destroy();
+        return;
+      }
+      done();
+      response.once('close', forget);
+      const status = response.statusCode ?? 502;
+      if (status >= 200 && status < 300) {
+        resolve(new PassThroughResponse(response));
+        return;
+      }
+      readCapped(response, MAX_ERROR_BODY).then(
+        (bytes) => resolve(statusFailure(where, status, bytes.toString('utf8'), response.headers)),
+        (error: Error) => resolve({ error: new UpstreamError(`cannot reach ${where}: ${error.message}`, { cause: error }), retry: true }),
+      );
+    });
+    request.end(body);
+  });
+}
+
+/** An error status as the SDK reports it (APIError.makeMessage), mapped as map-sdk-error.ts maps it. */
+function statusFailure(where: string, status: number, text: string, headers: IncomingHttpHeaders): Failure {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    parsed = undefined;
+  }
+  const error = parsed === undefined || parsed === null || typeof parsed !== 'object' ? undefined : (parsed as Record<string, unknown>)['error'];
+  const detail = error as { message?: unknown } | undefined;
+  let message: string;
+  if (typeof detail?.message === 'string') message = detail.message;
+  else {
+    const sdkDetail = detail?.message ? JSON.stringify(detail.message) : error ? JSON.stringify(error) : parsed === undefined ? text : undefined;
+    message = sdkDetail ? `${status} ${sdkDetail}` : `${status} status code (no body)`;
+  }
+  const kept: Record<string, string> = {};
+  for (const name of KEPT_ERROR_HEADERS) {
+    const value = headers[name];
+    if (typeof value === 'string') kept[name] = value;
+  }
+  const shouldRetry = headers['x-should-retry'];
+  const retry = shouldRetry === 'true' ? true : shouldRetry === 'false' ? false : status === 408 || status === 409 || status === 429 || status >= 500;
+  return {
+    error: new UpstreamHttpError(`${where} answered ${status}: ${message}`, { status, body: error === undefined ? undefined : { error }, headers: kept }),
+    retry,
+    delayMs: retryAfterMs(headers),
+  };
+}
+
+/** The wait an upstream asked for (retry-after-ms, retry-after seconds or date), when sane (under a minute). */
+function retryAfterMs(headers: IncomingHttpHeaders): number | undefined {
+  let ms: number | undefined;
+  const millis = headers['retry-after-ms'];
+  if (typeof millis === 'string' && !Number.isNaN(Number.parseFloat(millis))) ms = Number.parseFloat(millis);
+  const after = headers['retry-after'];
+  if (ms === undefined && typeof after === 'string' && after !== '') {
+    const seconds = Number.parseFloat(after);
+    ms = Number.isNaN(seconds) ? Date.parse(after) - Date.now() : seconds * 1000;
+  }
+  return ms !== undefined && ms >= 0 && ms < 60_000 ? ms : undefined;
+}
+
+/** The SDK's default back-off: 0.5 s doubling per retry, at most 8 s, minus up to 25% jitter. */
+function defaultRetryDelayMs(retriesDone: number): number {
+  return Math.min(0.5 * 2 ** retriesDone, 8) * (1 - Math.random() * 0.25) * 1000;
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+    signal.addEventListener('abort', done, { once: true });
+  });
+}
+
+function readCapped(stream: IncomingMessage, cap: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    stream.on('data', (chunk: Buffer) => {
+      if (size >= cap) return;
+      chunks.push(chunk);
+      size += chunk.length;
+    });
+    stream.on('end', () => resolve(Buffer.concat(chunks)));
+    stream.on('error', reject);
+    stream.on('close', () => {
+      if (!stream.complete) reject(new Error('upstream closed the connection before the error body ended'));
+    });
+  });
+}
