@@ -1,13 +1,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
-import { cpus } from 'node:os';
+import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Controller, createRandomRouter } from '../src/core/index.js';
 import { packageRoot } from '../src/runtime/package-paths.js';
 import { startServer } from '../src/server/start-server.js';
-import { createNodeHttpFetch } from '../src/upstream/node-http-fetch.js';
 import { Upstreams, type Transport } from '../src/upstream/upstreams.js';
 import { startUpstreamServer } from '../test/helpers/upstream-server.js';
 import { writeBenchSection } from './benchmarks-md.js';
@@ -17,19 +16,23 @@ import { writeBenchSection } from './benchmarks-md.js';
  * `routellm serve`, in one run, non-streaming and streaming. Processes: the upstream test
  * server and each proxy in their own child process (so the proxy's RSS is its own), the
  * load generator here. (a) one request at a time, interleaved direct/proxy; (b) open loop
- * at a fixed 500 req/s, latency counted from each request's scheduled time; (c) 50
- * concurrent workers for a fixed time, throughput ratio against direct.
- * Alternatives (the SDK over global fetch; a bare node:http proxy with no SDK) get (a)
- * and (c), so the transport choice stands on numbers from the same run.
+ * at a fixed 500 req/s, latency counted from each request's scheduled time, three
+ * interleaved runs pooled; (c) 50 concurrent workers, three rounds each interleaving direct
+ * and every proxy after a warm-up, the median round's ratio against that round's direct.
+ * Alternatives (the SDK over the node:http fetch or global fetch; a bare node:http proxy)
+ * get (a) and (c), so the transport choice stands on numbers from the same run.
  * BENCH_MODES=stream (or json) runs one mode only, for quick checks.
  */
 
 const SEQUENTIAL = 800;
 const SEQUENTIAL_WARMUP = 200;
 const OPEN_LOOP_RATE = 500;
-const OPEN_LOOP_SECONDS = 3;
+const OPEN_LOOP_SECONDS = 2;
+const OPEN_LOOP_RUNS = 3;
 const SATURATION_CONCURRENCY = 50;
-const SATURATION_SECONDS = 3;
+const SATURATION_SECONDS = 1.5;
+const SATURATION_WARMUP_SECONDS = 0.5;
+const SATURATION_ROUNDS = 3;
 
 const TARGETS = {
   sequentialP50Us: 500,
@@ -113,10 +116,9 @@ async function sequential(endpoints: readonly Endpoint[], mode: Mode) {
 }
 
 /** (b) a fixed arrival rate regardless of answers; latency from the scheduled send time. */
-async function openLoop(endpoint: Endpoint, mode: Mode) {
+async function openLoop(endpoint: Endpoint, mode: Mode, latencies: number[] = []) {
   const total = OPEN_LOOP_RATE * OPEN_LOOP_SECONDS;
   const intervalNs = 1e9 / OPEN_LOOP_RATE;
-  const latencies: number[] = [];
   const pending: Promise<void>[] = [];
   let errors = 0;
   const t0 = process.hrtime.bigint();
@@ -143,9 +145,22 @@ async function openLoop(endpoint: Endpoint, mode: Mode) {
   return { ...summary(latencies), errors };
 }
 
+/** (b) for several endpoints: OPEN_LOOP_RUNS interleaved runs each, latencies pooled per endpoint. */
+async function openLoops(endpoints: readonly Endpoint[], mode: Mode) {
+  const pooled = endpoints.map(() => [] as number[]);
+  const errors = endpoints.map(() => 0);
+  for (let run = 0; run < OPEN_LOOP_RUNS; run += 1) {
+    for (const [index, endpoint] of endpoints.entries()) {
+      const result = await openLoop(endpoint, mode, pooled[index]);
+      errors[index] = (errors[index] ?? 0) + result.errors;
+    }
+  }
+  return pooled.map((latencies, index) => ({ ...summary(latencies), errors: errors[index] ?? 0 }));
+}
+
 /** (c) N workers back to back for a fixed time: completed requests per second. */
-async function saturation(endpoint: Endpoint, mode: Mode) {
-  const deadline = Date.now() + SATURATION_SECONDS * 1000;
+async function saturation(endpoint: Endpoint, mode: Mode, seconds: number = SATURATION_SECONDS) {
+  const deadline = Date.now() + seconds * 1000;
   let done = 0;
   let errors = 0;
   const started = process.hrtime.bigint();
@@ -161,8 +176,8 @@ async function saturation(endpoint: Endpoint, mode: Mode) {
       }
     }),
   );
-  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  return { rps: done / seconds, errors, done };
+  const elapsed = Number(process.hrtime.bigint() - started) / 1e9;
+  return { rps: done / elapsed, errors, done };
 }
 
 /** CPU time (user + system) a process has used, in microseconds (Linux /proc; clock ticks of 10 ms). */
@@ -176,7 +191,39 @@ async function saturationWithCpu(endpoint: Endpoint, mode: Mode) {
   const before = endpoint.pid === undefined ? 0 : cpuMicros(endpoint.pid);
   const result = await saturation(endpoint, mode);
   const used = endpoint.pid === undefined ? Number.NaN : cpuMicros(endpoint.pid) - before;
-  return { ...result, cpuPerRequestUs: used / Math.max(1, result.done) };
+  return { ...result, cpuUs: used };
+}
+
+interface SaturationFigures {
+  /** Median over rounds of the round's throughput, req/s. */
+  readonly rps: number;
+  /** Median over rounds of throughput / the same round's direct throughput. */
+  readonly ratio: number;
+  readonly errors: number;
+  /** The process's CPU over all rounds / requests answered in them. */
+  readonly cpuPerRequestUs: number;
+}
+
+/**
+ * (c) in SATURATION_ROUNDS rounds; in each, every endpoint (direct first) gets a warm-up and
+ * then a timed run, so drift on this shared VM hits direct and proxies alike. Index 0 is direct.
+ */
+async function saturationRounds(endpoints: readonly Endpoint[], mode: Mode): Promise<SaturationFigures[]> {
+  const rounds = endpoints.map(() => [] as { rps: number; errors: number; done: number; cpuUs: number }[]);
+  for (let round = 0; round < SATURATION_ROUNDS; round += 1) {
+    for (const [index, endpoint] of endpoints.entries()) {
+      await saturation(endpoint, mode, SATURATION_WARMUP_SECONDS);
+      rounds[index]?.push(await saturationWithCpu(endpoint, mode));
+    }
+  }
+  const direct = rounds[0] ?? [];
+  const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] as number;
+  return rounds.map((runs) => ({
+    rps: median(runs.map((run) => run.rps)),
+    ratio: median(runs.map((run, index) => run.rps / (direct[index]?.rps ?? Number.NaN))),
+    errors: runs.reduce((sum, run) => sum + run.errors, 0),
+    cpuPerRequestUs: runs.reduce((sum, run) => sum + run.cpuUs, 0) / Math.max(1, runs.reduce((sum, run) => sum + run.done, 0)),
+  }));
 }
 
 /** Resident and peak-resident memory of a process, in MB (Linux /proc). */
@@ -200,6 +247,29 @@ function spawnAndWait(args: readonly string[], stream: 'stdout' | 'stderr', patt
   });
 }
 
+/**
+ * Spawns a child whose stderr goes to a file (as a log shipper's file would) and resolves
+ * once `pattern` shows up in it. A pipe drained by this process would put the cost of
+ * reading serve's request log on the load generator, which shares the machine's two cores.
+ */
+async function spawnLoggingToFile(args: readonly string[], logPath: string, pattern: RegExp): Promise<{ child: ChildProcess; match: RegExpExecArray }> {
+  const fd = openSync(logPath, 'w');
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', fd] });
+  closeSync(fd);
+  let exited: number | null | undefined;
+  child.on('exit', (code) => {
+    exited = code;
+  });
+  for (let waited = 0; waited < 20_000; waited += 20) {
+    const match = pattern.exec(readFileSync(logPath, 'utf8').slice(0, 4096));
+    if (match) return { child, match };
+    if (exited !== undefined) break;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  child.kill('SIGTERM');
+  throw new Error(`${args.join(' ')} did not start (exit ${exited}): ${readFileSync(logPath, 'utf8').slice(0, 2000)}`);
+}
+
 function endpoint(name: string, port: number, pid?: number): Endpoint {
   return { name, port, agent: new http.Agent({ keepAlive: true, maxSockets: SATURATION_CONCURRENCY + 14 }), ...(pid === undefined ? {} : { pid }) };
 }
@@ -210,12 +280,11 @@ const ms = (ns: number) => (ns / 1e6).toFixed(2);
 type Summary = ReturnType<typeof summary>;
 
 /** The five target rows of one proxy in one mode. */
-function targetRows(label: string, name: string, d: Summary, p: Summary, openDirect: Summary, openProxy: Summary, directRps: number, proxyRps: number, check: (ok: boolean) => string): string[] {
+function targetRows(label: string, name: string, d: Summary, p: Summary, openDirect: Summary, openProxy: Summary, directRps: number, proxyRps: number, ratio: number, check: (ok: boolean) => string): string[] {
   const addedP50 = p.p50 - d.p50;
   const addedP99 = p.p99 - d.p99;
   const openAddedP50 = openProxy.p50 - openDirect.p50;
   const openAddedP99 = openProxy.p99 - openDirect.p99;
-  const ratio = proxyRps / directRps;
   return [
     `| ${label} | ${name} | (a) one at a time, added p50 | ${us(d.p50)} µs | ${us(p.p50)} µs | **${us(addedP50)} µs** | <= ${TARGETS.sequentialP50Us} µs: ${check(addedP50 <= TARGETS.sequentialP50Us * 1e3)} |`,
     `| ${label} | ${name} | (a) one at a time, added p99 | ${us(d.p99)} µs | ${us(p.p99)} µs | **${us(addedP99)} µs** | <= ${TARGETS.sequentialP99Us} µs: ${check(addedP99 <= TARGETS.sequentialP99Us * 1e3)} |`,
@@ -225,40 +294,39 @@ function targetRows(label: string, name: string, d: Summary, p: Summary, openDir
   ];
 }
 
-/** Runs the whole bench (about 80 s) and writes its BENCHMARKS.md section. */
+/** Runs the whole bench (about 2 min) and writes its BENCHMARKS.md section. */
 export async function runProxyOverheadBench(): Promise<void> {
   const self = fileURLToPath(import.meta.url);
   const children: ChildProcess[] = [];
+  const logDir = mkdtempSync(join(tmpdir(), 'routellm-bench-'));
   try {
     const upstreamChild = await spawnAndWait([self, '--role', 'upstream'], 'stdout', /PORT (\d+)/);
     children.push(upstreamChild.child);
     const upstreamPort = Number(upstreamChild.match[1]);
     const upstreamURL = `http://127.0.0.1:${upstreamPort}/v1`;
     const bin = join(packageRoot(), 'bin', 'routellm.js');
-    const serveChild = await spawnAndWait(
+    const serveChild = await spawnLoggingToFile(
       [bin, 'serve', '--port', '0', '--routers', 'random', '--base-url', upstreamURL, '--api-key', 'bench', '--strong-model', 'strong', '--weak-model', 'weak'],
-      'stderr',
+      join(logDir, 'serve.log'),
       /listening on http:\/\/127\.0\.0\.1:(\d+)/,
     );
     children.push(serveChild.child);
-    // serve logs one JSON line per request to stderr: drain it, as a log collector would.
-    serveChild.child.stderr?.resume();
-    const coreChild = await spawnAndWait([self, '--role', 'proxy', '--transport', 'node-http', '--upstream', upstreamURL], 'stdout', /PORT (\d+)/);
+    const coreChild = await spawnAndWait([self, '--role', 'proxy', '--client', 'pass-through', '--upstream', upstreamURL], 'stdout', /PORT (\d+)/);
     children.push(coreChild.child);
-    const fetchChild = await spawnAndWait([self, '--role', 'proxy', '--transport', 'fetch', '--upstream', upstreamURL], 'stdout', /PORT (\d+)/);
+    const sdkChild = await spawnAndWait([self, '--role', 'proxy', '--client', 'sdk', '--transport', 'node-http', '--upstream', upstreamURL], 'stdout', /PORT (\d+)/);
+    children.push(sdkChild.child);
+    const fetchChild = await spawnAndWait([self, '--role', 'proxy', '--client', 'sdk', '--transport', 'fetch', '--upstream', upstreamURL], 'stdout', /PORT (\d+)/);
     children.push(fetchChild.child);
-    const noSdkChild = await spawnAndWait([self, '--role', 'proxy', '--transport', 'no-sdk', '--upstream', upstreamURL], 'stdout', /PORT (\d+)/);
-    children.push(noSdkChild.child);
     const bareChild = await spawnAndWait([self, '--role', 'bare', '--upstream-port', String(upstreamPort)], 'stdout', /PORT (\d+)/);
     children.push(bareChild.child);
 
     const direct = endpoint('direct', upstreamPort);
     const serve = endpoint('`routellm serve` (gateway on)', Number(serveChild.match[1]), serveChild.child.pid);
-    const core = endpoint('core proxy: SDK + node:http fetch, raw pipe (no gateway)', Number(coreChild.match[1]), coreChild.child.pid);
+    const core = endpoint('core proxy: node:http pass-through, raw pipe (no gateway)', Number(coreChild.match[1]), coreChild.child.pid);
+    const sdk = endpoint('SDK + node:http fetch, raw pipe (no gateway)', Number(sdkChild.match[1]), sdkChild.child.pid);
     const sdkFetch = endpoint('SDK + global fetch, web-stream relay (no gateway)', Number(fetchChild.match[1]), fetchChild.child.pid);
-    const noSdk = endpoint('core without the SDK: same server, lean fetch called directly', Number(noSdkChild.match[1]), noSdkChild.child.pid);
     const bare = endpoint('bare node:http proxy: no SDK, no routing', Number(bareChild.match[1]), bareChild.child.pid);
-    const proxies = [serve, core, sdkFetch, noSdk, bare];
+    const proxies = [serve, core, sdk, sdkFetch, bare];
     const fullSuite = [serve, core];
 
     const rows: string[] = [];
@@ -271,16 +339,11 @@ export async function runProxyOverheadBench(): Promise<void> {
       process.stderr.write(`  ${label}: sequential\n`);
       const [seqDirect, ...seqProxies] = (await sequential([direct, ...proxies], mode)) as [Summary, ...Summary[]];
       process.stderr.write(`  ${label}: open loop ${OPEN_LOOP_RATE} req/s\n`);
-      const openDirect = await openLoop(direct, mode);
-      const openProxies: Summary[] = [];
-      for (const proxy of fullSuite) openProxies.push(await openLoop(proxy, mode));
+      const [openDirect, ...openProxies] = (await openLoops([direct, ...fullSuite], mode)) as [Summary & { errors: number }, ...(Summary & { errors: number })[]];
       for (const proxy of fullSuite) openLoopRss.set(proxy, Math.max(openLoopRss.get(proxy) ?? 0, memoryOf(proxy.pid as number).rss));
       process.stderr.write(`  ${label}: saturation\n`);
-      const satDirectBefore = await saturation(direct, mode);
-      const satProxies: { rps: number; errors: number; cpuPerRequestUs: number }[] = [];
-      for (const proxy of proxies) satProxies.push(await saturationWithCpu(proxy, mode));
-      const satDirectAfter = await saturation(direct, mode);
-      const directRps = (satDirectBefore.rps + satDirectAfter.rps) / 2;
+      const [satDirect, ...satProxies] = (await saturationRounds([direct, ...proxies], mode)) as [SaturationFigures, ...SaturationFigures[]];
+      const directRps = satDirect.rps;
 
       fullSuite.forEach((proxy, index) => {
         const check = (ok: boolean) => {
@@ -288,25 +351,25 @@ export async function runProxyOverheadBench(): Promise<void> {
           return ok ? 'met' : '**NOT met**';
         };
         rows.push(
-          ...targetRows(label, index === 0 ? 'serve' : 'core', seqDirect, seqProxies[index] as Summary, openDirect, openProxies[index] as Summary, directRps, satProxies[index]?.rps ?? 0, check),
+          ...targetRows(label, index === 0 ? 'serve' : 'core', seqDirect, seqProxies[index] as Summary, openDirect, openProxies[index] as Summary, directRps, satProxies[index]?.rps ?? 0, satProxies[index]?.ratio ?? 0, check),
         );
       });
       proxies.forEach((proxy, index) => {
         const seq = seqProxies[index] as Summary;
-        const sat = satProxies[index] as { rps: number; errors: number; cpuPerRequestUs: number };
+        const sat = satProxies[index] as SaturationFigures;
         alternatives.push(
-          `| ${label} | ${proxy.name} | ${us(seq.p50 - seqDirect.p50)} µs | ${us(seq.p99 - seqDirect.p99)} µs | ${sat.rps.toFixed(0)} req/s | ${(sat.rps / directRps).toFixed(2)} | ${sat.cpuPerRequestUs.toFixed(0)} µs |`,
+          `| ${label} | ${proxy.name} | ${us(seq.p50 - seqDirect.p50)} µs | ${us(seq.p99 - seqDirect.p99)} µs | ${sat.rps.toFixed(0)} req/s | ${sat.ratio.toFixed(2)} | ${sat.cpuPerRequestUs.toFixed(0)} µs |`,
         );
       });
       const cpu = (proxy: Endpoint) => satProxies[proxies.indexOf(proxy)]?.cpuPerRequestUs ?? Number.NaN;
-      const ratioOf = (proxy: Endpoint) => (satProxies[proxies.indexOf(proxy)]?.rps ?? 0) / directRps;
+      const ratioOf = (proxy: Endpoint) => satProxies[proxies.indexOf(proxy)]?.ratio ?? 0;
       findings.push(
-        `- ${label}: the lean node:http fetch under the SDK gives ${ratioOf(core).toFixed(2)} of direct against ${ratioOf(sdkFetch).toFixed(2)} with global fetch ` +
-          `(${cpu(core).toFixed(0)} vs ${cpu(sdkFetch).toFixed(0)} µs of proxy CPU per request); the SDK's own work costs ${(cpu(core) - cpu(noSdk)).toFixed(0)} µs per request ` +
-          `(core ${cpu(core).toFixed(0)} vs ${cpu(noSdk).toFixed(0)} without it, ${ratioOf(noSdk).toFixed(2)} of direct); the gateway adds ${(cpu(serve) - cpu(core)).toFixed(0)} µs.`,
+        `- ${label}: the node:http pass-through gives ${ratioOf(core).toFixed(2)} of direct against ${ratioOf(sdk).toFixed(2)} for the SDK over the same node:http fetch ` +
+          `and ${ratioOf(sdkFetch).toFixed(2)} for the SDK over global fetch (${cpu(core).toFixed(0)} vs ${cpu(sdk).toFixed(0)} vs ${cpu(sdkFetch).toFixed(0)} µs of proxy CPU per request: ` +
+          `the SDK's own work is ${(cpu(sdk) - cpu(core)).toFixed(0)} µs); the gateway adds ${(cpu(serve) - cpu(core)).toFixed(0)} µs to the pass-through; the bare proxy ${cpu(bare).toFixed(0)} µs.`,
       );
       const failures = [
-        ['direct', openDirect.errors + satDirectBefore.errors + satDirectAfter.errors] as const,
+        ['direct', openDirect.errors + satDirect.errors] as const,
         ...fullSuite.map((proxy, index) => [`${proxy.name} (open loop)`, (openProxies[index] as Summary & { errors: number }).errors] as const),
         ...proxies.map((proxy, index) => [`${proxy.name} (saturation)`, satProxies[index]?.errors ?? 0] as const),
       ].filter(([, count]) => count > 0);
@@ -328,10 +391,13 @@ One run of \`bench/proxy-overhead.ts\` on this machine (${cpus().length} cores, 
 the upstream test server, each proxy and the load generator in separate processes on 127.0.0.1; keep-alive
 connections; the same body direct and through the proxy (${BODIES.json.length} B; the streaming answer is 14 SSE events
 with \`stream_options.include_usage\`). Added latency = proxy percentile minus direct percentile, same run.
-(a) ${SEQUENTIAL} requests after ${SEQUENTIAL_WARMUP} warm-up, all endpoints interleaved; (b) ${OPEN_LOOP_SECONDS} s at ${OPEN_LOOP_RATE} req/s, latency from
-each request's scheduled time; (c) ${SATURATION_CONCURRENCY} workers for ${SATURATION_SECONDS} s, direct measured before and after the proxies and averaged.
-**serve** is \`node bin/routellm.js serve\` as shipped (gateway: request log to stderr, metrics, fallback, limits);
-**core** is \`startServer\` without the gateway: routing + the SDK + the lean transport, the pass-through hot path.
+(a) ${SEQUENTIAL} requests after ${SEQUENTIAL_WARMUP} warm-up, all endpoints interleaved; (b) ${OPEN_LOOP_RUNS} runs of ${OPEN_LOOP_SECONDS} s at ${OPEN_LOOP_RATE} req/s per endpoint,
+interleaved, latency from each request's scheduled time, pooled; (c) ${SATURATION_ROUNDS} rounds, each giving direct and then every proxy
+${SATURATION_WARMUP_SECONDS} s of warm-up and ${SATURATION_SECONDS} s timed with ${SATURATION_CONCURRENCY} workers; throughput and ratio are the median round's (ratio against
+the same round's direct), CPU per request is over all rounds.
+**serve** is \`node bin/routellm.js serve\` as shipped (gateway: request log to stderr, metrics, fallback, limits), its stderr
+a file (as a log shipper's would; a pipe read by the load generator would bill the log's reading to the load generator);
+**core** is \`startServer\` without the gateway: routing + the node:http pass-through, the hot path without the gateway.
 The machine is noisy: direct throughput alone moves by 30-80% between runs, so read ratios, not absolutes. The
 one-at-a-time figures (a) are dominated by process wake-ups on this VM rather than by work: in separate A/B runs the
 same request path answered about 2x faster one-at-a-time inside the \`serve\` CLI process (which does more work per
@@ -350,10 +416,10 @@ This run: serve ${verdict(serve, memory[0]?.peak ?? Infinity)}; core ${verdict(c
 
 ### Transport alternatives, same run
 
-The upstream client is the \`openai\` SDK (\`chat.completions.create(...).asResponse()\`) in the first three rows;
-what differs is the \`fetch\` it is given and how the answer's bytes reach the client. "core without the SDK" is
-the same server and transport with the SDK taken out (not a product option: it prices the SDK's per-request work).
-The bare node:http proxy (no SDK, no routing, no JSON parsing) is the ceiling any proxy on this machine can reach.
+\`serve\` and the core proxy post chat completions straight over node:http with a keep-alive agent (the pass-through,
+\`src/upstream/chat-pass-through.ts\`); the two SDK rows are the same server with the upstream call made by the
+\`openai\` SDK (\`chat.completions.create(...).asResponse()\`, \`client: 'sdk'\`) over the node:http fetch or Node's
+global fetch. The bare node:http proxy (no SDK, no routing, no JSON parsing) is the ceiling any proxy on this machine can reach.
 
 | mode | proxy | added p50 (a) | added p99 (a) | throughput (c) | ratio of direct (c) | proxy CPU per request (c) |
 | --- | --- | ---: | ---: | ---: | ---: | ---: |
@@ -365,27 +431,8 @@ ${findings.join('\n')}
     process.stdout.write(`${markdown}\n`);
   } finally {
     for (const child of children) child.kill('SIGTERM');
+    rmSync(logDir, { recursive: true, force: true });
   }
-}
-
-/**
- * The same server and lean transport with the SDK taken out: the request goes straight to
- * the node:http fetch. Not a product option; it prices the SDK's per-request work.
- */
-function noSdkUpstreams(baseURL: string): Upstreams {
-  const lean = createNodeHttpFetch();
-  const url = `${baseURL}/chat/completions`;
-  const upstreams = {
-    chat: (model: string, body: Readonly<Record<string, unknown>>, options: { signal: AbortSignal }) =>
-      lean.fetch(url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: 'Bearer bench' },
-        body: JSON.stringify({ ...body, model }),
-        signal: options.signal,
-      }),
-    close: () => lean.destroy(),
-  };
-  return upstreams as unknown as Upstreams;
 }
 
 /** Child roles: the upstream test server, an in-process proxy variant, a bare node:http proxy. */
@@ -397,10 +444,11 @@ async function childRole(args: readonly string[]): Promise<void> {
     process.stdout.write(`PORT ${new URL(upstream.baseURL).port}\n`);
   } else if (role === 'proxy') {
     const pair = { strong: 'strong', weak: 'weak' };
-    const transport = value('--transport');
+    const client = value('--client') === 'sdk' ? 'sdk' : 'pass-through';
+    const transport = (args.includes('--transport') ? value('--transport') : 'node-http') as Transport;
     const server = await startServer({
       controller: new Controller({ pair, routers: new Map([['random', createRandomRouter()]]) }),
-      upstreams: transport === 'no-sdk' ? noSdkUpstreams(value('--upstream')) : new Upstreams({ pair, overrides: { baseURL: value('--upstream'), apiKey: 'bench' }, env: {}, transport: transport as Transport }),
+      upstreams: new Upstreams({ pair, overrides: { baseURL: value('--upstream'), apiKey: 'bench' }, env: {}, client, transport }),
       port: 0,
     });
     process.stdout.write(`PORT ${server.port}\n`);

@@ -47,15 +47,18 @@ export class SseRelay {
 
   /** Feeds upstream text (decode with a streaming TextDecoder so characters split across chunks survive). */
   push(text: string): RelayOutput {
-    this.#buffer += text;
+    const buffer = this.#buffer === '' ? text : this.#buffer + text;
+    // Events are cut out by position; the buffer is sliced once per push, not once per event.
+    const crlf = buffer.includes('\r');
+    let start = 0;
     let out = '';
     for (;;) {
-      const end = findEventEnd(this.#buffer);
+      const end = findEventEnd(buffer, start, crlf);
       if (end === undefined) break;
-      const raw = this.#buffer.slice(0, end.index);
-      this.#buffer = this.#buffer.slice(end.index + end.length);
-      out += this.#event(raw);
+      out += this.#event(buffer.slice(start, end.index));
+      start = end.index + end.length;
     }
+    this.#buffer = start === 0 ? buffer : buffer.slice(start);
     if (this.#buffer.length > MAX_SSE_EVENT_BYTES) {
       throw new MalformedUpstreamError(`the upstream sent a stream event over ${MAX_SSE_EVENT_BYTES} bytes`);
     }
@@ -73,19 +76,11 @@ export class SseRelay {
   }
 
   #event(raw: string): string {
-    if (raw.trim() === '') return '';
     let data: string | undefined;
-    for (const line of raw.split(/\r\n|\r|\n/)) {
-      if (line === '' || line.startsWith(':')) continue;
-      const colon = line.indexOf(':');
-      const field = colon < 0 ? line : line.slice(0, colon);
-      let value = colon < 0 ? '' : line.slice(colon + 1);
-      if (value.startsWith(' ')) value = value.slice(1);
-      if (field === 'data') data = data === undefined ? value : `${data}\n${value}`;
-      else if (field !== 'event' && field !== 'id' && field !== 'retry') {
-        throw new MalformedUpstreamError(`the upstream sent a malformed stream line: ${preview(line)}`);
-      }
-    }
+    // Nearly every event is one `data: {...}` line: no need to split it into lines.
+    if (raw.startsWith('data: ') && !raw.includes('\n') && !raw.includes('\r')) data = raw.slice(6);
+    else if (raw.trim() === '') return '';
+    else data = dataOf(raw);
     if (data === undefined) return `${raw}\n\n`;
     if (this.#done) throw new MalformedUpstreamError('the upstream sent data after data: [DONE]');
     this.#events += 1;
@@ -125,9 +120,34 @@ export class SseRelay {
   }
 }
 
-function findEventEnd(buffer: string): { index: number; length: number } | undefined {
+/** The `data` of an event of several lines (fields joined by \n); undefined when it has none. */
+function dataOf(raw: string): string | undefined {
+  let data: string | undefined;
+  for (const line of raw.split(/\r\n|\r|\n/)) {
+    if (line === '' || line.startsWith(':')) continue;
+    const colon = line.indexOf(':');
+    const field = colon < 0 ? line : line.slice(0, colon);
+    let value = colon < 0 ? '' : line.slice(colon + 1);
+    if (value.startsWith(' ')) value = value.slice(1);
+    if (field === 'data') data = data === undefined ? value : `${data}\n${value}`;
+    else if (field !== 'event' && field !== 'id' && field !== 'retry') {
+      throw new MalformedUpstreamError(`the upstream sent a malformed stream line: ${preview(line)}`);
+    }
+  }
+  return data;
+}
+
+const EVENT_END = /\r\n\r\n|\n\n|\r\r/g;
+
+/** The first blank line at or after `from`; `crlf` false (no \r in the buffer) allows a plain search. */
+function findEventEnd(buffer: string, from: number, crlf: boolean): { index: number; length: number } | undefined {
   // SSE allows \n, \r\n and \r line ends; a blank line ends an event.
-  const match = /\r\n\r\n|\n\n|\r\r/.exec(buffer);
+  if (!crlf) {
+    const index = buffer.indexOf('\n\n', from);
+    return index < 0 ? undefined : { index, length: 2 };
+  }
+  EVENT_END.lastIndex = from;
+  const match = EVENT_END.exec(buffer);
   return match ? { index: match.index, length: match[0].length } : undefined;
 }
 

@@ -10,6 +10,7 @@ import { Upstreams } from '../../upstream/upstreams.js';
 import type { ServeFlags } from '../commands/serve.js';
 import type { CliIo } from '../io.js';
 import { resolveModelPair } from '../shared-options.js';
+import { capYoungGeneration } from './cap-young-generation.js';
 import { parseByteSize, parsePort } from './parse-serve-flags.js';
 
 /**
@@ -64,6 +65,8 @@ export async function runServe(flags: ServeFlags, io: CliIo): Promise<void> {
     if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') throw new UsageError(`cannot listen on host "${flags.host}": ${code}; check --host`);
     throw error;
   }
+  // Only the real CLI process: an embedded or test server leaves the host's heap alone.
+  const uncap = io.stderr === process.stderr && process.env['ROUTELLM_YOUNG_GEN'] !== 'default' ? capYoungGeneration() : undefined;
   io.stderr.write(
     `routellm listening on ${server.url} (routers: ${controller.routerNames().join(', ')}; strong: ${pair.strong}; weak: ${pair.weak})\n` +
       `routellm gateway: auth ${gateway.auth.enabled ? `on (${gatewayOptions.authKeys.length} key(s))` : 'off'}, ` +
@@ -76,6 +79,7 @@ export async function runServe(flags: ServeFlags, io: CliIo): Promise<void> {
   });
   io.stderr.write(`routellm: shutting down, finishing ${server.inFlight()} in-flight request(s)\n`);
   await server.close();
+  uncap?.();
   gateway.log.flush();
 }
 
