@@ -12,7 +12,9 @@ export const SERVE_MAX_SEMI_SPACE_MB = 2;
  * once the cap is reached and back to V8's default 2 below it. Measured on `serve` under
  * saturation (BENCHMARKS.md, proxy-overhead): peak RSS falls by about 20-30 MB with no loss of
  * throughput at 2-4 MiB; 1 MiB (the starting size) costs about a fifth more CPU per request.
- * Returns a function that stops watching.
+ * Between two GCs it cannot step in, so a synchronous burst allocating more than the young
+ * generation holds could still grow it; a server's work comes in short turns of the event loop.
+ * Returns a function that stops watching and lets V8 grow the young generation again.
  */
 export function capYoungGeneration(maxSemiSpaceMb: number = SERVE_MAX_SEMI_SPACE_MB): () => void {
   // new_space counts both semi-spaces.
@@ -29,5 +31,8 @@ export function capYoungGeneration(maxSemiSpaceMb: number = SERVE_MAX_SEMI_SPACE
   adjust();
   const observer = new PerformanceObserver(adjust);
   observer.observe({ entryTypes: ['gc'] });
-  return () => observer.disconnect();
+  return () => {
+    observer.disconnect();
+    v8.setFlagsFromString('--semi-space-growth-factor=2');
+  };
 }
