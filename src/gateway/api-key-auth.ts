@@ -1,6 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { ConfigError } from '../core/index.js';
-import { GatewayHttpError } from './gateway-error.js';
+import { RequestError } from '../server/request-error.js';
 
 /** Paths that answer without a key, so load balancers and orchestrators can probe liveness. */
 export const OPEN_PATHS: ReadonlySet<string> = new Set(['/health']);
@@ -60,7 +60,7 @@ export class ApiKeyAuth {
     if (!this.enabled || OPEN_PATHS.has(path)) return;
     if (this.allows(authorization)) return;
     const missing = bearerToken(authorization) === undefined;
-    throw new GatewayHttpError(
+    throw new RequestError(
       401,
       missing
         ? 'Missing API key: send the header "Authorization: Bearer <key>" with one of the keys given to `routellm serve --auth-key`.'

@@ -1,5 +1,5 @@
 import { validateMessages as validateMessageList } from '../core/index.js';
-import { GatewayHttpError } from './gateway-error.js';
+import { RequestError } from '../server/request-error.js';
 import { checkJsonStructure, MAX_JSON_DEPTH } from './json-structure.js';
 
 /** Most messages accepted in one request. */
@@ -111,7 +111,7 @@ const FIELD_CHECK_LIST = Object.entries(FIELD_CHECKS);
 /**
  * Checks a raw request: content type JSON, body valid UTF-8, nesting bounded, no duplicate
  * keys, valid JSON, an object, and the known fields of the right types (not `model`). Returns the parsed
- * body; throws an OpenAI-shaped GatewayHttpError (400 or 415) naming what is wrong.
+ * body; throws an OpenAI-shaped RequestError (400 or 415) naming what is wrong.
  */
 export function parseChatRequest(body: Uint8Array, contentType: string | undefined): Record<string, unknown> {
   checkContentType(contentType);
@@ -119,18 +119,18 @@ export function parseChatRequest(body: Uint8Array, contentType: string | undefin
   try {
     text = UTF8.decode(body);
   } catch {
-    throw new GatewayHttpError(400, 'the request body is not valid UTF-8; send JSON encoded as UTF-8', { code: 'invalid_encoding' });
+    throw new RequestError(400, 'the request body is not valid UTF-8; send JSON encoded as UTF-8', { code: 'invalid_encoding' });
   }
-  if (text.trim() === '') throw new GatewayHttpError(400, 'the request body is empty; send a JSON chat completion request', { code: 'invalid_json' });
+  if (text.trim() === '') throw new RequestError(400, 'the request body is empty; send a JSON chat completion request', { code: 'invalid_json' });
   checkJsonStructure(text, MAX_JSON_DEPTH);
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
   } catch (error) {
-    throw new GatewayHttpError(400, `the request body is not valid JSON: ${(error as Error).message}`, { code: 'invalid_json' });
+    throw new RequestError(400, `the request body is not valid JSON: ${(error as Error).message}`, { code: 'invalid_json' });
   }
   if (!isObject(parsed)) {
-    throw new GatewayHttpError(400, `the request body must be a JSON object, got ${describe(parsed)}`, { code: 'invalid_json' });
+    throw new RequestError(400, `the request body must be a JSON object, got ${describe(parsed)}`, { code: 'invalid_json' });
   }
   validateChatFields(parsed);
   return parsed;
@@ -143,7 +143,7 @@ export function checkContentType(contentType: string | undefined): void {
   const json = mediaType === 'application/json' || (mediaType !== undefined && /^application\/[a-z0-9.+-]*\+json$/.test(mediaType));
   const charset = parameters.find((parameter) => parameter.startsWith('charset='))?.slice('charset='.length).replace(/"/g, '');
   if (!json || (charset !== undefined && charset !== 'utf-8' && charset !== 'utf8')) {
-    throw new GatewayHttpError(415, `content-type must be application/json (UTF-8), got ${JSON.stringify(contentType)}`, {
+    throw new RequestError(415, `content-type must be application/json (UTF-8), got ${JSON.stringify(contentType)}`, {
       code: 'unsupported_media_type',
     });
   }
@@ -199,7 +199,7 @@ function validateMessages(value: unknown): void {
 
 function fail(param: string, problem: string): never {
   // Messages name the field as OpenAI's own errors do; `param` uses OpenAI's `messages.[0].role` form.
-  throw new GatewayHttpError(400, `${param.replace(/\.\[/g, '[')} ${problem}`, { param, code: 'invalid_value' });
+  throw new RequestError(400, `${param.replace(/\.\[/g, '[')} ${problem}`, { param, code: 'invalid_value' });
 }
 
 function describe(value: unknown): string {

@@ -1,4 +1,4 @@
-import { GatewayHttpError } from './gateway-error.js';
+import { RequestError } from '../server/request-error.js';
 
 export interface ConcurrencyLimits {
   /** Upstream calls in flight at once (`--max-concurrency`); Infinity for no limit. */
@@ -54,7 +54,7 @@ export class ConcurrencyLimiter {
     if (this.#queue.length >= this.#limits.maxQueue) {
       const retryAfter = String(this.#limits.retryAfterSeconds ?? 1);
       return Promise.reject(
-        new GatewayHttpError(
+        new RequestError(
           429,
           `routellm is at its limit of ${this.#limits.maxConcurrent} concurrent upstream requests with ${this.#limits.maxQueue} waiting; retry after ${retryAfter} s`,
           { type: 'rate_limit_error', code: 'rate_limit_exceeded', headers: { 'retry-after': retryAfter } },

@@ -11,7 +11,7 @@ import type { UpstreamResponse } from '../upstream/chat-pass-through.js';
 import { takeRawBody } from '../upstream/node-http-fetch.js';
 import type { Upstreams } from '../upstream/upstreams.js';
 import { parseChatRequest } from './chat-request-guard.js';
-import { MalformedUpstreamError } from './gateway-error.js';
+import { MalformedUpstreamError } from './malformed-upstream-error.js';
 import type { Gateway, RequestScope, UpstreamLease } from './gateway.js';
 import { SseRelay } from './sse-relay.js';
 import { requestStreamUsage } from './stream-usage.js';

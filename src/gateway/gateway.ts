@@ -4,7 +4,7 @@ import type { ModelPair, RoutingDecision } from '../core/index.js';
 import { ApiKeyAuth } from './api-key-auth.js';
 import { ConcurrencyLimiter } from './concurrency-limiter.js';
 import { callWithFallback, failureReason, otherModel, type FallbackOutcome } from './fallback-policy.js';
-import { GatewayHttpError } from './gateway-error.js';
+import { RequestError } from '../server/request-error.js';
 import { GatewayMetrics } from './gateway-metrics.js';
 import type { GatewayOptions } from './gateway-options.js';
 import { PriceTable, readUsage } from './price-table.js';
@@ -100,14 +100,14 @@ export class Gateway {
 
   /**
    * The checks every request passes before routing: header count, then the API key
-   * (`/health` stays open). Throws an OpenAI-shaped GatewayHttpError (431, 401).
+   * (`/health` stays open). Throws an OpenAI-shaped RequestError (431, 401).
    */
   admit(request: IncomingMessage, path: string): void {
     try {
       checkHeaderCount(request, this.options.limits);
       this.auth.check(path, request.headers.authorization);
     } catch (error) {
-      this.scopeFor(request)?.reject(error instanceof GatewayHttpError && error.status === 401 ? 'auth' : 'bad_request');
+      this.scopeFor(request)?.reject(error instanceof RequestError && error.status === 401 ? 'auth' : 'bad_request');
       throw error;
     }
   }

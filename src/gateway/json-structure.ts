@@ -1,4 +1,4 @@
-import { GatewayHttpError } from './gateway-error.js';
+import { RequestError } from '../server/request-error.js';
 
 /** Deepest nesting of objects and arrays accepted in a request body. */
 export const MAX_JSON_DEPTH = 64;
@@ -26,7 +26,7 @@ export function checkJsonStructure(text: string, maxDepth: number = MAX_JSON_DEP
         const key = raw.includes('\\') ? decodeKey(text.slice(i, end + 1)) : raw;
         if (key !== undefined) {
           if (top.has(key)) {
-            throw new GatewayHttpError(400, `the request body has the key ${JSON.stringify(key)} twice in one object; send each key once`, {
+            throw new RequestError(400, `the request body has the key ${JSON.stringify(key)} twice in one object; send each key once`, {
               code: 'duplicate_key',
             });
           }
@@ -40,7 +40,7 @@ export function checkJsonStructure(text: string, maxDepth: number = MAX_JSON_DEP
     if (c === 0x7b || c === 0x5b) {
       stack.push(c === 0x7b ? new Set() : null);
       if (stack.length > maxDepth) {
-        throw new GatewayHttpError(400, `the request body nests objects and arrays deeper than ${maxDepth} levels`, {
+        throw new RequestError(400, `the request body nests objects and arrays deeper than ${maxDepth} levels`, {
           code: 'too_deep',
         });
       }

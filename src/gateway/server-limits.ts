@@ -1,6 +1,6 @@
 import type { IncomingMessage, Server, ServerOptions } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { GatewayHttpError } from './gateway-error.js';
+import { RequestError } from '../server/request-error.js';
 
 /** Limits on what a client may make the server hold, against slow or abusive clients. */
 export interface ServerLimits {
@@ -56,7 +56,7 @@ export function applyServerLimits(server: Server, limits: ServerLimits = DEFAULT
 /** Throws 431 when the request carries more headers than allowed. */
 export function checkHeaderCount(request: IncomingMessage, limits: ServerLimits = DEFAULT_SERVER_LIMITS): void {
   if (request.rawHeaders.length / 2 > limits.maxHeaderCount) {
-    throw new GatewayHttpError(431, `the request has more than ${limits.maxHeaderCount} headers; send fewer`, {
+    throw new RequestError(431, `the request has more than ${limits.maxHeaderCount} headers; send fewer`, {
       code: 'request_header_fields_too_large',
     });
   }

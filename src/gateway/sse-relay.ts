@@ -1,4 +1,4 @@
-import { MalformedUpstreamError } from './gateway-error.js';
+import { MalformedUpstreamError } from './malformed-upstream-error.js';
 
 /** Largest single SSE event accepted from upstream; bigger means a broken upstream, not a chunk. */
 export const MAX_SSE_EVENT_BYTES = 1024 * 1024;

@@ -1,5 +1,4 @@
 import { RouterError, RoutingError, UpstreamError, UpstreamTimeoutError, UsageError } from '../core/index.js';
-import { GatewayHttpError } from '../gateway/gateway-error.js';
 import { UpstreamHttpError } from '../upstream/upstream-http-error.js';
 import { RequestError } from './request-error.js';
 
@@ -24,7 +23,7 @@ export interface HttpError {
  * other upstream failures (5xx, unreachable) -> 502; a router failure -> 500; anything else -> 500.
  */
 export function httpErrorFor(error: unknown): HttpError {
-  if (error instanceof RequestError || error instanceof GatewayHttpError) {
+  if (error instanceof RequestError) {
     return answer(error.status, error.message, error.type, error.param, error.code, error.headers);
   }
   if (error instanceof RoutingError) return answer(400, error.message, 'invalid_request_error', error.param, error.code);

@@ -1,8 +1,11 @@
 import { RoutellmError } from '../core/index.js';
+import type { OpenAIErrorBody } from './http-error.js';
 
 /**
- * A request the server refuses before routing: unknown path (404), wrong method (405),
- * body too large (413), unparseable body (400). Carries its own status and OpenAI fields.
+ * A request the server answers itself with a fixed status: unknown path (404), wrong method
+ * (405), a malformed body (400/413/415), a missing key (401), too many headers (431), a full
+ * queue (429). Carries its OpenAI fields and extra headers (`retry-after`, `www-authenticate`),
+ * so `httpErrorFor` maps every case in one line.
  */
 export class RequestError extends RoutellmError {
   override readonly name: string = 'RequestError';
@@ -22,5 +25,10 @@ export class RequestError extends RoutellmError {
     this.param = options.param ?? null;
     this.code = options.code ?? null;
     this.headers = options.headers ?? {};
+  }
+
+  /** The OpenAI-shaped body for this error. */
+  body(): OpenAIErrorBody {
+    return { error: { message: this.message, type: this.type, param: this.param, code: this.code } };
   }
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/core/index.js';
 import { ApiKeyAuth, resolveAuthKeys } from '../../src/gateway/api-key-auth.js';
-import { GatewayHttpError } from '../../src/gateway/gateway-error.js';
+import { RequestError } from '../../src/server/request-error.js';
 
 describe('resolveAuthKeys', () => {
   it('takes flags over ROUTELLM_AUTH_KEYS over the config file', () => {
@@ -43,7 +43,7 @@ describe('ApiKeyAuth', () => {
 
   it('answers a missing key with an OpenAI-shaped 401 invalid_api_key', () => {
     const error = catchError(() => auth.check('/v1/chat/completions', undefined));
-    expect(error).toBeInstanceOf(GatewayHttpError);
+    expect(error).toBeInstanceOf(RequestError);
     expect(error.status).toBe(401);
     expect(error.body().error).toMatchObject({ type: 'invalid_request_error', code: 'invalid_api_key' });
     expect(error.message).toContain('Missing API key');
@@ -59,16 +59,16 @@ describe('ApiKeyAuth', () => {
 
   it('keeps /health open and guards /metrics and stats', () => {
     expect(() => auth.check('/health', undefined)).not.toThrow();
-    expect(() => auth.check('/metrics', undefined)).toThrow(GatewayHttpError);
-    expect(() => auth.check('/v1/routellm/stats', undefined)).toThrow(GatewayHttpError);
+    expect(() => auth.check('/metrics', undefined)).toThrow(RequestError);
+    expect(() => auth.check('/v1/routellm/stats', undefined)).toThrow(RequestError);
   });
 });
 
-function catchError(fn: () => void): GatewayHttpError {
+function catchError(fn: () => void): RequestError {
   try {
     fn();
   } catch (error) {
-    return error as GatewayHttpError;
+    return error as RequestError;
   }
   throw new Error('expected an error');
 }

@@ -1,17 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { RoutingError } from '../../src/core/index.js';
 import { parseChatRequest } from '../../src/gateway/chat-request-guard.js';
-import { GatewayHttpError } from '../../src/gateway/gateway-error.js';
+import { RequestError } from '../../src/server/request-error.js';
 import { checkJsonStructure } from '../../src/gateway/json-structure.js';
 
 const ok = { model: 'router-random-0.5', messages: [{ role: 'user', content: 'hi' }] };
 const encode = (value: unknown) => Buffer.from(typeof value === 'string' ? value : JSON.stringify(value));
 
-function refusal(body: Uint8Array, contentType: string | undefined = 'application/json'): GatewayHttpError {
+function refusal(body: Uint8Array, contentType: string | undefined = 'application/json'): RequestError {
   try {
     parseChatRequest(body, contentType);
   } catch (error) {
-    if (error instanceof GatewayHttpError) return error;
+    if (error instanceof RequestError) return error;
     throw error;
   }
   throw new Error('expected a refusal');

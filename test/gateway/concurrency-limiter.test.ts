@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConcurrencyLimiter } from '../../src/gateway/concurrency-limiter.js';
-import { GatewayHttpError } from '../../src/gateway/gateway-error.js';
+import { RequestError } from '../../src/server/request-error.js';
 
 describe('ConcurrencyLimiter', () => {
   it('admits up to the limit, queues up to the bound, refuses past it with 429 and retry-after', async () => {
@@ -15,10 +15,10 @@ describe('ConcurrencyLimiter', () => {
     expect(limiter.active).toBe(2);
     expect(limiter.queued).toBe(1);
     const refused = await limiter.acquire().catch((error: unknown) => error);
-    expect(refused).toBeInstanceOf(GatewayHttpError);
-    expect((refused as GatewayHttpError).status).toBe(429);
-    expect((refused as GatewayHttpError).headers['retry-after']).toBe('3');
-    expect((refused as GatewayHttpError).body().error.type).toBe('rate_limit_error');
+    expect(refused).toBeInstanceOf(RequestError);
+    expect((refused as RequestError).status).toBe(429);
+    expect((refused as RequestError).headers['retry-after']).toBe('3');
+    expect((refused as RequestError).body().error.type).toBe('rate_limit_error');
     first();
     const releaseThird = await third;
     expect(order).toEqual(['third']);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { UpstreamError, UpstreamTimeoutError } from '../../src/core/index.js';
 import { callWithFallback, failureReason, isFallbackEligible, otherModel } from '../../src/gateway/fallback-policy.js';
-import { MalformedUpstreamError } from '../../src/gateway/gateway-error.js';
+import { MalformedUpstreamError } from '../../src/gateway/malformed-upstream-error.js';
 
 const pair = { strong: 'big', weak: 'small' };
 

@@ -1,7 +1,7 @@
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { UpstreamError, UpstreamTimeoutError } from '../../src/core/index.js';
-import { GatewayHttpError } from '../../src/gateway/gateway-error.js';
+import { RequestError } from '../../src/server/request-error.js';
 import { DEFAULT_GATEWAY_OPTIONS, type GatewayOptions } from '../../src/gateway/gateway-options.js';
 import { Gateway } from '../../src/gateway/gateway.js';
 
@@ -104,7 +104,7 @@ describe('Gateway', () => {
     const lease = await gateway.callUpstream(first, pair.weak, new AbortController().signal, async () => 'ok');
     const second = gateway.begin({}, 'b', 'POST', '/v1/chat/completions');
     const refused = await gateway.callUpstream(second, pair.weak, new AbortController().signal, async () => 'ok').catch((error: unknown) => error);
-    expect((refused as GatewayHttpError).status).toBe(429);
+    expect((refused as RequestError).status).toBe(429);
     second.finish(429);
     lease.end();
     first.finish(200);

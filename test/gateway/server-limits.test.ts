@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import { connect, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { GatewayHttpError } from '../../src/gateway/gateway-error.js';
+import { RequestError } from '../../src/server/request-error.js';
 import { applyServerLimits, checkHeaderCount, serverOptions, type ServerLimits } from '../../src/gateway/server-limits.js';
 
 const limits: ServerLimits = { headersTimeoutMs: 300, requestTimeoutMs: 600, keepAliveTimeoutMs: 1000, maxHeaderBytes: 4096, maxHeaderCount: 20 };
@@ -19,7 +19,7 @@ async function start(): Promise<number> {
     try {
       checkHeaderCount(request, limits);
     } catch (error) {
-      const refusal = error as GatewayHttpError;
+      const refusal = error as RequestError;
       const text = JSON.stringify(refusal.body());
       response.writeHead(refusal.status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) }).end(text);
       return;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MalformedUpstreamError } from '../../src/gateway/gateway-error.js';
+import { MalformedUpstreamError } from '../../src/gateway/malformed-upstream-error.js';
 import { MAX_SSE_EVENT_BYTES, SseRelay } from '../../src/gateway/sse-relay.js';
 import { requestStreamUsage } from '../../src/gateway/stream-usage.js';
 
