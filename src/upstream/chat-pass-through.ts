@@ -3,6 +3,7 @@ import https from 'node:https';
 import { UpstreamError, UpstreamTimeoutError } from '../core/index.js';
 import type { UpstreamEndpoint } from './providers.js';
 import { UpstreamHttpError } from './upstream-http-error.js';
+import { readCapped } from './read-capped.js';
 
 /**
  * What the proxy reads from an upstream answer: the part of a fetch `Response` both the
@@ -331,19 +332,3 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
   });
 }
 
-function readCapped(stream: IncomingMessage, cap: number): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    stream.on('data', (chunk: Buffer) => {
-      if (size >= cap) return;
-      chunks.push(chunk);
-      size += chunk.length;
-    });
-    stream.on('end', () => resolve(Buffer.concat(chunks)));
-    stream.on('error', reject);
-    stream.on('close', () => {
-      if (!stream.complete) reject(new Error('upstream closed the connection before the error body ended'));
-    });
-  });
-}

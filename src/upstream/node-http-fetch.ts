@@ -1,6 +1,7 @@
 import http, { type IncomingMessage } from 'node:http';
 import https from 'node:https';
 import { PassThroughResponse, type UpstreamResponse } from './chat-pass-through.js';
+import { readCapped } from './read-capped.js';
 
 /** A `fetch` for the openai SDK plus the agents behind it, so a server can close them on shutdown. */
 export interface NodeHttpFetch {
@@ -218,23 +219,6 @@ function requestBody(body: RequestInit['body']): Buffer | undefined {
   if (body instanceof ArrayBuffer) return Buffer.from(body);
   if (ArrayBuffer.isView(body)) return Buffer.from(body.buffer, body.byteOffset, body.byteLength);
   throw new TypeError('node-http fetch supports string and byte bodies only');
-}
-
-function readCapped(stream: IncomingMessage, cap: number): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    stream.on('data', (chunk: Buffer) => {
-      if (size >= cap) return;
-      chunks.push(chunk);
-      size += chunk.length;
-    });
-    stream.on('end', () => resolve(Buffer.concat(chunks)));
-    stream.on('error', reject);
-    stream.on('close', () => {
-      if (!stream.complete) reject(new Error('upstream closed the connection before the error body ended'));
-    });
-  });
 }
 
 function clampStatus(status: number): number {
