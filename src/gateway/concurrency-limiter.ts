@@ -43,6 +43,17 @@ export class ConcurrencyLimiter {
     return this.#queue.length;
   }
 
+  /**
+   * A slot now, if one is free and the caller is still there, without a promise (the common
+   * case on the hot path); undefined otherwise: then call `acquire`, which queues or refuses.
+   */
+  tryAcquire(signal?: AbortSignal): Release | undefined {
+    if (signal?.aborted || this.#active >= this.#limits.maxConcurrent) return undefined;
+    this.#active += 1;
+    this.#changed();
+    return this.#releaser();
+  }
+
   /** Waits for a slot; rejects with 429 when the queue is full, or with the signal's reason. */
   acquire(signal?: AbortSignal): Promise<Release> {
     if (signal?.aborted) return Promise.reject(signal.reason);

@@ -1,12 +1,12 @@
 import { once } from 'node:events';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import { Readable } from 'node:stream';
 import { TextDecoder } from 'node:util';
 import { RouterError, routingText, UpstreamError, type Controller } from '../core/index.js';
-import { elapsedMs, routingHeaders, type RequestContext } from '../server/chat-completions.js';
+import { elapsedMs, type RequestContext } from '../server/chat-completions.js';
 import { httpErrorFor } from '../server/http-error.js';
 import { readBody } from '../server/read-body.js';
-import { relayHeaders } from '../server/relay.js';
+import { addRelayedHeaders } from '../server/relay.js';
 import type { UpstreamResponse } from '../upstream/chat-pass-through.js';
 import { takeRawBody } from '../upstream/node-http-fetch.js';
 import type { Upstreams } from '../upstream/upstreams.js';
@@ -71,14 +71,18 @@ export function createGatewayChatHandler(deps: GatewayChatDeps) {
     }
     const answer = lease.value;
     try {
-      const headers = relayHeaders(answer.upstream, {
-        ...routingHeaders(decision),
+      // One header object, built in place (routingHeaders' fields, the answering model in its seat).
+      const headers: OutgoingHttpHeaders = {
         'x-routellm-model': lease.model,
+        'x-routellm-router': decision.router,
+        'x-routellm-threshold': String(decision.threshold),
+        'x-routellm-strong-win-rate': String(decision.strongWinRate),
         'x-routellm-attempts': String(lease.attempts),
-        ...(lease.fallbackFrom === undefined ? {} : { 'x-routellm-fallback': lease.fallbackFrom }),
-        'x-request-id': context.requestId,
-        'openai-processing-ms': elapsedMs(context.started),
-      });
+      };
+      if (lease.fallbackFrom !== undefined) headers['x-routellm-fallback'] = lease.fallbackFrom;
+      headers['x-request-id'] = context.requestId;
+      headers['openai-processing-ms'] = elapsedMs(context.started);
+      addRelayedHeaders(answer.upstream, headers);
       if (answer.kind === 'json') {
         scope.usage(answer.usage);
         headers['content-length'] = answer.bytes.length;

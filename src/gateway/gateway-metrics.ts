@@ -61,11 +61,18 @@ export class GatewayMetrics {
       labelNames: ['router', 'model'],
       registers,
     });
+    const routedCounts = this.#routedCounts;
+    const routedTotal = () => this.#routedTotal;
     this.routedShare = new Gauge({
       name: `${p}routed_share`,
       help: 'Share of routing decisions that chose each model since start (0..1).',
       labelNames: ['model'],
       registers,
+      // Computed when scraped: nothing to refresh per request.
+      collect() {
+        const total = routedTotal();
+        for (const [model, count] of routedCounts) this.labels(model).set(count / total);
+      },
     });
     this.fallbacks = new Counter({
       name: `${p}fallbacks_total`,
@@ -155,27 +162,27 @@ export class GatewayMetrics {
     if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: this.registry, prefix: p });
   }
 
-  /** Records a routing decision and refreshes every model's routed share. */
+  /** Records a routing decision (the routed share is computed from the counts when scraped). */
   observeRouted(router: string, model: string): void {
-    this.#child(this.routed, 'routed', router, model).inc();
+    this.#child(this.routed, `routed\0${router}\0${model}`, router, model).inc();
     this.#routedTotal += 1;
     this.#routedCounts.set(model, (this.#routedCounts.get(model) ?? 0) + 1);
-    for (const [name, count] of this.#routedCounts) this.#child(this.routedShare, 'share', name).set(count / this.#routedTotal);
   }
 
   /** Records a request's final status. */
   observeRequest(observation: RequestObservation): void {
-    this.#child(this.requests, 'requests', observation.router, observation.model, String(observation.status)).inc();
+    const { router, model, status } = observation;
+    this.#child(this.requests, `requests\0${router}\0${model}\0${status}`, router, model, String(status)).inc();
   }
 
   /** Records how long an upstream attempt took, to its last byte. */
   observeUpstreamLatency(model: string, outcome: 'ok' | 'error', seconds: number): void {
-    this.#child(this.upstreamLatency, `latency\0${outcome}`, model, outcome).observe(seconds);
+    this.#child(this.upstreamLatency, `latency\0${model}\0${outcome}`, model, outcome).observe(seconds);
   }
 
   /** Records an upstream attempt's time to first byte. */
   observeTimeToFirstByte(model: string, seconds: number): void {
-    this.#child(this.timeToFirstByte, 'ttfb', model).observe(seconds);
+    this.#child(this.timeToFirstByte, `ttfb\0${model}`, model).observe(seconds);
   }
 
   /** Records a failed upstream attempt and, when another follows, the fallback. */
@@ -186,19 +193,21 @@ export class GatewayMetrics {
 
   /** Records token usage and its cost. */
   observeUsage(model: string, inputTokens: number, outputTokens: number, costUsd: number | undefined, strongOnlyUsd: number | undefined): void {
-    this.#child(this.tokens, 'tokens', model, 'input').inc(inputTokens);
-    this.#child(this.tokens, 'tokens', model, 'output').inc(outputTokens);
-    if (costUsd === undefined) this.#child(this.unpricedResponses, 'unpriced', model).inc();
-    else this.#child(this.costUsd, 'cost', model).inc(costUsd);
+    this.#child(this.tokens, `tokens\0${model}\0input`, model, 'input').inc(inputTokens);
+    this.#child(this.tokens, `tokens\0${model}\0output`, model, 'output').inc(outputTokens);
+    if (costUsd === undefined) this.#child(this.unpricedResponses, `unpriced\0${model}`, model).inc();
+    else this.#child(this.costUsd, `cost\0${model}`, model).inc(costUsd);
     if (strongOnlyUsd !== undefined) this.strongOnlyCostUsd.inc(strongOnlyUsd);
   }
 
-  /** The child of `metric` for these label values (in `labelNames` order), cached under `kind`. */
-  #child<T>(metric: { labels(...values: string[]): T }, kind: string, ...values: string[]): T {
-    const key = `${kind}\0${values.join('\0')}`;
+  /**
+   * The child of `metric` for these label values (in `labelNames` order), cached under `key`
+   * (the metric's kind and the values, joined by NUL: built by the caller, no array per call).
+   */
+  #child<T>(metric: { labels(...values: string[]): T }, key: string, a: string, b?: string, c?: string): T {
     let child = this.#children.get(key) as T | undefined;
     if (child === undefined) {
-      child = metric.labels(...values);
+      child = c !== undefined ? metric.labels(a, b as string, c) : b !== undefined ? metric.labels(a, b) : metric.labels(a);
       this.#children.set(key, child);
     }
     return child;

@@ -129,10 +129,12 @@ export class Gateway {
     clientSignal: AbortSignal,
     attempt: (model: string, context: AttemptContext) => Promise<T>,
   ): Promise<UpstreamLease<T>> {
-    const release = await this.limiter.acquire(clientSignal).catch((error: unknown) => {
-      if (!clientSignal.aborted) scope.reject('queue_full');
-      throw error;
-    });
+    const release =
+      this.limiter.tryAcquire(clientSignal) ??
+      (await this.limiter.acquire(clientSignal).catch((error: unknown) => {
+        if (!clientSignal.aborted) scope.reject('queue_full');
+        throw error;
+      }));
     let deadline: UpstreamDeadline | undefined;
     let started = 0;
     let model = routedModel;

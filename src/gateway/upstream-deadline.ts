@@ -19,11 +19,20 @@ export interface DeadlineOptions {
  * (HTTP 504) when the first byte is late or the whole request overruns, or with the
  * parent's reason when the client goes away. Call `firstByte()` when the upstream's
  * headers arrive and `dispose()` when the attempt ends, so no timer outlives it.
+ *
+ * Both clocks share one timer (a timer per request is a measurable part of the gateway's
+ * cost): it is armed for the first-byte budget; `firstByte()` only notes the time, and when
+ * the timer fires after the first byte it is re-armed for what is left of the total budget.
  */
 export class UpstreamDeadline {
   readonly #controller = new AbortController();
-  readonly #totalTimer: NodeJS.Timeout;
-  #ttfbTimer: NodeJS.Timeout | undefined;
+  #timer: NodeJS.Timeout | undefined;
+  /** Which clock the timer is armed for. */
+  #phase: 'ttfb' | 'total';
+  #gotFirstByte = false;
+  readonly #started: number;
+  readonly #totalMs: number;
+  readonly #ttfbMs: number;
   readonly #parent: AbortSignal | undefined;
   readonly #onParentAbort = () => this.#controller.abort(this.#parent?.reason);
   /** Which clock ran out, if one did. */
@@ -31,11 +40,14 @@ export class UpstreamDeadline {
 
   constructor(options: DeadlineOptions) {
     this.#parent = options.parent;
-    this.#totalTimer = setTimeout(() => this.#expire('total', options.totalMs), options.totalMs);
-    this.#ttfbTimer = setTimeout(() => this.#expire('ttfb', options.ttfbMs), Math.min(options.ttfbMs, options.totalMs));
+    this.#totalMs = options.totalMs;
+    this.#ttfbMs = options.ttfbMs;
+    this.#started = performance.now();
+    // A first-byte budget at least as long as the total one never runs out first.
+    this.#phase = options.ttfbMs < options.totalMs ? 'ttfb' : 'total';
+    this.#timer = setTimeout(onTimer, this.#phase === 'ttfb' ? options.ttfbMs : options.totalMs, this);
     // Timers must never keep a shutting-down process alive.
-    this.#totalTimer.unref();
-    this.#ttfbTimer.unref();
+    this.#timer.unref();
     if (this.#parent?.aborted) this.#onParentAbort();
     else this.#parent?.addEventListener('abort', this.#onParentAbort, { once: true });
   }
@@ -45,10 +57,9 @@ export class UpstreamDeadline {
     return this.#controller.signal;
   }
 
-  /** The upstream answered: stop the first-byte clock. */
+  /** The upstream answered: the first-byte clock no longer applies. */
   firstByte(): void {
-    if (this.#ttfbTimer !== undefined) clearTimeout(this.#ttfbTimer);
-    this.#ttfbTimer = undefined;
+    this.#gotFirstByte = true;
   }
 
   /**
@@ -63,9 +74,25 @@ export class UpstreamDeadline {
 
   /** The attempt is over: stop every clock and detach from the client's signal. */
   dispose(): void {
-    clearTimeout(this.#totalTimer);
-    this.firstByte();
+    this.#gotFirstByte = true;
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    this.#timer = undefined;
     this.#parent?.removeEventListener('abort', this.#onParentAbort);
+  }
+
+  /** The timer fired: the first byte is late, or (after it came) the total budget is spent or not yet. */
+  fire(): void {
+    this.#timer = undefined;
+    if (this.#phase === 'ttfb' && this.#gotFirstByte) {
+      this.#phase = 'total';
+      const left = this.#totalMs - (performance.now() - this.#started);
+      if (left > 0) {
+        this.#timer = setTimeout(onTimer, Math.ceil(left), this);
+        this.#timer.unref();
+        return;
+      }
+    }
+    this.#expire(this.#phase, this.#phase === 'ttfb' ? this.#ttfbMs : this.#totalMs);
   }
 
   #expire(which: 'ttfb' | 'total', ms: number): void {
@@ -77,6 +104,11 @@ export class UpstreamDeadline {
         : `the upstream request did not finish within ${formatSeconds(ms)} (--timeout)`;
     this.#controller.abort(new UpstreamTimeoutError(message));
   }
+}
+
+/** One shared timer callback (no closure per request). */
+function onTimer(deadline: UpstreamDeadline): void {
+  deadline.fire();
 }
 
 function formatSeconds(ms: number): string {

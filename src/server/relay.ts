@@ -13,7 +13,11 @@ const MAX_HELD_BYTES = 1024 * 1024;
 
 /** The headers of a relayed response: ours, then the upstream's passed-through ones. */
 export function relayHeaders(upstream: UpstreamResponse, ours: OutgoingHttpHeaders): OutgoingHttpHeaders {
-  const headers: OutgoingHttpHeaders = { ...ours };
+  return addRelayedHeaders(upstream, { ...ours });
+}
+
+/** `relayHeaders` into an object the caller built and owns (no copy): adds the upstream's passed-through headers. */
+export function addRelayedHeaders(upstream: UpstreamResponse, headers: OutgoingHttpHeaders): OutgoingHttpHeaders {
   upstream.headers.forEach((value, name) => {
     if (PASSED_HEADERS.includes(name) || name.startsWith(RATE_LIMIT_PREFIX)) headers[name] = value;
   });

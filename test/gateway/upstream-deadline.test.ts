@@ -21,6 +21,23 @@ describe('UpstreamDeadline', () => {
     expect((deadline.signal.reason as Error).message).toContain('--timeout');
   });
 
+  it('with a first-byte budget no shorter than the total, the total clock runs out', async () => {
+    const deadline = new UpstreamDeadline({ totalMs: 20, ttfbMs: 20 });
+    await once(deadline.signal, 'abort');
+    expect(deadline.expired).toBe('total');
+    expect((deadline.signal.reason as Error).message).toContain('--timeout');
+  });
+
+  it('a first byte in time leaves the rest of the total budget, counted from the start', async () => {
+    const started = performance.now();
+    const deadline = new UpstreamDeadline({ totalMs: 80, ttfbMs: 20 });
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    deadline.firstByte();
+    await once(deadline.signal, 'abort');
+    expect(deadline.expired).toBe('total');
+    expect(performance.now() - started).toBeGreaterThanOrEqual(79);
+  });
+
   it("passes the client's abort through with the client's reason", () => {
     const client = new AbortController();
     const deadline = new UpstreamDeadline({ totalMs: 60_000, ttfbMs: 60_000, parent: client.signal });
