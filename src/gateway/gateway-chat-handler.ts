@@ -12,7 +12,7 @@ import { takeRawBody } from '../upstream/node-http-fetch.js';
 import type { Upstreams } from '../upstream/upstreams.js';
 import { parseChatRequest } from './chat-request-guard.js';
 import { MalformedUpstreamError } from './malformed-upstream-error.js';
-import type { Gateway, RequestScope, UpstreamLease } from './gateway.js';
+import type { AttemptContext, Gateway, RequestScope, UpstreamLease } from './gateway.js';
 import { SseRelay } from './sse-relay.js';
 import { requestStreamUsage } from './stream-usage.js';
 
@@ -41,7 +41,7 @@ type Answer =
 export function createGatewayChatHandler(deps: GatewayChatDeps) {
   const { gateway } = deps;
   return async (request: IncomingMessage, response: ServerResponse, context: RequestContext): Promise<void> => {
-    const scope = gateway.scopeFor(request) ?? gateway.begin(request, context.requestId, 'POST', '/v1/chat/completions');
+    const scope = context.scope ?? gateway.scopeFor(request) ?? gateway.begin(request, context.requestId, 'POST', '/v1/chat/completions');
     let body: Record<string, unknown>;
     let routed: Awaited<ReturnType<Controller['routeChat']>>;
     try {
@@ -62,7 +62,7 @@ export function createGatewayChatHandler(deps: GatewayChatDeps) {
     try {
       lease = await gateway.callUpstream(scope, decision.model, context.signal, async (model, attempt) => {
         const upstream = await deps.upstreams.chat(model, upstreamBody, { signal: attempt.signal });
-        return readAnswer(upstream, clientWantsUsage, model, attempt.firstByte);
+        return readAnswer(upstream, clientWantsUsage, model, attempt);
       });
     } catch (error) {
       // The error answer still says how many upstream calls were made.
@@ -104,11 +104,11 @@ export function createGatewayChatHandler(deps: GatewayChatDeps) {
 }
 
 /** Reads an upstream answer until it is known good: a whole JSON body, or a stream's first event. */
-async function readAnswer(upstream: UpstreamResponse, keepUsageChunk: boolean, model: string, firstByte: () => void): Promise<Answer> {
+async function readAnswer(upstream: UpstreamResponse, keepUsageChunk: boolean, model: string, attempt: AttemptContext): Promise<Answer> {
   const sse = (upstream.headers.get('content-type') ?? '').includes('text/event-stream');
   if (!sse) {
     // A completion's headers come when it is written; the body follows at once.
-    firstByte();
+    attempt.firstByte();
     const bytes = await readJsonBody(upstream, model);
     let parsed: unknown;
     try {
@@ -131,7 +131,7 @@ async function readAnswer(upstream: UpstreamResponse, keepUsageChunk: boolean, m
       const out = next.done ? relay.end() : relay.push(decoder.decode(next.value, { stream: true }));
       if (out.text === '' && !next.done) continue;
       // A stream's first byte that counts is its first event: headers then silence is a hang.
-      firstByte();
+      attempt.firstByte();
       if (relay.upstreamError !== undefined && relay.events === 1) {
         // An error as the very first event: nothing has reached the client, so the other model may answer.
         const message = (relay.upstreamError as { message?: unknown } | null)?.message;

@@ -93,6 +93,14 @@ export class Gateway {
     return scope;
   }
 
+  /**
+   * `begin` without keeping the scope against the request: for a caller that holds the scope
+   * itself (the server keeps it in the request's context), sparing a weak-map entry per request.
+   */
+  start(requestId: string, method: string, path: string): RequestScope {
+    return new RequestScope(this, requestId, method, path);
+  }
+
   /** The scope `begin` made for this request. */
   scopeFor(request: object): RequestScope | undefined {
     return this.#scopes.get(request);
@@ -102,12 +110,12 @@ export class Gateway {
    * The checks every request passes before routing: header count, then the API key
    * (`/health` stays open). Throws an OpenAI-shaped RequestError (431, 401).
    */
-  admit(request: IncomingMessage, path: string): void {
+  admit(request: IncomingMessage, path: string, scope: RequestScope | undefined = this.scopeFor(request)): void {
     try {
       checkHeaderCount(request, this.options.limits);
       this.auth.check(path, request.headers.authorization);
     } catch (error) {
-      this.scopeFor(request)?.reject(error instanceof RequestError && error.status === 401 ? 'auth' : 'bad_request');
+      scope?.reject(error instanceof RequestError && error.status === 401 ? 'auth' : 'bad_request');
       throw error;
     }
   }
@@ -135,68 +143,115 @@ export class Gateway {
         if (!clientSignal.aborted) scope.reject('queue_full');
         throw error;
       }));
-    let deadline: UpstreamDeadline | undefined;
-    let started = 0;
+    let current: UpstreamAttempt | undefined;
     let model = routedModel;
     try {
       const outcome = await callWithFallback(
         routedModel,
-        {
-          pair: this.pair,
-          enabled: this.options.fallback,
-          signal: clientSignal,
-          onFailure: (failed, error, willRetry) => {
-            const reason = failureReason(error);
-            this.metrics.observeFailure(failed, reason, willRetry ? otherModel(this.pair, failed) : undefined);
-          },
-        },
+        { pair: this.pair, enabled: this.options.fallback, signal: clientSignal, onFailure: this.#onFailure },
         async (attemptModel, attemptNumber) => {
           model = attemptModel;
-          const current = new UpstreamDeadline({ totalMs: this.options.timeoutMs, ttfbMs: this.options.ttfbTimeoutMs, parent: clientSignal });
-          deadline = current;
-          started = performance.now();
+          const context = new UpstreamAttempt(this, scope, attemptModel, attemptNumber, clientSignal);
+          current = context;
           scope.attempts = attemptNumber;
           try {
-            return await attempt(attemptModel, {
-              signal: current.signal,
-              attempt: attemptNumber,
-              firstByte: () => {
-                current.firstByte();
-                const ttfb = performance.now() - started;
-                scope.ttfbMs = ttfb;
-                this.metrics.observeTimeToFirstByte(attemptModel, ttfb / 1000);
-              },
-            });
+            return await attempt(attemptModel, context);
           } catch (error) {
-            const expired = current.expired;
-            current.abandon();
-            this.metrics.observeUpstreamLatency(attemptModel, 'error', (performance.now() - started) / 1000);
-            // The SDK reports our abort as a generic abort: say which clock ran out instead.
-            throw expired ? current.signal.reason : error;
+            throw context.failed(error);
           }
         },
       );
       scope.model = outcome.model;
       scope.fallbackFrom = outcome.fallbackFrom;
-      const answering = deadline as unknown as UpstreamDeadline;
-      let ended = false;
-      return {
-        ...outcome,
-        signal: answering.signal,
-        explain: (error) => (answering.expired ? answering.signal.reason : error),
-        end: (result = 'ok') => {
-          if (ended) return;
-          ended = true;
-          answering.dispose();
-          release();
-          this.metrics.observeUpstreamLatency(outcome.model, result, (performance.now() - started) / 1000);
-        },
-      };
+      return new Lease(outcome, current as unknown as UpstreamAttempt, release);
     } catch (error) {
       scope.model = model; // the last model tried: the one whose failure the client sees
       release();
       throw error;
     }
+  }
+
+  /** Counts a failed attempt (and the fallback, when one follows): one function for every request. */
+  readonly #onFailure = (failed: string, error: unknown, willRetry: boolean): void => {
+    this.metrics.observeFailure(failed, failureReason(error), willRetry ? otherModel(this.pair, failed) : undefined);
+  };
+}
+
+/** One upstream attempt: its deadline, its start time, and the AttemptContext handed to the caller. */
+class UpstreamAttempt implements AttemptContext {
+  readonly deadline: UpstreamDeadline;
+  readonly started: number;
+  readonly gateway: Gateway;
+  readonly #scope: RequestScope;
+  readonly model: string;
+  readonly attempt: number;
+
+  constructor(gateway: Gateway, scope: RequestScope, model: string, attempt: number, clientSignal: AbortSignal) {
+    this.gateway = gateway;
+    this.#scope = scope;
+    this.model = model;
+    this.attempt = attempt;
+    this.deadline = new UpstreamDeadline({ totalMs: gateway.options.timeoutMs, ttfbMs: gateway.options.ttfbTimeoutMs, parent: clientSignal });
+    this.started = performance.now();
+  }
+
+  get signal(): AbortSignal {
+    return this.deadline.signal;
+  }
+
+  firstByte(): void {
+    this.deadline.firstByte();
+    const ttfb = performance.now() - this.started;
+    this.#scope.ttfbMs = ttfb;
+    this.gateway.metrics.observeTimeToFirstByte(this.model, ttfb / 1000);
+  }
+
+  /** The attempt failed: abandon it, record its latency, and return the error to throw. */
+  failed(error: unknown): unknown {
+    const deadline = this.deadline;
+    const expired = deadline.expired;
+    deadline.abandon();
+    this.gateway.metrics.observeUpstreamLatency(this.model, 'error', (performance.now() - this.started) / 1000);
+    // The SDK reports our abort as a generic abort: say which clock ran out instead.
+    return expired ? deadline.signal.reason : error;
+  }
+}
+
+/** The answering attempt, holding its slot and deadline until `end()`. */
+class Lease<T> implements UpstreamLease<T> {
+  readonly value: T;
+  readonly model: string;
+  readonly attempts: number;
+  readonly fallbackFrom: string | undefined;
+  readonly #attempt: UpstreamAttempt;
+  readonly #release: () => void;
+  #ended = false;
+
+  constructor(outcome: FallbackOutcome<T>, attempt: UpstreamAttempt, release: () => void) {
+    this.value = outcome.value;
+    this.model = outcome.model;
+    this.attempts = outcome.attempts;
+    this.fallbackFrom = outcome.fallbackFrom;
+    this.#attempt = attempt;
+    this.#release = release;
+  }
+
+  get signal(): AbortSignal {
+    return this.#attempt.deadline.signal;
+  }
+
+  explain(error: unknown): unknown {
+    const deadline = this.#attempt.deadline;
+    return deadline.expired ? deadline.signal.reason : error;
+  }
+
+  end(result: 'ok' | 'error' = 'ok'): void {
+    if (this.#ended) return;
+    this.#ended = true;
+    const attempt = this.#attempt;
+    attempt.deadline.dispose();
+    this.#release();
+    attempt.gateway.metrics.observeUpstreamLatency(this.model, result, (performance.now() - attempt.started) / 1000);
   }
 }
 

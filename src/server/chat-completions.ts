@@ -1,5 +1,6 @@
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import type { Controller, RoutingDecision } from '../core/index.js';
+import type { RequestScope } from '../gateway/gateway.js';
 import type { Upstreams } from '../upstream/upstreams.js';
 import { readBody } from './read-body.js';
 import { relayBody, relayHeaders } from './relay.js';
@@ -21,6 +22,8 @@ export interface RequestContext {
   readonly signal: AbortSignal;
   /** Filled in once routed, so an error answer can still say what was routed. */
   decision?: RoutingDecision;
+  /** The gateway's bookkeeping for this request, when a gateway is on (held here: no lookup table per request). */
+  scope?: RequestScope | undefined;
 }
 
 /**

@@ -94,7 +94,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const answerError = (request: IncomingMessage, response: ServerResponse, error: unknown, context: RequestContext) => {
     if (context.signal.aborted) return; // The client is gone; nobody to answer.
     const answer = httpErrorFor(error);
-    const scope = gateway?.scopeFor(request);
+    const scope = context.scope ?? gateway?.scopeFor(request);
     if (scope) scope.error = answer.body.error.message;
     if (answer.internal) log(`routellm: ${context.requestId}: ${(error as Error)?.stack ?? String(error)}`);
     if (response.headersSent) {
@@ -117,12 +117,13 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
 
   const server = createServer({ noDelay: true, ...(gateway ? serverOptions(gateway.options.limits) : {}) }, (request, response) => {
     const abort = new AbortController();
-    const context: RequestContext = { requestId: requestIdOf(request), started: process.hrtime.bigint(), signal: abort.signal };
+    const context: RequestContext = { requestId: requestIdOf(request), started: process.hrtime.bigint(), signal: abort.signal, scope: undefined };
     inFlight.add(abort);
     const url = request.url ?? '/';
     const query = url.indexOf('?');
     const path = query < 0 ? url : url.slice(0, query);
-    const scope = gateway?.begin(request, context.requestId, request.method ?? '', path);
+    const scope = gateway?.start(context.requestId, request.method ?? '', path);
+    context.scope = scope;
     response.on('close', () => {
       // 499 (the client closed the request) when it left before any answer was sent.
       scope?.finish(response.headersSent ? response.statusCode : 499);
@@ -132,7 +133,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     });
     if (shuttingDown) response.setHeader('connection', 'close');
     try {
-      gateway?.admit(request, path); // API key and header limits, before anything is routed
+      gateway?.admit(request, path, scope); // API key and header limits, before anything is routed
     } catch (error) {
       answerError(request, response, error, context);
       return;
