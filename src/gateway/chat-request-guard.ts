@@ -105,6 +105,9 @@ const FIELD_CHECKS: Readonly<Record<string, Check>> = {
     Array.isArray(value) && value.every((item) => typeof item === 'string') ? undefined : 'must be an array of strings',
 };
 
+/** Any character trim() would keep. */
+const NOT_BLANK = /\S/;
+
 /** FIELD_CHECKS as a list, made once rather than per request. */
 const FIELD_CHECK_LIST = Object.entries(FIELD_CHECKS);
 
@@ -121,7 +124,8 @@ export function parseChatRequest(body: Uint8Array, contentType: string | undefin
   } catch {
     throw new RequestError(400, 'the request body is not valid UTF-8; send JSON encoded as UTF-8', { code: 'invalid_encoding' });
   }
-  if (text.trim() === '') throw new RequestError(400, 'the request body is empty; send a JSON chat completion request', { code: 'invalid_json' });
+  // `/\S/` finds the first non-blank character without copying the body, as trim() would.
+  if (!NOT_BLANK.test(text)) throw new RequestError(400, 'the request body is empty; send a JSON chat completion request', { code: 'invalid_json' });
   checkJsonStructure(text, MAX_JSON_DEPTH);
   let parsed: unknown;
   try {
@@ -138,7 +142,9 @@ export function parseChatRequest(body: Uint8Array, contentType: string | undefin
 
 /** Throws 415 for a content type other than JSON; a missing one is accepted, as OpenAI does. */
 export function checkContentType(contentType: string | undefined): void {
-  if (contentType === undefined || contentType.trim() === '') return;
+  // The common case, spelt as clients send it: nothing to split.
+  if (contentType === undefined || contentType === 'application/json') return;
+  if (contentType.trim() === '') return;
   const [mediaType, ...parameters] = contentType.split(';').map((part) => part.trim().toLowerCase());
   const json = mediaType === 'application/json' || (mediaType !== undefined && /^application\/[a-z0-9.+-]*\+json$/.test(mediaType));
   const charset = parameters.find((parameter) => parameter.startsWith('charset='))?.slice('charset='.length).replace(/"/g, '');

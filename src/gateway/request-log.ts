@@ -89,7 +89,7 @@ export class RequestLog {
   request(record: RequestLogRecord): void {
     const level = record.status >= 500 ? 'error' : record.status >= 400 ? 'warn' : 'info';
     if (!this.logger.isLevelEnabled(level)) return;
-    let line = `{"level":${LEVELS[level]},"time":"${new Date().toISOString()}","request_id":${str(record.requestId)},"method":${str(record.method)},"path":${str(record.path)},"status":${num(record.status)},"latency_ms":${num(round3(record.latencyMs))}`;
+    let line = `{"level":${LEVELS[level]},"time":"${isoNow()}","request_id":${str(record.requestId)},"method":${str(record.method)},"path":${str(record.path)},"status":${num(record.status)},"latency_ms":${num(round3(record.latencyMs))}`;
     if (record.router !== undefined) line += `,"router":${str(record.router)}`;
     if (record.threshold !== undefined) line += `,"threshold":${num(record.threshold)}`;
     if (record.strongWinRate !== undefined) line += `,"strong_win_rate":${num(record.strongWinRate)}`;
@@ -106,6 +106,20 @@ export class RequestLog {
     if (this.#logPrompts && record.prompt !== undefined) line += `,"prompt":${str(record.prompt)}`;
     this.#destination.write(`${line},"msg":"request"}\n`);
   }
+}
+
+/** The last ISO time made, and its millisecond: lines within one millisecond share the string. */
+let lastIsoMs = -1;
+let lastIso = '';
+
+/** `new Date().toISOString()`, made at most once per millisecond. */
+function isoNow(): string {
+  const now = Date.now();
+  if (now !== lastIsoMs) {
+    lastIsoMs = now;
+    lastIso = new Date(now).toISOString();
+  }
+  return lastIso;
 }
 
 /** pino's numeric levels. */
