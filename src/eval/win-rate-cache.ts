@@ -1,7 +1,8 @@
-import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { mkdir, readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
+import { writeFileAtomic } from '../runtime/write-file-atomic.js';
 
 const VERSION = 1;
 
@@ -77,20 +78,8 @@ export class WinRateCache {
     if (!this.#dirty) return;
     await mkdir(dirname(this.path), { recursive: true });
     const body = JSON.stringify({ version: VERSION, fingerprint: this.fingerprint, rates: Object.fromEntries(this.#rates) });
-    await writeAtomically(this.path, body);
+    await writeFileAtomic(this.path, body);
     this.#dirty = false;
-  }
-}
-
-/** Writes a file so readers see the old or the new content, never half of it. */
-export async function writeAtomically(path: string, data: string | Uint8Array): Promise<void> {
-  const temporary = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-  try {
-    await writeFile(temporary, data);
-    await rename(temporary, path);
-  } catch (error) {
-    await rm(temporary, { force: true });
-    throw error;
   }
 }
 

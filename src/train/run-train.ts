@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { dirname, join, resolve } from 'node:path';
 import { UsageError } from '../core/index.js';
 import type { Embedder } from '../embed/embedder.js';
@@ -13,7 +12,8 @@ import { renderModelCard } from './model-card.js';
 import { readExcludedPrompts, readTrainingData } from './read-training-data.js';
 import { seededRandom } from './seeded-random.js';
 import { DEFAULT_MF_TRAIN_OPTIONS, trainMf, type IndexedBattle, type MfTrainOptions } from './train-mf.js';
-import { writeFileAtomic } from './write-atomic.js';
+import { writeFileAtomic } from '../runtime/write-file-atomic.js';
+import { mmluSplitOf } from '../eval/mmlu-split.js';
 
 /** Options of one training run, resolved from flags. */
 export interface TrainOptions {
@@ -58,7 +58,8 @@ export interface TrainResult {
 
 function isHeldOut(prompt: string, options: TrainOptions, randomHeldOut: Set<string>): boolean {
   if (options.split === 'none') return false;
-  if (options.split === 'sha1') return createHash('sha1').update(prompt, 'utf8').digest()[0]! % 2 === 1;
+  // The same split `routellm eval --split eval` scores on: one definition, or the halves drift.
+  if (options.split === 'sha1') return mmluSplitOf(prompt) === 'eval';
   return randomHeldOut.has(prompt);
 }
 

@@ -1,3 +1,5 @@
+import { seededRandom as uniform } from '../core/index.js';
+
 /** A small seeded PRNG (mulberry32): the same seed gives the same training run everywhere. */
 export interface SeededRandom {
   /** Uniform in [0, 1). */
@@ -8,16 +10,9 @@ export interface SeededRandom {
   shuffle<T>(items: T[]): T[];
 }
 
-/** Creates a seeded PRNG. */
+/** Creates a seeded PRNG over the core's generator (the random router's), with training's helpers. */
 export function seededRandom(seed: number): SeededRandom {
-  let state = seed >>> 0;
-  const next = () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = uniform(seed);
   return {
     next,
     normal() {

@@ -12,7 +12,8 @@ import { resolveDataDir } from '../../eval/benchmarks/data-dir.js';
 import { loadMmlu } from '../../eval/benchmarks/mmlu.js';
 import { sortedAscending } from '../../eval/metrics/quantile.js';
 import { winRatesWithCache } from '../../eval/score-with-cache.js';
-import { resolveCacheDir, WinRateCache, writeAtomically } from '../../eval/win-rate-cache.js';
+import { resolveCacheDir, WinRateCache } from '../../eval/win-rate-cache.js';
+import { writeFileAtomic } from '../../runtime/write-file-atomic.js';
 import { createBuiltinRegistry } from '../../routers/builtin-registry.js';
 import { DEFAULT_ROUTER } from '../../routers/default-router.js';
 import { datasetsDir } from '../../runtime/package-paths.js';
@@ -142,7 +143,7 @@ async function writeTable(flags: CalibrateFlags, io: CliIo, setup: Setup): Promi
   const table = buildCalibrationTable({ source, n: prompts.length, rates });
   const path = flags.table ? resolve(io.cwd, flags.table) : shippedTablePath(datasetsDir());
   await mkdir(dirname(path), { recursive: true });
-  await writeAtomically(path, `${JSON.stringify(table)}\n`);
+  await writeFileAtomic(path, `${JSON.stringify(table)}\n`);
   io.stderr.write(`wrote ${path}: ${names.join(', ')} over ${prompts.length} prompts\n`);
 }
 

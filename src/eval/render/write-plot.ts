@@ -1,7 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { EvalReport } from '../evaluate-routers.js';
-import { writeAtomically } from '../win-rate-cache.js';
+import { writeFileAtomic } from '../../runtime/write-file-atomic.js';
 import { plotSpec } from './plot-spec.js';
 
 /**
@@ -24,7 +24,7 @@ export async function writePlot(report: EvalReport, directory: string): Promise<
     .asPng();
   await mkdir(directory, { recursive: true });
   const paths = { svg: join(directory, `${report.benchmark.name}.svg`), png: join(directory, `${report.benchmark.name}.png`) };
-  await writeAtomically(paths.svg, svg);
-  await writeAtomically(paths.png, png);
+  await writeFileAtomic(paths.svg, svg);
+  await writeFileAtomic(paths.png, png);
   return paths;
 }
