@@ -1,7 +1,7 @@
-import OpenAI from 'openai';
 import { ConfigError, RouterError } from '../core/index.js';
 import type { Embedder } from './embedder.js';
 import { serviceError } from './internal/service-error.js';
+import { createTypedOpenAIClient } from '../upstream/typed-openai-client.js';
 
 /** Native vector lengths of OpenAI's embedding models; `dim` must be given for any other model. */
 export const OPENAI_EMBEDDING_DIMS: Readonly<Record<string, number>> = {
@@ -36,13 +36,7 @@ export interface OpenAIEmbedderOptions {
  * multiply a client's own retries.
  */
 export function createOpenAIEmbedder(options: OpenAIEmbedderOptions): Embedder {
-  const client = new OpenAI({
-    apiKey: options.apiKey,
-    baseURL: options.baseURL,
-    maxRetries: 1,
-    timeout: options.timeoutMs,
-    ...(options.fetch ? { fetch: options.fetch } : {}),
-  });
+  const client = createTypedOpenAIClient(options);
   const native = OPENAI_EMBEDDING_DIMS[options.model];
   const sendDimensions = native !== undefined && options.dim !== native && options.model.startsWith('text-embedding-3');
   const what = `embeddings endpoint ${options.baseURL.replace(/\/+$/, '')}/embeddings (model ${options.model})`;

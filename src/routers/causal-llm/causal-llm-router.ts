@@ -1,9 +1,9 @@
-import OpenAI from 'openai';
 import { ConfigError, type Router, type RouterContext, type RouterFactory, type RouterOptions } from '../../core/index.js';
 import { DEFAULT_OPENAI_BASE_URL } from '../../embed/openai-embedder.js';
 import { serviceError } from '../../embed/internal/service-error.js';
 import { classifierMessages } from './classifier-prompt.js';
 import { judgeWinRate, type TokenLogprob } from './judge-score.js';
+import { createTypedOpenAIClient } from '../../upstream/typed-openai-client.js';
 
 const OPTION_KEYS = [
   'base_url',
@@ -44,13 +44,7 @@ export interface CausalLlmOptions {
  * retries at most once (the request path must not fan out).
  */
 export function createCausalLlmRouter(options: CausalLlmOptions): Router {
-  const client = new OpenAI({
-    apiKey: options.apiKey,
-    baseURL: options.baseURL,
-    maxRetries: 1,
-    timeout: options.timeoutMs,
-    ...(options.fetch ? { fetch: options.fetch } : {}),
-  });
+  const client = createTypedOpenAIClient(options);
   const what = `causal_llm judge ${options.baseURL.replace(/\/+$/, '')}/chat/completions (model ${options.model})`;
   const cache = new Map<string, number>();
 
