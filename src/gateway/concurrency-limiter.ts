@@ -1,4 +1,5 @@
 import { RequestError } from '../server/request-error.js';
+import type { AbortSignalLike } from '../upstream/light-abort.js';
 
 export interface ConcurrencyLimits {
   /** Upstream calls in flight at once (`--max-concurrency`); Infinity for no limit. */
@@ -15,7 +16,7 @@ export type Release = () => void;
 interface Waiter {
   resolve: (release: Release) => void;
   reject: (error: unknown) => void;
-  signal: AbortSignal | undefined;
+  signal: AbortSignalLike | undefined;
   onAbort: () => void;
 }
 
@@ -47,7 +48,7 @@ export class ConcurrencyLimiter {
    * A slot now, if one is free and the caller is still there, without a promise (the common
    * case on the hot path); undefined otherwise: then call `acquire`, which queues or refuses.
    */
-  tryAcquire(signal?: AbortSignal): Release | undefined {
+  tryAcquire(signal?: AbortSignalLike): Release | undefined {
     if (signal?.aborted || this.#active >= this.#limits.maxConcurrent) return undefined;
     this.#active += 1;
     this.#changed();
@@ -55,7 +56,7 @@ export class ConcurrencyLimiter {
   }
 
   /** Waits for a slot; rejects with 429 when the queue is full, or with the signal's reason. */
-  acquire(signal?: AbortSignal): Promise<Release> {
+  acquire(signal?: AbortSignalLike): Promise<Release> {
     if (signal?.aborted) return Promise.reject(signal.reason);
     if (this.#active < this.#limits.maxConcurrent) {
       this.#active += 1;

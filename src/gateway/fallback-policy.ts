@@ -1,4 +1,5 @@
 import { UpstreamError, UpstreamTimeoutError, type ModelPair } from '../core/index.js';
+import type { AbortSignalLike } from '../upstream/light-abort.js';
 
 /** Why an attempt failed, as the `reason` label of the fallback metric. */
 export type FailureReason = 'connection' | 'timeout' | 'rate_limited' | 'server_error' | 'malformed' | 'client_error' | 'other';
@@ -52,7 +53,7 @@ export interface FallbackOptions {
   /** False with `--no-fallback`. */
   readonly enabled: boolean;
   /** Aborted when the client goes away: a gone client gets no second attempt. */
-  readonly signal?: AbortSignal;
+  readonly signal?: AbortSignalLike;
   /** Called for each failed attempt, with whether another attempt follows. */
   readonly onFailure?: (model: string, error: unknown, willRetry: boolean) => void;
 }

@@ -1,4 +1,3 @@
-import { once } from 'node:events';
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import { Readable } from 'node:stream';
 import { TextDecoder } from 'node:util';
@@ -8,6 +7,7 @@ import { httpErrorFor } from '../server/http-error.js';
 import { readBody } from '../server/read-body.js';
 import { addRelayedHeaders } from '../server/relay.js';
 import type { UpstreamResponse } from '../upstream/chat-pass-through.js';
+import type { AbortSignalLike } from '../upstream/light-abort.js';
 import { takeRawBody } from '../upstream/node-http-fetch.js';
 import type { Upstreams } from '../upstream/upstreams.js';
 import { parseChatRequest } from './chat-request-guard.js';
@@ -146,7 +146,7 @@ async function readAnswer(upstream: UpstreamResponse, keepUsageChunk: boolean, m
 }
 
 /** Relays the rest of a stream with backpressure; a failure ends it with one SSE error event. */
-async function relayStream(answer: Extract<Answer, { kind: 'sse' }>, response: ServerResponse, lease: UpstreamLease<Answer>, scope: RequestScope, clientSignal: AbortSignal): Promise<void> {
+async function relayStream(answer: Extract<Answer, { kind: 'sse' }>, response: ServerResponse, lease: UpstreamLease<Answer>, scope: RequestScope, clientSignal: AbortSignalLike): Promise<void> {
   const { source, relay, decoder } = answer;
   let outcome: 'ok' | 'error' = 'ok';
   // Events that arrive together leave together: cork, and uncork once the loop has taken
@@ -162,7 +162,7 @@ async function relayStream(answer: Extract<Answer, { kind: 'sse' }>, response: S
       });
     }
     if (response.write(text)) return undefined;
-    return once(response, 'drain', { signal: clientSignal }).then(() => undefined);
+    return drainedOrGone(response, clientSignal);
   };
   try {
     let done = answer.done;
@@ -191,6 +191,23 @@ async function relayStream(answer: Extract<Answer, { kind: 'sse' }>, response: S
     lease.end(outcome);
     void source.return?.();
   }
+}
+
+/** Resolves on the response's next 'drain'; rejects with the signal's reason if the client goes first. */
+function drainedOrGone(response: ServerResponse, signal: AbortSignalLike): Promise<void> {
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise((resolve, reject) => {
+    const onDrain = () => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    };
+    const onAbort = () => {
+      response.off('drain', onDrain);
+      reject(signal.reason);
+    };
+    response.once('drain', onDrain);
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
 }
 
 /**

@@ -12,6 +12,7 @@ import { RequestLog } from './request-log.js';
 import { checkHeaderCount } from './server-limits.js';
 import { SpendTracker, type SpendStats } from './spend-tracker.js';
 import { UpstreamDeadline } from './upstream-deadline.js';
+import type { AbortSignalLike } from '../upstream/light-abort.js';
 
 export interface GatewayDeps {
   readonly pair: ModelPair;
@@ -26,7 +27,7 @@ export interface GatewayDeps {
 /** What one upstream attempt is handed. */
 export interface AttemptContext {
   /** Aborts on --ttfb-timeout, --timeout or client disconnect: pass it to the upstream call. */
-  readonly signal: AbortSignal;
+  readonly signal: AbortSignalLike;
   /** 1 for the routed model, 2 for the fallback. */
   readonly attempt: number;
   /** Call when the upstream's headers arrive: stops the first-byte clock and records TTFB. */
@@ -36,7 +37,7 @@ export interface AttemptContext {
 /** A successful upstream call, holding its concurrency slot and deadline until `end()`. */
 export interface UpstreamLease<T> extends FallbackOutcome<T> {
   /** The answering attempt's signal: still aborts if --timeout runs out while the body streams. */
-  readonly signal: AbortSignal;
+  readonly signal: AbortSignalLike;
   /**
    * The error to report for a failure while relaying the body: the deadline's
    * UpstreamTimeoutError when --timeout ran out, else `error` itself.
@@ -134,7 +135,7 @@ export class Gateway {
   async callUpstream<T>(
     scope: RequestScope,
     routedModel: string,
-    clientSignal: AbortSignal,
+    clientSignal: AbortSignalLike,
     attempt: (model: string, context: AttemptContext) => Promise<T>,
   ): Promise<UpstreamLease<T>> {
     const release =
@@ -186,7 +187,7 @@ class UpstreamAttempt implements AttemptContext {
   readonly model: string;
   readonly attempt: number;
 
-  constructor(gateway: Gateway, scope: RequestScope, model: string, attempt: number, clientSignal: AbortSignal) {
+  constructor(gateway: Gateway, scope: RequestScope, model: string, attempt: number, clientSignal: AbortSignalLike) {
     this.gateway = gateway;
     this.#scope = scope;
     this.model = model;
@@ -195,7 +196,7 @@ class UpstreamAttempt implements AttemptContext {
     this.started = performance.now();
   }
 
-  get signal(): AbortSignal {
+  get signal(): AbortSignalLike {
     return this.deadline.signal;
   }
 
@@ -236,7 +237,7 @@ class Lease<T> implements UpstreamLease<T> {
     this.#release = release;
   }
 
-  get signal(): AbortSignal {
+  get signal(): AbortSignalLike {
     return this.#attempt.deadline.signal;
   }
 

@@ -1,4 +1,5 @@
 import { UpstreamTimeoutError } from '../core/index.js';
+import { LightAbort, type AbortSignalLike } from '../upstream/light-abort.js';
 
 /** Default `--timeout`: a whole upstream request, streams included, in milliseconds. */
 export const DEFAULT_TIMEOUT_MS = 600_000;
@@ -11,7 +12,7 @@ export interface DeadlineOptions {
   /** Time-to-first-byte budget in ms. */
   readonly ttfbMs: number;
   /** The client's own signal: its abort aborts the upstream call too. */
-  readonly parent?: AbortSignal;
+  readonly parent?: AbortSignalLike;
 }
 
 /**
@@ -25,7 +26,8 @@ export interface DeadlineOptions {
  * the timer fires after the first byte it is re-armed for what is left of the total budget.
  */
 export class UpstreamDeadline {
-  readonly #controller = new AbortController();
+  // A LightAbort, not an AbortController: one per upstream attempt is on the hot path.
+  readonly #controller = new LightAbort();
   #timer: NodeJS.Timeout | undefined;
   /** Which clock the timer is armed for. */
   #phase: 'ttfb' | 'total';
@@ -33,7 +35,7 @@ export class UpstreamDeadline {
   readonly #started: number;
   readonly #totalMs: number;
   readonly #ttfbMs: number;
-  readonly #parent: AbortSignal | undefined;
+  readonly #parent: AbortSignalLike | undefined;
   readonly #onParentAbort = () => this.#controller.abort(this.#parent?.reason);
   /** Which clock ran out, if one did. */
   expired: 'ttfb' | 'total' | undefined;
@@ -53,7 +55,7 @@ export class UpstreamDeadline {
   }
 
   /** Aborts the upstream call when a clock runs out or the client leaves. */
-  get signal(): AbortSignal {
+  get signal(): AbortSignalLike {
     return this.#controller.signal;
   }
 

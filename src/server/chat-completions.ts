@@ -1,6 +1,7 @@
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import type { Controller, RoutingDecision } from '../core/index.js';
 import type { RequestScope } from '../gateway/gateway.js';
+import type { AbortSignalLike } from '../upstream/light-abort.js';
 import type { Upstreams } from '../upstream/upstreams.js';
 import { readBody } from './read-body.js';
 import { relayBody, relayHeaders } from './relay.js';
@@ -19,7 +20,7 @@ export interface RequestContext {
   /** process.hrtime.bigint() when the request arrived. */
   readonly started: bigint;
   /** Aborted when the client hangs up or the server gives up on the request. */
-  readonly signal: AbortSignal;
+  readonly signal: AbortSignalLike;
   /** Filled in once routed, so an error answer can still say what was routed. */
   decision?: RoutingDecision;
   /** The gateway's bookkeeping for this request, when a gateway is on (held here: no lookup table per request). */

@@ -6,6 +6,7 @@ import { createGatewayChatHandler } from '../gateway/gateway-chat-handler.js';
 import { gatewayRoutes } from '../gateway/gateway-routes.js';
 import type { Gateway } from '../gateway/gateway.js';
 import { applyServerLimits, serverOptions } from '../gateway/server-limits.js';
+import { LightAbort } from '../upstream/light-abort.js';
 import type { Upstreams } from '../upstream/upstreams.js';
 import { elapsedMs, handleChatCompletions, routingHeaders, type RequestContext } from './chat-completions.js';
 import { httpErrorFor } from './http-error.js';
@@ -60,7 +61,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const log = options.log ?? (() => {});
   const created = Math.floor(Date.now() / 1000);
   const chatDeps = { controller: options.controller, upstreams: options.upstreams, maxBody };
-  const inFlight = new Set<AbortController>();
+  const inFlight = new Set<LightAbort>();
   let shuttingDown = false;
   let onDrained: (() => void) | undefined;
 
@@ -116,7 +117,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   };
 
   const server = createServer({ noDelay: true, ...(gateway ? serverOptions(gateway.options.limits) : {}) }, (request, response) => {
-    const abort = new AbortController();
+    const abort = new LightAbort();
     const context: RequestContext = { requestId: requestIdOf(request), started: process.hrtime.bigint(), signal: abort.signal, scope: undefined };
     inFlight.add(abort);
     const url = request.url ?? '/';

@@ -1,6 +1,7 @@
 import http, { type IncomingHttpHeaders, type IncomingMessage } from 'node:http';
 import https from 'node:https';
 import { UpstreamError, UpstreamTimeoutError } from '../core/index.js';
+import type { AbortSignalLike } from './light-abort.js';
 import type { UpstreamEndpoint } from './providers.js';
 import { UpstreamHttpError } from './upstream-http-error.js';
 import { readCapped } from './read-capped.js';
@@ -171,7 +172,7 @@ export function passThroughTarget(endpoint: UpstreamEndpoint, extraHeaders: Read
 }
 
 export interface PassThroughOptions {
-  readonly signal: AbortSignal;
+  readonly signal: AbortSignalLike;
   /** Retries for connection errors, timeouts, 408/409/429 and 5xx (as the openai SDK decides them). */
   readonly maxRetries: number;
   /** Milliseconds until the response headers; undefined for none. */
@@ -320,7 +321,7 @@ function defaultRetryDelayMs(retriesDone: number): number {
   return Math.min(0.5 * 2 ** retriesDone, 8) * (1 - Math.random() * 0.25) * 1000;
 }
 
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
+function sleep(ms: number, signal: AbortSignalLike): Promise<void> {
   return new Promise((resolve) => {
     const timer = setTimeout(done, ms);
     function done() {

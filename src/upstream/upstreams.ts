@@ -1,5 +1,6 @@
 import OpenAI from 'openai';
 import { ConfigError, type ModelPair } from '../core/index.js';
+import { toAbortSignal, type AbortSignalLike } from './light-abort.js';
 import { createPassThroughAgents, passThroughTarget, postChat, type PassThroughTarget, type UpstreamResponse } from './chat-pass-through.js';
 import { mapSdkError } from './map-sdk-error.js';
 import { createNodeHttpFetch } from './node-http-fetch.js';
@@ -39,7 +40,7 @@ export interface UpstreamsOptions {
 /** Per-call options. */
 export interface ChatCallOptions {
   /** Aborted when the client hangs up or the server gives up on the request. */
-  readonly signal: AbortSignal;
+  readonly signal: AbortSignalLike;
 }
 
 /**
@@ -112,7 +113,7 @@ export class Upstreams {
     }
     const params = { ...body, model: endpoint.upstreamModel } as unknown as OpenAI.Chat.ChatCompletionCreateParams;
     try {
-      return await client.chat.completions.create(params, { signal: options.signal }).asResponse();
+      return await client.chat.completions.create(params, { signal: toAbortSignal(options.signal) }).asResponse();
     } catch (error) {
       throw mapSdkError(error, endpoint);
     }

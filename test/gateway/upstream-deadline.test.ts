@@ -1,12 +1,17 @@
-import { once } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import { UpstreamTimeoutError } from '../../src/core/index.js';
 import { UpstreamDeadline } from '../../src/gateway/upstream-deadline.js';
+import type { AbortSignalLike } from '../../src/upstream/light-abort.js';
+
+/** Resolves when the signal aborts (the deadline's signal is a LightAbort, not an EventTarget). */
+function aborted(signal: AbortSignalLike): Promise<void> {
+  return new Promise((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
+}
 
 describe('UpstreamDeadline', () => {
   it('aborts with an UpstreamTimeoutError naming --ttfb-timeout when the first byte is late', async () => {
     const deadline = new UpstreamDeadline({ totalMs: 60_000, ttfbMs: 20 });
-    await once(deadline.signal, 'abort');
+    await aborted(deadline.signal);
     expect(deadline.expired).toBe('ttfb');
     expect(deadline.signal.reason).toBeInstanceOf(UpstreamTimeoutError);
     expect((deadline.signal.reason as Error).message).toContain('--ttfb-timeout');
@@ -16,14 +21,14 @@ describe('UpstreamDeadline', () => {
   it('after the first byte only the total clock runs, naming --timeout', async () => {
     const deadline = new UpstreamDeadline({ totalMs: 40, ttfbMs: 30 });
     deadline.firstByte();
-    await once(deadline.signal, 'abort');
+    await aborted(deadline.signal);
     expect(deadline.expired).toBe('total');
     expect((deadline.signal.reason as Error).message).toContain('--timeout');
   });
 
   it('with a first-byte budget no shorter than the total, the total clock runs out', async () => {
     const deadline = new UpstreamDeadline({ totalMs: 20, ttfbMs: 20 });
-    await once(deadline.signal, 'abort');
+    await aborted(deadline.signal);
     expect(deadline.expired).toBe('total');
     expect((deadline.signal.reason as Error).message).toContain('--timeout');
   });
@@ -33,7 +38,7 @@ describe('UpstreamDeadline', () => {
     const deadline = new UpstreamDeadline({ totalMs: 80, ttfbMs: 20 });
     await new Promise((resolve) => setTimeout(resolve, 5));
     deadline.firstByte();
-    await once(deadline.signal, 'abort');
+    await aborted(deadline.signal);
     expect(deadline.expired).toBe('total');
     expect(performance.now() - started).toBeGreaterThanOrEqual(79);
   });

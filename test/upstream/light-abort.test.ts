@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { LightAbort, toAbortSignal } from '../../src/upstream/light-abort.js';
+
+describe('LightAbort', () => {
+  it('calls each listener once, in order, with the reason set; later aborts change nothing', () => {
+    const abort = new LightAbort();
+    const calls: string[] = [];
+    const first = () => calls.push(`first:${String(abort.reason)}`);
+    abort.addEventListener('abort', first);
+    abort.addEventListener('abort', first); // added twice, called once, as EventTarget does
+    abort.addEventListener('abort', () => calls.push('second'), { once: true });
+    abort.abort('gone');
+    abort.abort('again');
+    expect(abort.signal.aborted).toBe(true);
+    expect(abort.reason).toBe('gone');
+    expect(calls).toEqual(['first:gone', 'second']);
+  });
+
+  it('never calls a removed listener nor one added after the abort; no reason means an AbortError', () => {
+    const abort = new LightAbort();
+    let called = 0;
+    const listener = () => (called += 1);
+    abort.addEventListener('abort', listener);
+    abort.removeEventListener('abort', listener);
+    abort.abort();
+    abort.addEventListener('abort', listener);
+    expect(called).toBe(0);
+    expect((abort.reason as DOMException).name).toBe('AbortError');
+  });
+
+  it('toAbortSignal gives a real AbortSignal that follows it (and passes a real one through)', () => {
+    const abort = new LightAbort();
+    const signal = toAbortSignal(abort);
+    expect(signal).toBeInstanceOf(AbortSignal);
+    expect(signal.aborted).toBe(false);
+    abort.abort(new Error('client left'));
+    expect(signal.aborted).toBe(true);
+    expect((signal.reason as Error).message).toBe('client left');
+    const real = new AbortController().signal;
+    expect(toAbortSignal(real)).toBe(real);
+  });
+});
