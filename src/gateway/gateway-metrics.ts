@@ -37,14 +37,19 @@ export class GatewayMetrics {
   readonly rejected: Counter<'reason'>;
   readonly #routedCounts = new Map<string, number>();
   #routedTotal = 0;
-  /** Label-set children, found once: prom-client hashes the label object on every call otherwise. */
-  readonly #children = new Map<string, unknown>();
   /**
-   * Where the in-flight and queue gauges read their values when scraped, so the hot path
-   * keeps plain counters instead of setting gauges on every change. Unset: the gauges keep
-   * whatever was `set` on them.
+   * The per-request series, counted in plain numbers and handed to prom-client when scraped:
+   * a prom-client child still hashes and validates its label object on every call, about a
+   * dozen times per request. Keyed by the metric's kind and the label values joined by NUL.
    */
-  readonly sample: { inFlight?: () => number; upstreamInFlight?: () => number; queued?: () => number } = {};
+  readonly #counted = new Map<string, CountedSeries>();
+  readonly #timed = new Map<string, TimedSeries>();
+  /**
+   * Where the in-flight, queue and saving gauges read their values when scraped, so the hot
+   * path keeps plain numbers instead of setting gauges on every change. Unset: the gauges
+   * keep whatever was `set` on them.
+   */
+  readonly sample: { inFlight?: () => number; upstreamInFlight?: () => number; queued?: () => number; savingUsd?: () => number } = {};
 
   constructor(options: { defaultMetrics?: boolean; prefix?: string } = {}) {
     const p = options.prefix ?? 'routellm_';
@@ -54,12 +59,16 @@ export class GatewayMetrics {
       help: 'Chat completion requests answered, by router, answering model and HTTP status.',
       labelNames: ['router', 'model', 'status'],
       registers,
+      // The plain-number series reach prom-client here (any metric's scrape flushes them all).
+      collect: () => this.#flush(),
     });
     this.routed = new Counter({
       name: `${p}routed_total`,
       help: 'Routing decisions, by router and chosen model.',
       labelNames: ['router', 'model'],
       registers,
+      // The plain-number series reach prom-client here (any metric's scrape flushes them all).
+      collect: () => this.#flush(),
     });
     const routedCounts = this.#routedCounts;
     const routedTotal = () => this.#routedTotal;
@@ -92,6 +101,8 @@ export class GatewayMetrics {
       labelNames: ['model', 'outcome'],
       buckets: LATENCY_BUCKETS,
       registers,
+      // The plain-number series reach prom-client here (any metric's scrape flushes them all).
+      collect: () => this.#flush(),
     });
     this.timeToFirstByte = new Histogram({
       name: `${p}upstream_ttfb_seconds`,
@@ -99,34 +110,48 @@ export class GatewayMetrics {
       labelNames: ['model'],
       buckets: LATENCY_BUCKETS,
       registers,
+      // The plain-number series reach prom-client here (any metric's scrape flushes them all).
+      collect: () => this.#flush(),
     });
     this.tokens = new Counter({
       name: `${p}tokens_total`,
       help: 'Tokens reported by upstream usage, by model and direction (input, output).',
       labelNames: ['model', 'direction'],
       registers,
+      // The plain-number series reach prom-client here (any metric's scrape flushes them all).
+      collect: () => this.#flush(),
     });
     this.costUsd = new Counter({
       name: `${p}cost_usd_total`,
       help: 'Spend in USD, from upstream usage and the price table, by model.',
       labelNames: ['model'],
       registers,
+      // The plain-number series reach prom-client here (any metric's scrape flushes them all).
+      collect: () => this.#flush(),
     });
     this.strongOnlyCostUsd = new Counter({
       name: `${p}strong_only_cost_usd_total`,
       help: 'What the same tokens would have cost had every call gone to the strong model, in USD.',
       registers,
+      // The plain-number series reach prom-client here (any metric's scrape flushes them all).
+      collect: () => this.#flush(),
     });
+    const sampled = this.sample;
     this.savingUsd = new Gauge({
       name: `${p}saving_usd`,
       help: 'Strong-only cost minus actual cost since start, in USD (what routing saved).',
       registers,
+      collect() {
+        if (sampled.savingUsd) this.set(sampled.savingUsd());
+      },
     });
     this.unpricedResponses = new Counter({
       name: `${p}unpriced_responses_total`,
       help: 'Responses with usage from a model missing from the price table (not in the cost totals).',
       labelNames: ['model'],
       registers,
+      // The plain-number series reach prom-client here (any metric's scrape flushes them all).
+      collect: () => this.#flush(),
     });
     const sample = this.sample;
     this.inFlight = new Gauge({
@@ -164,7 +189,7 @@ export class GatewayMetrics {
 
   /** Records a routing decision (the routed share is computed from the counts when scraped). */
   observeRouted(router: string, model: string): void {
-    this.#child(this.routed, `routed\0${router}\0${model}`, router, model).inc();
+    this.#count(this.routed, `routed\0${router}\0${model}`, router, model).add(1);
     this.#routedTotal += 1;
     this.#routedCounts.set(model, (this.#routedCounts.get(model) ?? 0) + 1);
   }
@@ -172,17 +197,17 @@ export class GatewayMetrics {
   /** Records a request's final status. */
   observeRequest(observation: RequestObservation): void {
     const { router, model, status } = observation;
-    this.#child(this.requests, `requests\0${router}\0${model}\0${status}`, router, model, String(status)).inc();
+    this.#count(this.requests, `requests\0${router}\0${model}\0${status}`, router, model, String(status)).add(1);
   }
 
   /** Records how long an upstream attempt took, to its last byte. */
   observeUpstreamLatency(model: string, outcome: 'ok' | 'error', seconds: number): void {
-    this.#child(this.upstreamLatency, `latency\0${model}\0${outcome}`, model, outcome).observe(seconds);
+    this.#time(this.upstreamLatency, `latency\0${model}\0${outcome}`, { model, outcome }).observe(seconds);
   }
 
   /** Records an upstream attempt's time to first byte. */
   observeTimeToFirstByte(model: string, seconds: number): void {
-    this.#child(this.timeToFirstByte, `ttfb\0${model}`, model).observe(seconds);
+    this.#time(this.timeToFirstByte, `ttfb\0${model}`, { model }).observe(seconds);
   }
 
   /** Records a failed upstream attempt and, when another follows, the fallback. */
@@ -193,24 +218,38 @@ export class GatewayMetrics {
 
   /** Records token usage and its cost. */
   observeUsage(model: string, inputTokens: number, outputTokens: number, costUsd: number | undefined, strongOnlyUsd: number | undefined): void {
-    this.#child(this.tokens, `tokens\0${model}\0input`, model, 'input').inc(inputTokens);
-    this.#child(this.tokens, `tokens\0${model}\0output`, model, 'output').inc(outputTokens);
-    if (costUsd === undefined) this.#child(this.unpricedResponses, `unpriced\0${model}`, model).inc();
-    else this.#child(this.costUsd, `cost\0${model}`, model).inc(costUsd);
-    if (strongOnlyUsd !== undefined) this.strongOnlyCostUsd.inc(strongOnlyUsd);
+    this.#count(this.tokens, `tokens\0${model}\0input`, model, 'input').add(inputTokens);
+    this.#count(this.tokens, `tokens\0${model}\0output`, model, 'output').add(outputTokens);
+    if (costUsd === undefined) this.#count(this.unpricedResponses, `unpriced\0${model}`, model).add(1);
+    else this.#count(this.costUsd, `cost\0${model}`, model).add(costUsd);
+    if (strongOnlyUsd !== undefined) this.#count(this.strongOnlyCostUsd, 'strong_only').add(strongOnlyUsd);
   }
 
-  /**
-   * The child of `metric` for these label values (in `labelNames` order), cached under `key`
-   * (the metric's kind and the values, joined by NUL: built by the caller, no array per call).
-   */
-  #child<T>(metric: { labels(...values: string[]): T }, key: string, a: string, b?: string, c?: string): T {
-    let child = this.#children.get(key) as T | undefined;
-    if (child === undefined) {
-      child = c !== undefined ? metric.labels(a, b as string, c) : b !== undefined ? metric.labels(a, b) : metric.labels(a);
-      this.#children.set(key, child);
+  /** The counted series of `counter` for these label values (in `labelNames` order; none for a counter without labels). */
+  #count(counter: Counter<string>, key: string, a?: string, b?: string, c?: string): CountedSeries {
+    let series = this.#counted.get(key);
+    if (series === undefined) {
+      const child = a === undefined ? counter : c !== undefined ? counter.labels(a, b as string, c) : b !== undefined ? counter.labels(a, b) : counter.labels(a);
+      series = new CountedSeries(child);
+      this.#counted.set(key, series);
     }
-    return child;
+    return series;
+  }
+
+  /** The timed series of `histogram` for these labels. */
+  #time(histogram: Histogram<string>, key: string, labels: Record<string, string>): TimedSeries {
+    let series = this.#timed.get(key);
+    if (series === undefined) {
+      series = new TimedSeries(histogram, labels);
+      this.#timed.set(key, series);
+    }
+    return series;
+  }
+
+  /** Hands what the plain-number series counted since the last scrape to prom-client. */
+  #flush(): void {
+    for (const series of this.#counted.values()) series.flush();
+    for (const series of this.#timed.values()) series.flush();
   }
 
   /** The Prometheus text exposition, for `GET /metrics`. */
@@ -221,5 +260,96 @@ export class GatewayMetrics {
   /** Content type of `text()`. */
   get contentType(): string {
     return this.registry.contentType;
+  }
+}
+
+/** A counter series on the hot path: a plain number, added to prom-client's counter when scraped. */
+class CountedSeries {
+  readonly #child: { inc(value: number): void };
+  #pending = 0;
+  #touched = false;
+
+  constructor(child: { inc(value: number): void }) {
+    this.#child = child;
+  }
+
+  add(value: number): void {
+    this.#pending += value;
+    this.#touched = true;
+  }
+
+  flush(): void {
+    if (!this.#touched) return;
+    // Even an increase of 0 is handed over: prom-client then shows the series (at 0), as it did when counted directly.
+    this.#child.inc(this.#pending);
+    this.#pending = 0;
+    this.#touched = false;
+  }
+}
+
+/** prom-client's record of one histogram series (lib/histogram.js): bucket counts by upper bound, sum, count. */
+interface PromHistogramSeries {
+  readonly labels: Record<string, string | number>;
+  readonly bucketValues: Record<string, number>;
+  sum: number;
+  count: number;
+}
+
+/**
+ * A histogram series on the hot path: bucket counts, sum and count in plain numbers, added to
+ * prom-client's record of the series when scraped. prom-client has no public call to add
+ * many observations at once, so this writes its series record (the shape its own
+ * `observe` writes); test/gateway/gateway-metrics.test.ts checks the exposition.
+ */
+class TimedSeries {
+  readonly #histogram: Histogram<string>;
+  readonly #labels: Record<string, string>;
+  readonly #counts: number[];
+  #sum = 0;
+  #count = 0;
+
+  constructor(histogram: Histogram<string>, labels: Record<string, string>) {
+    this.#histogram = histogram;
+    this.#labels = labels;
+    this.#counts = LATENCY_BUCKETS.map(() => 0);
+  }
+
+  observe(seconds: number): void {
+    // The first bucket whose upper bound holds the value, as prom-client's own observe picks it.
+    for (let index = 0; index < LATENCY_BUCKETS.length; index += 1) {
+      if (seconds <= (LATENCY_BUCKETS[index] as number)) {
+        this.#counts[index] = (this.#counts[index] as number) + 1;
+        break;
+      }
+    }
+    this.#sum += seconds;
+    this.#count += 1;
+  }
+
+  flush(): void {
+    if (this.#count === 0) return;
+    const target = this.#record();
+    LATENCY_BUCKETS.forEach((bound, index) => {
+      target.bucketValues[bound] = (target.bucketValues[bound] ?? 0) + (this.#counts[index] as number);
+      this.#counts[index] = 0;
+    });
+    target.sum += this.#sum;
+    target.count += this.#count;
+    this.#sum = 0;
+    this.#count = 0;
+  }
+
+  /** prom-client's record of this label set, made (at zero) when it has none yet. */
+  #record(): PromHistogramSeries {
+    const find = () =>
+      Object.values((this.#histogram as unknown as { hashMap: Record<string, PromHistogramSeries> }).hashMap).find((series) =>
+        Object.entries(this.#labels).every(([name, value]) => series.labels[name] === value),
+      );
+    let record = find();
+    if (record === undefined) {
+      this.#histogram.zero(this.#labels);
+      record = find() as PromHistogramSeries;
+    }
+    return record;
   }
 }

@@ -82,6 +82,7 @@ export class Gateway {
     this.metrics.sample.inFlight = () => this.inFlight;
     this.metrics.sample.upstreamInFlight = () => this.limiter.active;
     this.metrics.sample.queued = () => this.limiter.queued;
+    this.metrics.sample.savingUsd = () => this.spend.savingUsd;
   }
 
   /**
@@ -326,7 +327,6 @@ export class RequestScope {
       costUsd = cost.costUsd;
       if (tokens) {
         gateway.metrics.observeUsage(this.model, tokens.inputTokens, tokens.outputTokens, cost.costUsd, cost.strongOnlyUsd);
-        gateway.metrics.savingUsd.set(gateway.spend.savingUsd);
       }
     }
     gateway.log.request({

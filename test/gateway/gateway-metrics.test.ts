@@ -45,4 +45,34 @@ describe('GatewayMetrics', () => {
     expect(await a.text()).toContain('routellm_requests_total{router="r",model="m",status="200"} 1');
     expect(await b.text()).not.toContain('status="200"');
   });
+
+  it('hands the per-request counts to prom-client when scraped, once, next to direct observations', async () => {
+    const metrics = new GatewayMetrics({ defaultMetrics: false });
+    metrics.observeUpstreamLatency('weak', 'ok', 0.004);
+    metrics.observeUpstreamLatency('weak', 'ok', 0.2);
+    metrics.upstreamLatency.observe({ model: 'weak', outcome: 'ok' }, 700);
+    metrics.observeTimeToFirstByte('strong', 0.03);
+    metrics.observeUsage('weak', 10, 0, 0.5, 1.5);
+    metrics.observeRequest({ router: 'mf', model: 'weak', status: 200 });
+    const lines = [
+      'routellm_upstream_latency_seconds_bucket{le="0.005",model="weak",outcome="ok"} 1',
+      'routellm_upstream_latency_seconds_bucket{le="0.25",model="weak",outcome="ok"} 2',
+      'routellm_upstream_latency_seconds_bucket{le="600",model="weak",outcome="ok"} 2',
+      'routellm_upstream_latency_seconds_bucket{le="+Inf",model="weak",outcome="ok"} 3',
+      'routellm_upstream_latency_seconds_sum{model="weak",outcome="ok"} 700.204',
+      'routellm_upstream_latency_seconds_count{model="weak",outcome="ok"} 3',
+      'routellm_upstream_ttfb_seconds_bucket{le="0.025",model="strong"} 0',
+      'routellm_upstream_ttfb_seconds_bucket{le="0.05",model="strong"} 1',
+      'routellm_tokens_total{model="weak",direction="output"} 0',
+      'routellm_cost_usd_total{model="weak"} 0.5',
+      'routellm_strong_only_cost_usd_total 1.5',
+      'routellm_requests_total{router="mf",model="weak",status="200"} 1',
+    ];
+    const first = await metrics.text();
+    for (const line of lines) expect(first).toContain(line);
+    // A second scrape adds nothing more; a new observation shows up in the next one.
+    expect(await metrics.text()).toContain('routellm_requests_total{router="mf",model="weak",status="200"} 1');
+    metrics.observeRequest({ router: 'mf', model: 'weak', status: 200 });
+    expect(await metrics.text()).toContain('routellm_requests_total{router="mf",model="weak",status="200"} 2');
+  });
 });
