@@ -12,12 +12,13 @@ import { renderModelCard } from './model-card.js';
 import { readExcludedPrompts, readTrainingData } from './read-training-data.js';
 import { seededRandom } from './seeded-random.js';
 import { DEFAULT_MF_TRAIN_OPTIONS, trainMf, type IndexedBattle, type MfTrainOptions } from './train-mf.js';
+import type { LexicalTrainOptions } from './train-lexical.js';
 import { writeFileAtomic } from '../runtime/write-file-atomic.js';
 import { mmluSplitOf } from '../eval/mmlu-split.js';
 
 /** Options of one training run, resolved from flags. */
 export interface TrainOptions {
-  readonly router: 'mf' | 'sw_ranking';
+  readonly router: 'mf' | 'sw_ranking' | 'lexical';
   readonly data: readonly string[];
   readonly out: string;
   readonly exclude: readonly string[];
@@ -30,6 +31,9 @@ export interface TrainOptions {
   readonly strongModel: string;
   readonly weakModel: string;
   readonly hyper: MfTrainOptions;
+  readonly lexical?: LexicalTrainOptions;
+  /** lexical: a shipped router whose scale the scores are mapped onto (see lexical-model.ts). */
+  readonly alignTo?: string;
   /**
    * What a tie teaches: `half` (target 0.5), `drop` (RouteLLM drops ties), or `weak` (a tie is
    * a win for the weak model, so the strong model "wins" only when it alone did better: the
@@ -121,6 +125,7 @@ export async function runTrain(options: TrainOptions, io: TrainIo): Promise<Trai
     shuffled.slice(0, Math.round(shuffled.length * options.holdout)).forEach((p) => randomHeldOut.add(p));
   }
   const heldOut = (p: string) => isHeldOut(p, options, randomHeldOut);
+  const scoredHeldOut = () => scored.filter((s) => heldOut(s.prompt)).map((s) => ({ ...s, source: groupLabel(s.source, data, options.data) }));
   const target = (b: TrainingBattle) => battleTarget(b, options.ties, options.weakModel);
   const trainBattles = battles.filter((b) => !heldOut(b.prompt) && (options.ties !== 'drop' || b.winner !== 'tie'));
   const testBattles = battles.filter((b) => heldOut(b.prompt));
@@ -134,14 +139,13 @@ export async function runTrain(options: TrainOptions, io: TrainIo): Promise<Trai
   }
 
   const context = nodeRouterContext({ env: io.env, cwd: io.cwd, fetch: io.fetch });
-  const embedder = await defaultMfEmbedderResolver(options.embedder, context, 'train');
   const out = resolve(io.cwd, options.out);
-  const card = {
+  const cardBase = (embedderId: string) => ({
     router: options.router,
     command: options.command,
     dataFiles: options.data,
     excludeFiles: options.exclude,
-    embedder: embedder.id,
+    embedder: embedderId,
     split:
       options.split === 'sha1'
         ? 'held out = prompts whose sha1 (UTF-8) first byte is odd (the MMLU eval half); train = even'
@@ -156,7 +160,15 @@ export async function runTrain(options: TrainOptions, io: TrainIo): Promise<Trai
     strongModel: options.strongModel,
     weakModel: options.weakModel,
     ...(options.notes ? { notes: options.notes } : {}),
-  };
+  });
+
+  if (options.router === 'lexical') {
+    const { runLexicalTraining } = await import('./run-lexical-training.js');
+    return runLexicalTraining({ options, io, out, context, trainBattles, testBattles, heldOutScored: scoredHeldOut(), cardBase });
+  }
+
+  const embedder = await defaultMfEmbedderResolver(options.embedder, context, 'train');
+  const card = cardBase(embedder.id);
 
   if (options.router === 'sw_ranking') {
     const [{ trainSwRanking }, { writeSwRankingData }] = await Promise.all([
@@ -212,7 +224,7 @@ export async function runTrain(options: TrainOptions, io: TrainIo): Promise<Trai
       battles: testBattles.length,
       ...battleMetrics(predictions, testBattles.map(target)),
       apgr: heldOutApgr(
-        scored.filter((s) => heldOut(s.prompt)).map((s) => ({ ...s, source: groupLabel(s.source, data, options.data) })),
+        scoredHeldOut(),
         rates,
         options.strongModel,
         options.weakModel,
@@ -254,4 +266,4 @@ export async function runTrain(options: TrainOptions, io: TrainIo): Promise<Trai
   return { files, metrics };
 }
 
-export { DEFAULT_MF_TRAIN_OPTIONS };
+export { DEFAULT_MF_TRAIN_OPTIONS, battleTarget };

@@ -2,6 +2,7 @@ import { UsageError } from '../core/index.js';
 import type { TrainFlags } from '../cli/commands/train.js';
 import type { CliIo } from '../cli/io.js';
 import { DEFAULT_MF_TRAIN_OPTIONS, type MfTrainOptions } from './train-mf.js';
+import { DEFAULT_LEXICAL_TRAIN_OPTIONS, type LexicalTrainOptions } from './train-lexical.js';
 import { foldFileList } from './model-card.js';
 import { runTrain } from './run-train.js';
 
@@ -31,10 +32,17 @@ export async function trainFromFlags(flags: TrainFlags, io: CliIo): Promise<void
     noise: number(flags.noise, '--noise', (n) => n >= 0, d.noise),
     seed: number(flags.seed, '--seed', Number.isInteger, d.seed),
   };
+  const l = DEFAULT_LEXICAL_TRAIN_OPTIONS;
+  const lexical: LexicalTrainOptions = {
+    buckets: number(flags.buckets, '--buckets', (n) => Number.isInteger(n) && n >= 2 && (n & (n - 1)) === 0 && n <= 2 ** 24, l.buckets),
+    l2: number(flags.l2, '--l2', (n) => n >= 0, l.l2),
+    maxIterations: l.maxIterations,
+  };
+  if (flags.alignTo !== undefined && flags.router !== 'lexical') throw new UsageError('--align-to applies to --router lexical only');
   const models = flags.models?.split(',').map((m) => m.trim()).filter(Boolean);
   await runTrain(
     {
-      router: flags.router as 'mf' | 'sw_ranking',
+      router: flags.router as 'mf' | 'sw_ranking' | 'lexical',
       data: flags.data,
       out: flags.out,
       exclude: flags.exclude ?? [],
@@ -46,6 +54,8 @@ export async function trainFromFlags(flags: TrainFlags, io: CliIo): Promise<void
       strongModel: flags.strongModel,
       weakModel: flags.weakModel,
       hyper,
+      lexical,
+      ...(flags.alignTo !== undefined ? { alignTo: flags.alignTo } : {}),
       ties: flags.ties as 'half' | 'drop' | 'weak',
       command: commandLine(flags),
     },
@@ -60,7 +70,7 @@ function commandLine(flags: TrainFlags): string {
   for (const alias of flags.alias ?? []) parts.push(`--alias ${alias}`);
   if (flags.models) parts.push(`--models ${flags.models}`);
   parts.push(`--embedder ${flags.embedder}`, `--split ${flags.split}`, `--ties ${flags.ties}`, `--strong-model ${flags.strongModel}`, `--weak-model ${flags.weakModel}`, `--seed ${flags.seed}`);
-  for (const [flag, value] of [['--dim', flags.dim], ['--epochs', flags.epochs], ['--lr', flags.lr], ['--weight-decay', flags.weightDecay], ['--batch-size', flags.batchSize], ['--noise', flags.noise]] as const) {
+  for (const [flag, value] of [['--dim', flags.dim], ['--epochs', flags.epochs], ['--lr', flags.lr], ['--weight-decay', flags.weightDecay], ['--batch-size', flags.batchSize], ['--noise', flags.noise], ['--buckets', flags.buckets], ['--l2', flags.l2], ['--align-to', flags.alignTo]] as const) {
     if (value !== undefined) parts.push(`${flag} ${value}`);
   }
   parts.push(`--out ${flags.out}`);

@@ -22,14 +22,17 @@ export interface TrainFlags {
   readonly batchSize?: string;
   readonly noise?: string;
   readonly ties: string;
+  readonly buckets?: string;
+  readonly l2?: string;
+  readonly alignTo?: string;
 }
 
 /** Declares `routellm train`; the work happens in src/train/, imported when it runs. */
 export function defineTrainCommand(program: Command, io: CliIo): void {
   program
     .command('train')
-    .description('Train a router (mf or sw_ranking) on pairwise battles or per-model score tables; writes weights and a model card.')
-    .addOption(new Option('--router <name>', 'router to train').choices(['mf', 'sw_ranking']).default('mf'))
+    .description('Train a router (mf, sw_ranking or lexical) on pairwise battles or per-model score tables; writes weights and a model card.')
+    .addOption(new Option('--router <name>', 'router to train').choices(['mf', 'sw_ranking', 'lexical']).default('mf'))
     .requiredOption('--data <files...>', 'battles (CSV/JSONL: prompt, model_a, model_b, winner) or score tables (CSV/JSONL: prompt + one column per model)')
     .requiredOption('--out <dir>', 'directory for model.safetensors, config.json and MODEL_CARD.md')
     .option('--exclude <files...>', 'JSONL of prompts to drop (eval_prompt or prompt field), e.g. contaminated_prompts.jsonl')
@@ -50,13 +53,17 @@ export function defineTrainCommand(program: Command, io: CliIo): void {
     .option('--weight-decay <l2>', 'mf L2 weight decay')
     .option('--batch-size <n>', 'mf minibatch size')
     .option('--noise <sigma>', 'mf Gaussian noise on embeddings while training (RouteLLM alpha)')
+    .option('--buckets <n>', 'lexical: hash buckets, a power of two (default 65536)')
+    .option('--l2 <penalty>', 'lexical: L2 penalty of the logistic regression (default 0.001)')
+    .option('--align-to <router>', "lexical: map its scores onto this shipped router's scale over the training prompts (e.g. mf)")
     .addHelpText(
       'after',
       `
 Examples:
   $ routellm train --data battles.jsonl --out my-mf
   $ routellm train --router sw_ranking --data battles.csv --out my-sw --split none
-  $ npm run train:default     # rebuilds datasets/mf from ../shared/datasets (see datasets/README.md)`,
+  $ routellm train --router lexical --data scores.csv --out my-lexical --align-to mf
+  $ npm run train:default     # rebuilds datasets/mf and datasets/lexical from ../shared/datasets (see datasets/README.md)`,
     )
     .action(async (flags: TrainFlags) => {
       const { trainFromFlags } = await import('../../train/train-from-flags.js');

@@ -1,0 +1,107 @@
+import { join } from 'node:path';
+import { scorePrompts, UsageError, type RouterContext } from '../core/index.js';
+import { quantileGrid } from '../calibrate/calibration-table.js';
+import { encodeLexicalCheckpoint } from '../routers/lexical/lexical-checkpoint.js';
+import { LEXICAL_FEATURES_ID } from '../routers/lexical/lexical-features.js';
+import { lexicalWinRate, rawProbability, type LexicalModel } from '../routers/lexical/lexical-model.js';
+import { writeFileAtomic } from '../runtime/write-file-atomic.js';
+import type { ScoredPrompt, TrainingBattle } from './battle.js';
+import { battleMetrics, heldOutApgr, type HeldOutMetrics } from './heldout-metrics.js';
+import { renderModelCard, type ModelCardInput } from './model-card.js';
+import { battleTarget, type TrainIo, type TrainOptions, type TrainResult } from './run-train.js';
+import { DEFAULT_LEXICAL_TRAIN_OPTIONS, trainLexical, type LexicalExample } from './train-lexical.js';
+
+/** Quantiles kept to map lexical scores onto another router's scale. */
+const ALIGNMENT_LEVELS = 101;
+
+/**
+ * The strong model's target on each prompt from the battles between the routed pair (other
+ * models' battles teach this pair-specific model nothing), averaged over repeated battles.
+ */
+function pairExamples(battles: readonly TrainingBattle[], options: TrainOptions): LexicalExample[] {
+  const sums = new Map<string, { total: number; count: number }>();
+  for (const b of battles) {
+    const pair = new Set([b.modelA, b.modelB]);
+    if (!pair.has(options.strongModel) || !pair.has(options.weakModel) || pair.size !== 2) continue;
+    const forA = battleTarget(b, options.ties, options.weakModel);
+    const target = b.modelA === options.strongModel ? forA : 1 - forA;
+    const entry = sums.get(b.prompt) ?? { total: 0, count: 0 };
+    entry.total += target;
+    entry.count += 1;
+    sums.set(b.prompt, entry);
+  }
+  return [...sums].map(([prompt, { total, count }]) => ({ prompt, target: total / count }));
+}
+
+/** `routellm train --router lexical`: fit, align, report held-out figures, write the checkpoint. */
+export async function runLexicalTraining(run: {
+  options: TrainOptions;
+  io: TrainIo;
+  out: string;
+  context: RouterContext;
+  trainBattles: readonly TrainingBattle[];
+  testBattles: readonly TrainingBattle[];
+  heldOutScored: readonly ScoredPrompt[];
+  cardBase: (embedderId: string) => Omit<ModelCardInput, 'hyper' | 'metrics'>;
+}): Promise<TrainResult> {
+  const { options, io } = run;
+  const hyper = options.lexical ?? DEFAULT_LEXICAL_TRAIN_OPTIONS;
+  const examples = pairExamples(run.trainBattles, options);
+  if (examples.length === 0) throw new UsageError(`no training battles between ${options.strongModel} and ${options.weakModel}`);
+  io.stderr.write(`lexical: ${examples.length} training prompts, ${hyper.buckets} buckets, l2 ${hyper.l2}\n`);
+  const started = Date.now();
+  let last = { iteration: 0, loss: Number.NaN };
+  let model: LexicalModel = trainLexical({
+    examples,
+    hyper,
+    onIteration: (iteration, loss) => {
+      last = { iteration, loss };
+      if (iteration % 50 === 0) io.stderr.write(`iteration ${iteration}: train loss ${loss.toFixed(5)} (${((Date.now() - started) / 1000).toFixed(1)} s)\n`);
+    },
+  });
+  io.stderr.write(`L-BFGS stopped after ${last.iteration} iterations: train loss ${last.loss.toFixed(5)} (${((Date.now() - started) / 1000).toFixed(1)} s)\n`);
+
+  if (options.alignTo !== undefined) {
+    const { createBuiltinRegistry } = await import('../routers/builtin-registry.js');
+    const registry = createBuiltinRegistry();
+    if (!registry.has(options.alignTo)) throw new UsageError(`--align-to: unknown router "${options.alignTo}"; available: ${registry.names().join(', ')}`);
+    io.stderr.write(`aligning to ${options.alignTo} over the ${examples.length} training prompts\n`);
+    const reference = await registry.get(options.alignTo).create({}, run.context);
+    const prompts = examples.map((e) => e.prompt);
+    const ascending = (values: number[]) => Float64Array.from(values).sort();
+    const raw = quantileGrid(ascending(prompts.map((p) => rawProbability(model, p))), ALIGNMENT_LEVELS);
+    const aligned = quantileGrid(ascending(await scorePrompts(reference, prompts)), ALIGNMENT_LEVELS);
+    model = { ...model, alignment: { router: options.alignTo, raw: Float64Array.from(raw), aligned: Float64Array.from(aligned) } };
+  }
+
+  let metrics: HeldOutMetrics | null = null;
+  const testExamples = pairExamples(run.testBattles, options);
+  if (testExamples.length > 0) {
+    const rates = new Map(testExamples.map((e) => [e.prompt, lexicalWinRate(model, e.prompt)]));
+    const raw = testExamples.map((e) => rawProbability(model, e.prompt));
+    metrics = {
+      battles: testExamples.length,
+      ...battleMetrics(raw, testExamples.map((e) => e.target)),
+      apgr: heldOutApgr(run.heldOutScored, rates, options.strongModel, options.weakModel),
+    };
+  }
+
+  const { weights, config } = encodeLexicalCheckpoint(model, { strong: options.strongModel, weak: options.weakModel });
+  const files = [join(run.out, 'model.safetensors'), join(run.out, 'config.json'), join(run.out, 'MODEL_CARD.md')];
+  await writeFileAtomic(files[0]!, weights);
+  await writeFileAtomic(files[1]!, config);
+  await writeFileAtomic(
+    files[2]!,
+    renderModelCard({
+      ...run.cardBase(LEXICAL_FEATURES_ID),
+      hyper: { buckets: hyper.buckets, l2: hyper.l2, ties: options.ties, optimiser: 'L-BFGS', ...(options.alignTo ? { alignedTo: options.alignTo } : {}) },
+      metrics,
+    }),
+  );
+  if (metrics) {
+    io.stdout.write(`held out: ${metrics.battles} prompts, accuracy ${metrics.accuracy.toFixed(4)} on decisive ones, log-loss ${metrics.logLoss.toFixed(4)}\n`);
+    for (const a of metrics.apgr) io.stdout.write(`held out APGR ${a.apgr.toFixed(4)}  ${a.source} (${a.prompts} prompts)\n`);
+  }
+  io.stdout.write(`wrote ${files.join(', ')}\n`);
+  return { files, metrics };
+}
