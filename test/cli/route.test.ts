@@ -32,11 +32,11 @@ describe('routellm route (in-process)', () => {
     const plain = await runCliInProcess(['route', '--json', 'Prove that the square root of 2 is irrational.']);
     expect(plain.code).toBe(0);
     const decision = JSON.parse(plain.stdout);
-    expect(decision.router).toBe('mf');
+    expect(decision.router).toBe('hybrid');
     expect(decision.threshold).toBe(0.5);
     const shared = await runCliInProcess(['route', '--threshold', '50%', 'Prove that the square root of 2 is irrational.']);
     expect(shared.code).toBe(0);
-    expect(shared.stdout).toMatch(/threshold 0\.\d{1,4} \(50% strong calls\) \(router mf\)\n$/);
+    expect(shared.stdout).toMatch(/threshold 0\.\d{1,4} \(50% strong calls\) \(router hybrid\)\n$/);
     const json = JSON.parse((await runCliInProcess(['route', '--threshold', '50%', '--json', 'x'])).stdout);
     expect(json.threshold).toBeGreaterThan(0);
     expect(json.threshold).toBeLessThan(1);

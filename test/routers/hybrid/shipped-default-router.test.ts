@@ -6,34 +6,52 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { createBuiltinRegistry } from '../../../src/routers/builtin-registry.js';
 import { DEFAULT_ROUTER } from '../../../src/routers/default-router.js';
-import { datasetsDir } from '../../../src/runtime/package-paths.js';
 import { nodeRouterContext } from '../../../src/runtime/node-router-context.js';
 import { runCliInProcess } from '../../helpers/run-cli-in-process.js';
 
 const PACKAGE_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const prompt = 'Prove that there are infinitely many primes, then write a Python function that lists the first n.';
+const mcPrompt = 'Which gas makes up most of the atmosphere of Mars?\nA. Nitrogen\nB. Carbon dioxide\nC. Argon\nD. Oxygen\nAnswer:';
 
 describe('the shipped default router', () => {
-  it('is mf, loads offline with no options, and scores the same prompt the same every time', async () => {
-    expect(DEFAULT_ROUTER).toBe('mf');
+  it('is hybrid (mf + lexical), loads offline with no options, and scores the same prompt the same every time', async () => {
+    expect(DEFAULT_ROUTER).toBe('hybrid');
     const registry = createBuiltinRegistry();
-    expect(registry.get('mf').offline).toBe(true);
     const context = nodeRouterContext({ env: {} });
-    const first = await registry.get('mf').create({}, context);
-    const second = await registry.get('mf').create({}, context);
-    const a = await first.strongWinRate(prompt);
-    expect(a).toBeGreaterThan(0);
-    expect(a).toBeLessThan(1);
-    expect(await first.strongWinRate(prompt)).toBe(a);
-    expect(await second.strongWinRate(prompt)).toBe(a);
-    expect(second.fingerprint).toBe(first.fingerprint);
-    expect(await first.strongWinRate('hi')).not.toBe(a);
+    for (const name of ['hybrid', 'mf', 'lexical']) {
+      expect(registry.get(name).offline).toBe(true);
+      const first = await registry.get(name).create({}, context);
+      const second = await registry.get(name).create({}, context);
+      for (const text of [prompt, mcPrompt]) {
+        const a = await first.strongWinRate(text);
+        expect(a).toBeGreaterThan(0);
+        expect(a).toBeLessThan(1);
+        expect(await first.strongWinRate(text)).toBe(a);
+        expect(await second.strongWinRate(text)).toBe(a);
+      }
+      expect(second.fingerprint).toBe(first.fingerprint);
+      expect(await first.strongWinRate('hi')).not.toBe(await first.strongWinRate(prompt));
+    }
+  });
+
+  it('sends multiple-choice questions to lexical and everything else to mf', async () => {
+    const context = nodeRouterContext({ env: {} });
+    const registry = createBuiltinRegistry();
+    const [hybrid, mf, lexical] = await Promise.all(['hybrid', 'mf', 'lexical'].map((n) => registry.get(n).create({}, context)));
+    expect(await hybrid!.strongWinRate(prompt)).toBe(await mf!.strongWinRate(prompt));
+    expect(await hybrid!.strongWinRate(mcPrompt)).toBe(await lexical!.strongWinRate(mcPrompt));
+    expect(await hybrid!.strongWinRate(mcPrompt)).not.toBe(await mf!.strongWinRate(mcPrompt));
+    expect(await hybrid!.strongWinRates!([prompt, mcPrompt, 'hi'])).toEqual([
+      await mf!.strongWinRate(prompt),
+      await lexical!.strongWinRate(mcPrompt),
+      await mf!.strongWinRate('hi'),
+    ]);
   });
 
   it('routes from the CLI with no network and no API key', async () => {
     const result = await runCliInProcess(['route', '--json', prompt], { env: {} });
     expect(result.code).toBe(0);
-    expect(JSON.parse(result.stdout)).toMatchObject({ router: 'mf' });
+    expect(JSON.parse(result.stdout)).toMatchObject({ router: 'hybrid' });
   });
 });
 
@@ -47,7 +65,7 @@ function sharedDatasets(): string | undefined {
 }
 
 describe.skipIf(!sharedDatasets())('npm run train:default', () => {
-  it('reproduces datasets/mf/model.safetensors byte for byte', { timeout: 120_000 }, async () => {
+  it('reproduces datasets/mf and datasets/lexical byte for byte', { timeout: 180_000 }, async () => {
     const data = sharedDatasets()!;
     const pkg = JSON.parse(await readFile(join(PACKAGE_ROOT, 'package.json'), 'utf8'));
     const script: string = pkg.scripts['train:default'];
@@ -56,18 +74,26 @@ describe.skipIf(!sharedDatasets())('npm run train:default', () => {
       const mmlu = join(data, 'routellm', 'mmlu', 'responses');
       const { readdir } = await import('node:fs/promises');
       const mmluFiles = (await readdir(mmlu)).filter((f) => f.endsWith('.csv')).sort().map((f) => join(mmlu, f));
-      // The script's arguments, with the shared data's location and a temporary --out.
-      const args = script
-        .replace(/^.*?routellm\.js /, '')
-        .replaceAll('../shared/datasets', data)
-        .split(' ')
-        .flatMap((arg) => (arg.endsWith('*.csv') ? mmluFiles : [arg]));
-      args[args.indexOf('--out') + 1] = out;
-      const result = await runCliInProcess(args, { env: {} });
-      expect(result.stderr).toContain('epoch 40/40');
-      expect(result.code).toBe(0);
-      const [fresh, shipped] = await Promise.all([readFile(join(out, 'model.safetensors')), readFile(join(datasetsDir(), 'mf', 'model.safetensors'))]);
-      expect(Buffer.compare(fresh, shipped)).toBe(0);
+      // Each `routellm train` of the script, with the shared data's location and a temporary --out.
+      const commands = script.split(' && ').filter((c) => c.startsWith('node bin/routellm.js train '));
+      expect(commands.map((c) => c.match(/--router (\S+)/)?.[1])).toEqual(['mf', 'lexical']);
+      for (const command of commands) {
+        const args = command
+          .replace(/^node bin\/routellm\.js /, '')
+          .replaceAll('../shared/datasets', data)
+          .split(' ')
+          .flatMap((arg) => (arg.endsWith('*.csv') ? mmluFiles : [arg]));
+        const shippedDir = args[args.indexOf('--out') + 1]!;
+        const freshDir = join(out, shippedDir);
+        args[args.indexOf('--out') + 1] = freshDir;
+        const result = await runCliInProcess(args, { env: {} });
+        expect(result.code, result.stderr).toBe(0);
+        expect(result.stderr).toMatch(/epoch 40\/40|L-BFGS stopped after \d+ iterations/);
+        for (const file of ['model.safetensors', 'config.json']) {
+          const [fresh, shipped] = await Promise.all([readFile(join(freshDir, file)), readFile(join(PACKAGE_ROOT, shippedDir, file))]);
+          expect(Buffer.compare(fresh, shipped), `${shippedDir}/${file}`).toBe(0);
+        }
+      }
     } finally {
       await rm(out, { recursive: true, force: true });
     }
