@@ -69,7 +69,10 @@ function commandLine(flags: TrainFlags): string {
   if (flags.exclude?.length) parts.push(`--exclude ${flags.exclude.join(' ')}`);
   for (const alias of flags.alias ?? []) parts.push(`--alias ${alias}`);
   if (flags.models) parts.push(`--models ${flags.models}`);
-  parts.push(`--embedder ${flags.embedder}`, `--split ${flags.split}`, `--ties ${flags.ties}`, `--strong-model ${flags.strongModel}`, `--weak-model ${flags.weakModel}`, `--seed ${flags.seed}`);
+  // lexical has no embedder and no randomness: its card should not claim either.
+  if (flags.router !== 'lexical') parts.push(`--embedder ${flags.embedder}`);
+  parts.push(`--split ${flags.split}`, `--ties ${flags.ties}`, `--strong-model ${flags.strongModel}`, `--weak-model ${flags.weakModel}`);
+  if (flags.router !== 'lexical') parts.push(`--seed ${flags.seed}`);
   for (const [flag, value] of [['--dim', flags.dim], ['--epochs', flags.epochs], ['--lr', flags.lr], ['--weight-decay', flags.weightDecay], ['--batch-size', flags.batchSize], ['--noise', flags.noise], ['--buckets', flags.buckets], ['--l2', flags.l2], ['--align-to', flags.alignTo]] as const) {
     if (value !== undefined) parts.push(`${flag} ${value}`);
   }
