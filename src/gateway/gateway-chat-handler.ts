@@ -60,10 +60,9 @@ export function createGatewayChatHandler(deps: GatewayChatDeps) {
 
     let lease: UpstreamLease<Answer>;
     try {
-      lease = await gateway.callUpstream(scope, decision.model, context.signal, async (model, attempt) => {
-        const upstream = await deps.upstreams.chat(model, upstreamBody, { signal: attempt.signal });
-        return readAnswer(upstream, clientWantsUsage, model, attempt);
-      });
+      lease = await gateway.callUpstream(scope, decision.model, context.signal, (model, attempt) =>
+        deps.upstreams.chat(model, upstreamBody, { signal: attempt.signal }).then((upstream) => readAnswer(upstream, clientWantsUsage, model, attempt)),
+      );
     } catch (error) {
       // The error answer still says how many upstream calls were made.
       if (scope.attempts !== undefined && !response.headersSent) response.setHeader('x-routellm-attempts', String(scope.attempts));
@@ -104,24 +103,31 @@ export function createGatewayChatHandler(deps: GatewayChatDeps) {
 }
 
 /** Reads an upstream answer until it is known good: a whole JSON body, or a stream's first event. */
-async function readAnswer(upstream: UpstreamResponse, keepUsageChunk: boolean, model: string, attempt: AttemptContext): Promise<Answer> {
+function readAnswer(upstream: UpstreamResponse, keepUsageChunk: boolean, model: string, attempt: AttemptContext): Promise<Answer> {
   const sse = (upstream.headers.get('content-type') ?? '').includes('text/event-stream');
-  if (!sse) {
-    // A completion's headers come when it is written; the body follows at once.
-    attempt.firstByte();
-    const bytes = await readJsonBody(upstream, model);
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(bytes.toString('utf8'));
-    } catch {
-      throw new MalformedUpstreamError(`model "${model}" sent an answer that is not JSON`, { status: upstream.status });
-    }
-    const record = parsed as Record<string, unknown> | null;
-    if (typeof record !== 'object' || record === null || !Array.isArray(record['choices'])) {
-      throw new MalformedUpstreamError(`model "${model}" sent JSON that is not a chat completion`, { status: upstream.status });
-    }
-    return { kind: 'json', upstream, bytes, usage: record['usage'] };
+  if (sse) return readFirstEvent(upstream, keepUsageChunk, model, attempt);
+  // A completion's headers come when it is written; the body follows at once.
+  attempt.firstByte();
+  return readJsonBody(upstream, model).then((bytes) => jsonAnswer(upstream, bytes, model));
+}
+
+/** A whole non-streamed answer, checked: valid JSON with a `choices` array. */
+function jsonAnswer(upstream: UpstreamResponse, bytes: Buffer, model: string): Answer {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(bytes.toString('utf8'));
+  } catch {
+    throw new MalformedUpstreamError(`model "${model}" sent an answer that is not JSON`, { status: upstream.status });
   }
+  const record = parsed as Record<string, unknown> | null;
+  if (typeof record !== 'object' || record === null || !Array.isArray(record['choices'])) {
+    throw new MalformedUpstreamError(`model "${model}" sent JSON that is not a chat completion`, { status: upstream.status });
+  }
+  return { kind: 'json', upstream, bytes, usage: record['usage'] };
+}
+
+/** A stream's answer, read up to its first complete event. */
+async function readFirstEvent(upstream: UpstreamResponse, keepUsageChunk: boolean, model: string, attempt: AttemptContext): Promise<Answer> {
   const source = bodyIterator(upstream);
   const relay = new SseRelay({ keepUsageChunk });
   const decoder = new TextDecoder();

@@ -151,15 +151,18 @@ export class Gateway {
       const outcome = await callWithFallback(
         routedModel,
         { pair: this.pair, enabled: this.options.fallback, signal: clientSignal, onFailure: this.#onFailure },
-        async (attemptModel, attemptNumber) => {
+        (attemptModel, attemptNumber) => {
           model = attemptModel;
           const context = new UpstreamAttempt(this, scope, attemptModel, attemptNumber, clientSignal);
           current = context;
           scope.attempts = attemptNumber;
+          // A promise chain, not an async frame: one promise fewer per request.
           try {
-            return await attempt(attemptModel, context);
+            return attempt(attemptModel, context).catch((error: unknown) => {
+              throw context.failed(error);
+            });
           } catch (error) {
-            throw context.failed(error);
+            return Promise.reject(context.failed(error));
           }
         },
       );

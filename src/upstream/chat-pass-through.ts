@@ -186,12 +186,21 @@ export interface PassThroughOptions {
  * UpstreamError family with the same messages, statuses and retry rules the SDK path has
  * (map-sdk-error.ts), so clients cannot tell the two apart.
  */
-export async function postChat(target: PassThroughTarget, agents: PassThroughAgents, body: Buffer, options: PassThroughOptions): Promise<PassThroughResponse> {
+export function postChat(target: PassThroughTarget, agents: PassThroughAgents, body: Buffer, options: PassThroughOptions): Promise<PassThroughResponse> {
+  // The first attempt without an async frame around it (the common case: it answers).
+  return attempt(target, agents, body, options).then((outcome) =>
+    outcome instanceof PassThroughResponse ? outcome : retryAfterFailure(target, agents, body, options, outcome),
+  );
+}
+
+/** After a failed first attempt: the retries left, if the failure allows them. */
+async function retryAfterFailure(target: PassThroughTarget, agents: PassThroughAgents, body: Buffer, options: PassThroughOptions, first: Failure): Promise<PassThroughResponse> {
+  let outcome: PassThroughResponse | Failure = first;
   for (let retriesLeft = options.maxRetries; ; retriesLeft -= 1) {
-    const outcome = await attempt(target, agents, body, options);
     if (outcome instanceof PassThroughResponse) return outcome;
     if (retriesLeft <= 0 || !outcome.retry || options.signal.aborted) throw outcome.error;
     await sleep(outcome.delayMs ?? defaultRetryDelayMs(options.maxRetries - retriesLeft), options.signal);
+    outcome = await attempt(target, agents, body, options);
   }
 }
 

@@ -105,12 +105,23 @@ export class Upstreams {
    * the upstream name) and returns the answer, body unread, so the bytes can be relayed as
    * they come. Throws the core's UpstreamError family.
    */
-  async chat(model: string, body: Readonly<Record<string, unknown>>, options: ChatCallOptions): Promise<UpstreamResponse> {
-    const { endpoint, client, passThrough } = this.#target(model);
-    if (this.#passThrough) {
-      const bytes = Buffer.from(JSON.stringify({ ...body, model: endpoint.upstreamModel }));
-      return postChat(passThrough, this.#passThrough, bytes, { signal: options.signal, maxRetries: this.#maxRetries, timeoutMs: this.#timeoutMs });
+  chat(model: string, body: Readonly<Record<string, unknown>>, options: ChatCallOptions): Promise<UpstreamResponse> {
+    // Not async: on the pass-through path the promise is postChat's own, without a frame around it.
+    try {
+      const target = this.#target(model);
+      if (!this.#passThrough) return this.#chatThroughSdk(target, body, options);
+      const bytes = Buffer.from(JSON.stringify({ ...body, model: target.endpoint.upstreamModel }));
+      return postChat(target.passThrough, this.#passThrough, bytes, { signal: options.signal, maxRetries: this.#maxRetries, timeoutMs: this.#timeoutMs });
+    } catch (error) {
+      return Promise.reject(error);
     }
+  }
+
+  async #chatThroughSdk(
+    { endpoint, client }: { endpoint: UpstreamEndpoint; client: OpenAI },
+    body: Readonly<Record<string, unknown>>,
+    options: ChatCallOptions,
+  ): Promise<UpstreamResponse> {
     const params = { ...body, model: endpoint.upstreamModel } as unknown as OpenAI.Chat.ChatCompletionCreateParams;
     try {
       return await client.chat.completions.create(params, { signal: toAbortSignal(options.signal) }).asResponse();

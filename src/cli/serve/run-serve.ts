@@ -50,7 +50,9 @@ export async function runServe(flags: ServeFlags, io: CliIo): Promise<void> {
     // With fallback on, the other model is the retry: an SDK retry first would double the wait
     // (and sleep through a 429's retry-after) before falling back.
     maxRetries: gatewayOptions.fallback ? 0 : 1,
-    timeoutMs: gatewayOptions.timeoutMs,
+    // No timeoutMs: the gateway's deadline bounds every attempt by --ttfb-timeout and --timeout,
+    // and, armed first with a budget no longer, always fires first; a second timer per request
+    // would never fire.
   });
   if (io.signal?.aborted) return;
   // The real stderr gets pino's asynchronous, bounded writer; an injected stream (tests) is written directly.
