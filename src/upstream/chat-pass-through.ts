@@ -150,24 +150,35 @@ export interface PassThroughTarget {
   readonly port: string;
   readonly path: string;
   readonly headers: Readonly<Record<string, string>>;
+  /**
+   * `headers` as a raw name/value list, then the Host header node would add (with its port
+   * unless the scheme's default): handed to http.request as an array, node writes them
+   * straight into the request head instead of first storing each with setHeader.
+   */
+  readonly headerList: readonly string[];
+  readonly hostHeader: string;
 }
 
 /** Builds the pass-through target of an endpoint (OpenAI organisation/project headers only for OpenAI). */
 export function passThroughTarget(endpoint: UpstreamEndpoint, extraHeaders: Readonly<Record<string, string>> = {}): PassThroughTarget {
   const url = new URL(`${endpoint.baseURL}/chat/completions`);
+  const headers = {
+    accept: 'application/json',
+    'content-type': 'application/json',
+    'user-agent': 'routellm',
+    authorization: `Bearer ${endpoint.apiKey}`,
+    ...extraHeaders,
+  };
   return {
     endpoint,
     secure: url.protocol === 'https:',
     hostname: url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname,
     port: url.port,
     path: url.pathname + url.search,
-    headers: {
-      accept: 'application/json',
-      'content-type': 'application/json',
-      'user-agent': 'routellm',
-      authorization: `Bearer ${endpoint.apiKey}`,
-      ...extraHeaders,
-    },
+    headers,
+    headerList: Object.entries(headers).flat(),
+    // URL keeps IPv6 brackets in `host` and drops the scheme's default port, as node's Host header does.
+    hostHeader: url.host,
   };
 }
 
@@ -220,7 +231,7 @@ function attempt(target: PassThroughTarget, agents: PassThroughAgents, body: Buf
       port: target.port,
       path: target.path,
       method: 'POST',
-      headers: { ...target.headers, 'content-length': body.length },
+      headers: [...target.headerList, 'content-length', String(body.length), 'Host', target.hostHeader],
       agent: target.secure ? agents.https : agents.http,
     });
     let settled = false;
