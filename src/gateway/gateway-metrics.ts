@@ -40,10 +40,16 @@ export class GatewayMetrics {
   /**
    * The per-request series, counted in plain numbers and handed to prom-client when scraped:
    * a prom-client child still hashes and validates its label object on every call, about a
-   * dozen times per request. Keyed by the metric's kind and the label values joined by NUL.
+   * dozen times per request.
    */
-  readonly #counted = new Map<string, CountedSeries>();
-  readonly #timed = new Map<string, TimedSeries>();
+  readonly #routedSeries = new SeriesTable((values) => new CountedSeries(this.routed.labels(...values)));
+  readonly #requestSeries = new SeriesTable((values) => new CountedSeries(this.requests.labels(...values)));
+  readonly #tokenSeries = new SeriesTable((values) => new CountedSeries(this.tokens.labels(...values)));
+  readonly #costSeries = new SeriesTable((values) => new CountedSeries(this.costUsd.labels(...values)));
+  readonly #unpricedSeries = new SeriesTable((values) => new CountedSeries(this.unpricedResponses.labels(...values)));
+  readonly #strongOnlySeries = new CountedSeries({ inc: (value) => this.strongOnlyCostUsd.inc(value) });
+  readonly #latencySeries = new SeriesTable(([model, outcome]) => new TimedSeries(this.upstreamLatency, { model: model as string, outcome: outcome as string }));
+  readonly #ttfbSeries = new SeriesTable(([model]) => new TimedSeries(this.timeToFirstByte, { model: model as string }));
   /**
    * Where the in-flight, queue and saving gauges read their values when scraped, so the hot
    * path keeps plain numbers instead of setting gauges on every change. Unset: the gauges
@@ -189,7 +195,7 @@ export class GatewayMetrics {
 
   /** Records a routing decision (the routed share is computed from the counts when scraped). */
   observeRouted(router: string, model: string): void {
-    this.#count(this.routed, `routed\0${router}\0${model}`, router, model).add(1);
+    this.#routedSeries.at(router, model).add(1);
     this.#routedTotal += 1;
     this.#routedCounts.set(model, (this.#routedCounts.get(model) ?? 0) + 1);
   }
@@ -197,17 +203,17 @@ export class GatewayMetrics {
   /** Records a request's final status. */
   observeRequest(observation: RequestObservation): void {
     const { router, model, status } = observation;
-    this.#count(this.requests, `requests\0${router}\0${model}\0${status}`, router, model, String(status)).add(1);
+    this.#requestSeries.at(router, model, status).add(1);
   }
 
   /** Records how long an upstream attempt took, to its last byte. */
   observeUpstreamLatency(model: string, outcome: 'ok' | 'error', seconds: number): void {
-    this.#time(this.upstreamLatency, `latency\0${model}\0${outcome}`, { model, outcome }).observe(seconds);
+    this.#latencySeries.at(model, outcome).observe(seconds);
   }
 
   /** Records an upstream attempt's time to first byte. */
   observeTimeToFirstByte(model: string, seconds: number): void {
-    this.#time(this.timeToFirstByte, `ttfb\0${model}`, { model }).observe(seconds);
+    this.#ttfbSeries.at(model).observe(seconds);
   }
 
   /** Records a failed upstream attempt and, when another follows, the fallback. */
@@ -218,38 +224,19 @@ export class GatewayMetrics {
 
   /** Records token usage and its cost. */
   observeUsage(model: string, inputTokens: number, outputTokens: number, costUsd: number | undefined, strongOnlyUsd: number | undefined): void {
-    this.#count(this.tokens, `tokens\0${model}\0input`, model, 'input').add(inputTokens);
-    this.#count(this.tokens, `tokens\0${model}\0output`, model, 'output').add(outputTokens);
-    if (costUsd === undefined) this.#count(this.unpricedResponses, `unpriced\0${model}`, model).add(1);
-    else this.#count(this.costUsd, `cost\0${model}`, model).add(costUsd);
-    if (strongOnlyUsd !== undefined) this.#count(this.strongOnlyCostUsd, 'strong_only').add(strongOnlyUsd);
-  }
-
-  /** The counted series of `counter` for these label values (in `labelNames` order; none for a counter without labels). */
-  #count(counter: Counter<string>, key: string, a?: string, b?: string, c?: string): CountedSeries {
-    let series = this.#counted.get(key);
-    if (series === undefined) {
-      const child = a === undefined ? counter : c !== undefined ? counter.labels(a, b as string, c) : b !== undefined ? counter.labels(a, b) : counter.labels(a);
-      series = new CountedSeries(child);
-      this.#counted.set(key, series);
-    }
-    return series;
-  }
-
-  /** The timed series of `histogram` for these labels. */
-  #time(histogram: Histogram<string>, key: string, labels: Record<string, string>): TimedSeries {
-    let series = this.#timed.get(key);
-    if (series === undefined) {
-      series = new TimedSeries(histogram, labels);
-      this.#timed.set(key, series);
-    }
-    return series;
+    this.#tokenSeries.at(model, 'input').add(inputTokens);
+    this.#tokenSeries.at(model, 'output').add(outputTokens);
+    if (costUsd === undefined) this.#unpricedSeries.at(model).add(1);
+    else this.#costSeries.at(model).add(costUsd);
+    if (strongOnlyUsd !== undefined) this.#strongOnlySeries.add(strongOnlyUsd);
   }
 
   /** Hands what the plain-number series counted since the last scrape to prom-client. */
   #flush(): void {
-    for (const series of this.#counted.values()) series.flush();
-    for (const series of this.#timed.values()) series.flush();
+    for (const table of [this.#routedSeries, this.#requestSeries, this.#tokenSeries, this.#costSeries, this.#unpricedSeries, this.#latencySeries, this.#ttfbSeries]) {
+      for (const series of table.all) series.flush();
+    }
+    this.#strongOnlySeries.flush();
   }
 
   /** The Prometheus text exposition, for `GET /metrics`. */
@@ -261,6 +248,47 @@ export class GatewayMetrics {
   get contentType(): string {
     return this.registry.contentType;
   }
+}
+
+type LabelValue = string | number;
+
+/**
+ * Series by label values in nested maps: a lookup hashes strings the caller already holds
+ * (their hashes cached), where a joined key would be a new string to build and hash per call.
+ */
+class SeriesTable<T> {
+  readonly #root = new Map<LabelValue, unknown>();
+  readonly #make: (values: string[]) => T;
+  /** Every series made, for the scrape. */
+  readonly all: T[] = [];
+
+  constructor(make: (values: string[]) => T) {
+    this.#make = make;
+  }
+
+  /** The series for these label values, in `labelNames` order (made on first use). */
+  at(a: LabelValue, b?: LabelValue, c?: LabelValue): T {
+    let map = this.#root;
+    if (b !== undefined) map = childMap(map, a);
+    if (c !== undefined) map = childMap(map, b as LabelValue);
+    const last = c ?? b ?? a;
+    let series = map.get(last) as T | undefined;
+    if (series === undefined) {
+      series = this.#make([a, b, c].filter((value) => value !== undefined).map(String));
+      map.set(last, series);
+      this.all.push(series);
+    }
+    return series;
+  }
+}
+
+function childMap(map: Map<LabelValue, unknown>, key: LabelValue): Map<LabelValue, unknown> {
+  let child = map.get(key) as Map<LabelValue, unknown> | undefined;
+  if (child === undefined) {
+    child = new Map();
+    map.set(key, child);
+  }
+  return child;
 }
 
 /** A counter series on the hot path: a plain number, added to prom-client's counter when scraped. */
