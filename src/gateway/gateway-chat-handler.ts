@@ -237,10 +237,11 @@ function readJsonBody(upstream: UpstreamResponse, model: string): Promise<Buffer
       if (size > MAX_UPSTREAM_JSON_BYTES) fail(new MalformedUpstreamError(`model "${model}" sent an answer over ${MAX_UPSTREAM_JSON_BYTES} bytes`));
       else chunks.push(chunk);
     };
+    // `on`, not `once`: each fires at most once here anyway, and once wraps every listener in a closure.
     source.on('data', onData);
-    source.once('end', () => resolve(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size)));
-    source.once('error', (error) => fail(error));
-    source.once('close', () => {
+    source.on('end', () => resolve(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size)));
+    source.on('error', fail);
+    source.on('close', () => {
       if (!source.readableEnded) fail(new Error('the upstream closed the connection before the answer ended'));
     });
   });

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomFillSync } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Controller } from '../core/index.js';
@@ -208,7 +208,22 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
 function requestIdOf(request: IncomingMessage): string {
   const given = request.headers['x-request-id'];
   if (typeof given === 'string' && given.length > 0 && given.length <= 128 && /^[\w.:@/+=-]+$/.test(given)) return given;
-  return `req_${randomUUID().replaceAll('-', '')}`;
+  return `req_${randomHex16()}`;
+}
+
+/** Random bytes drawn 4 KiB at a time: one crypto call per 256 request ids instead of one (plus a copy without dashes) each. */
+const idPool = Buffer.alloc(16 * 256);
+let idOffset = idPool.length;
+
+/** 16 random bytes as 32 hex digits (128 bits, as many as the UUID ids this replaced carried, less the version bits). */
+function randomHex16(): string {
+  if (idOffset >= idPool.length) {
+    randomFillSync(idPool);
+    idOffset = 0;
+  }
+  const hex = idPool.toString('hex', idOffset, idOffset + 16);
+  idOffset += 16;
+  return hex;
 }
 
 /**
