@@ -58,10 +58,22 @@ export class RequestLog {
   readonly logger: Logger;
   readonly #logPrompts: boolean;
   readonly #destination: DestinationStream;
+  /**
+   * True for the default destination (stderr through pino's asynchronous sonic-boom writer):
+   * request lines are then held and handed over once per turn of the event loop. sonic-boom
+   * appends each write to its pending string and measures that whole string's UTF-8 length
+   * (flattening it, a copy) on every write, so one write per line while a write is in flight
+   * costs in proportion to what is pending. An injected destination (tests, embedders) gets
+   * each line as it is made unless `holdLines` says otherwise.
+   */
+  readonly #holdLines: boolean;
+  /** Lines made this turn of the event loop, not yet handed to the destination. */
+  #held = '';
 
   /** `destination` defaults to stderr (fd 2), written asynchronously with a bounded buffer. */
-  constructor(options: { destination?: DestinationStream; logPrompts?: boolean; level?: string } = {}) {
+  constructor(options: { destination?: DestinationStream; logPrompts?: boolean; level?: string; holdLines?: boolean } = {}) {
     this.#logPrompts = options.logPrompts ?? false;
+    this.#holdLines = options.holdLines ?? options.destination === undefined;
     this.#destination = options.destination ?? pino.destination({ dest: 2, sync: false, maxLength: MAX_PENDING_LOG_BYTES });
     this.logger = pino(
       {
@@ -70,6 +82,8 @@ export class RequestLog {
         messageKey: 'msg',
         redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
         timestamp: pino.stdTimeFunctions.isoTime,
+        // Anything the logger writes itself goes after the request lines held before it: order kept.
+        hooks: { streamWrite: (line) => this.#takeHeld() + line },
       },
       this.#destination,
     );
@@ -77,6 +91,7 @@ export class RequestLog {
 
   /** Writes out what is buffered (on shutdown). */
   flush(): void {
+    this.#handOver();
     this.logger.flush();
   }
 
@@ -104,9 +119,46 @@ export class RequestLog {
     if (record.costUsd !== undefined) line += `,"cost_usd":${num(record.costUsd)}`;
     if (record.error !== undefined) line += `,"error":${str(record.error)}`;
     if (this.#logPrompts && record.prompt !== undefined) line += `,"prompt":${str(record.prompt)}`;
-    this.#destination.write(`${line},"msg":"request"}\n`);
+    line += `,"msg":"request"}\n`;
+    if (!this.#holdLines) {
+      this.#destination.write(line);
+      return;
+    }
+    if (this.#held === '') {
+      setImmediate(this.#handOver);
+      holding.add(this);
+    }
+    this.#held += line;
+    // A turn of the loop that makes more than the destination would keep hands over at once (it drops past its bound).
+    if (this.#held.length > MAX_PENDING_LOG_BYTES) this.#handOver();
+  }
+
+  /** Hands the held lines to the destination, in one write. */
+  readonly #handOver = (): void => {
+    const held = this.#takeHeld();
+    if (held !== '') this.#destination.write(held);
+  };
+
+  #takeHeld(): string {
+    const held = this.#held;
+    if (held !== '') {
+      this.#held = '';
+      holding.delete(this);
+    }
+    return held;
+  }
+
+  /** On process exit: hands over what is held, before pino's own exit hook writes out its destination. */
+  static handOverAll(): void {
+    for (const log of holding) log.#handOver();
   }
 }
+
+/** Logs holding lines right now. */
+const holding = new Set<RequestLog>();
+// Registered when this module loads, so before pino's exit hook (registered when the first
+// destination is made): lines held in the last turn of the loop still reach stderr on process.exit().
+process.on('exit', () => RequestLog.handOverAll());
 
 /** The last ISO time made, and its millisecond: lines within one millisecond share the string. */
 let lastIsoMs = -1;

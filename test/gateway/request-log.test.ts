@@ -66,4 +66,23 @@ describe('RequestLog', () => {
     expect(JSON.stringify(lines)).not.toContain('sk-leak');
     expect((lines[1]?.['headers'] as Record<string, unknown>)['authorization']).toBe('[redacted]');
   });
+
+  it('holding lines, hands them over once per turn of the event loop, in order, and on flush', async () => {
+    const out = capture();
+    const writes: string[] = [];
+    out.stream.on('data', (chunk: Buffer) => writes.push(chunk.toString('utf8')));
+    const log = new RequestLog({ destination: out.stream, holdLines: true });
+    log.request({ ...record, requestId: 'req_a' });
+    log.request({ ...record, requestId: 'req_b' });
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(writes).toHaveLength(1);
+    expect(out.lines().map((line) => line['request_id'])).toEqual(['req_a', 'req_b']);
+    // The logger's own lines come after the request lines held before them; flush hands over at once.
+    log.request({ ...record, requestId: 'req_c' });
+    log.logger.info('own line');
+    log.request({ ...record, requestId: 'req_d' });
+    log.flush();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(out.lines().map((line) => line['request_id'] ?? line['msg'])).toEqual(['req_a', 'req_b', 'req_c', 'own line', 'req_d']);
+  });
 });
