@@ -20,8 +20,9 @@ const ABORT_EVENT = { type: 'abort' } as const;
  * and removed, and the server made two per request (the client's, then each upstream
  * attempt's), a tenth of the gateway's CPU at saturation. This keeps the listeners in an
  * array. Listeners run once, in the order added, on the first `abort()`; like AbortSignal,
- * one added after the abort is never called. Where a real AbortSignal is required (the
- * openai SDK's fetch), `toAbortSignal` makes one that follows it.
+ * one added after the abort (or during its dispatch) is never called, nor one removed during
+ * it. Where a real AbortSignal is required (the openai SDK's fetch), `toAbortSignal` makes
+ * one that follows it.
  */
 export class LightAbort implements AbortSignalLike {
   aborted = false;
@@ -38,8 +39,12 @@ export class LightAbort implements AbortSignalLike {
     this.aborted = true;
     this.reason = reason === undefined ? new DOMException('This operation was aborted', 'AbortError') : reason;
     const listeners = this.#listeners;
+    if (!listeners) return;
+    // As with EventTarget, a listener removed by an earlier one during this dispatch is not called.
+    for (const listener of listeners.slice()) {
+      if (listeners.includes(listener)) listener(ABORT_EVENT);
+    }
     this.#listeners = undefined;
-    if (listeners) for (const listener of listeners) listener(ABORT_EVENT);
   }
 
   addEventListener(type: 'abort', listener: AbortListener, _options?: { once?: boolean }): void {

@@ -28,6 +28,20 @@ describe('LightAbort', () => {
     expect((abort.reason as DOMException).name).toBe('AbortError');
   });
 
+  it('skips a listener that an earlier one removed during the dispatch, as EventTarget does', () => {
+    const abort = new LightAbort();
+    const calls: string[] = [];
+    const second = () => calls.push('second');
+    abort.addEventListener('abort', () => {
+      calls.push('first');
+      abort.removeEventListener('abort', second);
+      abort.addEventListener('abort', () => calls.push('late'));
+    });
+    abort.addEventListener('abort', second);
+    abort.abort();
+    expect(calls).toEqual(['first']);
+  });
+
   it('toAbortSignal gives a real AbortSignal that follows it (and passes a real one through)', () => {
     const abort = new LightAbort();
     const signal = toAbortSignal(abort);
