@@ -337,7 +337,13 @@ export async function runProxyOverheadBench(): Promise<void> {
     for (const mode of (process.env.BENCH_MODES?.split(',') ?? ['json', 'stream']) as Mode[]) {
       const label = mode === 'json' ? 'non-streaming' : 'streaming';
       process.stderr.write(`  ${label}: sequential\n`);
-      const [seqDirect, ...seqProxies] = (await sequential([direct, ...proxies], mode)) as [Summary, ...Summary[]];
+      // Each proxy in its own pass, alternating with direct: the issue's "the same load straight
+      // and through the proxy". Cycling through six processes instead left each one cold (caches
+      // evicted by the other five) when its turn came, which no single deployed proxy sees.
+      const seqPairs: Array<[Summary, Summary]> = [];
+      for (const proxy of proxies) seqPairs.push((await sequential([direct, proxy], mode)) as [Summary, Summary]);
+      const seqProxies = seqPairs.map(([, proxy]) => proxy);
+      const seqDirects = seqPairs.map(([d]) => d);
       process.stderr.write(`  ${label}: open loop ${OPEN_LOOP_RATE} req/s\n`);
       const [openDirect, ...openProxies] = (await openLoops([direct, ...fullSuite], mode)) as [Summary & { errors: number }, ...(Summary & { errors: number })[]];
       for (const proxy of fullSuite) openLoopRss.set(proxy, Math.max(openLoopRss.get(proxy) ?? 0, memoryOf(proxy.pid as number).rss));
@@ -351,14 +357,14 @@ export async function runProxyOverheadBench(): Promise<void> {
           return ok ? 'met' : '**NOT met**';
         };
         rows.push(
-          ...targetRows(label, index === 0 ? 'serve' : 'core', seqDirect, seqProxies[index] as Summary, openDirect, openProxies[index] as Summary, directRps, satProxies[index]?.rps ?? 0, satProxies[index]?.ratio ?? 0, check),
+          ...targetRows(label, index === 0 ? 'serve' : 'core', seqDirects[index] as Summary, seqProxies[index] as Summary, openDirect, openProxies[index] as Summary, directRps, satProxies[index]?.rps ?? 0, satProxies[index]?.ratio ?? 0, check),
         );
       });
       proxies.forEach((proxy, index) => {
         const seq = seqProxies[index] as Summary;
         const sat = satProxies[index] as SaturationFigures;
         alternatives.push(
-          `| ${label} | ${proxy.name} | ${us(seq.p50 - seqDirect.p50)} µs | ${us(seq.p99 - seqDirect.p99)} µs | ${sat.rps.toFixed(0)} req/s | ${sat.ratio.toFixed(2)} | ${sat.cpuPerRequestUs.toFixed(0)} µs |`,
+          `| ${label} | ${proxy.name} | ${us(seq.p50 - (seqDirects[index] as Summary).p50)} µs | ${us(seq.p99 - (seqDirects[index] as Summary).p99)} µs | ${sat.rps.toFixed(0)} req/s | ${sat.ratio.toFixed(2)} | ${sat.cpuPerRequestUs.toFixed(0)} µs |`,
         );
       });
       const cpu = (proxy: Endpoint) => satProxies[proxies.indexOf(proxy)]?.cpuPerRequestUs ?? Number.NaN;
@@ -391,7 +397,7 @@ One run of \`bench/proxy-overhead.ts\` on this machine (${cpus().length} cores, 
 the upstream test server, each proxy and the load generator in separate processes on 127.0.0.1; keep-alive
 connections; the same body direct and through the proxy (${BODIES.json.length} B; the streaming answer is 14 SSE events
 with \`stream_options.include_usage\`). Added latency = proxy percentile minus direct percentile, same run.
-(a) ${SEQUENTIAL} requests after ${SEQUENTIAL_WARMUP} warm-up, all endpoints interleaved; (b) ${OPEN_LOOP_RUNS} runs of ${OPEN_LOOP_SECONDS} s at ${OPEN_LOOP_RATE} req/s per endpoint,
+(a) per proxy, ${SEQUENTIAL} requests after ${SEQUENTIAL_WARMUP} warm-up, alternating with direct (each row's direct column is its own pass); (b) ${OPEN_LOOP_RUNS} runs of ${OPEN_LOOP_SECONDS} s at ${OPEN_LOOP_RATE} req/s per endpoint,
 interleaved, latency from each request's scheduled time, pooled; (c) ${SATURATION_ROUNDS} rounds, each giving direct and then every proxy
 ${SATURATION_WARMUP_SECONDS} s of warm-up and ${SATURATION_SECONDS} s timed with ${SATURATION_CONCURRENCY} workers; throughput and ratio are the median round's (ratio against
 the same round's direct), CPU per request is over all rounds.
