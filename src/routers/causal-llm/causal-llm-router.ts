@@ -1,4 +1,5 @@
 import { ConfigError, type Router, type RouterContext, type RouterFactory, type RouterOptions } from '../../core/index.js';
+import { rejectUnknownOptions } from '../router-options.js';
 import { DEFAULT_OPENAI_BASE_URL } from '../../embed/openai-embedder.js';
 import { serviceError } from '../../embed/internal/service-error.js';
 import { classifierMessages } from './classifier-prompt.js';
@@ -112,11 +113,7 @@ export function createCausalLlmRouter(options: CausalLlmOptions): Router {
  * prompt; the classifier message must contain `{question}`), `cache_size` (1024).
  */
 export function causalLlmOptions(options: RouterOptions, env: Readonly<Record<string, string | undefined>>): CausalLlmOptions {
-  for (const key of Object.keys(options)) {
-    if (!(OPTION_KEYS as readonly string[]).includes(key)) {
-      throw new ConfigError(`causal_llm: unknown option "${key}"; options: ${OPTION_KEYS.join(', ')}`);
-    }
-  }
+  rejectUnknownOptions('causal_llm', options, OPTION_KEYS);
   const text = (key: string): string | undefined => {
     const value = options[key];
     if (value === undefined || value === null) return undefined;

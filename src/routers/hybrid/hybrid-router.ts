@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { ConfigError, scorePrompts, type Router, type RouterFactory, type RouterOptions } from '../../core/index.js';
 import { isMultipleChoice } from '../lexical/multiple-choice.js';
+import { rejectUnknownOptions } from '../router-options.js';
 
 const OPTION_KEYS = ['mf', 'lexical'] as const;
 
@@ -53,11 +54,7 @@ export function createHybridRouterFactory(experts: { mf: RouterFactory; lexical:
     description: 'the default: lexical n-grams for multiple-choice questions, mf over use-static for everything else; offline; options: mf, lexical',
     offline: true,
     async create(options, context) {
-      for (const key of Object.keys(options)) {
-        if (!(OPTION_KEYS as readonly string[]).includes(key)) {
-          throw new ConfigError(`hybrid: unknown option "${key}"; known options: ${OPTION_KEYS.join(', ')} (each a map of that router's options)`);
-        }
-      }
+      rejectUnknownOptions('hybrid', options, OPTION_KEYS, " (each a map of that router's options)");
       const [semantic, lexical] = await Promise.all([
         experts.mf.create(subOptions(options, 'mf'), context),
         experts.lexical.create(subOptions(options, 'lexical'), context),

@@ -1,4 +1,5 @@
 import { RouterError } from '../../core/index.js';
+import { parseConfigObject } from '../checkpoint-files.js';
 import { readSafetensors } from '../safetensors/read-safetensors.js';
 import { writeSafetensors } from '../safetensors/write-safetensors.js';
 import { LEXICAL_FEATURES_ID } from './lexical-features.js';
@@ -22,14 +23,7 @@ export interface LexicalCheckpoint {
 }
 
 function parseConfig(bytes: Uint8Array, source: string): LexicalConfig {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(new TextDecoder().decode(bytes));
-  } catch (error) {
-    throw new RouterError(`${source}: not valid JSON (${(error as Error).message})`);
-  }
-  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw new RouterError(`${source}: expected a JSON object`);
-  const c = raw as Record<string, unknown>;
+  const c = parseConfigObject(bytes, source);
   const fail = (what: string): never => {
     throw new RouterError(`${source}: ${what}`);
   };

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
-import { join } from 'node:path';
-import { ConfigError, type Router, type RouterFactory, type RouterOptions } from '../../core/index.js';
+import type { Router, RouterFactory } from '../../core/index.js';
+import { readCheckpointFiles } from '../checkpoint-files.js';
+import { rejectUnknownOptions } from '../router-options.js';
 import { decodeLexicalCheckpoint } from './lexical-checkpoint.js';
 import { lexicalWinRate, type LexicalModel } from './lexical-model.js';
 
@@ -24,13 +25,6 @@ export function createLexicalRouter(model: LexicalModel, weightsDigest: string):
   };
 }
 
-function stringOption(options: RouterOptions, key: string): string | undefined {
-  const value = options[key];
-  if (value === undefined) return undefined;
-  if (typeof value !== 'string' || value.length === 0) throw new ConfigError(`lexical: option "${key}" must be a non-empty string`);
-  return value;
-}
-
 /**
  * The `lexical` factory: logistic regression over hashed word n-grams. With no options it loads
  * the shipped weights (datasets/lexical, trained by `routellm train --router lexical` on
@@ -42,25 +36,9 @@ export const lexicalRouterFactory: RouterFactory = {
   description: 'logistic regression over hashed word n-grams; offline; options: checkpoint_path, config_path',
   offline: true,
   async create(options, context) {
-    for (const key of Object.keys(options)) {
-      if (!(OPTION_KEYS as readonly string[]).includes(key)) {
-        throw new ConfigError(`lexical: unknown option "${key}"; known options: ${OPTION_KEYS.join(', ')}`);
-      }
-    }
-    const checkpointPath = stringOption(options, 'checkpoint_path') ?? join(context.datasetsDir, DEFAULT_LEXICAL_DIR);
-    const weightsPath = checkpointPath.endsWith('.safetensors') ? checkpointPath : join(checkpointPath, 'model.safetensors');
-    const configPath = stringOption(options, 'config_path') ?? join(weightsPath, '..', 'config.json');
-    const read = async (path: string) => {
-      try {
-        return await context.readFile(path);
-      } catch (error) {
-        throw new ConfigError(
-          `lexical: cannot read ${path} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); set checkpoint_path to a directory with model.safetensors and config.json`,
-        );
-      }
-    };
-    const [weights, config] = await Promise.all([read(weightsPath), read(configPath)]);
+    rejectUnknownOptions('lexical', options, OPTION_KEYS);
+    const { weights, config, weightsPath, configPath, digest } = await readCheckpointFiles('lexical', options, context, DEFAULT_LEXICAL_DIR);
     const { model } = decodeLexicalCheckpoint(weights, config, { weights: weightsPath, config: configPath });
-    return createLexicalRouter(model, createHash('sha256').update(weights).update(config).digest('hex'));
+    return createLexicalRouter(model, digest);
   },
 };

@@ -1,4 +1,5 @@
 import { RouterError } from '../../core/index.js';
+import { parseConfigObject } from '../checkpoint-files.js';
 import { readSafetensors } from '../safetensors/read-safetensors.js';
 import { ARENA_MODEL_IDS } from './arena-model-ids.js';
 import { validateMfModel, type MfModel } from './mf-model.js';
@@ -37,14 +38,7 @@ export interface MfCheckpoint {
 
 /** Parses and checks config.json. */
 export function parseMfConfig(bytes: Uint8Array, source: string): MfConfig {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(new TextDecoder().decode(bytes));
-  } catch (error) {
-    throw new RouterError(`${source}: not valid JSON (${(error as Error).message})`);
-  }
-  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw new RouterError(`${source}: expected a JSON object`);
-  const config = raw as Record<string, unknown>;
+  const config = parseConfigObject(bytes, source);
   const int = (key: string, required: boolean): number | undefined => {
     const value = config[key];
     if (value === undefined && !required) return undefined;

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
-import { join } from 'node:path';
 import { ConfigError, type Router, type RouterContext, type RouterFactory, type RouterOptions } from '../../core/index.js';
+import { readCheckpointFiles } from '../checkpoint-files.js';
+import { rejectUnknownOptions, stringOption } from '../router-options.js';
 import { createCachedEmbedder } from '../../embed/cached-embedder.js';
 import type { Embedder } from '../../embed/embedder.js';
 import { offlineEmbedderResolver } from '../../embed/offline-embedders.js';
@@ -71,13 +72,6 @@ export const defaultMfEmbedderResolver: EmbedderResolver = offlineEmbedderResolv
   return openAIEmbedderResolver()(spec, context, where);
 });
 
-function stringOption(options: RouterOptions, key: string): string | undefined {
-  const value = options[key];
-  if (value === undefined) return undefined;
-  if (typeof value !== 'string' || value.length === 0) throw new ConfigError(`mf: option "${key}" must be a non-empty string`);
-  return value;
-}
-
 /**
  * The `mf` factory. With no options it loads the shipped weights (datasets/mf: trained by
  * `routellm train` over the offline `use-static` embedder) and needs no network. Options:
@@ -92,22 +86,8 @@ export function createMfRouterFactory(resolveEmbedder: EmbedderResolver = defaul
     description: 'matrix factorisation (RouteLLM mf); offline by default, or RouteLLM checkpoints with OpenAI embeddings',
     offline: true,
     async create(options: RouterOptions, context: RouterContext): Promise<Router> {
-      for (const key of Object.keys(options)) {
-        if (!(OPTION_KEYS as readonly string[]).includes(key)) {
-          throw new ConfigError(`mf: unknown option "${key}"; known options: ${OPTION_KEYS.join(', ')}`);
-        }
-      }
-      const checkpointPath = stringOption(options, 'checkpoint_path') ?? join(context.datasetsDir, DEFAULT_MF_DIR);
-      const weightsPath = checkpointPath.endsWith('.safetensors') ? checkpointPath : join(checkpointPath, 'model.safetensors');
-      const configPath = stringOption(options, 'config_path') ?? join(weightsPath, '..', 'config.json');
-      const read = async (path: string) => {
-        try {
-          return await context.readFile(path);
-        } catch (error) {
-          throw new ConfigError(`mf: cannot read ${path} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); set checkpoint_path to a directory with model.safetensors and config.json`);
-        }
-      };
-      const [weights, config] = await Promise.all([read(weightsPath), read(configPath)]);
+      rejectUnknownOptions('mf', options, OPTION_KEYS);
+      const { weights, config, weightsPath, configPath, digest } = await readCheckpointFiles('mf', options, context, DEFAULT_MF_DIR);
       const checkpoint = decodeMfCheckpoint(weights, config, { weights: weightsPath, config: configPath });
       const cacheSize = options['cache_size'] ?? 10_000;
       if (typeof cacheSize !== 'number' || !Number.isInteger(cacheSize) || cacheSize < 1) {
@@ -118,10 +98,10 @@ export function createMfRouterFactory(resolveEmbedder: EmbedderResolver = defaul
       return createMfRouter({
         checkpoint,
         embedder: createCachedEmbedder(inner, { maxEntries: cacheSize }),
-        strongModel: stringOption(options, 'strong_model') ?? (typeof recorded.strong_model === 'string' ? recorded.strong_model : MF_DEFAULT_STRONG),
-        weakModel: stringOption(options, 'weak_model') ?? (typeof recorded.weak_model === 'string' ? recorded.weak_model : MF_DEFAULT_WEAK),
+        strongModel: stringOption('mf', options, 'strong_model') ?? (typeof recorded.strong_model === 'string' ? recorded.strong_model : MF_DEFAULT_STRONG),
+        weakModel: stringOption('mf', options, 'weak_model') ?? (typeof recorded.weak_model === 'string' ? recorded.weak_model : MF_DEFAULT_WEAK),
         source: weightsPath,
-        weightsDigest: createHash('sha256').update(weights).update(config).digest('hex'),
+        weightsDigest: digest,
       });
     },
   };

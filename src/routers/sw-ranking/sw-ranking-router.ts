@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { ConfigError, RouterError, type Router, type RouterContext, type RouterFactory, type RouterOptions } from '../../core/index.js';
+import { rejectUnknownOptions } from '../router-options.js';
 import { createCachedEmbedder } from '../../embed/cached-embedder.js';
 import { openAIEmbedderResolver, type EmbedderResolver } from './resolve-embedder.js';
 import { BATTLES_FILE, decodeSwRankingData, EMBEDDINGS_FILE } from './sw-ranking-data.js';
@@ -49,11 +50,7 @@ export function createSwRankingRouterFactory(resolveEmbedder: EmbedderResolver =
 export const swRankingRouterFactory: RouterFactory = createSwRankingRouterFactory();
 
 async function createSwRankingRouter(options: RouterOptions, context: RouterContext, resolveEmbedder: EmbedderResolver): Promise<SwRankingRouter> {
-  for (const key of Object.keys(options)) {
-    if (!(OPTION_KEYS as readonly string[]).includes(key)) {
-      throw new ConfigError(`sw_ranking: unknown option "${key}"; options: ${OPTION_KEYS.join(', ')}`);
-    }
-  }
+  rejectUnknownOptions('sw_ranking', options, OPTION_KEYS);
   const text = (key: string): string | undefined => {
     const value = options[key];
     if (value === undefined) return undefined;
