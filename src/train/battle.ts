@@ -24,3 +24,14 @@ export interface TrainingData {
   readonly battles: TrainingBattle[];
   readonly scored: ScoredPrompt[];
 }
+
+/** What a tie teaches: `half` (0.5), `drop` (the battle is left out), `weak` (a win for the weak model). */
+export type TieRule = 'half' | 'drop' | 'weak';
+
+/** The target for model A in one battle: 1 it won, 0 it lost, a tie by the rule. */
+export function battleTarget(b: TrainingBattle, ties: TieRule, weakModel: string): number {
+  if (b.winner === 'model_a') return 1;
+  if (b.winner === 'model_b') return 0;
+  if (ties === 'weak' && (b.modelA === weakModel || b.modelB === weakModel)) return b.modelA === weakModel ? 1 : 0;
+  return 0.5;
+}

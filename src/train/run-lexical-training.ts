@@ -5,10 +5,10 @@ import { encodeLexicalCheckpoint } from '../routers/lexical/lexical-checkpoint.j
 import { LEXICAL_FEATURES_ID } from '../routers/lexical/lexical-features.js';
 import { lexicalWinRate, rawProbability, type LexicalModel } from '../routers/lexical/lexical-model.js';
 import { writeFileAtomic } from '../runtime/write-file-atomic.js';
-import type { ScoredPrompt, TrainingBattle } from './battle.js';
+import { battleTarget, type ScoredPrompt, type TrainingBattle } from './battle.js';
 import { battleMetrics, heldOutApgr, type HeldOutMetrics } from './heldout-metrics.js';
 import { renderModelCard, type ModelCardInput } from './model-card.js';
-import { battleTarget, type TrainIo, type TrainOptions, type TrainResult } from './run-train.js';
+import type { TrainIo, TrainOptions, TrainResult } from './run-train.js';
 import { DEFAULT_LEXICAL_TRAIN_OPTIONS, trainLexical, type LexicalExample } from './train-lexical.js';
 
 /** Quantiles kept to map lexical scores onto another router's scale. */

@@ -6,7 +6,7 @@ import { MF_TENSORS, type MfConfig } from '../routers/mf/mf-checkpoint.js';
 import { modelIndex, pairDirection, winRate } from '../routers/mf/mf-model.js';
 import { defaultMfEmbedderResolver } from '../routers/mf/mf-router.js';
 import { nodeRouterContext } from '../runtime/node-router-context.js';
-import type { TrainingBattle } from './battle.js';
+import { battleTarget, type TieRule, type TrainingBattle } from './battle.js';
 import { battleMetrics, heldOutApgr, type HeldOutMetrics } from './heldout-metrics.js';
 import { renderModelCard } from './model-card.js';
 import { readExcludedPrompts, readTrainingData } from './read-training-data.js';
@@ -39,7 +39,7 @@ export interface TrainOptions {
    * a win for the weak model, so the strong model "wins" only when it alone did better: the
    * label that generalised best from MMLU to chat prompts, see datasets/mf/MODEL_CARD.md).
    */
-  readonly ties: 'half' | 'drop' | 'weak';
+  readonly ties: TieRule;
   /** The command line, recorded in the model card. */
   readonly command: string;
   readonly notes?: string;
@@ -97,12 +97,6 @@ function groupLabel(source: string, resolved: readonly string[], given: readonly
   return siblings >= 10 ? `${dirname(label)}/ (${siblings} files)` : label;
 }
 
-function battleTarget(b: TrainingBattle, ties: TrainOptions['ties'], weakModel: string): number {
-  if (b.winner === 'model_a') return 1;
-  if (b.winner === 'model_b') return 0;
-  if (ties === 'weak' && (b.modelA === weakModel || b.modelB === weakModel)) return b.modelA === weakModel ? 1 : 0;
-  return 0.5;
-}
 
 /**
  * `routellm train`: reads battles and score tables, splits prompts into train and held out,
@@ -266,4 +260,4 @@ export async function runTrain(options: TrainOptions, io: TrainIo): Promise<Trai
   return { files, metrics };
 }
 
-export { DEFAULT_MF_TRAIN_OPTIONS, battleTarget };
+export { DEFAULT_MF_TRAIN_OPTIONS };

@@ -4,6 +4,7 @@ import type { CliIo } from '../cli/io.js';
 import { DEFAULT_MF_TRAIN_OPTIONS, type MfTrainOptions } from './train-mf.js';
 import { DEFAULT_LEXICAL_TRAIN_OPTIONS, type LexicalTrainOptions } from './train-lexical.js';
 import { foldFileList } from './model-card.js';
+import type { TieRule } from './battle.js';
 import { runTrain } from './run-train.js';
 
 function number(value: string | undefined, flag: string, check: (n: number) => boolean, fallback: number): number {
@@ -56,7 +57,7 @@ export async function trainFromFlags(flags: TrainFlags, io: CliIo): Promise<void
       hyper,
       lexical,
       ...(flags.alignTo !== undefined ? { alignTo: flags.alignTo } : {}),
-      ties: flags.ties as 'half' | 'drop' | 'weak',
+      ties: flags.ties as TieRule,
       command: commandLine(flags),
     },
     io,
