@@ -58,6 +58,9 @@ export class GatewayMetrics {
   readonly sample: { inFlight?: () => number; upstreamInFlight?: () => number; queued?: () => number; savingUsd?: () => number } = {};
 
   constructor(options: { defaultMetrics?: boolean; prefix?: string } = {}) {
+    // Every metric fed by the plain-number series flushes them when it is collected, so a scrape,
+    // or any reader of one metric's values, sees them up to date.
+    const flush = () => this.#flush();
     const p = options.prefix ?? 'routellm_';
     const registers = [this.registry];
     this.requests = new Counter({
@@ -65,16 +68,14 @@ export class GatewayMetrics {
       help: 'Chat completion requests answered, by router, answering model and HTTP status.',
       labelNames: ['router', 'model', 'status'],
       registers,
-      // The plain-number series reach prom-client here (any metric's scrape flushes them all).
-      collect: () => this.#flush(),
+      collect: flush,
     });
     this.routed = new Counter({
       name: `${p}routed_total`,
       help: 'Routing decisions, by router and chosen model.',
       labelNames: ['router', 'model'],
       registers,
-      // The plain-number series reach prom-client here (any metric's scrape flushes them all).
-      collect: () => this.#flush(),
+      collect: flush,
     });
     const routedCounts = this.#routedCounts;
     const routedTotal = () => this.#routedTotal;
@@ -107,8 +108,7 @@ export class GatewayMetrics {
       labelNames: ['model', 'outcome'],
       buckets: LATENCY_BUCKETS,
       registers,
-      // The plain-number series reach prom-client here (any metric's scrape flushes them all).
-      collect: () => this.#flush(),
+      collect: flush,
     });
     this.timeToFirstByte = new Histogram({
       name: `${p}upstream_ttfb_seconds`,
@@ -116,31 +116,27 @@ export class GatewayMetrics {
       labelNames: ['model'],
       buckets: LATENCY_BUCKETS,
       registers,
-      // The plain-number series reach prom-client here (any metric's scrape flushes them all).
-      collect: () => this.#flush(),
+      collect: flush,
     });
     this.tokens = new Counter({
       name: `${p}tokens_total`,
       help: 'Tokens reported by upstream usage, by model and direction (input, output).',
       labelNames: ['model', 'direction'],
       registers,
-      // The plain-number series reach prom-client here (any metric's scrape flushes them all).
-      collect: () => this.#flush(),
+      collect: flush,
     });
     this.costUsd = new Counter({
       name: `${p}cost_usd_total`,
       help: 'Spend in USD, from upstream usage and the price table, by model.',
       labelNames: ['model'],
       registers,
-      // The plain-number series reach prom-client here (any metric's scrape flushes them all).
-      collect: () => this.#flush(),
+      collect: flush,
     });
     this.strongOnlyCostUsd = new Counter({
       name: `${p}strong_only_cost_usd_total`,
       help: 'What the same tokens would have cost had every call gone to the strong model, in USD.',
       registers,
-      // The plain-number series reach prom-client here (any metric's scrape flushes them all).
-      collect: () => this.#flush(),
+      collect: flush,
     });
     const sampled = this.sample;
     this.savingUsd = new Gauge({
@@ -156,8 +152,7 @@ export class GatewayMetrics {
       help: 'Responses with usage from a model missing from the price table (not in the cost totals).',
       labelNames: ['model'],
       registers,
-      // The plain-number series reach prom-client here (any metric's scrape flushes them all).
-      collect: () => this.#flush(),
+      collect: flush,
     });
     const sample = this.sample;
     this.inFlight = new Gauge({
