@@ -1,5 +1,6 @@
 import type { Router } from '../core/index.js';
 import type { BenchmarkData } from './benchmarks/benchmark-data.js';
+import { chanceLevel, pAgainstChance, type ChanceLevel } from './metrics/chance-level.js';
 import { curveMetrics, byStrongShare, type CurveMetrics } from './metrics/curve-metrics.js';
 import { optimalCurve, type OptimalPoint } from './metrics/optimal-curve.js';
 import { modelScore } from './metrics/paired-scores.js';
@@ -25,6 +26,8 @@ export interface RouterEvaluation {
   /** The curve in ascending strong-call share (averaged over runs). */
   readonly points: readonly CurvePoint[];
   readonly runs: number;
+  /** One-sided p-value against random scores (see metrics/chance-level.ts); only for single-run routers when chance was measured. */
+  readonly pRandom?: number;
 }
 
 /** Everything `routellm eval` reports for one benchmark. */
@@ -35,6 +38,8 @@ export interface EvalReport {
   /** Sorted by APGR, best first. */
   readonly routers: readonly RouterEvaluation[];
   readonly optimal: readonly OptimalPoint[];
+  /** APGR of random scores over many draws; absent when not asked for or when the models tie. */
+  readonly chance?: ChanceLevel;
 }
 
 /** Hooks for live progress, per router. */
@@ -55,6 +60,8 @@ export async function evaluateRouters(options: {
   now?: () => number;
   /** Stops scoring between batches (Ctrl-C); what was scored stays cached. */
   signal?: AbortSignal;
+  /** Random-score draws for the chance level and each router's p-value; 0 or absent = skip. */
+  chanceDraws?: number;
 }): Promise<EvalReport> {
   const { benchmark } = options;
   const strongScore = modelScore(benchmark.scores, 'strong');
@@ -74,7 +81,11 @@ export async function evaluateRouters(options: {
     evaluations.push({ name: candidate.name, metrics: curveMetrics(points, weakScore, strongScore), points, runs: candidate.runs });
     options.progress?.routerDone(candidate.name, (now() - started) / 1000);
   }
+  const chance = options.chanceDraws ? chanceLevel(benchmark.scores, options.numResults, options.chanceDraws) : undefined;
+  const judged = chance
+    ? evaluations.map((e) => (e.runs === 1 ? { ...e, pRandom: pAgainstChance(chance, e.metrics.apgr) } : e))
+    : evaluations;
   // Stable: routers with equal APGR keep the order they were named in.
-  evaluations.sort((a, b) => b.metrics.apgr - a.metrics.apgr);
-  return { benchmark, strongScore, weakScore, routers: evaluations, optimal: optimalCurve(benchmark.scores) };
+  judged.sort((a, b) => b.metrics.apgr - a.metrics.apgr);
+  return { benchmark, strongScore, weakScore, routers: judged, optimal: optimalCurve(benchmark.scores), ...(chance ? { chance } : {}) };
 }

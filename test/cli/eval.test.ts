@@ -28,7 +28,11 @@ describe('routellm eval (in-process)', () => {
     expect(result.stderr).not.toContain('internal error');
     expect(result.code).toBe(0);
     const report = JSON.parse(result.stdout);
-    expect(Object.keys(report)).toEqual(['benchmark', 'n', 'strong', 'weak', 'routers']);
+    expect(Object.keys(report)).toEqual(['benchmark', 'n', 'strong', 'weak', 'routers', 'chance']);
+    // auto: 1000 draws on a small benchmark; the random router itself gets no p-value.
+    expect(report.chance.draws).toBe(1000);
+    expect(report.chance.mean).toBeGreaterThan(0.4);
+    expect(report.chance.mean).toBeLessThan(0.6);
     expect(report.benchmark).toBe('mine');
     expect(report.n).toBe(40);
     expect(report.strong).toEqual({ model: 'big', score: 80 });
@@ -72,6 +76,8 @@ describe('routellm eval (in-process)', () => {
     [['--benchmark', 'BENCH', '--strong-model', 'gpt', '--weak-model', 'small'], 'no column "gpt" (name the model columns with --strong-model); columns are: prompt, big, small'],
     [['--benchmark', 'BENCH', ...models, '--num-results', '0'], '--num-results must be a positive integer, got "0"'],
     [['--benchmark', 'BENCH', ...models, '--random-iters', 'x'], '--random-iters must be a positive integer, got "x"'],
+    [['--benchmark', 'BENCH', ...models, '--chance-draws', 'many'], '--chance-draws must be "auto", 0 or a positive integer, got "many"'],
+    [['--benchmark', 'BENCH', ...models, '--chance-draws', '-5'], '--chance-draws must be "auto", 0 or a positive integer, got "-5"'],
     [['--benchmark', 'BENCH', ...models, '--routers', 'nope'], 'unknown router "nope"'],
     [['--benchmark', 'BENCH', ...models, '--split', 'eval'], '--split applies to mmlu only'],
     [['--benchmark', 'mmlu', '--data', '/nonexistent/routellm'], 'no MMLU data at /nonexistent/routellm/mmlu/responses'],
@@ -82,6 +88,29 @@ describe('routellm eval (in-process)', () => {
     expect(result.code).toBe(2);
     expect(result.stderr).toContain(message);
     expect(result.stderr.trim().split('\n')).toHaveLength(1);
+  });
+
+  it('--chance-draws gives every single-run router a p-value against random scores; 0 leaves it out', async () => {
+    const { dir, file } = await csvBenchmark();
+    const args = ['eval', '--benchmark', file, '--routers', 'random', 'mf', ...models, '--random-iters', '2', '--no-plot', ...base(dir)];
+    const json = await runCliInProcess([...args, '--json', '--chance-draws', '50']);
+    expect(json.code).toBe(0);
+    const report = JSON.parse(json.stdout);
+    expect(report.chance.draws).toBe(50);
+    const mf = report.routers.find((r: { name: string }) => r.name === 'mf');
+    const random = report.routers.find((r: { name: string }) => r.name === 'random');
+    // (k + 1) / (draws + 1): a multiple of 1/51 between 1/51 and 1.
+    expect(mf.p_random * 51).toBeCloseTo(Math.round(mf.p_random * 51), 9);
+    expect(mf.p_random).toBeGreaterThanOrEqual(1 / 51);
+    expect(mf.p_random).toBeLessThanOrEqual(1);
+    expect(random).not.toHaveProperty('p_random');
+    const table = await runCliInProcess([...args, '--chance-draws', '50']);
+    expect(table.stdout).toContain('p vs random');
+    expect(table.stdout).toMatch(/Chance: 50 random-score draws give APGR \d\.\d{3} ± \d\.\d{3}/);
+    const off = await runCliInProcess([...args, '--json', '--chance-draws', '0']);
+    expect(Object.keys(JSON.parse(off.stdout))).not.toContain('chance');
+    const offTable = await runCliInProcess([...args, '--chance-draws', '0']);
+    expect(offTable.stdout).not.toContain('p vs random');
   });
 
   it('a bad cell is an error naming file, record and column', async () => {

@@ -11,6 +11,7 @@ export interface EvalFlags {
   readonly plot: boolean;
   readonly numResults: string;
   readonly randomIters: string;
+  readonly chanceDraws: string;
   readonly strongModel?: string;
   readonly weakModel?: string;
   readonly split: string;
@@ -32,18 +33,21 @@ export function defineEvalCommand(program: Command, io: CliIo): void {
     .option('--no-plot', 'do not draw the plot')
     .option('--num-results <n>', 'thresholds per router: the bin edges of this many win-rate quantiles', '10')
     .option('--random-iters <n>', 'seeded runs of the random router, averaged', '10')
+    .option('--chance-draws <n>', 'random-score draws for the chance level and each router\'s p-value against it: auto (1000, fewer on large benchmarks), 0 to skip, or a count', 'auto')
     .option('--strong-model <column>', 'the strong model\'s name in the data (default gpt-4-1106-preview)')
     .option('--weak-model <column>', 'the weak model\'s name in the data (default mistralai/Mixtral-8x7B-Instruct-v0.1)')
     .addOption(new Option('--split <half>', 'MMLU prompts to use: the eval or train half of the hash split, or all').choices(['all', 'eval', 'train']).default('all'))
     .option('--cache-dir <dir>', 'win-rate cache (default: $ROUTELLM_CACHE_DIR, $XDG_CACHE_HOME/routellm, ~/.cache/routellm)')
     .option('--config <file>', 'YAML config: router name -> options')
-    .option('--json', 'print one JSON document: {"benchmark","n","strong","weak","routers":[{"name","apgr","auc","cpt20","cpt50","cpt80","points"}]}')
+    .option('--json', 'print one JSON document: {"benchmark","n","strong","weak","routers":[{"name","apgr","auc","cpt20","cpt50","cpt80","p_random","points"}],"chance"}')
     .addHelpText(
       'after',
       `
 Scores are percent correct (MMLU, GSM8K, True/False CSVs) or the mean judge score over both
 turns (MT-Bench, routed on the first turn). APGR: area between the weak and strong lines
 recovered (0 = weak, 1 = strong). CPT(x%): strong-call share needed to recover x% of the gap.
+p vs random: share of random-score draws whose APGR is at least the router's; on a small
+benchmark a router needs a low p, not just an APGR above 0.5, to have shown anything.
 
 Examples:
   $ routellm eval --benchmark mt-bench --routers random mf

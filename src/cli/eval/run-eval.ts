@@ -13,12 +13,15 @@ import { createBuiltinRegistry } from '../../routers/builtin-registry.js';
 import { nodeRouterContext } from '../../runtime/node-router-context.js';
 import type { EvalFlags } from '../commands/eval.js';
 import type { CliIo } from '../io.js';
+import { parseChanceDraws } from './chance-draws.js';
 import { parsePositiveInteger } from './parse-positive-integer.js';
 
 /** `routellm eval`: loads the benchmark once, evaluates each router, prints and plots. */
 export async function runEval(flags: EvalFlags, io: CliIo): Promise<void> {
   const numResults = parsePositiveInteger(flags.numResults, '--num-results');
   const randomIters = parsePositiveInteger(flags.randomIters, '--random-iters');
+  // Checked before any data is read; the automatic count needs the benchmark's size.
+  parseChanceDraws(flags.chanceDraws, 1);
   const config = await loadConfig(flags.config, io.env, io.cwd);
   const registry = createBuiltinRegistry();
   // Unknown router names fail before any data is read.
@@ -66,7 +69,8 @@ export async function runEval(flags: EvalFlags, io: CliIo): Promise<void> {
     : plainProgress(log);
   let report;
   try {
-    report = await evaluateRouters({ benchmark, routers, numResults, progress, ...(io.signal ? { signal: io.signal } : {}) });
+    const chanceDraws = parseChanceDraws(flags.chanceDraws, benchmark.prompts.length);
+    report = await evaluateRouters({ benchmark, routers, numResults, progress, chanceDraws, ...(io.signal ? { signal: io.signal } : {}) });
   } finally {
     progress.close();
   }

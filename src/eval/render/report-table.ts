@@ -15,13 +15,22 @@ export async function reportTable(report: EvalReport, colour: boolean): Promise<
   const lines = [
     `${benchmark.title}: ${benchmark.prompts.length} prompts; strong ${benchmark.strongModel} ${score(report.strongScore)}, weak ${benchmark.weakModel} ${score(report.weakScore)}`,
   ];
-  const table = new Table({ head: ['router', 'APGR', 'AUC', 'CPT(20%)', 'CPT(50%)', 'CPT(80%)'], ...style });
+  const { chance } = report;
+  const head = ['router', 'APGR', 'AUC', 'CPT(20%)', 'CPT(50%)', 'CPT(80%)', ...(chance ? ['p vs random'] : [])];
+  const table = new Table({ head, ...style });
   for (const router of report.routers) {
     const { metrics } = router;
     const name = router.runs > 1 ? `${router.name} (mean of ${router.runs} runs)` : router.name;
-    table.push([name, metrics.apgr.toFixed(4), metrics.auc.toFixed(3), pct(metrics.cpt20), pct(metrics.cpt50), pct(metrics.cpt80)]);
+    const p = chance ? [router.pRandom === undefined ? '-' : pValue(router.pRandom, chance.draws)] : [];
+    table.push([name, metrics.apgr.toFixed(4), metrics.auc.toFixed(3), pct(metrics.cpt20), pct(metrics.cpt50), pct(metrics.cpt80), ...p]);
   }
   lines.push(table.toString());
+  if (chance) {
+    lines.push(
+      `Chance: ${chance.draws} random-score draws give APGR ${chance.mean.toFixed(3)} ± ${chance.sd.toFixed(3)} (sd); ` +
+        'p vs random = the share of them at least as good as the router.',
+    );
+  }
   if (benchmark.commercial.length > 0) {
     const head = ['commercial', 'published', 'strong calls', 'file mean (all / kept)', ...report.routers.map((r) => `${r.name} there`)];
     const commercial = new Table({ head, ...style });
@@ -40,6 +49,12 @@ export async function reportTable(report: EvalReport, colour: boolean): Promise<
     );
   }
   return `${lines.join('\n')}\n`;
+}
+
+/** The smallest p the draws can show is 1/(draws+1): printed as a bound, not as a value. */
+function pValue(p: number, draws: number): string {
+  const floor = 1 / (draws + 1);
+  return p <= floor * 1.0000001 ? `<= ${floor.toFixed(3)}` : p.toFixed(3);
 }
 
 function pct(value: number): string {
