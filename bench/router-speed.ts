@@ -12,6 +12,7 @@ import { createBuiltinRegistry } from '../src/routers/builtin-registry.js';
 import { DEFAULT_ROUTER } from '../src/routers/default-router.js';
 import { packageRoot } from '../src/runtime/package-paths.js';
 import { nodeRouterContext } from '../src/runtime/node-router-context.js';
+import { chanceLevel, pAgainstChance } from '../src/eval/metrics/chance-level.js';
 import { heldOutApgr } from '../src/train/heldout-metrics.js';
 import { readTrainingData } from '../src/train/read-training-data.js';
 import { seededRandom } from '../src/train/seeded-random.js';
@@ -22,6 +23,8 @@ const WARMUP = 50;
 const CACHED = 2000;
 const LOCAL_DECISIONS = 30;
 const COLD_STARTS = 15;
+/** Random-score draws behind each set's chance level and p-value. */
+const CHANCE_DRAWS = 2000;
 
 const WORDS = (
   'the of and to in is that for it as with was on be by this are or at from an but which have not they can all their ' +
@@ -118,9 +121,17 @@ function sharedDatasets(): string | undefined {
   return candidates.find((d) => existsSync(join(d, 'routellm', 'mmlu')) && existsSync(join(d, 'routerbench')));
 }
 
-/** `routellm eval --json` in a child process, with its own win-rate cache; returns the router's APGR. */
-async function evalApgr(benchmark: string, data: string, cacheDir: string, extra: string[] = []): Promise<{ apgr: number; random: number; n: number }> {
-  const args = ['bin/routellm.js', 'eval', '--benchmark', benchmark, '--routers', DEFAULT_ROUTER, 'random', '--data', join(data, 'routellm'), '--cache-dir', cacheDir, '--no-plot', '--json', ...extra];
+/** A set's quality line: the router's APGR beside what random scores give on the same items. */
+interface QualityRow {
+  readonly apgr: number;
+  readonly n: number;
+  readonly chance: { readonly mean: number; readonly sd: number; readonly draws: number };
+  readonly p: number;
+}
+
+/** `routellm eval --json` in a child process, with its own win-rate cache: the router's APGR and its p-value against chance. */
+async function evalApgr(benchmark: string, data: string, cacheDir: string, extra: string[] = []): Promise<QualityRow> {
+  const args = ['bin/routellm.js', 'eval', '--benchmark', benchmark, '--routers', DEFAULT_ROUTER, '--data', join(data, 'routellm'), '--cache-dir', cacheDir, '--no-plot', '--json', '--chance-draws', String(CHANCE_DRAWS), ...extra];
   const stdout = await new Promise<string>((resolvePromise, reject) => {
     const child = spawn(process.execPath, args, { cwd: packageRoot(), stdio: ['ignore', 'pipe', 'ignore'], env: { ...process.env, CI: 'true' } });
     let out = '';
@@ -128,9 +139,19 @@ async function evalApgr(benchmark: string, data: string, cacheDir: string, extra
     child.once('error', reject);
     child.once('exit', (code) => (code === 0 ? resolvePromise(out) : reject(new Error(`routellm eval --benchmark ${benchmark} exited ${code}`))));
   });
-  const report = JSON.parse(stdout.trim().split('\n').at(-1)!) as { n: number; routers: Array<{ name: string; apgr: number }> };
-  const of = (name: string) => report.routers.find((r) => r.name === name)!.apgr;
-  return { apgr: of(DEFAULT_ROUTER), random: of('random'), n: report.n };
+  const report = JSON.parse(stdout.trim().split('\n').at(-1)!) as {
+    n: number;
+    routers: Array<{ name: string; apgr: number; p_random: number }>;
+    chance: QualityRow['chance'];
+  };
+  const router = report.routers.find((r) => r.name === DEFAULT_ROUTER)!;
+  return { apgr: router.apgr, p: router.p_random, n: report.n, chance: report.chance };
+}
+
+function qualityLine(label: string, row: QualityRow): string {
+  const floor = 1 / (row.chance.draws + 1);
+  const p = row.p <= floor * 1.0000001 ? `<= ${floor.toFixed(4)}` : row.p.toFixed(3);
+  return `| ${label} | ${row.n} | ${row.apgr.toFixed(3)} | ${row.chance.mean.toFixed(3)} ± ${row.chance.sd.toFixed(3)} | ${p} |`;
 }
 
 /** APGR of the default router on the benchmarks the issue names; RouterBench on its held-out (odd sha1) half. */
@@ -145,8 +166,7 @@ async function quality(router: Router): Promise<string[]> {
       ['MT-Bench (decontaminated, both turns)', 'mt-bench', []],
       ['GSM8K sample (decontaminated)', 'gsm8k', []],
     ] as const) {
-      const r = await evalApgr(benchmark, data, cacheDir, [...extra]);
-      rows.push(`| ${label} | ${r.n} | ${r.apgr.toFixed(3)} | ${r.random.toFixed(3)} |`);
+      rows.push(qualityLine(label, await evalApgr(benchmark, data, cacheDir, [...extra])));
     }
     const files = ['arc_challenge_train.csv', 'mbpp_train.csv', 'winograde_train.csv'].map((f) => join(data, 'routerbench', f));
     const { scored } = await readTrainingData(files, {
@@ -157,13 +177,25 @@ async function quality(router: Router): Promise<string[]> {
     const rates = new Map<string, number>();
     for (const item of heldOut) rates.set(item.prompt, await router.strongWinRate(item.prompt));
     for (const a of heldOutApgr(heldOut, rates, 'gpt-4-1106-preview', 'mixtral-8x7b-instruct-v0.1')) {
-      rows.push(`| RouterBench ${a.source.split('/').at(-1)!.replace('_train.csv', '')}, held-out half | ${a.prompts} | ${a.apgr.toFixed(3)} | 0.5 |`);
+      // The items heldOutApgr scored: this source's, with both models' scores.
+      const items = heldOut.filter((i) => i.source === a.source && i.scores.has('gpt-4-1106-preview') && i.scores.has('mixtral-8x7b-instruct-v0.1'));
+      if (items.length !== a.prompts) throw new Error(`${a.source}: ${items.length} items, heldOutApgr scored ${a.prompts}`);
+      const scores = {
+        strong: Float64Array.from(items, (i) => i.scores.get('gpt-4-1106-preview')!),
+        weak: Float64Array.from(items, (i) => i.scores.get('mixtral-8x7b-instruct-v0.1')!),
+        rowsPerItem: 1,
+        scale: 1,
+        optimalBudget: 'fractional' as const,
+      };
+      const chance = chanceLevel(scores, 10, CHANCE_DRAWS)!;
+      const label = `RouterBench ${a.source.split('/').at(-1)!.replace('_train.csv', '')}, held-out half`;
+      rows.push(qualityLine(label, { apgr: a.apgr, n: a.prompts, chance, p: pAgainstChance(chance, a.apgr) }));
     }
     return [
-      `Quality (APGR, RouteLLM's curve: thresholds at the 10-quantile edges of the win rates; random averaged over 10 seeded runs):`,
+      `Quality (APGR, RouteLLM's curve: thresholds at the 10-quantile edges of the win rates). Random: the APGR of random scores over ${CHANCE_DRAWS} seeded draws on the same items, mean ± sd; p: the share of those draws at least as good as the router (one-sided):`,
       '',
-      '| set | prompts | APGR | random |',
-      '| --- | ---: | ---: | ---: |',
+      '| set | prompts | APGR | random | p vs random |',
+      '| --- | ---: | ---: | ---: | ---: |',
       ...rows,
       '',
       'Trained only on the MMLU train half and the RouterBench even-sha1 halves (datasets/README.md). Targets: MMLU eval half and MT-Bench >= 0.70, the rest above random.',
