@@ -6,6 +6,7 @@ export interface ModelCardInput {
   readonly command: string;
   readonly dataFiles: readonly string[];
   readonly excludeFiles: readonly string[];
+  readonly skippedFiles?: readonly string[];
   readonly embedder: string;
   readonly split: string;
   readonly trainPrompts: number;
@@ -47,6 +48,7 @@ export function renderModelCard(card: ModelCardInput): string {
     '',
     '## Data',
     ...foldFileList(card.dataFiles).map((f) => `- ${f}`),
+    ...(card.skippedFiles?.length ? ['', 'Files left out (--skip-file):', ...card.skippedFiles.map((f) => `- ${f}`)] : []),
     ...(card.excludeFiles.length > 0 ? ['', 'Prompts excluded (contamination lists):', ...card.excludeFiles.map((f) => `- ${f}`)] : []),
     '',
     '## Split',

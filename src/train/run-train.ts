@@ -22,6 +22,8 @@ export interface TrainOptions {
   readonly data: readonly string[];
   readonly out: string;
   readonly exclude: readonly string[];
+  /** File names left out of `data` by --skip-file (already removed; recorded in the model card). */
+  readonly skipped?: readonly string[];
   readonly aliases: ReadonlyMap<string, string>;
   readonly models?: readonly string[];
   readonly embedder: string;
@@ -139,6 +141,7 @@ export async function runTrain(options: TrainOptions, io: TrainIo): Promise<Trai
     command: options.command,
     dataFiles: options.data,
     excludeFiles: options.exclude,
+    skippedFiles: options.skipped ?? [],
     embedder: embedderId,
     split:
       options.split === 'sha1'

@@ -41,12 +41,14 @@ export async function trainFromFlags(flags: TrainFlags, io: CliIo): Promise<void
   };
   if (flags.alignTo !== undefined && flags.router !== 'lexical') throw new UsageError('--align-to applies to --router lexical only');
   const models = flags.models?.split(',').map((m) => m.trim()).filter(Boolean);
+  const skipped = flags.skipFile ?? [];
   await runTrain(
     {
       router: flags.router as 'mf' | 'sw_ranking' | 'lexical',
-      data: flags.data,
+      data: keptDataFiles(flags.data, skipped),
       out: flags.out,
       exclude: flags.exclude ?? [],
+      skipped,
       aliases,
       ...(models ? { models } : {}),
       embedder: flags.embedder,
@@ -64,10 +66,22 @@ export async function trainFromFlags(flags: TrainFlags, io: CliIo): Promise<void
   );
 }
 
+/** The --data files minus those --skip-file names; a name that matches no file is a typo, not a no-op. */
+function keptDataFiles(data: readonly string[], skipped: readonly string[]): string[] {
+  const name = (path: string) => path.slice(path.lastIndexOf('/') + 1);
+  for (const skip of skipped) {
+    if (!data.some((file) => name(file) === skip)) throw new UsageError(`--skip-file ${skip} matches none of the --data files (give a file name, not a path)`);
+  }
+  const kept = data.filter((file) => !skipped.includes(name(file)));
+  if (kept.length === 0) throw new UsageError('--skip-file leaves no --data files');
+  return kept;
+}
+
 /** The flags as one command line, for the model card (paths as given, so it reads the same on any machine). */
 function commandLine(flags: TrainFlags): string {
   const parts = ['routellm train', `--router ${flags.router}`, `--data ${foldFileList(flags.data).map((f) => f.replace(/ \(\d+ files\)$/, '')).join(' ')}`];
   if (flags.exclude?.length) parts.push(`--exclude ${flags.exclude.join(' ')}`);
+  if (flags.skipFile?.length) parts.push(`--skip-file ${flags.skipFile.join(' ')}`);
   for (const alias of flags.alias ?? []) parts.push(`--alias ${alias}`);
   if (flags.models) parts.push(`--models ${flags.models}`);
   // lexical has no embedder and no randomness: its card should not claim either.

@@ -94,6 +94,31 @@ describe('routellm train', () => {
     expect(await router.strongWinRate('Prove the matrix identity')).toBeGreaterThan(await router.strongWinRate('Suggest a recipe with garlic'));
   });
 
+  it('--skip-file leaves a named --data file out and says so in the model card', async () => {
+    // Broken labels: the strong model "wrong" on every mathematics prompt, as one file of a glob might be.
+    const broken = ['prompt,strong-model,weak-model', ...math.map((m) => `"Evaluate the ${m} of x",False,True`)];
+    await writeFile(join(dir, 'broken.csv'), `${broken.join('\n')}\n`);
+    const all = await runCliInProcess(['train', '--data', 'scores.csv', 'broken.csv', '--out', 'with', '--strong-model', 'strong-model', '--weak-model', 'weak-model', '--split', 'none', '--ties', 'weak', '--epochs', '2'], { cwd: dir });
+    expect(all.code, all.stderr).toBe(0);
+    expect(all.stderr).toMatch(/over 190 prompts/);
+    const skipped = await runCliInProcess(['train', '--data', 'scores.csv', 'broken.csv', '--skip-file', 'broken.csv', '--out', 'skipped', '--strong-model', 'strong-model', '--weak-model', 'weak-model', '--split', 'none', '--ties', 'weak', '--epochs', '2'], { cwd: dir });
+    expect(skipped.code, skipped.stderr).toBe(0);
+    expect(skipped.stderr).toMatch(/over 180 prompts/);
+    const card = await readFile(join(dir, 'skipped', 'MODEL_CARD.md'), 'utf8');
+    expect(card).toContain('Files left out (--skip-file):\n- broken.csv');
+    expect(card).toContain('--skip-file broken.csv');
+    expect(card.split('## Data\n')[1]!.split('\n\n')[0]).toBe('- scores.csv');
+  });
+
+  it.each([
+    [['--skip-file', 'nothere.csv'], '--skip-file nothere.csv matches none of the --data files (give a file name, not a path)'],
+    [['--skip-file', 'scores.csv'], '--skip-file leaves no --data files'],
+  ])('--skip-file %j: exit 2 with one line', async (extra, message) => {
+    const result = await train('never', extra);
+    expect(result.code).toBe(2);
+    expect(result.stderr.trim()).toBe(`routellm: ${message}`);
+  });
+
   it('rejects a bad winner with the file and line, and unknown models with the ones present', async () => {
     const bad = await runCliInProcess(['train', '--data', 'battles.jsonl', '--out', 'x'], { cwd: dir });
     expect(bad.code).toBe(2);

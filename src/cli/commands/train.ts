@@ -7,6 +7,7 @@ export interface TrainFlags {
   readonly data: string[];
   readonly out: string;
   readonly exclude?: string[];
+  readonly skipFile?: string[];
   readonly alias?: string[];
   readonly models?: string;
   readonly embedder: string;
@@ -36,6 +37,7 @@ export function defineTrainCommand(program: Command, io: CliIo): void {
     .requiredOption('--data <files...>', 'battles (CSV/JSONL: prompt, model_a, model_b, winner) or score tables (CSV/JSONL: prompt + one column per model)')
     .requiredOption('--out <dir>', 'directory for model.safetensors, config.json and MODEL_CARD.md')
     .option('--exclude <files...>', 'JSONL of prompts to drop (eval_prompt or prompt field), e.g. contaminated_prompts.jsonl')
+    .option('--skip-file <names...>', 'leave out --data files with these file names (e.g. one member of a glob whose labels are broken); each must match')
     .option('--alias <from=to...>', 'train model column/name "from" as "to" (merge spellings of one model)')
     .option('--models <names>', 'comma-separated models to keep (after aliases); default all')
     .addOption(new Option('--embedder <name>', 'embedder: use-static (offline, fast), local (USE lite) or openai').default('use-static'))
