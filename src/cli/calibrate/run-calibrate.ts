@@ -7,6 +7,7 @@ import { calibrationTablePath, readCalibrationTable, shippedTablePath } from '..
 import { formatSharePercent, parseShare, pythonFloat } from '../../calibrate/parse-share.js';
 import { readPromptFile } from '../../calibrate/read-prompt-file.js';
 import { thresholdForShare } from '../../calibrate/threshold-for-share.js';
+import { unknownConfigRouterWarnings } from '../../config/unknown-config-routers.js';
 import { loadConfig, type RoutellmConfig } from '../../config/load-config.js';
 import { resolveDataDir } from '../../eval/benchmarks/data-dir.js';
 import { loadMmlu } from '../../eval/benchmarks/mmlu.js';
@@ -71,6 +72,7 @@ async function prepare(flags: CalibrateFlags, io: CliIo): Promise<Setup> {
   const context = nodeRouterContext({ env: io.env, cwd: io.cwd, fetch: io.fetch });
   const cacheDir = resolveCacheDir(flags.cacheDir, io.env, io.cwd);
   const warn = (message: string) => io.stderr.write(`routellm: warning: ${message}\n`);
+  unknownConfigRouterWarnings(config, registry).forEach(warn);
   return {
     registry,
     config,

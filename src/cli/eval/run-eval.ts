@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { DEFAULT_MODEL_PAIR, type Router } from '../../core/index.js';
+import { unknownConfigRouterWarnings } from '../../config/unknown-config-routers.js';
 import { loadConfig } from '../../config/load-config.js';
 import { loadBenchmark } from '../../eval/benchmarks/load-benchmark.js';
 import { resolveDataDir } from '../../eval/benchmarks/data-dir.js';
@@ -29,6 +30,7 @@ export async function runEval(flags: EvalFlags, io: CliIo): Promise<void> {
   const context = nodeRouterContext({ env: io.env, cwd: io.cwd, fetch: io.fetch });
   const warn = (message: string) => io.stderr.write(`routellm: warning: ${message}\n`);
   const log = (line: string) => io.stderr.write(line);
+  unknownConfigRouterWarnings(config, registry).forEach(warn);
 
   const benchmark = await loadBenchmark({
     benchmark: flags.benchmark,

@@ -1,4 +1,5 @@
 import { parseThreshold, UsageError, type RoutingDecision } from '../../core/index.js';
+import { unknownConfigRouterWarnings } from '../../config/unknown-config-routers.js';
 import { loadConfig } from '../../config/load-config.js';
 import { createBuiltinRegistry } from '../../routers/builtin-registry.js';
 import { buildController } from '../../runtime/build-controller.js';
@@ -16,6 +17,7 @@ export async function runRoute(prompt: string | undefined, flags: RouteFlags, io
   }
   const config = await loadConfig(flags.config, io.env, io.cwd);
   const registry = createBuiltinRegistry();
+  for (const warning of unknownConfigRouterWarnings(config, registry)) io.stderr.write(`routellm: warning: ${warning}\n`);
   const controller = await buildController({
     registry,
     routerNames: [flags.router],

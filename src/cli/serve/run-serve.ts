@@ -1,4 +1,5 @@
 import { UsageError } from '../../core/index.js';
+import { unknownConfigRouterWarnings } from '../../config/unknown-config-routers.js';
 import { loadConfig } from '../../config/load-config.js';
 import { resolveGatewayOptions } from '../../gateway/gateway-options.js';
 import { Gateway } from '../../gateway/gateway.js';
@@ -32,8 +33,10 @@ export async function runServe(flags: ServeFlags, io: CliIo): Promise<void> {
     io.env,
   );
   const gatewayOptions = resolveGatewayOptions(flags, io.env, config);
+  const registry = createBuiltinRegistry();
+  for (const warning of unknownConfigRouterWarnings(config, registry)) io.stderr.write(`routellm: warning: ${warning}\n`);
   const controller = await buildController({
-    registry: createBuiltinRegistry(),
+    registry,
     routerNames: flags.routers,
     pair,
     config,
