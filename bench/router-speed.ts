@@ -12,7 +12,7 @@ import { createBuiltinRegistry } from '../src/routers/builtin-registry.js';
 import { DEFAULT_ROUTER } from '../src/routers/default-router.js';
 import { packageRoot } from '../src/runtime/package-paths.js';
 import { nodeRouterContext } from '../src/runtime/node-router-context.js';
-import { chanceLevel, pAgainstChance } from '../src/eval/metrics/chance-level.js';
+import { chanceLevel, formatPValue, pAgainstChance } from '../src/eval/metrics/chance-level.js';
 import { heldOutApgr } from '../src/train/heldout-metrics.js';
 import { readTrainingData } from '../src/train/read-training-data.js';
 import { seededRandom } from '../src/train/seeded-random.js';
@@ -149,9 +149,7 @@ async function evalApgr(benchmark: string, data: string, cacheDir: string, extra
 }
 
 function qualityLine(label: string, row: QualityRow): string {
-  const floor = 1 / (row.chance.draws + 1);
-  const p = row.p <= floor * 1.0000001 ? `<= ${floor.toFixed(4)}` : row.p.toFixed(3);
-  return `| ${label} | ${row.n} | ${row.apgr.toFixed(3)} | ${row.chance.mean.toFixed(3)} ± ${row.chance.sd.toFixed(3)} | ${p} |`;
+  return `| ${label} | ${row.n} | ${row.apgr.toFixed(3)} | ${row.chance.mean.toFixed(3)} ± ${row.chance.sd.toFixed(3)} | ${formatPValue(row.p, row.chance.draws)} |`;
 }
 
 /** APGR of the default router on the benchmarks the issue names; RouterBench on its held-out (odd sha1) half. */

@@ -38,6 +38,12 @@ export function chanceLevel(scores: PairedScores, numResults: number, draws: num
   return { draws, mean, sd: draws > 1 ? Math.sqrt(squares / (draws - 1)) : 0, apgrs };
 }
 
+/** A p-value for people: at the draws' floor, 1/(draws+1), it is a bound (`<= 0.0005`), not a value. */
+export function formatPValue(p: number, draws: number): string {
+  const floor = 1 / (draws + 1);
+  return p <= floor * (1 + 1e-9) ? `<= ${Number(floor.toPrecision(1))}` : p.toFixed(3);
+}
+
 /**
  * One-sided p-value of a router's APGR against chance: the share of random draws scoring
  * at least as well, counted as (k + 1) / (draws + 1) so it is never an impossible 0.

@@ -1,4 +1,5 @@
 import type { EvalReport } from '../evaluate-routers.js';
+import { formatPValue } from '../metrics/chance-level.js';
 import { numpyInterp } from '../metrics/interp.js';
 
 /**
@@ -21,7 +22,7 @@ export async function reportTable(report: EvalReport, colour: boolean): Promise<
   for (const router of report.routers) {
     const { metrics } = router;
     const name = router.runs > 1 ? `${router.name} (mean of ${router.runs} runs)` : router.name;
-    const p = chance ? [router.pRandom === undefined ? '-' : pValue(router.pRandom, chance.draws)] : [];
+    const p = chance ? [router.pRandom === undefined ? '-' : formatPValue(router.pRandom, chance.draws)] : [];
     table.push([name, metrics.apgr.toFixed(4), metrics.auc.toFixed(3), pct(metrics.cpt20), pct(metrics.cpt50), pct(metrics.cpt80), ...p]);
   }
   lines.push(table.toString());
@@ -49,12 +50,6 @@ export async function reportTable(report: EvalReport, colour: boolean): Promise<
     );
   }
   return `${lines.join('\n')}\n`;
-}
-
-/** The smallest p the draws can show is 1/(draws+1): printed as a bound, not as a value. */
-function pValue(p: number, draws: number): string {
-  const floor = 1 / (draws + 1);
-  return p <= floor * 1.0000001 ? `<= ${floor.toFixed(3)}` : p.toFixed(3);
 }
 
 function pct(value: number): string {

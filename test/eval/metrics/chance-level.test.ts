@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { chanceLevel, pAgainstChance, type ChanceLevel } from '../../../src/eval/metrics/chance-level.js';
+import { chanceLevel, formatPValue, pAgainstChance, type ChanceLevel } from '../../../src/eval/metrics/chance-level.js';
 import { curveMetrics } from '../../../src/eval/metrics/curve-metrics.js';
 import { modelScore, type PairedScores } from '../../../src/eval/metrics/paired-scores.js';
 import { routerCurve } from '../../../src/eval/metrics/router-curve.js';
@@ -54,5 +54,15 @@ describe('chance level of a benchmark', () => {
     expect(chanceLevel(tied, 10, 10)).toBeUndefined();
     expect(() => chanceLevel(scores(30), 10, 0)).toThrow('draws must be a positive integer, got 0');
     expect(() => chanceLevel(scores(30), 10, 2.5)).toThrow(RangeError);
+  });
+});
+
+describe('formatPValue', () => {
+  it('prints the floor of the draws as a bound and anything above it to three places', () => {
+    expect(formatPValue(1 / 2001, 2000)).toBe('<= 0.0005');
+    expect(formatPValue(1 / 1001, 1000)).toBe('<= 0.001');
+    expect(formatPValue(1 / 218, 217)).toBe('<= 0.005');
+    expect(formatPValue(2 / 1001, 1000)).toBe('0.002');
+    expect(formatPValue(0.86412, 1000)).toBe('0.864');
   });
 });
