@@ -1,3 +1,4 @@
+import { basename } from 'node:path';
 import { UsageError } from '../core/index.js';
 import type { TrainFlags } from '../cli/commands/train.js';
 import type { CliIo } from '../cli/io.js';
@@ -68,7 +69,7 @@ export async function trainFromFlags(flags: TrainFlags, io: CliIo): Promise<void
 
 /** The --data files minus those --skip-file names; a name that matches no file is a typo, not a no-op. */
 function keptDataFiles(data: readonly string[], skipped: readonly string[]): string[] {
-  const name = (path: string) => path.slice(path.lastIndexOf('/') + 1);
+  const name = (path: string) => basename(path);
   for (const skip of skipped) {
     if (!data.some((file) => name(file) === skip)) throw new UsageError(`--skip-file ${skip} matches none of the --data files (give a file name, not a path)`);
   }
