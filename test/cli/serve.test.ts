@@ -3,12 +3,11 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../../src/cli/program.js';
 import { BIN } from '../helpers/run-cli-child.js';
 import { runCliInProcess } from '../helpers/run-cli-in-process.js';
+import { LISTENING, startServeInProcess } from '../helpers/serve-in-process.js';
 import { startUpstreamServer, type UpstreamServer } from '../helpers/upstream-server.js';
 
 let upstream: UpstreamServer;
@@ -22,35 +21,22 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-const LISTENING = /routellm listening on (http:\/\/127\.0\.0\.1:(\d+)) \(routers: ([^;]+); strong: ([^;]+); weak: ([^)]+)\)/;
-
 describe('routellm serve, in process', () => {
   it('listens on a free port, answers through the official client, and returns 0 when the signal aborts', async () => {
     const config = join(dir, 'config.yaml');
     await writeFile(config, 'random:\n  seed: 11\n');
-    const stop = new AbortController();
-    const stderr = new PassThrough();
-    let log = '';
-    const listening = new Promise<RegExpExecArray>((resolve) => {
-      stderr.on('data', (chunk: Buffer) => {
-        log += chunk.toString();
-        const match = LISTENING.exec(log);
-        if (match) resolve(match);
-      });
-    });
-    const exit = runCli(
-      ['serve', '--port', '0', '--routers', 'random', '--config', config, '--base-url', upstream.baseURL, '--api-key', 'up-key', '--strong-model', 'big', '--weak-model', 'small'],
-      { stdin: new PassThrough(), stdout: new PassThrough(), stderr, env: {}, cwd: dir, fetch: globalThis.fetch, signal: stop.signal },
+    const serve = await startServeInProcess(
+      ['--port', '0', '--routers', 'random', '--config', config, '--base-url', upstream.baseURL, '--api-key', 'up-key', '--strong-model', 'big', '--weak-model', 'small'],
+      { cwd: dir },
     );
-    const match = await listening;
+    const match = serve.listening;
     expect(match[2]).not.toBe('0');
     expect([match[3], match[4], match[5]]).toEqual(['random', 'big', 'small']);
     const client = new OpenAI({ baseURL: `${match[1]}/v1`, apiKey: 'client', maxRetries: 0 });
     const answer = await client.chat.completions.create({ model: 'router-random-0', messages: [{ role: 'user', content: 'hello' }] });
     expect(answer.model).toBe('big');
     expect(answer.choices[0]?.message.content).toBe('echo: hello');
-    stop.abort();
-    expect(await exit).toBe(0);
+    expect(await serve.stop()).toBe(0);
   });
 
   it('prints help with an example and exits 0', async () => {

@@ -1,13 +1,12 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../../src/cli/program.js';
 import { parseConfig } from '../../src/config/load-config.js';
 import { unknownConfigRouterWarnings } from '../../src/config/unknown-config-routers.js';
 import { createBuiltinRegistry } from '../../src/routers/builtin-registry.js';
 import { runCliInProcess } from '../helpers/run-cli-in-process.js';
+import { startServeInProcess } from '../helpers/serve-in-process.js';
 
 let dir: string;
 let typo: string;
@@ -55,22 +54,12 @@ describe('config keys that name no router', () => {
   });
 
   it('serve warns before it listens', async () => {
-    const stop = new AbortController();
-    const stderr = new PassThrough();
-    let log = '';
-    const listening = new Promise<void>((resolve) => {
-      stderr.on('data', (chunk: Buffer) => {
-        log += chunk.toString();
-        if (log.includes('routellm listening on')) resolve();
-      });
-    });
-    const exit = runCli(
-      ['serve', '--port', '0', '--routers', 'random', '--config', typo, '--base-url', 'http://127.0.0.1:9', '--api-key', 'k', '--strong-model', 'big', '--weak-model', 'small'],
-      { stdin: new PassThrough(), stdout: new PassThrough(), stderr, env: {}, cwd: dir, fetch: globalThis.fetch, signal: stop.signal },
+    const serve = await startServeInProcess(
+      ['--port', '0', '--routers', 'random', '--config', typo, '--base-url', 'http://127.0.0.1:9', '--api-key', 'k', '--strong-model', 'big', '--weak-model', 'small'],
+      { cwd: dir },
     );
-    await listening;
-    stop.abort();
-    expect(await exit).toBe(0);
+    expect(await serve.stop()).toBe(0);
+    const log = serve.log();
     expect(log.indexOf(expected('hybird'))).toBeGreaterThanOrEqual(0);
     expect(log.indexOf(expected('hybird'))).toBeLessThan(log.indexOf('routellm listening on'));
   });

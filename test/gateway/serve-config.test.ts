@@ -3,11 +3,10 @@ import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import OpenAI, { APIError } from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../../src/cli/program.js';
 import { runCliInProcess } from '../helpers/run-cli-in-process.js';
+import { startServeInProcess } from '../helpers/serve-in-process.js';
 import { startMisbehavingUpstream, type MisbehavingUpstream } from './helpers/misbehaving-upstream.js';
 
 let upstream: MisbehavingUpstream;
@@ -54,28 +53,13 @@ server:
   ttfb_timeout: 5
 `,
     );
-    const stop = new AbortController();
-    const stderr = new PassThrough();
-    let log = '';
-    const listening = new Promise<string>((resolve) => {
-      stderr.on('data', (chunk: Buffer) => {
-        log += chunk.toString();
-        const match = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(log);
-        if (match) resolve(match[1] as string);
-      });
-    });
-    const exit = runCli(['serve', '--port', '0', '--routers', 'random', '--config', config], {
-      stdin: new PassThrough(),
-      stdout: new PassThrough(),
-      stderr,
+    const serve = await startServeInProcess(['--port', '0', '--routers', 'random', '--config', config], {
       env: { CLIENT_KEYS: 'ck-one,ck-two', LIVE_KEY: 'sk-live-upstream' },
       cwd: dir,
-      fetch: globalThis.fetch,
-      signal: stop.signal,
     });
-    const url = await listening;
-    expect(log).toContain('strong: dead/big-model; weak: live/small-model');
-    expect(log).toContain('auth on (2 key(s))');
+    const url = serve.listening[1]!;
+    expect(serve.log()).toContain('strong: dead/big-model; weak: live/small-model');
+    expect(serve.log()).toContain('auth on (2 key(s))');
 
     const refused = (await new OpenAI({ baseURL: `${url}/v1`, apiKey: 'ck-wrong', maxRetries: 0 }).models.list().catch((error: unknown) => error)) as APIError;
     expect(refused.status).toBe(401);
@@ -93,8 +77,8 @@ server:
     expect(stats.spend_usd).toBeGreaterThan(0);
     expect(stats.strong_only_spend_usd).toBeGreaterThan(stats.spend_usd);
 
-    stop.abort();
-    expect(await exit).toBe(0);
+    expect(await serve.stop()).toBe(0);
+    const log = serve.log();
     const lines = log.split('\n').filter((line) => line.startsWith('{'));
     const chat = lines.map((line) => JSON.parse(line)).find((line) => line.path === '/v1/chat/completions');
     expect(chat).toMatchObject({ status: 200, attempts: 2, fallback_from: 'dead/big-model', model: 'live/small-model', router: 'random' });
