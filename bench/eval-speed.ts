@@ -63,7 +63,7 @@ export async function runEvalSpeedBench(): Promise<void> {
     const markdown = `## Eval speed: \`routellm eval --benchmark mmlu --routers ${routers.join(' ')}\`
 
 Fresh processes, ${new Date().toISOString().slice(0, 16)}Z, Node ${process.version}, 2 cores, \`bench/eval-speed.ts\`: the whole
-MMLU eval (14,037 prompts; \`random\` as 10 seeded runs; 10 bins; table, JSON and SVG + PNG plot).
+MMLU eval (14,037 prompts; \`random\` as 10 seeded runs; 10 bins; chance level from 106 random-score draws (\`--chance-draws auto\`); table, JSON and SVG + PNG plot).
 Cold = empty win-rate cache; warm = median of ${WARM_RUNS} runs on the filled cache. Baseline: \`random\` alone, same run.${note}
 
 | run | wall time | vs baseline |
