@@ -108,6 +108,7 @@ function groupLabel(source: string, resolved: readonly string[], given: readonly
 export async function runTrain(options: TrainOptions, io: TrainIo): Promise<TrainResult> {
   const data = options.data.map((p) => resolve(io.cwd, p));
   const excluded = await readExcludedPrompts(options.exclude.map((p) => resolve(io.cwd, p)));
+  if (options.skipped?.length) io.stderr.write(`leaving out (--skip-file): ${options.skipped.join(', ')}\n`);
   io.stderr.write(`reading ${data.length} data file(s)\n`);
   const { battles, scored } = await readTrainingData(data, {
     aliases: options.aliases,

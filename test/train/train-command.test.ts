@@ -104,6 +104,7 @@ describe('routellm train', () => {
     const skipped = await runCliInProcess(['train', '--data', 'scores.csv', 'broken.csv', '--skip-file', 'broken.csv', '--out', 'skipped', '--strong-model', 'strong-model', '--weak-model', 'weak-model', '--split', 'none', '--ties', 'weak', '--epochs', '2'], { cwd: dir });
     expect(skipped.code, skipped.stderr).toBe(0);
     expect(skipped.stderr).toMatch(/over 180 prompts/);
+    expect(skipped.stderr).toContain('leaving out (--skip-file): broken.csv\nreading 1 data file(s)');
     const card = await readFile(join(dir, 'skipped', 'MODEL_CARD.md'), 'utf8');
     expect(card).toContain('Files left out (--skip-file):\n- broken.csv');
     expect(card).toContain('--skip-file broken.csv');
