@@ -31,8 +31,19 @@ export async function readCheckpointFiles(router: string, options: RouterOptions
       );
     }
   };
-  const [weights, config] = await Promise.all([read(weightsPath), read(configPath)]);
+  const [weights, config] = await allInOrder([read(weightsPath), read(configPath)]);
   return { weights, config, weightsPath, configPath, digest: createHash('sha256').update(weights).update(config).digest('hex') };
+}
+
+/**
+ * Promise.all, except that a failure is reported in argument order, not in the order the reads
+ * happen to fail: with both files missing, the message must always name the same one.
+ */
+export async function allInOrder<T extends readonly unknown[]>(promises: { readonly [K in keyof T]: Promise<T[K]> }): Promise<T> {
+  const settled = await Promise.allSettled(promises as readonly Promise<unknown>[]);
+  const failed = settled.find((result) => result.status === 'rejected');
+  if (failed) throw failed.reason;
+  return settled.map((result) => (result as PromiseFulfilledResult<unknown>).value) as unknown as T;
 }
 
 /** Parses a checkpoint's config.json into an object, or throws a RouterError naming the file. */

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { ConfigError, RouterError, type Router, type RouterContext, type RouterFactory, type RouterOptions } from '../../core/index.js';
 import { rejectUnknownOptions } from '../router-options.js';
+import { allInOrder } from '../checkpoint-files.js';
 import { createCachedEmbedder } from '../../embed/cached-embedder.js';
 import { openAIEmbedderResolver, type EmbedderResolver } from './resolve-embedder.js';
 import { BATTLES_FILE, decodeSwRankingData, EMBEDDINGS_FILE } from './sw-ranking-data.js';
@@ -74,7 +75,7 @@ async function createSwRankingRouter(options: RouterOptions, context: RouterCont
   const dir = text('data_dir') ?? join(context.datasetsDir, DEFAULT_SW_RANKING_DIR);
   const battlesPath = battlesOption ?? join(dir, BATTLES_FILE);
   const embeddingsPath = embeddingsOption ?? join(dir, EMBEDDINGS_FILE);
-  const [battlesBytes, embeddingsBytes] = await Promise.all([read(context, battlesPath), read(context, embeddingsPath)]);
+  const [battlesBytes, embeddingsBytes] = await allInOrder([read(context, battlesPath), read(context, embeddingsPath)]);
   const data = decodeSwRankingData(battlesBytes, embeddingsBytes, { battles: battlesPath, embeddings: embeddingsPath });
 
   let tiers: Record<string, number> | undefined;
