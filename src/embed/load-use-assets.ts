@@ -2,6 +2,7 @@ import { open, readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { ConfigError, RouterError } from '../core/index.js';
+import { allInOrder } from '../runtime/all-in-order.js';
 import type { UseStaticAssets } from './use-static-embedder.js';
 import type { UseVocabEntry } from './use-tokenizer.js';
 
@@ -36,7 +37,7 @@ export async function loadUseStaticAssets(dir: string = useModelDir()): Promise<
   let manifest: { weightsManifest: Array<{ paths: string[]; weights: WeightSpec[] }> };
   let vocabulary: UseVocabEntry[];
   try {
-    [manifest, vocabulary] = await Promise.all([
+    [manifest, vocabulary] = await allInOrder([
       readFile(join(dir, 'model.json'), 'utf8').then((text) => JSON.parse(text)),
       readFile(join(dir, 'vocab.json'), 'utf8').then((text) => JSON.parse(text)),
     ]);

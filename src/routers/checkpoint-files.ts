@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { ConfigError, RouterError, type RouterContext, type RouterOptions } from '../core/index.js';
+import { allInOrder } from '../runtime/all-in-order.js';
 import { stringOption } from './router-options.js';
 
 /** The two files of a checkpoint (`model.safetensors` + `config.json`), read. */
@@ -33,17 +34,6 @@ export async function readCheckpointFiles(router: string, options: RouterOptions
   };
   const [weights, config] = await allInOrder([read(weightsPath), read(configPath)]);
   return { weights, config, weightsPath, configPath, digest: createHash('sha256').update(weights).update(config).digest('hex') };
-}
-
-/**
- * Promise.all, except that a failure is reported in argument order, not in the order the reads
- * happen to fail: with both files missing, the message must always name the same one.
- */
-export async function allInOrder<T extends readonly unknown[]>(promises: { readonly [K in keyof T]: Promise<T[K]> }): Promise<T> {
-  const settled = await Promise.allSettled(promises as readonly Promise<unknown>[]);
-  const failed = settled.find((result) => result.status === 'rejected');
-  if (failed) throw failed.reason;
-  return settled.map((result) => (result as PromiseFulfilledResult<unknown>).value) as unknown as T;
 }
 
 /** Parses a checkpoint's config.json into an object, or throws a RouterError naming the file. */

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { ConfigError, scorePrompts, type Router, type RouterFactory, type RouterOptions } from '../../core/index.js';
 import { isMultipleChoice } from '../lexical/multiple-choice.js';
 import { rejectUnknownOptions } from '../router-options.js';
+import { allInOrder } from '../../runtime/all-in-order.js';
 
 const OPTION_KEYS = ['mf', 'lexical'] as const;
 
@@ -55,9 +56,9 @@ export function createHybridRouterFactory(experts: { mf: RouterFactory; lexical:
     offline: true,
     async create(options, context) {
       rejectUnknownOptions('hybrid', options, OPTION_KEYS, " (each a map of that router's options)");
-      const [semantic, lexical] = await Promise.all([
-        experts.mf.create(subOptions(options, 'mf'), context),
-        experts.lexical.create(subOptions(options, 'lexical'), context),
+      const [semantic, lexical] = await allInOrder<[Router, Router]>([
+        Promise.resolve(experts.mf.create(subOptions(options, 'mf'), context)),
+        Promise.resolve(experts.lexical.create(subOptions(options, 'lexical'), context)),
       ]);
       return createHybridRouter({ semantic, lexical });
     },

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { ConfigError, RouterError, type Router, type RouterContext, type RouterFactory, type RouterOptions } from '../../core/index.js';
 import { rejectUnknownOptions } from '../router-options.js';
-import { allInOrder } from '../checkpoint-files.js';
+import { allInOrder } from '../../runtime/all-in-order.js';
 import { createCachedEmbedder } from '../../embed/cached-embedder.js';
 import { openAIEmbedderResolver, type EmbedderResolver } from './resolve-embedder.js';
 import { BATTLES_FILE, decodeSwRankingData, EMBEDDINGS_FILE } from './sw-ranking-data.js';

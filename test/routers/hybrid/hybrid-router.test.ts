@@ -56,4 +56,17 @@ describe('hybrid router', () => {
     await expect(hybrid.create({ threshold: 1 }, context)).rejects.toThrow('hybrid: unknown option "threshold"; known options: mf, lexical');
     await expect(hybrid.create({ lexical: 'datasets/lexical' }, context)).rejects.toThrow('hybrid: option "lexical" must be a map of lexical\'s own options');
   });
+
+  it('with both experts failing, always reports mf\'s error, whichever fails first', async () => {
+    const failing = (name: string, ms: number): RouterFactory => ({
+      name,
+      description: name,
+      offline: true,
+      create: () => new Promise<Router>((_, reject) => setTimeout(() => reject(new ConfigError(`${name}: cannot read its weights`)), ms)),
+    });
+    const context = nodeRouterContext({ env: {} });
+    // lexical fails first in time; the message must still be mf's, the first expert.
+    const hybrid = createHybridRouterFactory({ mf: failing('mf', 20), lexical: failing('lexical', 0) });
+    await expect(hybrid.create({}, context)).rejects.toThrow('mf: cannot read its weights');
+  });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { allInOrder } from '../../src/routers/checkpoint-files.js';
+import { allInOrder } from '../../src/runtime/all-in-order.js';
 
 const later = <T>(ms: number, settle: () => T) => new Promise<T>((resolve) => setTimeout(() => resolve(settle()), ms));
 
