@@ -3,7 +3,7 @@
  * match the Python evaluator even when `xp` is not increasing (a router's score curve
  * need not be monotonic in its strong-call share).
  */
-export function numpyInterp(x: number, xp: readonly number[], fp: readonly number[]): number {
+export function numpyInterp(x: number, xp: ArrayLike<number>, fp: ArrayLike<number>): number {
   const n = xp.length;
   if (n === 0 || n !== fp.length) throw new RangeError('xp and fp must be non-empty and of equal length');
   if (Number.isNaN(x)) return x;
@@ -32,7 +32,7 @@ export function numpyInterp(x: number, xp: readonly number[], fp: readonly numbe
 const LIKELY_IN_CACHE_SIZE = 8;
 
 /** numpy's `binary_search_with_guess` (compiled_base.c), step for step. */
-function binarySearchWithGuess(key: number, arr: readonly number[], startGuess: number): number {
+function binarySearchWithGuess(key: number, arr: ArrayLike<number>, startGuess: number): number {
   const len = arr.length;
   let imin = 0;
   let imax = len;

@@ -1,4 +1,5 @@
 import { RouterError } from '../../core/index.js';
+import { numpyInterp } from '../../eval/metrics/interp.js';
 import { lexicalVector, type SparseVector } from './lexical-features.js';
 
 /**
@@ -32,22 +33,6 @@ export function sigmoid(z: number): number {
   return 1 / (1 + Math.exp(-z));
 }
 
-/** Piecewise-linear interpolation through (xs[i], ys[i]); flat beyond both ends. */
-export function interpolate(xs: Float64Array, ys: Float64Array, x: number): number {
-  const n = xs.length;
-  if (x <= xs[0]!) return ys[0]!;
-  if (x >= xs[n - 1]!) return ys[n - 1]!;
-  let lo = 0;
-  let hi = n - 1;
-  while (hi - lo > 1) {
-    const mid = (lo + hi) >> 1;
-    if (xs[mid]! <= x) lo = mid;
-    else hi = mid;
-  }
-  const span = xs[hi]! - xs[lo]!;
-  return span > 0 ? ys[lo]! + ((x - xs[lo]!) / span) * (ys[hi]! - ys[lo]!) : ys[hi]!;
-}
-
 /** The model's own probability that the strong model beats the weak one (ties as half). */
 export function rawProbability(model: LexicalModel, prompt: string): number {
   return sigmoid(dot(model.weights, lexicalVector(prompt, model.idf)) + model.bias);
@@ -56,7 +41,8 @@ export function rawProbability(model: LexicalModel, prompt: string): number {
 /** The strong model's win rate, on the aligned router's scale when the model has one. */
 export function lexicalWinRate(model: LexicalModel, prompt: string): number {
   const p = rawProbability(model, prompt);
-  return model.alignment ? interpolate(model.alignment.raw, model.alignment.aligned, p) : p;
+  // numpy.interp: linear between the table's points, flat beyond its ends, a tie's upper value at a tie.
+  return model.alignment ? numpyInterp(p, model.alignment.raw, model.alignment.aligned) : p;
 }
 
 /** Checks shapes and values; `source` names the file in errors. */

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { RouterError } from '../../../src/core/index.js';
+import { numpyInterp } from '../../../src/eval/metrics/interp.js';
 import { lexicalVector } from '../../../src/routers/lexical/lexical-features.js';
-import { interpolate, lexicalWinRate, rawProbability, sigmoid, validateLexicalModel, type LexicalModel } from '../../../src/routers/lexical/lexical-model.js';
+import { lexicalWinRate, rawProbability, sigmoid, validateLexicalModel, type LexicalModel } from '../../../src/routers/lexical/lexical-model.js';
 
 const buckets = 256;
 function model(overrides: Partial<LexicalModel> = {}): LexicalModel {
@@ -12,13 +13,13 @@ describe('lexical model', () => {
   it('interpolates piecewise-linearly and stays flat beyond the table', () => {
     const xs = Float64Array.from([0.2, 0.4, 0.8]);
     const ys = Float64Array.from([0.1, 0.3, 0.5]);
-    expect(interpolate(xs, ys, 0)).toBe(0.1);
-    expect(interpolate(xs, ys, 0.3)).toBeCloseTo(0.2, 12);
-    expect(interpolate(xs, ys, 0.6)).toBeCloseTo(0.4, 12);
-    expect(interpolate(xs, ys, 0.4)).toBe(0.3);
-    expect(interpolate(xs, ys, 1)).toBe(0.5);
+    expect(numpyInterp(0, xs, ys)).toBe(0.1);
+    expect(numpyInterp(0.3, xs, ys)).toBeCloseTo(0.2, 12);
+    expect(numpyInterp(0.6, xs, ys)).toBeCloseTo(0.4, 12);
+    expect(numpyInterp(0.4, xs, ys)).toBe(0.3);
+    expect(numpyInterp(1, xs, ys)).toBe(0.5);
     // A flat stretch of raw quantiles (ties) maps to its upper end rather than dividing by zero.
-    expect(interpolate(Float64Array.from([0, 0.5, 0.5, 1]), Float64Array.from([0, 0.2, 0.6, 1]), 0.5)).toBe(0.6);
+    expect(numpyInterp(0.5, Float64Array.from([0, 0.5, 0.5, 1]), Float64Array.from([0, 0.2, 0.6, 1]))).toBe(0.6);
   });
 
   it('scores sigmoid(w . x + b) and maps it through the alignment when it has one', () => {
