@@ -4,13 +4,14 @@ import { UsageError } from '../../core/index.js';
 const AUTO_BUDGET = 1_500_000;
 
 /**
- * `--chance-draws`: `auto` (1000 draws, fewer on large benchmarks, never under 100),
- * `0` (skip) or a positive count.
+ * `--chance-draws`: `auto` (1000 draws, fewer on large benchmarks, never under 100), `0` (skip)
+ * or a positive count. Parsed before any data is read; the result gives the count for a
+ * benchmark of `items` prompts, which `auto` needs.
  */
-export function parseChanceDraws(raw: string, items: number): number {
+export function parseChanceDraws(raw: string): (items: number) => number {
   const text = raw.trim();
-  if (text === 'auto') return Math.min(1000, Math.max(100, Math.floor(AUTO_BUDGET / Math.max(1, items))));
+  if (text === 'auto') return (items) => Math.min(1000, Math.max(100, Math.floor(AUTO_BUDGET / Math.max(1, items))));
   const value = /^\d+$/.test(text) ? Number(text) : Number.NaN;
   if (!Number.isSafeInteger(value)) throw new UsageError(`--chance-draws must be "auto", 0 or a positive integer, got "${raw}"`);
-  return value;
+  return () => value;
 }

@@ -21,8 +21,7 @@ import { parsePositiveInteger } from './parse-positive-integer.js';
 export async function runEval(flags: EvalFlags, io: CliIo): Promise<void> {
   const numResults = parsePositiveInteger(flags.numResults, '--num-results');
   const randomIters = parsePositiveInteger(flags.randomIters, '--random-iters');
-  // Checked before any data is read; the automatic count needs the benchmark's size.
-  parseChanceDraws(flags.chanceDraws, 1);
+  const chanceDraws = parseChanceDraws(flags.chanceDraws);
   const config = await loadConfig(flags.config, io.env, io.cwd);
   const registry = createBuiltinRegistry();
   // Unknown router names fail before any data is read.
@@ -71,8 +70,7 @@ export async function runEval(flags: EvalFlags, io: CliIo): Promise<void> {
     : plainProgress(log);
   let report;
   try {
-    const chanceDraws = parseChanceDraws(flags.chanceDraws, benchmark.prompts.length);
-    report = await evaluateRouters({ benchmark, routers, numResults, progress, chanceDraws, ...(io.signal ? { signal: io.signal } : {}) });
+    report = await evaluateRouters({ benchmark, routers, numResults, progress, chanceDraws: chanceDraws(benchmark.prompts.length), ...(io.signal ? { signal: io.signal } : {}) });
   } finally {
     progress.close();
   }
