@@ -175,17 +175,7 @@ async function quality(router: Router): Promise<string[]> {
     const rates = new Map<string, number>();
     for (const item of heldOut) rates.set(item.prompt, await router.strongWinRate(item.prompt));
     for (const a of heldOutApgr(heldOut, rates, 'gpt-4-1106-preview', 'mixtral-8x7b-instruct-v0.1')) {
-      // The items heldOutApgr scored: this source's, with both models' scores.
-      const items = heldOut.filter((i) => i.source === a.source && i.scores.has('gpt-4-1106-preview') && i.scores.has('mixtral-8x7b-instruct-v0.1'));
-      if (items.length !== a.prompts) throw new Error(`${a.source}: ${items.length} items, heldOutApgr scored ${a.prompts}`);
-      const scores = {
-        strong: Float64Array.from(items, (i) => i.scores.get('gpt-4-1106-preview')!),
-        weak: Float64Array.from(items, (i) => i.scores.get('mixtral-8x7b-instruct-v0.1')!),
-        rowsPerItem: 1,
-        scale: 1,
-        optimalBudget: 'fractional' as const,
-      };
-      const chance = chanceLevel(scores, 10, CHANCE_DRAWS)!;
+      const chance = chanceLevel(a.scores, 10, CHANCE_DRAWS)!;
       const label = `RouterBench ${a.source.split('/').at(-1)!.replace('_train.csv', '')}, held-out half`;
       rows.push(qualityLine(label, { apgr: a.apgr, n: a.prompts, chance, p: pAgainstChance(chance, a.apgr) }));
     }

@@ -1,4 +1,5 @@
 import { curveMetrics } from '../eval/metrics/curve-metrics.js';
+import type { PairedScores } from '../eval/metrics/paired-scores.js';
 import { routerCurve } from '../eval/metrics/router-curve.js';
 import type { ScoredPrompt } from './battle.js';
 
@@ -11,7 +12,7 @@ export interface HeldOutMetrics {
   /** Mean logistic loss over all held-out battles, ties as 0.5. */
   readonly logLoss: number;
   /** APGR of the strong/weak pair on each score-table file's held-out prompts (RouteLLM's curve). */
-  readonly apgr: ReadonlyArray<{ source: string; prompts: number; apgr: number; strongMean: number; weakMean: number }>;
+  readonly apgr: ReadonlyArray<{ source: string; prompts: number; apgr: number; strongMean: number; weakMean: number; scores: PairedScores }>;
 }
 
 /** Accuracy and log-loss of predicted win rates against battle targets (1, 0, 0.5). */
@@ -52,12 +53,9 @@ export function heldOutApgr(
     const strongMean = mean(strongScores);
     const weakMean = mean(weakScores);
     if (items.length < 10 || Math.abs(strongMean - weakMean) < 1e-9) continue;
-    const curve = routerCurve(
-      Float64Array.from(items, (i) => winRates.get(i.prompt)!),
-      { strong: strongScores, weak: weakScores, rowsPerItem: 1, scale: 1, optimalBudget: 'fractional' },
-      10,
-    );
-    out.push({ source, prompts: items.length, apgr: curveMetrics(curve, weakMean, strongMean).apgr, strongMean, weakMean });
+    const scores: PairedScores = { strong: strongScores, weak: weakScores, rowsPerItem: 1, scale: 1, optimalBudget: 'fractional' };
+    const curve = routerCurve(Float64Array.from(items, (i) => winRates.get(i.prompt)!), scores, 10);
+    out.push({ source, prompts: items.length, apgr: curveMetrics(curve, weakMean, strongMean).apgr, strongMean, weakMean, scores });
   }
   return out;
 }
