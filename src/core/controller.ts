@@ -3,7 +3,7 @@ import type { ModelPair } from './model-pair.js';
 import { parseModelName, type ThresholdSpec } from './parse-model-name.js';
 import { unknownRouterError } from './registry.js';
 import { chooseTier, type Router, type Tier } from './router.js';
-import { routingText } from './routing-text.js';
+import { boundedRoutingText, routingText } from './routing-text.js';
 
 /** Finds the threshold that sends `share` of calls to the strong model, from a calibration table. */
 export type ShareResolver = (router: string, share: number) => number | undefined;
@@ -76,9 +76,9 @@ export class Controller {
     return threshold;
   }
 
-  /** Decides for one prompt. */
+  /** Decides for one prompt (on its bounded routing text, as eval and calibrate score it). */
   async decide(target: RouteTarget, prompt: string): Promise<RoutingDecision> {
-    const strongWinRate = await target.router.strongWinRate(prompt);
+    const strongWinRate = await target.router.strongWinRate(boundedRoutingText(prompt));
     if (!(strongWinRate >= 0 && strongWinRate <= 1)) {
       // A NaN here would silently route everything weak: fail loudly instead.
       throw new RoutingError(`router "${target.router.name}" returned an invalid win rate ${strongWinRate}`, {

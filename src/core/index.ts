@@ -14,5 +14,5 @@ export { DEFAULT_MODEL_PAIR, type ModelPair } from './model-pair.js';
 export { formatModelName, parseModelName, parseThreshold, type ParsedModelName, type ThresholdSpec } from './parse-model-name.js';
 export { RouterRegistry, type RouterContext, type RouterFactory, type RouterOptions } from './registry.js';
 export { chooseTier, scorePrompts, type Router, type Tier } from './router.js';
-export { routingText, validateMessages } from './routing-text.js';
+export { boundedRoutingText, MAX_ROUTING_CHARS, routingText, validateMessages } from './routing-text.js';
 export { createRandomRouter, randomRouterFactory, seededRandom } from './routers/random.js';

@@ -1,3 +1,5 @@
+import { boundedRoutingText } from './routing-text.js';
+
 /**
  * A router scores a prompt with the strong model's win rate: the probability,
  * in [0, 1], that the strong model answers it better than the weak one.
@@ -25,10 +27,14 @@ export function chooseTier(strongWinRate: number, threshold: number): Tier {
   return strongWinRate >= threshold ? 'strong' : 'weak';
 }
 
-/** Scores many prompts with the router's batch method when it has one. */
+/**
+ * Scores many prompts, each on its bounded routing text (as Controller.decide does), with the
+ * router's batch method when it has one.
+ */
 export async function scorePrompts(router: Router, prompts: readonly string[]): Promise<number[]> {
-  if (router.strongWinRates) return router.strongWinRates(prompts);
+  const texts = prompts.map(boundedRoutingText);
+  if (router.strongWinRates) return router.strongWinRates(texts);
   const rates: number[] = [];
-  for (const prompt of prompts) rates.push(await router.strongWinRate(prompt));
+  for (const text of texts) rates.push(await router.strongWinRate(text));
   return rates;
 }

@@ -52,3 +52,31 @@ export function validateMessages(messages: unknown): readonly unknown[] {
   });
   return messages;
 }
+
+/** The most characters a router ever scores; every benchmark and training prompt here is shorter (max 4,868). */
+export const MAX_ROUTING_CHARS = 8000;
+
+/**
+ * The part of a prompt a router scores: all of it up to MAX_ROUTING_CHARS, else its first and
+ * last halves of that, joined by a newline. Routing cost (tokenizing, embedding, an LLM judge's
+ * tokens) would otherwise grow with the prompt, and a 10 MB prompt exhausts the heap; the head
+ * keeps the task, the tail the question that usually ends a long document. Idempotent.
+ */
+export function boundedRoutingText(text: string): string {
+  if (text.length <= MAX_ROUTING_CHARS) return text;
+  const half = MAX_ROUTING_CHARS / 2;
+  let headEnd = half;
+  // Never split a surrogate pair: a lone half would reach the tokenizer as U+FFFD.
+  if (isHighSurrogate(text.charCodeAt(headEnd - 1))) headEnd -= 1;
+  let tailStart = text.length - (MAX_ROUTING_CHARS - headEnd - 1);
+  if (isLowSurrogate(text.charCodeAt(tailStart))) tailStart += 1;
+  return `${text.slice(0, headEnd)}\n${text.slice(tailStart)}`;
+}
+
+function isHighSurrogate(code: number): boolean {
+  return code >= 0xd800 && code <= 0xdbff;
+}
+
+function isLowSurrogate(code: number): boolean {
+  return code >= 0xdc00 && code <= 0xdfff;
+}

@@ -1,4 +1,4 @@
-import { UsageError } from '../core/index.js';
+import { boundedRoutingText, UsageError } from '../core/index.js';
 import { parseScoreCell } from '../eval/benchmarks/parse-score.js';
 import { readCsvTable, readJsonLines } from '../eval/benchmarks/read-csv.js';
 import type { ScoredPrompt, TrainingBattle, TrainingData, Winner } from './battle.js';
@@ -55,12 +55,13 @@ export async function readTrainingData(paths: readonly string[], options: ReadOp
         const where = `${path}: ${isJsonl ? 'line' : 'row'} ${index + (isJsonl ? 1 : 2)}`;
         const prompt = unwrapPythonListPrompt(String(row['prompt'] ?? ''));
         if (options.exclude?.has(prompt)) return;
+        const text = boundedRoutingText(prompt); // see the score-table branch
         const modelA = alias(String(row['model_a'] ?? ''));
         const modelB = alias(String(row['model_b'] ?? ''));
         if (!modelA || !modelB) throw new UsageError(`${where}: model_a and model_b must be model names`);
         const winner = normaliseWinner(row['winner'], where);
         if (modelA === modelB || !keep(modelA) || !keep(modelB)) return;
-        battles.push({ prompt, modelA, modelB, winner, source: path });
+        battles.push({ prompt: text, modelA, modelB, winner, source: path });
       });
     } else {
       const columns = fields.filter((f) => !NON_MODEL_COLUMN.test(f));
@@ -70,8 +71,10 @@ export async function readTrainingData(paths: readonly string[], options: ReadOp
       }
       rows.forEach((row, index) => {
         const where = `${path}: ${isJsonl ? 'line' : 'row'} ${index + (isJsonl ? 1 : 2)}`;
-        const prompt = unwrapPythonListPrompt(String(row['prompt'] ?? ''));
-        if (options.exclude?.has(prompt)) return;
+        const full = unwrapPythonListPrompt(String(row['prompt'] ?? ''));
+        if (options.exclude?.has(full)) return;
+        // Trained on the text routers are asked about (see boundedRoutingText).
+        const prompt = boundedRoutingText(full);
         const scores = new Map<string, number>();
         columns.forEach((column, k) => {
           const cell = row[column];

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { boundedRoutingText } from '../../src/core/index.js';
 import { BIN } from '../helpers/run-cli-child.js';
 import { runCliInProcess } from '../helpers/run-cli-in-process.js';
 import { LISTENING, startServeInProcess } from '../helpers/serve-in-process.js';
@@ -37,6 +38,29 @@ describe('routellm serve, in process', () => {
     expect(answer.model).toBe('big');
     expect(answer.choices[0]?.message.content).toBe('echo: hello');
     expect(await serve.stop()).toBe(0);
+  });
+
+  it('routes a 9 MB prompt on the default router by its bounded text, and stays up', async () => {
+    // Before routing text was bounded this request exhausted the heap and killed the server.
+    const serve = await startServeInProcess(
+      ['--port', '0', '--base-url', upstream.baseURL, '--api-key', 'up-key', '--strong-model', 'big', '--weak-model', 'small'],
+      { cwd: dir },
+    );
+    try {
+      const client = new OpenAI({ baseURL: `${serve.listening[1]}/v1`, apiKey: 'client', maxRetries: 0 });
+      const question = 'Prove that the square root of 2 is irrational.';
+      const huge = `${question}\n${'hello world '.repeat(800_000)}`;
+      const { response } = await client.chat.completions
+        .create({ model: 'router-hybrid-0.2', messages: [{ role: 'user', content: huge }] })
+        .withResponse();
+      expect(response.status).toBe(200);
+      const routed = await runCliInProcess(['route', '--json', '--threshold', '0.2', boundedRoutingText(huge)]);
+      expect(response.headers.get('x-routellm-strong-win-rate')).toBe(String(JSON.parse(routed.stdout).strong_win_rate));
+      const health = await fetch(`${serve.listening[1]}/health`);
+      expect(health.status).toBe(200);
+    } finally {
+      expect(await serve.stop()).toBe(0);
+    }
   });
 
   it('prints help with an example and exits 0', async () => {
