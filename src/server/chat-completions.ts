@@ -25,6 +25,8 @@ export interface RequestContext {
   decision?: RoutingDecision;
   /** The gateway's bookkeeping for this request, when a gateway is on (held here: no lookup table per request). */
   scope?: RequestScope | undefined;
+  /** Set once the answer's headers say text/event-stream, so a shutdown can end it with an SSE error event. */
+  eventStream?: boolean;
 }
 
 /**
@@ -50,6 +52,7 @@ export async function handleChatCompletions(
     'openai-processing-ms': elapsedMs(context.started),
   });
   response.writeHead(upstream.status, headers);
+  if (String(headers['content-type']).includes('text/event-stream')) context.eventStream = true;
   await relayBody(upstream, response, `model "${decision.model}"`);
 }
 

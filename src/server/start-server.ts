@@ -19,6 +19,8 @@ export const DEFAULT_MAX_BODY = 10 * 1024 * 1024;
 export const DEFAULT_SHUTDOWN_GRACE_MS = 10_000;
 /** How long a refused request's remaining body is drained before its connection is cut. */
 const LINGER_MS = 5_000;
+/** How long shutdown waits for the answers it sent to cut requests to reach their clients. */
+const CUT_FLUSH_MS = 1_000;
 
 export interface ServerOptions {
   readonly controller: Controller;
@@ -28,6 +30,7 @@ export interface ServerOptions {
   /** 0 picks a free port; the real one is in `port` and `url`. */
   readonly port?: number;
   readonly maxBody?: number;
+  /** How long `close()` lets in-flight requests run before answering them 503 (default 10 s). */
   readonly shutdownGraceMs?: number;
   /** Where unexpected errors are reported (one line each); silent when absent. */
   readonly log?: (line: string) => void;
@@ -46,13 +49,25 @@ export interface RunningServer {
   /** Requests being answered right now. */
   inFlight(): number;
   /**
-   * Graceful shutdown: stop accepting, let in-flight requests finish (up to the grace
-   * period, then abort them), close every connection. Idempotent.
+   * Graceful shutdown: stop accepting, let in-flight requests finish for up to the grace
+   * period, then cut the rest (a 503 `server_shutting_down` answer, or an SSE error event
+   * for a stream already started) and abort their upstream calls; close every connection.
+   * Idempotent.
    */
   close(): Promise<void>;
 }
 
 type Handler = (request: IncomingMessage, response: ServerResponse, context: RequestContext) => Promise<void> | void;
+
+/** A request being answered, as shutdown needs it to cut it. */
+interface InFlightRequest {
+  readonly abort: LightAbort;
+  readonly request: IncomingMessage;
+  readonly response: ServerResponse;
+  readonly context: RequestContext;
+  /** Set when shutdown cut it: logged as 503 whatever had already been sent. */
+  cut: boolean;
+}
 
 /** Starts the OpenAI-compatible router proxy on node:http. */
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
@@ -61,7 +76,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const log = options.log ?? (() => {});
   const created = Math.floor(Date.now() / 1000);
   const chatDeps = { controller: options.controller, upstreams: options.upstreams, maxBody };
-  const inFlight = new Set<LightAbort>();
+  const inFlight = new Set<InFlightRequest>();
   let shuttingDown = false;
   let onDrained: (() => void) | undefined;
 
@@ -119,17 +134,19 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const server = createServer({ noDelay: true, ...(gateway ? serverOptions(gateway.options.limits) : {}) }, (request, response) => {
     const abort = new LightAbort();
     const context: RequestContext = { requestId: requestIdOf(request), started: process.hrtime.bigint(), signal: abort.signal, scope: undefined };
-    inFlight.add(abort);
+    const entry: InFlightRequest = { abort, request, response, context, cut: false };
+    inFlight.add(entry);
     const url = request.url ?? '/';
     const query = url.indexOf('?');
     const path = query < 0 ? url : url.slice(0, query);
     const scope = gateway?.start(context.requestId, request.method ?? '', path);
     context.scope = scope;
     response.on('close', () => {
-      // 499 (the client closed the request) when it left before any answer was sent.
-      scope?.finish(response.headersSent ? response.statusCode : 499);
+      // 499 (the client closed the request) when it left before any answer was sent;
+      // 503 when shutdown cut it, a stream that had started included.
+      scope?.finish(entry.cut ? 503 : response.headersSent ? response.statusCode : 499);
       if (!response.writableFinished) abort.abort(new Error('the client closed the connection'));
-      inFlight.delete(abort);
+      inFlight.delete(entry);
       if (inFlight.size === 0) onDrained?.();
     });
     if (shuttingDown) response.setHeader('connection', 'close');
@@ -179,20 +196,46 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const port = (server.address() as AddressInfo).port;
   const urlHost = host.includes(':') ? `[${host}]` : host;
 
+  const graceMs = options.shutdownGraceMs ?? DEFAULT_SHUTDOWN_GRACE_MS;
+
+  /**
+   * Answers a request the grace period did not see finish, then aborts its upstream call: a
+   * 503 when nothing was sent yet, one SSE error event after the last complete event when a
+   * stream had started (the relays only ever write whole events), else (a JSON body half
+   * sent, beyond repair) the connection is cut.
+   */
+  const cutForShutdown = (entry: InFlightRequest): void => {
+    const { request, response, context, abort } = entry;
+    if (abort.aborted || response.writableEnded) return;
+    entry.cut = true;
+    const refusal = new RequestError(
+      503,
+      `the server is shutting down and did not finish this request within its ${graceMs / 1000} s grace period; retry it`,
+      { type: 'server_error', code: 'server_shutting_down', headers: { connection: 'close' } },
+    );
+    // The handler, woken by the abort below, may still try to write: a write after this end
+    // must not become an unhandled 'error' event on the response.
+    response.on('error', ignore);
+    if (response.headersSent && startedEventStream(context)) {
+      if (context.scope) context.scope.error = refusal.message;
+      response.end(`data: ${JSON.stringify(refusal.body())}\n\n`);
+    } else {
+      answerError(request, response, refusal, context);
+    }
+    abort.abort(refusal);
+  };
+
   let closing: Promise<void> | undefined;
   const close = () => {
     closing ??= (async () => {
       shuttingDown = true;
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
+      if (inFlight.size > 0) await drainedWithin(graceMs);
       if (inFlight.size > 0) {
-        let timer: NodeJS.Timeout | undefined;
-        await new Promise<void>((resolve) => {
-          onDrained = resolve;
-          timer = setTimeout(resolve, options.shutdownGraceMs ?? DEFAULT_SHUTDOWN_GRACE_MS);
-        });
-        clearTimeout(timer);
-        for (const abort of inFlight) abort.abort(new Error('the server is shutting down'));
+        for (const entry of inFlight) cutForShutdown(entry);
+        // Let the answers just written reach their clients before the sockets are destroyed.
+        await drainedWithin(CUT_FLUSH_MS);
       }
       server.closeAllConnections();
       await closed;
@@ -201,8 +244,33 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     return closing;
   };
 
+  /** Resolves once no request is in flight, or after `ms`. */
+  function drainedWithin(ms: number): Promise<void> {
+    if (inFlight.size === 0) return Promise.resolve();
+    let timer: NodeJS.Timeout | undefined;
+    return new Promise<void>((resolve) => {
+      onDrained = resolve;
+      timer = setTimeout(resolve, ms);
+    }).finally(() => {
+      clearTimeout(timer);
+      onDrained = undefined;
+    });
+  }
+
   return { url: `http://${urlHost}:${port}`, host, port, inFlight: () => inFlight.size, close };
 }
+
+/**
+ * Whether the answer under way is an SSE stream. `writeHead(status, object)` keeps no header
+ * `getHeader` could read, so the handlers say so: the bare proxy in `context.eventStream`, the
+ * gateway in its scope's `stream` (a stream request the upstream answers with JSON or an
+ * error gets that answer written in one go, so it is never found half sent).
+ */
+function startedEventStream(context: RequestContext): boolean {
+  return context.eventStream === true || context.scope?.stream === true;
+}
+
+function ignore(): void {}
 
 /** Echo a sane client request id (so logs correlate); otherwise make one. */
 function requestIdOf(request: IncomingMessage): string {

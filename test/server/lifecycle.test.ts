@@ -1,5 +1,8 @@
+import { APIError } from 'openai';
 import { describe, expect, it } from 'vitest';
+import { startGatewayProxy } from '../gateway/helpers/gateway-harness.js';
 import { startProxy } from '../helpers/proxy-harness.js';
+import type { UpstreamReply } from '../helpers/upstream-server.js';
 
 describe('client disconnects', () => {
   it('aborts the upstream request when the client hangs up before the answer', async () => {
@@ -70,14 +73,114 @@ describe('graceful shutdown', () => {
     }
   });
 
-  it('cuts requests still running after the grace period', async () => {
+});
+
+const SHUTDOWN_ERROR = {
+  message: expect.stringContaining('shutting down'),
+  type: 'server_error',
+  param: null,
+  code: 'server_shutting_down',
+};
+
+/** Posts a chat request with fetch, so a test sees the exact bytes the proxy sends. */
+function postChat(url: string, body: Record<string, unknown>): Promise<Response> {
+  return fetch(`${url}/v1/chat/completions`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ messages: [{ role: 'user', content: 'x' }], ...body }),
+  });
+}
+
+/** A stream the shutdown cut: the events so far, then exactly one OpenAI-shaped error event, no [DONE]. */
+function expectCutStream(text: string): void {
+  const events = text.split('\n\n').filter(Boolean);
+  const last = events.at(-1) ?? '';
+  expect(last.startsWith('data: ')).toBe(true);
+  expect(JSON.parse(last.slice('data: '.length))).toEqual({ error: SHUTDOWN_ERROR });
+  expect(events.filter((event) => event.includes('"error"'))).toHaveLength(1);
+  expect(text).not.toContain('[DONE]');
+  expect(text.endsWith('\n\n')).toBe(true);
+}
+
+describe('shutdown after the grace period (bare proxy)', () => {
+  it('answers a request not yet answered with an OpenAI-shaped 503 and aborts its upstream call', async () => {
     const proxy = await startProxy({ reply: () => ({ kind: 'hang' }), server: { shutdownGraceMs: 50 } });
     try {
       const pending = proxy.client.chat.completions.create({ model: 'router-random-0.5', messages: [{ role: 'user', content: 'x' }] }).catch((e) => e);
       await proxy.upstream.waitForRequests(1);
       await proxy.server.close();
-      expect(await pending).toBeInstanceOf(Error);
+      const error = await pending;
+      expect(error).toBeInstanceOf(APIError);
+      expect(error.status).toBe(503);
+      expect(error.error).toEqual(SHUTDOWN_ERROR);
       expect(await proxy.upstream.requests[0]?.closed).toEqual({ early: true });
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  it.each<[string, UpstreamReply]>([
+    ['stalled', { kind: 'stall-stream', events: 2 }],
+    ['still flowing', { kind: 'stream', content: 'word '.repeat(200), delayMs: 2 }],
+  ])('ends a started stream (%s upstream) with one SSE error event and aborts its upstream call', async (_name, reply) => {
+    const proxy = await startProxy({ reply: () => reply, server: { shutdownGraceMs: 50 } });
+    try {
+      const response = await postChat(proxy.server.url, { model: 'router-random-0.5', stream: true });
+      expect(response.status).toBe(200);
+      const text = response.text();
+      await proxy.server.close();
+      expectCutStream(await text);
+      expect(await proxy.upstream.requests[0]?.closed).toEqual({ early: true });
+    } finally {
+      await proxy.close();
+    }
+  });
+});
+
+describe('shutdown after the grace period (gateway)', () => {
+  it('answers 503 through the official client, logs 503 (not 499) and aborts the upstream call', async () => {
+    const proxy = await startGatewayProxy({ shutdownGraceMs: 50 });
+    proxy.upstream.behave = () => 'hang-before-headers';
+    try {
+      const pending = proxy
+        .client()
+        .chat.completions.create({ model: 'router-keyword-0.5', messages: [{ role: 'user', content: 'x' }] })
+        .catch((e) => e);
+      await expect.poll(() => proxy.upstream.openRequests()).toBe(1);
+      await proxy.server.close();
+      const error = await pending;
+      expect(error).toBeInstanceOf(APIError);
+      expect(error.status).toBe(503);
+      expect(error.error).toEqual(SHUTDOWN_ERROR);
+      const line = proxy.logLines().find((entry) => entry.path === '/v1/chat/completions');
+      expect(line).toMatchObject({ status: 503, error: expect.stringContaining('shutting down') });
+      await expect.poll(() => proxy.upstream.openRequests()).toBe(0);
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  it('ends a started stream with one SSE error event the official client throws, and logs 503', async () => {
+    const proxy = await startGatewayProxy({ shutdownGraceMs: 50 });
+    proxy.upstream.behave = () => 'hang-mid-stream';
+    try {
+      const raw = await postChat(proxy.server.url, { model: 'router-keyword-0.5', stream: true });
+      const rawText = raw.text();
+      const stream = await proxy.client().chat.completions.create({ model: 'router-keyword-0.5', messages: [{ role: 'user', content: 'x' }], stream: true });
+      const chunks: unknown[] = [];
+      const consumed = (async () => {
+        for await (const chunk of stream) chunks.push(chunk);
+      })().catch((e) => e);
+      await expect.poll(() => proxy.upstream.openRequests()).toBe(2);
+      await proxy.server.close();
+      expectCutStream(await rawText);
+      const error = await consumed;
+      expect(error).toBeInstanceOf(APIError);
+      expect(error.error).toEqual(SHUTDOWN_ERROR);
+      const lines = proxy.logLines().filter((entry) => entry.path === '/v1/chat/completions');
+      expect(lines).toHaveLength(2);
+      for (const line of lines) expect(line).toMatchObject({ status: 503, stream: true, error: expect.stringContaining('shutting down') });
+      await expect.poll(() => proxy.upstream.openRequests()).toBe(0);
     } finally {
       await proxy.close();
     }

@@ -31,7 +31,9 @@ export interface GatewayProxy {
  * as `routellm serve` wires them (SDK retries off when fallback is on). Routers: `keyword`
  * (strong when the prompt says HARD) and a seeded `random`.
  */
-export async function startGatewayProxy(options: { gateway?: Partial<GatewayOptions>; upstream?: MisbehavingUpstream; maxBody?: number } = {}): Promise<GatewayProxy> {
+export async function startGatewayProxy(
+  options: { gateway?: Partial<GatewayOptions>; upstream?: MisbehavingUpstream; maxBody?: number; shutdownGraceMs?: number } = {},
+): Promise<GatewayProxy> {
   const upstream = options.upstream ?? (await startMisbehavingUpstream());
   const gatewayOptions: GatewayOptions = { ...DEFAULT_GATEWAY_OPTIONS, ...options.gateway };
   const controller = new Controller({
@@ -51,7 +53,15 @@ export async function startGatewayProxy(options: { gateway?: Partial<GatewayOpti
   const chunks: string[] = [];
   log.on('data', (chunk: Buffer) => chunks.push(chunk.toString('utf8')));
   const gateway = new Gateway(gatewayOptions, { pair: PAIR, logDestination: log, defaultMetrics: false });
-  const server = await startServer({ controller, upstreams, host: '127.0.0.1', port: 0, gateway, ...(options.maxBody ? { maxBody: options.maxBody } : {}) });
+  const server = await startServer({
+    controller,
+    upstreams,
+    host: '127.0.0.1',
+    port: 0,
+    gateway,
+    ...(options.maxBody ? { maxBody: options.maxBody } : {}),
+    ...(options.shutdownGraceMs !== undefined ? { shutdownGraceMs: options.shutdownGraceMs } : {}),
+  });
   const metrics = () => gateway.metrics.text();
   return {
     upstream,
