@@ -55,17 +55,26 @@ function answer(
 /** The upstream's own error object when it sent one OpenAI-shaped, filled out to the full shape. */
 function upstreamBody(body: unknown, message: string, status: number): OpenAIErrorBody {
   const error = (body as { error?: unknown } | undefined)?.error;
-  if (error !== null && typeof error === 'object' && !Array.isArray(error)) {
-    const fields = error as Record<string, unknown>;
-    return {
-      error: {
-        ...fields,
-        message: typeof fields['message'] === 'string' ? fields['message'] : message,
-        type: typeof fields['type'] === 'string' ? fields['type'] : status === 429 ? 'rate_limit_error' : 'invalid_request_error',
-        param: typeof fields['param'] === 'string' ? fields['param'] : null,
-        code: typeof fields['code'] === 'string' ? fields['code'] : fields['code'] === undefined ? null : String(fields['code']),
-      },
-    };
+  return { error: openAIErrorObject(error, { message, type: status === 429 ? 'rate_limit_error' : 'invalid_request_error' }) };
+}
+
+/**
+ * An upstream's `error` object filled out to OpenAI's four fields: the upstream's values kept
+ * (extra fields too), `message` and `type` from `fallback` when missing, `param` and `code`
+ * null when missing (a number code becomes its string). Anything but an object gives
+ * `fallback` with a null param and code.
+ */
+export function openAIErrorObject(error: unknown, fallback: { message: string; type: string }): OpenAIErrorBody['error'] {
+  if (error === null || typeof error !== 'object' || Array.isArray(error)) {
+    return { message: fallback.message, type: fallback.type, param: null, code: null };
   }
-  return { error: { message, type: status === 429 ? 'rate_limit_error' : 'invalid_request_error', param: null, code: null } };
+  const fields = error as Record<string, unknown>;
+  const code = fields['code'];
+  return {
+    ...fields,
+    message: typeof fields['message'] === 'string' ? fields['message'] : fallback.message,
+    type: typeof fields['type'] === 'string' ? fields['type'] : fallback.type,
+    param: typeof fields['param'] === 'string' ? fields['param'] : null,
+    code: typeof code === 'string' ? code : code === undefined || code === null ? null : String(code),
+  };
 }

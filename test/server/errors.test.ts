@@ -162,6 +162,14 @@ describe('upstream failures', () => {
     expect(proxy.upstream.requests.length - before).toBe(1);
   });
 
+  it('passes an upstream error whose param and code are null through as null', async () => {
+    const sent = { message: 'content policy', type: 'invalid_request_error', param: null, code: null };
+    proxy.upstream.reply = () => ({ kind: 'error', status: 400, body: { error: sent } });
+    const error = await proxy.client.chat.completions.create({ model: 'router-random-0.5', messages: [{ role: 'user', content: 'x' }] }).catch((e) => e);
+    expect(error.status).toBe(400);
+    expect(error.error).toEqual(sent);
+  });
+
   it('passes an upstream 429 through with retry-after, retrying upstream at most once', async () => {
     const before = proxy.upstream.requests.length;
     proxy.upstream.reply = () => ({
