@@ -1,3 +1,4 @@
+import { openAIErrorObject } from '../server/http-error.js';
 import { MalformedUpstreamError } from './malformed-upstream-error.js';
 
 /** Largest single SSE event accepted from upstream; bigger means a broken upstream, not a chunk. */
@@ -18,7 +19,8 @@ const USAGE_OBJECT = /"usage"\s*:\s*\{/;
  * Reads an upstream chat-completion SSE stream event by event and re-emits it for the client:
  * validates the events, captures the `usage` totals, and drops the usage-only chunk
  * (`choices: []` with `usage`) when the client did not ask for usage. Other events are
- * forwarded byte for byte. Buffers at most one event (`MAX_SSE_EVENT_BYTES`).
+ * forwarded byte for byte, but for an upstream error event missing some of OpenAI's four error
+ * fields, which is filled out. Buffers at most one event (`MAX_SSE_EVENT_BYTES`).
  * The first event, and any that carries usage or an error, is parsed in full (it decides
  * fallback, cost and the end); later content chunks only need to look like one JSON
  * object, which keeps the streaming hot path from parsing every token twice.
@@ -105,7 +107,7 @@ export class SseRelay {
     const record = chunk as Record<string, unknown>;
     if ('error' in record && !('choices' in record)) {
       this.upstreamError = record['error'];
-      return `${raw}\n\n`;
+      return `${openAIErrorEvent(raw, record)}\n\n`;
     }
     if (!Array.isArray(record['choices'])) {
       throw new MalformedUpstreamError(`the upstream sent a stream chunk without choices: ${preview(data)}`);
@@ -118,6 +120,36 @@ export class SseRelay {
     }
     return `${raw}\n\n`;
   }
+}
+
+/**
+ * An upstream's error event with its `error` filled out to OpenAI's four fields (the SDK and
+ * other clients read `code`/`param`; some servers send only `message` and `type`): the
+ * upstream's values kept, `param` and `code` null when missing. An event already complete
+ * goes on byte for byte; otherwise its data line is rewritten and its other lines kept.
+ */
+function openAIErrorEvent(raw: string, record: Record<string, unknown>): string {
+  const error = record['error'];
+  if (isCompleteError(error)) return raw;
+  const full = openAIErrorObject(error, {
+    message: typeof error === 'string' ? error : 'the upstream sent an error event without a message',
+    type: 'server_error',
+  });
+  const data = `data: ${JSON.stringify({ ...record, error: full })}`;
+  if (raw.startsWith('data: ') && !raw.includes('\n') && !raw.includes('\r')) return data;
+  const others = raw.split(/\r\n|\r|\n/).filter((line) => line !== '' && line !== 'data' && !line.startsWith('data:'));
+  return [...others, data].join('\n');
+}
+
+function isCompleteError(error: unknown): boolean {
+  if (error === null || typeof error !== 'object' || Array.isArray(error)) return false;
+  const fields = error as Record<string, unknown>;
+  return (
+    typeof fields['message'] === 'string' &&
+    typeof fields['type'] === 'string' &&
+    (fields['param'] === null || typeof fields['param'] === 'string') &&
+    (fields['code'] === null || typeof fields['code'] === 'string')
+  );
 }
 
 /** The `data` of an event of several lines (fields joined by \n); undefined when it has none. */

@@ -98,6 +98,29 @@ describe('a stream that has started is never replayed: it ends with an SSE error
   });
 });
 
+describe("an upstream's own error event mid-stream", () => {
+  it('reaches the client OpenAI-shaped: all four fields, the upstream values kept', async () => {
+    proxy.upstream.behave = strongFails('error-event-mid-stream');
+    const response = await fetch(`${proxy.server.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ model: MODEL, messages: HARD, stream: true }),
+    });
+    const events = (await response.text()).split('\n\n').filter(Boolean);
+    expect(events).toHaveLength(2);
+    expect(JSON.parse(events[1]!.slice('data: '.length))).toEqual({ error: { message: 'mid boom', type: 'server_error', param: null, code: null } });
+
+    const stream = await proxy.client().chat.completions.create({ model: MODEL, messages: HARD, stream: true });
+    const error = await (async () => {
+      for await (const _chunk of stream) {
+        // drain
+      }
+    })().catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(APIError);
+    expect((error as APIError).error).toEqual({ message: 'mid boom', type: 'server_error', param: null, code: null });
+  });
+});
+
 describe('both models fail, or fallback is off: a clear OpenAI-shaped error', () => {
   it('502 after one attempt per model when both answer 500', async () => {
     proxy.upstream.behave = () => ({ status: 500 });

@@ -49,11 +49,37 @@ describe('SseRelay', () => {
     expect(relay.events).toBe(2);
   });
 
-  it('passes an upstream error event through and treats it as the end', () => {
+  it('passes an upstream error event on, filled out to the four OpenAI fields, and treats it as the end', () => {
     const relay = new SseRelay({ keepUsageChunk: true });
     const text = chunk('a') + 'data: {"error":{"message":"overloaded"}}\n\n';
-    expect(relayAll(relay, text, 10)).toBe(text);
+    expect(relayAll(relay, text, 10)).toBe(chunk('a') + 'data: {"error":{"message":"overloaded","type":"server_error","param":null,"code":null}}\n\n');
     expect(relay.upstreamError).toEqual({ message: 'overloaded' });
+  });
+
+  it('passes a complete error event on byte for byte', () => {
+    const text = chunk('a') + 'data: {"error": {"message": "m", "type": "t", "param": null, "code": "c", "extra": 1}}\n\n';
+    expect(relayAll(new SseRelay({ keepUsageChunk: true }), text, 9)).toBe(text);
+  });
+
+  it.each([
+    ['all four fields', '{"error":{"message":"m","type":"t","param":"p","code":"c"}}', { message: 'm', type: 't', param: 'p', code: 'c' }],
+    ['param and code missing', '{"error":{"message":"mid boom","type":"server_error"}}', { message: 'mid boom', type: 'server_error', param: null, code: null }],
+    ['extra fields, a number code', '{"error":{"message":"m","code":500,"metadata":{"provider":"x"}}}', { message: 'm', type: 'server_error', param: null, code: '500', metadata: { provider: 'x' } }],
+    ['a bare string', '{"error":"boom"}', { message: 'boom', type: 'server_error', param: null, code: null }],
+    ['no message', '{"error":{"code":"overloaded"}}', { message: 'the upstream sent an error event without a message', type: 'server_error', param: null, code: 'overloaded' }],
+  ])('normalises an error event with %s', (_name, data, error) => {
+    const relay = new SseRelay({ keepUsageChunk: true });
+    const out = relayAll(relay, chunk('a') + `data: ${data}\n\n`, 7);
+    expect(out.startsWith(chunk('a'))).toBe(true);
+    const event = out.slice(chunk('a').length);
+    expect(event.startsWith('data: ') && event.endsWith('\n\n')).toBe(true);
+    expect(JSON.parse(event.slice(6))).toEqual({ error });
+  });
+
+  it('keeps the other fields of an error event (event, id) and its other top-level keys', () => {
+    const relay = new SseRelay({ keepUsageChunk: true });
+    const out = relayAll(relay, chunk('a') + 'event: error\r\nid: 9\r\ndata: {"id":"c1","error":{"message":"m"}}\r\n\r\n', 5);
+    expect(out.slice(chunk('a').length)).toBe('event: error\nid: 9\ndata: {"id":"c1","error":{"message":"m","type":"server_error","param":null,"code":null}}\n\n');
   });
 
   it.each([

@@ -20,6 +20,8 @@ export type Behaviour =
   | 'malformed-sse-held'
   /** 200 text/event-stream whose first event is an OpenAI error object. */
   | 'error-event'
+  /** Sends one event, then its own error event (`message` and `type` only, as some servers do), then ends. */
+  | 'error-event-mid-stream'
   /** Sends two events, then destroys the socket. */
   | 'close-mid-stream'
   /** Destroys the socket as soon as the request arrives. */
@@ -143,6 +145,11 @@ function answer(behaviour: Behaviour, model: string, body: any, request: Incomin
     case 'error-event':
       sseHead();
       response.end('data: {"error":{"message":"model overloaded","type":"server_error","param":null,"code":null}}\n\n');
+      return;
+    case 'error-event-mid-stream':
+      sseHead();
+      response.write(events[0]);
+      response.end('data: {"error":{"message":"mid boom","type":"server_error"}}\n\n');
       return;
     case 'close-mid-stream':
       sseHead();
