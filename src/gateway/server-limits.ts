@@ -70,22 +70,23 @@ export function answerClientError(error: NodeJS.ErrnoException, socket: Duplex):
     socket.destroy();
     return;
   }
-  const [status, reason, message] = describeClientError(error);
-  const body = JSON.stringify({ error: { message, type: 'invalid_request_error', param: null, code: null } });
+  const [status, reason, message, code] = describeClientError(error);
+  const body = JSON.stringify({ error: { message, type: 'invalid_request_error', param: null, code } });
   socket.end(
     `HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
   );
 }
 
-function describeClientError(error: NodeJS.ErrnoException): [number, string, string] {
+/** Status, reason phrase, message and error code, the codes matching the server's own refusals (431, 413). */
+function describeClientError(error: NodeJS.ErrnoException): [number, string, string, string] {
   switch (error.code) {
     case 'HPE_HEADER_OVERFLOW':
-      return [431, 'Request Header Fields Too Large', 'the request headers are too large; send fewer or shorter headers'];
+      return [431, 'Request Header Fields Too Large', 'the request headers are too large; send fewer or shorter headers', 'request_header_fields_too_large'];
     case 'ERR_HTTP_REQUEST_TIMEOUT':
-      return [408, 'Request Timeout', 'the request was not received in time; send the headers and body without pausing'];
+      return [408, 'Request Timeout', 'the request was not received in time; send the headers and body without pausing', 'request_timeout'];
     case 'HPE_CHUNK_EXTENSIONS_OVERFLOW':
-      return [413, 'Payload Too Large', 'the chunk extensions are too large'];
+      return [413, 'Payload Too Large', 'the chunk extensions are too large; send shorter ones or none', 'request_too_large'];
     default:
-      return [400, 'Bad Request', `the request is not valid HTTP (${error.code ?? 'parse error'})`];
+      return [400, 'Bad Request', `the request is not valid HTTP (${error.code ?? 'parse error'}); send a well-formed HTTP/1.1 request`, 'bad_request'];
   }
 }

@@ -44,8 +44,10 @@ function raw(port: number, write: (socket: Socket) => void): Promise<string> {
   });
 }
 
-function jsonBody(reply: string): { error: { message: string } } {
-  return JSON.parse(reply.slice(reply.indexOf('\r\n\r\n') + 4)) as { error: { message: string } };
+type ErrorBody = { error: { message: string; type: string; param: string | null; code: string | null } };
+
+function jsonBody(reply: string): ErrorBody {
+  return JSON.parse(reply.slice(reply.indexOf('\r\n\r\n') + 4)) as ErrorBody;
 }
 
 describe('server limits', () => {
@@ -53,7 +55,12 @@ describe('server limits', () => {
     const port = await start();
     const reply = await raw(port, (socket) => socket.end(`GET / HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(8000)}\r\n\r\n`));
     expect(reply).toMatch(/^HTTP\/1\.1 431 /);
-    expect(jsonBody(reply).error.message).toContain('headers are too large');
+    expect(jsonBody(reply).error).toEqual({
+      message: expect.stringContaining('headers are too large'),
+      type: 'invalid_request_error',
+      param: null,
+      code: 'request_header_fields_too_large',
+    });
   });
 
   it('answers a flood of small headers with a JSON 431', async () => {
@@ -62,25 +69,36 @@ describe('server limits', () => {
     const reply = await raw(port, (socket) => socket.write(`GET / HTTP/1.1\r\nHost: x\r\n${headers}\r\nConnection: close\r\n\r\n`));
     expect(reply).toMatch(/^HTTP\/1\.1 431 /);
     expect(jsonBody(reply).error.message).toContain('more than 20 headers');
+    expect(jsonBody(reply).error.code).toBe('request_header_fields_too_large');
   });
 
   it('answers a malformed request line with a JSON 400', async () => {
     const port = await start();
     const reply = await raw(port, (socket) => socket.write('NOT HTTP AT ALL\r\n\r\n'));
     expect(reply).toMatch(/^HTTP\/1\.1 400 /);
-    expect(jsonBody(reply).error.message).toContain('not valid HTTP');
+    expect(jsonBody(reply).error).toEqual({ message: expect.stringContaining('not valid HTTP'), type: 'invalid_request_error', param: null, code: 'bad_request' });
   });
 
   it('cuts a client that never finishes its headers (slowloris) with a 408', async () => {
     const port = await start();
     const reply = await raw(port, (socket) => socket.write('POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\n'));
     expect(reply).toMatch(/^HTTP\/1\.1 408 /);
+    expect(jsonBody(reply).error).toEqual({ message: expect.stringContaining('not received in time'), type: 'invalid_request_error', param: null, code: 'request_timeout' });
   });
 
   it('cuts a client that never finishes its body with a 408', async () => {
     const port = await start();
     const reply = await raw(port, (socket) => socket.write('POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{"a":'));
     expect(reply).toMatch(/^HTTP\/1\.1 408 /);
+    expect(jsonBody(reply).error.code).toBe('request_timeout');
+  });
+
+  it('answers chunk extensions over the limit with a JSON 413', async () => {
+    const port = await start();
+    const extension = `;x=${'a'.repeat(20_000)}`;
+    const reply = await raw(port, (socket) => socket.write(`POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n1${extension}\r\n`));
+    expect(reply).toMatch(/^HTTP\/1\.1 413 /);
+    expect(jsonBody(reply).error.code).toBe('request_too_large');
   });
 
   it('still serves a normal request', async () => {
