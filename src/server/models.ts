@@ -1,10 +1,20 @@
+import { RequestError } from './request-error.js';
+
 /** Thresholds listed for each router by GET /v1/models: any threshold in [0, 1] is accepted. */
 export const LISTED_THRESHOLDS: readonly number[] = [0.25, 0.5, 0.75];
+
+/** OpenAI's model object, one entry of GET /v1/models and the answer of GET /v1/models/{model}. */
+export interface ModelEntry {
+  id: string;
+  object: 'model';
+  created: number;
+  owned_by: string;
+}
 
 /** OpenAI's model-list shape, for GET /v1/models. */
 export interface ModelList {
   object: 'list';
-  data: { id: string; object: 'model'; created: number; owned_by: string }[];
+  data: ModelEntry[];
 }
 
 /**
@@ -24,4 +34,28 @@ export function modelList(routers: readonly string[], created: number): ModelLis
       })),
     ),
   };
+}
+
+/** Where `GET /v1/models/{model}` (the SDK's `models.retrieve`) starts; the rest of the path is the id. */
+export const MODEL_PATH_PREFIX = '/v1/models/';
+
+/**
+ * `GET /v1/models/{model}`: the entry `modelList` lists under that id (percent-decoded, as the
+ * SDK encodes it); any other id is an OpenAI-shaped 404 `model_not_found`, as OpenAI answers.
+ */
+export function retrieveModel(list: ModelList, encodedId: string): ModelEntry {
+  let id: string | undefined;
+  try {
+    id = decodeURIComponent(encodedId);
+  } catch {
+    id = undefined; // malformed percent-encoding: no listed id looks like that
+  }
+  const found = id === undefined ? undefined : list.data.find((entry) => entry.id === id);
+  if (found) return found;
+  const shown = id ?? encodedId;
+  throw new RequestError(
+    404,
+    `model "${shown.length > 80 ? `${shown.slice(0, 77)}...` : shown}" is not one this server lists; GET /v1/models lists them (chat completions also take any router-<router>-<threshold> with a threshold in [0, 1])`,
+    { param: 'model', code: 'model_not_found' },
+  );
 }

@@ -10,7 +10,7 @@ import { LightAbort } from '../upstream/light-abort.js';
 import type { Upstreams } from '../upstream/upstreams.js';
 import { elapsedMs, handleChatCompletions, routingHeaders, type RequestContext } from './chat-completions.js';
 import { httpErrorFor } from './http-error.js';
-import { modelList } from './models.js';
+import { MODEL_PATH_PREFIX, modelList, retrieveModel } from './models.js';
 import { RequestError } from './request-error.js';
 
 /** Default request-body limit: 10 MiB, room for a few base64 images. */
@@ -101,6 +101,12 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         gatewayChat ? gatewayChat(request, response, context) : handleChatCompletions(chatDeps, request, response, context),
     },
     '/v1/models': { GET: (_request, response, context) => sendJson(response, 200, modelList(options.controller.routerNames(), created), context) },
+    [MODEL_ROUTE]: {
+      GET: (request, response, context) => {
+        const id = pathOf(request.url ?? '/').slice(MODEL_PATH_PREFIX.length);
+        sendJson(response, 200, retrieveModel(modelList(options.controller.routerNames(), created), id), context);
+      },
+    },
     '/health': {
       GET: (_request, response, context) =>
         sendJson(response, shuttingDown ? 503 : 200, { status: shuttingDown ? 'shutting_down' : 'ok', routers: options.controller.routerNames() }, context),
@@ -136,9 +142,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     const context: RequestContext = { requestId: requestIdOf(request), started: process.hrtime.bigint(), signal: abort.signal, scope: undefined };
     const entry: InFlightRequest = { abort, request, response, context, cut: false };
     inFlight.add(entry);
-    const url = request.url ?? '/';
-    const query = url.indexOf('?');
-    const path = query < 0 ? url : url.slice(0, query);
+    const path = pathOf(request.url ?? '/');
     const scope = gateway?.start(context.requestId, request.method ?? '', path);
     context.scope = scope;
     response.on('close', () => {
@@ -156,7 +160,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       answerError(request, response, error, context);
       return;
     }
-    const methods = routes[path];
+    const methods = routes[path] ?? (path.startsWith(MODEL_PATH_PREFIX) ? routes[MODEL_ROUTE] : undefined);
     let handler: Handler | undefined;
     let refusal: RequestError | undefined;
     if (!methods) {
@@ -271,6 +275,15 @@ function startedEventStream(context: RequestContext): boolean {
 }
 
 function ignore(): void {}
+
+/** The route-table key of `GET /v1/models/{model}`, as the 404 message lists it. */
+const MODEL_ROUTE = `${MODEL_PATH_PREFIX}{model}`;
+
+/** A request target without its query string. */
+function pathOf(url: string): string {
+  const query = url.indexOf('?');
+  return query < 0 ? url : url.slice(0, query);
+}
 
 /** Echo a sane client request id (so logs correlate); otherwise make one. */
 function requestIdOf(request: IncomingMessage): string {

@@ -1,3 +1,4 @@
+import { NotFoundError } from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startProxy, type Proxy } from '../helpers/proxy-harness.js';
 
@@ -172,5 +173,23 @@ describe('GET endpoints', () => {
     const response = await fetch(`${proxy.server.url}/health`);
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual({ status: 'ok', routers: ['keyword', 'random'] });
+  });
+
+  it('retrieves every listed model by id (client.models.retrieve)', async () => {
+    const listed = [];
+    for await (const model of proxy.client.models.list()) listed.push(model);
+    for (const model of listed) expect(await proxy.client.models.retrieve(model.id)).toEqual(model);
+  });
+
+  it.each(['router-random-0.3', 'gpt-4o', 'router-nope-0.5', 'a/b'])('answers an OpenAI-shaped 404 model_not_found for %j', async (id) => {
+    const error = await proxy.client.models.retrieve(id).catch((e) => e);
+    expect(error).toBeInstanceOf(NotFoundError);
+    expect(error.error).toEqual({ message: expect.stringContaining('GET /v1/models'), type: 'invalid_request_error', param: 'model', code: 'model_not_found' });
+  });
+
+  it.each(['/v1/models/%E0%A4%A', '/v1/models/', '/v1/models/router-random-0.5/extra'])('answers 404 model_not_found for the path %s', async (path) => {
+    const response = await fetch(`${proxy.server.url}${path}`);
+    expect(response.status).toBe(404);
+    expect(((await response.json()) as any).error.code).toBe('model_not_found');
   });
 });
