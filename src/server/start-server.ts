@@ -92,6 +92,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   };
 
   // The route table: path -> method -> handler. New endpoints (metrics, stats) are new rows.
+  // HEAD is answered by the GET handler (node:http sends no body for HEAD).
   const gateway = options.gateway;
   const gatewayChat = gateway ? createGatewayChatHandler({ ...chatDeps, gateway }) : undefined;
   const routes: Record<string, Record<string, Handler>> = {
@@ -168,9 +169,12 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         code: 'unknown_url',
       });
     } else {
-      handler = methods[request.method ?? ''];
+      const method = request.method ?? '';
+      handler = methods[method] ?? (method === 'HEAD' ? methods['GET'] : undefined);
       if (!handler) {
-        const allow = Object.keys(methods).join(', ');
+        const allow = Object.keys(methods)
+          .flatMap((name) => (name === 'GET' ? ['GET', 'HEAD'] : [name]))
+          .join(', ');
         refusal = new RequestError(405, `${path} does not accept ${request.method}; use ${allow}`, {
           code: 'method_not_allowed',
           headers: { allow },

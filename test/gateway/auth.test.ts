@@ -57,6 +57,7 @@ describe('--auth-key', () => {
     expect((await fetch(`${proxy.server.url}/v1/routellm/stats`)).status).toBe(401);
     expect((await fetch(`${proxy.server.url}/v1/models`)).status).toBe(401);
     expect((await fetch(`${proxy.server.url}/v1/models/router-keyword-0.5`)).status).toBe(401);
+    expect((await fetch(`${proxy.server.url}/health`, { method: 'HEAD' })).status).toBe(200);
     const metrics = await fetch(`${proxy.server.url}/metrics`, { headers: { authorization: `Bearer ${RIGHT}` } });
     expect(metrics.status).toBe(200);
     expect(await metrics.text()).toContain('routellm_rejected_requests_total{reason="auth"}');

@@ -192,4 +192,13 @@ describe('GET endpoints', () => {
     expect(response.status).toBe(404);
     expect(((await response.json()) as any).error.code).toBe('model_not_found');
   });
+
+  it.each(['/health', '/v1/models', '/v1/models/router-random-0.5'])('answers HEAD %s like GET, without a body', async (path) => {
+    const [get, head] = await Promise.all([fetch(`${proxy.server.url}${path}`), fetch(`${proxy.server.url}${path}`, { method: 'HEAD' })]);
+    expect(head.status).toBe(200);
+    expect(head.headers.get('content-type')).toBe('application/json');
+    expect(head.headers.get('content-length')).toBe(get.headers.get('content-length'));
+    expect(await head.text()).toBe('');
+    expect((await get.text()).length).toBeGreaterThan(0);
+  });
 });

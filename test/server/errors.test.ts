@@ -88,7 +88,10 @@ describe('paths and methods', () => {
     expectOpenAIError(body);
     const models = await fetch(`${proxy.server.url}/v1/models`, { method: 'DELETE' });
     expect(models.status).toBe(405);
-    expect(models.headers.get('allow')).toBe('GET');
+    expect(models.headers.get('allow')).toBe('GET, HEAD');
+    const head = await fetch(`${proxy.server.url}/v1/chat/completions`, { method: 'HEAD' });
+    expect(head.status).toBe(405);
+    expect(head.headers.get('allow')).toBe('POST');
   });
 });
 
