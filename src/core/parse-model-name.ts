@@ -12,6 +12,8 @@ export interface ParsedModelName {
 
 const PREFIX = 'router';
 const NUMBER = /^\+?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
+/** NUMBER with a minus allowed, so `-0.1` is reported as out of range rather than as not a number. */
+const SIGNED_NUMBER = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
 const FORMAT = 'expected "router-<router>-<threshold>", e.g. "router-mf-0.116" or "router-mf-50%"';
 
 /**
@@ -52,7 +54,8 @@ export function parseThreshold(raw: string): ThresholdSpec {
     }
     return { kind: 'strong-share', share: percent / 100 };
   }
-  const value = NUMBER.test(raw) ? Number(raw) : Number.NaN;
+  const parsed = SIGNED_NUMBER.test(raw) ? Number(raw) : Number.NaN;
+  const value = parsed === 0 ? 0 : parsed; // -0 (Python's float("-0") is valid too) reads as 0
   if (Number.isNaN(value)) {
     throw new RoutingError(`threshold "${clip(raw)}" is not a number; use a number in [0, 1] or a share like 50%`, {
       param: 'model',

@@ -8,6 +8,8 @@ describe('parseModelName', () => {
     expect(parseModelName('router-random-0')).toEqual({ router: 'random', threshold: { kind: 'win-rate', value: 0 } });
     expect(parseModelName('router-mf-1e-1').threshold).toEqual({ kind: 'win-rate', value: 0.1 });
     expect(parseModelName('router-mf-.5').threshold).toEqual({ kind: 'win-rate', value: 0.5 });
+    // Python's float("-0") is a valid threshold too; it reads as 0, not -0.
+    expect(Object.is((parseModelName('router-mf--0').threshold as { value: number }).value, 0)).toBe(true);
   });
 
   it('reads a strong-model share written as a percentage', () => {
@@ -27,7 +29,12 @@ describe('parseModelName', () => {
     ['router-mf-nan', 'is not a number'],
     ['router-mf-Infinity', 'is not a number'],
     ['router-mf-1.5', 'outside [0, 1]'],
-    ['router-mf--0.1', 'is not a number'],
+    ['router-mf--0.1', 'threshold -0.1 is outside [0, 1]'],
+    ['router-mf--1e-3', 'threshold -1e-3 is outside [0, 1]'],
+    ['router-mf--abc', 'is not a number'],
+    ['router-mf---0.1', 'is not a number'],
+    ['router-mf--5%', 'between 0% and 100%'],
+    ['router-mf--0%', 'between 0% and 100%'],
     ['router-mf-150%', 'between 0% and 100%'],
     ['router-mf-x%', 'between 0% and 100%'],
   ])('rejects %j with a message naming the problem', (model, message) => {

@@ -64,6 +64,13 @@ describe('bad input is answered 400, OpenAI-shaped, and never reaches upstream',
     expect(proxy.upstream.requests.length).toBe(before);
   });
 
+  it('says a negative threshold is outside [0, 1], through the official client', async () => {
+    const error = await proxy.client.chat.completions.create({ model: 'router-random--0.1', messages: [{ role: 'user', content: 'x' }] }).catch((e) => e);
+    expect(error).toBeInstanceOf(APIError);
+    expect(error.status).toBe(400);
+    expect(error.error).toEqual({ message: 'threshold -0.1 is outside [0, 1]', type: 'invalid_request_error', param: 'model', code: 'invalid_threshold' });
+  });
+
   it('names the loaded routers when the router is unknown, through the official client', async () => {
     const error = await proxy.client.chat.completions.create({ model: 'router-mf-0.1', messages: [{ role: 'user', content: 'x' }] }).catch((e) => e);
     expect(error).toBeInstanceOf(APIError);
