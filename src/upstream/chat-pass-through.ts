@@ -3,8 +3,8 @@ import https from 'node:https';
 import { UpstreamError, UpstreamTimeoutError } from '../core/index.js';
 import type { AbortSignalLike } from './light-abort.js';
 import type { UpstreamEndpoint } from './providers.js';
-import { UpstreamHttpError } from './upstream-http-error.js';
 import { readCapped } from './read-capped.js';
+import { endpointLabel, isKeptErrorHeader, upstreamStatusError } from './upstream-error-details.js';
 
 /**
  * What the proxy reads from an upstream answer: the part of a fetch `Response` both the
@@ -24,8 +24,6 @@ export interface UpstreamResponse {
 
 /** Error bodies are read whole to build the typed error; they are small, but cap them anyway. */
 const MAX_ERROR_BODY = 1024 * 1024;
-/** Headers of an upstream error that the client may use; the rest stay with us (as in map-sdk-error.ts). */
-const KEPT_ERROR_HEADERS = ['retry-after', 'retry-after-ms', 'x-should-retry'];
 
 /** Response headers over node's already lower-cased record: no undici Headers object per answer. */
 class IncomingHeaders {
@@ -223,7 +221,7 @@ interface Failure {
 
 function attempt(target: PassThroughTarget, agents: PassThroughAgents, body: Buffer, options: PassThroughOptions): Promise<PassThroughResponse | Failure> {
   const { signal, timeoutMs } = options;
-  const where = `model "${target.endpoint.model}" at ${target.endpoint.baseURL}`;
+  const where = endpointLabel(target.endpoint);
   if (signal.aborted) return Promise.reject(new UpstreamError(`request to ${where} was aborted`));
   return new Promise((resolve, reject) => {
     const request = (target.secure ? https : http).request({
@@ -285,7 +283,7 @@ function attempt(target: PassThroughTarget, agents: PassThroughAgents, body: Buf
         return;
       }
       readCapped(response, MAX_ERROR_BODY).then(
-        (bytes) => resolve(statusFailure(where, status, bytes.toString('utf8'), response.headers)),
+        (bytes) => resolve(statusFailure(target.endpoint, status, bytes.toString('utf8'), response.headers)),
         (error: Error) => resolve({ error: new UpstreamError(`cannot reach ${where}: ${error.message}`, { cause: error }), retry: true }),
       );
     });
@@ -293,8 +291,8 @@ function attempt(target: PassThroughTarget, agents: PassThroughAgents, body: Buf
   });
 }
 
-/** An error status as the SDK reports it (APIError.makeMessage), mapped as map-sdk-error.ts maps it. */
-function statusFailure(where: string, status: number, text: string, headers: IncomingHttpHeaders): Failure {
+/** An error status, with the message the SDK would report (map-sdk-error.ts), as a typed failure. */
+function statusFailure(endpoint: UpstreamEndpoint, status: number, text: string, headers: IncomingHttpHeaders): Failure {
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
@@ -305,22 +303,17 @@ function statusFailure(where: string, status: number, text: string, headers: Inc
   const detail = error as { message?: unknown } | undefined;
   let message: string;
   if (typeof detail?.message === 'string') message = detail.message;
-  else {
-    const sdkDetail = detail?.message ? JSON.stringify(detail.message) : error ? JSON.stringify(error) : parsed === undefined ? text : undefined;
-    message = sdkDetail ? `${status} ${sdkDetail}` : `${status} status code (no body)`;
-  }
+  else if (detail?.message) message = JSON.stringify(detail.message);
+  else if (error) message = JSON.stringify(error);
+  else if (parsed === undefined && text.trim() !== '') message = text.trim();
+  else message = 'status code (no body)'; // the SDK's words for it
   const kept: Record<string, string> = {};
-  for (const name of KEPT_ERROR_HEADERS) {
-    const value = headers[name];
-    if (typeof value === 'string') kept[name] = value;
+  for (const [name, value] of Object.entries(headers)) {
+    if (typeof value === 'string' && isKeptErrorHeader(name)) kept[name] = value;
   }
   const shouldRetry = headers['x-should-retry'];
   const retry = shouldRetry === 'true' ? true : shouldRetry === 'false' ? false : status === 408 || status === 409 || status === 429 || status >= 500;
-  return {
-    error: new UpstreamHttpError(`${where} answered ${status}: ${message}`, { status, body: error === undefined ? undefined : { error }, headers: kept }),
-    retry,
-    delayMs: retryAfterMs(headers),
-  };
+  return { error: upstreamStatusError(endpoint, status, message, error, kept), retry, delayMs: retryAfterMs(headers) };
 }
 
 /** The wait an upstream asked for (retry-after-ms, retry-after seconds or date), when sane (under a minute). */

@@ -1,10 +1,7 @@
 import { APIConnectionTimeoutError, APIError, APIUserAbortError } from 'openai';
 import { UpstreamError, UpstreamTimeoutError } from '../core/index.js';
 import type { UpstreamEndpoint } from './providers.js';
-import { UpstreamHttpError } from './upstream-http-error.js';
-
-/** Headers of an upstream error that the client may use; everything else stays with us. */
-const KEPT_ERROR_HEADERS = ['retry-after', 'retry-after-ms', 'x-should-retry'];
+import { endpointLabel, isKeptErrorHeader, upstreamStatusError } from './upstream-error-details.js';
 
 /**
  * Turns what the openai SDK throws into the core's error tree, naming the model and the
@@ -12,24 +9,20 @@ const KEPT_ERROR_HEADERS = ['retry-after', 'retry-after-ms', 'x-should-retry'];
  * no status; the server only logs it.
  */
 export function mapSdkError(error: unknown, endpoint: UpstreamEndpoint): UpstreamError {
-  const where = `model "${endpoint.model}" at ${endpoint.baseURL}`;
+  const where = endpointLabel(endpoint);
   if (error instanceof APIUserAbortError) return new UpstreamError(`request to ${where} was aborted`, { cause: error });
   if (error instanceof APIConnectionTimeoutError) {
     return new UpstreamTimeoutError(`${where} did not answer in time`, { cause: error });
   }
   if (error instanceof APIError && error.status !== undefined) {
     const headers: Record<string, string> = {};
-    for (const name of KEPT_ERROR_HEADERS) {
-      const value = error.headers?.get(name);
-      if (value !== null && value !== undefined) headers[name] = value;
-    }
-    const detail = error.error as { message?: unknown } | undefined;
-    const message = typeof detail?.message === 'string' ? detail.message : error.message;
-    return new UpstreamHttpError(`${where} answered ${error.status}: ${message}`, {
-      status: error.status,
-      body: error.error === undefined ? undefined : { error: error.error },
-      headers,
+    error.headers?.forEach((value: string, name: string) => {
+      if (isKeptErrorHeader(name)) headers[name] = value;
     });
+    const detail = error.error as { message?: unknown } | undefined;
+    // The SDK's own message starts with the status; the pass-through's does not, and clients see one form.
+    const message = typeof detail?.message === 'string' ? detail.message : error.message.replace(new RegExp(`^${error.status} `), '');
+    return upstreamStatusError(endpoint, error.status, message, error.error, headers);
   }
   if (error instanceof APIError) {
     const cause = (error as { cause?: unknown }).cause;

@@ -70,7 +70,7 @@ export function resolveUpstream(
       model,
       upstreamModel: model,
       provider: 'custom',
-      baseURL: trimSlash(overrides.baseURL),
+      baseURL: trimSlash(checkedBaseURL(overrides.baseURL, '--base-url')),
       apiKey: overrides.apiKey || nonEmpty(env['OPENAI_API_KEY']) || NO_KEY,
     };
   }
@@ -83,7 +83,8 @@ export function resolveUpstream(
   if (upstreamModel.length === 0) {
     throw new ConfigError(`model "${model}" names a provider but no model; expected e.g. "${chosen.prefix}/<model>"`);
   }
-  const baseURL = chosen === openai ? nonEmpty(env['OPENAI_BASE_URL']) ?? openai.baseURL : chosen.baseURL;
+  const fromEnv = chosen === openai ? nonEmpty(env['OPENAI_BASE_URL']) : undefined;
+  const baseURL = fromEnv !== undefined ? checkedBaseURL(fromEnv, 'OPENAI_BASE_URL') : checkedBaseURL(chosen.baseURL, `provider "${chosen.prefix}"`);
   const apiKey = overrides.apiKey || (chosen.keyEnv ? nonEmpty(env[chosen.keyEnv]) : NO_KEY);
   if (apiKey === undefined) {
     throw new ConfigError(
@@ -92,6 +93,26 @@ export function resolveUpstream(
     );
   }
   return { model, upstreamModel, provider: chosen.prefix, baseURL: trimSlash(baseURL), apiKey };
+}
+
+/**
+ * An upstream base URL, checked at start-up: http(s) and no credentials in it (they would be
+ * echoed in every error message, and the bearer key goes in --api-key or the key variable).
+ */
+function checkedBaseURL(value: string, source: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new ConfigError(`${source}: "${value}" is not a URL; expected e.g. http://localhost:8000/v1`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new ConfigError(`${source}: ${url.protocol} URLs are not supported; use http:// or https://`);
+  }
+  if (url.username !== '' || url.password !== '') {
+    throw new ConfigError(`${source}: the URL must not contain a user name or password; put the API key in --api-key or the provider's key variable`);
+  }
+  return value;
 }
 
 function nonEmpty(value: string | undefined): string | undefined {

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { UpstreamError } from '../../src/core/index.js';
+import { ConfigError, UpstreamError } from '../../src/core/index.js';
 import { takeRawBody } from '../../src/upstream/node-http-fetch.js';
 import { Upstreams, type ChatClient, type Transport } from '../../src/upstream/upstreams.js';
-import { startUpstreamServer, type UpstreamServer } from '../helpers/upstream-server.js';
+import { startUpstreamServer, type UpstreamReply, type UpstreamServer } from '../helpers/upstream-server.js';
 
 let upstream: UpstreamServer;
 beforeAll(async () => {
@@ -72,20 +72,81 @@ describe.each(VARIANTS)('Upstreams through $name', ({ client, transport }) => {
     }
   });
 
-  it('turns an upstream 404 into an UpstreamError carrying status and body', async () => {
+  /** The error `upstreams.chat` rejects with when the upstream answers `reply`. */
+  async function failureFor(reply: UpstreamReply, overrides: { baseURL: string; apiKey?: string } = { baseURL: upstream.baseURL }): Promise<any> {
     const previous = upstream.reply;
-    upstream.reply = () => ({ kind: 'error', status: 404, body: { error: { message: 'no such model', type: 'invalid_request_error', param: 'model', code: 'model_not_found' } } });
-    const upstreams = new Upstreams({ pair: { strong: 's', weak: 'w' }, overrides: { baseURL: upstream.baseURL }, env: {}, transport, client });
+    upstream.reply = () => reply;
+    const upstreams = new Upstreams({ pair: { strong: 's', weak: 'w' }, overrides, env: {}, transport, client, maxRetries: 0 });
     try {
-      const error = await upstreams.chat('s', { messages: [] }, { signal: new AbortController().signal }).catch((e) => e);
-      expect(error).toBeInstanceOf(UpstreamError);
-      expect(error.status).toBe(404);
-      expect(error.body).toEqual({ error: { message: 'no such model', type: 'invalid_request_error', param: 'model', code: 'model_not_found' } });
-      expect(error.message).toContain('model "s"');
+      return await upstreams.chat('s', { messages: [] }, { signal: new AbortController().signal }).catch((e) => e);
     } finally {
       upstream.reply = previous;
       upstreams.close();
     }
+  }
+
+  it('turns an upstream 400 into an UpstreamError carrying its status and body, for the client', async () => {
+    const body = { error: { message: 'bad max_tokens', type: 'invalid_request_error', param: 'max_tokens', code: null } };
+    const error = await failureFor({ kind: 'error', status: 400, body });
+    expect(error).toBeInstanceOf(UpstreamError);
+    expect(error.status).toBe(400);
+    expect(error.body).toEqual(body);
+    expect(error.message).toBe(`model "s" at ${upstream.baseURL} answered 400: bad max_tokens`);
+  });
+
+  it.each([401, 403, 404])('turns an upstream %i (the gateway misconfigured, not the client) into a 502 with no upstream body', async (status) => {
+    const error = await failureFor({ kind: 'error', status, body: { error: { message: 'no such model', type: 'invalid_request_error', param: 'model', code: 'model_not_found' } } });
+    expect(error).toBeInstanceOf(UpstreamError);
+    expect(error.status).toBe(502);
+    expect(error.body).toBeUndefined();
+    expect(error.message).toBe(`model "s" at ${upstream.baseURL} refused the gateway's request (${status}: no such model); check the model name, base URL and API key`);
+  });
+
+  it('never repeats the API key an upstream echoes back', async () => {
+    const key = 'sk-SECRET-UPSTREAM-KEY-12345';
+    const echo = { error: { message: `Incorrect API key provided: Bearer ${key}`, type: 'invalid_request_error', param: null, code: 'invalid_api_key' } };
+    for (const status of [401, 400, 500]) {
+      const error = await failureFor({ kind: 'error', status, body: echo }, { baseURL: upstream.baseURL, apiKey: key });
+      const said = `${error.message} ${JSON.stringify(error.body ?? null)}`;
+      expect(said).not.toContain(key);
+      expect(said).toContain('Bearer [redacted]');
+    }
+  });
+
+  it('says a plain-text error once, without repeating the status', async () => {
+    const error = await failureFor({ kind: 'error', status: 400, raw: 'plain text bad request' });
+    expect(error.message).toBe(`model "s" at ${upstream.baseURL} answered 400: plain text bad request`);
+  });
+
+  it('keeps retry-after and the x-ratelimit-* headers of a 429, and no others', async () => {
+    const error = await failureFor({
+      kind: 'error',
+      status: 429,
+      headers: { 'retry-after': '7', 'x-ratelimit-remaining-requests': '0', 'x-ratelimit-reset-tokens': '6m0s', 'x-internal-trace': 'secret' },
+    });
+    expect(error.status).toBe(429);
+    expect(error.headers).toEqual({ 'retry-after': '7', 'x-ratelimit-remaining-requests': '0', 'x-ratelimit-reset-tokens': '6m0s' });
+  });
+});
+
+describe('base URLs are checked at start-up', () => {
+  it.each([
+    ['http://admin:hunter2pass@127.0.0.1:1/v1', /--base-url: the URL must not contain a user name or password/],
+    ['notaurl', /--base-url: "notaurl" is not a URL/],
+    ['ftp://files.example/v1', /--base-url: ftp: URLs are not supported/],
+  ])('%s is a ConfigError that never echoes a password', (baseURL, message) => {
+    const start = () => new Upstreams({ pair: { strong: 's', weak: 'w' }, overrides: { baseURL }, env: {} });
+    expect(start).toThrow(ConfigError);
+    expect(start).toThrow(message);
+    try {
+      start();
+    } catch (error) {
+      expect((error as Error).message).not.toContain('hunter2pass');
+    }
+  });
+
+  it('checks OPENAI_BASE_URL the same way', () => {
+    expect(() => new Upstreams({ pair: { strong: 's', weak: 'w' }, env: { OPENAI_BASE_URL: 'localhost:8000', OPENAI_API_KEY: 'k' } })).toThrow(/OPENAI_BASE_URL: localhost: URLs are not supported/);
   });
 });
 
