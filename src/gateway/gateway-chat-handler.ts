@@ -54,14 +54,15 @@ export function createGatewayChatHandler(deps: GatewayChatDeps) {
     }
     const { decision, forward } = routed;
     context.decision = decision;
-    scope.stream = body['stream'] === true;
+    const wantsStream = body['stream'] === true;
+    scope.stream = wantsStream;
     scope.routed(decision, gateway.options.logPrompts ? routingText(body['messages']) : undefined);
     const { forward: upstreamBody, clientWantsUsage } = requestStreamUsage(forward);
 
     let lease: UpstreamLease<Answer>;
     try {
       lease = await gateway.callUpstream(scope, decision.model, context.signal, (model, attempt) =>
-        deps.upstreams.chat(model, upstreamBody, { signal: attempt.signal }).then((upstream) => readAnswer(upstream, clientWantsUsage, model, attempt)),
+        deps.upstreams.chat(model, upstreamBody, { signal: attempt.signal }).then((upstream) => readAnswer(upstream, wantsStream, clientWantsUsage, model, attempt)),
       );
     } catch (error) {
       // The error answer still says how many upstream calls were made.
@@ -102,9 +103,17 @@ export function createGatewayChatHandler(deps: GatewayChatDeps) {
   };
 }
 
-/** Reads an upstream answer until it is known good: a whole JSON body, or a stream's first event. */
-function readAnswer(upstream: UpstreamResponse, keepUsageChunk: boolean, model: string, attempt: AttemptContext): Promise<Answer> {
+/**
+ * Reads an upstream answer until it is known good: a whole JSON body, or a stream's first event.
+ * An answer of the other kind than asked for is malformed: relayed, the client's SDK would take
+ * a completion for an empty stream, or return a stream's raw text as the completion.
+ */
+function readAnswer(upstream: UpstreamResponse, wantsStream: boolean, keepUsageChunk: boolean, model: string, attempt: AttemptContext): Promise<Answer> {
   const sse = (upstream.headers.get('content-type') ?? '').includes('text/event-stream');
+  if (sse !== wantsStream) {
+    const sent = sse ? 'an event stream' : 'a single JSON answer';
+    return Promise.reject(new MalformedUpstreamError(`model "${model}" sent ${sent} to a request with stream: ${wantsStream}`, { status: upstream.status }));
+  }
   if (sse) return readFirstEvent(upstream, keepUsageChunk, model, attempt);
   // A completion's headers come when it is written; the body follows at once.
   attempt.firstByte();
@@ -240,9 +249,10 @@ function readJsonBody(upstream: UpstreamResponse, model: string): Promise<Buffer
     // `on`, not `once`: each fires at most once here anyway, and once wraps every listener in a closure.
     source.on('data', onData);
     source.on('end', () => resolve(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size)));
-    source.on('error', fail);
+    // Typed as upstream failures, so the other model may still answer: nothing reached the client.
+    source.on('error', (error: Error) => fail(new UpstreamError(`model "${model}" broke off its answer: ${error.message}`, { cause: error })));
     source.on('close', () => {
-      if (!source.readableEnded) fail(new Error('the upstream closed the connection before the answer ended'));
+      if (!source.readableEnded) fail(new UpstreamError(`model "${model}" closed the connection before its answer ended`));
     });
   });
 }

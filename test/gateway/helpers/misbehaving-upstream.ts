@@ -25,7 +25,13 @@ export type Behaviour =
   /** Sends two events, then destroys the socket. */
   | 'close-mid-stream'
   /** Destroys the socket as soon as the request arrives. */
-  | 'close-before-headers';
+  | 'close-before-headers'
+  /** 200 application/json with a content-length, half the body, then the socket destroyed. */
+  | 'truncated-json'
+  /** A whole chat completion as application/json, whatever the request's `stream`. */
+  | 'json-always'
+  /** A whole event stream as text/event-stream, whatever the request's `stream`. */
+  | 'sse-always';
 
 export interface SeenRequest {
   readonly model: string;
@@ -158,6 +164,23 @@ function answer(behaviour: Behaviour, model: string, body: any, request: Incomin
       return;
     case 'close-before-headers':
       request.socket.destroy();
+      return;
+    case 'truncated-json': {
+      const text = JSON.stringify(completion(id, model, `answer from ${model}`));
+      response.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+      response.write(text.slice(0, text.length >> 1), () => setTimeout(() => request.socket.destroy(), 10));
+      return;
+    }
+    case 'json-always': {
+      const text = JSON.stringify(completion(id, model, `answer from ${model}`));
+      response.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+      response.end(text);
+      return;
+    }
+    case 'sse-always':
+      sseHead();
+      for (const event of events) response.write(event);
+      response.end();
       return;
   }
 }
