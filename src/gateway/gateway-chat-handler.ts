@@ -65,8 +65,15 @@ export function createGatewayChatHandler(deps: GatewayChatDeps) {
         deps.upstreams.chat(model, upstreamBody, { signal: attempt.signal }).then((upstream) => readAnswer(upstream, wantsStream, clientWantsUsage, model, attempt)),
       );
     } catch (error) {
-      // The error answer still says how many upstream calls were made.
-      if (scope.attempts !== undefined && !response.headersSent) response.setHeader('x-routellm-attempts', String(scope.attempts));
+      // The error answer still says how many upstream calls were made and, after a fallback,
+      // names the model whose failure it reports (as a success names the model that answered).
+      if (scope.attempts !== undefined && !response.headersSent) {
+        response.setHeader('x-routellm-attempts', String(scope.attempts));
+        if (scope.model !== undefined && scope.model !== decision.model) {
+          response.setHeader('x-routellm-fallback', decision.model);
+          context.decision = { ...decision, model: scope.model };
+        }
+      }
       throw error;
     }
     const answer = lease.value;

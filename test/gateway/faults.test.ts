@@ -137,14 +137,22 @@ describe('both models fail, or fallback is off: a clear OpenAI-shaped error', ()
     expect(error.type).toBe('server_error');
     expect(error.message).toContain(PAIR.weak);
     expect(error.headers?.get('x-routellm-attempts')).toBe('2');
+    // The headers name the model whose failure the body reports, and the routed one that failed first.
+    expect(error.headers?.get('x-routellm-model')).toBe(PAIR.weak);
+    expect(error.headers?.get('x-routellm-fallback')).toBe(PAIR.strong);
     expect(proxy.upstream.requests.length - seen).toBe(2);
   });
 
   it('429 with retry-after passed through when both are rate limited', async () => {
-    proxy.upstream.behave = () => ({ status: 429, headers: { 'retry-after': '7' }, body: { error: { message: 'slow down', type: 'requests', param: null, code: 'rate_limit_exceeded' } } });
+    proxy.upstream.behave = () => ({
+      status: 429,
+      headers: { 'retry-after': '7', 'x-ratelimit-remaining-requests': '0' },
+      body: { error: { message: 'slow down', type: 'requests', param: null, code: 'rate_limit_exceeded' } },
+    });
     const error = (await proxy.client().chat.completions.create({ model: MODEL, messages: HARD }).catch((caught: unknown) => caught)) as APIError;
     expect(error.status).toBe(429);
     expect(error.headers?.get('retry-after')).toBe('7');
+    expect(error.headers?.get('x-ratelimit-remaining-requests')).toBe('0');
     expect(error.message).toContain('slow down');
   });
 
