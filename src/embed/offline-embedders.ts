@@ -1,4 +1,4 @@
-import { ConfigError, type RouterContext } from '../core/index.js';
+import { ConfigError, rejectUnknownOptions, type RouterContext, type RouterOptions } from '../core/index.js';
 import type { Embedder } from './embedder.js';
 import { loadUseStaticAssets } from './load-use-assets.js';
 import { createUseLiteEmbedder } from './use-lite-embedder.js';
@@ -29,6 +29,10 @@ export function offlineEmbedderResolver(
 ) {
   return (spec: unknown, context: RouterContext, where: string): Embedder | Promise<Embedder> => {
     const kind = typeof spec === 'string' ? spec.split(':')[0] : (spec as { type?: unknown } | null)?.type;
+    // The offline embedders take no options: `{type: local, dim: 256}` must not look honoured.
+    if ((kind === 'use-static' || kind === 'static' || kind === 'local') && typeof spec === 'object' && spec !== null) {
+      rejectUnknownOptions(where, spec as RouterOptions, ['type']);
+    }
     if (kind === 'use-static' || kind === 'static') {
       if (typeof spec === 'string' && spec.includes(':') && spec !== USE_STATIC_EMBEDDER_ID) {
         throw new ConfigError(`${where}: embedder "${spec}" is not available; this version has ${USE_STATIC_EMBEDDER_ID}`);

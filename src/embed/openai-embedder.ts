@@ -1,4 +1,4 @@
-import { ConfigError, RouterError } from '../core/index.js';
+import { ConfigError, rejectUnknownOptions, RouterError } from '../core/index.js';
 import type { Embedder } from './embedder.js';
 import { serviceError } from './internal/service-error.js';
 import { createTypedOpenAIClient } from '../upstream/typed-openai-client.js';
@@ -14,6 +14,9 @@ export const OPENAI_EMBEDDING_DIMS: Readonly<Record<string, number>> = {
 export const DEFAULT_OPENAI_EMBEDDING_MODEL = 'text-embedding-3-small';
 
 export const DEFAULT_OPENAI_BASE_URL = 'https://api.openai.com/v1';
+
+/** The options an `openai` embedder object may hold besides `type`. */
+const OPENAI_EMBEDDER_KEYS = ['base_url', 'api_key', 'api_key_env', 'model', 'dim', 'batch_size', 'timeout_ms'] as const;
 
 /** Settled options of the `openai` embedder. */
 export interface OpenAIEmbedderOptions {
@@ -115,6 +118,7 @@ export function openAIEmbedderOptions(
   env: Readonly<Record<string, string | undefined>>,
   where = 'embedder',
 ): OpenAIEmbedderOptions {
+  rejectUnknownOptions(where, config, OPENAI_EMBEDDER_KEYS);
   const text = (key: string): string | undefined => {
     const value = config[key];
     if (value === undefined || value === null) return undefined;

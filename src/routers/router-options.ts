@@ -1,11 +1,7 @@
 import { ConfigError, type RouterOptions } from '../core/index.js';
 
-/** Throws a ConfigError naming the first option `router` does not know, and the ones it does. */
-export function rejectUnknownOptions(router: string, options: RouterOptions, known: readonly string[], hint = ''): void {
-  for (const key of Object.keys(options)) {
-    if (!known.includes(key)) throw new ConfigError(`${router}: unknown option "${key}"; known options: ${known.join(', ')}${hint}`);
-  }
-}
+// Lives in the core so the core's own routers (random) check their options the same way.
+export { rejectUnknownOptions } from '../core/index.js';
 
 /** A non-empty string option, or undefined when it is not given. */
 export function stringOption(router: string, options: RouterOptions, key: string): string | undefined {

@@ -96,6 +96,10 @@ describe('routellm route (in-process)', () => {
     const badSeed = await runCliInProcess(['route', '--router', 'random', '--config', config, 'x']);
     expect(badSeed.code).toBe(2);
     expect(badSeed.stderr).toContain('random.seed must be an integer');
+    await writeFile(config, 'random: {seed: 42, bogus: 1}\n');
+    const unknownOption = await runCliInProcess(['route', '--router', 'random', '--config', config, 'x']);
+    expect(unknownOption.code).toBe(2);
+    expect(unknownOption.stderr).toBe('routellm: random: unknown option "bogus"; known options: seed\n');
   });
 
   it('--help shows an example and exits 0', async () => {

@@ -29,6 +29,11 @@ describe('random router', () => {
     expect(() => randomRouterFactory.create({ seed: 'x' }, context)).toThrow(ConfigError);
   });
 
+  it('rejects an option it does not know, as every other router does', () => {
+    expect(() => randomRouterFactory.create({ seed: 42, bogus: 1 }, context)).toThrow(ConfigError);
+    expect(() => randomRouterFactory.create({ sede: 42 }, context)).toThrow('random: unknown option "sede"; known options: seed');
+  });
+
   it('is found by name in a registry, and an unknown name lists the known ones', async () => {
     const registry = new RouterRegistry().register(randomRouterFactory);
     const routers = await registry.build(['random'], { random: { seed: 1 } }, context);

@@ -113,5 +113,6 @@ describe('openai embedder', () => {
     expect(() => openAIEmbedderOptions({ model: 'nomic-embed' }, { OPENAI_API_KEY: 'k' })).toThrow('embedder.dim is required for embedding model "nomic-embed"');
     expect(() => openAIEmbedderOptions({ dim: 0 }, { OPENAI_API_KEY: 'k' })).toThrow('embedder.dim must be a positive integer, got 0');
     expect(() => openAIEmbedderOptions({ base_url: 42 }, { OPENAI_API_KEY: 'k' })).toThrow('embedder.base_url must be a non-empty string');
+    expect(() => openAIEmbedderOptions({ modle: 'x' }, { OPENAI_API_KEY: 'k' })).toThrow('embedder: unknown option "modle"; known options: base_url, ');
   });
 });

@@ -32,5 +32,8 @@ describe('use-static embedder', () => {
     expect((await resolve(USE_STATIC_EMBEDDER_ID, context, 'test')).dim).toBe(256);
     expect(() => resolve('use-static:v9', context, 'test')).toThrow(/"use-static:v9" is not available/);
     expect(() => resolve('word2vec', context, 'test')).toThrow(/unknown embedder "word2vec"; available: use-static, local, openai/);
+    expect((await resolve({ type: 'use-static' }, context, 'test')).id).toBe(USE_STATIC_EMBEDDER_ID);
+    // An offline embedder takes no options: one given must not look honoured.
+    expect(() => resolve({ type: 'local', dim: 128 }, context, 'test')).toThrow('test: unknown option "dim"; known options: type');
   });
 });

@@ -1,4 +1,5 @@
 import { ConfigError } from '../errors.js';
+import { rejectUnknownOptions } from '../reject-unknown-options.js';
 import type { RouterFactory } from '../registry.js';
 import type { Router } from '../router.js';
 
@@ -32,6 +33,7 @@ export const randomRouterFactory: RouterFactory = {
   description: 'uniform random win rate (the baseline every router must beat); option: seed',
   offline: true,
   create(options) {
+    rejectUnknownOptions('random', options, ['seed']);
     const seed = options['seed'];
     if (seed !== undefined && !(typeof seed === 'number' && Number.isInteger(seed))) {
       throw new ConfigError(`random.seed must be an integer, got ${JSON.stringify(seed)}`);
