@@ -1,4 +1,4 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -59,6 +59,37 @@ describe('routellm route (in-process)', () => {
     const lines = result.stdout.trim().split('\n').map((line) => JSON.parse(line));
     expect(lines).toHaveLength(3);
     for (const line of lines) expect(line.router).toBe('random');
+  });
+
+  it('--json on stdin gives each decision its 1-based input line, blank lines skipped', async () => {
+    const result = await runCliInProcess(['route', '--router', 'random', '--json', '-'], { stdin: 'hello\n\nworld\r\n  \n{"prompt":"x"}' });
+    expect(result.code, result.stderr).toBe(0);
+    const lines = result.stdout.trim().split('\n').map((line) => JSON.parse(line));
+    expect(lines.map((decision) => decision.line)).toEqual([1, 3, 5]);
+    expect(Object.keys(lines[0])).toEqual(['model', 'router', 'threshold', 'strong_win_rate', 'line']);
+  });
+
+  it('refuses an empty prompt: an argument of only spaces, or an empty JSONL "prompt", naming its line', async () => {
+    for (const prompt of ['', '   ']) {
+      const result = await runCliInProcess(['route', prompt]);
+      expect(result.code).toBe(2);
+      expect(result.stdout).toBe('');
+      expect(result.stderr).toBe('routellm: the prompt is empty: pass the text to route, or "-" to read prompts from stdin\n');
+    }
+    for (const empty of ['{"prompt":""}', '{"prompt":"   "}']) {
+      const result = await runCliInProcess(['route', '--json', '-'], { stdin: `{"prompt":"fine"}\n\n${empty}\n{"prompt":"never"}\n` });
+      expect(result.code).toBe(2);
+      expect(result.stdout.trim().split('\n')).toHaveLength(1);
+      expect(result.stderr).toBe('routellm: stdin line 3: the "prompt" field is empty; give the text to route\n');
+    }
+  });
+
+  it('refuses stdin that is not UTF-8, naming the first bad line', async () => {
+    const latin1 = Buffer.concat([Buffer.from('caf\u00e9 ok\n'), Buffer.from([0x63, 0x61, 0x66, 0xe9, 0x20, 0x63, 0x72, 0xe8, 0x6d, 0x65, 0x0a])]);
+    const result = await runCliInProcess(['route', '--router', 'random', '--json', '-'], { stdin: latin1 });
+    expect(result.code).toBe(2);
+    expect(JSON.parse(result.stdout).line).toBe(1);
+    expect(result.stderr).toBe('routellm: stdin line 2 is not valid UTF-8 text; prompts must be UTF-8 (convert e.g. with iconv -f latin1 -t utf-8)\n');
   });
 
   it('takes the same seeded decisions as the config asks', async () => {
@@ -123,6 +154,15 @@ describe('routellm route (child process)', () => {
     expect(result.code).toBe(2);
     expect(result.stderr.trim().split('\n')).toHaveLength(1);
     expect(result.stdout).toBe('');
+  });
+
+  it('exits 2 with one line for an empty prompt and for a binary file on stdin', async () => {
+    const empty = await runCliChild(['route', '']);
+    expect(empty.code).toBe(2);
+    expect(empty.stderr).toBe('routellm: the prompt is empty: pass the text to route, or "-" to read prompts from stdin\n');
+    const binary = await runCliChild(['route', '-'], { stdin: (await readFile(process.execPath)).subarray(0, 20_000) });
+    expect(binary.code).toBe(2);
+    expect(binary.stderr).toMatch(/^routellm: stdin line \d+ is not valid UTF-8 text;[^\n]*\n$/);
   });
 
   it('exits 0 on --help and 2 on an unknown command', async () => {

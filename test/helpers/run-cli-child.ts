@@ -4,10 +4,10 @@ import { fileURLToPath } from 'node:url';
 /** Path of the built executable; `npm test` builds before running vitest. */
 export const BIN = fileURLToPath(new URL('../../bin/routellm.js', import.meta.url));
 
-/** Runs `node bin/routellm.js ...` as a child process and collects its output. */
+/** Runs `node bin/routellm.js ...` as a child process and collects its output; `stdin` as UTF-8 text or bytes. */
 export function runCliChild(
   argv: readonly string[],
-  options: { stdin?: string; env?: Record<string, string | undefined>; cwd?: string } = {},
+  options: { stdin?: string | Uint8Array; env?: Record<string, string | undefined>; cwd?: string } = {},
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [BIN, ...argv], {

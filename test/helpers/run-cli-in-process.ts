@@ -9,11 +9,11 @@ export interface CliResult {
 
 /**
  * Runs the CLI in this process with in-memory streams. `stdin` undefined means an
- * interactive terminal (isTTY), a string means piped input.
+ * interactive terminal (isTTY), a string (sent as UTF-8) or bytes mean piped input.
  */
 export async function runCliInProcess(
   argv: readonly string[],
-  options: { stdin?: string; env?: Record<string, string | undefined>; cwd?: string } = {},
+  options: { stdin?: string | Uint8Array; env?: Record<string, string | undefined>; cwd?: string } = {},
 ): Promise<CliResult> {
   const stdin =
     options.stdin === undefined

@@ -18,12 +18,12 @@ export function defineRouteCommand(program: Command, io: CliIo): void {
   const command = program
     .command('route')
     .description('Decide which model should answer a prompt (or each prompt on stdin) and print the decision.')
-    .argument('[prompt]', 'the prompt; "-" or a pipe reads prompts from stdin, one per line or JSONL with a "prompt" field')
+    .argument('[prompt]', 'the prompt; "-" or a pipe reads prompts from stdin (UTF-8), one per line or JSONL with a "prompt" field; blank lines are skipped')
     .addOption(new Option('--router <name>', 'router to use').default(DEFAULT_ROUTER))
     .addOption(
       new Option('--threshold <value>', 'strong model when win rate >= this; a number in [0, 1], or a strong-call share like 50%').default('0.5'),
     )
-    .option('--json', 'print one JSON object per prompt: {"model","router","threshold","strong_win_rate"}');
+    .option('--json', 'print one JSON object per prompt: {"model","router","threshold","strong_win_rate"}, plus "line" (1-based) for stdin');
   for (const option of modelPairOptions()) command.addOption(option);
   command
     .addHelpText(

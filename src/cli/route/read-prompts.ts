@@ -1,19 +1,17 @@
-import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import { UsageError } from '../../core/index.js';
+import { readUtf8Lines } from '../../runtime/read-utf8-lines.js';
 
 /**
  * Prompts from a stream, one per line. A line holding a JSON object is JSONL and must
- * have a string "prompt" field; any other line is the prompt itself. Blank lines are skipped.
- * Yields as it reads, so huge inputs never sit in memory.
+ * have a non-blank string "prompt" field; any other line is the prompt itself. Blank lines
+ * are skipped; a line that is not UTF-8 is an error naming it. Yields as it reads, so huge
+ * inputs never sit in memory. `line` is the 1-based line number in the input.
  */
 export async function* readPrompts(input: Readable): AsyncGenerator<{ prompt: string; line: number }> {
-  const lines = createInterface({ input, crlfDelay: Infinity });
-  let lineNumber = 0;
-  for await (const line of lines) {
-    lineNumber += 1;
-    if (line.trim() === '') continue;
-    yield { prompt: promptOfLine(line, lineNumber), line: lineNumber };
+  for await (const { text, line } of readUtf8Lines(input, (n) => `stdin line ${n}`)) {
+    if (text.trim() === '') continue;
+    yield { prompt: promptOfLine(text, line), line };
   }
 }
 
@@ -31,6 +29,10 @@ function promptOfLine(line: string, lineNumber: number): string {
   const prompt = (parsed as Record<string, unknown>)['prompt'];
   if (typeof prompt !== 'string') {
     throw new UsageError(`stdin line ${lineNumber}: JSON object has no string "prompt" field`);
+  }
+  if (prompt.trim() === '') {
+    // A blank plain line is skipped, but an empty "prompt" is a record someone meant to route.
+    throw new UsageError(`stdin line ${lineNumber}: the "prompt" field is empty; give the text to route`);
   }
   return prompt;
 }

@@ -15,6 +15,10 @@ export async function runRoute(prompt: string | undefined, flags: RouteFlags, io
   if (prompt === undefined && io.stdin.isTTY) {
     throw new UsageError('no prompt given: pass it as an argument, or pipe prompts on stdin (see routellm route --help)');
   }
+  if (!fromStdin && prompt !== undefined && prompt.trim() === '') {
+    // Routers score an empty prompt anyway (hybrid gives 0.5, "   " 0.99): a decision about nothing.
+    throw new UsageError('the prompt is empty: pass the text to route, or "-" to read prompts from stdin');
+  }
   const config = await loadConfig(flags.config, io.env, io.cwd);
   const registry = createBuiltinRegistry();
   for (const warning of unknownConfigRouterWarnings(config, registry)) io.stderr.write(`routellm: warning: ${warning}\n`);
@@ -31,16 +35,16 @@ export async function runRoute(prompt: string | undefined, flags: RouteFlags, io
     threshold: controller.resolveThreshold(flags.router, spec),
   };
   const share = spec.kind === 'strong-share' ? spec.share : undefined;
-  const print = (decision: RoutingDecision) =>
-    io.stdout.write(flags.json ? `${JSON.stringify(toJson(decision))}\n` : formatDecision(decision, share));
+  const print = (decision: RoutingDecision, line?: number) =>
+    io.stdout.write(flags.json ? `${JSON.stringify(toJson(decision, line))}\n` : formatDecision(decision, share));
 
   if (!fromStdin) {
     print(await controller.decide(target, prompt ?? ''));
     return;
   }
   let count = 0;
-  for await (const { prompt: line } of readPrompts(io.stdin)) {
-    print(await controller.decide(target, line));
+  for await (const { prompt: text, line } of readPrompts(io.stdin)) {
+    print(await controller.decide(target, text), line);
     count += 1;
   }
   if (count === 0) throw new UsageError('no prompts on stdin: expected one prompt per line, or JSONL with a "prompt" field');
@@ -54,13 +58,18 @@ function parseThresholdFlag(raw: string) {
   }
 }
 
-/** The JSON shape of a decision, as documented in `--help`. */
-export function toJson(decision: RoutingDecision) {
+/**
+ * The JSON shape of a decision, as documented in `--help`. A prompt read from stdin also
+ * carries `line`, its 1-based input line, since blank lines are skipped and the output
+ * would otherwise not line up with the input.
+ */
+export function toJson(decision: RoutingDecision, line?: number) {
   return {
     model: decision.model,
     router: decision.router,
     threshold: decision.threshold,
     strong_win_rate: decision.strongWinRate,
+    ...(line === undefined ? {} : { line }),
   };
 }
 

@@ -1,0 +1,44 @@
+import { UsageError } from '../core/index.js';
+
+const LF = 0x0a;
+const CR = 0x0d;
+
+/** One line of text and its 1-based number. */
+export interface NumberedLine {
+  readonly text: string;
+  readonly line: number;
+}
+
+/**
+ * The lines of a byte stream, each checked to be UTF-8: readline would turn a Latin-1 `é` or a
+ * binary file into U+FFFD and let it through as a prompt. A line may end in LF or CRLF; the
+ * last line needs no terminator (an empty one is not yielded). Yields as it reads, so a huge
+ * input never sits in memory. `where(n)` names line n in the error, e.g. `stdin line 3`.
+ */
+export async function* readUtf8Lines(input: AsyncIterable<Uint8Array | string>, where: (line: number) => string): AsyncGenerator<NumberedLine> {
+  const decoder = new TextDecoder('utf-8', { fatal: true });
+  let line = 0;
+  const decode = (bytes: Uint8Array): NumberedLine => {
+    line += 1;
+    const end = bytes.length > 0 && bytes[bytes.length - 1] === CR ? bytes.length - 1 : bytes.length;
+    try {
+      return { text: decoder.decode(bytes.subarray(0, end)), line };
+    } catch {
+      throw new UsageError(`${where(line)} is not valid UTF-8 text; prompts must be UTF-8 (convert e.g. with iconv -f latin1 -t utf-8)`);
+    }
+  };
+  let pending: Uint8Array[] = [];
+  for await (const chunk of input) {
+    // A stream with an encoding set hands over strings: already decoded, so already valid.
+    const bytes = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
+    let start = 0;
+    for (let end = bytes.indexOf(LF); end !== -1; end = bytes.indexOf(LF, start)) {
+      const tail = bytes.subarray(start, end);
+      yield decode(pending.length === 0 ? tail : Buffer.concat([...pending, tail]));
+      pending = [];
+      start = end + 1;
+    }
+    if (start < bytes.length) pending.push(bytes.subarray(start));
+  }
+  if (pending.length > 0) yield decode(Buffer.concat(pending));
+}
