@@ -1,12 +1,13 @@
 import { createReadStream } from 'node:fs';
 import { access } from 'node:fs/promises';
-import { createInterface } from 'node:readline';
 import { UsageError } from '../core/index.js';
+import { readUtf8Lines } from '../runtime/read-utf8-lines.js';
 
 /**
  * The prompts of a file: CSV (`.csv`, streamed with papaparse, the `column` field),
  * JSONL (`.jsonl`/`.ndjson`, the `column` field of each object) or anything else as plain
- * text, one prompt per non-blank line. Every malformed row is an error naming its line.
+ * text, one prompt per non-blank line. Every malformed row is an error naming its line, and
+ * so is the first line that is not UTF-8 (a Latin-1 or binary file).
  */
 export async function readPromptFile(path: string, column: string): Promise<string[]> {
   try {
@@ -25,6 +26,8 @@ export async function readPromptFile(path: string, column: string): Promise<stri
 }
 
 async function readCsvPrompts(path: string, column: string): Promise<string[]> {
+  // papaparse would decode bad bytes to U+FFFD: check the whole file first (it is read twice).
+  for await (const _line of fileLines(path)) continue;
   const { default: Papa } = await import('papaparse');
   const prompts: string[] = [];
   await new Promise<void>((resolve, reject) => {
@@ -70,9 +73,7 @@ async function readCsvPrompts(path: string, column: string): Promise<string[]> {
 
 async function readJsonlPrompts(path: string, column: string): Promise<string[]> {
   const prompts: string[] = [];
-  let lineNumber = 0;
-  for await (const line of createInterface({ input: createReadStream(path, 'utf8'), crlfDelay: Infinity })) {
-    lineNumber += 1;
+  for await (const { text: line, line: lineNumber } of fileLines(path)) {
     if (line.trim() === '') continue;
     let value: unknown;
     try {
@@ -89,8 +90,12 @@ async function readJsonlPrompts(path: string, column: string): Promise<string[]>
 
 async function readLinePrompts(path: string): Promise<string[]> {
   const prompts: string[] = [];
-  for await (const line of createInterface({ input: createReadStream(path, 'utf8'), crlfDelay: Infinity })) {
-    if (line.trim() !== '') prompts.push(line);
+  for await (const { text } of fileLines(path)) {
+    if (text.trim() !== '') prompts.push(text);
   }
   return prompts;
+}
+
+function fileLines(path: string) {
+  return readUtf8Lines(createReadStream(path), (line) => `${path}: line ${line}`);
 }

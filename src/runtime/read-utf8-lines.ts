@@ -15,7 +15,7 @@ export interface NumberedLine {
  * last line needs no terminator (an empty one is not yielded). Yields as it reads, so a huge
  * input never sits in memory. `where(n)` names line n in the error, e.g. `stdin line 3`.
  */
-export async function* readUtf8Lines(input: AsyncIterable<Uint8Array | string>, where: (line: number) => string): AsyncGenerator<NumberedLine> {
+export async function* readUtf8Lines(input: AsyncIterable<Uint8Array | string> | Iterable<Uint8Array | string>, where: (line: number) => string): AsyncGenerator<NumberedLine> {
   const decoder = new TextDecoder('utf-8', { fatal: true });
   let line = 0;
   const decode = (bytes: Uint8Array): NumberedLine => {

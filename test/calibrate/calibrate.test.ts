@@ -12,6 +12,7 @@ import { thresholdForShare } from '../../src/calibrate/threshold-for-share.js';
 import { EMPTY_CONFIG } from '../../src/config/load-config.js';
 import { buildController } from '../../src/runtime/build-controller.js';
 import { nodeRouterContext } from '../../src/runtime/node-router-context.js';
+import { runCliInProcess } from '../helpers/run-cli-in-process.js';
 
 const fixed = (name: string, fingerprint: string, rate = 0.5): Router => ({ name, fingerprint, strongWinRate: () => rate });
 
@@ -59,6 +60,28 @@ describe('readPromptFile', () => {
     await expect(readPromptFile(join(dir, 'p.csv'), 'prompt')).rejects.toThrow('no column "prompt" (choose one with --column); columns are: id, text');
     await expect(readPromptFile(join(dir, 'p.jsonl'), 'text')).rejects.toThrow('line 2 has no string "text" field');
     await expect(readPromptFile(join(dir, 'empty.txt'), 'prompt')).rejects.toThrow('no prompts in');
+  });
+
+  it('refuses a file that is not UTF-8 (Latin-1, binary) in every format, naming the first bad line', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'routellm-prompts-'));
+    const latin1 = (text: string) => Buffer.from(text, 'latin1');
+    await writeFile(join(dir, 'latin1.txt'), latin1('fine\ncaf\u00e9 cr\u00e8me\n'));
+    await writeFile(join(dir, 'latin1.csv'), latin1('prompt\nok\n"two\nlines"\ncaf\u00e9\n'));
+    await writeFile(join(dir, 'latin1.jsonl'), latin1('{"prompt":"caf\u00e9"}\n'));
+    await expect(readPromptFile(join(dir, 'latin1.txt'), 'prompt')).rejects.toThrow(
+      `${join(dir, 'latin1.txt')}: line 2 is not valid UTF-8 text; prompts must be UTF-8 (convert e.g. with iconv -f latin1 -t utf-8)`,
+    );
+    await expect(readPromptFile(join(dir, 'latin1.csv'), 'prompt')).rejects.toThrow(`${join(dir, 'latin1.csv')}: line 5 is not valid UTF-8`);
+    await expect(readPromptFile(join(dir, 'latin1.jsonl'), 'prompt')).rejects.toThrow(`${join(dir, 'latin1.jsonl')}: line 1 is not valid UTF-8`);
+    await expect(readPromptFile(process.execPath, 'prompt')).rejects.toThrow(/: line \d+ is not valid UTF-8/);
+  });
+
+  it('calibrate --prompts with a Latin-1 file exits 2 with one line', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'routellm-prompts-'));
+    await writeFile(join(dir, 'latin1.txt'), Buffer.from('caf\u00e9\n', 'latin1'));
+    const result = await runCliInProcess(['calibrate', '--routers', 'random', '--strong-model-pct', '0.5', '--prompts', 'latin1.txt', '--cache-dir', join(dir, 'cache')], { cwd: dir });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe(`routellm: ${join(dir, 'latin1.txt')}: line 1 is not valid UTF-8 text; prompts must be UTF-8 (convert e.g. with iconv -f latin1 -t utf-8)\n`);
   });
 });
 
