@@ -52,6 +52,37 @@ describe('routellm route (in-process)', () => {
     expect(JSON.parse(env.stdout).model).toBe('tiny');
   });
 
+  it("takes the model pair from the config's models: section, below the flags and the environment", async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'routellm-route-'));
+    const config = join(dir, 'models.yaml');
+    await writeFile(config, 'models: {strong: s1, weak: w1}\n');
+    const model = async (threshold: string, extra: string[] = [], env: Record<string, string> = {}) => {
+      const result = await runCliInProcess(['route', '--router', 'random', '--threshold', threshold, '--config', config, '--json', ...extra, 'x'], { env });
+      expect(result.code, result.stderr).toBe(0);
+      return JSON.parse(result.stdout).model;
+    };
+    expect(await model('0')).toBe('s1');
+    expect(await model('1')).toBe('w1');
+    expect(await model('0', [], { ROUTELLM_STRONG_MODEL: 'env-strong' })).toBe('env-strong');
+    expect(await model('0', ['--strong-model', 'flag-strong'], { ROUTELLM_STRONG_MODEL: 'env-strong' })).toBe('flag-strong');
+    // An empty variable is unset, so the file still counts.
+    expect(await model('1', [], { ROUTELLM_WEAK_MODEL: '' })).toBe('w1');
+  });
+
+  it('refuses an empty model flag; warns when strong and weak are the same model', async () => {
+    for (const flag of ['--strong-model', '--weak-model']) {
+      const result = await runCliInProcess(['route', flag, '', 'x']);
+      expect(result.code).toBe(2);
+      expect(result.stderr).toBe(`routellm: ${flag} is empty: give a model name, e.g. ${flag} gpt-4o, or leave the flag out\n`);
+    }
+    const same = await runCliInProcess(['route', '--strong-model', 'x', '--weak-model', 'x', '--json', 'hello']);
+    expect(same.code).toBe(0);
+    expect(JSON.parse(same.stdout).model).toBe('x');
+    expect(same.stderr).toBe(
+      'routellm: warning: the strong and the weak model are both "x", so every prompt goes to it whatever the router decides; set --strong-model and --weak-model to two models\n',
+    );
+  });
+
   it('reads plain lines and JSONL from stdin, one decision each, skipping blank lines', async () => {
     const stdin = 'first prompt\n\n{"prompt":"second","id":2}\n{not json but a prompt\n';
     const result = await runCliInProcess(['route', '--router', 'random', '--json', '-'], { stdin });

@@ -88,6 +88,17 @@ describe('routellm serve, in process', () => {
     expect(result.stderr).toMatch(/groq\/llama-3.1-70b.*GROQ_API_KEY is not set/);
   });
 
+  it('exits 2 on an empty model flag, and warns (but serves) when both seats hold one model', async () => {
+    const empty = await runCliInProcess(['serve', '--port', '0', '--base-url', upstream.baseURL, '--api-key', 'k', '--weak-model', '']);
+    expect(empty.code).toBe(2);
+    expect(empty.stderr).toBe('routellm: --weak-model is empty: give a model name, e.g. --weak-model gpt-4o, or leave the flag out\n');
+    const serve = await startServeInProcess(['--port', '0', '--routers', 'random', '--base-url', upstream.baseURL, '--api-key', 'k', '--strong-model', 'one', '--weak-model', 'one'], {
+      cwd: dir,
+    });
+    expect(serve.log()).toContain('routellm: warning: the strong and the weak model are both "one"');
+    expect(await serve.stop()).toBe(0);
+  });
+
   it('exits 2 when the port is taken', async () => {
     const blocker = createServer();
     await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));

@@ -6,7 +6,7 @@ import { buildController } from '../../runtime/build-controller.js';
 import { nodeRouterContext } from '../../runtime/node-router-context.js';
 import type { RouteFlags } from '../commands/route.js';
 import type { CliIo } from '../io.js';
-import { resolveModelPair } from '../shared-options.js';
+import { resolveModelPair, samePairWarning } from '../shared-options.js';
 import { readPrompts } from './read-prompts.js';
 
 /** `routellm route`: decides for one prompt, or for each prompt read from stdin. */
@@ -22,10 +22,13 @@ export async function runRoute(prompt: string | undefined, flags: RouteFlags, io
   const config = await loadConfig(flags.config, io.env, io.cwd);
   const registry = createBuiltinRegistry();
   for (const warning of unknownConfigRouterWarnings(config, registry)) io.stderr.write(`routellm: warning: ${warning}\n`);
+  const pair = resolveModelPair(flags, io.env, config.gateway?.models);
+  const samePair = samePairWarning(pair);
+  if (samePair) io.stderr.write(`routellm: warning: ${samePair}\n`);
   const controller = await buildController({
     registry,
     routerNames: [flags.router],
-    pair: resolveModelPair(flags, io.env),
+    pair,
     config,
     context: nodeRouterContext({ env: io.env, cwd: io.cwd, fetch: io.fetch }),
   });

@@ -10,7 +10,7 @@ import { startServer } from '../../server/start-server.js';
 import { Upstreams } from '../../upstream/upstreams.js';
 import type { ServeFlags } from '../commands/serve.js';
 import type { CliIo } from '../io.js';
-import { resolveModelPair } from '../shared-options.js';
+import { resolveModelPair, samePairWarning } from '../shared-options.js';
 import { capYoungGeneration } from './cap-young-generation.js';
 import { parseByteSize, parsePort } from './parse-serve-flags.js';
 
@@ -23,18 +23,12 @@ export async function runServe(flags: ServeFlags, io: CliIo): Promise<void> {
   const port = parsePort(flags.port);
   const maxBody = parseByteSize(flags.maxBody);
   const config = await loadConfig(flags.config, io.env, io.cwd);
-  // The config file's `models:` sits between the environment and the default.
-  const filePair = config.gateway?.models ?? {};
-  const pair = resolveModelPair(
-    {
-      strongModel: flags.strongModel ?? nonEmpty(io.env['ROUTELLM_STRONG_MODEL']) ?? filePair.strong,
-      weakModel: flags.weakModel ?? nonEmpty(io.env['ROUTELLM_WEAK_MODEL']) ?? filePair.weak,
-    },
-    io.env,
-  );
+  const pair = resolveModelPair(flags, io.env, config.gateway?.models);
   const gatewayOptions = resolveGatewayOptions(flags, io.env, config);
   const registry = createBuiltinRegistry();
   for (const warning of unknownConfigRouterWarnings(config, registry)) io.stderr.write(`routellm: warning: ${warning}\n`);
+  const samePair = samePairWarning(pair);
+  if (samePair) io.stderr.write(`routellm: warning: ${samePair}\n`);
   const controller = await buildController({
     registry,
     routerNames: flags.routers,
