@@ -139,6 +139,9 @@ describe('routellm route (in-process)', () => {
     [['route', '--router', 'nope', 'x'], undefined, 'unknown router "nope"; available routers: '],
     [['route', '--threshold', 'abc', 'x'], undefined, '--threshold: threshold "abc" is not a number'],
     [['route', '--threshold', '2', 'x'], undefined, 'outside [0, 1]'],
+    // route's flag goes through the core's parseThreshold: a negative number is out of range, as in model names.
+    [['route', '--threshold', '-0.1', 'x'], undefined, '--threshold: threshold -0.1 is outside [0, 1]'],
+    [['route', '--threshold', '1.5', 'x'], undefined, '--threshold: threshold 1.5 is outside [0, 1]'],
     [['route', '--config', '/nonexistent/routellm.yaml', 'x'], undefined, 'cannot read config file /nonexistent/routellm.yaml: ENOENT'],
     [['route', '--frobnicate', 'x'], undefined, "unknown option '--frobnicate'"],
   ])('%j is a usage error with one clear line and exit 2', async (argv, stdin, message) => {
