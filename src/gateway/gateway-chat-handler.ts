@@ -193,6 +193,7 @@ async function relayStream(answer: Extract<Answer, { kind: 'sse' }>, response: S
       if (pending !== '') await write(pending);
       pending = '';
       const next = await source.next();
+      lease.activity();
       const out = next.done ? relay.end() : relay.push(decoder.decode(next.value, { stream: true }));
       // Read to the upstream's end even after [DONE], so its connection goes back to the pool.
       done = next.done === true;

@@ -30,7 +30,7 @@ export interface AttemptContext {
   readonly signal: AbortSignalLike;
   /** 1 for the routed model, 2 for the fallback. */
   readonly attempt: number;
-  /** Call when the upstream's headers arrive: stops the first-byte clock and records TTFB. */
+  /** Call when the upstream's first byte that counts arrives: stops the first-byte clock and records TTFB. */
   firstByte(): void;
 }
 
@@ -43,6 +43,8 @@ export interface UpstreamLease<T> extends FallbackOutcome<T> {
    * UpstreamTimeoutError when --timeout ran out, else `error` itself.
    */
   explain(error: unknown): unknown;
+  /** A stream chunk arrived: its silence (--ttfb-timeout) is counted from now. */
+  activity(): void;
   /** The body is relayed (or abandoned): free the slot, stop the clocks, record latency. Idempotent. */
   end(outcome?: 'ok' | 'error'): void;
 }
@@ -196,8 +198,15 @@ class UpstreamAttempt implements AttemptContext {
     this.#scope = scope;
     this.model = model;
     this.attempt = attempt;
-    this.deadline = new UpstreamDeadline({ totalMs: gateway.options.timeoutMs, ttfbMs: gateway.options.ttfbTimeoutMs, parent: clientSignal });
     this.started = performance.now();
+    // --timeout is each attempt's (a hung routed model leaves the fallback a whole budget), and
+    // --ttfb-timeout a stream's only: a non-streamed answer's first byte comes when the whole
+    // completion is written, so for it "first byte" means "done".
+    this.deadline = new UpstreamDeadline({
+      totalMs: gateway.options.timeoutMs,
+      ttfbMs: scope.stream === true ? gateway.options.ttfbTimeoutMs : undefined,
+      parent: clientSignal,
+    });
   }
 
   get signal(): AbortSignalLike {
@@ -243,6 +252,10 @@ class Lease<T> implements UpstreamLease<T> {
 
   get signal(): AbortSignalLike {
     return this.#attempt.deadline.signal;
+  }
+
+  activity(): void {
+    this.#attempt.deadline.activity();
   }
 
   explain(error: unknown): unknown {

@@ -3,53 +3,58 @@ import { LightAbort, type AbortSignalLike } from '../upstream/light-abort.js';
 
 /** Default `--timeout`: a whole upstream request, streams included, in milliseconds. */
 export const DEFAULT_TIMEOUT_MS = 600_000;
-/** Default `--ttfb-timeout`: from sending the request to the upstream's first byte, in milliseconds. */
+/** Default `--ttfb-timeout`: the longest a stream may stay silent (before its first event and between events), in ms. */
 export const DEFAULT_TTFB_TIMEOUT_MS = 60_000;
 
 export interface DeadlineOptions {
-  /** Whole-request budget in ms. */
+  /** The attempt's whole budget (--timeout), in ms. */
   readonly totalMs: number;
-  /** Time-to-first-byte budget in ms. */
-  readonly ttfbMs: number;
+  /**
+   * The --ttfb-timeout, in ms, for a stream: the longest the upstream may stay silent, before its
+   * first event and between events. Undefined for a non-streamed answer, whose headers come only
+   * once the whole completion is written: for it only the total budget applies.
+   */
+  readonly ttfbMs?: number | undefined;
   /** The client's own signal: its abort aborts the upstream call too. */
   readonly parent?: AbortSignalLike;
 }
 
+/** Which clock ran out: the first byte's, a stream's silence between events, or the whole budget. */
+export type ExpiredClock = 'ttfb' | 'idle' | 'total';
+
 /**
- * The two clocks of one upstream attempt. `signal` aborts with an UpstreamTimeoutError
- * (HTTP 504) when the first byte is late or the whole request overruns, or with the
- * parent's reason when the client goes away. Call `firstByte()` when the upstream's
- * headers arrive and `dispose()` when the attempt ends, so no timer outlives it.
+ * The clocks of one upstream attempt. `signal` aborts with an UpstreamTimeoutError (HTTP 504)
+ * when a stream's first byte is late, a stream goes silent, or the attempt's budget is spent, or with
+ * the parent's reason when the client goes away. Call `firstByte()` when the upstream's first
+ * byte that counts arrives, `activity()` for each later chunk of a stream, and `dispose()` when
+ * the attempt ends, so no timer outlives it.
  *
- * Both clocks share one timer (a timer per request is a measurable part of the gateway's
- * cost): it is armed for the first-byte budget; `firstByte()` only notes the time, and when
- * the timer fires after the first byte it is re-armed for what is left of the total budget.
+ * All clocks share one timer (a timer per request is a measurable part of the gateway's cost),
+ * armed for the nearer of the silence and total limits; `firstByte()` and `activity()` only note
+ * the time, and when the timer fires it either expires a clock or re-arms for the next check.
  */
 export class UpstreamDeadline {
   // A LightAbort, not an AbortController: one per upstream attempt is on the hot path.
   readonly #controller = new LightAbort();
   #timer: NodeJS.Timeout | undefined;
-  /** Which clock the timer is armed for. */
-  #phase: 'ttfb' | 'total';
   #gotFirstByte = false;
-  readonly #started: number;
+  #lastActivity: number;
+  readonly #endsAt: number;
   readonly #totalMs: number;
-  readonly #ttfbMs: number;
+  readonly #ttfbMs: number | undefined;
   readonly #parent: AbortSignalLike | undefined;
   readonly #onParentAbort = () => this.#controller.abort(this.#parent?.reason);
   /** Which clock ran out, if one did. */
-  expired: 'ttfb' | 'total' | undefined;
+  expired: ExpiredClock | undefined;
 
   constructor(options: DeadlineOptions) {
     this.#parent = options.parent;
     this.#totalMs = options.totalMs;
     this.#ttfbMs = options.ttfbMs;
-    this.#started = performance.now();
-    // A first-byte budget at least as long as the total one never runs out first.
-    this.#phase = options.ttfbMs < options.totalMs ? 'ttfb' : 'total';
-    this.#timer = setTimeout(onTimer, this.#phase === 'ttfb' ? options.ttfbMs : options.totalMs, this);
-    // Timers must never keep a shutting-down process alive.
-    this.#timer.unref();
+    const started = performance.now();
+    this.#lastActivity = started;
+    this.#endsAt = started + options.totalMs;
+    this.#arm(this.#ttfbMs === undefined ? options.totalMs : Math.min(this.#ttfbMs, options.totalMs));
     if (this.#parent?.aborted) this.#onParentAbort();
     else this.#parent?.addEventListener('abort', this.#onParentAbort, { once: true });
   }
@@ -59,9 +64,15 @@ export class UpstreamDeadline {
     return this.#controller.signal;
   }
 
-  /** The upstream answered: the first-byte clock no longer applies. */
+  /** The upstream answered: the first-byte clock no longer applies; a stream's silence is counted from now. */
   firstByte(): void {
     this.#gotFirstByte = true;
+    this.#lastActivity = performance.now();
+  }
+
+  /** A stream sent more: its silence is counted from now. */
+  activity(): void {
+    this.#lastActivity = performance.now();
   }
 
   /**
@@ -82,28 +93,37 @@ export class UpstreamDeadline {
     this.#parent?.removeEventListener('abort', this.#onParentAbort);
   }
 
-  /** The timer fired: the first byte is late, or (after it came) the total budget is spent or not yet. */
+  /** The timer fired: a clock ran out, or the stream was heard from since and the check moves on. */
   fire(): void {
     this.#timer = undefined;
-    if (this.#phase === 'ttfb' && this.#gotFirstByte) {
-      this.#phase = 'total';
-      const left = this.#totalMs - (performance.now() - this.#started);
-      if (left > 0) {
-        this.#timer = setTimeout(onTimer, Math.ceil(left), this);
-        this.#timer.unref();
-        return;
-      }
-    }
-    this.#expire(this.#phase, this.#phase === 'ttfb' ? this.#ttfbMs : this.#totalMs);
+    const now = performance.now();
+    const totalLeft = this.#endsAt - now;
+    // Timers fire on whole milliseconds: within one of the end counts as the end.
+    if (totalLeft < 1) return this.#expire('total');
+    const ttfb = this.#ttfbMs;
+    if (ttfb === undefined) return this.#arm(totalLeft);
+    if (!this.#gotFirstByte) return this.#expire('ttfb');
+    const silence = now - this.#lastActivity;
+    if (silence >= ttfb - 1) return this.#expire('idle');
+    this.#arm(Math.min(ttfb - silence, totalLeft));
   }
 
-  #expire(which: 'ttfb' | 'total', ms: number): void {
+  #arm(ms: number): void {
+    this.#timer = setTimeout(onTimer, Math.max(1, Math.ceil(ms)), this);
+    // Timers must never keep a shutting-down process alive.
+    this.#timer.unref();
+  }
+
+  #expire(which: ExpiredClock): void {
     if (this.#controller.signal.aborted) return;
     this.expired = which;
+    const ttfb = formatSeconds(this.#ttfbMs ?? 0);
     const message =
       which === 'ttfb'
-        ? `the upstream model sent no response within ${formatSeconds(ms)} (--ttfb-timeout)`
-        : `the upstream request did not finish within ${formatSeconds(ms)} (--timeout)`;
+        ? `the upstream model sent no response within ${ttfb} (--ttfb-timeout)`
+        : which === 'idle'
+          ? `the upstream stream sent nothing for ${ttfb} (--ttfb-timeout)`
+          : `the upstream request did not finish within ${formatSeconds(this.#totalMs)} (--timeout)`;
     this.#controller.abort(new UpstreamTimeoutError(message));
   }
 }

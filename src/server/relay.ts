@@ -24,6 +24,11 @@ export function addRelayedHeaders(upstream: UpstreamResponse, headers: OutgoingH
   const upstreamId = upstream.headers.get('x-request-id');
   if (upstreamId !== null) headers['x-routellm-upstream-request-id'] = upstreamId;
   if (headers['content-type'] === undefined) headers['content-type'] = 'application/json';
+  else if (String(headers['content-type']).includes('text/event-stream')) {
+    // Whatever sits between us and the client (nginx, a CDN) must pass events on as they come.
+    headers['cache-control'] = 'no-cache';
+    headers['x-accel-buffering'] = 'no';
+  }
   return headers;
 }
 

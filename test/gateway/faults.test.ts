@@ -78,16 +78,31 @@ describe('the routed model fails before its first byte: the other model answers'
     expect(headers.get('x-routellm-fallback')).toBe(PAIR.strong);
     expect(headers.get('x-routellm-attempts')).toBe('2');
     expect(headers.get('x-routellm-model')).toBe(PAIR.weak);
+    if (stream) {
+      expect(headers.get('cache-control')).toBe('no-cache');
+      expect(headers.get('x-accel-buffering')).toBe('no');
+    }
     expect(proxy.upstream.requests.slice(seen).map((request) => request.model)).toEqual([PAIR.strong, PAIR.weak]);
     expect(await proxy.metric(`routellm_upstream_failures_total{model="${PAIR.strong}",reason="${reason}"}`)).toBe(failuresBefore + 1);
     expect(await proxy.metric(`routellm_fallbacks_total{from="${PAIR.strong}",to="${PAIR.weak}",reason="${reason}"}`)).toBe(fallbacksBefore + 1);
   });
 });
 
+describe('a non-streamed answer has only --timeout: its headers come when the completion is done', () => {
+  it('a completion slower than --ttfb-timeout is answered by the routed model, not cut off', async () => {
+    proxy.upstream.behave = strongFails({ slowJsonMs: 1500 }); // ttfb 1000 ms, timeout 3000 ms
+    const seen = proxy.upstream.requests.length;
+    const { data, response } = await proxy.client().chat.completions.create({ model: MODEL, messages: HARD }).withResponse();
+    expect(data.choices[0]?.message.content).toBe(`answer from ${PAIR.strong}`);
+    expect(response.headers.get('x-routellm-attempts')).toBe('1');
+    expect(proxy.upstream.requests.length - seen).toBe(1);
+  });
+});
+
 describe('a stream that has started is never replayed: it ends with an SSE error event', () => {
   it.each<[string, Behaviour, string]>([
     ['the upstream closes mid-stream', 'close-mid-stream', 'ended early'],
-    ['the upstream hangs mid-stream past --timeout', 'hang-mid-stream', '--timeout'],
+    ['the upstream goes silent mid-stream past --ttfb-timeout', 'hang-mid-stream', 'sent nothing for 1 s (--ttfb-timeout)'],
   ])('%s', async (_name, behaviour, message) => {
     proxy.upstream.behave = strongFails(behaviour);
     const seen = proxy.upstream.requests.length;
@@ -156,9 +171,9 @@ describe('both models fail, or fallback is off: a clear OpenAI-shaped error', ()
     expect(error.message).toContain('slow down');
   });
 
-  it('504 naming --ttfb-timeout when both hang', async () => {
+  it('504 naming --ttfb-timeout when both hang before the first event of a stream', async () => {
     proxy.upstream.behave = () => 'hang-before-headers';
-    const error = (await proxy.client().chat.completions.create({ model: MODEL, messages: HARD }).catch((caught: unknown) => caught)) as APIError;
+    const error = (await proxy.client().chat.completions.create({ model: MODEL, messages: HARD, stream: true }).catch((caught: unknown) => caught)) as APIError;
     expect(error.status).toBe(504);
     expect(error.message).toContain('--ttfb-timeout');
   });

@@ -67,10 +67,11 @@ describe('Gateway', () => {
     expect(JSON.stringify(logged)).not.toContain('the prompt');
   });
 
-  it('turns a late first byte into an UpstreamTimeoutError, and tries the other model', async () => {
+  it("turns a stream's late first byte into an UpstreamTimeoutError, and tries the other model", async () => {
     const { gateway } = makeGateway({ ttfbTimeoutMs: 20 });
     const scope = gateway.begin({}, 'req_2', 'POST', '/v1/chat/completions');
     scope.routed(decision);
+    scope.stream = true;
     const seen: string[] = [];
     const promise = gateway.callUpstream(scope, decision.model, new AbortController().signal, (model, context) => {
       seen.push(model);

@@ -31,7 +31,9 @@ export type Behaviour =
   /** A whole chat completion as application/json, whatever the request's `stream`. */
   | 'json-always'
   /** A whole event stream as text/event-stream, whatever the request's `stream`. */
-  | 'sse-always';
+  | 'sse-always'
+  /** A normal non-streamed answer whose headers and body come only after `delayMs` (a long completion). */
+  | { slowJsonMs: number };
 
 export interface SeenRequest {
   readonly model: string;
@@ -107,6 +109,11 @@ function answer(behaviour: Behaviour, model: string, body: any, request: Incomin
   const stream = body?.stream === true;
   const events = streamEvents(id, model, `answer from ${model}`, body?.stream_options?.include_usage === true);
   const sseHead = () => response.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
+  if (typeof behaviour === 'object' && 'slowJsonMs' in behaviour) {
+    const timer = setTimeout(() => answer('ok', model, body, request, response, id), behaviour.slowJsonMs);
+    response.once('close', () => clearTimeout(timer));
+    return;
+  }
   if (typeof behaviour === 'object') {
     const text = JSON.stringify(behaviour.body ?? { error: { message: `upstream says ${behaviour.status}`, type: 'server_error', param: null, code: null } });
     response.writeHead(behaviour.status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), ...behaviour.headers });
