@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { parse as parseYaml } from 'yaml';
+import { isPair, parse as parseYaml, parseDocument, visit, type YAMLError } from 'yaml';
 import { ConfigError, type RouterOptions } from '../core/index.js';
 import { EMPTY_GATEWAY_CONFIG, parseGatewaySections, RESERVED_CONFIG_KEYS, type GatewayFileConfig } from '../gateway/file-config.js';
 
@@ -16,6 +16,8 @@ export interface RoutellmConfig {
    * built in code need not spell it out.
    */
   readonly gateway?: GatewayFileConfig;
+  /** Every top-level key of the file, in order (routers and sections), for the unknown-key check. */
+  readonly keys?: readonly string[];
 }
 
 export const EMPTY_CONFIG: RoutellmConfig = { routers: {}, path: undefined, gateway: EMPTY_GATEWAY_CONFIG };
@@ -40,52 +42,141 @@ export async function loadConfig(
   return parseConfig(text, path, env);
 }
 
-/** Parses config text; exported for tests and for configs given inline. */
+/**
+ * Parses config text; exported for tests and for configs given inline.
+ *
+ * `${VAR}` is expanded after YAML parsing, so a value can never change the file's structure.
+ * Each expansion is first swapped for a placeholder, as `${` is not valid YAML inside a flow
+ * mapping (`random: {seed: ${SEED}}`). An unquoted value that is wholly one expansion is then
+ * read as a YAML scalar, so `seed: ${SEED:-7}` is the number 7; a quoted one stays a string.
+ */
 export function parseConfig(text: string, path: string, env: Readonly<Record<string, string | undefined>>): RoutellmConfig {
-  let document: unknown;
-  try {
-    document = parseYaml(text);
-  } catch (error) {
-    throw new ConfigError(`config file ${path} is not valid YAML: ${firstLine((error as Error).message)}`);
-  }
-  if (document === null || document === undefined) return { routers: {}, path, gateway: EMPTY_GATEWAY_CONFIG };
+  const { document, expansions } = parseWithPlaceholders(text, path);
+  if (document === null || document === undefined) return { routers: {}, path, gateway: EMPTY_GATEWAY_CONFIG, keys: [] };
   if (!isPlainObject(document)) throw new ConfigError(`config file ${path} must be a mapping of router name -> options`);
+  const expand = (value: unknown, where: string) => expandEnv(value, env, where, expansions);
   const routers: Record<string, RouterOptions> = {};
   const reserved: Record<string, unknown> = {};
   for (const [name, options] of Object.entries(document)) {
     if (RESERVED_CONFIG_KEYS.has(name)) {
-      reserved[name] = expandEnv(options, env, `${path}: ${name}`);
+      reserved[name] = expand(options, `${path}: ${name}`);
     } else if (options === null || options === undefined) {
       routers[name] = {};
     } else if (isPlainObject(options)) {
-      routers[name] = expandEnv(options, env, `${path}: ${name}`) as RouterOptions;
+      routers[name] = expand(options, `${path}: ${name}`) as RouterOptions;
     } else {
       throw new ConfigError(`config file ${path}: "${name}" must be a mapping of options, got ${typeof options}`);
     }
   }
-  return { routers, path, gateway: parseGatewaySections(reserved, path) };
+  return { routers, path, gateway: parseGatewaySections(reserved, path), keys: Object.keys(document) };
 }
 
-function expandEnv(value: unknown, env: Readonly<Record<string, string | undefined>>, where: string): unknown {
+const EXPANSION = /\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g;
+/** Stands for expansion i in the text handed to the YAML parser: a plain scalar anywhere. */
+const PLACEHOLDER = /__routellm_env_(\d+)__/g;
+/** A whole unquoted value that is one expansion, to be read as a scalar once expanded. */
+const WHOLE_PLACEHOLDER = /^__routellm_scalar_env_(\d+)__$/;
+
+interface Expansion {
+  readonly text: string;
+  readonly name: string;
+  readonly fallback: string | undefined;
+  /** Where it starts in the original text, and in the text with placeholders. */
+  readonly at: number;
+  readonly placedAt: number;
+  readonly placedLength: number;
+}
+
+function parseWithPlaceholders(text: string, path: string): { document: unknown; expansions: Expansion[] } {
+  const expansions: Expansion[] = [];
+  let shift = 0;
+  const placed = text.replace(EXPANSION, (match: string, name: string, fallback: string | undefined, at: number) => {
+    const placeholder = `__routellm_env_${expansions.length}__`;
+    expansions.push({ text: match, name, fallback, at, placedAt: at + shift, placedLength: placeholder.length });
+    shift += placeholder.length - match.length;
+    return placeholder;
+  });
+  const document = parseDocument(placed);
+  const error = document.errors[0];
+  if (error) throw new ConfigError(`config file ${path} is not valid YAML: ${describeYamlError(error, text, expansions)}`);
+  if (expansions.length > 0) {
+    visit(document, {
+      Scalar(key, node, ancestors) {
+        if (typeof node.value !== 'string' || !node.value.includes('__routellm_env_')) return;
+        const parent = ancestors[ancestors.length - 1];
+        if (key === 'key' && isPair(parent)) {
+          // Keys are never expanded: give back the text as written.
+          node.value = node.value.replace(PLACEHOLDER, (_m, i: string) => expansions[Number(i)]!.text);
+        } else if (node.type === 'PLAIN' && /^__routellm_env_\d+__$/.test(node.value)) {
+          node.value = node.value.replace('__routellm_env_', '__routellm_scalar_env_');
+        }
+      },
+    });
+  }
+  return { document: document.toJS(), expansions };
+}
+
+function expandEnv(value: unknown, env: Readonly<Record<string, string | undefined>>, where: string, expansions: readonly Expansion[]): unknown {
   if (typeof value === 'string') {
-    return value.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g, (_match, name: string, fallback: string | undefined) => {
+    const lookup = (index: string) => {
+      const { name, fallback } = expansions[Number(index)]!;
       const found = env[name];
       if (found !== undefined && found !== '') return found;
       if (fallback !== undefined) return fallback;
       throw new ConfigError(`${where}: environment variable ${name} is not set`);
-    });
+    };
+    const whole = WHOLE_PLACEHOLDER.exec(value);
+    if (whole) return scalarOf(lookup(whole[1]!));
+    return value.replace(PLACEHOLDER, (_match, index: string) => lookup(index));
   }
-  if (Array.isArray(value)) return value.map((item, index) => expandEnv(item, env, `${where}[${index}]`));
+  if (Array.isArray(value)) return value.map((item, index) => expandEnv(item, env, `${where}[${index}]`, expansions));
   if (isPlainObject(value)) {
-    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, expandEnv(item, env, `${where}.${key}`)]));
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, expandEnv(item, env, `${where}.${key}`, expansions)]));
   }
   return value;
 }
 
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
+/** An expanded value as YAML would read it unquoted, but only a number or a boolean: anything else stays the string. */
+function scalarOf(text: string): unknown {
+  let value: unknown;
+  try {
+    value = parseYaml(text, { logLevel: 'silent' });
+  } catch {
+    return text;
+  }
+  return typeof value === 'number' || typeof value === 'boolean' ? value : text;
 }
 
-function firstLine(text: string): string {
-  return text.split('\n')[0] ?? text;
+/**
+ * One line for a YAML error: its message and position in the file as written (placeholders
+ * shift columns), and the line it points at, instead of the parser's multi-line excerpt.
+ */
+function describeYamlError(error: YAMLError, text: string, expansions: readonly Expansion[]): string {
+  const message = (error.message.split('\n')[0] ?? '').replace(/ at line \d+, column \d+:?$/, '').replace(/:$/, '');
+  const offset = originalOffset(error.pos[0], expansions);
+  const before = text.slice(0, offset).split('\n');
+  const line = before.length;
+  const column = (before[before.length - 1] ?? '').length + 1;
+  const lines = text.split('\n');
+  // At the end of the file the line may be empty: show the last one with text.
+  let shown = line;
+  while (shown > 1 && (lines[shown - 1] ?? '').trim() === '') shown -= 1;
+  const excerpt = (lines[shown - 1] ?? '').trim();
+  const clipped = excerpt.length > 60 ? `${excerpt.slice(0, 57)}...` : excerpt;
+  return `${message} at line ${line}, column ${column}${clipped === '' ? '' : ` (${shown === line ? '' : `line ${shown}: `}${JSON.stringify(clipped)})`}`;
+}
+
+function originalOffset(placedOffset: number, expansions: readonly Expansion[]): number {
+  let offset = placedOffset;
+  for (const expansion of expansions) {
+    if (expansion.placedAt >= placedOffset) break;
+    // Inside a placeholder: point at the start of its expansion.
+    if (placedOffset < expansion.placedAt + expansion.placedLength) return expansion.at;
+    offset -= expansion.placedLength - expansion.text.length;
+  }
+  return offset;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -130,6 +130,16 @@ describe('routellm route (in-process)', () => {
     const a = await runCliInProcess(['route', '--router', 'random', '--config', config, '--json', '-'], { stdin: 'a\nb\nc\n' });
     const b = await runCliInProcess(['route', '--router', 'random', '--config', config, '--json', '-'], { stdin: 'x\ny\nz\n' });
     expect(a.stdout).toBe(b.stdout);
+    // The seed from the environment, with a default, in block and flow style.
+    for (const text of ['random:\n  seed: ${NOPE:-42}\n', 'random: {seed: ${SEED}}\n']) {
+      await writeFile(config, text);
+      const c = await runCliInProcess(['route', '--router', 'random', '--config', config, '--json', '-'], { stdin: 'a\nb\nc\n', env: { SEED: '42' } });
+      expect(c.code, c.stderr).toBe(0);
+      expect(c.stdout).toBe(a.stdout);
+    }
+    const unset = await runCliInProcess(['route', '--router', 'random', '--config', config, 'x']);
+    expect(unset.code).toBe(2);
+    expect(unset.stderr).toBe(`routellm: ${config}: random.seed: environment variable SEED is not set\n`);
   });
 
   it.each([
@@ -161,6 +171,9 @@ describe('routellm route (in-process)', () => {
     const badSeed = await runCliInProcess(['route', '--router', 'random', '--config', config, 'x']);
     expect(badSeed.code).toBe(2);
     expect(badSeed.stderr).toContain('random.seed must be an integer');
+    await writeFile(config, 'random: [1, 2\n');
+    const yamlError = await runCliInProcess(['route', '--config', config, 'x']);
+    expect(yamlError.stderr).toMatch(/^routellm: config file .* is not valid YAML: .* at line 2, column 1 \(line 1: "random: \[1, 2"\)\n$/);
     await writeFile(config, 'random: {seed: 42, bogus: 1}\n');
     const unknownOption = await runCliInProcess(['route', '--router', 'random', '--config', config, 'x']);
     expect(unknownOption.code).toBe(2);
