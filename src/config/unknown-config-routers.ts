@@ -1,18 +1,53 @@
-import type { RouterRegistry } from '../core/index.js';
+import { ConfigError, type RouterRegistry } from '../core/index.js';
 import { RESERVED_CONFIG_KEYS } from '../gateway/file-config.js';
 import type { RoutellmConfig } from './load-config.js';
 
+/** Keys named in one line before the rest are only counted. */
+const SHOWN_KEYS = 5;
+
 /**
- * One warning line per top-level config key that names no registered router, so a typo
- * (`hybird:`) or a misplaced section is seen rather than silently ignored. A warning, not an
- * error: RouteLLM's own config.example.yaml has a `bert:` section, and must keep loading.
+ * Warnings about config keys that would otherwise be silently ignored, at most one line each:
+ * - top-level keys that name no registered router nor a section (a typo, `hybird:`, or
+ *   RouteLLM's `bert:`): a warning, not an error, so RouteLLM's config.example.yaml keeps
+ *   loading; but when no key at all is known, the file is not a routellm config (some other
+ *   YAML, or a text file of `key: value` lines) and that is a ConfigError;
+ * - with `used` (the routers this run builds), a router's section that no used router reads:
+ *   `mf:` under the default hybrid router configures the mf router, not hybrid's mf expert.
  */
-export function unknownConfigRouterWarnings(config: RoutellmConfig, registry: RouterRegistry): string[] {
-  return Object.keys(config.routers)
-    .filter((name) => !registry.has(name))
-    .map(
-      (name) =>
-        `config file ${config.path ?? '(inline)'}: "${name}" is not a router here and is ignored ` +
-        `(routers: ${registry.names().join(', ')}; sections: ${[...RESERVED_CONFIG_KEYS].join(', ')})`,
-    );
+export function unknownConfigRouterWarnings(config: RoutellmConfig, registry: RouterRegistry, used?: readonly string[]): string[] {
+  const file = `config file ${config.path ?? '(inline)'}`;
+  const keys = config.keys ?? Object.keys(config.routers);
+  const unknown = keys.filter((key) => !registry.has(key) && !RESERVED_CONFIG_KEYS.has(key));
+  const known = `routers: ${registry.names().join(', ')}; sections: ${[...RESERVED_CONFIG_KEYS].join(', ')}`;
+  if (keys.length > 0 && unknown.length === keys.length) {
+    throw new ConfigError(`${file} is not a routellm config: none of its keys (${shortList(unknown)}) is a router or a known section (${known})`);
+  }
+  const warnings: string[] = [];
+  if (unknown.length > 0) {
+    const names = shortList(unknown.map((key) => JSON.stringify(key)));
+    warnings.push(`${file}: ${names} ${unknown.length === 1 ? 'is not a router here and is' : 'are not routers here and are'} ignored (${known})`);
+  }
+  if (used !== undefined) {
+    const unused = Object.keys(config.routers).filter((name) => registry.has(name) && !used.includes(name));
+    if (unused.length > 0) warnings.push(unusedSectionsWarning(file, unused, used, registry));
+  }
+  return warnings;
+}
+
+function unusedSectionsWarning(file: string, unused: readonly string[], used: readonly string[], registry: RouterRegistry): string {
+  const sections = unused.map((name) => `"${name}:"`).join(', ');
+  const first = unused[0]!;
+  const hints = used.flatMap((router) =>
+    (registry.get(router).experts ?? []).filter((expert) => unused.includes(expert)).map((expert) => `${router}'s ${expert} expert takes ${router}: {${expert}: {...}}`),
+  );
+  return (
+    `${file}: ${sections} ${unused.length === 1 ? 'is' : 'are'} ignored: a router's top-level options apply only when that router itself is used ` +
+    `(e.g. route --router ${first}, or serve --routers ${first} with model router-${first}-...), and this run uses ${used.join(', ')}` +
+    (hints.length > 0 ? `; ${hints.join('; ')}` : '')
+  );
+}
+
+function shortList(items: readonly string[]): string {
+  const shown = items.slice(0, SHOWN_KEYS).join(', ');
+  return items.length > SHOWN_KEYS ? `${shown}, ... (${items.length} in all)` : shown;
 }

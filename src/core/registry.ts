@@ -25,6 +25,11 @@ export interface RouterFactory {
   readonly description: string;
   /** True when the router needs no network and no API key with its default options. */
   readonly offline: boolean;
+  /**
+   * Routers this one builds inside itself, each configured under its own options
+   * (`hybrid: {mf: {...}}`), not from the config's top-level section of that name.
+   */
+  readonly experts?: readonly string[];
   create(options: RouterOptions, context: RouterContext): Router | Promise<Router>;
 }
 

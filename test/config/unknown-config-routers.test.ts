@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/load-config.js';
 import { unknownConfigRouterWarnings } from '../../src/config/unknown-config-routers.js';
+import { ConfigError } from '../../src/core/index.js';
 import { createBuiltinRegistry } from '../../src/routers/builtin-registry.js';
 import { runCliInProcess } from '../helpers/run-cli-in-process.js';
 import { startServeInProcess } from '../helpers/serve-in-process.js';
@@ -20,24 +21,47 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-const expected = (name: string) =>
-  `routellm: warning: config file ${typo}: "${name}" is not a router here and is ignored (routers: random, hybrid, mf, lexical, sw_ranking, causal_llm; sections: server, models, providers, prices)`;
+const KNOWN = '(routers: random, hybrid, mf, lexical, sw_ranking, causal_llm; sections: server, models, providers, prices)';
+/** The one warning line about typo.yaml's two unknown keys. */
+const expected = () => `routellm: warning: config file ${typo}: "hybird", "routers" are not routers here and are ignored ${KNOWN}`;
 
 describe('config keys that name no router', () => {
-  it('are listed one by one; routers and the gateway sections are not', () => {
+  it('are listed in one line; routers and the gateway sections are not', () => {
     const config = parseConfig('mf:\n  strong_model: a\nhybird: {}\nserver:\n  timeout: 10\nmodels:\n  strong: a\n  weak: b\nbert:\n  checkpoint_path: x\n', 'c.yaml', {});
-    const warnings = unknownConfigRouterWarnings(config, createBuiltinRegistry());
-    expect(warnings).toHaveLength(2);
-    expect(warnings[0]).toMatch(/^config file c\.yaml: "hybird" is not a router here and is ignored/);
     // RouteLLM's own example config has bert: a warning, never an error, so the file still loads.
-    expect(warnings[1]).toMatch(/^config file c\.yaml: "bert" is not a router here/);
+    expect(unknownConfigRouterWarnings(config, createBuiltinRegistry())).toEqual([`config file c.yaml: "hybird", "bert" are not routers here and are ignored ${KNOWN}`]);
+    const one = parseConfig('mf: {}\nbert: {}\n', 'c.yaml', {});
+    expect(unknownConfigRouterWarnings(one, createBuiltinRegistry())).toEqual([`config file c.yaml: "bert" is not a router here and is ignored ${KNOWN}`]);
+    const many = parseConfig(`random: {}\n${Array.from({ length: 30 }, (_, i) => `k${i}:\n`).join('')}`, 'c.yaml', {});
+    expect(unknownConfigRouterWarnings(many, createBuiltinRegistry())).toEqual([
+      `config file c.yaml: "k0", "k1", "k2", "k3", "k4", ... (30 in all) are not routers here and are ignored ${KNOWN}`,
+    ]);
   });
 
-  it('route warns on stderr and still routes (exit 0)', async () => {
+  it('make the file an error when none of them is known: it is not a routellm config', async () => {
+    const config = parseConfig('a:\nb: {x: 1}\nc:\n', 'c.yaml', {});
+    expect(() => unknownConfigRouterWarnings(config, createBuiltinRegistry())).toThrow(ConfigError);
+    expect(() => unknownConfigRouterWarnings(config, createBuiltinRegistry())).toThrow(
+      `config file c.yaml is not a routellm config: none of its keys (a, b, c) is a router or a known section ${KNOWN}`,
+    );
+    // An empty file, and a file of sections only, are fine.
+    expect(unknownConfigRouterWarnings(parseConfig('', 'c.yaml', {}), createBuiltinRegistry())).toEqual([]);
+    expect(unknownConfigRouterWarnings(parseConfig('models: {strong: a}\n', 'c.yaml', {}), createBuiltinRegistry())).toEqual([]);
+
+    // A text file of `key:` lines used to give one warning per line, then route anyway.
+    const text = join(dir, 'notes.txt');
+    await writeFile(text, Array.from({ length: 25 }, (_, i) => `note${i}:\n`).join(''));
+    const result = await runCliInProcess(['route', '--config', text, 'hello']);
+    expect(result.code).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toBe(`routellm: config file ${text} is not a routellm config: none of its keys (note0, note1, note2, note3, note4, ... (25 in all)) is a router or a known section ${KNOWN}\n`);
+  });
+
+  it('route warns on stderr in one line and still routes (exit 0)', async () => {
     const result = await runCliInProcess(['route', '--router', 'random', '--config', typo, '--json', 'hello']);
     expect(result.code).toBe(0);
     expect(JSON.parse(result.stdout)).toMatchObject({ router: 'random' });
-    expect(result.stderr.trim().split('\n')).toEqual([expected('hybird'), expected('routers')]);
+    expect(result.stderr.trim().split('\n')).toEqual([expected()]);
   });
 
   it('calibrate and eval warn the same way', async () => {
@@ -45,12 +69,13 @@ describe('config keys that name no router', () => {
     await writeFile(prompts, 'a\nb\nc\nd\n');
     const calibrate = await runCliInProcess(['calibrate', '--routers', 'random', '--prompts', prompts, '--strong-model-pct', '0.5', '--config', typo, '--cache-dir', join(dir, 'cache')]);
     expect(calibrate.code, calibrate.stderr).toBe(0);
-    expect(calibrate.stderr).toContain(expected('hybird'));
+    expect(calibrate.stderr).toContain(expected());
     const bench = join(dir, 'bench.csv');
-    await writeFile(bench, 'prompt,big,small\na,True,False\nb,True,True\nc,False,False\nd,True,False\n');
+    const rows = Array.from({ length: 12 }, (_, i) => `p${i},${i % 3 === 0 ? 'True' : 'False'},${i % 4 === 0 ? 'True' : 'False'}`);
+    await writeFile(bench, `prompt,big,small\n${rows.join('\n')}\n`);
     const evaluation = await runCliInProcess(['eval', '--benchmark', bench, '--routers', 'random', '--strong-model', 'big', '--weak-model', 'small', '--no-plot', '--config', typo, '--cache-dir', join(dir, 'cache')]);
     expect(evaluation.code, evaluation.stderr).toBe(0);
-    expect(evaluation.stderr).toContain(expected('routers'));
+    expect(evaluation.stderr).toContain(expected());
   });
 
   it('serve warns before it listens', async () => {
@@ -60,7 +85,35 @@ describe('config keys that name no router', () => {
     );
     expect(await serve.stop()).toBe(0);
     const log = serve.log();
-    expect(log.indexOf(expected('hybird'))).toBeGreaterThanOrEqual(0);
-    expect(log.indexOf(expected('hybird'))).toBeLessThan(log.indexOf('routellm listening on'));
+    expect(log.indexOf(expected())).toBeGreaterThanOrEqual(0);
+    expect(log.indexOf(expected())).toBeLessThan(log.indexOf('routellm listening on'));
+  });
+});
+
+describe("a router's top-level options when that router is not used", () => {
+  // RouteLLM users write mf: at the top level; under the default hybrid router it configured nothing, silently.
+  const unused = (file: string, rest = '') =>
+    `routellm: warning: config file ${file}: "mf:" is ignored: a router's top-level options apply only when that router itself is used ` +
+    `(e.g. route --router mf, or serve --routers mf with model router-mf-...), and this run uses ${rest}`;
+
+  it('route warns under the default hybrid router, pointing at hybrid: {mf: ...}; with --router mf they are used', async () => {
+    const config = join(dir, 'mf-top.yaml');
+    await writeFile(config, 'mf: {checkpoint_path: /nonexistent}\n');
+    const hybrid = await runCliInProcess(['route', '--config', config, '--json', 'hi']);
+    expect(hybrid.code).toBe(0);
+    expect(hybrid.stderr).toBe(`${unused(config, "hybrid; hybrid's mf expert takes hybrid: {mf: {...}}")}\n`);
+    const mf = await runCliInProcess(['route', '--router', 'mf', '--config', config, 'hi']);
+    expect(mf.code).toBe(2);
+    expect(mf.stderr).toContain('/nonexistent');
+    const random = await runCliInProcess(['route', '--router', 'random', '--config', config, 'hi']);
+    expect(random.stderr).toBe(`${unused(config, 'random')}\n`);
+  });
+
+  it('serve warns for a section no loaded router reads', async () => {
+    const config = join(dir, 'serve-mf.yaml');
+    await writeFile(config, 'mf: {cache_size: 10}\nrandom: {seed: 1}\n');
+    const serve = await startServeInProcess(['--port', '0', '--routers', 'random', '--config', config, '--base-url', 'http://127.0.0.1:9', '--api-key', 'k'], { cwd: dir });
+    expect(await serve.stop()).toBe(0);
+    expect(serve.log()).toContain(`${unused(config, 'random')}\n`);
   });
 });

@@ -21,7 +21,7 @@ export async function runRoute(prompt: string | undefined, flags: RouteFlags, io
   }
   const config = await loadConfig(flags.config, io.env, io.cwd);
   const registry = createBuiltinRegistry();
-  for (const warning of unknownConfigRouterWarnings(config, registry)) io.stderr.write(`routellm: warning: ${warning}\n`);
+  for (const warning of unknownConfigRouterWarnings(config, registry, [flags.router])) io.stderr.write(`routellm: warning: ${warning}\n`);
   const pair = resolveModelPair(flags, io.env, config.gateway?.models);
   const samePair = samePairWarning(pair);
   if (samePair) io.stderr.write(`routellm: warning: ${samePair}\n`);

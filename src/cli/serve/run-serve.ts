@@ -26,7 +26,7 @@ export async function runServe(flags: ServeFlags, io: CliIo): Promise<void> {
   const pair = resolveModelPair(flags, io.env, config.gateway?.models);
   const gatewayOptions = resolveGatewayOptions(flags, io.env, config);
   const registry = createBuiltinRegistry();
-  for (const warning of unknownConfigRouterWarnings(config, registry)) io.stderr.write(`routellm: warning: ${warning}\n`);
+  for (const warning of unknownConfigRouterWarnings(config, registry, flags.routers)) io.stderr.write(`routellm: warning: ${warning}\n`);
   const samePair = samePairWarning(pair);
   if (samePair) io.stderr.write(`routellm: warning: ${samePair}\n`);
   const controller = await buildController({

@@ -3,8 +3,8 @@ import { ConfigError, scorePrompts, type Router, type RouterFactory, type Router
 import { isMultipleChoice } from '../lexical/multiple-choice.js';
 import { rejectUnknownOptions } from '../router-options.js';
 import { allInOrder } from '../../runtime/all-in-order.js';
+import { HYBRID_EXPERTS } from './hybrid-experts.js';
 
-const OPTION_KEYS = ['mf', 'lexical'] as const;
 
 /**
  * Two experts behind one name: multiple-choice questions go to `lexical`, whose word n-grams
@@ -54,8 +54,9 @@ export function createHybridRouterFactory(experts: { mf: RouterFactory; lexical:
     name: 'hybrid',
     description: 'the default: lexical n-grams for multiple-choice questions, mf over use-static for everything else; offline; options: mf, lexical',
     offline: true,
+    experts: HYBRID_EXPERTS,
     async create(options, context) {
-      rejectUnknownOptions('hybrid', options, OPTION_KEYS, " (each a map of that router's options)");
+      rejectUnknownOptions('hybrid', options, HYBRID_EXPERTS, " (each a map of that router's options)");
       const [semantic, lexical] = await allInOrder<[Router, Router]>([
         Promise.resolve(experts.mf.create(subOptions(options, 'mf'), context)),
         Promise.resolve(experts.lexical.create(subOptions(options, 'lexical'), context)),

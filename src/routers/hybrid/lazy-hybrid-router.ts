@@ -1,5 +1,6 @@
 import { lazyLexicalRouterFactory } from '../lexical/lazy-lexical-router.js';
 import { lazyRouterFactory } from '../lazy-router-factory.js';
+import { HYBRID_EXPERTS } from './hybrid-experts.js';
 import { lazyMfRouterFactory } from '../mf/lazy-mf-router.js';
 
 /** `hybrid`, registered without importing it; its experts stay lazy too. */
@@ -9,6 +10,7 @@ export const lazyHybridRouterFactory = lazyRouterFactory(
     description:
       'the default: lexical n-grams for multiple-choice questions, mf over use-static for everything else; offline; options: mf, lexical (maps of their options)',
     offline: true,
+    experts: HYBRID_EXPERTS,
   },
   async () => (await import('./hybrid-router.js')).createHybridRouterFactory({ mf: lazyMfRouterFactory, lexical: lazyLexicalRouterFactory }),
 );
