@@ -184,6 +184,7 @@ async function relayStream(answer: Extract<Answer, { kind: 'sse' }>, response: S
       });
     }
     if (response.write(text)) return undefined;
+    lease.waitingOnClient();
     return drainedOrGone(response, clientSignal);
   };
   try {
@@ -192,8 +193,9 @@ async function relayStream(answer: Extract<Answer, { kind: 'sse' }>, response: S
     while (!done) {
       if (pending !== '') await write(pending);
       pending = '';
-      const next = await source.next();
+      // Silence is counted from here: time spent waiting on a slow client is not the upstream's.
       lease.activity();
+      const next = await source.next();
       const out = next.done ? relay.end() : relay.push(decoder.decode(next.value, { stream: true }));
       // Read to the upstream's end even after [DONE], so its connection goes back to the pool.
       done = next.done === true;

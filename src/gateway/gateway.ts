@@ -43,8 +43,10 @@ export interface UpstreamLease<T> extends FallbackOutcome<T> {
    * UpstreamTimeoutError when --timeout ran out, else `error` itself.
    */
   explain(error: unknown): unknown;
-  /** A stream chunk arrived: its silence (--ttfb-timeout) is counted from now. */
+  /** About to read the stream again: its silence (--ttfb-timeout) is counted from now. */
   activity(): void;
+  /** Waiting for a slow client to drain: the stream's silence clock stops until `activity()`. */
+  waitingOnClient(): void;
   /** The body is relayed (or abandoned): free the slot, stop the clocks, record latency. Idempotent. */
   end(outcome?: 'ok' | 'error'): void;
 }
@@ -256,6 +258,10 @@ class Lease<T> implements UpstreamLease<T> {
 
   activity(): void {
     this.#attempt.deadline.activity();
+  }
+
+  waitingOnClient(): void {
+    this.#attempt.deadline.waitingOnClient();
   }
 
   explain(error: unknown): unknown {

@@ -38,6 +38,7 @@ export class UpstreamDeadline {
   readonly #controller = new LightAbort();
   #timer: NodeJS.Timeout | undefined;
   #gotFirstByte = false;
+  #waitingOnClient = false;
   #lastActivity: number;
   readonly #endsAt: number;
   readonly #totalMs: number;
@@ -70,9 +71,15 @@ export class UpstreamDeadline {
     this.#lastActivity = performance.now();
   }
 
-  /** A stream sent more: its silence is counted from now. */
+  /** The gateway is about to read from the stream again: its silence is counted from now. */
   activity(): void {
     this.#lastActivity = performance.now();
+    this.#waitingOnClient = false;
+  }
+
+  /** The gateway waits for a slow client to take what it has: the upstream is not silent meanwhile. */
+  waitingOnClient(): void {
+    this.#waitingOnClient = true;
   }
 
   /**
@@ -103,6 +110,7 @@ export class UpstreamDeadline {
     const ttfb = this.#ttfbMs;
     if (ttfb === undefined) return this.#arm(totalLeft);
     if (!this.#gotFirstByte) return this.#expire('ttfb');
+    if (this.#waitingOnClient) return this.#arm(Math.min(ttfb, totalLeft));
     const silence = now - this.#lastActivity;
     if (silence >= ttfb - 1) return this.#expire('idle');
     this.#arm(Math.min(ttfb - silence, totalLeft));

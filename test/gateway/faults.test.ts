@@ -99,6 +99,30 @@ describe('a non-streamed answer has only --timeout: its headers come when the co
   });
 });
 
+describe('--ttfb-timeout counts only the upstream\'s silence', () => {
+  it('a client that stops reading for longer than it still gets the whole stream', async () => {
+    proxy.upstream.behave = strongFails({ longStreamWords: 40_000 }); // about 8 MB of events: backpressure reaches the upstream
+    const response = await fetch(`${proxy.server.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ model: MODEL, messages: HARD, stream: true }),
+    });
+    const reader = (response.body as ReadableStream<Uint8Array>).getReader();
+    const decoder = new TextDecoder();
+    let text = decoder.decode((await reader.read()).value, { stream: true });
+    await new Promise((resolve) => setTimeout(resolve, 1500)); // --ttfb-timeout is 1000 ms here
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      text += decoder.decode(value, { stream: true });
+    }
+    expect(text.slice(text.lastIndexOf("data: ", text.length - 20))).not.toContain("\"error\"");
+    expect(text).not.toContain("\"error\"");
+    expect(text.endsWith('data: [DONE]\n\n')).toBe(true);
+    expect(text.split('"content":"word "').length - 1).toBe(40_000);
+  });
+});
+
 describe('a stream that has started is never replayed: it ends with an SSE error event', () => {
   it.each<[string, Behaviour, string]>([
     ['the upstream closes mid-stream', 'close-mid-stream', 'ended early'],

@@ -41,6 +41,17 @@ describe('UpstreamDeadline', () => {
     expect(performance.now() - started).toBeGreaterThanOrEqual(119);
   });
 
+  it('while it waits on a slow client the silence clock stops, and restarts at the next read', async () => {
+    const deadline = new UpstreamDeadline({ totalMs: 60_000, ttfbMs: 20 });
+    deadline.firstByte();
+    deadline.waitingOnClient();
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    expect(deadline.signal.aborted).toBe(false);
+    deadline.activity();
+    await aborted(deadline.signal);
+    expect(deadline.expired).toBe('idle');
+  });
+
   it('without a first-byte budget (a non-streamed answer) only the total clock runs', async () => {
     const started = performance.now();
     const deadline = new UpstreamDeadline({ totalMs: 60 });

@@ -33,7 +33,9 @@ export type Behaviour =
   /** A whole event stream as text/event-stream, whatever the request's `stream`. */
   | 'sse-always'
   /** A normal non-streamed answer whose headers and body come only after `delayMs` (a long completion). */
-  | { slowJsonMs: number };
+  | { slowJsonMs: number }
+  /** A stream of `words` content events, written as fast as the connection takes them. */
+  | { longStreamWords: number };
 
 export interface SeenRequest {
   readonly model: string;
@@ -109,6 +111,17 @@ function answer(behaviour: Behaviour, model: string, body: any, request: Incomin
   const stream = body?.stream === true;
   const events = streamEvents(id, model, `answer from ${model}`, body?.stream_options?.include_usage === true);
   const sseHead = () => response.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
+  if (typeof behaviour === 'object' && 'longStreamWords' in behaviour) {
+    sseHead();
+    const all = streamEvents(id, model, 'word '.repeat(behaviour.longStreamWords), false);
+    let next = 0;
+    const pump = () => {
+      while (next < all.length) if (!response.write(all[next++])) return void response.once('drain', pump);
+      response.end();
+    };
+    pump();
+    return;
+  }
   if (typeof behaviour === 'object' && 'slowJsonMs' in behaviour) {
     const timer = setTimeout(() => answer('ok', model, body, request, response, id), behaviour.slowJsonMs);
     response.once('close', () => clearTimeout(timer));
