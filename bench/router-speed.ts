@@ -175,7 +175,7 @@ async function quality(router: Router): Promise<string[]> {
     const rates = new Map<string, number>();
     for (const item of heldOut) rates.set(item.prompt, await router.strongWinRate(item.prompt));
     for (const a of heldOutApgr(heldOut, rates, 'gpt-4-1106-preview', 'mixtral-8x7b-instruct-v0.1')) {
-      const chance = chanceLevel(a.scores, 10, CHANCE_DRAWS)!;
+      const chance = (await chanceLevel(a.scores, 10, CHANCE_DRAWS))!;
       const label = `RouterBench ${a.source.split('/').at(-1)!.replace('_train.csv', '')}, held-out half`;
       rows.push(qualityLine(label, { apgr: a.apgr, n: a.prompts, chance, p: pAgainstChance(chance, a.apgr) }));
     }

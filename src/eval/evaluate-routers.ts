@@ -1,4 +1,4 @@
-import type { Router } from '../core/index.js';
+import { RoutellmError, type Router } from '../core/index.js';
 import type { BenchmarkData } from './benchmarks/benchmark-data.js';
 import { chanceLevel, pAgainstChance, type ChanceLevel } from './metrics/chance-level.js';
 import { curveMetrics, byStrongShare, type CurveMetrics } from './metrics/curve-metrics.js';
@@ -67,6 +67,13 @@ export async function evaluateRouters(options: {
   const strongScore = modelScore(benchmark.scores, 'strong');
   const weakScore = modelScore(benchmark.scores, 'weak');
   const now = options.now ?? (() => performance.now());
+  const { signal } = options;
+  // The curves and the chance level are CPU loops: between pieces of them, let the event loop
+  // run (so a signal is delivered) and stop when it has been.
+  const pause = async (what: string) => {
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    if (signal?.aborted) throw new RoutellmError(`interrupted while ${what}`);
+  };
   const evaluations: RouterEvaluation[] = [];
   for (const candidate of options.routers) {
     const started = now();
@@ -75,13 +82,16 @@ export async function evaluateRouters(options: {
       const router = await candidate.build(run);
       const cache = await candidate.openCache(router);
       const rates = await winRatesWithCache(router, benchmark.prompts, cache, options.progress?.router(candidate.name, run, candidate.runs), options.signal);
+      await pause(`evaluating router "${candidate.name}"`);
       curves.push(routerCurve(rates, benchmark.scores, options.numResults));
     }
     const points = byStrongShare(averageCurves(curves));
     evaluations.push({ name: candidate.name, metrics: curveMetrics(points, weakScore, strongScore), points, runs: candidate.runs });
     options.progress?.routerDone(candidate.name, (now() - started) / 1000);
   }
-  const chance = options.chanceDraws ? chanceLevel(benchmark.scores, options.numResults, options.chanceDraws) : undefined;
+  const chance = options.chanceDraws
+    ? await chanceLevel(benchmark.scores, options.numResults, options.chanceDraws, 0, () => pause('measuring the chance level'))
+    : undefined;
   const judged = chance
     ? evaluations.map((e) => (e.runs === 1 ? { ...e, pRandom: pAgainstChance(chance, e.metrics.apgr) } : e))
     : evaluations;

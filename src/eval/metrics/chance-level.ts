@@ -16,8 +16,22 @@ export interface ChanceLevel {
   readonly apgrs: Float64Array;
 }
 
-/** `draws` random routers, each scored by the evaluator's own curve; undefined when the two models tie (no gap to recover). */
-export function chanceLevel(scores: PairedScores, numResults: number, draws: number, seed = 0): ChanceLevel | undefined {
+/** Item-thresholds compared between two calls of `pause`: a few milliseconds of work. */
+const WORK_PER_PAUSE = 2_000_000;
+
+/**
+ * `draws` random routers, each scored by the evaluator's own curve; undefined when the two
+ * models tie (no gap to recover). This is the longest loop of `eval` (minutes with many
+ * draws on MMLU), so it awaits `pause` every few milliseconds of work: the caller yields to
+ * the event loop there (so Ctrl-C is heard) and throws to stop.
+ */
+export async function chanceLevel(
+  scores: PairedScores,
+  numResults: number,
+  draws: number,
+  seed = 0,
+  pause: () => Promise<void> = async () => {},
+): Promise<ChanceLevel | undefined> {
   if (!Number.isInteger(draws) || draws < 1) throw new RangeError(`draws must be a positive integer, got ${draws}`);
   const strong = modelScore(scores, 'strong');
   const weak = modelScore(scores, 'weak');
@@ -25,7 +39,9 @@ export function chanceLevel(scores: PairedScores, numResults: number, draws: num
   const random = seededRandom(seed);
   const rates = new Float64Array(scores.strong.length);
   const apgrs = new Float64Array(draws);
+  const drawsPerPause = Math.max(1, Math.floor(WORK_PER_PAUSE / Math.max(1, rates.length * (numResults + 1))));
   for (let draw = 0; draw < draws; draw += 1) {
+    if (draw % drawsPerPause === 0) await pause();
     for (let i = 0; i < rates.length; i += 1) rates[i] = random();
     apgrs[draw] = curveMetrics(routerCurve(rates, scores, numResults), weak, strong).apgr;
   }

@@ -11,6 +11,7 @@ export function qcutEdges(values: ArrayLike<number>, bins: number): number[] {
   const sorted = sortedAscending(values);
   if (sorted.length === 0) return [];
   const edges = unitLinspace(bins).map((q) => quantileOfSorted(sorted, q));
-  const unique = edges.filter((edge, index) => edges.indexOf(edge) === index);
+  // The edges ascend, so a repeat is always next to its first occurrence (linear, not quadratic).
+  const unique = edges.filter((edge, index) => index === 0 || edge !== edges[index - 1]);
   return unique.length < edges.length && edges.length !== 2 ? unique : edges;
 }

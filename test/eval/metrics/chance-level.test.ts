@@ -19,21 +19,21 @@ const apgrOf = (rates: ArrayLike<number>, s: PairedScores) =>
   curveMetrics(routerCurve(rates, s, 10), modelScore(s, 'weak'), modelScore(s, 'strong')).apgr;
 
 describe('chance level of a benchmark', () => {
-  it('centres on 0.5, spreads more on a small benchmark, and is the same for the same seed', () => {
-    const small = chanceLevel(scores(21), 10, 400)!;
-    const large = chanceLevel(scores(2000), 10, 400)!;
+  it('centres on 0.5, spreads more on a small benchmark, and is the same for the same seed', async () => {
+    const small = (await chanceLevel(scores(21), 10, 400))!;
+    const large = (await chanceLevel(scores(2000), 10, 400))!;
     expect(Math.abs(large.mean - 0.5)).toBeLessThan(0.01);
     expect(Math.abs(small.mean - 0.5)).toBeLessThan(0.03);
     expect(small.sd).toBeGreaterThan(3 * large.sd);
-    expect(chanceLevel(scores(21), 10, 400)!.apgrs).toEqual(small.apgrs);
-    expect(chanceLevel(scores(21), 10, 400, 7)!.apgrs).not.toEqual(small.apgrs);
+    expect((await chanceLevel(scores(21), 10, 400))!.apgrs).toEqual(small.apgrs);
+    expect((await chanceLevel(scores(21), 10, 400, 7))!.apgrs).not.toEqual(small.apgrs);
     // Ascending, as pAgainstChance needs.
     for (let i = 1; i < small.apgrs.length; i += 1) expect(small.apgrs[i]).toBeGreaterThanOrEqual(small.apgrs[i - 1]!);
   });
 
-  it('an oracle router sits beyond every draw; a router that ranks backwards below nearly all', () => {
+  it('an oracle router sits beyond every draw; a router that ranks backwards below nearly all', async () => {
     const s = scores(300);
-    const chance = chanceLevel(s, 10, 200)!;
+    const chance = (await chanceLevel(s, 10, 200))!;
     const gain = Float64Array.from(s.strong, (v, i) => v - s.weak[i]!);
     const oracle = apgrOf(Float64Array.from(gain, (g, i) => g + i * 1e-6), s);
     const backwards = apgrOf(Float64Array.from(gain, (g, i) => -g + i * 1e-6), s);
@@ -49,11 +49,23 @@ describe('chance level of a benchmark', () => {
     expect(pAgainstChance(chance, 0.1)).toBe(5 / 5);
   });
 
-  it('is undefined when the two models score the same (no gap to recover), and rejects a bad draw count', () => {
+  it('is undefined when the two models score the same (no gap to recover), and rejects a bad draw count', async () => {
     const tied: PairedScores = { ...scores(30), weak: Float64Array.from({ length: 30 }, () => 1) };
-    expect(chanceLevel(tied, 10, 10)).toBeUndefined();
-    expect(() => chanceLevel(scores(30), 10, 0)).toThrow('draws must be a positive integer, got 0');
-    expect(() => chanceLevel(scores(30), 10, 2.5)).toThrow(RangeError);
+    expect(await chanceLevel(tied, 10, 10)).toBeUndefined();
+    await expect(chanceLevel(scores(30), 10, 0)).rejects.toThrow('draws must be a positive integer, got 0');
+    await expect(chanceLevel(scores(30), 10, 2.5)).rejects.toThrow(RangeError);
+  });
+
+  it('awaits the pause hook between draws, and stops when it throws', async () => {
+    let pauses = 0;
+    await chanceLevel(scores(2000), 10, 400, 0, async () => {
+      pauses += 1;
+    });
+    // 2000 items x 11 thresholds: about 90 draws between pauses.
+    expect(pauses).toBeGreaterThan(3);
+    await expect(chanceLevel(scores(2000), 10, 400, 0, async () => {
+      throw new Error('stop');
+    })).rejects.toThrow('stop');
   });
 });
 
