@@ -1,9 +1,10 @@
-import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
+import { spawn } from 'node:child_process';
+import { mkdir, mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { sharedRoutellmData } from '../eval/helpers/shared-data.js';
-import { runCliChild } from '../helpers/run-cli-child.js';
+import { BIN, runCliChild } from '../helpers/run-cli-child.js';
 import { runCliInProcess } from '../helpers/run-cli-in-process.js';
 
 /** A small benchmark CSV: prompt plus one True/False column per model; quoted multi-line prompts. */
@@ -17,6 +18,23 @@ async function csvBenchmark(rows = 40): Promise<{ dir: string; file: string }> {
 }
 
 const base = (dir: string) => ['--cache-dir', join(dir, 'cache'), '--output', join(dir, 'out')];
+
+/** Files the error cases name as FILE:<name>. */
+async function badInputs(dir: string): Promise<void> {
+  const rows = (n: number, cell: (i: number) => string) => Array.from({ length: n }, (_, i) => `q${i},${cell(i)}`);
+  const files: Record<string, string[]> = {
+    'one.csv': ['prompt,big,small', 'hi,True,False'],
+    'tied.csv': ['prompt,big,small', ...rows(20, (i) => (i % 2 ? 'True,False' : 'False,True'))],
+    'mixed.csv': ['prompt,big,small', ...rows(11, () => 'True,False'), 'q11,0.5,True'],
+    'empty-prompt.csv': ['prompt,big,small', ...rows(11, () => 'True,False'), ',True,False'],
+    'wrongcol.csv': ['text', 'hello'],
+    'header.csv': ['prompt,big,small'],
+    'empty.csv': [],
+    afile: ['not a directory'],
+  };
+  for (const [name, lines] of Object.entries(files)) await writeFile(join(dir, name), lines.length ? `${lines.join('\n')}\n` : '');
+  await mkdir(join(dir, 'blocked', 'mine.png'), { recursive: true });
+}
 
 describe('routellm eval (in-process)', () => {
   it('--json on a CSV benchmark prints the documented shape', async () => {
@@ -81,13 +99,48 @@ describe('routellm eval (in-process)', () => {
     [['--benchmark', 'BENCH', ...models, '--routers', 'nope'], 'unknown router "nope"'],
     [['--benchmark', 'BENCH', ...models, '--split', 'eval'], '--split applies to mmlu only'],
     [['--benchmark', 'mmlu', '--data', '/nonexistent/routellm'], 'no MMLU data at /nonexistent/routellm/mmlu/responses'],
+    // Degenerate data: APGR would be NaN or -Infinity.
+    [['--benchmark', 'BENCH', '--strong-model', 'big', '--weak-model', 'big'], '--strong-model and --weak-model both name "big": eval compares two different models'],
+    [['--benchmark', 'BENCH', ...models, '--num-results', '100000'], '--num-results 100000 is more than the 40 prompts of mine.csv'],
+    [['--benchmark', 'FILE:one.csv', ...models], 'one.csv has 1 prompt; eval needs at least 10'],
+    [['--benchmark', 'FILE:tied.csv', ...models], 'big and small have the same mean score on tied.csv (50): APGR is the share of the gap'],
+    [['--benchmark', 'FILE:mixed.csv', ...models], 'mixed.csv: record 13, column "big" is a number, but '],
+    [['--benchmark', 'FILE:empty-prompt.csv', ...models], 'empty-prompt.csv: record 13: the "prompt" cell is empty; every row needs a prompt'],
+    // CSV errors say what is wrong, with one colon.
+    [['--benchmark', 'FILE:wrongcol.csv', ...models], 'wrongcol.csv: no column "prompt"; columns are: text'],
+    [['--benchmark', 'FILE:header.csv', ...models], 'header.csv has a header but no rows'],
+    [['--benchmark', 'FILE:empty.csv', ...models], 'empty.csv is empty: expected a CSV file with a header line'],
+    // Output paths are checked before any scoring.
+    [['--benchmark', 'BENCH', ...models, '--output', 'FILE:afile'], 'afile: not a directory'],
+    [['--benchmark', 'BENCH', ...models, '--output', 'FILE:blocked'], 'blocked/mine.png is a directory'],
   ])('eval %j: exit 2 with one line', async (args, message) => {
     const { dir, file } = await csvBenchmark();
-    const argv = ['eval', ...args.map((arg) => (arg === 'BENCH' ? file : arg)), '--no-plot', ...base(dir)];
+    await badInputs(dir);
+    const plot = args.includes('--output') ? [] : ['--no-plot', '--output', join(dir, 'out')];
+    const argv = ['eval', ...args.map((arg) => (arg === 'BENCH' ? file : arg.startsWith('FILE:') ? join(dir, arg.slice(5)) : arg)), ...plot, '--cache-dir', join(dir, 'cache')];
     const result = await runCliInProcess(argv, { cwd: dir });
     expect(result.code).toBe(2);
     expect(result.stderr).toContain(message);
+    expect(result.stderr).not.toContain('::');
     expect(result.stderr.trim().split('\n')).toHaveLength(1);
+  });
+
+  it('writes the SVG and PNG both or neither: a blocked PNG leaves the old SVG alone', async () => {
+    const { dir, file } = await csvBenchmark();
+    await mkdir(join(dir, 'out', 'mine.png'), { recursive: true });
+    await writeFile(join(dir, 'out', 'mine.svg'), 'old');
+    const result = await runCliInProcess(['eval', '--benchmark', file, '--routers', 'random', ...models, '--cache-dir', join(dir, 'cache'), '--output', join(dir, 'out')]);
+    expect(result.code).toBe(2);
+    expect(await readFile(join(dir, 'out', 'mine.svg'), 'utf8')).toBe('old');
+  });
+
+  it('warns when the weak model scores higher than the strong one on average', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'routellm-eval-'));
+    const file = join(dir, 'swapped.csv');
+    await writeFile(file, `prompt,big,small\n${Array.from({ length: 20 }, (_, i) => `q${i},${i % 2 ? 'True' : 'False'},True`).join('\n')}\n`);
+    const result = await runCliInProcess(['eval', '--benchmark', file, '--routers', 'random', ...models, '--no-plot', '--json', ...base(dir)]);
+    expect(result.code).toBe(0);
+    expect(result.stderr).toContain('routellm: warning: the weak model small scores higher than the strong model big on swapped.csv (100.00% vs 50.00%)');
   });
 
   it('--chance-draws gives every single-run router a p-value against random scores; 0 leaves it out', async () => {
@@ -148,5 +201,24 @@ describe('routellm eval (child process)', () => {
     expect(JSON.parse(ok.stdout).n).toBe(20);
     const bad = await runCliChild(['eval', '--benchmark', file, '--num-results', '-3', ...base(dir)]);
     expect(bad.code).toBe(2);
+  });
+
+  it('stops with exit 130 on Ctrl-C while measuring the chance level, not minutes later', async () => {
+    const { dir, file } = await csvBenchmark(2000);
+    // 20M draws of 2000 prompts: hours of CPU if the loop never yields.
+    const child = spawn(process.execPath, [BIN, 'eval', '--benchmark', file, '--routers', 'random', '--random-iters', '1', '--strong-model', 'big', '--weak-model', 'small', '--chance-draws', '20000000', '--no-plot', ...base(dir)], {
+      env: { ...process.env, CI: 'true' },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (text: string) => (stderr += text));
+    // Signal once it is in the chance loop (the random router is done).
+    await new Promise<void>((resolve) => child.stderr.on('data', () => stderr.includes('random: done') && resolve()));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const sent = Date.now();
+    child.kill('SIGINT');
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(code).toBe(130);
+    expect(Date.now() - sent).toBeLessThan(2000);
   });
 });

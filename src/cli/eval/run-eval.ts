@@ -1,17 +1,20 @@
 import { resolve } from 'node:path';
-import { DEFAULT_MODEL_PAIR, type Router } from '../../core/index.js';
+import { DEFAULT_MODEL_PAIR, UsageError, type Router } from '../../core/index.js';
 import { unknownConfigRouterWarnings } from '../../config/unknown-config-routers.js';
 import { loadConfig } from '../../config/load-config.js';
 import { loadBenchmark } from '../../eval/benchmarks/load-benchmark.js';
 import { resolveDataDir } from '../../eval/benchmarks/data-dir.js';
+import { checkEvaluable } from '../../eval/check-benchmark.js';
 import { evaluateRouters, type EvalProgress, type RouterUnderTest } from '../../eval/evaluate-routers.js';
 import type { MmluSplit } from '../../eval/mmlu-split.js';
 import { plainProgress } from '../../eval/progress/plain-progress.js';
 import { reportJson } from '../../eval/render/report-json.js';
 import { reportTable } from '../../eval/render/report-table.js';
+import { plotFileNames } from '../../eval/render/plot-file-names.js';
 import { resolveCacheDir, WinRateCache } from '../../eval/win-rate-cache.js';
 import { createBuiltinRegistry } from '../../routers/builtin-registry.js';
 import { nodeRouterContext } from '../../runtime/node-router-context.js';
+import { checkOutputDirectory, checkOutputFiles } from '../../runtime/output-path.js';
 import type { EvalFlags } from '../commands/eval.js';
 import type { CliIo } from '../io.js';
 import { parseChanceDraws } from './chance-draws.js';
@@ -30,15 +33,25 @@ export async function runEval(flags: EvalFlags, io: CliIo): Promise<void> {
   const warn = (message: string) => io.stderr.write(`routellm: warning: ${message}\n`);
   const log = (line: string) => io.stderr.write(line);
   unknownConfigRouterWarnings(config, registry).forEach(warn);
+  const strongModel = flags.strongModel ?? DEFAULT_MODEL_PAIR.strong;
+  const weakModel = flags.weakModel ?? DEFAULT_MODEL_PAIR.weak;
+  if (strongModel === weakModel) {
+    throw new UsageError(`--strong-model and --weak-model both name "${strongModel}": eval compares two different models`);
+  }
+  const output = resolve(io.cwd, flags.output);
+  if (flags.plot) await checkOutputDirectory(output, '--output');
 
   const benchmark = await loadBenchmark({
     benchmark: flags.benchmark,
     dataDir: () => resolveDataDir(flags.data, io.env, io.cwd),
-    strongModel: flags.strongModel ?? DEFAULT_MODEL_PAIR.strong,
-    weakModel: flags.weakModel ?? DEFAULT_MODEL_PAIR.weak,
+    strongModel,
+    weakModel,
     split: flags.split as MmluSplit | 'all',
     resolvePath: (path) => resolve(io.cwd, path),
   });
+  checkEvaluable(benchmark, numResults).forEach(warn);
+  // Scoring may take long: a plot that cannot be written is found out now, not after it.
+  if (flags.plot) await checkOutputFiles(output, Object.values(plotFileNames(benchmark.name)), '--output');
   for (const note of benchmark.notes) log(`${note}\n`);
 
   const cacheDir = resolveCacheDir(flags.cacheDir, io.env, io.cwd);
@@ -77,7 +90,7 @@ export async function runEval(flags: EvalFlags, io: CliIo): Promise<void> {
 
   if (flags.plot) {
     const { writePlot } = await import('../../eval/render/write-plot.js');
-    const paths = await writePlot(report, resolve(io.cwd, flags.output));
+    const paths = await writePlot(report, output);
     log(`wrote ${paths.svg} and ${paths.png}\n`);
   }
   if (flags.json) {

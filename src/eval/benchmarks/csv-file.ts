@@ -12,6 +12,7 @@ export async function loadCsvBenchmark(path: string, models: { strongModel: stri
   const table = await readCsvTable(path);
   const columns = { prompt: 'prompt', strong: models.strongModel, weak: models.weakModel };
   requireColumns(table, path, ['prompt']);
+  if (table.rows.length === 0) throw new UsageError(`${path} has a header but no rows`);
   for (const [flag, column] of [['--strong-model', columns.strong], ['--weak-model', columns.weak]] as const) {
     if (!table.fields.includes(column)) {
       throw new UsageError(`${path}: no column "${column}" (name the model columns with ${flag}); columns are: ${table.fields.join(', ')}`);

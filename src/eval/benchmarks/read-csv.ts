@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { UsageError } from '../../core/index.js';
+import { fsUsageError } from '../../runtime/output-path.js';
 
 /** A CSV file as header names and rows of strings. */
 export interface CsvTable {
@@ -10,15 +11,18 @@ export interface CsvTable {
 /**
  * Reads a whole CSV file with papaparse (quoted fields may span lines, as the benchmark
  * prompts do). Any malformed row is an error naming the file and row, not a silent skip.
+ * An empty file is an error; a file of one column is not (papaparse only warns that it
+ * found no delimiter), so the caller says which column is missing.
  */
 export async function readCsvTable(path: string): Promise<CsvTable> {
   const text = await readTextFile(path);
+  if (text.trim() === '') throw new UsageError(`${path} is empty: expected a CSV file with a header line`);
   const { default: Papa } = await import('papaparse');
   const result = Papa.parse<Record<string, string>>(text, { header: true, skipEmptyLines: true, dynamicTyping: false });
-  const error = result.errors[0];
+  const error = result.errors.find((e) => e.code !== 'UndetectableDelimiter');
   if (error) {
-    const where = error.row === undefined ? '' : ` row ${error.row + 2}`;
-    throw new UsageError(`${path}:${where}: malformed CSV: ${error.message}`);
+    const where = error.row === undefined ? '' : ` record ${error.row + 2}:`;
+    throw new UsageError(`${path}:${where} malformed CSV: ${error.message}`);
   }
   return { fields: result.meta.fields ?? [], rows: result.data };
 }
@@ -29,7 +33,7 @@ export async function readTextFile(path: string): Promise<string> {
     return await readFile(path, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new UsageError(code === 'ENOENT' ? `file not found: ${path}` : `cannot read ${path}: ${code ?? String(error)}`);
+    throw code === 'ENOENT' ? new UsageError(`file not found: ${path}`) : fsUsageError(error, 'read', path);
   }
 }
 

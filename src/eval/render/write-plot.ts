@@ -1,12 +1,13 @@
-import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { EvalReport } from '../evaluate-routers.js';
-import { writeFileAtomic } from '../../runtime/write-file-atomic.js';
+import { fsUsageError, isFsError } from '../../runtime/output-path.js';
+import { writeFilesAtomic } from '../../runtime/write-file-atomic.js';
+import { plotFileNames } from './plot-file-names.js';
 import { plotSpec } from './plot-spec.js';
 
 /**
  * Renders the report's plot with Vega-Lite -> Vega (SVG, headless, no browser) and the SVG
- * to PNG with resvg, and writes `<directory>/<benchmark>.svg` and `.png` atomically.
+ * to PNG with resvg, and writes `<directory>/<benchmark>.svg` and `.png` atomically, as a pair.
  * The libraries load here only, so no other command pays for them.
  */
 export async function writePlot(report: EvalReport, directory: string): Promise<{ svg: string; png: string }> {
@@ -22,9 +23,16 @@ export async function writePlot(report: EvalReport, directory: string): Promise<
   })
     .render()
     .asPng();
-  await mkdir(directory, { recursive: true });
-  const paths = { svg: join(directory, `${report.benchmark.name}.svg`), png: join(directory, `${report.benchmark.name}.png`) };
-  await writeFileAtomic(paths.svg, svg);
-  await writeFileAtomic(paths.png, png);
-  return paths;
+  const names = plotFileNames(report.benchmark.name);
+  // Both or neither: a new SVG beside an old PNG would show two different runs.
+  try {
+    await writeFilesAtomic(directory, [
+      [names.svg, svg],
+      [names.png, png],
+    ]);
+  } catch (error) {
+    if (isFsError(error)) throw fsUsageError(error, 'write', `--output ${directory}`);
+    throw error;
+  }
+  return { svg: join(directory, names.svg), png: join(directory, names.png) };
 }
