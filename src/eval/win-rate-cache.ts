@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { mkdir, readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
+import { fsErrorReason, isFsError } from '../runtime/output-path.js';
 import { writeFileAtomic } from '../runtime/write-file-atomic.js';
 
 const VERSION = 1;
@@ -31,12 +32,16 @@ export class WinRateCache {
   readonly path: string;
   readonly fingerprint: string;
   readonly #rates: Map<string, number>;
+  readonly #warn: (message: string) => void;
   #dirty = false;
+  /** Set once the cache could not be written: this run goes on without saving it. */
+  #unwritable = false;
 
-  private constructor(path: string, fingerprint: string, rates: Map<string, number>) {
+  private constructor(path: string, fingerprint: string, rates: Map<string, number>, warn: (message: string) => void) {
     this.path = path;
     this.fingerprint = fingerprint;
     this.#rates = rates;
+    this.#warn = warn;
   }
 
   /** Opens (or starts) the cache for a fingerprint under `directory`; `warn` hears about corrupt files. */
@@ -47,17 +52,25 @@ export class WinRateCache {
     try {
       text = await readFile(path, 'utf8');
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') warn(`cannot read win-rate cache ${path} (${(error as NodeJS.ErrnoException).code}); rebuilding it`);
-      return new WinRateCache(path, fingerprint, new Map());
+      const cache = new WinRateCache(path, fingerprint, new Map(), warn);
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'ENOTDIR') {
+        // A file where a directory should be: nothing can be cached there, so say it once.
+        warn(`cannot use the win-rate cache under ${directory} (${fsErrorReason(error)}); win rates of this run are not cached (choose another --cache-dir)`);
+        cache.#unwritable = true;
+      } else if (code !== 'ENOENT') {
+        warn(`cannot read win-rate cache ${path} (${fsErrorReason(error)}); rebuilding it`);
+      }
+      return cache;
     }
     const parsed = parseCacheFile(text, fingerprint);
     if (typeof parsed === 'string') {
       warn(`win-rate cache ${path} is corrupt (${parsed}); rebuilding it`);
-      const cache = new WinRateCache(path, fingerprint, new Map());
+      const cache = new WinRateCache(path, fingerprint, new Map(), warn);
       cache.#dirty = true;
       return cache;
     }
-    return new WinRateCache(path, fingerprint, parsed);
+    return new WinRateCache(path, fingerprint, parsed, warn);
   }
 
   get size(): number {
@@ -73,12 +86,22 @@ export class WinRateCache {
     this.#dirty = true;
   }
 
-  /** Writes the cache if it changed: to a temp file beside it, then renamed over it. */
+  /**
+   * Writes the cache if it changed: to a temp file beside it, then renamed over it. A cache
+   * that cannot be written is only a slower next run: that is warned about once, not thrown.
+   */
   async save(): Promise<void> {
-    if (!this.#dirty) return;
-    await mkdir(dirname(this.path), { recursive: true });
+    if (!this.#dirty || this.#unwritable) return;
     const body = JSON.stringify({ version: VERSION, fingerprint: this.fingerprint, rates: Object.fromEntries(this.#rates) });
-    await writeFileAtomic(this.path, body);
+    try {
+      await mkdir(dirname(this.path), { recursive: true });
+      await writeFileAtomic(this.path, body);
+    } catch (error) {
+      if (!isFsError(error)) throw error;
+      this.#unwritable = true;
+      this.#warn(`cannot write win-rate cache ${this.path} (${fsErrorReason(error)}); win rates of this run are not cached (choose another --cache-dir)`);
+      return;
+    }
     this.#dirty = false;
   }
 }

@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -127,6 +127,42 @@ describe('routellm calibrate with your own table', () => {
     const stale = await runCliInProcess(['calibrate', '--routers', 'random', '--strong-model-pct', '0.2', '--table', 'mine.json'], { cwd: dir });
     expect(stale.code).toBe(2);
     expect(stale.stderr).toContain('was made for "random" with other weights or options');
+  });
+});
+
+describe('routellm calibrate: bad paths and flags that do not apply', () => {
+  const pct = ['--strong-model-pct', '0.5'];
+  const write = ['--write-table', '--routers', 'random', '--prompts', 'prompts.txt'];
+  it.each([
+    [['--routers', 'random', ...pct, '--prompts', '.'], 'cannot read --prompts .: it is a directory, not a file'],
+    [['--routers', 'random', ...pct, '--prompts', 'prompts.txt/x'], 'cannot read --prompts prompts.txt/x: not a directory'],
+    [[...write, '--table', 'sub'], 'cannot write --table DIR/sub: it is a directory'],
+    [[...write, '--table', 'prompts.txt/x.json'], 'cannot write --table DIR/prompts.txt/x.json: DIR/prompts.txt is not a directory'],
+    [[...pct, '--column', 'x'], '--column names the prompt column of --prompts FILE; without --prompts there is no file to read it from'],
+    [[...pct, '--data', '/nope'], '--data applies to --write-table only'],
+    [[...pct, '--prompts', 'prompts.txt', '--table', 'mine.json'], '--table is the quantile table used without --prompts'],
+    [[...write, ...pct], '--write-table records every share at once and takes no --strong-model-pct'],
+    [[...write, '--json'], '--json prints thresholds, which --write-table does not'],
+    [[...write, '--data', '/nope'], '--data is where --write-table finds the MMLU prompts; with --prompts it reads your file instead'],
+  ])('calibrate %j: exit 2 with one line, before any scoring', async (args, message) => {
+    const { dir, cache } = await workspace();
+    await mkdir(join(dir, 'sub'));
+    const result = await runCliInProcess(['calibrate', ...args, ...cache], { cwd: dir });
+    expect(result.stderr).toContain(message.replaceAll('DIR', dir));
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+    expect(result.code).toBe(2);
+    // Nothing scored, so nothing cached.
+    await expect(readdir(join(dir, 'cache'))).rejects.toThrow();
+  });
+
+  it('an unwritable win-rate cache is a warning, not a failure', async () => {
+    const { dir } = await workspace();
+    await writeFile(join(dir, 'cache-file'), 'x');
+    const result = await runCliInProcess(['calibrate', '--routers', 'mf', ...pct, '--prompts', 'prompts.txt', '--cache-dir', 'cache-file'], { cwd: dir });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^For 50\.0% strong model calls for mf, threshold = /);
+    expect(result.stderr).toContain(`routellm: warning: cannot use the win-rate cache under ${join(dir, 'cache-file')} (not a directory)`);
+    expect(result.stderr.match(/warning/g)).toHaveLength(1);
   });
 });
 

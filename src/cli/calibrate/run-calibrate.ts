@@ -1,5 +1,4 @@
-import { mkdir } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { DEFAULT_MODEL_PAIR, UsageError, type Router, type RouterContext, type RouterRegistry } from '../../core/index.js';
 import { buildCalibrationTable } from '../../calibrate/build-calibration-table.js';
 import { thresholdFromEntry } from '../../calibrate/calibration-table.js';
@@ -14,6 +13,7 @@ import { loadMmlu } from '../../eval/benchmarks/mmlu.js';
 import { sortedAscending } from '../../eval/metrics/quantile.js';
 import { winRatesWithCache } from '../../eval/score-with-cache.js';
 import { resolveCacheDir, WinRateCache } from '../../eval/win-rate-cache.js';
+import { checkInputFile, checkOutputFile, fsUsageError, isFsError } from '../../runtime/output-path.js';
 import { writeFileAtomic } from '../../runtime/write-file-atomic.js';
 import { createBuiltinRegistry } from '../../routers/builtin-registry.js';
 import { DEFAULT_ROUTER } from '../../routers/default-router.js';
@@ -41,16 +41,20 @@ interface Setup {
 
 /** `routellm calibrate`: thresholds for a strong-call share, or `--write-table`. */
 export async function runCalibrate(flags: CalibrateFlags, io: CliIo): Promise<void> {
+  rejectFlagsThatDoNotApply(flags);
   const share = flags.writeTable ? undefined : requireShare(flags.strongModelPct);
+  const column = flags.column ?? 'prompt';
+  // Scoring may take minutes: an unreadable input or unwritable table is found out first.
+  if (flags.prompts) await checkInputFile(resolve(io.cwd, flags.prompts), `--prompts ${flags.prompts}`);
   const setup = await prepare(flags, io);
   if (flags.writeTable) {
-    await writeTable(flags, io, setup);
+    await writeTable(flags, column, io, setup);
     return;
   }
   const names = flags.routers ?? [DEFAULT_ROUTER];
   for (const name of names) setup.registry.get(name);
   const results = flags.prompts
-    ? await fromPrompts(resolve(io.cwd, flags.prompts), flags.column, names, share as number, setup)
+    ? await fromPrompts(resolve(io.cwd, flags.prompts), column, names, share as number, setup)
     : await fromTable(flags.table ? resolve(io.cwd, flags.table) : calibrationTablePath(io.env, datasetsDir()).path, names, share as number, setup);
   for (const result of results) {
     io.stdout.write(
@@ -58,6 +62,29 @@ export async function runCalibrate(flags: CalibrateFlags, io: CliIo): Promise<vo
         ? `${JSON.stringify({ router: result.router, strong_model_pct: result.share, threshold: result.threshold, n: result.n })}\n`
         : `For ${formatSharePercent(result.share)} strong model calls for ${result.router}, threshold = ${pythonFloat(Number(result.threshold.toFixed(5)))}\n`,
     );
+  }
+}
+
+/** Flags that one mode takes and the other would silently ignore are usage errors. */
+function rejectFlagsThatDoNotApply(flags: CalibrateFlags): void {
+  if (flags.column !== undefined && flags.prompts === undefined) {
+    throw new UsageError('--column names the prompt column of --prompts FILE; without --prompts there is no file to read it from');
+  }
+  if (flags.writeTable) {
+    if (flags.strongModelPct !== undefined) {
+      throw new UsageError('--write-table records every share at once and takes no --strong-model-pct; run calibrate again without --write-table for one threshold');
+    }
+    if (flags.json) throw new UsageError('--json prints thresholds, which --write-table does not; it writes the table to --table (or the shipped one)');
+    if (flags.data !== undefined && flags.prompts !== undefined) {
+      throw new UsageError('--data is where --write-table finds the MMLU prompts; with --prompts it reads your file instead, so drop one of them');
+    }
+  } else {
+    if (flags.data !== undefined) {
+      throw new UsageError('--data applies to --write-table only (the MMLU prompts it tabulates); for thresholds over your prompts use --prompts FILE');
+    }
+    if (flags.table !== undefined && flags.prompts !== undefined) {
+      throw new UsageError('--table is the quantile table used without --prompts; with --prompts the thresholds come from your prompts, so drop one of them (or add --write-table to write --table from them)');
+    }
   }
 }
 
@@ -92,7 +119,7 @@ async function prepare(flags: CalibrateFlags, io: CliIo): Promise<Setup> {
 }
 
 async function fromPrompts(path: string, column: string, names: readonly string[], share: number, setup: Setup): Promise<Calibration[]> {
-  const prompts = await readPromptFile(path, column);
+  const prompts = await readPrompts(path, column);
   const results: Calibration[] = [];
   for (const name of names) {
     const router = await setup.build(name);
@@ -123,13 +150,25 @@ async function fromTable(path: string, names: readonly string[], share: number, 
   return results;
 }
 
-async function writeTable(flags: CalibrateFlags, io: CliIo, setup: Setup): Promise<void> {
+/** readPromptFile, with a filesystem failure said in one line. */
+async function readPrompts(path: string, column: string): Promise<string[]> {
+  try {
+    return await readPromptFile(path, column);
+  } catch (error) {
+    if (isFsError(error)) throw fsUsageError(error, 'read', `--prompts ${path}`);
+    throw error;
+  }
+}
+
+async function writeTable(flags: CalibrateFlags, column: string, io: CliIo, setup: Setup): Promise<void> {
   const names = flags.routers ?? setup.registry.factories().filter((factory) => factory.offline).map((factory) => factory.name);
   for (const name of names) setup.registry.get(name);
+  const path = flags.table ? resolve(io.cwd, flags.table) : shippedTablePath(datasetsDir());
+  await checkOutputFile(path, flags.table ? '--table' : 'the shipped table');
   let prompts: readonly string[];
   let source: string;
   if (flags.prompts) {
-    prompts = await readPromptFile(resolve(io.cwd, flags.prompts), flags.column);
+    prompts = await readPrompts(resolve(io.cwd, flags.prompts), column);
     source = `prompts of ${flags.prompts}`;
   } else {
     const mmlu = await loadMmlu({ dataDir: resolveDataDir(flags.data, io.env, io.cwd), ...modelColumns(), split: 'train' });
@@ -143,9 +182,12 @@ async function writeTable(flags: CalibrateFlags, io: CliIo, setup: Setup): Promi
     rates.push({ router, rates: await setup.winRates(router, prompts) });
   }
   const table = buildCalibrationTable({ source, n: prompts.length, rates });
-  const path = flags.table ? resolve(io.cwd, flags.table) : shippedTablePath(datasetsDir());
-  await mkdir(dirname(path), { recursive: true });
-  await writeFileAtomic(path, `${JSON.stringify(table)}\n`);
+  try {
+    await writeFileAtomic(path, `${JSON.stringify(table)}\n`);
+  } catch (error) {
+    if (isFsError(error)) throw fsUsageError(error, 'write', flags.table ? `--table ${path}` : path);
+    throw error;
+  }
   io.stderr.write(`wrote ${path}: ${names.join(', ')} over ${prompts.length} prompts\n`);
 }
 

@@ -6,7 +6,7 @@ export interface CalibrateFlags {
   readonly routers?: string[];
   readonly strongModelPct?: string;
   readonly prompts?: string;
-  readonly column: string;
+  readonly column?: string;
   readonly json?: boolean;
   readonly writeTable?: boolean;
   readonly table?: string;
@@ -23,9 +23,9 @@ export function defineCalibrateCommand(program: Command, io: CliIo): void {
     .option('--routers <names...>', 'routers to calibrate (default: the default router; with --write-table: every offline router)')
     .option('--strong-model-pct <share>', 'share of strong-model calls: a fraction in (0, 1) like 0.5, or a percentage like 50%')
     .option('--prompts <file>', 'your prompts: .csv (see --column), .jsonl (see --column) or plain text, one per line; default: the shipped table')
-    .option('--column <name>', 'the CSV column or JSONL field holding the prompt', 'prompt')
-    .option('--json', 'print one JSON object per router: {"router","strong_model_pct","threshold","n"} (strong_model_pct as a fraction)')
-    .option('--write-table', 'regenerate the shipped quantile table (datasets/calibration/quantiles.json) from the MMLU train half')
+    .option('--column <name>', 'with --prompts: the CSV column or JSONL field holding the prompt (default: prompt)')
+    .option('--json', 'print one JSON object per router: {"router","strong_model_pct","threshold","n"} (strong_model_pct as a fraction); not with --write-table')
+    .option('--write-table', 'regenerate the shipped quantile table (datasets/calibration/quantiles.json) from the MMLU train half, or write --table from --prompts; takes no --strong-model-pct')
     .option('--table <file>', 'the quantile table to read (default: $ROUTELLM_CALIBRATION_TABLE, then the shipped one), or with --write-table to write')
     .option('--data <dir>', 'with --write-table: benchmark data directory (default: $ROUTELLM_DATA, then ../shared/datasets/routellm)')
     .option('--cache-dir <dir>', 'win-rate cache (default: $ROUTELLM_CACHE_DIR, $XDG_CACHE_HOME/routellm, ~/.cache/routellm)')
