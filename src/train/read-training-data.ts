@@ -17,6 +17,14 @@ export interface ReadOptions {
   readonly exclude?: ReadonlySet<string>;
 }
 
+/** What a --data file holds, for error lines. */
+const EXPECTED = 'battles (prompt, model_a, model_b, winner) or a score table (prompt and one column per model, at least two)';
+
+/** The shipped training files have no empty prompt: one is a broken row, and would teach "empty text -> a model". */
+function requirePrompt(prompt: string, where: string): void {
+  if (prompt.trim() === '') throw new UsageError(`${where}: the prompt is empty; every row needs a prompt`);
+}
+
 function normaliseWinner(value: unknown, where: string): Winner {
   const text = String(value ?? '').trim();
   if (text === 'model_a' || text === 'model_b') return text;
@@ -42,18 +50,23 @@ export async function readTrainingData(paths: readonly string[], options: ReadOp
     let rows: Record<string, unknown>[];
     if (isJsonl) {
       rows = await readJsonLines(path);
-      fields = rows.length > 0 ? Object.keys(rows[0]!) : [];
+      if (rows.length === 0) throw new UsageError(`${path} is empty: expected one JSON object per line (${EXPECTED})`);
+      fields = Object.keys(rows[0]!);
     } else {
       const table = await readCsvTable(path);
       fields = [...table.fields];
       rows = table.rows as Record<string, unknown>[];
     }
-    if (!fields.includes('prompt')) throw new UsageError(`${path}: no "prompt" column; columns are: ${fields.join(', ') || '(none)'}`);
+    if (!fields.includes('prompt')) {
+      throw new UsageError(`${path}: no "prompt" ${isJsonl ? 'field' : 'column'} (${isJsonl ? 'fields' : 'columns'}: ${fields.join(', ') || '(none)'}); expected ${EXPECTED}`);
+    }
+    if (rows.length === 0) throw new UsageError(`${path} has a header but no rows`);
     const before = battles.length;
     if (fields.includes('model_a') && fields.includes('model_b') && fields.includes('winner')) {
       rows.forEach((row, index) => {
         const where = `${path}: ${isJsonl ? 'line' : 'row'} ${index + (isJsonl ? 1 : 2)}`;
         const prompt = unwrapPythonListPrompt(String(row['prompt'] ?? ''));
+        requirePrompt(prompt, where);
         if (options.exclude?.has(prompt)) return;
         const text = boundedRoutingText(prompt); // see the score-table branch
         const modelA = alias(String(row['model_a'] ?? ''));
@@ -67,11 +80,14 @@ export async function readTrainingData(paths: readonly string[], options: ReadOp
       const columns = fields.filter((f) => !NON_MODEL_COLUMN.test(f));
       const models = columns.map(alias);
       if (columns.length < 2) {
-        throw new UsageError(`${path}: a score table needs "prompt" and at least two model columns, or battles need model_a, model_b, winner`);
+        throw new UsageError(
+          `${path}: ${columns.length === 0 ? 'no model columns' : `one model column (${columns[0]})`} beside "prompt"; expected ${EXPECTED}`,
+        );
       }
       rows.forEach((row, index) => {
         const where = `${path}: ${isJsonl ? 'line' : 'row'} ${index + (isJsonl ? 1 : 2)}`;
         const full = unwrapPythonListPrompt(String(row['prompt'] ?? ''));
+        requirePrompt(full, where);
         if (options.exclude?.has(full)) return;
         // Trained on the text routers are asked about (see boundedRoutingText).
         const prompt = boundedRoutingText(full);

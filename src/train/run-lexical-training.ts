@@ -1,10 +1,9 @@
-import { join } from 'node:path';
-import { scorePrompts, UsageError, type RouterContext } from '../core/index.js';
+import { scorePrompts, UsageError, type Router, type RouterContext } from '../core/index.js';
 import { quantileGrid } from '../calibrate/calibration-table.js';
 import { encodeLexicalCheckpoint } from '../routers/lexical/lexical-checkpoint.js';
 import { LEXICAL_FEATURES_ID } from '../routers/lexical/lexical-features.js';
 import { lexicalWinRate, rawProbability, type LexicalModel } from '../routers/lexical/lexical-model.js';
-import { writeFileAtomic } from '../runtime/write-file-atomic.js';
+import { TRAINED_FILES, writeTrainedFiles } from './train-out-dir.js';
 import { battleTarget, type ScoredPrompt, type TrainingBattle } from './battle.js';
 import { battleMetrics, heldOutApgr, type HeldOutMetrics } from './heldout-metrics.js';
 import { renderModelCard, type ModelCardInput } from './model-card.js';
@@ -48,6 +47,14 @@ export async function runLexicalTraining(run: {
   const hyper = options.lexical ?? DEFAULT_LEXICAL_TRAIN_OPTIONS;
   const examples = pairExamples(run.trainBattles, options);
   if (examples.length === 0) throw new UsageError(`no training battles between ${options.strongModel} and ${options.weakModel}`);
+  // The router to align to is built before fitting, so a router that cannot load fails in seconds, not after.
+  let reference: Router | undefined;
+  if (options.alignTo !== undefined) {
+    const { createBuiltinRegistry } = await import('../routers/builtin-registry.js');
+    const registry = createBuiltinRegistry();
+    if (!registry.has(options.alignTo)) throw new UsageError(`--align-to: unknown router "${options.alignTo}"; available: ${registry.names().join(', ')}`);
+    reference = await registry.get(options.alignTo).create({}, run.context);
+  }
   io.stderr.write(`lexical: ${examples.length} training prompts, ${hyper.buckets} buckets, l2 ${hyper.l2}\n`);
   const started = Date.now();
   let last = { iteration: 0, loss: Number.NaN };
@@ -61,12 +68,8 @@ export async function runLexicalTraining(run: {
   });
   io.stderr.write(`L-BFGS stopped after ${last.iteration} iterations: train loss ${last.loss.toFixed(5)} (${((Date.now() - started) / 1000).toFixed(1)} s)\n`);
 
-  if (options.alignTo !== undefined) {
-    const { createBuiltinRegistry } = await import('../routers/builtin-registry.js');
-    const registry = createBuiltinRegistry();
-    if (!registry.has(options.alignTo)) throw new UsageError(`--align-to: unknown router "${options.alignTo}"; available: ${registry.names().join(', ')}`);
+  if (options.alignTo !== undefined && reference !== undefined) {
     io.stderr.write(`aligning to ${options.alignTo} over the ${examples.length} training prompts\n`);
-    const reference = await registry.get(options.alignTo).create({}, run.context);
     const prompts = examples.map((e) => e.prompt);
     const ascending = (values: number[]) => Float64Array.from(values).sort();
     const raw = quantileGrid(ascending(prompts.map((p) => rawProbability(model, p))), ALIGNMENT_LEVELS);
@@ -87,17 +90,19 @@ export async function runLexicalTraining(run: {
   }
 
   const { weights, config } = encodeLexicalCheckpoint(model, { strong: options.strongModel, weak: options.weakModel });
-  const files = [join(run.out, 'model.safetensors'), join(run.out, 'config.json'), join(run.out, 'MODEL_CARD.md')];
-  await writeFileAtomic(files[0]!, weights);
-  await writeFileAtomic(files[1]!, config);
-  await writeFileAtomic(
-    files[2]!,
-    renderModelCard({
-      ...run.cardBase(LEXICAL_FEATURES_ID),
-      hyper: { buckets: hyper.buckets, l2: hyper.l2, ties: options.ties, optimiser: 'L-BFGS', ...(options.alignTo ? { alignedTo: options.alignTo } : {}) },
-      metrics,
-    }),
-  );
+  const [weightsName, configName, cardName] = TRAINED_FILES.lexical as [string, string, string];
+  const files = await writeTrainedFiles(run.out, [
+    [weightsName, weights],
+    [configName, config],
+    [
+      cardName,
+      renderModelCard({
+        ...run.cardBase(LEXICAL_FEATURES_ID),
+        hyper: { buckets: hyper.buckets, l2: hyper.l2, ties: options.ties, optimiser: 'L-BFGS', ...(options.alignTo ? { alignedTo: options.alignTo } : {}) },
+        metrics,
+      }),
+    ],
+  ]);
   if (metrics) {
     io.stdout.write(`held out: ${metrics.battles} prompts, accuracy ${metrics.accuracy.toFixed(4)} on decisive ones, log-loss ${metrics.logLoss.toFixed(4)}\n`);
     for (const a of metrics.apgr) io.stdout.write(`held out APGR ${a.apgr.toFixed(4)}  ${a.source} (${a.prompts} prompts)\n`);

@@ -1,4 +1,4 @@
-import { dirname, join, resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { UsageError } from '../core/index.js';
 import type { Embedder } from '../embed/embedder.js';
 import { writeSafetensors } from '../routers/safetensors/write-safetensors.js';
@@ -13,7 +13,7 @@ import { readExcludedPrompts, readTrainingData } from './read-training-data.js';
 import { seededRandom } from './seeded-random.js';
 import { DEFAULT_MF_TRAIN_OPTIONS, trainMf, type IndexedBattle, type MfTrainOptions } from './train-mf.js';
 import type { LexicalTrainOptions } from './train-lexical.js';
-import { writeFileAtomic } from '../runtime/write-file-atomic.js';
+import { checkTrainOut, TRAINED_FILES, writeTrainedFiles } from './train-out-dir.js';
 import { mmluSplitOf } from '../eval/mmlu-split.js';
 
 /** Options of one training run, resolved from flags. */
@@ -103,9 +103,12 @@ function groupLabel(source: string, resolved: readonly string[], given: readonly
 /**
  * `routellm train`: reads battles and score tables, splits prompts into train and held out,
  * embeds them, fits the router, prints held-out metrics, and writes weights + config +
- * MODEL_CARD.md into `out` atomically. Deterministic for a seed and the same files.
+ * MODEL_CARD.md into `out` atomically, as one set. Deterministic for a seed and the same files.
  */
 export async function runTrain(options: TrainOptions, io: TrainIo): Promise<TrainResult> {
+  const out = resolve(io.cwd, options.out);
+  // Training can take minutes: a --out that cannot take the files is found out first.
+  await checkTrainOut(out, options.router);
   const data = options.data.map((p) => resolve(io.cwd, p));
   const excluded = await readExcludedPrompts(options.exclude.map((p) => resolve(io.cwd, p)));
   if (options.skipped?.length) io.stderr.write(`leaving out (--skip-file): ${options.skipped.join(', ')}\n`);
@@ -136,7 +139,6 @@ export async function runTrain(options: TrainOptions, io: TrainIo): Promise<Trai
   }
 
   const context = nodeRouterContext({ env: io.env, cwd: io.cwd, fetch: io.fetch });
-  const out = resolve(io.cwd, options.out);
   const cardBase = (embedderId: string) => ({
     router: options.router,
     command: options.command,
@@ -169,9 +171,9 @@ export async function runTrain(options: TrainOptions, io: TrainIo): Promise<Trai
   const card = cardBase(embedder.id);
 
   if (options.router === 'sw_ranking') {
-    const [{ trainSwRanking }, { writeSwRankingData }] = await Promise.all([
+    const [{ trainSwRanking }, { encodeSwRankingData }] = await Promise.all([
       import('../routers/sw-ranking/train-sw-ranking.js'),
-      import('../routers/sw-ranking/write-sw-ranking-data.js'),
+      import('../routers/sw-ranking/sw-ranking-data.js'),
     ]);
     // sw_ranking has no parameters: every training battle is kept and re-weighted per prompt.
     const swData = await trainSwRanking({
@@ -183,11 +185,15 @@ export async function runTrain(options: TrainOptions, io: TrainIo): Promise<Trai
         if (done === total || done % 2048 === 0) io.stderr.write(`embedding prompts: ${done}/${total}\n`);
       },
     });
-    const paths = await writeSwRankingData(out, swData);
-    const cardPath = join(out, 'MODEL_CARD.md');
-    await writeFileAtomic(cardPath, renderModelCard({ ...card, hyper: {}, metrics: null }));
-    io.stdout.write(`wrote ${paths.battlesPath}, ${paths.embeddingsPath}, ${cardPath}\n`);
-    return { files: [paths.battlesPath, paths.embeddingsPath, cardPath], metrics: null };
+    const encoded = encodeSwRankingData(swData);
+    const [battlesName, embeddingsName, cardName] = TRAINED_FILES.sw_ranking as [string, string, string];
+    const files = await writeTrainedFiles(out, [
+      [battlesName, encoded.battles],
+      [embeddingsName, encoded.embeddings],
+      [cardName, renderModelCard({ ...card, hyper: {}, metrics: null })],
+    ]);
+    io.stdout.write(`wrote ${files.join(', ')}\n`);
+    return { files, metrics: null };
   }
 
   const trainPrompts = [...new Set(trainBattles.map((b) => b.prompt))];
@@ -249,13 +255,12 @@ export async function runTrain(options: TrainOptions, io: TrainIo): Promise<Trai
     ],
     { format: 'pt', producer: 'routellm train' },
   );
-  const files = [join(out, 'model.safetensors'), join(out, 'config.json'), join(out, 'MODEL_CARD.md')];
-  await writeFileAtomic(files[0]!, weights);
-  await writeFileAtomic(files[1]!, `${JSON.stringify(config, null, 2)}\n`);
-  await writeFileAtomic(
-    files[2]!,
-    renderModelCard({ ...card, hyper: { ...options.hyper, ties: options.ties }, metrics }),
-  );
+  const [weightsName, configName, cardName] = TRAINED_FILES.mf as [string, string, string];
+  const files = await writeTrainedFiles(out, [
+    [weightsName, weights],
+    [configName, `${JSON.stringify(config, null, 2)}\n`],
+    [cardName, renderModelCard({ ...card, hyper: { ...options.hyper, ties: options.ties }, metrics })],
+  ]);
   if (metrics) {
     io.stdout.write(`held out: ${metrics.battles} battles, accuracy ${metrics.accuracy.toFixed(4)} on decisive ones, log-loss ${metrics.logLoss.toFixed(4)}\n`);
     for (const a of metrics.apgr) io.stdout.write(`held out APGR ${a.apgr.toFixed(4)}  ${a.source} (${a.prompts} prompts)\n`);

@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -127,5 +127,85 @@ describe('routellm train', () => {
     const unknown = await runCliInProcess(['train', '--data', 'scores.csv', '--out', 'x', '--split', 'none'], { cwd: dir });
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toMatch(/--strong-model "gpt-4-1106-preview" is not in the data; models: strong-model, weak-model/);
+  });
+});
+
+describe('routellm train: every bad input is one line, found before the data is read', () => {
+  // nope.csv does not exist: a message about anything else proves it was checked first.
+  const before = ['--data', 'nope.csv', '--out', 'never'];
+  it.each([
+    [['--epochs', '0'], '--epochs must be a positive integer, got "0"'],
+    [['--lr', 'fast'], '--lr must be a number above 0, got "fast"'],
+    [['--router', 'lexical', '--buckets', '1000'], '--buckets must be a power of two from 2 to 16777216 (2^24), got "1000"'],
+    [['--router', 'lexical', '--l2', '-1'], '--l2 must be a number >= 0, got "-1"'],
+    [['--split', 'random', '--holdout', '1'], '--holdout must be a share strictly between 0 and 1, like 0.1, got "1"'],
+    [['--router', 'lexical', '--epochs', '2'], '--epochs applies to --router mf only: lexical is a logistic regression fitted by L-BFGS'],
+    [['--router', 'sw_ranking', '--epochs', '2'], '--epochs applies to --router mf only: sw_ranking has no trained parameters'],
+    [['--router', 'mf', '--buckets', '1024'], '--buckets applies to --router lexical only'],
+    [['--router', 'mf', '--align-to', 'mf'], '--align-to applies to --router lexical only'],
+    [['--router', 'lexical', '--embedder', 'local'], '--embedder does not apply to --router lexical'],
+    [['--holdout', '0.1'], '--holdout is the held-out share of --split random; --split sha1 decides the held-out prompts itself'],
+    [['--embedder', 'foo'], '--embedder must be use-static, local, openai (or openai:<model>:<dim>), got "foo"'],
+    [['--embedder', 'openai'], '--embedder openai needs an API key: set OPENAI_API_KEY (or OPENAI_BASE_URL for a local OpenAI-compatible server)'],
+    [['--router', 'lexical', '--align-to', 'foo'], '--align-to: unknown router "foo"; available: '],
+  ])('train %j', async (extra, message) => {
+    const result = await runCliInProcess(['train', ...before, ...extra], { cwd: dir, env: {} });
+    expect(result.stderr).toContain(`routellm: ${message}`);
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+    expect(result.code).toBe(2);
+  });
+
+  it.each([
+    ['p.txt', 'hello\nworld\n', 'p.txt: no "prompt" column (columns: hello); expected battles (prompt, model_a, model_b, winner) or a score table'],
+    ['empty.txt', '', 'empty.txt is empty: expected a CSV file with a header line'],
+    ['header.csv', 'prompt,a,b\n', 'header.csv has a header but no rows'],
+    ['one-model.csv', 'prompt,a\nhi,True\n', 'one-model.csv: one model column (a) beside "prompt"'],
+    ['empty-prompt.csv', 'prompt,a,b\nhi,True,False\n,True,False\n', 'empty-prompt.csv: row 3: the prompt is empty; every row needs a prompt'],
+    ['empty-prompt.jsonl', '{"prompt":"","model_a":"a","model_b":"b","winner":"model_a"}\n', 'empty-prompt.jsonl: line 1: the prompt is empty'],
+  ])('--data %s says what is wrong with it', async (name, content, message) => {
+    await writeFile(join(dir, name), content);
+    const result = await runCliInProcess(['train', '--data', name, '--out', 'never'], { cwd: dir });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(message);
+    expect(result.stderr).not.toContain('::');
+    expect(result.stderr).not.toContain('auto-detect');
+  });
+});
+
+describe('routellm train --out', () => {
+  const mf = (out: string) => ['train', '--data', 'scores.csv', '--out', out, '--strong-model', 'strong-model', '--weak-model', 'weak-model', '--split', 'none', '--epochs', '1'];
+
+  it('is checked before training: an existing file, a directory where config.json goes', async () => {
+    await writeFile(join(dir, 'a-file'), 'x');
+    const file = await runCliInProcess(mf('a-file'), { cwd: dir });
+    expect(file.stderr.trim()).toBe(`routellm: cannot write --out ${join(dir, 'a-file')}: not a directory`);
+    expect(file.code).toBe(2);
+    await mkdir(join(dir, 'half', 'config.json'), { recursive: true });
+    await writeFile(join(dir, 'half', 'model.safetensors'), 'old weights');
+    const half = await runCliInProcess(mf('half'), { cwd: dir });
+    expect(half.stderr.trim()).toBe(`routellm: cannot write --out ${join(dir, 'half')}: ${join(dir, 'half', 'config.json')} is a directory`);
+    expect(half.stderr).not.toContain('epoch');
+    expect(await readFile(join(dir, 'half', 'model.safetensors'), 'utf8')).toBe('old weights');
+  });
+
+  it('refuses a directory holding another kind of router, and retrains one of the same kind in place', async () => {
+    await mkdir(join(dir, 'sw-dir'), { recursive: true });
+    await writeFile(join(dir, 'sw-dir', 'battles.jsonl'), '{}\n');
+    await writeFile(join(dir, 'sw-dir', 'embeddings.safetensors'), 'x');
+    const mixed = await runCliInProcess(mf('sw-dir'), { cwd: dir });
+    expect(mixed.code).toBe(2);
+    expect(mixed.stderr.trim()).toBe(
+      `routellm: --out ${join(dir, 'sw-dir')} holds a sw_ranking router (battles.jsonl, embeddings.safetensors); training mf there would mix the two: choose a new or empty directory, or delete those files first`,
+    );
+    expect((await readdir(join(dir, 'sw-dir'))).sort()).toEqual(['battles.jsonl', 'embeddings.safetensors']);
+
+    const first = await runCliInProcess(mf('again'), { cwd: dir });
+    expect(first.code, first.stderr).toBe(0);
+    const lexical = await runCliInProcess(['train', '--router', 'lexical', '--data', 'scores.csv', '--out', 'again', '--strong-model', 'strong-model', '--weak-model', 'weak-model', '--split', 'none'], { cwd: dir });
+    expect(lexical.code).toBe(2);
+    expect(lexical.stderr).toContain(`--out ${join(dir, 'again')} holds a mf router (config.json, model.safetensors); training lexical there would mix the two`);
+    const second = await runCliInProcess(mf('again'), { cwd: dir });
+    expect(second.code, second.stderr).toBe(0);
+    expect((await readdir(join(dir, 'again'))).sort()).toEqual(['MODEL_CARD.md', 'config.json', 'model.safetensors']);
   });
 });

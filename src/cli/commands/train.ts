@@ -10,9 +10,9 @@ export interface TrainFlags {
   readonly skipFile?: string[];
   readonly alias?: string[];
   readonly models?: string;
-  readonly embedder: string;
+  readonly embedder?: string;
   readonly split: string;
-  readonly holdout: string;
+  readonly holdout?: string;
   readonly strongModel: string;
   readonly weakModel: string;
   readonly seed: string;
@@ -40,9 +40,9 @@ export function defineTrainCommand(program: Command, io: CliIo): void {
     .option('--skip-file <names...>', 'leave out --data files with these file names (e.g. one member of a glob whose labels are broken); each must match')
     .option('--alias <from=to...>', 'train model column/name "from" as "to" (merge spellings of one model)')
     .option('--models <names>', 'comma-separated models to keep (after aliases); default all')
-    .addOption(new Option('--embedder <name>', 'embedder: use-static (offline, fast), local (USE lite) or openai').default('use-static'))
+    .option('--embedder <name>', 'mf, sw_ranking: use-static (offline, fast; the default), local (USE lite) or openai (reads OPENAI_API_KEY, OPENAI_BASE_URL)')
     .addOption(new Option('--split <kind>', 'held-out split: sha1 (odd first byte of sha1(prompt) held out), random, none').choices(['sha1', 'random', 'none']).default('sha1'))
-    .option('--holdout <share>', 'held-out share for --split random', '0.1')
+    .option('--holdout <share>', 'held-out share for --split random (default 0.1)')
     .option('--strong-model <name>', 'strong model of the routed pair (a model in the data)', 'gpt-4-1106-preview')
     .option('--weak-model <name>', 'weak model of the routed pair (a model in the data)', 'mixtral-8x7b-instruct-v0.1')
     .addOption(
@@ -55,7 +55,7 @@ export function defineTrainCommand(program: Command, io: CliIo): void {
     .option('--weight-decay <l2>', 'mf L2 weight decay')
     .option('--batch-size <n>', 'mf minibatch size')
     .option('--noise <sigma>', 'mf Gaussian noise on embeddings while training (RouteLLM alpha)')
-    .option('--buckets <n>', 'lexical: hash buckets, a power of two (default 65536)')
+    .option('--buckets <n>', 'lexical: hash buckets, a power of two from 2 to 2^24 (default 65536)')
     .option('--l2 <penalty>', 'lexical: L2 penalty of the logistic regression (default 0.001)')
     .option('--align-to <router>', "lexical: map its scores onto this shipped router's scale over the training prompts (e.g. mf)")
     .addHelpText(
