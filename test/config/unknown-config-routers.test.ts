@@ -109,6 +109,22 @@ describe("a router's top-level options when that router is not used", () => {
     expect(random.stderr).toBe(`${unused(config, 'random')}\n`);
   });
 
+  it('calibrate and eval warn for a section none of their routers reads', async () => {
+    const config = join(dir, 'calibrate-mf.yaml');
+    await writeFile(config, 'mf: {cache_size: 10}\nrandom: {seed: 1}\n');
+    const prompts = join(dir, 'prompts-unused.txt');
+    await writeFile(prompts, 'a\nb\nc\nd\n');
+    const calibrate = await runCliInProcess(['calibrate', '--routers', 'random', '--prompts', prompts, '--strong-model-pct', '0.5', '--config', config, '--cache-dir', join(dir, 'cache')]);
+    expect(calibrate.code, calibrate.stderr).toBe(0);
+    expect(calibrate.stderr).toContain(`${unused(config, 'random')}\n`);
+    const bench = join(dir, 'bench-unused.csv');
+    const rows = Array.from({ length: 12 }, (_, i) => `p${i},${i % 3 === 0 ? 'True' : 'False'},${i % 4 === 0 ? 'True' : 'False'}`);
+    await writeFile(bench, `prompt,big,small\n${rows.join('\n')}\n`);
+    const evaluation = await runCliInProcess(['eval', '--benchmark', bench, '--routers', 'random', '--strong-model', 'big', '--weak-model', 'small', '--no-plot', '--config', config, '--cache-dir', join(dir, 'cache')]);
+    expect(evaluation.code, evaluation.stderr).toBe(0);
+    expect(evaluation.stderr).toContain(`${unused(config, 'random')}\n`);
+  });
+
   it('serve warns for a section no loaded router reads', async () => {
     const config = join(dir, 'serve-mf.yaml');
     await writeFile(config, 'mf: {cache_size: 10}\nrandom: {seed: 1}\n');

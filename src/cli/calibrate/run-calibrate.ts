@@ -99,7 +99,9 @@ async function prepare(flags: CalibrateFlags, io: CliIo): Promise<Setup> {
   const context = nodeRouterContext({ env: io.env, cwd: io.cwd, fetch: io.fetch });
   const cacheDir = resolveCacheDir(flags.cacheDir, io.env, io.cwd);
   const warn = (message: string) => io.stderr.write(`routellm: warning: ${message}\n`);
-  unknownConfigRouterWarnings(config, registry).forEach(warn);
+  // The routers this run builds: those named, else the default (or, for --write-table, every offline one).
+  const used = flags.routers ?? (flags.writeTable ? registry.factories().filter((factory) => factory.offline).map((factory) => factory.name) : [DEFAULT_ROUTER]);
+  unknownConfigRouterWarnings(config, registry, used).forEach(warn);
   return {
     registry,
     config,

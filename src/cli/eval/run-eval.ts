@@ -32,7 +32,7 @@ export async function runEval(flags: EvalFlags, io: CliIo): Promise<void> {
   const context = nodeRouterContext({ env: io.env, cwd: io.cwd, fetch: io.fetch });
   const warn = (message: string) => io.stderr.write(`routellm: warning: ${message}\n`);
   const log = (line: string) => io.stderr.write(line);
-  unknownConfigRouterWarnings(config, registry).forEach(warn);
+  unknownConfigRouterWarnings(config, registry, flags.routers).forEach(warn);
   const strongModel = flags.strongModel ?? DEFAULT_MODEL_PAIR.strong;
   const weakModel = flags.weakModel ?? DEFAULT_MODEL_PAIR.weak;
   if (strongModel === weakModel) {
