@@ -175,6 +175,7 @@ export class Gateway {
       return new Lease(outcome, current as unknown as UpstreamAttempt, release);
     } catch (error) {
       scope.model = model; // the last model tried: the one whose failure the client sees
+      if (model !== routedModel) scope.fallbackFrom = routedModel;
       release();
       throw error;
     }

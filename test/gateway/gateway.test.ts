@@ -68,7 +68,7 @@ describe('Gateway', () => {
   });
 
   it("turns a stream's late first byte into an UpstreamTimeoutError, and tries the other model", async () => {
-    const { gateway } = makeGateway({ ttfbTimeoutMs: 20 });
+    const { gateway, lines } = makeGateway({ ttfbTimeoutMs: 20 });
     const scope = gateway.begin({}, 'req_2', 'POST', '/v1/chat/completions');
     scope.routed(decision);
     scope.stream = true;
@@ -81,6 +81,8 @@ describe('Gateway', () => {
     await expect(promise).rejects.toThrow('--ttfb-timeout');
     expect(seen).toEqual([pair.strong, pair.weak]);
     scope.finish(504);
+    // The log line, like the answer's headers, names the model that failed last and the routed one.
+    expect(lines().at(-1)).toMatchObject({ status: 504, model: pair.weak, attempts: 2, fallback_from: pair.strong });
     expect(gateway.limiter.active).toBe(0);
     expect(await gateway.metrics.text()).toContain(`routellm_upstream_failures_total{model="${pair.weak}",reason="timeout"} 1`);
   });
