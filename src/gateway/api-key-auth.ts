@@ -13,11 +13,23 @@ export const OPEN_PATHS: ReadonlySet<string> = new Set(['/health']);
 export function resolveAuthKeys(
   flagKeys: readonly string[] | undefined,
   env: Readonly<Record<string, string | undefined>>,
-  configKeys: readonly string[] = [],
+  /** The config file's `auth_keys`; undefined when the file has none. */
+  configKeys?: readonly string[],
 ): string[] {
-  const fromEnv = (env['ROUTELLM_AUTH_KEYS'] ?? '').split(',');
-  const chosen = flagKeys && flagKeys.length > 0 ? flagKeys : fromEnv.some((key) => key.trim() !== '') ? fromEnv : configKeys;
+  const envKeys = env['ROUTELLM_AUTH_KEYS'];
+  const [source, chosen] =
+    flagKeys !== undefined && flagKeys.length > 0
+      ? ['--auth-key', flagKeys]
+      : envKeys !== undefined
+        ? ['ROUTELLM_AUTH_KEYS', envKeys.split(',')]
+        : ['the config file\'s auth_keys', configKeys];
+  if (chosen === undefined) return [];
   const keys = chosen.map((key) => key.trim()).filter((key) => key !== '');
+  // Asked for auth but left with no key (an empty secret, a stray comma): refusing to start beats
+  // serving everyone with the upstream key.
+  if (keys.length === 0) {
+    throw new ConfigError(`${source} is set but holds no key, so auth would be off; give at least one key, or unset ${source} to run without auth`);
+  }
   for (const key of keys) {
     if (/\s/.test(key)) throw new ConfigError('an auth key contains whitespace; use keys of printable characters without spaces');
   }

@@ -78,7 +78,7 @@ export function resolveGatewayOptions(
   const headersTimeoutMs = ms(flags.headersTimeout) ?? file.headersTimeoutMs ?? DEFAULT_SERVER_LIMITS.headersTimeoutMs;
   const requestTimeoutMs = ms(flags.requestTimeout) ?? file.requestTimeoutMs ?? DEFAULT_SERVER_LIMITS.requestTimeoutMs;
   return {
-    authKeys: resolveAuthKeys(flags.authKey, env, file.authKeys ?? []),
+    authKeys: resolveAuthKeys(flags.authKey, env, file.authKeys),
     fallback: flags.fallback ?? file.fallback ?? true,
     timeoutMs: ms(flags.timeout) ?? file.timeoutMs ?? DEFAULT_TIMEOUT_MS,
     ttfbTimeoutMs: ms(flags.ttfbTimeout) ?? file.ttfbTimeoutMs ?? DEFAULT_TTFB_TIMEOUT_MS,
@@ -91,9 +91,14 @@ export function resolveGatewayOptions(
   };
 }
 
+/** The longest duration a flag takes, as the config file's durations (node timers stop at about 24 days). */
+const MAX_SECONDS = 86_400;
+
 function positiveSeconds(value: string): number {
   const number = Number(value);
-  if (value.trim() === '' || !Number.isFinite(number) || number <= 0) throw new InvalidArgumentError('expected a number of seconds above 0');
+  if (value.trim() === '' || !Number.isFinite(number) || number <= 0 || number > MAX_SECONDS) {
+    throw new InvalidArgumentError(`expected a number of seconds above 0, at most ${MAX_SECONDS} (a day)`);
+  }
   return number;
 }
 

@@ -76,6 +76,9 @@ describe('routellm serve, in process', () => {
     [['--max-body', 'lots'], /--max-body: "lots" is not a size/],
     [['--bogus'], /unknown option/],
     [['--routers', 'nope'], /unknown router "nope"/],
+    [['--timeout', '3000000'], /--timeout.*at most 86400/],
+    [['--ttfb-timeout', '0'], /--ttfb-timeout.*above 0/],
+    [['--auth-key', ''], /--auth-key is set but holds no key, so auth would be off/],
   ])('exits 2 for bad flags %j', async (flags, message) => {
     const result = await runCliInProcess(['serve', '--base-url', 'http://127.0.0.1:1/v1', ...flags]);
     expect(result.code).toBe(2);

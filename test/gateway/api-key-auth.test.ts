@@ -9,7 +9,18 @@ describe('resolveAuthKeys', () => {
     expect(resolveAuthKeys(['flag-1'], env, ['file-1'])).toEqual(['flag-1']);
     expect(resolveAuthKeys(undefined, env, ['file-1'])).toEqual(['env-1', 'env-2']);
     expect(resolveAuthKeys([], {}, ['file-1'])).toEqual(['file-1']);
-    expect(resolveAuthKeys(undefined, { ROUTELLM_AUTH_KEYS: ' , ' }, [])).toEqual([]);
+    expect(resolveAuthKeys(undefined, {}, undefined)).toEqual([]);
+  });
+
+  it.each<[string, readonly string[] | undefined, Record<string, string>, readonly string[] | undefined, string]>([
+    ['an empty --auth-key', [''], {}, undefined, '--auth-key'],
+    ['ROUTELLM_AUTH_KEYS of commas and spaces', undefined, { ROUTELLM_AUTH_KEYS: ' , ' }, undefined, 'ROUTELLM_AUTH_KEYS'],
+    ['an empty ROUTELLM_AUTH_KEYS (a missing secret)', undefined, { ROUTELLM_AUTH_KEYS: '' }, ['file-1'], 'ROUTELLM_AUTH_KEYS'],
+    ['an empty auth_keys list in the file', undefined, {}, [], "the config file's auth_keys"],
+    ['auth_keys of blanks in the file', undefined, {}, ['  '], "the config file's auth_keys"],
+  ])('refuses to start with auth asked for but no key: %s', (_name, flags, env, file, source) => {
+    expect(() => resolveAuthKeys(flags, env, file)).toThrow(ConfigError);
+    expect(() => resolveAuthKeys(flags, env, file)).toThrow(`${source} is set but holds no key, so auth would be off`);
   });
 
   it('refuses a key with whitespace inside', () => {
