@@ -4,7 +4,7 @@ import { UpstreamError, UpstreamTimeoutError } from '../core/index.js';
 import type { AbortSignalLike } from './light-abort.js';
 import type { UpstreamEndpoint } from './providers.js';
 import { readCapped } from './read-capped.js';
-import { endpointLabel, isKeptErrorHeader, upstreamStatusError } from './upstream-error-details.js';
+import { endpointLabel, errorMessageOf, isKeptErrorHeader, upstreamStatusError } from './upstream-error-details.js';
 
 /**
  * What the proxy reads from an upstream answer: the part of a fetch `Response` both the
@@ -300,13 +300,7 @@ function statusFailure(endpoint: UpstreamEndpoint, status: number, text: string,
     parsed = undefined;
   }
   const error = parsed === undefined || parsed === null || typeof parsed !== 'object' ? undefined : (parsed as Record<string, unknown>)['error'];
-  const detail = error as { message?: unknown } | undefined;
-  let message: string;
-  if (typeof detail?.message === 'string') message = detail.message;
-  else if (detail?.message) message = JSON.stringify(detail.message);
-  else if (error) message = JSON.stringify(error);
-  else if (parsed === undefined && text.trim() !== '') message = text.trim();
-  else message = 'status code (no body)'; // the SDK's words for it
+  const message = errorMessageOf(error, parsed, text);
   const kept: Record<string, string> = {};
   for (const [name, value] of Object.entries(headers)) {
     if (typeof value === 'string' && isKeptErrorHeader(name)) kept[name] = value;

@@ -5,14 +5,15 @@ import { UpstreamHttpError } from './upstream-http-error.js';
 const GATEWAY_SIDE_STATUSES = new Set([401, 403, 404]);
 
 /**
- * `model "X" at https://host/v1`, as every upstream error names its endpoint: the URL without
- * credentials, query or fragment, which clients and logs must never see.
+ * `model "X"`, as every upstream error names its endpoint. Not its URL: errors reach clients,
+ * who have no business knowing internal hosts; serve prints each model's URL once at start-up.
  */
 export function endpointLabel(endpoint: UpstreamEndpoint): string {
-  return `model "${endpoint.model}" at ${publicURL(endpoint.baseURL)}`;
+  return `model "${endpoint.model}"`;
 }
 
-function publicURL(baseURL: string): string {
+/** A base URL as it may be shown: without credentials, query or fragment. */
+export function publicURL(baseURL: string): string {
   try {
     const url = new URL(baseURL);
     url.username = '';
@@ -23,6 +24,30 @@ function publicURL(baseURL: string): string {
   } catch {
     return '(invalid base URL)';
   }
+}
+
+/** Longest upstream error text quoted in a message. */
+const MAX_QUOTED = 500;
+
+/**
+ * What an upstream's error body says, whatever its shape: OpenAI's `{error: {message}}`, vLLM's
+ * `{object: "error", message}`, FastAPI's `{detail}`, or plain text; `(no body)` only when empty.
+ */
+export function errorMessageOf(error: unknown, parsed: unknown, text: string): string {
+  const detail = error as { message?: unknown } | undefined;
+  if (typeof detail?.message === 'string') return detail.message;
+  if (detail?.message) return quote(JSON.stringify(detail.message));
+  if (typeof error === 'string') return quote(error);
+  if (error) return quote(JSON.stringify(error));
+  const record = parsed !== null && typeof parsed === 'object' ? (parsed as Record<string, unknown>) : undefined;
+  if (typeof record?.['message'] === 'string') return quote(record['message']);
+  if (record?.['detail'] !== undefined) return quote(typeof record['detail'] === 'string' ? record['detail'] : JSON.stringify(record['detail']));
+  const trimmed = text.trim();
+  return trimmed === '' ? 'status code (no body)' : quote(trimmed);
+}
+
+function quote(text: string): string {
+  return text.length > MAX_QUOTED ? `${text.slice(0, MAX_QUOTED)}...` : text;
 }
 
 /** True for the headers of an upstream error a client can act on: when to retry, and its rate limits. */

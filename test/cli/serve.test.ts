@@ -33,6 +33,8 @@ describe('routellm serve, in process', () => {
     const match = serve.listening;
     expect(match[2]).not.toBe('0');
     expect([match[3], match[4], match[5]]).toEqual(['random', 'big', 'small']);
+    // Each model's upstream is named once at start-up (errors name only the model).
+    expect(serve.log()).toContain(`routellm upstreams: big at ${upstream.baseURL}; small at ${upstream.baseURL}\n`);
     const client = new OpenAI({ baseURL: `${match[1]}/v1`, apiKey: 'client', maxRetries: 0 });
     const answer = await client.chat.completions.create({ model: 'router-random-0', messages: [{ role: 'user', content: 'hello' }] });
     expect(answer.model).toBe('big');

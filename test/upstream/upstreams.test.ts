@@ -91,7 +91,7 @@ describe.each(VARIANTS)('Upstreams through $name', ({ client, transport }) => {
     expect(error).toBeInstanceOf(UpstreamError);
     expect(error.status).toBe(400);
     expect(error.body).toEqual(body);
-    expect(error.message).toBe(`model "s" at ${upstream.baseURL} answered 400: bad max_tokens`);
+    expect(error.message).toBe(`model "s" answered 400: bad max_tokens`);
   });
 
   it.each([401, 403, 404])('turns an upstream %i (the gateway misconfigured, not the client) into a 502 with no upstream body', async (status) => {
@@ -99,7 +99,7 @@ describe.each(VARIANTS)('Upstreams through $name', ({ client, transport }) => {
     expect(error).toBeInstanceOf(UpstreamError);
     expect(error.status).toBe(502);
     expect(error.body).toBeUndefined();
-    expect(error.message).toBe(`model "s" at ${upstream.baseURL} refused the gateway's request (${status}: no such model); check the model name, base URL and API key`);
+    expect(error.message).toBe(`model "s" refused the gateway's request (${status}: no such model); check the model name, base URL and API key`);
   });
 
   it('never repeats the API key an upstream echoes back', async () => {
@@ -115,7 +115,7 @@ describe.each(VARIANTS)('Upstreams through $name', ({ client, transport }) => {
 
   it('says a plain-text error once, without repeating the status', async () => {
     const error = await failureFor({ kind: 'error', status: 400, raw: 'plain text bad request' });
-    expect(error.message).toBe(`model "s" at ${upstream.baseURL} answered 400: plain text bad request`);
+    expect(error.message).toBe(`model "s" answered 400: plain text bad request`);
   });
 
   it('keeps retry-after and the x-ratelimit-* headers of a 429, and no others', async () => {
@@ -151,6 +151,22 @@ describe('base URLs are checked at start-up', () => {
 });
 
 describe('the node:http pass-through', () => {
+  it.each([
+    ["vLLM's", { object: 'error', message: "This model's maximum context length is 4096 tokens", type: 'BadRequestError', code: 400 }, "This model's maximum context length is 4096 tokens"],
+    ["FastAPI's", { detail: [{ loc: ['body', 'stream_options'], msg: 'extra fields not permitted' }] }, '[{"loc":["body","stream_options"],"msg":"extra fields not permitted"}]'],
+  ])("quotes an error body in %s shape, not 'no body'", async (_name, body, said) => {
+    const previous = upstream.reply;
+    upstream.reply = () => ({ kind: 'error', status: 400, body });
+    const upstreams = new Upstreams({ pair: { strong: 's', weak: 'w' }, overrides: { baseURL: upstream.baseURL }, env: {}, maxRetries: 0 });
+    try {
+      const error = await upstreams.chat('s', { messages: [] }, { signal: new AbortController().signal }).catch((e) => e);
+      expect(error.message).toBe(`model "s" answered 400: ${said}`);
+    } finally {
+      upstream.reply = previous;
+      upstreams.close();
+    }
+  });
+
   it('sends OpenAI organisation and project headers to OpenAI only', async () => {
     const upstreams = new Upstreams({
       pair: { strong: 'openai/gpt-x', weak: 'ollama/llama' },
@@ -182,7 +198,7 @@ describe('the node:http pass-through', () => {
       const error = await upstreams.chat('s', { messages: [] }, { signal: new AbortController().signal }).catch((e) => e);
       expect(error).toBeInstanceOf(UpstreamError);
       expect(error.status).toBe(503);
-      expect(error.message).toBe(`model "s" at ${upstream.baseURL} answered 503: overloaded`);
+      expect(error.message).toBe(`model "s" answered 503: overloaded`);
       expect(upstream.requests.length - before).toBe(2);
     } finally {
       upstream.reply = previous;

@@ -7,6 +7,7 @@ import { createBuiltinRegistry } from '../../routers/builtin-registry.js';
 import { buildController } from '../../runtime/build-controller.js';
 import { nodeRouterContext } from '../../runtime/node-router-context.js';
 import { startServer } from '../../server/start-server.js';
+import { publicURL } from '../../upstream/upstream-error-details.js';
 import { Upstreams } from '../../upstream/upstreams.js';
 import type { ServeFlags } from '../commands/serve.js';
 import type { CliIo } from '../io.js';
@@ -69,7 +70,9 @@ export async function runServe(flags: ServeFlags, io: CliIo): Promise<void> {
   io.stderr.write(
     `routellm listening on ${server.url} (routers: ${controller.routerNames().join(', ')}; strong: ${pair.strong}; weak: ${pair.weak})\n` +
       `routellm gateway: auth ${gateway.auth.enabled ? `on (${gatewayOptions.authKeys.length} key(s))` : 'off'}, ` +
-      `fallback ${gatewayOptions.fallback ? 'on' : 'off'}, metrics at ${server.url}/metrics, spend at ${server.url}/v1/routellm/stats\n`,
+      `fallback ${gatewayOptions.fallback ? 'on' : 'off'}, metrics at ${server.url}/metrics, spend at ${server.url}/v1/routellm/stats\n` +
+      // Said once here: error messages name the model only, since they reach clients.
+      `routellm upstreams: ${pair.strong} at ${publicURL(upstreams.endpoint(pair.strong).baseURL)}; ${pair.weak} at ${publicURL(upstreams.endpoint(pair.weak).baseURL)}\n`,
   );
   await new Promise<void>((resolve) => {
     if (!io.signal) return; // Without a signal (embedded use) the server runs until the process ends.
