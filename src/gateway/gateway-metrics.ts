@@ -31,6 +31,7 @@ export class GatewayMetrics {
   readonly strongOnlyCostUsd: Counter;
   readonly savingUsd: Gauge;
   readonly unpricedResponses: Counter<'model'>;
+  readonly usageUnknown: Counter<'model'>;
   readonly inFlight: Gauge;
   readonly upstreamInFlight: Gauge;
   readonly queued: Gauge;
@@ -47,15 +48,16 @@ export class GatewayMetrics {
   readonly #tokenSeries = new SeriesTable((values) => new CountedSeries(this.tokens.labels(...values)));
   readonly #costSeries = new SeriesTable((values) => new CountedSeries(this.costUsd.labels(...values)));
   readonly #unpricedSeries = new SeriesTable((values) => new CountedSeries(this.unpricedResponses.labels(...values)));
+  readonly #usageUnknownSeries = new SeriesTable((values) => new CountedSeries(this.usageUnknown.labels(...values)));
   readonly #strongOnlySeries = new CountedSeries({ inc: (value) => this.strongOnlyCostUsd.inc(value) });
   readonly #latencySeries = new SeriesTable(([model, outcome]) => new TimedSeries(this.upstreamLatency, { model: model as string, outcome: outcome as string }));
   readonly #ttfbSeries = new SeriesTable(([model]) => new TimedSeries(this.timeToFirstByte, { model: model as string }));
   /**
    * Where the in-flight, queue and saving gauges read their values when scraped, so the hot
    * path keeps plain numbers instead of setting gauges on every change. Unset: the gauges
-   * keep whatever was `set` on them.
+   * keep whatever was `set` on them. A saving of undefined (unknown) reads NaN.
    */
-  readonly sample: { inFlight?: () => number; upstreamInFlight?: () => number; queued?: () => number; savingUsd?: () => number } = {};
+  readonly sample: { inFlight?: () => number; upstreamInFlight?: () => number; queued?: () => number; savingUsd?: () => number | undefined } = {};
 
   constructor(options: { defaultMetrics?: boolean; prefix?: string } = {}) {
     // Every metric fed by the plain-number series flushes them when it is collected, so a scrape,
@@ -141,10 +143,11 @@ export class GatewayMetrics {
     const sampled = this.sample;
     this.savingUsd = new Gauge({
       name: `${p}saving_usd`,
-      help: 'Strong-only cost minus actual cost since start, in USD (what routing saved).',
+      help: 'Strong-only cost minus actual cost since start, in USD (what routing saved); NaN once a request came from a model without a price.',
       registers,
       collect() {
-        if (sampled.savingUsd) this.set(sampled.savingUsd());
+        // NaN, not a figure: a model without a price would count as free and overstate the saving.
+        if (sampled.savingUsd) this.set(sampled.savingUsd() ?? Number.NaN);
       },
     });
     this.unpricedResponses = new Counter({
@@ -154,10 +157,17 @@ export class GatewayMetrics {
       registers,
       collect: flush,
     });
+    this.usageUnknown = new Counter({
+      name: `${p}usage_unknown_requests_total`,
+      help: 'Answered requests without usage totals (a stream cut short, an upstream that sends none): tokens and cost unknown.',
+      labelNames: ['model'],
+      registers,
+      collect: flush,
+    });
     const sample = this.sample;
     this.inFlight = new Gauge({
       name: `${p}in_flight_requests`,
-      help: 'Requests being handled now.',
+      help: 'Requests being handled now (not counting the /metrics scrape itself).',
       registers,
       collect() {
         if (sample.inFlight) this.set(sample.inFlight());
@@ -181,7 +191,7 @@ export class GatewayMetrics {
     });
     this.rejected = new Counter({
       name: `${p}rejected_requests_total`,
-      help: 'Requests refused before reaching upstream, by reason (auth, bad_request, queue_full, ...).',
+      help: 'Requests refused before reaching upstream, by reason (auth, bad_request, too_large, slow_client, queue_full, router_error).',
       labelNames: ['reason'],
       registers,
     });
@@ -226,9 +236,14 @@ export class GatewayMetrics {
     if (strongOnlyUsd !== undefined) this.#strongOnlySeries.add(strongOnlyUsd);
   }
 
+  /** Records an answered request whose usage (so tokens and cost) is unknown. */
+  observeUsageUnknown(model: string): void {
+    this.#usageUnknownSeries.at(model).add(1);
+  }
+
   /** Hands what the plain-number series counted since the last scrape to prom-client. */
   #flush(): void {
-    for (const table of [this.#routedSeries, this.#requestSeries, this.#tokenSeries, this.#costSeries, this.#unpricedSeries, this.#latencySeries, this.#ttfbSeries]) {
+    for (const table of [this.#routedSeries, this.#requestSeries, this.#tokenSeries, this.#costSeries, this.#unpricedSeries, this.#usageUnknownSeries, this.#latencySeries, this.#ttfbSeries]) {
       for (const series of table.all) series.flush();
     }
     this.#strongOnlySeries.flush();

@@ -52,25 +52,51 @@ describe('PriceTable', () => {
 });
 
 describe('SpendTracker', () => {
-  it('reports spend, strong-only spend and the saving', () => {
-    const prices = new PriceTable({ strong: { input: 10, output: 30 }, weak: { input: 1, output: 1 } });
-    const spend = new SpendTracker(prices, { strong: 'strong', weak: 'weak' }, new Date('2026-01-01T00:00:00Z'));
-    expect(spend.stats().saving_usd).toBeNull();
+  const prices = new PriceTable({ strong: { input: 10, output: 30 }, weak: { input: 1, output: 1 } });
+  const pair = { strong: 'strong', weak: 'weak' };
+
+  it('reports spend, strong-only spend and the saving; a request without usage is counted as unknown, not free', () => {
+    const spend = new SpendTracker(prices, pair, new Date('2026-01-01T00:00:00Z'));
+    expect(spend.stats()).toMatchObject({ saving_usd: null, saving_unknown_because: 'no request with usage yet' });
+    expect(spend.savingUsd).toBe(0);
     spend.record('strong', { inputTokens: 1_000_000, outputTokens: 0 }); // $10, strong-only $10
     spend.record('weak', { inputTokens: 1_000_000, outputTokens: 1_000_000 }); // $2, strong-only $40
-    spend.record('weak', undefined); // counted, no tokens
-    spend.record('unpriced', { inputTokens: 10, outputTokens: 10 });
+    spend.record('weak', undefined); // a stream cut short: usage unknown
     const stats = spend.stats();
     expect(stats).toMatchObject({
       object: 'routellm.stats',
       since: '2026-01-01T00:00:00.000Z',
-      requests: 4,
+      requests: 3,
       spend_usd: 12,
-      strong_only_spend_usd: 50.0004,
-      saving_usd: 38.0004,
+      strong_only_spend_usd: 50,
+      saving_usd: 38,
+      saving_unknown_because: null,
+      unpriced_requests: 0,
+      usage_unknown_requests: 1,
     });
-    expect(stats.saving_ratio).toBeCloseTo(38.0004 / 50.0004, 6);
-    expect(stats.models['weak']).toEqual({ requests: 2, input_tokens: 1_000_000, output_tokens: 1_000_000, cost_usd: 2, unpriced_requests: 0 });
-    expect(stats.models['unpriced']?.unpriced_requests).toBe(1);
+    expect(stats.saving_ratio).toBeCloseTo(38 / 50, 9);
+    expect(stats.models['weak']).toEqual({ requests: 2, input_tokens: 1_000_000, output_tokens: 1_000_000, cost_usd: 2, unpriced_requests: 0, usage_unknown_requests: 1 });
+    expect(spend.savingUsd).toBeCloseTo(38, 9);
+  });
+
+  it('gives no saving once a request came from a model without a price, and says why', () => {
+    const spend = new SpendTracker(prices, pair, new Date('2026-01-01T00:00:00Z'));
+    spend.record('weak', { inputTokens: 1_000_000, outputTokens: 1_000_000 });
+    spend.record('my-local-llm', { inputTokens: 10, outputTokens: 10 });
+    const stats = spend.stats();
+    expect(stats).toMatchObject({ spend_usd: 2, saving_usd: null, saving_ratio: null, unpriced_requests: 1 });
+    expect(stats.saving_unknown_because).toBe(
+      '1 request(s) came from "my-local-llm", which has no price, so its cost is unknown; add a price under prices: in the config file',
+    );
+    expect(stats.models['my-local-llm']?.unpriced_requests).toBe(1);
+    expect(spend.savingUsd).toBeUndefined();
+  });
+
+  it('gives no saving when the strong model has no price', () => {
+    const spend = new SpendTracker(prices, { strong: 'gpt-unpriced', weak: 'weak' }, new Date('2026-01-01T00:00:00Z'));
+    spend.record('weak', { inputTokens: 10, outputTokens: 10 });
+    expect(spend.stats()).toMatchObject({ strong_only_spend_usd: null, saving_usd: null, saving_ratio: null, unpriced_requests: 0 });
+    expect(spend.stats().saving_unknown_because).toContain('the strong model "gpt-unpriced" has no price');
+    expect(spend.savingUsd).toBeUndefined();
   });
 });
