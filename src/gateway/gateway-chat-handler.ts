@@ -167,7 +167,12 @@ async function readFirstEvent(upstream: UpstreamResponse, keepUsageChunk: boolea
   }
 }
 
-/** Relays the rest of a stream with backpressure; a failure ends it with one SSE error event. */
+/**
+ * Relays the rest of a stream with backpressure; a failure ends it with one SSE error event.
+ * An upstream failure (its own error event included) is recorded on the scope: logged with the
+ * stream's 200 and counted as an upstream failure. A client that leaves is the server's to
+ * record (499), not a failure of the upstream.
+ */
 async function relayStream(answer: Extract<Answer, { kind: 'sse' }>, response: ServerResponse, lease: UpstreamLease<Answer>, scope: RequestScope, clientSignal: AbortSignalLike): Promise<void> {
   const { source, relay, decoder } = answer;
   let outcome: 'ok' | 'error' = 'ok';
@@ -202,6 +207,11 @@ async function relayStream(answer: Extract<Answer, { kind: 'sse' }>, response: S
       pending += out.text;
     }
     scope.usage(relay.usage);
+    if (relay.upstreamError !== undefined) {
+      // The upstream's own error event went to the client as it was; the stream ended there.
+      outcome = 'error';
+      scope.streamFailed(midStreamErrorEvent(relay.upstreamError, lease.model));
+    }
     response.end(pending);
   } catch (error) {
     outcome = 'error';
@@ -210,12 +220,21 @@ async function relayStream(answer: Extract<Answer, { kind: 'sse' }>, response: S
     const reason = lease.explain(error);
     const failure =
       reason instanceof UpstreamError ? reason : new UpstreamError(`model "${lease.model}": the upstream stream ended early (${(reason as Error)?.message ?? String(reason)})`);
-    scope.streamError = failure.message;
+    scope.streamFailed(failure);
     response.end(`data: ${JSON.stringify(httpErrorFor(failure).body)}\n\n`);
   } finally {
     lease.end(outcome);
     void source.return?.();
   }
+}
+
+/** An upstream's error event after the first: a 502-class failure carrying the upstream's error object. */
+function midStreamErrorEvent(upstreamError: unknown, model: string): UpstreamError {
+  const message = (upstreamError as { message?: unknown } | null)?.message;
+  return new UpstreamError(`model "${model}" sent an error event mid-stream: ${typeof message === 'string' ? message : 'no message'}`, {
+    status: 502,
+    body: { error: upstreamError },
+  });
 }
 
 /** Resolves on the response's next 'drain'; rejects with the signal's reason if the client goes first. */

@@ -7,6 +7,7 @@ import { callWithFallback, failureReason, otherModel, type FallbackOutcome } fro
 import { RequestError } from '../server/request-error.js';
 import { GatewayMetrics } from './gateway-metrics.js';
 import type { GatewayOptions } from './gateway-options.js';
+import { loggedError } from './logged-error.js';
 import { PriceTable, readUsage } from './price-table.js';
 import { RequestLog } from './request-log.js';
 import { checkHeaderCount } from './server-limits.js';
@@ -87,6 +88,15 @@ export class Gateway {
     this.metrics.sample.upstreamInFlight = () => this.limiter.active;
     this.metrics.sample.queued = () => this.limiter.queued;
     this.metrics.sample.savingUsd = () => this.spend.savingUsd;
+    for (const model of new Set([deps.pair.strong, deps.pair.weak])) {
+      if (this.prices.priceOf(model) !== undefined) continue;
+      // A model without a price would count as free; the stats then say the saving is unknown instead.
+      this.log.logger.warn(
+        { model },
+        `model "${model}" has no price: its requests are left out of spend_usd and the saving is reported as unknown (null); ` +
+          `add it to the config file as prices: { "${model}": { input: <USD per 1M tokens>, output: <USD per 1M tokens> } }`,
+      );
+    }
   }
 
   /**
@@ -172,6 +182,7 @@ export class Gateway {
       );
       scope.model = outcome.model;
       scope.fallbackFrom = outcome.fallbackFrom;
+      scope.answered = true;
       return new Lease(outcome, current as unknown as UpstreamAttempt, release);
     } catch (error) {
       scope.model = model; // the last model tried: the one whose failure the client sees
@@ -280,9 +291,18 @@ class Lease<T> implements UpstreamLease<T> {
   }
 }
 
+/** Refusals whose final answer says more than the reason given when refusing: a body over --max-body, a slow client. */
+const REJECTED_BY_STATUS: Readonly<Record<number, string>> = { 408: 'slow_client', 413: 'too_large' };
+
 /**
  * One request's bookkeeping: the in-flight gauge from `begin` to `finish`, what was routed,
  * which model answered, tokens and cost; `finish` writes the metrics and the log line once.
+ *
+ * The status a request is logged and counted with is the one the client was sent, but for
+ * 499 (the client closed the connection before the answer was whole, a stream included) and
+ * 503 (shutdown cut it). A stream that failed after its 200 went out (the upstream's error
+ * event, a silence past --ttfb-timeout, a dropped upstream) keeps 200, carries `error` and is
+ * logged at warn; the upstream failure is counted in `routellm_upstream_failures_total`.
  */
 export class RequestScope {
   readonly #gateway: Gateway;
@@ -299,20 +319,25 @@ export class RequestScope {
   stream: boolean | undefined;
   /** Routing text, kept only for the log and only when --log-prompts is on. */
   prompt: string | undefined;
-  /** Why a stream that had started was cut short (its status stays 200). */
+  /** Why a stream that had started was cut short (its status stays 200), as logged. */
   streamError: string | undefined;
-  /** The message of the error answer, for the log line. */
+  /** The message of the error answer, as logged (see `failed`). */
   error: string | undefined;
+  /** An upstream answered (a stream's first event, a whole JSON body): the request counts in the spend stats. */
+  answered = false;
   #usage: unknown;
   #rejectedFor: string | undefined;
   #finished = false;
+  /** False for the /metrics scrape, which the in-flight gauge it reads must not count. */
+  readonly #inFlight: boolean;
 
   constructor(gateway: Gateway, requestId: string, method: string, path: string) {
     this.#gateway = gateway;
     this.requestId = requestId;
     this.method = method;
     this.path = path;
-    gateway.inFlight += 1;
+    this.#inFlight = path !== '/metrics';
+    if (this.#inFlight) gateway.inFlight += 1;
   }
 
   /** The controller decided. */
@@ -328,11 +353,23 @@ export class RequestScope {
     this.#usage = usage;
   }
 
-  /** Refused before upstream (auth, bad_request, queue_full, ...): counted once by reason. */
+  /**
+   * Refused before upstream (auth, bad_request, queue_full, ...): counted once, by reason, when
+   * the request finishes; a 413 counts as too_large and a 408 as slow_client, whatever the reason given.
+   */
   reject(reason: string): void {
-    if (this.#rejectedFor !== undefined) return;
-    this.#rejectedFor = reason;
-    this.#gateway.metrics.rejected.inc({ reason });
+    this.#rejectedFor ??= reason;
+  }
+
+  /** The request is answered with an error: keeps its (first) message for the log line, without the upstream's words unless --log-prompts. */
+  failed(error: unknown, clientMessage: string): void {
+    this.error ??= loggedError(error, clientMessage, this.#gateway.options.logPrompts);
+  }
+
+  /** A stream that had started failed upstream: logged with the error, and counted as an upstream failure. */
+  streamFailed(error: unknown): void {
+    this.streamError = loggedError(error, error instanceof Error ? error.message : String(error), this.#gateway.options.logPrompts);
+    this.#gateway.metrics.observeFailure(this.model ?? 'none', failureReason(error), undefined);
   }
 
   /** The response is over (sent, failed or abandoned). Records everything once; later calls do nothing. */
@@ -340,17 +377,19 @@ export class RequestScope {
     if (this.#finished) return;
     this.#finished = true;
     const gateway = this.#gateway;
-    gateway.inFlight -= 1;
+    if (this.#inFlight) gateway.inFlight -= 1;
+    if (this.#rejectedFor !== undefined) gateway.metrics.rejected.inc({ reason: REJECTED_BY_STATUS[status] ?? this.#rejectedFor });
     const chat = this.path === '/v1/chat/completions';
     if (chat) gateway.metrics.observeRequest({ router: this.decision?.router ?? 'none', model: this.model ?? 'none', status });
     const tokens = readUsage(this.#usage);
     let costUsd: number | undefined;
-    if (chat && this.model !== undefined && status < 400) {
+    // A stream the client (499) or shutdown (503) cut short was still answered, and cost something.
+    if (chat && this.model !== undefined && (status < 400 || this.answered)) {
       const cost = gateway.spend.record(this.model, tokens);
       costUsd = cost.costUsd;
       if (tokens) {
         gateway.metrics.observeUsage(this.model, tokens.inputTokens, tokens.outputTokens, cost.costUsd, cost.strongOnlyUsd);
-      }
+      } else gateway.metrics.observeUsageUnknown(this.model);
     }
     gateway.log.request({
       requestId: this.requestId,

@@ -21,7 +21,10 @@ export interface RequestLogRecord {
   readonly inputTokens?: number | undefined;
   readonly outputTokens?: number | undefined;
   readonly costUsd?: number | undefined;
-  /** The error message sent to the client, for 4xx/5xx. */
+  /**
+   * What went wrong, for 4xx/5xx and for a stream that failed after its 200: the message sent
+   * to the client, without the upstream's own words unless --log-prompts (src/gateway/logged-error.ts).
+   */
   readonly error?: string | undefined;
   /** The routing text; logged only with `--log-prompts`. */
   readonly prompt?: string | undefined;
@@ -102,7 +105,8 @@ export class RequestLog {
    * gateway's cost per request) buy nothing here. It goes to the same destination, in order.
    */
   request(record: RequestLogRecord): void {
-    const level = record.status >= 500 ? 'error' : record.status >= 400 ? 'warn' : 'info';
+    // A 200 with an error is a stream that failed after it started: a failure, whatever status went out.
+    const level = record.status >= 500 ? 'error' : record.status >= 400 || record.error !== undefined ? 'warn' : 'info';
     if (!this.logger.isLevelEnabled(level)) return;
     let line = `{"level":${LEVELS[level]},"time":"${isoNow()}","request_id":${str(record.requestId)},"method":${str(record.method)},"path":${str(record.path)},"status":${num(record.status)},"latency_ms":${num(round3(record.latencyMs))}`;
     if (record.router !== undefined) line += `,"router":${str(record.router)}`;

@@ -45,12 +45,27 @@ export function serverOptions(limits: ServerLimits = DEFAULT_SERVER_LIMITS): Ser
  * Node's empty reply. One more header than the limit is parsed so `checkHeaderCount` can
  * tell a flood from a request at the limit.
  */
-export function applyServerLimits(server: Server, limits: ServerLimits = DEFAULT_SERVER_LIMITS): void {
+export function applyServerLimits(
+  server: Server,
+  limits: ServerLimits = DEFAULT_SERVER_LIMITS,
+  onAnswered?: (answer: ClientErrorAnswer, socket: Duplex) => void,
+): void {
   server.headersTimeout = limits.headersTimeoutMs;
   server.requestTimeout = limits.requestTimeoutMs;
   server.keepAliveTimeout = limits.keepAliveTimeoutMs;
   server.maxHeadersCount = limits.maxHeaderCount + 1;
-  server.on('clientError', answerClientError);
+  server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => {
+    const answer = answerClientError(error, socket);
+    if (answer) onAnswered?.(answer, socket);
+  });
+}
+
+/** What `answerClientError` sent, for the request log and the rejected-requests counter. */
+export interface ClientErrorAnswer {
+  readonly status: number;
+  readonly message: string;
+  /** The `reason` label of `routellm_rejected_requests_total`: slow_client, too_large or bad_request. */
+  readonly reason: string;
 }
 
 /** Throws 431 when the request carries more headers than allowed. */
@@ -62,19 +77,20 @@ export function checkHeaderCount(request: IncomingMessage, limits: ServerLimits 
   }
 }
 
-/** `clientError` listener: a JSON error for what the HTTP parser refused, then close. */
-export function answerClientError(error: NodeJS.ErrnoException, socket: Duplex): void {
+/** `clientError` listener: a JSON error for what the HTTP parser refused, then close. Returns what it answered, if it could. */
+export function answerClientError(error: NodeJS.ErrnoException, socket: Duplex): ClientErrorAnswer | undefined {
   // Node's own default: answer unless a response has already started on this socket.
   const pending = (socket as Duplex & { _httpMessage?: { headersSent?: boolean } })._httpMessage;
   if (!socket.writable || pending?.headersSent) {
     socket.destroy();
-    return;
+    return undefined;
   }
   const [status, reason, message, code] = describeClientError(error);
   const body = JSON.stringify({ error: { message, type: 'invalid_request_error', param: null, code } });
   socket.end(
     `HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
   );
+  return { status, message, reason: status === 408 ? 'slow_client' : status === 413 ? 'too_large' : 'bad_request' };
 }
 
 /** Status, reason phrase, message and error code, the codes matching the server's own refusals (431, 413). */

@@ -67,6 +67,8 @@ interface InFlightRequest {
   readonly context: RequestContext;
   /** Set when shutdown cut it: logged as 503 whatever had already been sent. */
   cut: boolean;
+  /** Set when the HTTP parser's refusal (408 for a slow body) answered it on the socket. */
+  refusedWith: number | undefined;
 }
 
 /** Starts the OpenAI-compatible router proxy on node:http. */
@@ -118,7 +120,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     if (context.signal.aborted) return; // The client is gone; nobody to answer.
     const answer = httpErrorFor(error);
     const scope = context.scope ?? gateway?.scopeFor(request);
-    if (scope) scope.error = answer.body.error.message;
+    scope?.failed(error, answer.body.error.message);
     if (answer.internal) log(`routellm: ${context.requestId}: ${(error as Error)?.stack ?? String(error)}`);
     if (response.headersSent) {
       // The relay answers stream failures itself; anything else mid-body can only cut the connection.
@@ -141,15 +143,13 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const server = createServer({ noDelay: true, ...(gateway ? serverOptions(gateway.options.limits) : {}) }, (request, response) => {
     const abort = new LightAbort();
     const context: RequestContext = { requestId: requestIdOf(request), started: process.hrtime.bigint(), signal: abort.signal, scope: undefined };
-    const entry: InFlightRequest = { abort, request, response, context, cut: false };
+    const entry: InFlightRequest = { abort, request, response, context, cut: false, refusedWith: undefined };
     inFlight.add(entry);
     const path = pathOf(request.url ?? '/');
     const scope = gateway?.start(context.requestId, request.method ?? '', path);
     context.scope = scope;
     response.on('close', () => {
-      // 499 (the client closed the request) when it left before any answer was sent;
-      // 503 when shutdown cut it, a stream that had started included.
-      scope?.finish(entry.cut ? 503 : response.headersSent ? response.statusCode : 499);
+      scope?.finish(closedStatus(entry));
       if (!response.writableFinished) abort.abort(new Error('the client closed the connection'));
       inFlight.delete(entry);
       if (inFlight.size === 0) onDrained?.();
@@ -193,7 +193,24 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     }
   });
 
-  if (gateway) applyServerLimits(server, gateway.options.limits);
+  if (gateway) {
+    applyServerLimits(server, gateway.options.limits, (answer, socket) => {
+      // The parser's refusal goes straight to the socket: the request it cut (a slow body) is logged with it.
+      for (const entry of inFlight) {
+        if (entry.request.socket === socket && !entry.response.headersSent) {
+          entry.refusedWith = answer.status;
+          entry.context.scope?.reject(answer.reason);
+          entry.context.scope?.failed(undefined, answer.message);
+          return;
+        }
+      }
+      // No request yet (its headers never came whole): a line and a count of its own.
+      const scope = gateway.start(`req_${randomHex16()}`, '', '');
+      scope.reject(answer.reason);
+      scope.failed(undefined, answer.message);
+      scope.finish(answer.status);
+    });
+  }
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 6060, host, () => {
@@ -266,6 +283,22 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   }
 
   return { url: `http://${urlHost}:${port}`, host, port, inFlight: () => inFlight.size, close };
+}
+
+/**
+ * The status a finished request is logged and counted with: the one sent, but 503 when
+ * shutdown cut it (a stream that had started included), the parser's refusal (408) when it cut
+ * the request, and 499 when the client closed the connection before the answer was whole (a
+ * stream cut short included). An answer the server itself broke off (its error recorded on the
+ * scope) keeps the status that went out.
+ */
+function closedStatus(entry: InFlightRequest): number {
+  if (entry.cut) return 503;
+  if (entry.refusedWith !== undefined) return entry.refusedWith;
+  const { response } = entry;
+  if (!response.headersSent) return 499;
+  if (!response.writableEnded && entry.context.scope?.error === undefined) return 499;
+  return response.statusCode;
 }
 
 /**

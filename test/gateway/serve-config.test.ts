@@ -85,6 +85,36 @@ server:
     for (const secret of ['ck-one', 'ck-two', 'ck-wrong', 'sk-live-upstream']) expect(log).not.toContain(secret);
   });
 
+  it('warns at start-up about a model without a price, and reports no made-up saving', async () => {
+    const serve = await startServeInProcess(
+      ['--port', '0', '--routers', 'random', '--strong-model', 'gpt-4o', '--weak-model', 'my-local-llm', '--base-url', upstream.baseURL],
+      { cwd: dir },
+    );
+    const url = serve.listening[1]!;
+    const warnings = serve
+      .log()
+      .split('\n')
+      .filter((line) => line.startsWith('{'))
+      .map((line) => JSON.parse(line))
+      .filter((line) => line.level === 40);
+    expect(warnings).toHaveLength(1); // gpt-4o has a default price
+    expect(warnings[0]).toMatchObject({ model: 'my-local-llm' });
+    expect(warnings[0].msg).toContain('model "my-local-llm" has no price');
+    expect(warnings[0].msg).toContain('prices: { "my-local-llm": { input:');
+
+    const client = new OpenAI({ baseURL: `${url}/v1`, apiKey: 'unused', maxRetries: 0 });
+    for (const model of ['router-random-0', 'router-random-1', 'router-random-1']) {
+      await client.chat.completions.create({ model, messages: [{ role: 'user', content: 'hi' }] });
+    }
+    const stats = (await (await fetch(`${url}/v1/routellm/stats`)).json()) as any;
+    expect(stats).toMatchObject({ requests: 3, unpriced_requests: 2, saving_usd: null, saving_ratio: null });
+    expect(stats.saving_unknown_because).toContain('"my-local-llm", which has no price');
+    expect(stats.spend_usd).toBeGreaterThan(0); // the gpt-4o request
+    // The gauge says NaN rather than a saving that counts the local model as free.
+    expect(await (await fetch(`${url}/metrics`)).text()).toMatch(/^routellm_saving_usd nan$/im);
+    expect(await serve.stop()).toBe(0);
+  });
+
   it.each([
     ['server:\n  timeout: soon\n', 'server.timeout must be a number of seconds'],
     ['providers:\n  p:\n    base_url: not a url\n', 'providers.p.base_url must be an http(s) URL'],

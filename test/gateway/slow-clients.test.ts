@@ -24,16 +24,33 @@ function stall(text: string): Promise<string> {
 }
 
 describe('slow clients (slowloris) through the gateway server', () => {
-  it('cuts a client that never finishes its headers with a 408', async () => {
+  it('cuts a client that never finishes its headers with a 408, logged and counted as a slow client', async () => {
+    const seen = proxy.logLines().length;
+    const before = await proxy.metric('routellm_rejected_requests_total{reason="slow_client"}');
     const reply = await stall('POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nX-Slow: ');
     expect(reply.startsWith('HTTP/1.1 408 ')).toBe(true);
+    // No request was ever parsed: the line has no method or path, but it is there.
+    await expect.poll(() => proxy.logLines().slice(seen)).toHaveLength(1);
+    expect(proxy.logLines()[seen]).toMatchObject({ status: 408, level: 40, method: '', path: '' });
+    expect(proxy.logLines()[seen]?.['error']).toContain('in time');
+    expect(await proxy.metric('routellm_rejected_requests_total{reason="slow_client"}')).toBe(before + 1);
   });
 
-  it('cuts a client that never finishes its body, before anything reaches upstream', async () => {
+  it('cuts a client that never finishes its body, before anything reaches upstream: logged and counted as 408, not 499', async () => {
+    const seen = proxy.logLines().length;
+    const before = await proxy.metric('routellm_rejected_requests_total{reason="slow_client"}');
     const reply = await stall('POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 500\r\n\r\n{"model": "router-random-0.5", ');
     expect(reply.startsWith('HTTP/1.1 408 ')).toBe(true);
     expect(JSON.parse(reply.slice(reply.indexOf('\r\n\r\n') + 4)).error.message).toContain('in time');
     expect(proxy.upstream.requests).toHaveLength(0);
+    const find = () => proxy.logLines().slice(seen).find((line) => line['path'] === '/v1/chat/completions');
+    await expect.poll(find).toBeDefined();
+    expect(find()).toMatchObject({ status: 408, level: 40, method: 'POST' });
+    expect(find()?.['error']).toContain('in time');
+    expect(await proxy.metric('routellm_requests_total{router="none",model="none",status="408"}')).toBe(1);
+    expect(await proxy.metric('routellm_requests_total{router="none",model="none",status="499"}')).toBe(0);
+    expect(await proxy.metric('routellm_rejected_requests_total{reason="slow_client"}')).toBe(before + 1);
+    expect(await proxy.metric('routellm_rejected_requests_total{reason="bad_request"}')).toBe(0);
   });
 
   it('keeps answering others, and leaves nothing in flight', async () => {
