@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import { APIError } from 'openai';
 import { describe, expect, it } from 'vitest';
 import { startGatewayProxy } from '../gateway/helpers/gateway-harness.js';
@@ -181,6 +182,37 @@ describe('shutdown after the grace period (gateway)', () => {
       expect(lines).toHaveLength(2);
       for (const line of lines) expect(line).toMatchObject({ status: 503, stream: true, error: expect.stringContaining('shutting down') });
       await expect.poll(() => proxy.upstream.openRequests()).toBe(0);
+    } finally {
+      await proxy.close();
+    }
+  });
+});
+
+describe('/health while shutting down', () => {
+  it('refuses new connections; a request on a connection busy when shutdown began is answered, /health with 503 shutting_down', async () => {
+    const proxy = await startGatewayProxy({ shutdownGraceMs: 2000 });
+    proxy.upstream.behave = () => ({ slowJsonMs: 300 });
+    try {
+      const socket = connect(Number(new URL(proxy.server.url).port), '127.0.0.1');
+      let reply = '';
+      socket.on('data', (chunk: Buffer) => (reply += chunk.toString()));
+      const closed = new Promise<void>((resolve) => socket.on('close', () => resolve()));
+      const body = JSON.stringify({ model: 'router-keyword-0.5', messages: [{ role: 'user', content: 'x' }] });
+      socket.write(`POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n${body}`);
+      await expect.poll(() => proxy.upstream.openRequests()).toBe(1);
+      const closing = proxy.server.close();
+      // The listener is closed: a probe on a new connection is refused, not answered 503.
+      expect(await fetch(`${proxy.server.url}/health`).catch((error: Error) => (error.cause as NodeJS.ErrnoException)?.code)).toBe('ECONNREFUSED');
+      // The connection already open still takes a request (pipelined behind the one in flight).
+      socket.write('GET /health HTTP/1.1\r\nHost: x\r\n\r\n');
+      await closing;
+      await closed;
+      const answers = reply.split(/(?=HTTP\/1\.1 )/);
+      expect(answers).toHaveLength(2);
+      expect(answers[0]).toMatch(/^HTTP\/1\.1 200 /);
+      expect(answers[1]).toMatch(/^HTTP\/1\.1 503 /);
+      expect(answers[1]?.toLowerCase()).toContain('connection: close');
+      expect(answers[1]).toContain('"status":"shutting_down"');
     } finally {
       await proxy.close();
     }
