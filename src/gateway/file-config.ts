@@ -28,6 +28,7 @@ export interface ServerFileConfig {
   readonly headersTimeoutMs?: number;
   readonly requestTimeoutMs?: number;
   readonly logPrompts?: boolean;
+  readonly streamUsage?: boolean;
 }
 
 /** The non-router sections of the config file. */
@@ -52,6 +53,7 @@ const SERVER_KEYS: Readonly<Record<string, [keyof ServerFileConfig, Reader<unkno
   headers_timeout: ['headersTimeoutMs', (value, where) => seconds(value, where)],
   request_timeout: ['requestTimeoutMs', (value, where) => seconds(value, where)],
   log_prompts: ['logPrompts', (value, where) => bool(value, where)],
+  stream_usage: ['streamUsage', (value, where) => bool(value, where)],
 };
 
 /**

@@ -57,7 +57,8 @@ export function createGatewayChatHandler(deps: GatewayChatDeps) {
     const wantsStream = body['stream'] === true;
     scope.stream = wantsStream;
     scope.routed(decision, gateway.options.logPrompts ? routingText(body['messages']) : undefined);
-    const { forward: upstreamBody, clientWantsUsage } = requestStreamUsage(forward);
+    // --no-stream-usage: the client's body as it is, for upstreams that refuse stream_options.
+    const { forward: upstreamBody, clientWantsUsage } = gateway.options.streamUsage ? requestStreamUsage(forward) : { forward, clientWantsUsage: true };
 
     let lease: UpstreamLease<Answer>;
     try {

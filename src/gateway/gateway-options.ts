@@ -23,6 +23,8 @@ export interface GatewayFlags {
   readonly headersTimeout?: number;
   readonly requestTimeout?: number;
   readonly logPrompts?: boolean;
+  /** undefined unless `--stream-usage` or `--no-stream-usage` was given. */
+  readonly streamUsage?: boolean;
 }
 
 /** The gateway's settings, resolved once at start-up: flag, then environment, then config file, then default. */
@@ -34,6 +36,8 @@ export interface GatewayOptions {
   readonly maxConcurrency: number;
   readonly maxQueue: number;
   readonly logPrompts: boolean;
+  /** Add `stream_options.include_usage` to streams, so their tokens and cost are counted. */
+  readonly streamUsage: boolean;
   readonly limits: ServerLimits;
   readonly prices: Readonly<Record<string, ModelPrice>>;
 }
@@ -47,6 +51,7 @@ export const DEFAULT_GATEWAY_OPTIONS: GatewayOptions = {
   maxConcurrency: DEFAULT_MAX_CONCURRENCY,
   maxQueue: DEFAULT_MAX_QUEUE,
   logPrompts: false,
+  streamUsage: true,
   limits: DEFAULT_SERVER_LIMITS,
   prices: {},
 };
@@ -64,6 +69,8 @@ export function gatewayCliOptions(): Option[] {
     new Option('--headers-timeout <seconds>', `time a client has to send its headers (default ${DEFAULT_SERVER_LIMITS.headersTimeoutMs / 1000})`).argParser(positiveSeconds),
     new Option('--request-timeout <seconds>', `time a client has to send its whole request (default ${DEFAULT_SERVER_LIMITS.requestTimeoutMs / 1000})`).argParser(positiveSeconds),
     new Option('--log-prompts', 'include the routing text in the request log (off: prompts are never logged)'),
+    new Option('--stream-usage', 'ask streaming upstreams for usage, to count tokens and cost (default)').hideHelp(),
+    new Option('--no-stream-usage', "never add stream_options to a client's stream, for upstreams that reject the field; streams are then counted only when the client asks for usage"),
   ];
 }
 
@@ -85,6 +92,7 @@ export function resolveGatewayOptions(
     maxConcurrency: flags.maxConcurrency ?? file.maxConcurrency ?? DEFAULT_MAX_CONCURRENCY,
     maxQueue: flags.maxQueue ?? file.maxQueue ?? DEFAULT_MAX_QUEUE,
     logPrompts: flags.logPrompts ?? file.logPrompts ?? false,
+    streamUsage: flags.streamUsage ?? file.streamUsage ?? true,
     // Node requires headersTimeout <= requestTimeout.
     limits: { ...DEFAULT_SERVER_LIMITS, headersTimeoutMs: Math.min(headersTimeoutMs, requestTimeoutMs), requestTimeoutMs },
     prices: (config.gateway ?? EMPTY_GATEWAY_CONFIG).prices,
