@@ -4,7 +4,7 @@ import { chanceLevel, pAgainstChance, type ChanceLevel } from './metrics/chance-
 import { curveMetrics, byStrongShare, type CurveMetrics } from './metrics/curve-metrics.js';
 import { optimalCurve, type OptimalPoint } from './metrics/optimal-curve.js';
 import { modelScore } from './metrics/paired-scores.js';
-import { averageCurves, routerCurve, type CurvePoint } from './metrics/router-curve.js';
+import { averageCurves, distinctCount, routerCurve, type CurvePoint } from './metrics/router-curve.js';
 import type { ScoringProgress } from './score-with-cache.js';
 import { winRatesWithCache } from './score-with-cache.js';
 import type { WinRateCache } from './win-rate-cache.js';
@@ -62,6 +62,8 @@ export async function evaluateRouters(options: {
   signal?: AbortSignal;
   /** Random-score draws for the chance level and each router's p-value; 0 or absent = skip. */
   chanceDraws?: number;
+  /** Told when a router's win rates take fewer than 3 values (its curve is then a few points). */
+  warn?: (message: string) => void;
 }): Promise<EvalReport> {
   const { benchmark } = options;
   const strongScore = modelScore(benchmark.scores, 'strong');
@@ -83,7 +85,15 @@ export async function evaluateRouters(options: {
       const cache = await candidate.openCache(router);
       const rates = await winRatesWithCache(router, benchmark.prompts, cache, options.progress?.router(candidate.name, run, candidate.runs), options.signal);
       await pause(`evaluating router "${candidate.name}"`);
-      curves.push(routerCurve(rates, benchmark.scores, options.numResults));
+      const curve = routerCurve(rates, benchmark.scores, options.numResults);
+      curves.push(curve);
+      const values = distinctCount(rates);
+      if (values < 3 && run === 0) {
+        options.warn?.(
+          `router "${candidate.name}" gave ${values === 1 ? 'the same win rate to every prompt' : `only ${values} distinct win rates`}, so its curve has only ${curve.length} points; ` +
+            'AUC and APGR interpolate linearly between them, as a router breaking its ties by coin would',
+        );
+      }
     }
     const points = byStrongShare(averageCurves(curves));
     evaluations.push({ name: candidate.name, metrics: curveMetrics(points, weakScore, strongScore), points, runs: candidate.runs });

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { sharedRoutellmData } from '../eval/helpers/shared-data.js';
 import { BIN, runCliChild } from '../helpers/run-cli-child.js';
+import { startJsonHandlerServer, type JsonRequest } from '../helpers/json-handler-server.js';
 import { runCliInProcess } from '../helpers/run-cli-in-process.js';
 
 /** A small benchmark CSV: prompt plus one True/False column per model; quoted multi-line prompts. */
@@ -173,6 +174,91 @@ describe('routellm eval (in-process)', () => {
     const result = await runCliInProcess(['eval', '--benchmark', file, '--strong-model', 'big', '--weak-model', 'small', '--no-plot', ...base(dir)]);
     expect(result.code).toBe(2);
     expect(result.stderr).toContain(`${file}: record 3, column "big": expected True/False or a number, got "maybe"`);
+  });
+});
+
+/** A causal_llm judge's chat.completion: `content`, and with logprobs asked for, its score token's alternatives. */
+function judgeAnswer(request: JsonRequest, content: string, alternatives?: Record<string, number>) {
+  const logprobs =
+    request.body.logprobs && alternatives
+      ? {
+          content: [
+            { token: '[[', logprob: 0, bytes: null, top_logprobs: [] },
+            { token: content.slice(2, 3), logprob: Math.log(alternatives[content.slice(2, 3)] ?? 1), bytes: null, top_logprobs: Object.entries(alternatives).map(([token, p]) => ({ token, logprob: Math.log(p), bytes: null })) },
+            { token: ']]', logprob: 0, bytes: null, top_logprobs: [] },
+          ],
+          refusal: null,
+        }
+      : null;
+  return {
+    body: {
+      id: 'chatcmpl-judge',
+      object: 'chat.completion',
+      created: 1_700_000_000,
+      model: request.body.model,
+      choices: [{ index: 0, message: { role: 'assistant', content, refusal: null }, finish_reason: 'stop', logprobs }],
+      usage: { prompt_tokens: 100, completion_tokens: 3, total_tokens: 103 },
+    },
+  };
+}
+
+describe('routellm eval: routers whose win rates tie (a real causal_llm judge server)', () => {
+  type Point = { threshold: number; strong_pct: number; score: number };
+  const models = ['--strong-model', 'big', '--weak-model', 'small'];
+  async function evalJudge(answer: (request: JsonRequest) => ReturnType<typeof judgeAnswer>, logprobs: boolean) {
+    const server = await startJsonHandlerServer(answer);
+    try {
+      const { dir, file } = await csvBenchmark();
+      const config = join(dir, 'judge.yaml');
+      await writeFile(config, `causal_llm: { model: judge, base_url: "${server.baseURL}", logprobs: ${logprobs} }\n`);
+      const result = await runCliInProcess(['eval', '--benchmark', file, '--routers', 'causal_llm', ...models, '--config', config, '--chance-draws', '0', '--no-plot', '--json', ...base(dir)]);
+      expect(result.stderr).not.toContain('internal error');
+      expect(result.code).toBe(0);
+      const router = JSON.parse(result.stdout).routers[0] as { apgr: number; auc: number; cpt20: number; cpt50: number; cpt80: number; points: Point[] };
+      return { router, stderr: result.stderr };
+    } finally {
+      await server.close();
+    }
+  }
+
+  // strong "big" scores 80%, weak "small" 50% on csvBenchmark(40).
+  it.each([
+    ['0.3 for every prompt (logprobs)', true, (request: JsonRequest) => judgeAnswer(request, '[[4]]', { '4': 0.7, '1': 0.3 })],
+    ['1 for every prompt (no logprobs, score 2)', false, (request: JsonRequest) => judgeAnswer(request, '[[2]]')],
+  ])('win rate %s: both endpoints (all weak, all strong), a straight line (APGR 0.5) and a warning', async (_what, logprobs, answer) => {
+    const { router, stderr } = await evalJudge(answer, logprobs);
+    expect(router.points.map((point) => [point.strong_pct, point.score])).toEqual([
+      [0, 50],
+      [100, 80],
+    ]);
+    // Each point follows the real rule: the 100% point's threshold is the one win rate, the 0% point's is above it.
+    const rate = router.points[1]!.threshold;
+    expect(rate).toBeCloseTo(logprobs ? 0.3 : 1, 9);
+    expect(router.points[0]!.threshold).toBeGreaterThan(rate);
+    expect(router.apgr).toBeCloseTo(0.5, 12);
+    expect(router.auc).toBeCloseTo(65, 12);
+    expect([router.cpt20, router.cpt50, router.cpt80].map((value) => +value.toFixed(9))).toEqual([20, 50, 80]);
+    expect(stderr).toContain('routellm: warning: router "causal_llm" gave the same win rate to every prompt, so its curve has only 2 points');
+  });
+
+  it('two win rates (a judge without logprobs): three points, each strong_pct = share of win rate >= threshold', async () => {
+    // The judge says "weak will do" ([[5]], win rate 0) except where only the strong model is right.
+    const gains = (i: number) => i % 5 !== 0 && i % 2 !== 0;
+    const { router, stderr } = await evalJudge((request) => {
+      const i = Number(/question (\d+)/.exec(JSON.stringify(request.body.messages))![1]);
+      return judgeAnswer(request, gains(i) ? '[[2]]' : '[[5]]');
+    }, false);
+    const strongShare = (Array.from({ length: 40 }, (_, i) => i).filter(gains).length / 40) * 100;
+    expect(router.points.map((point) => [point.strong_pct, point.score])).toEqual([
+      [0, 50],
+      // Strong on the 16 gains, weak where it is right: the best score any router can reach here.
+      [strongShare, 90],
+      [100, 80],
+    ]);
+    expect(router.points[1]!.threshold).toBeGreaterThan(0);
+    expect(router.points[1]!.threshold).toBeLessThanOrEqual(1);
+    expect(router.apgr).toBeGreaterThan(0.5);
+    expect(stderr).toContain('routellm: warning: router "causal_llm" gave only 2 distinct win rates, so its curve has only 3 points');
   });
 });
 

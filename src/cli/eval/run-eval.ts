@@ -83,7 +83,7 @@ export async function runEval(flags: EvalFlags, io: CliIo): Promise<void> {
     : plainProgress(log);
   let report;
   try {
-    report = await evaluateRouters({ benchmark, routers, numResults, progress, chanceDraws: chanceDraws(benchmark.prompts.length), ...(io.signal ? { signal: io.signal } : {}) });
+    report = await evaluateRouters({ benchmark, routers, numResults, progress, chanceDraws: chanceDraws(benchmark.prompts.length), warn, ...(io.signal ? { signal: io.signal } : {}) });
   } finally {
     progress.close();
   }

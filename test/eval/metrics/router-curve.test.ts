@@ -39,11 +39,12 @@ describe('qcutEdges', () => {
 describe('router curve and metrics (computed by hand)', () => {
   it('a perfect router: gains ranked first', () => {
     const points = routerCurve([0.8, 0.6, 0.4, 0.2], FOUR, 2);
-    // Edges 0.2, 0.5, 0.8; the last uses ">" so nothing goes strong there.
+    // Edges 0.2, 0.5, 0.8; Python's last uses ">" so nothing goes strong there: reported as
+    // the next double above 0.8, so that every point follows rate >= threshold.
     expect(points).toEqual([
       { threshold: 0.2, strongPct: 100, score: 100 },
       { threshold: 0.5, strongPct: 50, score: 100 },
-      { threshold: 0.8, strongPct: 0, score: 50 },
+      { threshold: 0.8 + 2 ** -53, strongPct: 0, score: 50 },
     ]);
     const metrics = curveMetrics(points, 50, 100);
     // AUC = .5 * (50 + 100) / 2 + .5 * (100 + 100) / 2 = 87.5; APGR = (87.5 - 50) / (100 - 50).
@@ -74,7 +75,7 @@ describe('router curve and metrics (computed by hand)', () => {
     // Strong right on all three, weak only on the second.
     const scores = correctness([1, 1, 1], [0, 1, 0]);
     const points = routerCurve([0.9, 0.5, 0.1], scores, 2);
-    expect(points.map((point) => point.threshold)).toEqual([0.1, 0.5, 0.9]);
+    expect(points.map((point) => point.threshold)).toEqual([0.1, 0.5, 0.9 + 2 ** -53]);
     // Python: model_counts / total * 100.
     expect(points.map((point) => point.strongPct)).toEqual([100, (2 / 3) * 100, 0]);
     expect(points[1]?.score).toBeCloseTo(200 / 3, 12);
@@ -90,6 +91,41 @@ describe('router curve and metrics (computed by hand)', () => {
     expect(metrics.cpt20).toBeCloseTo(80 / 3, 10);
     expect(metrics.cpt50).toBeCloseTo(200 / 3, 10);
     expect(metrics.cpt80).toBeCloseTo(260 / 3, 10);
+  });
+
+  it('constant win rates: 100% strong at the rate, 0% above it; a straight line, APGR 0.5', () => {
+    for (const rate of [0.3, 1, 0]) {
+      const points = routerCurve([rate, rate, rate, rate], FOUR, 10);
+      expect(points).toEqual([
+        { threshold: rate, strongPct: 100, score: 100 },
+        { threshold: expect.any(Number), strongPct: 0, score: 50 },
+      ]);
+      expect(points[1]!.threshold).toBeGreaterThan(rate);
+      const metrics = curveMetrics(points, 50, 100);
+      expect(metrics.auc).toBeCloseTo(75, 12);
+      expect(metrics.apgr).toBeCloseTo(0.5, 12);
+      expect([metrics.cpt20, metrics.cpt50, metrics.cpt80].map((v) => +v.toFixed(9))).toEqual([20, 50, 80]);
+    }
+  });
+
+  it('two win-rate values (a judge without logprobs): every point follows rate >= threshold', () => {
+    // The perfect 0/1 judge: the two gains at 1, the rest at 0.
+    const points = routerCurve([1, 1, 0, 0], FOUR, 10);
+    expect(points.map((point) => [point.strongPct, point.score])).toEqual([
+      [100, 100],
+      [50, 100],
+      [0, 50],
+    ]);
+    const rates = [1, 1, 0, 0];
+    for (const point of points) expect(rates.filter((rate) => rate >= point.threshold).length * 25).toBe(point.strongPct);
+    expect(curveMetrics(points, 50, 100).apgr).toBeCloseTo(0.75, 12);
+  });
+
+  it('tied edges: one point per distinct strong set', () => {
+    // Edges of [.5, .5, .5, .9] in 4 bins: .5, .6, .9 (.6 and .9 send the same item strong).
+    const points = routerCurve([0.5, 0.9, 0.5, 0.5], FOUR, 4);
+    expect(points.map((point) => point.strongPct)).toEqual([100, 25, 0]);
+    expect(points[1]?.threshold).toBeCloseTo(0.6, 12);
   });
 
   it('averages seeded curves point by point', () => {
