@@ -46,6 +46,21 @@ describe('routellm calibrate (in-process)', () => {
     expect(line.threshold).toBeLessThan(1);
   });
 
+  it.each([
+    [['--strong-model-pct', '30%', '--prompts', 'prompts.txt']],
+    [['--write-table', '--prompts', 'prompts.txt', '--table', 'mine.json']],
+  ])('%j: a router that cannot be built (sw_ranking without data) fails before any other is scored', async (args) => {
+    const { dir, cache } = await workspace();
+    await writeFile(join(dir, 'broken.yaml'), 'random: { seed: 1 }\nsw_ranking: { data_dir: ./no-such-dir }\n');
+    const result = await runCliInProcess(['calibrate', '--routers', 'random', 'sw_ranking', ...args, '--config', 'broken.yaml', ...cache], { cwd: dir });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('sw_ranking: cannot read');
+    // Nothing was scored: no "random: scoring 50 of 50 prompts" first.
+    expect(result.stderr).not.toContain('scoring');
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+    expect(result.stdout).toBe('');
+  });
+
   it('answers from the shipped table without --prompts', async () => {
     const result = await runCliInProcess(['calibrate', '--routers', 'random', '--strong-model-pct', '0.5', '--json']);
     expect(result.code).toBe(0);

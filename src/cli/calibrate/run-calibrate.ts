@@ -122,11 +122,11 @@ async function prepare(flags: CalibrateFlags, io: CliIo): Promise<Setup> {
 
 async function fromPrompts(path: string, column: string, names: readonly string[], share: number, setup: Setup): Promise<Calibration[]> {
   const prompts = await readPrompts(path, column);
+  const routers = await buildAll(names, setup);
   const results: Calibration[] = [];
-  for (const name of names) {
-    const router = await setup.build(name);
+  for (const router of routers) {
     const rates = await setup.winRates(router, prompts);
-    results.push({ router: name, share, threshold: thresholdForShare(sortedAscending(rates), share), n: prompts.length });
+    results.push({ router: router.name, share, threshold: thresholdForShare(sortedAscending(rates), share), n: prompts.length });
   }
   return results;
 }
@@ -150,6 +150,13 @@ async function fromTable(path: string, names: readonly string[], share: number, 
     results.push({ router: name, share, threshold: thresholdFromEntry(entry, share), n: entry.n });
   }
   return results;
+}
+
+/** Builds every router before any is scored: a router that cannot load fails before minutes of scoring the others. */
+async function buildAll(names: readonly string[], setup: Setup): Promise<Router[]> {
+  const routers: Router[] = [];
+  for (const name of names) routers.push(await setup.build(name));
+  return routers;
 }
 
 /** readPromptFile, with a filesystem failure said in one line. */
@@ -178,11 +185,9 @@ async function writeTable(flags: CalibrateFlags, column: string, io: CliIo, setu
     source =
       'MMLU train half (first byte of sha1(prompt) even, src/eval/mmlu-split.ts) of the Python RouteLLM mmlu/responses, decontaminated; never used for reported eval numbers of trained routers';
   }
+  const routers = await buildAll(names, setup);
   const rates: { router: Router; rates: Float64Array }[] = [];
-  for (const name of names) {
-    const router = await setup.build(name);
-    rates.push({ router, rates: await setup.winRates(router, prompts) });
-  }
+  for (const router of routers) rates.push({ router, rates: await setup.winRates(router, prompts) });
   const table = buildCalibrationTable({ source, n: prompts.length, rates });
   try {
     await writeFileAtomic(path, `${JSON.stringify(table)}\n`);
