@@ -41,12 +41,24 @@ export function parseModelName(model: unknown): ParsedModelName {
   return { router, threshold: parseThreshold(raw) };
 }
 
-/** Parses a threshold: a number in [0, 1], or a percentage in (0, 100] followed by `%`. */
+/**
+ * Parses a threshold: a number in [0, 1], or a percentage strictly between 0 and 100 followed
+ * by `%`. 0% and 100% are refused, as `calibrate --strong-model-pct` refuses them: a table's
+ * extreme quantiles are the lowest and highest rates it saw, so they would not mean "never"
+ * and "always" for prompts outside its sample.
+ */
 export function parseThreshold(raw: string): ThresholdSpec {
   if (raw.endsWith('%')) {
     const digits = raw.slice(0, -1);
     const percent = NUMBER.test(digits) ? Number(digits) : Number.NaN;
-    if (!(percent >= 0 && percent <= 100)) {
+    if (percent === 0 || percent === 100) {
+      throw new RoutingError(
+        `threshold "${clip(raw)}": a strong-model share must be strictly between 0% and 100%; ` +
+          'to send every call to one model, name that model directly (or use threshold 0 for always strong)',
+        { param: 'model', code: 'invalid_threshold' },
+      );
+    }
+    if (!(percent > 0 && percent < 100)) {
       throw new RoutingError(`threshold "${clip(raw)}" is not a strong-model share between 0% and 100%`, {
         param: 'model',
         code: 'invalid_threshold',
