@@ -14,6 +14,8 @@ export function buildCalibrationTable(options: {
   readonly n: number;
   readonly rates: readonly { readonly router: Router; readonly rates: ArrayLike<number> }[];
   readonly levels?: number;
+  /** The command that made it (default: the shipped table's npm script). */
+  readonly madeBy?: string;
 }): CalibrationTable {
   const routers: Record<string, CalibrationEntry> = {};
   for (const { router, rates } of options.rates) {
@@ -23,5 +25,5 @@ export function buildCalibrationTable(options: {
       quantiles: quantileGrid(sortedAscending(rates), options.levels ?? TABLE_LEVELS),
     };
   }
-  return { format: CALIBRATION_TABLE_FORMAT, made_by: TABLE_COMMAND, prompts: { source: options.source, n: options.n }, routers };
+  return { format: CALIBRATION_TABLE_FORMAT, made_by: options.madeBy ?? TABLE_COMMAND, prompts: { source: options.source, n: options.n }, routers };
 }

@@ -67,23 +67,65 @@ export function validateCalibrationTable(document: unknown): CalibrationTable | 
   return document as CalibrationTable;
 }
 
+/** Which table an entry came from: messages name it this way, never by path, since they reach clients. */
+export type TableSource = 'shipped' | 'custom';
+
+/** A table in force, with where it came from; a string when it exists but cannot be used (the reason). */
+export interface SourcedTable {
+  readonly table: CalibrationTable | string;
+  readonly source: TableSource;
+}
+
+/** How a table is named in messages. */
+export function tableLabel(source: TableSource): string {
+  return source === 'shipped' ? 'the shipped calibration table' : 'the calibration table in ROUTELLM_CALIBRATION_TABLE';
+}
+
+/** What to do when no table fits a router: make one from your own prompts (the shipped one is for the shipped weights). */
+export function ownTableHint(router: string): string {
+  return (
+    `make one for your router with routellm calibrate --write-table --routers ${router} --prompts YOUR_PROMPTS --table mine.json ` +
+    '(and the same --config), then set ROUTELLM_CALIBRATION_TABLE=mine.json; or give a threshold in [0, 1]'
+  );
+}
+
 /**
- * The Controller's `resolveShare` over a table and the loaded routers: a router missing
- * from the table resolves to nothing (the Controller then says so); a router whose
- * fingerprint differs from the table's is refused, since its quantiles would be wrong.
+ * Why shares of router `name` cannot be resolved from these tables (in order of preference:
+ * the first that has the router decides), or its entry. A router missing from one table falls
+ * back to the next; an entry made with another fingerprint is refused, since its quantiles
+ * would be wrong; an unusable table refuses every router it is asked for.
+ * `router` undefined: not loaded, so no fingerprint to check.
  */
-export function shareResolverFromTable(table: CalibrationTable, routers: ReadonlyMap<string, Router>, where: string): ShareResolver {
-  return (name, share) => {
-    const entry = table.routers[name];
-    if (!entry) return undefined;
-    const router = routers.get(name);
-    if (router && router.fingerprint !== entry.fingerprint) {
-      throw new RoutingError(
-        `the calibration table ${where} was made for router "${name}" with other weights or options; ` +
-          'regenerate it (npm run calibration:table) or give a threshold in [0, 1]',
-        { param: 'model', code: 'invalid_threshold' },
-      );
+export function findTableEntry(tables: readonly SourcedTable[], name: string, router: Router | undefined): CalibrationEntry | { readonly problem: string } {
+  for (const { table, source } of tables) {
+    if (typeof table === 'string') {
+      return { problem: `${tableLabel(source)} is unusable (${table}); ${source === 'custom' ? 'fix it' : 'reinstall the package'}, or ${ownTableHint(name)}` };
     }
-    return thresholdFromEntry(entry, share);
+    const entry = table.routers[name];
+    if (!entry) continue;
+    if (router && router.fingerprint !== entry.fingerprint) {
+      return { problem: `${tableLabel(source)} was made for router "${name}" with other weights or options; ${ownTableHint(name)}` };
+    }
+    return entry;
+  }
+  const labels = tables.map(({ source }) => tableLabel(source));
+  return { problem: `${labels.length > 0 ? `${labels.join(' and ')} ${labels.length > 1 ? 'have' : 'has'} no router "${name}"` : `no calibration table for router "${name}"`}; ${ownTableHint(name)}` };
+}
+
+/**
+ * The Controller's `resolveShare` over tables in order of preference and the loaded routers
+ * (see findTableEntry); refusals are RoutingErrors (HTTP 400) that name no path.
+ */
+export function shareResolverFromTables(tables: readonly SourcedTable[], routers: ReadonlyMap<string, Router>): ShareResolver {
+  return (name, share) => {
+    const found = findTableEntry(tables, name, routers.get(name));
+    if ('problem' in found) throw new RoutingError(found.problem, { param: 'model', code: 'invalid_threshold' });
+    return thresholdFromEntry(found, share);
   };
+}
+
+/** shareResolverFromTables over one table; a router it lacks resolves to nothing (the Controller then says so). */
+export function shareResolverFromTable(table: CalibrationTable, routers: ReadonlyMap<string, Router>, source: TableSource = 'shipped'): ShareResolver {
+  const resolve = shareResolverFromTables([{ table, source }], routers);
+  return (name, share) => (table.routers[name] ? resolve(name, share) : undefined);
 }

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
-import { RoutingError, type Router, type RouterContext, type ShareResolver } from '../core/index.js';
-import { shareResolverFromTable, validateCalibrationTable, type CalibrationTable } from './calibration-table.js';
+import { type Router, type RouterContext, type ShareResolver } from '../core/index.js';
+import { findTableEntry, shareResolverFromTables, validateCalibrationTable, type CalibrationTable, type SourcedTable } from './calibration-table.js';
 
 /** Where the shipped table lives inside the package's `datasets/`. */
 export function shippedTablePath(datasetsDir: string): string {
@@ -35,24 +35,38 @@ export function calibrationTablePath(env: Readonly<Record<string, string | undef
   return given ? { path: given, shipped: false } : { path: shippedTablePath(datasetsDir), shipped: true };
 }
 
+/** Share resolution at start-up: the resolver, and each loaded router it will refuse. */
+export interface LoadedShareTables {
+  /** Undefined when there is no table at all (the Controller then refuses shares itself). */
+  readonly resolveShare: ShareResolver | undefined;
+  /** One line per loaded router whose shares will be refused; names the table's path (for the server's log, not clients). */
+  readonly problems: readonly string[];
+}
+
 /**
- * The `resolveShare` that `serve` and `route` use for `router-mf-50%`: the calibration table
- * (see calibrationTablePath), checked against the loaded routers' fingerprints. No shipped
- * table: shares are refused by the Controller; a broken or missing chosen table: refused
- * with the reason, while numeric thresholds keep working.
+ * The `resolveShare` that `serve` and `route` use for `router-mf-50%`: `$ROUTELLM_CALIBRATION_TABLE`
+ * (one made from your own traffic) first, then the shipped table for the routers it lacks; each
+ * entry checked against the loaded router's fingerprint. A chosen table that is missing or broken
+ * refuses every share with the reason, while numeric thresholds keep working.
  */
+export async function loadShareTables(routers: ReadonlyMap<string, Router>, context: RouterContext): Promise<LoadedShareTables> {
+  const shippedPath = shippedTablePath(context.datasetsDir);
+  const customPath = context.env['ROUTELLM_CALIBRATION_TABLE'] || undefined;
+  const shipped = await readCalibrationTable(shippedPath, context.readFile);
+  const custom = customPath === undefined ? undefined : ((await readCalibrationTable(customPath, context.readFile)) ?? 'file not found');
+  const tables: SourcedTable[] = [];
+  if (custom !== undefined) tables.push({ table: custom, source: 'custom' });
+  if (shipped !== undefined) tables.push({ table: shipped, source: 'shipped' });
+  const paths = [...(customPath ? [customPath] : []), ...(shipped !== undefined ? [shippedPath] : [])];
+  const problems = [...routers.keys()].flatMap((name) => {
+    const found = findTableEntry(tables, name, routers.get(name));
+    if (!('problem' in found)) return [];
+    return [`shares like router-${name}-50% will be refused: ${found.problem}${paths.length ? ` (tables: ${paths.join(', ')})` : ''}`];
+  });
+  return { resolveShare: tables.length > 0 ? shareResolverFromTables(tables, routers) : undefined, problems };
+}
+
+/** loadShareTables' resolver alone. */
 export async function loadShippedShareResolver(routers: ReadonlyMap<string, Router>, context: RouterContext): Promise<ShareResolver | undefined> {
-  const { path, shipped } = calibrationTablePath(context.env, context.datasetsDir);
-  const table = await readCalibrationTable(path, context.readFile);
-  if (table === undefined && shipped) return undefined;
-  if (table === undefined || typeof table === 'string') {
-    const reason = table ?? 'file not found';
-    return () => {
-      throw new RoutingError(`the calibration table ${path} is unusable (${reason}); give a threshold in [0, 1] instead`, {
-        param: 'model',
-        code: 'invalid_threshold',
-      });
-    };
-  }
-  return shareResolverFromTable(table, routers, path);
+  return (await loadShareTables(routers, context)).resolveShare;
 }

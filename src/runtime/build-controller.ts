@@ -1,5 +1,5 @@
 import { Controller, type ModelPair, type RouterContext, type RouterRegistry, type ShareResolver } from '../core/index.js';
-import { loadShippedShareResolver } from '../calibrate/load-calibration-table.js';
+import { loadShareTables } from '../calibrate/load-calibration-table.js';
 import type { RoutellmConfig } from '../config/load-config.js';
 
 export interface BuildControllerOptions {
@@ -10,12 +10,22 @@ export interface BuildControllerOptions {
   readonly context: RouterContext;
   /** Resolves `router-mf-50%`; default: the shipped calibration table (datasets/calibration/quantiles.json). */
   readonly resolveShare?: ShareResolver;
+  /**
+   * Told, once at start-up, of each loaded router whose share thresholds (`router-mf-50%`) the
+   * calibration tables cannot resolve; the lines name the tables' paths (for a log, not clients).
+   */
+  readonly onShareProblem?: (line: string) => void;
 }
 
 /** Builds the routers named and the Controller over them: the one start-up path for every command. */
 export async function buildController(options: BuildControllerOptions): Promise<Controller> {
   const routers = await options.registry.build(options.routerNames, options.config.routers, options.context);
-  const resolveShare = options.resolveShare ?? (await loadShippedShareResolver(routers, options.context));
+  let resolveShare = options.resolveShare;
+  if (!resolveShare) {
+    const loaded = await loadShareTables(routers, options.context);
+    resolveShare = loaded.resolveShare;
+    if (options.onShareProblem) loaded.problems.forEach(options.onShareProblem);
+  }
   return new Controller({
     pair: options.pair,
     routers,

@@ -106,11 +106,16 @@ describe('calibration table', () => {
   });
 
   it('resolves shares only for routers whose fingerprint matches', () => {
-    const resolve = shareResolverFromTable(table, new Map([['lin', fixed('lin', 'lin:1')]]), 'T');
+    const resolve = shareResolverFromTable(table, new Map([['lin', fixed('lin', 'lin:1')]]));
     expect(resolve('lin', 0.5)).toBeCloseTo(0.5, 12);
     expect(resolve('other', 0.5)).toBeUndefined();
-    const stale = shareResolverFromTable(table, new Map([['lin', fixed('lin', 'lin:2')]]), 'T');
-    expect(() => stale('lin', 0.5)).toThrow('the calibration table T was made for router "lin" with other weights or options');
+    const stale = shareResolverFromTable(table, new Map([['lin', fixed('lin', 'lin:2')]]));
+    // Guidance for a router of one's own: a table of one's own, never regenerating the shipped one.
+    expect(() => stale('lin', 0.5)).toThrow(
+      'the shipped calibration table was made for router "lin" with other weights or options; make one for your router with ' +
+        'routellm calibrate --write-table --routers lin --prompts YOUR_PROMPTS --table mine.json (and the same --config), ' +
+        'then set ROUTELLM_CALIBRATION_TABLE=mine.json; or give a threshold in [0, 1]',
+    );
   });
 });
 
@@ -158,8 +163,30 @@ describe('router-<r>-50% through buildController', () => {
     const controller = await buildController({ registry, routerNames: ['random'], pair, config: EMPTY_CONFIG, context });
     expect(controller.resolveModel('router-random-50%').threshold).toBe(0.2);
     const missing = { ...shipped, env: { ROUTELLM_CALIBRATION_TABLE: join(dir, 'nope.json') } };
-    const refusing = await buildController({ registry, routerNames: ['random'], pair, config: EMPTY_CONFIG, context: missing });
-    expect(() => refusing.resolveModel('router-random-50%')).toThrow(`the calibration table ${join(dir, 'nope.json')} is unusable (file not found)`);
+    const problems: string[] = [];
+    const refusing = await buildController({ registry, routerNames: ['random'], pair, config: EMPTY_CONFIG, context: missing, onShareProblem: (line) => problems.push(line) });
+    expect(() => refusing.resolveModel('router-random-50%')).toThrow('the calibration table in ROUTELLM_CALIBRATION_TABLE is unusable (file not found)');
+    expect(() => refusing.resolveModel('router-random-50%')).not.toThrow(dir);
+    // The start-up line, for the operator, names the path.
+    expect(problems).toEqual([expect.stringContaining(`shares like router-random-50% will be refused: the calibration table in ROUTELLM_CALIBRATION_TABLE is unusable (file not found)`)]);
+    expect(problems[0]).toContain(join(dir, 'nope.json'));
+  });
+
+  it('a router $ROUTELLM_CALIBRATION_TABLE lacks falls back to the shipped table when its fingerprint matches', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'routellm-own-table-'));
+    // The own table covers "other" only (another router of the user's).
+    const other = fixed('other', 'other:1');
+    const own = buildCalibrationTable({ source: 'mine', n: 3, rates: [{ router: other, rates: [0.1, 0.2, 0.3] }], levels: 3 });
+    await writeFile(join(dir, 'own.json'), JSON.stringify(own));
+    const context = { ...(await datasets(JSON.stringify(table))), env: { ROUTELLM_CALIBRATION_TABLE: join(dir, 'own.json') } };
+    const problems: string[] = [];
+    const controller = await buildController({ registry, routerNames: ['random'], pair, config: EMPTY_CONFIG, context, onShareProblem: (line) => problems.push(line) });
+    expect(controller.resolveModel('router-random-50%').threshold).toBe(0.4);
+    expect(problems).toEqual([]);
+    // With other options, the shipped entry does not fit either: refused, and said once at start-up.
+    const seeded = await buildController({ registry, routerNames: ['random'], pair, config: { routers: { random: { seed: 3 } }, path: 'x.yaml' }, context, onShareProblem: (line) => problems.push(line) });
+    expect(() => seeded.resolveModel('router-random-50%')).toThrow('the shipped calibration table was made for router "random" with other weights or options; make one for your router');
+    expect(problems).toHaveLength(1);
   });
 
   it('a table made with other options (fingerprint) is refused', async () => {

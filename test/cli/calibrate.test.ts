@@ -80,6 +80,50 @@ describe('routellm calibrate (in-process)', () => {
     expect(threshold).toBeLessThan(0.55);
   });
 
+  it('a router trained or configured by the user: route tells how to make a table of its own, and following it works', async () => {
+    const { dir, cache } = await workspace();
+    // A seeded random stands for the user's own weights: its fingerprint differs from the shipped table's.
+    const route = (env: Record<string, string> = {}) =>
+      runCliInProcess(['route', '--router', 'random', '--config', 'seeded.yaml', '--threshold', '30%', '--json', 'hello'], { cwd: dir, env });
+    const refused = await route();
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toBe(
+      'routellm: the shipped calibration table was made for router "random" with other weights or options; make one for your router with ' +
+        'routellm calibrate --write-table --routers random --prompts YOUR_PROMPTS --table mine.json (and the same --config), ' +
+        'then set ROUTELLM_CALIBRATION_TABLE=mine.json; or give a threshold in [0, 1]\n',
+    );
+    expect(refused.stderr).not.toContain('npm run calibration:table');
+    const fromTable = await runCliInProcess(['calibrate', '--routers', 'random', '--config', 'seeded.yaml', '--strong-model-pct', '30%'], { cwd: dir });
+    expect(fromTable.code).toBe(2);
+    expect(fromTable.stderr).toContain('with other weights or options: pass --prompts YOUR_PROMPTS, or make a table of your own with --write-table --routers random --prompts YOUR_PROMPTS --table mine.json');
+    // Following the advice, word for word.
+    const write = await runCliInProcess(
+      ['calibrate', '--write-table', '--routers', 'random', '--prompts', 'prompts.txt', '--table', 'mine.json', '--config', 'seeded.yaml', ...cache],
+      { cwd: dir },
+    );
+    expect(write.code, write.stderr).toBe(0);
+    const table = JSON.parse(await readFile(join(dir, 'mine.json'), 'utf8'));
+    // The table records the command that made it, not the npm script of the shipped one.
+    expect(table.made_by).toBe(`routellm calibrate --write-table --routers random --prompts prompts.txt --table mine.json --config seeded.yaml`);
+    const routed = await route({ ROUTELLM_CALIBRATION_TABLE: join(dir, 'mine.json') });
+    expect(routed.code, routed.stderr).toBe(0);
+    const threshold = JSON.parse(routed.stdout).threshold;
+    const random = seededRandom(11);
+    const rates = Array.from({ length: 50 }, () => random());
+    expect(threshold).toBeCloseTo(thresholdForShare(sortedAscending(rates), 0.3), 2);
+  });
+
+  it.each(['0%', '100%', '0.0%', '100.00%'])('route --threshold %s is refused as calibrate refuses it: name the model directly', async (share) => {
+    const result = await runCliInProcess(['route', '--router', 'random', '--threshold', share, 'hello']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe(
+      `routellm: --threshold: threshold "${share}": a strong-model share must be strictly between 0% and 100%; ` +
+        'to send every call to one model, name that model directly (or use threshold 0 for always strong)\n',
+    );
+    const calibrate = await runCliInProcess(['calibrate', '--routers', 'random', '--strong-model-pct', share]);
+    expect(calibrate.code).toBe(2);
+  });
+
   it.each([
     [['--strong-model-pct', '50'], '--strong-model-pct must be a fraction in (0, 1) like 0.5, or a percentage like 50%; got "50"'],
     [['--strong-model-pct', '0'], 'got "0"'],

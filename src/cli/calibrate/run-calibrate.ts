@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { DEFAULT_MODEL_PAIR, UsageError, type Router, type RouterContext, type RouterRegistry } from '../../core/index.js';
-import { buildCalibrationTable } from '../../calibrate/build-calibration-table.js';
+import { buildCalibrationTable, TABLE_COMMAND } from '../../calibrate/build-calibration-table.js';
 import { thresholdFromEntry } from '../../calibrate/calibration-table.js';
 import { calibrationTablePath, readCalibrationTable, shippedTablePath } from '../../calibrate/load-calibration-table.js';
 import { formatSharePercent, parseShare, pythonFloat } from '../../calibrate/parse-share.js';
@@ -144,7 +144,7 @@ async function fromTable(path: string, names: readonly string[], share: number, 
     const router = await setup.build(name);
     if (router.fingerprint !== entry.fingerprint) {
       throw new UsageError(
-        `the calibration table ${path} was made for "${name}" with other weights or options: pass --prompts FILE, or regenerate it with npm run calibration:table`,
+        `the calibration table ${path} was made for "${name}" with other weights or options: pass --prompts YOUR_PROMPTS, or make a table of your own with --write-table --routers ${name} --prompts YOUR_PROMPTS --table mine.json`,
       );
     }
     results.push({ router: name, share, threshold: thresholdFromEntry(entry, share), n: entry.n });
@@ -188,7 +188,7 @@ async function writeTable(flags: CalibrateFlags, column: string, io: CliIo, setu
   const routers = await buildAll(names, setup);
   const rates: { router: Router; rates: Float64Array }[] = [];
   for (const router of routers) rates.push({ router, rates: await setup.winRates(router, prompts) });
-  const table = buildCalibrationTable({ source, n: prompts.length, rates });
+  const table = buildCalibrationTable({ source, n: prompts.length, rates, madeBy: writeTableCommand(flags) });
   try {
     await writeFileAtomic(path, `${JSON.stringify(table)}\n`);
   } catch (error) {
@@ -196,6 +196,29 @@ async function writeTable(flags: CalibrateFlags, column: string, io: CliIo, setu
     throw error;
   }
   io.stderr.write(`wrote ${path}: ${names.join(', ')} over ${prompts.length} prompts\n`);
+}
+
+/**
+ * The command line that makes this table again, recorded in it as `made_by`: the shipped table's
+ * npm script for a bare `--write-table`, else the flags that shape the table (not --cache-dir).
+ */
+function writeTableCommand(flags: CalibrateFlags): string {
+  const parts: string[] = [];
+  const add = (flag: string, ...values: (string | undefined)[]) => {
+    if (values.length > 0 && values.every((value) => value !== undefined)) parts.push(flag, ...(values as string[]).map(shellWord));
+  };
+  if (flags.routers) add('--routers', ...flags.routers);
+  add('--prompts', flags.prompts);
+  add('--column', flags.column);
+  add('--table', flags.table);
+  add('--data', flags.data);
+  add('--config', flags.config);
+  return parts.length === 0 ? TABLE_COMMAND : ['routellm calibrate --write-table', ...parts].join(' ');
+}
+
+/** A word as a POSIX shell reads it back: quoted only when it needs to be. */
+function shellWord(word: string): string {
+  return /^[\w./:@%+=,-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
 }
 
 function modelColumns() {

@@ -36,6 +36,8 @@ export async function runServe(flags: ServeFlags, io: CliIo): Promise<void> {
     pair,
     config,
     context: nodeRouterContext({ env: io.env, cwd: io.cwd, fetch: io.fetch }),
+    // Shares are resolved here, at start-up: say now which routers' shares will be refused.
+    onShareProblem: (line) => io.stderr.write(`routellm: warning: ${line}\n`),
   });
   const upstreams = new Upstreams({
     pair,
