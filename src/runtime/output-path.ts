@@ -1,5 +1,6 @@
 import { constants } from 'node:fs';
-import { access, stat } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { access, open, rm, stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { UsageError } from '../core/index.js';
 
@@ -41,7 +42,7 @@ export function fsUsageError(error: unknown, verb: 'read' | 'write', what: strin
 /**
  * Checks, before any long work, that `path` can be an output directory: it is one and is
  * writable, or it does not exist yet and its nearest existing ancestor is a writable
- * directory. Creates nothing. Throws a UsageError naming `flag` otherwise.
+ * directory. Leaves nothing behind. Throws a UsageError naming `flag` otherwise.
  */
 export async function checkOutputDirectory(path: string, flag: string): Promise<void> {
   await checkDirectory(resolve(path), `${flag} ${path}`, true);
@@ -68,6 +69,7 @@ async function checkDirectory(directory: string, what: string, self: boolean): P
       if (!found.isDirectory()) throw new UsageError(`cannot write ${what}: ${named ? 'not a directory' : `${current} is not a directory`}`);
       try {
         await access(current, constants.W_OK | constants.X_OK);
+        await probeWrite(current);
       } catch (error) {
         throw new UsageError(`cannot write ${what}: ${named ? fsErrorReason(error) : `${current} is not writable (${fsErrorReason(error)})`}`);
       }
@@ -108,6 +110,18 @@ export async function checkInputFile(path: string, what: string): Promise<void> 
   } catch (error) {
     throw fsUsageError(error, 'read', what);
   }
+}
+
+/**
+ * Creates and removes an empty file in `directory`. access(W_OK) alone passes for root on /sys
+ * and for anyone on /proc, where files cannot be created (and Node 20's recursive mkdir under
+ * /proc never settles): only an actual creation tells, and it costs two syscalls.
+ */
+async function probeWrite(directory: string): Promise<void> {
+  const probe = join(directory, `.routellm-write-check-${process.pid}-${randomBytes(4).toString('hex')}`);
+  const handle = await open(probe, 'wx');
+  await handle.close();
+  await rm(probe, { force: true });
 }
 
 async function statOrMissing(path: string, what: string) {
