@@ -1,6 +1,5 @@
 import { dirname, resolve } from 'node:path';
 import { UsageError } from '../core/index.js';
-import type { Embedder } from '../embed/embedder.js';
 import { writeSafetensors } from '../routers/safetensors/write-safetensors.js';
 import { MF_TENSORS, type MfConfig } from '../routers/mf/mf-checkpoint.js';
 import { modelIndex, pairDirection, winRate } from '../routers/mf/mf-model.js';
@@ -13,6 +12,7 @@ import { readExcludedPrompts, readTrainingData } from './read-training-data.js';
 import { seededRandom } from './seeded-random.js';
 import { DEFAULT_MF_TRAIN_OPTIONS, trainMf, type IndexedBattle, type MfTrainOptions } from './train-mf.js';
 import type { LexicalTrainOptions } from './train-lexical.js';
+import { embedPrompts } from './embed-prompts.js';
 import { checkTrainOut, TRAINED_FILES, writeTrainedFiles } from './train-out-dir.js';
 import { mmluSplitOf } from '../eval/mmlu-split.js';
 
@@ -67,25 +67,6 @@ function isHeldOut(prompt: string, options: TrainOptions, randomHeldOut: Set<str
   // The same split `routellm eval --split eval` scores on: one definition, or the halves drift.
   if (options.split === 'sha1') return mmluSplitOf(prompt) === 'eval';
   return randomHeldOut.has(prompt);
-}
-
-async function embedAll(embedder: Embedder, prompts: readonly string[], io: TrainIo): Promise<Float32Array> {
-  const out = new Float32Array(prompts.length * embedder.dim);
-  const batch = 64;
-  let lastReport = 0;
-  for (let start = 0; start < prompts.length; start += batch) {
-    const vectors = await embedder.embed(prompts.slice(start, start + batch));
-    vectors.forEach((v, i) => {
-      if (v.length !== embedder.dim) throw new UsageError(`embedder ${embedder.id} returned a ${v.length}-d vector; it declares ${embedder.dim}`);
-      out.set(v, (start + i) * embedder.dim);
-    });
-    const done = Math.min(start + batch, prompts.length);
-    if (done - lastReport >= 2000 || done === prompts.length) {
-      io.stderr.write(`embedding prompts: ${done}/${prompts.length}\n`);
-      lastReport = done;
-    }
-  }
-  return out;
 }
 
 /**
@@ -171,36 +152,15 @@ export async function runTrain(options: TrainOptions, io: TrainIo): Promise<Trai
   const card = cardBase(embedder.id);
 
   if (options.router === 'sw_ranking') {
-    const [{ trainSwRanking }, { encodeSwRankingData }] = await Promise.all([
-      import('../routers/sw-ranking/train-sw-ranking.js'),
-      import('../routers/sw-ranking/sw-ranking-data.js'),
-    ]);
-    // sw_ranking has no parameters: every training battle is kept and re-weighted per prompt.
-    const swData = await trainSwRanking({
-      battles: trainBattles.map((b) => ({ prompt: b.prompt, model_a: b.modelA, model_b: b.modelB, winner: b.winner })),
-      embedder,
-      strongModel: options.strongModel,
-      weakModel: options.weakModel,
-      onProgress: (done, total) => {
-        if (done === total || done % 2048 === 0) io.stderr.write(`embedding prompts: ${done}/${total}\n`);
-      },
-    });
-    const encoded = encodeSwRankingData(swData);
-    const [battlesName, embeddingsName, cardName] = TRAINED_FILES.sw_ranking as [string, string, string];
-    const files = await writeTrainedFiles(out, [
-      [battlesName, encoded.battles],
-      [embeddingsName, encoded.embeddings],
-      [cardName, renderModelCard({ ...card, hyper: {}, metrics: null })],
-    ]);
-    io.stdout.write(`wrote ${files.join(', ')}\n`);
-    return { files, metrics: null };
+    const { runSwRankingTraining } = await import('./run-sw-ranking-training.js');
+    return runSwRankingTraining({ options, io, out, embedder, trainBattles, testBattles, heldOutScored: scoredHeldOut(), card });
   }
 
   const trainPrompts = [...new Set(trainBattles.map((b) => b.prompt))];
   const testPrompts = [...new Set(testBattles.map((b) => b.prompt))];
   const allPrompts = [...trainPrompts, ...testPrompts];
   const row = new Map(allPrompts.map((p, i) => [p, i]));
-  const embeddings = await embedAll(embedder, allPrompts, io);
+  const embeddings = await embedPrompts(embedder, allPrompts, io.stderr);
   const index = new Map(models.map((m, i) => [m, i]));
   const indexed = (b: TrainingBattle): IndexedBattle => ({ prompt: row.get(b.prompt)!, a: index.get(b.modelA)!, b: index.get(b.modelB)!, target: target(b) });
   const started = Date.now();

@@ -1,6 +1,6 @@
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mfRouterFactory } from '../../src/routers/mf/mf-router.js';
 import { nodeRouterContext } from '../../src/runtime/node-router-context.js';
@@ -92,6 +92,31 @@ describe('routellm train', () => {
       .get('sw_ranking')
       .create({ data_dir: 'sw', strong_model: 'strong-model', weak_model: 'weak-model' }, nodeRouterContext({ env: {}, cwd: dir }));
     expect(await router.strongWinRate('Prove the matrix identity')).toBeGreaterThan(await router.strongWinRate('Suggest a recipe with garlic'));
+  });
+
+  it('sw_ranking with the default sha1 split scores the held-out prompts and writes a card that agrees with itself', async () => {
+    const result = await runCliInProcess(['train', '--router', 'sw_ranking', '--data', 'scores.csv', '--out', 'sw-sha1', '--strong-model', 'strong-model', '--weak-model', 'weak-model', '--ties', 'weak'], { cwd: dir });
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).toContain('train 87, held out 93 (sha1 split)');
+    expect(result.stdout).toMatch(/^held out: 93 battles, accuracy 1\.0000 on decisive ones, log-loss [\d.]+$/m);
+    const apgr = Number(/^held out APGR ([\d.]+) {2}scores\.csv \(93 prompts\)$/m.exec(result.stdout)?.[1]);
+    expect(apgr).toBeGreaterThan(0.7); // the planted signal (0.7516 is what lexical, with perfect accuracy, scores here)
+    const card = await readFile(join(dir, 'sw-sha1', 'MODEL_CARD.md'), 'utf8');
+    expect(card).toContain('- train: 87 prompts, 87 battles; held out: 93 prompts, 93 battles');
+    expect(card).toContain('- hyper-parameters: num_tiers=10, battle_weights=10*10^(sim/max_sim), ties=weak\n');
+    expect(card).not.toContain('no held-out split');
+    expect(card).toMatch(/^- battles: 93; accuracy on decisive battles: 1\.0000; log-loss: [\d.]+$/m);
+    expect(card).toContain(`- APGR scores.csv: ${apgr.toFixed(4)} over 93 prompts`);
+    expect(card.endsWith(')\n')).toBe(true);
+    // Held-out prompts are scored, not kept: the router holds the training battles only.
+    expect((await readFile(join(dir, 'sw-sha1', 'battles.jsonl'), 'utf8')).trim().split('\n')).toHaveLength(87);
+  });
+
+  it('train --help names the files each router writes into --out', async () => {
+    const help = await runCliInProcess(['train', '--help'], { cwd: dir });
+    expect(help.code).toBe(0);
+    const text = help.stdout.replace(/\s+/g, ' ');
+    expect(text).toContain('model.safetensors + config.json (mf, lexical), battles.jsonl + embeddings.safetensors (sw_ranking)');
   });
 
   it('--skip-file leaves a named --data file out and says so in the model card', async () => {
@@ -186,6 +211,16 @@ describe('routellm train --out', () => {
     expect(half.stderr.trim()).toBe(`routellm: cannot write --out ${join(dir, 'half')}: ${join(dir, 'half', 'config.json')} is a directory`);
     expect(half.stderr).not.toContain('epoch');
     expect(await readFile(join(dir, 'half', 'model.safetensors'), 'utf8')).toBe('old weights');
+  });
+
+  // Node 20's recursive mkdir under /proc never settles, and root passes access(W_OK) on /sys:
+  // only creating a file tells, and it must be done before training.
+  it.skipIf(process.platform !== 'linux')('refuses /proc/x and /sys/x before reading the data', async () => {
+    for (const [out, reason] of [['/proc/x', 'no such file or directory'], ['/sys/x', 'permission denied']] as const) {
+      const result = await runCliInProcess(['train', '--router', 'lexical', '--data', 'nope.csv', '--out', out], { cwd: dir });
+      expect(result.stderr.trim()).toBe(`routellm: cannot write --out ${out}: ${dirname(out)} is not writable (${reason})`);
+      expect(result.code).toBe(2);
+    }
   });
 
   it('refuses a directory holding another kind of router, and retrains one of the same kind in place', async () => {

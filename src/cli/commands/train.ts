@@ -35,7 +35,7 @@ export function defineTrainCommand(program: Command, io: CliIo): void {
     .description('Train a router (mf, sw_ranking or lexical) on pairwise battles or per-model score tables; writes weights and a model card.')
     .addOption(new Option('--router <name>', 'router to train').choices(['mf', 'sw_ranking', 'lexical']).default('mf'))
     .requiredOption('--data <files...>', 'battles (CSV/JSONL: prompt, model_a, model_b, winner) or score tables (CSV/JSONL: prompt + one column per model)')
-    .requiredOption('--out <dir>', 'directory for model.safetensors, config.json and MODEL_CARD.md')
+    .requiredOption('--out <dir>', 'directory for the router and MODEL_CARD.md: model.safetensors + config.json (mf, lexical), battles.jsonl + embeddings.safetensors (sw_ranking)')
     .option('--exclude <files...>', 'JSONL of prompts to drop (eval_prompt or prompt field), e.g. contaminated_prompts.jsonl')
     .option('--skip-file <names...>', 'leave out --data files with these file names (e.g. one member of a glob whose labels are broken); each must match')
     .option('--alias <from=to...>', 'train model column/name "from" as "to" (merge spellings of one model)')
