@@ -5,9 +5,11 @@ import type { ScoredPrompt } from './battle.js';
 
 /** Held-out figures printed at the end of training and written to the model card. */
 export interface HeldOutMetrics {
-  /** Battles scored (decisive and ties). */
+  /** Battles (mf, sw_ranking) or prompts (lexical, one averaged target each) scored, decisive and ties. */
   readonly battles: number;
-  /** Share of decisive held-out battles whose winner the model favours. */
+  /** What `battles` counts; default `battles`. */
+  readonly unit?: 'battles' | 'prompts';
+  /** Share of decisive held-out battles (prompts) whose winner the model favours. */
   readonly accuracy: number;
   /** Mean logistic loss over all held-out battles, ties as 0.5. */
   readonly logLoss: number;

@@ -66,7 +66,8 @@ export function renderModelCard(card: ModelCardInput): string {
   if (!card.metrics) {
     lines.push('- none (no held-out split)');
   } else {
-    lines.push(`- battles: ${card.metrics.battles}; accuracy on decisive battles: ${card.metrics.accuracy.toFixed(4)}; log-loss: ${card.metrics.logLoss.toFixed(4)}`);
+    const unit = card.metrics.unit ?? 'battles';
+    lines.push(`- ${unit}: ${card.metrics.battles}; accuracy on decisive ${unit}: ${card.metrics.accuracy.toFixed(4)}; log-loss: ${card.metrics.logLoss.toFixed(4)}`);
     for (const a of card.metrics.apgr) {
       lines.push(`- APGR ${a.source}: ${a.apgr.toFixed(4)} over ${a.prompts} prompts (strong ${a.strongMean.toFixed(4)}, weak ${a.weakMean.toFixed(4)}; random = 0.5)`);
     }

@@ -84,6 +84,7 @@ export async function runLexicalTraining(run: {
     const raw = testExamples.map((e) => rawProbability(model, e.prompt));
     metrics = {
       battles: testExamples.length,
+      unit: 'prompts',
       ...battleMetrics(raw, testExamples.map((e) => e.target)),
       apgr: heldOutApgr(run.heldOutScored, rates, options.strongModel, options.weakModel),
     };

@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ConfigError, RouterError } from '../../src/core/index.js';
+import { ConfigError } from '../../src/core/index.js';
 import { lexicalRouterFactory } from '../../src/routers/lexical/lexical-router.js';
 import { nodeRouterContext } from '../../src/runtime/node-router-context.js';
 import { runCliInProcess } from '../helpers/run-cli-in-process.js';
@@ -54,6 +54,11 @@ describe('routellm train --router lexical', () => {
     const card = await readFile(join(dir, 'out1', 'MODEL_CARD.md'), 'utf8');
     expect(card).toContain('embedder: `word-1-2-fnv1a:v1`');
     expect(card).toContain('optimiser=L-BFGS');
+    // The held-out figure counts prompts (each one averaged target), and the card says so.
+    const prompts = Number(/^held out: (\d+) prompts,/m.exec(result.stdout)?.[1]);
+    expect(card).toMatch(new RegExp(`^- prompts: ${prompts}; accuracy on decisive prompts: [\\d.]+; log-loss: [\\d.]+$`, 'm'));
+    expect(card).toMatch(new RegExp(`held out: ${prompts} prompts, \\d+ battles`));
+    expect(card.endsWith('\n') && !card.endsWith('\n\n')).toBe(true);
 
     const router = await lexicalRouterFactory.create({ checkpoint_path: 'out1' }, nodeRouterContext({ env: {}, cwd: dir }));
     const unseenChemistry = 'Which statement about isotope and buffer is true?\nA. x\nB. y\nAnswer:';
@@ -125,7 +130,8 @@ describe('lexical checkpoints that are wrong', () => {
   ])('rejects %s', async (_, edit, message) => {
     await copyWith('broken', edit);
     const run = lexicalRouterFactory.create({ checkpoint_path: 'broken' }, context());
-    await expect(run).rejects.toThrow(RouterError);
+    // The user's files to fix: a ConfigError, exit 2.
+    await expect(run).rejects.toThrow(ConfigError);
     await expect(lexicalRouterFactory.create({ checkpoint_path: 'broken' }, context())).rejects.toThrow(message);
   });
 
