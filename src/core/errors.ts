@@ -33,7 +33,11 @@ export class RoutingError extends UsageError {
   }
 }
 
-/** A router that could not be built or failed to score a prompt (bad weights, dimension mismatch). Exit 1. */
+/**
+ * A router that failed at run time (an embedder answering with vectors of the wrong size) or whose
+ * own parts are broken. Exit 1. Loaders turn what is wrong with the user's files or options
+ * (a truncated checkpoint, a model the weights do not know) into a ConfigError instead.
+ */
 export class RouterError extends RoutellmError {
   override readonly name: string = 'RouterError';
 }

@@ -36,6 +36,21 @@ export async function readCheckpointFiles(router: string, options: RouterOptions
   return { weights, config, weightsPath, configPath, digest: createHash('sha256').update(weights).update(config).digest('hex') };
 }
 
+/**
+ * Runs the decoding of a router's files (and the checks of its options against them). What is
+ * wrong there — a truncated file, a shape that disagrees with config.json, a model the weights do
+ * not know — is the user's files or configuration to fix, not a failure of the run: its
+ * RouterError becomes a ConfigError (exit 2) with the same message. Other errors pass unchanged.
+ */
+export async function asConfigErrors<T>(decode: () => T | Promise<T>): Promise<T> {
+  try {
+    return await decode();
+  } catch (error) {
+    if (error instanceof RouterError) throw new ConfigError(error.message, { cause: error });
+    throw error;
+  }
+}
+
 /** Parses a checkpoint's config.json into an object, or throws a RouterError naming the file. */
 export function parseConfigObject(bytes: Uint8Array, source: string): Record<string, unknown> {
   let raw: unknown;

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Router, RouterFactory } from '../../core/index.js';
-import { readCheckpointFiles } from '../checkpoint-files.js';
+import { asConfigErrors, readCheckpointFiles } from '../checkpoint-files.js';
 import { rejectUnknownOptions } from '../router-options.js';
 import { decodeLexicalCheckpoint } from './lexical-checkpoint.js';
 import { lexicalWinRate, type LexicalModel } from './lexical-model.js';
@@ -38,7 +38,7 @@ export const lexicalRouterFactory: RouterFactory = {
   async create(options, context) {
     rejectUnknownOptions('lexical', options, OPTION_KEYS);
     const { weights, config, weightsPath, configPath, digest } = await readCheckpointFiles('lexical', options, context, DEFAULT_LEXICAL_DIR);
-    const { model } = decodeLexicalCheckpoint(weights, config, { weights: weightsPath, config: configPath });
+    const { model } = await asConfigErrors(() => decodeLexicalCheckpoint(weights, config, { weights: weightsPath, config: configPath }));
     return createLexicalRouter(model, digest);
   },
 };

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { ConfigError, type Router, type RouterContext, type RouterFactory, type RouterOptions } from '../../core/index.js';
-import { readCheckpointFiles } from '../checkpoint-files.js';
+import { asConfigErrors, readCheckpointFiles } from '../checkpoint-files.js';
 import { rejectUnknownOptions, stringOption } from '../router-options.js';
 import { createCachedEmbedder } from '../../embed/cached-embedder.js';
 import type { Embedder } from '../../embed/embedder.js';
@@ -31,13 +31,22 @@ export function createMfRouter(options: {
   weakModel: string;
   source: string;
   weightsDigest: string;
+  /** Where the embedder came from, for the message when its size is wrong: mf.embedder, or the checkpoint (or its default). */
+  embedderFrom?: 'option' | 'checkpoint';
 }): MfRouter {
   const { checkpoint, embedder, source } = options;
   const { model } = checkpoint;
   if (embedder.dim !== model.textDim) {
-    throw new ConfigError(
-      `${source}: the weights expect ${model.textDim}-d prompt embeddings (${checkpoint.embedderId}) but embedder ${embedder.id} gives ${embedder.dim}-d`,
-    );
+    const recorded = checkpoint.config.embedder;
+    const trained = recorded
+      ? `the weights were trained with embedder ${recorded} (${model.textDim}-d)`
+      : `the weights take ${model.textDim}-d prompt embeddings and their config.json names no embedder`;
+    const used =
+      options.embedderFrom === 'option'
+        ? `mf.embedder ${embedder.id} gives ${embedder.dim}-d`
+        : `${embedder.id} (${recorded ? 'recorded' : "RouteLLM's, the default"}) gives ${embedder.dim}-d`;
+    const fix = recorded ? `set mf.embedder to ${recorded}, or remove it` : `set mf.embedder to one that gives ${model.textDim}-d, or add "embedder" to config.json`;
+    throw new ConfigError(`${source}: ${trained}, but ${used}; ${fix}`);
   }
   const strong = modelIndex(model, options.strongModel, source);
   const weak = modelIndex(model, options.weakModel, source);
@@ -88,21 +97,27 @@ export function createMfRouterFactory(resolveEmbedder: EmbedderResolver = defaul
     async create(options: RouterOptions, context: RouterContext): Promise<Router> {
       rejectUnknownOptions('mf', options, OPTION_KEYS);
       const { weights, config, weightsPath, configPath, digest } = await readCheckpointFiles('mf', options, context, DEFAULT_MF_DIR);
-      const checkpoint = decodeMfCheckpoint(weights, config, { weights: weightsPath, config: configPath });
+      const checkpoint = await asConfigErrors(() => decodeMfCheckpoint(weights, config, { weights: weightsPath, config: configPath }));
       const cacheSize = options['cache_size'] ?? 10_000;
       if (typeof cacheSize !== 'number' || !Number.isInteger(cacheSize) || cacheSize < 1) {
         throw new ConfigError('mf: option "cache_size" must be a positive integer');
       }
       const inner = await resolveEmbedder(options['embedder'] ?? checkpoint.embedderId, context, 'mf');
       const recorded = checkpoint.config as { strong_model?: unknown; weak_model?: unknown };
-      return createMfRouter({
-        checkpoint,
-        embedder: createCachedEmbedder(inner, { maxEntries: cacheSize }),
-        strongModel: stringOption('mf', options, 'strong_model') ?? (typeof recorded.strong_model === 'string' ? recorded.strong_model : MF_DEFAULT_STRONG),
-        weakModel: stringOption('mf', options, 'weak_model') ?? (typeof recorded.weak_model === 'string' ? recorded.weak_model : MF_DEFAULT_WEAK),
-        source: weightsPath,
-        weightsDigest: digest,
-      });
+      const strongModel = stringOption('mf', options, 'strong_model') ?? (typeof recorded.strong_model === 'string' ? recorded.strong_model : MF_DEFAULT_STRONG);
+      const weakModel = stringOption('mf', options, 'weak_model') ?? (typeof recorded.weak_model === 'string' ? recorded.weak_model : MF_DEFAULT_WEAK);
+      // A model name the weights do not know is the configuration's to fix.
+      return asConfigErrors(() =>
+        createMfRouter({
+          checkpoint,
+          embedder: createCachedEmbedder(inner, { maxEntries: cacheSize }),
+          strongModel,
+          weakModel,
+          source: weightsPath,
+          weightsDigest: digest,
+          embedderFrom: options['embedder'] === undefined ? 'checkpoint' : 'option',
+        }),
+      );
     },
   };
 }

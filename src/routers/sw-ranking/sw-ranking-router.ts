@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
-import { ConfigError, RouterError, type Router, type RouterContext, type RouterFactory, type RouterOptions } from '../../core/index.js';
+import { ConfigError, type Router, type RouterContext, type RouterFactory, type RouterOptions } from '../../core/index.js';
+import { asConfigErrors } from '../checkpoint-files.js';
 import { rejectUnknownOptions } from '../router-options.js';
 import { allInOrder } from '../../runtime/all-in-order.js';
 import { createCachedEmbedder } from '../../embed/cached-embedder.js';
@@ -76,7 +77,7 @@ async function createSwRankingRouter(options: RouterOptions, context: RouterCont
   const battlesPath = battlesOption ?? join(dir, BATTLES_FILE);
   const embeddingsPath = embeddingsOption ?? join(dir, EMBEDDINGS_FILE);
   const [battlesBytes, embeddingsBytes] = await allInOrder([read(context, battlesPath), read(context, embeddingsPath)]);
-  const data = decodeSwRankingData(battlesBytes, embeddingsBytes, { battles: battlesPath, embeddings: embeddingsPath });
+  const data = await asConfigErrors(() => decodeSwRankingData(battlesBytes, embeddingsBytes, { battles: battlesPath, embeddings: embeddingsPath }));
 
   let tiers: Record<string, number> | undefined;
   if (options['tiers'] !== undefined) {
@@ -89,16 +90,19 @@ async function createSwRankingRouter(options: RouterOptions, context: RouterCont
   const strongModel = text('strong_model') ?? data.strongModel ?? DEFAULT_STRONG_MODEL;
   const weakModel = text('weak_model') ?? data.weakModel ?? DEFAULT_WEAK_MODEL;
   const numTiers = integer('num_tiers', 1) ?? DEFAULT_NUM_TIERS;
-  const model = buildSwRankingModel(data.battles, data.embeddings, data.dim, {
-    strongModel,
-    weakModel,
-    numTiers,
-    ...(tiers ? { tiers } : {}),
-  });
+  // A pair or a tier mapping the battles do not fit is the configuration's to fix.
+  const model = await asConfigErrors(() =>
+    buildSwRankingModel(data.battles, data.embeddings, data.dim, {
+      strongModel,
+      weakModel,
+      numTiers,
+      ...(tiers ? { tiers } : {}),
+    }),
+  );
 
   const inner = await resolveEmbedder(options['embedder'] ?? data.embedderId, context, 'sw_ranking.embedder');
   if (inner.id !== data.embedderId) {
-    throw new RouterError(
+    throw new ConfigError(
       `sw_ranking: ${embeddingsPath} was embedded with "${data.embedderId}" but the configured embedder is "${inner.id}"; use that embedder or rebuild the data with this one`,
     );
   }

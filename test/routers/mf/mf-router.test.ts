@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ConfigError, RouterError } from '../../../src/core/index.js';
+import { ConfigError } from '../../../src/core/index.js';
 import { ARENA_MODEL_IDS } from '../../../src/routers/mf/arena-model-ids.js';
 import { mfRouterFactory } from '../../../src/routers/mf/mf-router.js';
 import { nodeRouterContext } from '../../../src/runtime/node-router-context.js';
@@ -69,11 +69,11 @@ describe('mf router on RouteLLM checkpoint files', () => {
     );
   });
 
-  it('rejects a truncated weight file with a RouterError naming it', async () => {
+  it('rejects a truncated weight file with a ConfigError naming it', async () => {
     await writeMfCheckpoint(join(dir, 'truncated'), pythonTensors, pythonConfig);
     await writeFile(join(dir, 'truncated', 'model.safetensors'), safetensorsBytes(pythonTensors).subarray(0, 40));
     const error = await Promise.resolve(mfRouterFactory.create({ checkpoint_path: 'truncated', embedder: openai() }, context())).catch((e: unknown) => e as Error);
-    expect(error).toBeInstanceOf(RouterError);
+    expect(error).toBeInstanceOf(ConfigError);
     expect((error as Error).message).toContain(join('truncated', 'model.safetensors'));
   });
 
@@ -106,7 +106,7 @@ describe('mf router on RouteLLM checkpoint files', () => {
       (e: unknown) => e as Error,
     );
     expect(error).toBeInstanceOf(ConfigError);
-    expect((error as Error).message).toMatch(/expect 4-d prompt embeddings .* gives 8-d/);
+    expect((error as Error).message).toMatch(/take 4-d prompt embeddings .* gives 8-d/);
   });
 
   it('explains a missing checkpoint and unknown options', async () => {

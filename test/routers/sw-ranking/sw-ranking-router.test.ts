@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ConfigError, RouterError, type RouterContext } from '../../../src/core/index.js';
+import { ConfigError, type RouterContext } from '../../../src/core/index.js';
 import type { Embedder } from '../../../src/embed/embedder.js';
 import { decodeSwRankingData } from '../../../src/routers/sw-ranking/sw-ranking-data.js';
 import { createSwRankingRouterFactory, swRankingRouterFactory, type SwRankingRouter } from '../../../src/routers/sw-ranking/sw-ranking-router.js';
@@ -176,7 +176,7 @@ describe('sw_ranking router', () => {
     await writeFile(path, lines.join('\n'));
     const factory = createSwRankingRouterFactory(() => topicEmbedder());
     const error = await Promise.resolve(factory.create({ data_dir: out }, context)).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(RouterError);
+    expect(error).toBeInstanceOf(ConfigError);
     expect((error as Error).message).toBe(`${path}:3: winner must be one of model_a, model_b, tie, "tie (bothbad)"; got "draw"`);
   });
 });
