@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { dirname, isAbsolute, resolve } from 'node:path';
 import { isPair, parse as parseYaml, parseDocument, visit, type YAMLError } from 'yaml';
 import { ConfigError, type RouterOptions } from '../core/index.js';
 import { EMPTY_GATEWAY_CONFIG, parseGatewaySections, RESERVED_CONFIG_KEYS, type GatewayFileConfig } from '../gateway/file-config.js';
@@ -24,8 +24,9 @@ export const EMPTY_CONFIG: RoutellmConfig = { routers: {}, path: undefined, gate
 
 /**
  * Reads and validates a config file. `${VAR}` and `${VAR:-default}` in string values
- * expand from `env`, so keys stay out of the file. A relative path resolves against `cwd`
- * (the command's, which in-process tests set).
+ * expand from `env`, so keys stay out of the file. A relative `path` resolves against `cwd`
+ * (the command's, which in-process tests set); relative paths inside the file resolve against
+ * the file's own directory (see resolveFilePaths).
  */
 export async function loadConfig(
   path: string | undefined,
@@ -39,7 +40,30 @@ export async function loadConfig(
   } catch (error) {
     throw new ConfigError(`cannot read config file ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
   }
-  return parseConfig(text, path, env);
+  const config = parseConfig(text, path, env);
+  const base = dirname(resolve(cwd, path));
+  return { ...config, routers: resolveFilePaths(config.routers, base) as Record<string, RouterOptions> };
+}
+
+/** Option keys that name a file or directory: `checkpoint_path`, `config_path`, `data_dir`, `battles_path`, ... */
+const PATH_KEY = /_(path|dir)$/;
+
+/**
+ * Makes the relative paths of router options absolute against `base`, the config file's
+ * directory, at any depth (hybrid nests its experts' options): `checkpoint_path: ./mf1` in
+ * /etc/routellm/c.yaml means /etc/routellm/mf1 whatever directory the command runs in, as a
+ * service's working directory is rarely the config's. Absolute paths are left alone. Done once,
+ * here, so every router and command reads paths the same way.
+ */
+export function resolveFilePaths(value: unknown, base: string): unknown {
+  if (Array.isArray(value)) return value.map((item) => resolveFilePaths(item, base));
+  if (!isPlainObject(value)) return value;
+  return Object.fromEntries(
+    Object.entries(value).map(([key, item]) => [
+      key,
+      PATH_KEY.test(key) && typeof item === 'string' && item !== '' && !isAbsolute(item) ? resolve(base, item) : resolveFilePaths(item, base),
+    ]),
+  );
 }
 
 /**
