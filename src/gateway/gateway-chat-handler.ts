@@ -152,7 +152,10 @@ async function readFirstEvent(upstream: UpstreamResponse, keepUsageChunk: boolea
     for (;;) {
       const next = await source.next();
       const out = next.done ? relay.end() : relay.push(decoder.decode(next.value, { stream: true }));
-      if (out.text === '' && !next.done) continue;
+      if (out.text === '' && !next.done) {
+        attempt.activity(); // a keep-alive comment or part of an event: not silence, not yet a first event
+        continue;
+      }
       // A stream's first byte that counts is its first event: headers then silence is a hang.
       attempt.firstByte();
       if (relay.upstreamError !== undefined && relay.events === 1) {

@@ -33,6 +33,8 @@ export interface AttemptContext {
   readonly attempt: number;
   /** Call when the upstream's first byte that counts arrives: stops the first-byte clock and records TTFB. */
   firstByte(): void;
+  /** Call for bytes that come before it (keep-alive comments): a stream's silence is counted from now. */
+  activity(): void;
 }
 
 /** A successful upstream call, holding its concurrency slot and deadline until `end()`. */
@@ -225,6 +227,10 @@ class UpstreamAttempt implements AttemptContext {
 
   get signal(): AbortSignalLike {
     return this.deadline.signal;
+  }
+
+  activity(): void {
+    this.deadline.activity();
   }
 
   firstByte(): void {

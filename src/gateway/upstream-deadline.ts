@@ -51,7 +51,8 @@ export class UpstreamDeadline {
   constructor(options: DeadlineOptions) {
     this.#parent = options.parent;
     this.#totalMs = options.totalMs;
-    this.#ttfbMs = options.ttfbMs;
+    // A silence limit no shorter than the whole budget never runs out first.
+    this.#ttfbMs = options.ttfbMs === undefined ? undefined : Math.min(options.ttfbMs, options.totalMs);
     const started = performance.now();
     this.#lastActivity = started;
     this.#endsAt = started + options.totalMs;
@@ -71,7 +72,7 @@ export class UpstreamDeadline {
     this.#lastActivity = performance.now();
   }
 
-  /** The gateway is about to read from the stream again: its silence is counted from now. */
+  /** Bytes came, or the gateway is about to read the stream again: its silence is counted from now. */
   activity(): void {
     this.#lastActivity = performance.now();
     this.#waitingOnClient = false;
@@ -109,10 +110,11 @@ export class UpstreamDeadline {
     if (totalLeft < 1) return this.#expire('total');
     const ttfb = this.#ttfbMs;
     if (ttfb === undefined) return this.#arm(totalLeft);
-    if (!this.#gotFirstByte) return this.#expire('ttfb');
     if (this.#waitingOnClient) return this.#arm(Math.min(ttfb, totalLeft));
+    // Silence is the same before the first event and after it: no bytes at all (a keep-alive
+    // comment while the first token is slow is not silence).
     const silence = now - this.#lastActivity;
-    if (silence >= ttfb - 1) return this.#expire('idle');
+    if (silence >= ttfb - 1) return this.#expire(this.#gotFirstByte ? 'idle' : 'ttfb');
     this.#arm(Math.min(ttfb - silence, totalLeft));
   }
 

@@ -100,6 +100,17 @@ describe('a non-streamed answer has only --timeout: its headers come when the co
 });
 
 describe('--ttfb-timeout counts only the upstream\'s silence', () => {
+  it('keep-alive comments before a slow first event are not silence', async () => {
+    proxy.upstream.behave = strongFails({ keepAliveMs: { everyMs: 300, forMs: 1800 } }); // --ttfb-timeout is 1000 ms here
+    const seen = proxy.upstream.requests.length;
+    const { data, response } = await proxy.client().chat.completions.create({ model: MODEL, messages: HARD, stream: true }).withResponse();
+    let text = '';
+    for await (const chunk of data) text += chunk.choices[0]?.delta.content ?? '';
+    expect(text).toBe(`answer from ${PAIR.strong}`);
+    expect(response.headers.get('x-routellm-attempts')).toBe('1');
+    expect(proxy.upstream.requests.length - seen).toBe(1);
+  });
+
   it('a client that stops reading for longer than it still gets the whole stream', async () => {
     proxy.upstream.behave = strongFails({ longStreamWords: 40_000 }); // about 8 MB of events: backpressure reaches the upstream
     const response = await fetch(`${proxy.server.url}/v1/chat/completions`, {

@@ -41,6 +41,22 @@ describe('UpstreamDeadline', () => {
     expect(performance.now() - started).toBeGreaterThanOrEqual(119);
   });
 
+  it('bytes before the first event (keep-alive comments) keep the first-byte clock from running out', async () => {
+    const deadline = new UpstreamDeadline({ totalMs: 60_000, ttfbMs: 30 });
+    const pings = setInterval(() => deadline.activity(), 5);
+    await new Promise((resolve) => setTimeout(resolve, 90));
+    clearInterval(pings);
+    expect(deadline.signal.aborted).toBe(false);
+    await aborted(deadline.signal);
+    expect(deadline.expired).toBe('ttfb');
+  });
+
+  it('a silence limit longer than the whole budget is the whole budget', async () => {
+    const deadline = new UpstreamDeadline({ totalMs: 20, ttfbMs: 1000 });
+    await aborted(deadline.signal);
+    expect(deadline.expired).toBe('total');
+  });
+
   it('while it waits on a slow client the silence clock stops, and restarts at the next read', async () => {
     const deadline = new UpstreamDeadline({ totalMs: 60_000, ttfbMs: 20 });
     deadline.firstByte();

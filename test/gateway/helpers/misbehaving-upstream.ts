@@ -35,7 +35,9 @@ export type Behaviour =
   /** A normal non-streamed answer whose headers and body come only after `delayMs` (a long completion). */
   | { slowJsonMs: number }
   /** A stream of `words` content events, written as fast as the connection takes them. */
-  | { longStreamWords: number };
+  | { longStreamWords: number }
+  /** A stream that sends only `: keep-alive` comments every `everyMs` for `forMs`, then its events. */
+  | { keepAliveMs: { everyMs: number; forMs: number } };
 
 export interface SeenRequest {
   readonly model: string;
@@ -111,6 +113,22 @@ function answer(behaviour: Behaviour, model: string, body: any, request: Incomin
   const stream = body?.stream === true;
   const events = streamEvents(id, model, `answer from ${model}`, body?.stream_options?.include_usage === true);
   const sseHead = () => response.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
+  if (typeof behaviour === 'object' && 'keepAliveMs' in behaviour) {
+    sseHead();
+    response.flushHeaders();
+    const { everyMs, forMs } = behaviour.keepAliveMs;
+    const ping = setInterval(() => response.write(': keep-alive\n\n'), everyMs);
+    const done = setTimeout(() => {
+      clearInterval(ping);
+      for (const event of events) response.write(event);
+      response.end();
+    }, forMs);
+    response.once('close', () => {
+      clearInterval(ping);
+      clearTimeout(done);
+    });
+    return;
+  }
   if (typeof behaviour === 'object' && 'longStreamWords' in behaviour) {
     sseHead();
     const all = streamEvents(id, model, 'word '.repeat(behaviour.longStreamWords), false);
