@@ -54,7 +54,7 @@ export function parseThreshold(raw: string): ThresholdSpec {
     if (percent === 0 || percent === 100) {
       throw new RoutingError(
         `threshold "${clip(raw)}": a strong-model share must be strictly between 0% and 100%; ` +
-          'to send every call to one model, name that model directly (or use threshold 0 for always strong)',
+          "use threshold 0 to send every call to the strong model, or call the weak model's own endpoint to skip routing",
         { param: 'model', code: 'invalid_threshold' },
       );
     }

@@ -6,7 +6,7 @@ import { failureReason } from './fallback-policy.js';
  * 400 "Invalid content: <the prompt>", an error event quoting the input, a malformed chunk of
  * the answer), so without --log-prompts they stay out of the log: what is kept is our own
  * words, the upstream's status, and its error `type` and `code`, e.g.
- * `model "x" at http://host/v1 answered 400 (invalid_request_error)`. The client still gets
+ * `model "x" answered 400 (invalid_request_error)`. The client still gets
  * the upstream's whole message; `clientMessage` is what it got, logged as is with --log-prompts.
  */
 export function loggedError(error: unknown, clientMessage: string, logPrompts: boolean): string {

@@ -118,7 +118,7 @@ describe('routellm calibrate (in-process)', () => {
     expect(result.code).toBe(2);
     expect(result.stderr).toBe(
       `routellm: --threshold: threshold "${share}": a strong-model share must be strictly between 0% and 100%; ` +
-        'to send every call to one model, name that model directly (or use threshold 0 for always strong)\n',
+        "use threshold 0 to send every call to the strong model, or call the weak model's own endpoint to skip routing\n",
     );
     const calibrate = await runCliInProcess(['calibrate', '--routers', 'random', '--strong-model-pct', share]);
     expect(calibrate.code).toBe(2);

@@ -12,8 +12,8 @@ const echoed = { status: 400, body: { error: { message: ECHO, type: 'invalid_req
 
 describe('loggedError', () => {
   it("keeps the status and the upstream's type and code of an upstream error, not its message", () => {
-    const error = new UpstreamHttpError(`model "m" at http://h/v1 answered 400: ${ECHO}`, { status: 400, body: echoed.body, headers: {} });
-    expect(loggedError(error, ECHO, false)).toBe('model "m" at http://h/v1 answered 400 (invalid_request_error)');
+    const error = new UpstreamHttpError(`model "m" answered 400: ${ECHO}`, { status: 400, body: echoed.body, headers: {} });
+    expect(loggedError(error, ECHO, false)).toBe('model "m" answered 400 (invalid_request_error)');
     expect(loggedError(error, ECHO, true)).toBe(ECHO);
     const coded = new UpstreamHttpError('model "m" answered 429: slow down, PATIENT', { status: 429, body: { error: { type: 'rate_limit_error', code: 'rate_limit_exceeded' } }, headers: {} });
     expect(loggedError(coded, 'x', false)).toBe('model "m" answered 429 (rate_limit_error, rate_limit_exceeded)');
@@ -23,12 +23,12 @@ describe('loggedError', () => {
   });
 
   it("keeps the advice of a gateway-side refusal (401/403/404), not the upstream's words", () => {
-    const error = new UpstreamHttpError(`model "m" at http://h/v1 refused the gateway's request (404: no model ${ECHO}); check the model name, base URL and API key`, {
+    const error = new UpstreamHttpError(`model "m" refused the gateway's request (404: no model ${ECHO}); check the model name, base URL and API key`, {
       status: 502,
       body: undefined,
       headers: {},
     });
-    expect(loggedError(error, error.message, false)).toBe(`model "m" at http://h/v1 refused the gateway's request (404); check the model name, base URL and API key`);
+    expect(loggedError(error, error.message, false)).toBe(`model "m" refused the gateway's request (404); check the model name, base URL and API key`);
   });
 
   it("drops a malformed answer's preview, keeps timeouts, connection errors and our own refusals whole", () => {
@@ -38,7 +38,7 @@ describe('loggedError', () => {
     );
     const timeout = new UpstreamTimeoutError('the upstream stream sent nothing for 1 s (--ttfb-timeout)');
     expect(loggedError(timeout, timeout.message, false)).toBe(timeout.message);
-    const reset = new UpstreamError('cannot reach model "m" at http://h/v1: connect ECONNREFUSED 127.0.0.1:1');
+    const reset = new UpstreamError('cannot reach model "m": connect ECONNREFUSED 127.0.0.1:1');
     expect(loggedError(reset, reset.message, false)).toBe(reset.message);
     const ours = new RequestError(413, 'request body is larger than the limit');
     expect(loggedError(ours, ours.message, false)).toBe(ours.message);
