@@ -17,18 +17,19 @@ export function resolveAuthKeys(
   configKeys?: readonly string[],
 ): string[] {
   const envKeys = env['ROUTELLM_AUTH_KEYS'];
-  const [source, chosen] =
+  const [source, chosen, without] =
     flagKeys !== undefined && flagKeys.length > 0
-      ? ['--auth-key', flagKeys]
+      ? ['--auth-key', flagKeys, 'drop --auth-key']
       : envKeys !== undefined
-        ? ['ROUTELLM_AUTH_KEYS', envKeys.split(',')]
-        : ['the config file\'s auth_keys', configKeys];
+        ? ['ROUTELLM_AUTH_KEYS', envKeys.split(','), `unset ROUTELLM_AUTH_KEYS (then ${configKeys === undefined ? 'auth is off' : "the config file's auth_keys apply"})`]
+        : ["the config file's auth_keys", configKeys, 'remove auth_keys to run without auth'];
   if (chosen === undefined) return [];
   const keys = chosen.map((key) => key.trim()).filter((key) => key !== '');
   // Asked for auth but left with no key (an empty secret, a stray comma): refusing to start beats
-  // serving everyone with the upstream key.
+  // serving everyone with the upstream key. An empty variable counts as asked: a missing secret
+  // rendered into the environment must not open the gateway.
   if (keys.length === 0) {
-    throw new ConfigError(`${source} is set but holds no key, so auth would be off; give at least one key, or unset ${source} to run without auth`);
+    throw new ConfigError(`${source} is set but holds no key, so auth would be off; give at least one key, or ${without}`);
   }
   for (const key of keys) {
     if (/\s/.test(key)) throw new ConfigError('an auth key contains whitespace; use keys of printable characters without spaces');

@@ -23,6 +23,11 @@ describe('resolveAuthKeys', () => {
     expect(() => resolveAuthKeys(flags, env, file)).toThrow(`${source} is set but holds no key, so auth would be off`);
   });
 
+  it('says what unsetting an empty ROUTELLM_AUTH_KEYS would do', () => {
+    expect(() => resolveAuthKeys(undefined, { ROUTELLM_AUTH_KEYS: '' }, ['file-1'])).toThrow("unset ROUTELLM_AUTH_KEYS (then the config file's auth_keys apply)");
+    expect(() => resolveAuthKeys(undefined, { ROUTELLM_AUTH_KEYS: '' }, undefined)).toThrow('unset ROUTELLM_AUTH_KEYS (then auth is off)');
+  });
+
   it('refuses a key with whitespace inside', () => {
     expect(() => resolveAuthKeys(['a b'], {})).toThrow(ConfigError);
   });
