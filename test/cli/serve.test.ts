@@ -92,7 +92,7 @@ describe('routellm serve, in process', () => {
       expect((await ask(serve.listening[1]!, 'router-mf-50%')).status).toBe(200);
       const always = await ask(serve.listening[1]!, 'router-mf-100%');
       expect(always.status).toBe(400);
-      expect(always.body.error?.message).toContain('strictly between 0% and 100%; use threshold 0 to send every call to the strong model, or call the weak model's own endpoint to skip routing');
+      expect(always.body.error?.message).toContain("strictly between 0% and 100%; use threshold 0 to send every call to the strong model, or call the weak model's own endpoint to skip routing");
       expect((await ask(serve.listening[1]!, 'router-mf-0%')).status).toBe(400);
     } finally {
       expect(await serve.stop()).toBe(0);

@@ -38,9 +38,9 @@ describe('parseModelName', () => {
     ['router-mf-150%', 'between 0% and 100%'],
     ['router-mf-x%', 'between 0% and 100%'],
     // A table's extreme quantiles are not "never" and "always": refused, as calibrate refuses them.
-    ['router-mf-100%', 'threshold "100%": a strong-model share must be strictly between 0% and 100%; use threshold 0 to send every call to the strong model, or call the weak model's own endpoint to skip routing'],
+    ['router-mf-100%', `threshold "100%": a strong-model share must be strictly between 0% and 100%; use threshold 0 to send every call to the strong model, or call the weak model's own endpoint to skip routing`],
     ['router-mf-100.0%', 'strictly between 0% and 100%'],
-    ['router-mf-0%', 'threshold "0%": a strong-model share must be strictly between 0% and 100%; use threshold 0 to send every call to the strong model, or call the weak model's own endpoint to skip routing'],
+    ['router-mf-0%', `threshold "0%": a strong-model share must be strictly between 0% and 100%; use threshold 0 to send every call to the strong model, or call the weak model's own endpoint to skip routing`],
     ['router-mf-0.00%', 'strictly between 0% and 100%'],
   ])('rejects %j with a message naming the problem', (model, message) => {
     let caught: unknown;
