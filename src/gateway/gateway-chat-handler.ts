@@ -1,7 +1,7 @@
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import { Readable } from 'node:stream';
 import { TextDecoder } from 'node:util';
-import { RouterError, routingText, UpstreamError, type Controller } from '../core/index.js';
+import { boundedRoutingText, RouterError, routingText, UpstreamError, type Controller } from '../core/index.js';
 import { elapsedMs, type RequestContext } from '../server/chat-completions.js';
 import { httpErrorFor } from '../server/http-error.js';
 import { readBody } from '../server/read-body.js';
@@ -56,7 +56,8 @@ export function createGatewayChatHandler(deps: GatewayChatDeps) {
     context.decision = decision;
     const wantsStream = body['stream'] === true;
     scope.stream = wantsStream;
-    scope.routed(decision, gateway.options.logPrompts ? routingText(body['messages']) : undefined);
+    // What the router scored, not the whole prompt again: bounded like the decision itself.
+    scope.routed(decision, gateway.options.logPrompts ? boundedRoutingText(routingText(body['messages'])) : undefined);
     // --no-stream-usage: the client's body as it is, for upstreams that refuse stream_options.
     const { forward: upstreamBody, clientWantsUsage } = gateway.options.streamUsage ? requestStreamUsage(forward) : { forward, clientWantsUsage: true };
 

@@ -242,7 +242,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     // must not become an unhandled 'error' event on the response.
     response.on('error', ignore);
     if (response.headersSent && startedEventStream(context)) {
-      if (context.scope) context.scope.error = refusal.message;
+      context.scope?.failed(refusal, refusal.message);
       response.end(`data: ${JSON.stringify(refusal.body())}\n\n`);
     } else {
       answerError(request, response, refusal, context);
