@@ -7,14 +7,43 @@ import type { ScoredPrompt } from './battle.js';
 export interface HeldOutMetrics {
   /** Battles (mf, sw_ranking) or prompts (lexical, one averaged target each) scored, decisive and ties. */
   readonly battles: number;
-  /** What `battles` counts; default `battles`. */
-  readonly unit?: 'battles' | 'prompts';
+  /** What `battles` counts. */
+  readonly unit: 'battles' | 'prompts';
   /** Share of decisive held-out battles (prompts) whose winner the model favours. */
   readonly accuracy: number;
   /** Mean logistic loss over all held-out battles, ties as 0.5. */
   readonly logLoss: number;
   /** APGR of the strong/weak pair on each score-table file's held-out prompts (RouteLLM's curve). */
   readonly apgr: ReadonlyArray<{ source: string; prompts: number; apgr: number; strongMean: number; weakMean: number; scores: PairedScores }>;
+}
+
+/**
+ * Why there is no accuracy or log-loss when nothing held out could be scored (sw_ranking: every
+ * held-out battle involves a model the training battles never saw, so it has no rating).
+ */
+function nothingScored(metrics: HeldOutMetrics): string | undefined {
+  if (metrics.battles > 0) return undefined;
+  return `n/a (no held-out ${metrics.unit === 'prompts' ? 'prompt' : 'battle'} between trained models)`;
+}
+
+/** A figure to four places; `n/a` for the NaN accuracy of held-out battles that are all ties. */
+function figure(value: number): string {
+  return Number.isNaN(value) ? 'n/a' : value.toFixed(4);
+}
+
+/** The held-out summary `routellm train` prints to stdout, in the unit the metrics count (battles or prompts). */
+export function formatHeldOutMetrics(metrics: HeldOutMetrics): string {
+  const lines = [
+    `held out: ${metrics.battles} ${metrics.unit}, ${nothingScored(metrics) ?? `accuracy ${figure(metrics.accuracy)} on decisive ones, log-loss ${figure(metrics.logLoss)}`}`,
+    ...metrics.apgr.map((a) => `held out APGR ${a.apgr.toFixed(4)}  ${a.source} (${a.prompts} prompts)`),
+  ];
+  return lines.map((line) => `${line}\n`).join('');
+}
+
+/** The model card's line for the same figures. */
+export function heldOutCardLine(metrics: HeldOutMetrics): string {
+  const { unit } = metrics;
+  return `- ${unit}: ${metrics.battles}; ${nothingScored(metrics) ?? `accuracy on decisive ${unit}: ${figure(metrics.accuracy)}; log-loss: ${figure(metrics.logLoss)}`}`;
 }
 
 /** Accuracy and log-loss of predicted win rates against battle targets (1, 0, 0.5). */

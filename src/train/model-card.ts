@@ -1,4 +1,4 @@
-import type { HeldOutMetrics } from './heldout-metrics.js';
+import { heldOutCardLine, type HeldOutMetrics } from './heldout-metrics.js';
 
 /** What a model card records about one training run. */
 export interface ModelCardInput {
@@ -66,8 +66,7 @@ export function renderModelCard(card: ModelCardInput): string {
   if (!card.metrics) {
     lines.push('- none (no held-out split)');
   } else {
-    const unit = card.metrics.unit ?? 'battles';
-    lines.push(`- ${unit}: ${card.metrics.battles}; accuracy on decisive ${unit}: ${card.metrics.accuracy.toFixed(4)}; log-loss: ${card.metrics.logLoss.toFixed(4)}`);
+    lines.push(heldOutCardLine(card.metrics));
     for (const a of card.metrics.apgr) {
       lines.push(`- APGR ${a.source}: ${a.apgr.toFixed(4)} over ${a.prompts} prompts (strong ${a.strongMean.toFixed(4)}, weak ${a.weakMean.toFixed(4)}; random = 0.5)`);
     }

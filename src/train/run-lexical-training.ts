@@ -5,7 +5,7 @@ import { LEXICAL_FEATURES_ID } from '../routers/lexical/lexical-features.js';
 import { lexicalWinRate, rawProbability, type LexicalModel } from '../routers/lexical/lexical-model.js';
 import { TRAINED_FILES, writeTrainedFiles } from './train-out-dir.js';
 import { battleTarget, type ScoredPrompt, type TrainingBattle } from './battle.js';
-import { battleMetrics, heldOutApgr, type HeldOutMetrics } from './heldout-metrics.js';
+import { battleMetrics, formatHeldOutMetrics, heldOutApgr, type HeldOutMetrics } from './heldout-metrics.js';
 import { renderModelCard, type ModelCardInput } from './model-card.js';
 import type { TrainIo, TrainOptions, TrainResult } from './run-train.js';
 import { DEFAULT_LEXICAL_TRAIN_OPTIONS, trainLexical, type LexicalExample } from './train-lexical.js';
@@ -48,12 +48,11 @@ export async function runLexicalTraining(run: {
   const examples = pairExamples(run.trainBattles, options);
   if (examples.length === 0) throw new UsageError(`no training battles between ${options.strongModel} and ${options.weakModel}`);
   // The router to align to is built before fitting, so a router that cannot load fails in seconds, not after.
-  let reference: Router | undefined;
+  // (trainFromFlags has already checked that --align-to names a router.)
+  let reference: { name: string; router: Router } | undefined;
   if (options.alignTo !== undefined) {
     const { createBuiltinRegistry } = await import('../routers/builtin-registry.js');
-    const registry = createBuiltinRegistry();
-    if (!registry.has(options.alignTo)) throw new UsageError(`--align-to: unknown router "${options.alignTo}"; available: ${registry.names().join(', ')}`);
-    reference = await registry.get(options.alignTo).create({}, run.context);
+    reference = { name: options.alignTo, router: await createBuiltinRegistry().get(options.alignTo).create({}, run.context) };
   }
   io.stderr.write(`lexical: ${examples.length} training prompts, ${hyper.buckets} buckets, l2 ${hyper.l2}\n`);
   const started = Date.now();
@@ -68,13 +67,13 @@ export async function runLexicalTraining(run: {
   });
   io.stderr.write(`L-BFGS stopped after ${last.iteration} iterations: train loss ${last.loss.toFixed(5)} (${((Date.now() - started) / 1000).toFixed(1)} s)\n`);
 
-  if (options.alignTo !== undefined && reference !== undefined) {
-    io.stderr.write(`aligning to ${options.alignTo} over the ${examples.length} training prompts\n`);
+  if (reference !== undefined) {
+    io.stderr.write(`aligning to ${reference.name} over the ${examples.length} training prompts\n`);
     const prompts = examples.map((e) => e.prompt);
     const ascending = (values: number[]) => Float64Array.from(values).sort();
     const raw = quantileGrid(ascending(prompts.map((p) => rawProbability(model, p))), ALIGNMENT_LEVELS);
-    const aligned = quantileGrid(ascending(await scorePrompts(reference, prompts)), ALIGNMENT_LEVELS);
-    model = { ...model, alignment: { router: options.alignTo, raw: Float64Array.from(raw), aligned: Float64Array.from(aligned) } };
+    const aligned = quantileGrid(ascending(await scorePrompts(reference.router, prompts)), ALIGNMENT_LEVELS);
+    model = { ...model, alignment: { router: reference.name, raw: Float64Array.from(raw), aligned: Float64Array.from(aligned) } };
   }
 
   let metrics: HeldOutMetrics | null = null;
@@ -104,10 +103,7 @@ export async function runLexicalTraining(run: {
       }),
     ],
   ]);
-  if (metrics) {
-    io.stdout.write(`held out: ${metrics.battles} prompts, accuracy ${metrics.accuracy.toFixed(4)} on decisive ones, log-loss ${metrics.logLoss.toFixed(4)}\n`);
-    for (const a of metrics.apgr) io.stdout.write(`held out APGR ${a.apgr.toFixed(4)}  ${a.source} (${a.prompts} prompts)\n`);
-  }
+  if (metrics) io.stdout.write(formatHeldOutMetrics(metrics));
   io.stdout.write(`wrote ${files.join(', ')}\n`);
   return { files, metrics };
 }

@@ -1,18 +1,13 @@
 import type { Embedder } from '../embed/embedder.js';
 import { encodeSwRankingData } from '../routers/sw-ranking/sw-ranking-data.js';
-import { buildSwRankingModel, DEFAULT_NUM_TIERS, type BattleWinner } from '../routers/sw-ranking/sw-ranking-model.js';
+import { buildSwRankingModel, DEFAULT_NUM_TIERS, eloWinRate, type BattleWinner } from '../routers/sw-ranking/sw-ranking-model.js';
 import { trainSwRanking } from '../routers/sw-ranking/train-sw-ranking.js';
 import { battleTarget, type ScoredPrompt, type TrainingBattle } from './battle.js';
 import { embedPrompts } from './embed-prompts.js';
-import { battleMetrics, heldOutApgr, type HeldOutMetrics } from './heldout-metrics.js';
+import { battleMetrics, formatHeldOutMetrics, heldOutApgr, type HeldOutMetrics } from './heldout-metrics.js';
 import { renderModelCard, type ModelCardInput } from './model-card.js';
 import type { TrainIo, TrainOptions, TrainResult } from './run-train.js';
 import { TRAINED_FILES, writeTrainedFiles } from './train-out-dir.js';
-
-/** P(A beats B) from two Elo ratings, the formula RouteLLM's SWRankingRouter turns into a win rate. */
-function eloWinRate(ratingA: number, ratingB: number): number {
-  return 1 - 1 / (1 + 10 ** ((ratingA - ratingB) / 400));
-}
 
 /**
  * The winner sw_ranking learns from a battle under --ties: `weak` makes a tie against the weak
@@ -78,6 +73,7 @@ export async function runSwRankingTraining(run: {
     });
     metrics = {
       battles: scorable.length,
+      unit: 'battles',
       ...battleMetrics(predictions, scorable.map((b) => battleTarget(b, options.ties, options.weakModel))),
       apgr: heldOutApgr(run.heldOutScored, rates, options.strongModel, options.weakModel),
     };
@@ -91,10 +87,7 @@ export async function runSwRankingTraining(run: {
     [embeddingsName, encoded.embeddings],
     [cardName, renderModelCard({ ...run.card, hyper, metrics })],
   ]);
-  if (metrics) {
-    io.stdout.write(`held out: ${metrics.battles} battles, accuracy ${metrics.accuracy.toFixed(4)} on decisive ones, log-loss ${metrics.logLoss.toFixed(4)}\n`);
-    for (const a of metrics.apgr) io.stdout.write(`held out APGR ${a.apgr.toFixed(4)}  ${a.source} (${a.prompts} prompts)\n`);
-  }
+  if (metrics) io.stdout.write(formatHeldOutMetrics(metrics));
   io.stdout.write(`wrote ${files.join(', ')}\n`);
   return { files, metrics };
 }

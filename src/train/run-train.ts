@@ -6,7 +6,7 @@ import { modelIndex, pairDirection, winRate } from '../routers/mf/mf-model.js';
 import { defaultMfEmbedderResolver } from '../routers/mf/mf-router.js';
 import { nodeRouterContext } from '../runtime/node-router-context.js';
 import { battleTarget, type TieRule, type TrainingBattle } from './battle.js';
-import { battleMetrics, heldOutApgr, type HeldOutMetrics } from './heldout-metrics.js';
+import { battleMetrics, formatHeldOutMetrics, heldOutApgr, type HeldOutMetrics } from './heldout-metrics.js';
 import { renderModelCard } from './model-card.js';
 import { readExcludedPrompts, readTrainingData } from './read-training-data.js';
 import { seededRandom } from './seeded-random.js';
@@ -79,7 +79,6 @@ function groupLabel(source: string, resolved: readonly string[], given: readonly
   const label = given[resolved.indexOf(source)] ?? source;
   return siblings >= 10 ? `${dirname(label)}/ (${siblings} files)` : label;
 }
-
 
 /**
  * `routellm train`: reads battles and score tables, splits prompts into train and held out,
@@ -186,6 +185,7 @@ export async function runTrain(options: TrainOptions, io: TrainIo): Promise<Trai
     const rates = new Map(testPrompts.map((p) => [p, winRate(direction, vector(p))]));
     metrics = {
       battles: testBattles.length,
+      unit: 'battles',
       ...battleMetrics(predictions, testBattles.map(target)),
       apgr: heldOutApgr(
         scoredHeldOut(),
@@ -221,10 +221,7 @@ export async function runTrain(options: TrainOptions, io: TrainIo): Promise<Trai
     [configName, `${JSON.stringify(config, null, 2)}\n`],
     [cardName, renderModelCard({ ...card, hyper: { ...options.hyper, ties: options.ties }, metrics })],
   ]);
-  if (metrics) {
-    io.stdout.write(`held out: ${metrics.battles} battles, accuracy ${metrics.accuracy.toFixed(4)} on decisive ones, log-loss ${metrics.logLoss.toFixed(4)}\n`);
-    for (const a of metrics.apgr) io.stdout.write(`held out APGR ${a.apgr.toFixed(4)}  ${a.source} (${a.prompts} prompts)\n`);
-  }
+  if (metrics) io.stdout.write(formatHeldOutMetrics(metrics));
   io.stdout.write(`wrote ${files.join(', ')}\n`);
   return { files, metrics };
 }

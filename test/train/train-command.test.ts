@@ -112,6 +112,28 @@ describe('routellm train', () => {
     expect((await readFile(join(dir, 'sw-sha1', 'battles.jsonl'), 'utf8')).trim().split('\n')).toHaveLength(87);
   });
 
+  it('sw_ranking says n/a, not NaN, when every held-out battle involves a model the training battles never saw', async () => {
+    const { mmluSplitOf } = await import('../../src/eval/mmlu-split.js');
+    // Under --split sha1 the 'eval' prompts are held out: there only, strong-model meets a newcomer.
+    const battles = [...math, ...cooking].map((word) => {
+      const prompt = `Tell me about ${word}`;
+      const other = mmluSplitOf(prompt) === 'eval' ? 'newcomer' : 'weak-model';
+      return { prompt, model_a: 'strong-model', model_b: other, winner: 'model_a' };
+    });
+    expect(new Set(battles.map((b) => b.model_b))).toEqual(new Set(['weak-model', 'newcomer']));
+    await writeFile(join(dir, 'sw-newcomer.jsonl'), battles.map((b) => JSON.stringify(b)).join('\n'));
+    const result = await runCliInProcess(
+      ['train', '--router', 'sw_ranking', '--data', 'sw-newcomer.jsonl', '--out', 'sw-newcomer', '--split', 'sha1', '--strong-model', 'strong-model', '--weak-model', 'weak-model'],
+      { cwd: dir },
+    );
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).not.toContain('NaN');
+    expect(result.stdout).toMatch(/^held out: 0 battles, n\/a \(no held-out battle between trained models\)$/m);
+    const card = await readFile(join(dir, 'sw-newcomer', 'MODEL_CARD.md'), 'utf8');
+    expect(card).not.toContain('NaN');
+    expect(card).toMatch(/^- battles: 0; n\/a \(no held-out battle between trained models\)$/m);
+  });
+
   it('train --help names the files each router writes into --out', async () => {
     const help = await runCliInProcess(['train', '--help'], { cwd: dir });
     expect(help.code).toBe(0);

@@ -5,7 +5,6 @@ import { rejectUnknownOptions } from '../router-options.js';
 import { allInOrder } from '../../runtime/all-in-order.js';
 import { HYBRID_EXPERTS } from './hybrid-experts.js';
 
-
 /**
  * Two experts behind one name: multiple-choice questions go to `lexical`, whose word n-grams
  * learned which MMLU-style questions only the strong model gets right; everything else goes to

@@ -17,6 +17,7 @@ export {
   DEFAULT_NUM_TIERS,
   DEFAULT_STRONG_MODEL,
   DEFAULT_WEAK_MODEL,
+  eloWinRate,
   type Battle,
   type BattleWinner,
   type SwRankingModel,

@@ -18,6 +18,14 @@ export const DEFAULT_STRONG_MODEL = 'gpt-4-1106-preview';
 export const DEFAULT_WEAK_MODEL = 'mixtral-8x7b-instruct-v0.1';
 export const DEFAULT_NUM_TIERS = 10;
 
+/**
+ * P(A beats B) from two Elo ratings, as RouteLLM's SWRankingRouter computes the strong model's
+ * win rate: one minus the weak model's, written as the Python writes it so the floats agree.
+ */
+export function eloWinRate(ratingA: number, ratingB: number): number {
+  return 1 - 1 / (1 + 10 ** ((ratingA - ratingB) / 400));
+}
+
 /** Everything one decision needs, prepared once. */
 export interface SwRankingModel {
   /** Model name -> tier (0 = best). */
@@ -182,8 +190,7 @@ export function buildSwRankingModel(
     tierRatings,
     strongWinRate(embedding) {
       const rated = tierRatings(embedding);
-      const weakWinRate = 1 / (1 + 10 ** ((rated[strongTier]! - rated[weakTier]!) / 400));
-      return 1 - weakWinRate;
+      return eloWinRate(rated[strongTier]!, rated[weakTier]!);
     },
   };
 }
