@@ -46,10 +46,13 @@ names unchanged, to one endpoint. A model whose key is missing stops the server 
 Endpoints: POST /v1/chat/completions, GET /v1/models (each router at 0.25, 0.5, 0.75; any
 threshold in [0, 1] works) and /v1/models/{id}, GET /health (always open, even with --auth-key),
 GET /metrics (Prometheus), GET /v1/routellm/stats (spend, strong-only spend, saving); HEAD on
-each GET endpoint. One JSON log line per
-request goes to stderr (prompts only with --log-prompts). A routed model that fails before its
-first byte is retried once on the other model (x-routellm-fallback, x-routellm-attempts). Responses carry x-routellm-model, x-routellm-router,
-x-routellm-threshold, x-routellm-strong-win-rate and x-request-id.
+each GET endpoint. One JSON log line per request goes to stderr (prompts only with
+--log-prompts). A routed model that fails before its first byte is retried once on the other
+model (x-routellm-fallback, x-routellm-attempts); a hung stream is detected by --ttfb-timeout, a
+hung non-streamed request only by --timeout (a non-streamed answer's headers come when it is
+done), so keep --timeout under your clients' own timeout for that fallback to reach them.
+Responses carry x-routellm-model, x-routellm-router, x-routellm-threshold,
+x-routellm-strong-win-rate and x-request-id.
 
 Examples:
   $ routellm serve --strong-model gpt-4o --weak-model groq/llama-3.1-8b-instant
