@@ -74,6 +74,8 @@ export type TableSource = 'shipped' | 'custom';
 export interface SourcedTable {
   readonly table: CalibrationTable | string;
   readonly source: TableSource;
+  /** How messages name it, when not tableLabel(source) (calibrate's --table); never a path where the message may reach a client. */
+  readonly label?: string;
 }
 
 /** How a table is named in messages. */
@@ -81,11 +83,17 @@ export function tableLabel(source: TableSource): string {
   return source === 'shipped' ? 'the shipped calibration table' : 'the calibration table in ROUTELLM_CALIBRATION_TABLE';
 }
 
-/** What to do when no table fits a router: make one from your own prompts (the shipped one is for the shipped weights). */
-export function ownTableHint(router: string): string {
+/** The last resort ownTableHint offers where a model name takes a threshold (route, serve). */
+const NUMERIC_THRESHOLD_HINT = 'give a threshold in [0, 1]';
+
+/**
+ * What to do when no table fits a router: make one from your own prompts (the shipped one is for
+ * the shipped weights); `otherwise`, the alternative that needs no table where the message is read.
+ */
+export function ownTableHint(router: string, otherwise: string = NUMERIC_THRESHOLD_HINT): string {
   return (
     `make one for your router with routellm calibrate --write-table --routers ${router} --prompts YOUR_PROMPTS --table mine.json ` +
-    '(and the same --config), then set ROUTELLM_CALIBRATION_TABLE=mine.json; or give a threshold in [0, 1]'
+    `(and the same --config), then set ROUTELLM_CALIBRATION_TABLE=mine.json; or ${otherwise}`
   );
 }
 
@@ -94,22 +102,30 @@ export function ownTableHint(router: string): string {
  * the first that has the router decides), or its entry. A router missing from one table falls
  * back to the next; an entry made with another fingerprint is refused, since its quantiles
  * would be wrong; an unusable table refuses every router it is asked for.
- * `router` undefined: not loaded, so no fingerprint to check.
+ * `router` undefined: not loaded, so no fingerprint to check. `otherwise`: as in ownTableHint.
  */
-export function findTableEntry(tables: readonly SourcedTable[], name: string, router: Router | undefined): CalibrationEntry | { readonly problem: string } {
-  for (const { table, source } of tables) {
+export function findTableEntry(
+  tables: readonly SourcedTable[],
+  name: string,
+  router: Router | undefined,
+  otherwise?: string,
+): CalibrationEntry | { readonly problem: string } {
+  const hint = ownTableHint(name, otherwise);
+  const labelOf = ({ source, label }: SourcedTable) => label ?? tableLabel(source);
+  for (const sourced of tables) {
+    const { table, source } = sourced;
     if (typeof table === 'string') {
-      return { problem: `${tableLabel(source)} is unusable (${table}); ${source === 'custom' ? 'fix it' : 'reinstall the package'}, or ${ownTableHint(name)}` };
+      return { problem: `${labelOf(sourced)} is unusable (${table}); ${source === 'custom' ? 'fix it' : 'reinstall the package'}, or ${hint}` };
     }
     const entry = table.routers[name];
     if (!entry) continue;
     if (router && router.fingerprint !== entry.fingerprint) {
-      return { problem: `${tableLabel(source)} was made for router "${name}" with other weights or options; ${ownTableHint(name)}` };
+      return { problem: `${labelOf(sourced)} was made for router "${name}" with other weights or options; ${hint}` };
     }
     return entry;
   }
-  const labels = tables.map(({ source }) => tableLabel(source));
-  return { problem: `${labels.length > 0 ? `${labels.join(' and ')} ${labels.length > 1 ? 'have' : 'has'} no router "${name}"` : `no calibration table for router "${name}"`}; ${ownTableHint(name)}` };
+  const labels = tables.map(labelOf);
+  return { problem: `${labels.length > 0 ? `${labels.join(' and ')} ${labels.length > 1 ? 'have' : 'has'} no router "${name}"` : `no calibration table for router "${name}"`}; ${hint}` };
 }
 
 /**
@@ -122,10 +138,4 @@ export function shareResolverFromTables(tables: readonly SourcedTable[], routers
     if ('problem' in found) throw new RoutingError(found.problem, { param: 'model', code: 'invalid_threshold' });
     return thresholdFromEntry(found, share);
   };
-}
-
-/** shareResolverFromTables over one table; a router it lacks resolves to nothing (the Controller then says so). */
-export function shareResolverFromTable(table: CalibrationTable, routers: ReadonlyMap<string, Router>, source: TableSource = 'shipped'): ShareResolver {
-  const resolve = shareResolverFromTables([{ table, source }], routers);
-  return (name, share) => (table.routers[name] ? resolve(name, share) : undefined);
 }

@@ -26,13 +26,51 @@ export async function readCalibrationTable(path: string, readFile: RouterContext
   }
 }
 
+/** Where the calibration tables in force live, in order of preference. */
+export interface CalibrationTablePaths {
+  /** A table of your own (made with `routellm calibrate --write-table --prompts FILE --table FILE`), if one is chosen. */
+  readonly custom: string | undefined;
+  /** The shipped table, for the routers `custom` lacks. */
+  readonly shipped: string;
+}
+
+/** The tables in force: `$ROUTELLM_CALIBRATION_TABLE` if set, then the shipped one. */
+export function calibrationTablePaths(env: Readonly<Record<string, string | undefined>>, datasetsDir: string): CalibrationTablePaths {
+  return { custom: env['ROUTELLM_CALIBRATION_TABLE'] || undefined, shipped: shippedTablePath(datasetsDir) };
+}
+
+/** The calibration tables in force, read, in order of preference (see findTableEntry). */
+export interface ShareTables {
+  readonly tables: readonly SourcedTable[];
+  /** The paths of those tables, for messages to the operator (never to clients). */
+  readonly paths: readonly string[];
+}
+
 /**
- * The table in force: `$ROUTELLM_CALIBRATION_TABLE` (one made from your own traffic with
- * `routellm calibrate --write-table --prompts FILE --table FILE`), else the shipped one.
+ * Reads the tables at `paths`. A chosen custom table that is missing is kept as unusable
+ * ('file not found'), so that it refuses shares rather than silently giving the shipped
+ * table's; a missing shipped table is left out. `customLabel` names the custom table in
+ * messages when it is not `$ROUTELLM_CALIBRATION_TABLE` (calibrate's --table).
  */
-export function calibrationTablePath(env: Readonly<Record<string, string | undefined>>, datasetsDir: string): { path: string; shipped: boolean } {
-  const given = env['ROUTELLM_CALIBRATION_TABLE'];
-  return given ? { path: given, shipped: false } : { path: shippedTablePath(datasetsDir), shipped: true };
+export async function readShareTables(paths: CalibrationTablePaths, readFile: RouterContext['readFile'], customLabel?: string): Promise<ShareTables> {
+  const tables: SourcedTable[] = [];
+  const found: string[] = [];
+  if (paths.custom !== undefined) {
+    const table = (await readCalibrationTable(paths.custom, readFile)) ?? 'file not found';
+    tables.push({ table, source: 'custom', ...(customLabel !== undefined ? { label: customLabel } : {}) });
+    found.push(paths.custom);
+  }
+  const shipped = await readCalibrationTable(paths.shipped, readFile);
+  if (shipped !== undefined) {
+    tables.push({ table: shipped, source: 'shipped' });
+    found.push(paths.shipped);
+  }
+  return { tables, paths: found };
+}
+
+/** ` (tables: a, b)`, or nothing when there is no table: appended to a problem for the operator. */
+export function tablePathsSuffix(tables: ShareTables): string {
+  return tables.paths.length > 0 ? ` (tables: ${tables.paths.join(', ')})` : '';
 }
 
 /** Share resolution at start-up: the resolver, and each loaded router it will refuse. */
@@ -50,23 +88,11 @@ export interface LoadedShareTables {
  * refuses every share with the reason, while numeric thresholds keep working.
  */
 export async function loadShareTables(routers: ReadonlyMap<string, Router>, context: RouterContext): Promise<LoadedShareTables> {
-  const shippedPath = shippedTablePath(context.datasetsDir);
-  const customPath = context.env['ROUTELLM_CALIBRATION_TABLE'] || undefined;
-  const shipped = await readCalibrationTable(shippedPath, context.readFile);
-  const custom = customPath === undefined ? undefined : ((await readCalibrationTable(customPath, context.readFile)) ?? 'file not found');
-  const tables: SourcedTable[] = [];
-  if (custom !== undefined) tables.push({ table: custom, source: 'custom' });
-  if (shipped !== undefined) tables.push({ table: shipped, source: 'shipped' });
-  const paths = [...(customPath ? [customPath] : []), ...(shipped !== undefined ? [shippedPath] : [])];
+  const loaded = await readShareTables(calibrationTablePaths(context.env, context.datasetsDir), context.readFile);
   const problems = [...routers.keys()].flatMap((name) => {
-    const found = findTableEntry(tables, name, routers.get(name));
+    const found = findTableEntry(loaded.tables, name, routers.get(name));
     if (!('problem' in found)) return [];
-    return [`shares like router-${name}-50% will be refused: ${found.problem}${paths.length ? ` (tables: ${paths.join(', ')})` : ''}`];
+    return [`shares like router-${name}-50% will be refused: ${found.problem}${tablePathsSuffix(loaded)}`];
   });
-  return { resolveShare: tables.length > 0 ? shareResolverFromTables(tables, routers) : undefined, problems };
-}
-
-/** loadShareTables' resolver alone. */
-export async function loadShippedShareResolver(routers: ReadonlyMap<string, Router>, context: RouterContext): Promise<ShareResolver | undefined> {
-  return (await loadShareTables(routers, context)).resolveShare;
+  return { resolveShare: loaded.tables.length > 0 ? shareResolverFromTables(loaded.tables, routers) : undefined, problems };
 }

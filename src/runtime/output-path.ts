@@ -101,7 +101,6 @@ export async function checkInputFile(path: string, what: string): Promise<void> 
   try {
     found = await stat(path);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new UsageError(`file not found: ${path}`);
     throw fsUsageError(error, 'read', what);
   }
   if (found.isDirectory()) throw new UsageError(`cannot read ${what}: it is a directory, not a file`);

@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createRandomRouter, RouterRegistry, randomRouterFactory, type Router } from '../../src/core/index.js';
 import { buildCalibrationTable } from '../../src/calibrate/build-calibration-table.js';
-import { shareResolverFromTable, thresholdFromEntry, validateCalibrationTable } from '../../src/calibrate/calibration-table.js';
-import { loadShippedShareResolver, shippedTablePath } from '../../src/calibrate/load-calibration-table.js';
+import { findTableEntry, shareResolverFromTables, thresholdFromEntry, validateCalibrationTable } from '../../src/calibrate/calibration-table.js';
+import { loadShareTables, shippedTablePath } from '../../src/calibrate/load-calibration-table.js';
 import { formatSharePercent, parseShare } from '../../src/calibrate/parse-share.js';
 import { readPromptFile } from '../../src/calibrate/read-prompt-file.js';
 import { thresholdForShare } from '../../src/calibrate/threshold-for-share.js';
@@ -106,16 +106,33 @@ describe('calibration table', () => {
   });
 
   it('resolves shares only for routers whose fingerprint matches', () => {
-    const resolve = shareResolverFromTable(table, new Map([['lin', fixed('lin', 'lin:1')]]));
+    const shipped = [{ table, source: 'shipped' as const }];
+    const resolve = shareResolverFromTables(shipped, new Map([['lin', fixed('lin', 'lin:1')]]));
     expect(resolve('lin', 0.5)).toBeCloseTo(0.5, 12);
-    expect(resolve('other', 0.5)).toBeUndefined();
-    const stale = shareResolverFromTable(table, new Map([['lin', fixed('lin', 'lin:2')]]));
+    expect(() => resolve('other', 0.5)).toThrow('the shipped calibration table has no router "other"; make one for your router');
+    const stale = shareResolverFromTables(shipped, new Map([['lin', fixed('lin', 'lin:2')]]));
     // Guidance for a router of one's own: a table of one's own, never regenerating the shipped one.
     expect(() => stale('lin', 0.5)).toThrow(
       'the shipped calibration table was made for router "lin" with other weights or options; make one for your router with ' +
         'routellm calibrate --write-table --routers lin --prompts YOUR_PROMPTS --table mine.json (and the same --config), ' +
         'then set ROUTELLM_CALIBRATION_TABLE=mine.json; or give a threshold in [0, 1]',
     );
+  });
+});
+
+describe('findTableEntry', () => {
+  const lin = buildCalibrationTable({ source: 'test', n: 3, rates: [{ router: fixed('lin', 'lin:1'), rates: [0.1, 0.5, 0.9] }], levels: 3 });
+  const other = buildCalibrationTable({ source: 'test', n: 3, rates: [{ router: fixed('other', 'other:1'), rates: [0.1, 0.2, 0.3] }], levels: 3 });
+
+  it('falls back past a table that lacks the router, and names a custom table by its label when given one', () => {
+    const tables = [{ table: other, source: 'custom' as const, label: 'the calibration table in --table' }, { table: lin, source: 'shipped' as const }];
+    expect(findTableEntry(tables, 'lin', fixed('lin', 'lin:1'))).toEqual(lin.routers['lin']);
+    expect(findTableEntry(tables, 'nope', undefined, 'calibrate on them directly with --prompts YOUR_PROMPTS')).toEqual({
+      problem:
+        'the calibration table in --table and the shipped calibration table have no router "nope"; make one for your router with ' +
+        'routellm calibrate --write-table --routers nope --prompts YOUR_PROMPTS --table mine.json (and the same --config), ' +
+        'then set ROUTELLM_CALIBRATION_TABLE=mine.json; or calibrate on them directly with --prompts YOUR_PROMPTS',
+    });
   });
 });
 
@@ -142,7 +159,7 @@ describe('router-<r>-50% through buildController', () => {
 
   it('without a table, shares are refused by the Controller', async () => {
     const context = await datasets(undefined);
-    expect(await loadShippedShareResolver(new Map(), context)).toBeUndefined();
+    expect((await loadShareTables(new Map(), context)).resolveShare).toBeUndefined();
     const controller = await buildController({ registry, routerNames: ['random'], pair, config: EMPTY_CONFIG, context });
     expect(() => controller.resolveModel('router-random-50%')).toThrow('no calibration table for router "random"');
   });

@@ -3,8 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { seededRandom } from '../../src/core/index.js';
+import { shippedTablePath } from '../../src/calibrate/load-calibration-table.js';
 import { thresholdForShare } from '../../src/calibrate/threshold-for-share.js';
 import { sortedAscending } from '../../src/eval/metrics/quantile.js';
+import { datasetsDir } from '../../src/runtime/package-paths.js';
 import { sharedRoutellmData } from '../eval/helpers/shared-data.js';
 import { runCliChild } from '../helpers/run-cli-child.js';
 import { runCliInProcess } from '../helpers/run-cli-in-process.js';
@@ -95,7 +97,12 @@ describe('routellm calibrate (in-process)', () => {
     expect(refused.stderr).not.toContain('npm run calibration:table');
     const fromTable = await runCliInProcess(['calibrate', '--routers', 'random', '--config', 'seeded.yaml', '--strong-model-pct', '30%'], { cwd: dir });
     expect(fromTable.code).toBe(2);
-    expect(fromTable.stderr).toContain('with other weights or options: pass --prompts YOUR_PROMPTS, or make a table of your own with --write-table --routers random --prompts YOUR_PROMPTS --table mine.json');
+    // calibrate refuses as route does, with the alternative that fits calibrate, and (on the command line only) the table's path.
+    expect(fromTable.stderr).toBe(
+      'routellm: the shipped calibration table was made for router "random" with other weights or options; make one for your router with ' +
+        'routellm calibrate --write-table --routers random --prompts YOUR_PROMPTS --table mine.json (and the same --config), ' +
+        `then set ROUTELLM_CALIBRATION_TABLE=mine.json; or calibrate on them directly with --prompts YOUR_PROMPTS (tables: ${shippedTablePath(datasetsDir())})\n`,
+    );
     // Following the advice, word for word.
     const write = await runCliInProcess(
       ['calibrate', '--write-table', '--routers', 'random', '--prompts', 'prompts.txt', '--table', 'mine.json', '--config', 'seeded.yaml', ...cache],
@@ -129,7 +136,7 @@ describe('routellm calibrate (in-process)', () => {
     [['--strong-model-pct', '0'], 'got "0"'],
     [['--strong-model-pct', '1'], 'got "1"'],
     [[], '--strong-model-pct is required'],
-    [['--strong-model-pct', '0.5', '--prompts', 'nope.txt'], 'file not found: '],
+    [['--strong-model-pct', '0.5', '--prompts', 'nope.txt'], 'routellm: cannot read --prompts nope.txt: no such file or directory\n'],
     [['--strong-model-pct', '0.5', '--prompts', 'p.csv'], 'no column "prompt" (choose one with --column); columns are: id, text'],
     [['--strong-model-pct', '0.5', '--prompts', 'empty.txt'], 'no prompts in '],
     [['--strong-model-pct', '0.5', '--prompts', 'p.jsonl', '--column', 'text'], 'line 1 has no string "text" field'],
@@ -185,7 +192,34 @@ describe('routellm calibrate with your own table', () => {
     expect(JSON.parse(fromTable.stdout).threshold).toBeCloseTo(JSON.parse(direct.stdout).threshold, 12);
     const stale = await runCliInProcess(['calibrate', '--routers', 'random', '--strong-model-pct', '0.2', '--table', 'mine.json'], { cwd: dir });
     expect(stale.code).toBe(2);
-    expect(stale.stderr).toContain('was made for "random" with other weights or options');
+    expect(stale.stderr).toContain('the calibration table in --table was made for router "random" with other weights or options; make one for your router');
+    expect(stale.stderr).toContain(`(tables: ${join(dir, 'mine.json')}, ${shippedTablePath(datasetsDir())})`);
+  });
+
+  it.each([
+    ['ROUTELLM_CALIBRATION_TABLE', (own: string) => ({ env: { ROUTELLM_CALIBRATION_TABLE: own }, args: [] })],
+    ['--table', (own: string) => ({ env: {}, args: ['--table', own] })],
+  ])('a router a table in %s lacks falls back to the shipped table, the threshold route resolves', async (_, chosen) => {
+    const { dir } = await workspace();
+    // A table of one's own for another router only (its fingerprint is never checked here).
+    const own = join(dir, 'own.json');
+    await writeFile(own, JSON.stringify({ format: 'routellm-calibration-table/1', made_by: 'test', prompts: { source: 'test', n: 3 }, routers: { mf: { fingerprint: 'mf:mine', n: 3, quantiles: [0.1, 0.2, 0.3] } } }));
+    const { env, args } = chosen(own);
+    const calibrated = await runCliInProcess(['calibrate', '--routers', 'random', '--strong-model-pct', '30%', '--json', ...args], { cwd: dir, env });
+    expect(calibrated.stderr).toBe('');
+    expect(calibrated.code).toBe(0);
+    const routed = await runCliInProcess(['route', '--router', 'random', '--threshold', '30%', '--json', 'hello'], { cwd: dir, env: { ROUTELLM_CALIBRATION_TABLE: own } });
+    expect(routed.code, routed.stderr).toBe(0);
+    expect(JSON.parse(calibrated.stdout).threshold).toBe(JSON.parse(routed.stdout).threshold);
+  });
+
+  it('a missing table is refused with its path, not replaced by the shipped one', async () => {
+    const { dir } = await workspace();
+    const result = await runCliInProcess(['calibrate', '--routers', 'random', '--strong-model-pct', '30%', '--table', 'nope.json'], { cwd: dir });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('routellm: the calibration table in --table is unusable (file not found); fix it, or make one for your router');
+    expect(result.stderr).toContain(`(tables: ${join(dir, 'nope.json')}, `);
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
   });
 });
 

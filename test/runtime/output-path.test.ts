@@ -35,7 +35,8 @@ describe('output path checks', () => {
     await mkdir(join(dir, 'out', 'mine.png'), { recursive: true });
     await expect(checkOutputFiles(join(dir, 'out'), ['mine.svg', 'mine.png'], '--output')).rejects.toThrow(`${join(dir, 'out', 'mine.png')} is a directory`);
     await expect(checkInputFile(dir, `--prompts ${dir}`)).rejects.toThrow(`cannot read --prompts ${dir}: it is a directory, not a file`);
-    await expect(checkInputFile(join(dir, 'nope'), '--prompts nope')).rejects.toThrow('file not found');
+    // Missing is said as every other failure is: the flag, the path as given, the reason.
+    await expect(checkInputFile(join(dir, 'nope'), '--prompts nope')).rejects.toThrow(/^cannot read --prompts nope: no such file or directory$/);
     expect(fsErrorReason(Object.assign(new Error('x'), { code: 'EISDIR' }))).toBe('it is a directory');
   });
 

@@ -1,13 +1,13 @@
 import { resolve } from 'node:path';
-import { DEFAULT_MODEL_PAIR, UsageError, type Router, type RouterContext, type RouterRegistry } from '../../core/index.js';
+import { DEFAULT_MODEL_PAIR, UsageError, type Router, type RouterContext } from '../../core/index.js';
 import { buildCalibrationTable, TABLE_COMMAND } from '../../calibrate/build-calibration-table.js';
-import { thresholdFromEntry } from '../../calibrate/calibration-table.js';
-import { calibrationTablePath, readCalibrationTable, shippedTablePath } from '../../calibrate/load-calibration-table.js';
+import { findTableEntry, thresholdFromEntry } from '../../calibrate/calibration-table.js';
+import { calibrationTablePaths, readShareTables, shippedTablePath, tablePathsSuffix } from '../../calibrate/load-calibration-table.js';
 import { formatSharePercent, parseShare, pythonFloat } from '../../calibrate/parse-share.js';
 import { readPromptFile } from '../../calibrate/read-prompt-file.js';
 import { thresholdForShare } from '../../calibrate/threshold-for-share.js';
 import { unknownConfigRouterWarnings } from '../../config/unknown-config-routers.js';
-import { loadConfig, type RoutellmConfig } from '../../config/load-config.js';
+import { loadConfig } from '../../config/load-config.js';
 import { resolveDataDir } from '../../eval/benchmarks/data-dir.js';
 import { loadMmlu } from '../../eval/benchmarks/mmlu.js';
 import { sortedAscending } from '../../eval/metrics/quantile.js';
@@ -30,10 +30,10 @@ interface Calibration {
   readonly n: number;
 }
 
-/** Shared by both modes: the registry, config and a way to score prompts with the cache. */
+/** Shared by both modes: the routers this run uses, their context and a way to score prompts with the cache. */
 interface Setup {
-  readonly registry: RouterRegistry;
-  readonly config: RoutellmConfig;
+  /** The routers named, else the default (or, for --write-table, every offline one); all registered. */
+  readonly names: readonly string[];
   readonly context: RouterContext;
   build(name: string): Promise<Router>;
   winRates(router: Router, prompts: readonly string[]): Promise<Float64Array>;
@@ -51,11 +51,9 @@ export async function runCalibrate(flags: CalibrateFlags, io: CliIo): Promise<vo
     await writeTable(flags, column, io, setup);
     return;
   }
-  const names = flags.routers ?? [DEFAULT_ROUTER];
-  for (const name of names) setup.registry.get(name);
   const results = flags.prompts
-    ? await fromPrompts(resolve(io.cwd, flags.prompts), column, names, share as number, setup)
-    : await fromTable(flags.table ? resolve(io.cwd, flags.table) : calibrationTablePath(io.env, datasetsDir()).path, names, share as number, setup);
+    ? await fromPrompts(resolve(io.cwd, flags.prompts), column, share as number, setup)
+    : await fromTables(flags.table === undefined ? undefined : resolve(io.cwd, flags.table), share as number, io, setup);
   for (const result of results) {
     io.stdout.write(
       flags.json
@@ -99,12 +97,11 @@ async function prepare(flags: CalibrateFlags, io: CliIo): Promise<Setup> {
   const context = nodeRouterContext({ env: io.env, cwd: io.cwd, fetch: io.fetch });
   const cacheDir = resolveCacheDir(flags.cacheDir, io.env, io.cwd);
   const warn = (message: string) => io.stderr.write(`routellm: warning: ${message}\n`);
-  // The routers this run builds: those named, else the default (or, for --write-table, every offline one).
-  const used = flags.routers ?? (flags.writeTable ? registry.factories().filter((factory) => factory.offline).map((factory) => factory.name) : [DEFAULT_ROUTER]);
-  unknownConfigRouterWarnings(config, registry, used).forEach(warn);
+  const names = flags.routers ?? (flags.writeTable ? registry.factories().filter((factory) => factory.offline).map((factory) => factory.name) : [DEFAULT_ROUTER]);
+  for (const name of names) registry.get(name);
+  unknownConfigRouterWarnings(config, registry, names).forEach(warn);
   return {
-    registry,
-    config,
+    names,
     context,
     build: async (name) => registry.get(name).create(config.routers[name] ?? {}, context),
     winRates: async (router, prompts) => {
@@ -120,9 +117,9 @@ async function prepare(flags: CalibrateFlags, io: CliIo): Promise<Setup> {
   };
 }
 
-async function fromPrompts(path: string, column: string, names: readonly string[], share: number, setup: Setup): Promise<Calibration[]> {
+async function fromPrompts(path: string, column: string, share: number, setup: Setup): Promise<Calibration[]> {
   const prompts = await readPrompts(path, column);
-  const routers = await buildAll(names, setup);
+  const routers = await buildAll(setup);
   const results: Calibration[] = [];
   for (const router of routers) {
     const rates = await setup.winRates(router, prompts);
@@ -131,31 +128,31 @@ async function fromPrompts(path: string, column: string, names: readonly string[
   return results;
 }
 
-async function fromTable(path: string, names: readonly string[], share: number, setup: Setup): Promise<Calibration[]> {
-  const table = await readCalibrationTable(path, setup.context.readFile);
-  if (table === undefined) throw new UsageError(`no calibration table at ${path}: pass --prompts FILE, or make it with npm run calibration:table`);
-  if (typeof table === 'string') throw new UsageError(`the calibration table ${path} is unusable (${table}): pass --prompts FILE, or regenerate it with npm run calibration:table`);
+/**
+ * Thresholds from the calibration tables, exactly as route and serve resolve `router-mf-50%`
+ * (findTableEntry): `--table` (else `$ROUTELLM_CALIBRATION_TABLE`) first, then the shipped table
+ * for the routers it lacks. Refusals name the tables' paths, which route and serve keep out of 400s.
+ */
+async function fromTables(table: string | undefined, share: number, io: CliIo, setup: Setup): Promise<Calibration[]> {
+  const inForce = calibrationTablePaths(io.env, datasetsDir());
+  const tables = await readShareTables(
+    table === undefined ? inForce : { ...inForce, custom: table },
+    setup.context.readFile,
+    table === undefined ? undefined : 'the calibration table in --table',
+  );
   const results: Calibration[] = [];
-  for (const name of names) {
-    const entry = table.routers[name];
-    if (!entry) {
-      throw new UsageError(`the calibration table ${path} has no router "${name}" (it has ${Object.keys(table.routers).join(', ')}): pass --prompts FILE`);
-    }
-    const router = await setup.build(name);
-    if (router.fingerprint !== entry.fingerprint) {
-      throw new UsageError(
-        `the calibration table ${path} was made for "${name}" with other weights or options: pass --prompts YOUR_PROMPTS, or make a table of your own with --write-table --routers ${name} --prompts YOUR_PROMPTS --table mine.json`,
-      );
-    }
-    results.push({ router: name, share, threshold: thresholdFromEntry(entry, share), n: entry.n });
+  for (const router of await buildAll(setup)) {
+    const found = findTableEntry(tables.tables, router.name, router, 'calibrate on them directly with --prompts YOUR_PROMPTS');
+    if ('problem' in found) throw new UsageError(`${found.problem}${tablePathsSuffix(tables)}`);
+    results.push({ router: router.name, share, threshold: thresholdFromEntry(found, share), n: found.n });
   }
   return results;
 }
 
 /** Builds every router before any is scored: a router that cannot load fails before minutes of scoring the others. */
-async function buildAll(names: readonly string[], setup: Setup): Promise<Router[]> {
+async function buildAll(setup: Setup): Promise<Router[]> {
   const routers: Router[] = [];
-  for (const name of names) routers.push(await setup.build(name));
+  for (const name of setup.names) routers.push(await setup.build(name));
   return routers;
 }
 
@@ -170,8 +167,6 @@ async function readPrompts(path: string, column: string): Promise<string[]> {
 }
 
 async function writeTable(flags: CalibrateFlags, column: string, io: CliIo, setup: Setup): Promise<void> {
-  const names = flags.routers ?? setup.registry.factories().filter((factory) => factory.offline).map((factory) => factory.name);
-  for (const name of names) setup.registry.get(name);
   const path = flags.table ? resolve(io.cwd, flags.table) : shippedTablePath(datasetsDir());
   await checkOutputFile(path, flags.table ? '--table' : 'the shipped table');
   let prompts: readonly string[];
@@ -185,7 +180,7 @@ async function writeTable(flags: CalibrateFlags, column: string, io: CliIo, setu
     source =
       'MMLU train half (first byte of sha1(prompt) even, src/eval/mmlu-split.ts) of the Python RouteLLM mmlu/responses, decontaminated; never used for reported eval numbers of trained routers';
   }
-  const routers = await buildAll(names, setup);
+  const routers = await buildAll(setup);
   const rates: { router: Router; rates: Float64Array }[] = [];
   for (const router of routers) rates.push({ router, rates: await setup.winRates(router, prompts) });
   const table = buildCalibrationTable({ source, n: prompts.length, rates, madeBy: writeTableCommand(flags) });
@@ -195,7 +190,7 @@ async function writeTable(flags: CalibrateFlags, column: string, io: CliIo, setu
     if (isFsError(error)) throw fsUsageError(error, 'write', flags.table ? `--table ${path}` : path);
     throw error;
   }
-  io.stderr.write(`wrote ${path}: ${names.join(', ')} over ${prompts.length} prompts\n`);
+  io.stderr.write(`wrote ${path}: ${setup.names.join(', ')} over ${prompts.length} prompts\n`);
 }
 
 /**

@@ -26,7 +26,7 @@ export function defineCalibrateCommand(program: Command, io: CliIo): void {
     .option('--column <name>', 'with --prompts: the CSV column or JSONL field holding the prompt (default: prompt)')
     .option('--json', 'print one JSON object per router: {"router","strong_model_pct","threshold","n"} (strong_model_pct as a fraction); not with --write-table')
     .option('--write-table', 'regenerate the shipped quantile table (datasets/calibration/quantiles.json) from the MMLU train half, or write --table from --prompts; takes no --strong-model-pct')
-    .option('--table <file>', 'the quantile table to read (default: $ROUTELLM_CALIBRATION_TABLE, then the shipped one), or with --write-table to write')
+    .option('--table <file>', 'the quantile table to read in place of $ROUTELLM_CALIBRATION_TABLE (routers it lacks: the shipped one), or with --write-table to write')
     .option('--data <dir>', 'with --write-table: benchmark data directory (default: $ROUTELLM_DATA, then ../shared/datasets/routellm)')
     .option('--cache-dir <dir>', 'win-rate cache (default: $ROUTELLM_CACHE_DIR, $XDG_CACHE_HOME/routellm, ~/.cache/routellm)')
     .option('--config <file>', 'YAML config: router name -> options')
