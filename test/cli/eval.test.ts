@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { sharedRoutellmData } from '../eval/helpers/shared-data.js';
 import { BIN, runCliChild } from '../helpers/run-cli-child.js';
 import { startJsonHandlerServer, type JsonRequest } from '../helpers/json-handler-server.js';
+import { judgeCompletion } from '../helpers/judge-completion.js';
 import { runCliInProcess } from '../helpers/run-cli-in-process.js';
 
 /** A small benchmark CSV: prompt plus one True/False column per model; quoted multi-line prompts. */
@@ -190,16 +191,7 @@ function judgeAnswer(request: JsonRequest, content: string, alternatives?: Recor
           refusal: null,
         }
       : null;
-  return {
-    body: {
-      id: 'chatcmpl-judge',
-      object: 'chat.completion',
-      created: 1_700_000_000,
-      model: request.body.model,
-      choices: [{ index: 0, message: { role: 'assistant', content, refusal: null }, finish_reason: 'stop', logprobs }],
-      usage: { prompt_tokens: 100, completion_tokens: 3, total_tokens: 103 },
-    },
-  };
+  return judgeCompletion(request.body.model, content, logprobs);
 }
 
 describe('routellm eval: routers whose win rates tie (a real causal_llm judge server)', () => {

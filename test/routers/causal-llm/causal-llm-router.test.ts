@@ -3,6 +3,7 @@ import { ConfigError, UpstreamError } from '../../../src/core/index.js';
 import { causalLlmOptions, causalLlmRouterFactory } from '../../../src/routers/causal-llm/causal-llm-router.js';
 import { CLASSIFIER_SYSTEM_MESSAGE } from '../../../src/routers/causal-llm/classifier-prompt.js';
 import { startJsonHandlerServer, type JsonHandlerServer, type JsonRequest } from '../../helpers/json-handler-server.js';
+import { judgeCompletion } from '../../helpers/judge-completion.js';
 
 type Token = { token: string; logprob: number; top_logprobs?: Array<{ token: string; logprob: number }> };
 
@@ -12,16 +13,7 @@ function completion(request: JsonRequest, content: string, tokens?: Token[]) {
     request.body.logprobs && tokens
       ? { content: tokens.map((t) => ({ ...t, bytes: null, top_logprobs: t.top_logprobs ?? [] })), refusal: null }
       : null;
-  return {
-    body: {
-      id: 'chatcmpl-judge',
-      object: 'chat.completion',
-      created: 1_700_000_000,
-      model: request.body.model,
-      choices: [{ index: 0, message: { role: 'assistant', content, refusal: null }, finish_reason: 'stop', logprobs }],
-      usage: { prompt_tokens: 100, completion_tokens: 3, total_tokens: 103 },
-    },
-  };
+  return judgeCompletion(request.body.model, content, logprobs);
 }
 
 const ln = Math.log;
