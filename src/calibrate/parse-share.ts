@@ -12,6 +12,13 @@ export function parseShare(raw: string): number {
   const percent = text.endsWith('%');
   const digits = percent ? text.slice(0, -1) : text;
   const value = NUMBER.test(digits) ? Number(digits) / (percent ? 100 : 1) : Number.NaN;
+  if (value === 0 || value === 1) {
+    // The same advice route and serve give for router-<r>-0% and -100% (src/core/parse-model-name.ts).
+    throw new UsageError(
+      `--strong-model-pct "${raw}": a strong-model share must be strictly between 0% and 100%; ` +
+        "use threshold 0 to send every call to the strong model, or call the weak model's own endpoint to skip routing",
+    );
+  }
   if (!(value > 0 && value < 1)) {
     throw new UsageError(`--strong-model-pct must be a fraction in (0, 1) like 0.5, or a percentage like 50%; got "${raw}"`);
   }

@@ -35,8 +35,14 @@ describe('parseShare', () => {
     expect(formatSharePercent(0.125)).toBe('12.5%');
   });
 
-  it.each(['0', '1', '50', '-0.2', '100%', '0%', 'half', ''])('refuses %j', (raw) => {
+  it.each(['50', '-0.2', '150%', 'half', ''])('refuses %j', (raw) => {
     expect(() => parseShare(raw)).toThrow('--strong-model-pct must be a fraction in (0, 1) like 0.5, or a percentage like 50%');
+  });
+
+  it.each(['0', '1', '100%', '0%', '0.0'])('refuses %j with the advice route and serve give for 0% and 100%', (raw) => {
+    expect(() => parseShare(raw)).toThrow(
+      `--strong-model-pct "${raw}": a strong-model share must be strictly between 0% and 100%; use threshold 0 to send every call to the strong model, or call the weak model's own endpoint to skip routing`,
+    );
   });
 });
 

@@ -129,12 +129,14 @@ describe('routellm calibrate (in-process)', () => {
     );
     const calibrate = await runCliInProcess(['calibrate', '--routers', 'random', '--strong-model-pct', share]);
     expect(calibrate.code).toBe(2);
+    // calibrate gives the same advice for the same share.
+    expect(calibrate.stderr).toContain("use threshold 0 to send every call to the strong model, or call the weak model's own endpoint to skip routing");
   });
 
   it.each([
     [['--strong-model-pct', '50'], '--strong-model-pct must be a fraction in (0, 1) like 0.5, or a percentage like 50%; got "50"'],
-    [['--strong-model-pct', '0'], 'got "0"'],
-    [['--strong-model-pct', '1'], 'got "1"'],
+    [['--strong-model-pct', '0'], '--strong-model-pct "0": a strong-model share must be strictly between 0% and 100%'],
+    [['--strong-model-pct', '1'], '--strong-model-pct "1": a strong-model share must be strictly between 0% and 100%'],
     [[], '--strong-model-pct is required'],
     [['--strong-model-pct', '0.5', '--prompts', 'nope.txt'], 'routellm: cannot read --prompts nope.txt: no such file or directory\n'],
     [['--strong-model-pct', '0.5', '--prompts', 'p.csv'], 'no column "prompt" (choose one with --column); columns are: id, text'],
@@ -237,6 +239,7 @@ describe('routellm calibrate: bad paths and flags that do not apply', () => {
     [[...write, ...pct], '--write-table records every share at once and takes no --strong-model-pct'],
     [[...write, '--json'], '--json prints thresholds, which --write-table does not'],
     [[...write, '--data', '/nope'], '--data is where --write-table finds the MMLU prompts; with --prompts it reads your file instead'],
+    [write, '--write-table --prompts needs --table FILE for your table; without it the shipped table would be overwritten'],
   ])('calibrate %j: exit 2 with one line, before any scoring', async (args, message) => {
     const { dir, cache } = await workspace();
     await mkdir(join(dir, 'sub'));

@@ -76,6 +76,10 @@ function rejectFlagsThatDoNotApply(flags: CalibrateFlags): void {
     if (flags.data !== undefined && flags.prompts !== undefined) {
       throw new UsageError('--data is where --write-table finds the MMLU prompts; with --prompts it reads your file instead, so drop one of them');
     }
+    if (flags.prompts !== undefined && flags.table === undefined) {
+      // Without --table the table goes to the shipped path: a table of one user's prompts would replace the package's.
+      throw new UsageError('--write-table --prompts needs --table FILE for your table; without it the shipped table would be overwritten');
+    }
   } else {
     if (flags.data !== undefined) {
       throw new UsageError('--data applies to --write-table only (the MMLU prompts it tabulates); for thresholds over your prompts use --prompts FILE');
