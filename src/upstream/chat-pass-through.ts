@@ -4,7 +4,7 @@ import { UpstreamError, UpstreamTimeoutError } from '../core/index.js';
 import type { AbortSignalLike } from './light-abort.js';
 import type { UpstreamEndpoint } from './providers.js';
 import { readCapped } from './read-capped.js';
-import { endpointLabel, errorMessageOf, isKeptErrorHeader, upstreamStatusError } from './upstream-error-details.js';
+import { connectionFailure, endpointLabel, errorMessageOf, isKeptErrorHeader, upstreamStatusError } from './upstream-error-details.js';
 
 /**
  * What the proxy reads from an upstream answer: the part of a fetch `Response` both the
@@ -265,7 +265,7 @@ function attempt(target: PassThroughTarget, agents: PassThroughAgents, body: Buf
       forget();
       const message = error.message;
       resolve({
-        error: /timed? ?out/i.test(message) ? new UpstreamTimeoutError(`${where} did not answer in time`, { cause: error }) : new UpstreamError(`cannot reach ${where}: ${message}`, { cause: error }),
+        error: /timed? ?out/i.test(message) ? new UpstreamTimeoutError(`${where} did not answer in time`, { cause: error }) : new UpstreamError(`cannot reach ${where}: ${connectionFailure(error)}`, { cause: error }),
         retry: true,
       });
     });
@@ -284,7 +284,7 @@ function attempt(target: PassThroughTarget, agents: PassThroughAgents, body: Buf
       }
       readCapped(response, MAX_ERROR_BODY).then(
         (bytes) => resolve(statusFailure(target.endpoint, status, bytes.toString('utf8'), response.headers)),
-        (error: Error) => resolve({ error: new UpstreamError(`cannot reach ${where}: ${error.message}`, { cause: error }), retry: true }),
+        (error: Error) => resolve({ error: new UpstreamError(`cannot reach ${where}: ${connectionFailure(error)}`, { cause: error }), retry: true }),
       );
     });
     request.end(body);

@@ -1,7 +1,7 @@
 import { APIConnectionTimeoutError, APIError, APIUserAbortError } from 'openai';
 import { UpstreamError, UpstreamTimeoutError } from '../core/index.js';
 import type { UpstreamEndpoint } from './providers.js';
-import { endpointLabel, isKeptErrorHeader, upstreamStatusError } from './upstream-error-details.js';
+import { connectionFailure, endpointLabel, isKeptErrorHeader, upstreamStatusError } from './upstream-error-details.js';
 
 /**
  * Turns what the openai SDK throws into the core's error tree, naming the model and the
@@ -26,7 +26,7 @@ export function mapSdkError(error: unknown, endpoint: UpstreamEndpoint): Upstrea
   }
   if (error instanceof APIError) {
     const cause = (error as { cause?: unknown }).cause;
-    const reason = cause instanceof Error ? (cause.cause instanceof Error ? cause.cause.message : cause.message) : error.message;
+    const reason = cause instanceof Error ? connectionFailure(cause.cause instanceof Error ? cause.cause : cause) : error.message;
     return new UpstreamError(`cannot reach ${where}: ${reason}`, { cause: error });
   }
   const message = error instanceof Error ? error.message : String(error);

@@ -26,6 +26,17 @@ export function publicURL(baseURL: string): string {
   }
 }
 
+/**
+ * Why a connection failed, without the address Node puts in its message ("connect ECONNREFUSED
+ * 10.0.0.7:8000"): the error code when there is one. Errors reach clients, and the upstream's
+ * address is printed once at start-up.
+ */
+export function connectionFailure(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  if (typeof code === 'string' && code !== '') return code;
+  return error instanceof Error ? error.message : String(error);
+}
+
 /** Longest upstream error text quoted in a message. */
 const MAX_QUOTED = 500;
 
