@@ -41,9 +41,11 @@ export const MODEL_PATH_PREFIX = '/v1/models/';
 
 /**
  * `GET /v1/models/{model}`: the entry `modelList` lists under that id (percent-decoded, as the
- * SDK encodes it); any other id is an OpenAI-shaped 404 `model_not_found`, as OpenAI answers.
+ * SDK encodes it), or one for any other id chat completions would take (`accepts`: another
+ * threshold, a share): a client that retrieves its model before using it must not be refused
+ * one that works. Anything else is an OpenAI-shaped 404 `model_not_found`, as OpenAI answers.
  */
-export function retrieveModel(list: ModelList, encodedId: string): ModelEntry {
+export function retrieveModel(list: ModelList, encodedId: string, accepts: (id: string) => boolean): ModelEntry {
   let id: string | undefined;
   try {
     id = decodeURIComponent(encodedId);
@@ -52,10 +54,12 @@ export function retrieveModel(list: ModelList, encodedId: string): ModelEntry {
   }
   const found = id === undefined ? undefined : list.data.find((entry) => entry.id === id);
   if (found) return found;
+  const created = list.data[0]?.created ?? 0;
+  if (id !== undefined && accepts(id)) return { id, object: 'model', created, owned_by: 'routellm' };
   const shown = id ?? encodedId;
   throw new RequestError(
     404,
-    `model "${shown.length > 80 ? `${shown.slice(0, 77)}...` : shown}" is not one this server lists; GET /v1/models lists them (chat completions also take any router-<router>-<threshold> with a threshold in [0, 1])`,
+    `model "${shown.length > 80 ? `${shown.slice(0, 77)}...` : shown}" is not a model this server routes; GET /v1/models lists some (any router-<router>-<threshold> with a threshold in [0, 1] works)`,
     { param: 'model', code: 'model_not_found' },
   );
 }

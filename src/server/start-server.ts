@@ -77,6 +77,15 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const maxBody = options.maxBody ?? DEFAULT_MAX_BODY;
   const log = options.log ?? (() => {});
   const created = Math.floor(Date.now() / 1000);
+  /** True for a model name chat completions would route (any threshold, a resolvable share). */
+  const acceptsModel = (id: string): boolean => {
+    try {
+      options.controller.resolveModel(id);
+      return true;
+    } catch {
+      return false;
+    }
+  };
   const chatDeps = { controller: options.controller, upstreams: options.upstreams, maxBody };
   const inFlight = new Set<InFlightRequest>();
   let shuttingDown = false;
@@ -107,7 +116,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     [MODEL_ROUTE]: {
       GET: (request, response, context) => {
         const id = pathOf(request.url ?? '/').slice(MODEL_PATH_PREFIX.length);
-        sendJson(response, 200, retrieveModel(modelList(options.controller.routerNames(), created), id), context);
+        sendJson(response, 200, retrieveModel(modelList(options.controller.routerNames(), created), id, acceptsModel), context);
       },
     },
     '/health': {

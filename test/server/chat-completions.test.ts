@@ -181,7 +181,11 @@ describe('GET endpoints', () => {
     for (const model of listed) expect(await proxy.client.models.retrieve(model.id)).toEqual(model);
   });
 
-  it.each(['router-random-0.3', 'gpt-4o', 'router-nope-0.5', 'a/b'])('answers an OpenAI-shaped 404 model_not_found for %j', async (id) => {
+  it('retrieves any id chat completions would route, listed or not (another threshold)', async () => {
+    expect(await proxy.client.models.retrieve('router-random-0.3')).toMatchObject({ id: 'router-random-0.3', object: 'model', owned_by: 'routellm' });
+  });
+
+  it.each(['gpt-4o', 'router-nope-0.5', 'router-random-1.5', 'a/b'])('answers an OpenAI-shaped 404 model_not_found for %j', async (id) => {
     const error = await proxy.client.models.retrieve(id).catch((e) => e);
     expect(error).toBeInstanceOf(NotFoundError);
     expect(error.error).toEqual({ message: expect.stringContaining('GET /v1/models'), type: 'invalid_request_error', param: 'model', code: 'model_not_found' });
