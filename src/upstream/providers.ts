@@ -47,6 +47,8 @@ export interface UpstreamEndpoint {
 export interface UpstreamOverrides {
   readonly baseURL?: string | undefined;
   readonly apiKey?: string | undefined;
+  /** Where `baseURL` came from, as errors name it: `--base-url` (default) or `ROUTELLM_BASE_URL`. */
+  readonly baseURLSource?: string | undefined;
 }
 
 /**
@@ -70,7 +72,7 @@ export function resolveUpstream(
       model,
       upstreamModel: model,
       provider: 'custom',
-      baseURL: trimSlash(checkedBaseURL(overrides.baseURL, '--base-url')),
+      baseURL: trimSlash(checkedBaseURL(overrides.baseURL, overrides.baseURLSource ?? '--base-url')),
       apiKey: overrides.apiKey || nonEmpty(env['OPENAI_API_KEY']) || NO_KEY,
     };
   }

@@ -133,6 +133,13 @@ describe('routellm serve, in process', () => {
     expect(result.stderr).toMatch(message);
   });
 
+  it('names ROUTELLM_BASE_URL, not --base-url, when the bad URL came from it', async () => {
+    const result = await runCliInProcess(['serve', '--port', '0'], { env: { ROUTELLM_BASE_URL: 'http://user:secret@127.0.0.1:1/v1' } });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('ROUTELLM_BASE_URL: the URL must not contain a user name or password');
+    expect(result.stderr).not.toContain('secret');
+  });
+
   it('exits 2 at start-up naming the missing key of a model', async () => {
     const result = await runCliInProcess(['serve', '--port', '0', '--strong-model', 'groq/llama-3.1-70b', '--weak-model', 'ollama/llama3'], { env: {} });
     expect(result.code).toBe(2);

@@ -43,6 +43,7 @@ export async function runServe(flags: ServeFlags, io: CliIo): Promise<void> {
     pair,
     overrides: {
       baseURL: flags.baseUrl ?? nonEmpty(io.env['ROUTELLM_BASE_URL']),
+      baseURLSource: flags.baseUrl === undefined ? 'ROUTELLM_BASE_URL' : '--base-url',
       apiKey: flags.apiKey ?? nonEmpty(io.env['ROUTELLM_API_KEY']),
     },
     env: io.env,
