@@ -29,6 +29,9 @@ export function createProgram(io: CliIo): Command {
 Examples:
   $ routellm route "Prove that there are infinitely many primes"
   $ routellm serve --strong-model gpt-4o --weak-model groq/llama-3.1-8b-instant
+
+Run "routellm <command> --help" for flags and examples. route works offline with the shipped router;
+serve needs each upstream model's API key.
 `,
     );
   defineRouteCommand(program, io);

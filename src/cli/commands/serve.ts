@@ -57,7 +57,7 @@ x-routellm-strong-win-rate and x-request-id.
 Examples:
   $ routellm serve --strong-model gpt-4o --weak-model groq/llama-3.1-8b-instant
   $ routellm serve --routers random --port 8000 --base-url http://localhost:4000/v1 --api-key sk-...
-  # then, from any OpenAI client: baseURL http://127.0.0.1:6060/v1, model "router-random-0.5"`,
+  # then, from any OpenAI client: baseURL http://127.0.0.1:8000/v1, model "router-random-0.5"`,
     )
     .action(async (flags: ServeFlags) => {
       const { runServe } = await import('../serve/run-serve.js');
