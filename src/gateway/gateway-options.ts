@@ -70,7 +70,7 @@ export function gatewayCliOptions(): Option[] {
     new Option('--request-timeout <seconds>', `time a client has to send its whole request (default ${DEFAULT_SERVER_LIMITS.requestTimeoutMs / 1000})`).argParser(positiveSeconds),
     new Option('--log-prompts', 'include the routing text in the request log (off: prompts are never logged)'),
     new Option('--stream-usage', 'ask streaming upstreams for usage, to count tokens and cost (default)').hideHelp(),
-    new Option('--no-stream-usage', "never add stream_options to a client's stream, for upstreams that reject the field; streams are then counted only when the client asks for usage"),
+    new Option('--no-stream-usage', "never add stream_options to a client's stream, for upstreams that reject the field; those streams' tokens and cost are then known only when the client asks for usage"),
   ];
 }
 
