@@ -22,10 +22,10 @@ export function defineCalibrateCommand(program: Command, io: CliIo): void {
     .description('Find the threshold that sends a given share of prompts to the strong model.')
     .option('--routers <names...>', 'routers to calibrate (default: the default router; with --write-table: every offline router)')
     .option('--strong-model-pct <share>', 'share of strong-model calls: a fraction in (0, 1) like 0.5, or a percentage like 50%')
-    .option('--prompts <file>', 'your prompts: .csv (see --column), .jsonl (see --column) or plain text, one per line; default: the shipped table')
+    .option('--prompts <file>', 'your prompts: .csv (see --column), .jsonl (see --column) or plain text, one per line; default: the calibration table (--table, else $ROUTELLM_CALIBRATION_TABLE, then the shipped one)')
     .option('--column <name>', 'with --prompts: the CSV column or JSONL field holding the prompt (default: prompt)')
     .option('--json', 'print one JSON object per router: {"router","strong_model_pct","threshold","n"} (strong_model_pct as a fraction); not with --write-table')
-    .option('--write-table', 'regenerate the shipped quantile table (datasets/calibration/quantiles.json) from the MMLU train half, or write --table from --prompts; takes no --strong-model-pct')
+    .option('--write-table', 'regenerate the shipped quantile table (datasets/calibration/quantiles.json) from the MMLU train half, or, with --prompts, write a table of your prompts to --table (required then); takes no --strong-model-pct')
     .option('--table <file>', 'the quantile table to read in place of $ROUTELLM_CALIBRATION_TABLE (routers it lacks: the shipped one), or with --write-table to write')
     .option('--data <dir>', 'with --write-table: benchmark data directory (default: $ROUTELLM_DATA, then ../shared/datasets/routellm)')
     .option('--cache-dir <dir>', 'win-rate cache (default: $ROUTELLM_CACHE_DIR, $XDG_CACHE_HOME/routellm, ~/.cache/routellm)')
@@ -41,7 +41,7 @@ in serve and route.
 
 Examples:
   $ routellm calibrate --routers mf --strong-model-pct 0.5
-  $ routellm calibrate --routers mf sw_ranking --strong-model-pct 30% --prompts traffic.csv --json
+  $ routellm calibrate --routers mf lexical --strong-model-pct 30% --prompts traffic.csv --json
   $ routellm calibrate --write-table
   $ routellm calibrate --write-table --prompts traffic.jsonl --table my-table.json
   $ ROUTELLM_CALIBRATION_TABLE=my-table.json routellm serve`,
