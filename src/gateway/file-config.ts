@@ -155,10 +155,13 @@ function integerIn(value: unknown, where: string, min: number, max: number): num
   return number;
 }
 
+/** The longest duration the gateway takes, from the file or a flag (node timers stop at about 24 days). */
+export const MAX_DURATION_SECONDS = 86_400;
+
 function seconds(value: unknown, where: string): number {
   const number = toNumber(value);
-  if (typeof number !== 'number' || !Number.isFinite(number) || number <= 0 || number > 86_400) {
-    throw new ConfigError(`${where} must be a number of seconds above 0 (at most 86400), got ${kind(value)}`);
+  if (typeof number !== 'number' || !Number.isFinite(number) || number <= 0 || number > MAX_DURATION_SECONDS) {
+    throw new ConfigError(`${where} must be a number of seconds above 0 (at most ${MAX_DURATION_SECONDS}), got ${kind(value)}`);
   }
   return Math.round(number * 1000);
 }

@@ -1,7 +1,7 @@
 import { InvalidArgumentError, Option } from 'commander';
 import type { RoutellmConfig } from '../config/load-config.js';
 import { resolveAuthKeys } from './api-key-auth.js';
-import { EMPTY_GATEWAY_CONFIG } from './file-config.js';
+import { EMPTY_GATEWAY_CONFIG, MAX_DURATION_SECONDS } from './file-config.js';
 import type { ModelPrice } from './price-table.js';
 import { DEFAULT_SERVER_LIMITS, type ServerLimits } from './server-limits.js';
 import { DEFAULT_TIMEOUT_MS, DEFAULT_TTFB_TIMEOUT_MS } from './upstream-deadline.js';
@@ -99,13 +99,10 @@ export function resolveGatewayOptions(
   };
 }
 
-/** The longest duration a flag takes, as the config file's durations (node timers stop at about 24 days). */
-const MAX_SECONDS = 86_400;
-
 function positiveSeconds(value: string): number {
   const number = Number(value);
-  if (value.trim() === '' || !Number.isFinite(number) || number <= 0 || number > MAX_SECONDS) {
-    throw new InvalidArgumentError(`expected a number of seconds above 0, at most ${MAX_SECONDS} (a day)`);
+  if (value.trim() === '' || !Number.isFinite(number) || number <= 0 || number > MAX_DURATION_SECONDS) {
+    throw new InvalidArgumentError(`expected a number of seconds above 0, at most ${MAX_DURATION_SECONDS} (a day)`);
   }
   return number;
 }

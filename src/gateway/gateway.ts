@@ -10,7 +10,7 @@ import type { GatewayOptions } from './gateway-options.js';
 import { loggedError } from './logged-error.js';
 import { PriceTable, readUsage } from './price-table.js';
 import { RequestLog } from './request-log.js';
-import { checkHeaderCount } from './server-limits.js';
+import { checkHeaderCount, rejectedReason } from './server-limits.js';
 import { SpendTracker, type SpendStats } from './spend-tracker.js';
 import { UpstreamDeadline } from './upstream-deadline.js';
 import type { AbortSignalLike } from '../upstream/light-abort.js';
@@ -297,9 +297,6 @@ class Lease<T> implements UpstreamLease<T> {
   }
 }
 
-/** Refusals whose final answer says more than the reason given when refusing: a body over --max-body, a slow client. */
-const REJECTED_BY_STATUS: Readonly<Record<number, string>> = { 408: 'slow_client', 413: 'too_large' };
-
 /**
  * One request's bookkeeping: the in-flight gauge from `begin` to `finish`, what was routed,
  * which model answered, tokens and cost; `finish` writes the metrics and the log line once.
@@ -384,7 +381,8 @@ export class RequestScope {
     this.#finished = true;
     const gateway = this.#gateway;
     if (this.#inFlight) gateway.inFlight -= 1;
-    if (this.#rejectedFor !== undefined) gateway.metrics.rejected.inc({ reason: REJECTED_BY_STATUS[status] ?? this.#rejectedFor });
+    // The final answer may say more than the reason given when refusing (a body over --max-body).
+    if (this.#rejectedFor !== undefined) gateway.metrics.rejected.inc({ reason: rejectedReason(status, this.#rejectedFor) });
     const chat = this.path === '/v1/chat/completions';
     if (chat) gateway.metrics.observeRequest({ router: this.decision?.router ?? 'none', model: this.model ?? 'none', status });
     const tokens = readUsage(this.#usage);

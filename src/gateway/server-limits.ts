@@ -60,6 +60,14 @@ export function applyServerLimits(
   });
 }
 
+/**
+ * The `reason` label of `routellm_rejected_requests_total` for a refusal answered with `status`:
+ * a slow client (408) and a body over --max-body (413) have their own, else `fallback`.
+ */
+export function rejectedReason(status: number, fallback: string): string {
+  return status === 408 ? 'slow_client' : status === 413 ? 'too_large' : fallback;
+}
+
 /** What `answerClientError` sent, for the request log and the rejected-requests counter. */
 export interface ClientErrorAnswer {
   readonly status: number;
@@ -90,7 +98,7 @@ export function answerClientError(error: NodeJS.ErrnoException, socket: Duplex):
   socket.end(
     `HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
   );
-  return { status, message, reason: status === 408 ? 'slow_client' : status === 413 ? 'too_large' : 'bad_request' };
+  return { status, message, reason: rejectedReason(status, 'bad_request') };
 }
 
 /** Status, reason phrase, message and error code, the codes matching the server's own refusals (431, 413). */
