@@ -71,8 +71,8 @@ export function createGatewayChatHandler(deps: GatewayChatDeps) {
       // names the model whose failure it reports (as a success names the model that answered).
       if (scope.attempts !== undefined && !response.headersSent) {
         response.setHeader('x-routellm-attempts', String(scope.attempts));
-        if (scope.model !== undefined && scope.model !== decision.model) {
-          response.setHeader('x-routellm-fallback', decision.model);
+        if (scope.fallbackFrom !== undefined && scope.model !== undefined) {
+          response.setHeader('x-routellm-fallback', scope.fallbackFrom);
           context.decision = { ...decision, model: scope.model };
         }
       }
@@ -161,8 +161,7 @@ async function readFirstEvent(upstream: UpstreamResponse, keepUsageChunk: boolea
       attempt.firstByte();
       if (relay.upstreamError !== undefined && relay.events === 1) {
         // An error as the very first event: nothing has reached the client, so the other model may answer.
-        const message = (relay.upstreamError as { message?: unknown } | null)?.message;
-        throw new UpstreamError(`model "${model}" answered with an error event: ${typeof message === 'string' ? message : 'no message'}`, { status: 502 });
+        throw upstreamErrorEvent(relay.upstreamError, model, 'answered with an error event');
       }
       return { kind: 'sse', upstream, source, relay, decoder, first: out.text, done: next.done === true };
     }
@@ -215,7 +214,7 @@ async function relayStream(answer: Extract<Answer, { kind: 'sse' }>, response: S
     if (relay.upstreamError !== undefined) {
       // The upstream's own error event went to the client as it was; the stream ended there.
       outcome = 'error';
-      scope.streamFailed(midStreamErrorEvent(relay.upstreamError, lease.model));
+      scope.streamFailed(upstreamErrorEvent(relay.upstreamError, lease.model, 'sent an error event mid-stream'));
     }
     response.end(pending);
   } catch (error) {
@@ -233,10 +232,10 @@ async function relayStream(answer: Extract<Answer, { kind: 'sse' }>, response: S
   }
 }
 
-/** An upstream's error event after the first: a 502-class failure carrying the upstream's error object. */
-function midStreamErrorEvent(upstreamError: unknown, model: string): UpstreamError {
+/** An upstream's own error event, first or mid-stream: a 502-class failure carrying the upstream's error object. */
+function upstreamErrorEvent(upstreamError: unknown, model: string, what: string): UpstreamError {
   const message = (upstreamError as { message?: unknown } | null)?.message;
-  return new UpstreamError(`model "${model}" sent an error event mid-stream: ${typeof message === 'string' ? message : 'no message'}`, {
+  return new UpstreamError(`model "${model}" ${what}: ${typeof message === 'string' ? message : 'no message'}`, {
     status: 502,
     body: { error: upstreamError },
   });
