@@ -5,7 +5,7 @@ import { boundedRoutingText, RouterError, routingText, UpstreamError, type Contr
 import { elapsedMs, type RequestContext } from '../server/chat-completions.js';
 import { httpErrorFor } from '../server/http-error.js';
 import { readBody } from '../server/read-body.js';
-import { addRelayedHeaders } from '../server/relay.js';
+import { addRelayedHeaders, isEventStream } from '../server/relay.js';
 import type { UpstreamResponse } from '../upstream/chat-pass-through.js';
 import type { AbortSignalLike } from '../upstream/light-abort.js';
 import { takeRawBody } from '../upstream/node-http-fetch.js';
@@ -118,7 +118,7 @@ export function createGatewayChatHandler(deps: GatewayChatDeps) {
  * a completion for an empty stream, or return a stream's raw text as the completion.
  */
 function readAnswer(upstream: UpstreamResponse, wantsStream: boolean, keepUsageChunk: boolean, model: string, attempt: AttemptContext): Promise<Answer> {
-  const sse = (upstream.headers.get('content-type') ?? '').includes('text/event-stream');
+  const sse = isEventStream(upstream.headers.get('content-type'));
   if (sse !== wantsStream) {
     const sent = sse ? 'an event stream' : 'a single JSON answer';
     return Promise.reject(new MalformedUpstreamError(`model "${model}" sent ${sent} to a request with stream: ${wantsStream}`, { status: upstream.status }));

@@ -4,7 +4,7 @@ import type { RequestScope } from '../gateway/gateway.js';
 import type { AbortSignalLike } from '../upstream/light-abort.js';
 import type { Upstreams } from '../upstream/upstreams.js';
 import { readBody } from './read-body.js';
-import { relayBody, relayHeaders } from './relay.js';
+import { isEventStream, relayBody, relayHeaders } from './relay.js';
 import { RequestError } from './request-error.js';
 
 /** What the chat-completions handler needs; built once per server. */
@@ -52,7 +52,7 @@ export async function handleChatCompletions(
     'openai-processing-ms': elapsedMs(context.started),
   });
   response.writeHead(upstream.status, headers);
-  if (String(headers['content-type']).includes('text/event-stream')) context.eventStream = true;
+  if (isEventStream(headers['content-type'])) context.eventStream = true;
   await relayBody(upstream, response, `model "${decision.model}"`);
 }
 

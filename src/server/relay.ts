@@ -11,6 +11,11 @@ const RATE_LIMIT_PREFIX = 'x-ratelimit-';
 /** Largest unfinished SSE event held back at a time. */
 const MAX_HELD_BYTES = 1024 * 1024;
 
+/** True for an SSE content type: the one test of "is this answer a stream" for every relay. */
+export function isEventStream(contentType: unknown): boolean {
+  return typeof contentType === 'string' && contentType.includes('text/event-stream');
+}
+
 /** The headers of a relayed response: ours, then the upstream's passed-through ones. */
 export function relayHeaders(upstream: UpstreamResponse, ours: OutgoingHttpHeaders): OutgoingHttpHeaders {
   return addRelayedHeaders(upstream, { ...ours });
@@ -24,7 +29,7 @@ export function addRelayedHeaders(upstream: UpstreamResponse, headers: OutgoingH
   const upstreamId = upstream.headers.get('x-request-id');
   if (upstreamId !== null) headers['x-routellm-upstream-request-id'] = upstreamId;
   if (headers['content-type'] === undefined) headers['content-type'] = 'application/json';
-  else if (String(headers['content-type']).includes('text/event-stream')) {
+  else if (isEventStream(headers['content-type'])) {
     // Whatever sits between us and the client (nginx, a CDN) must pass events on as they come.
     headers['cache-control'] = 'no-cache';
     headers['x-accel-buffering'] = 'no';
@@ -45,7 +50,7 @@ export function relayBody(upstream: UpstreamResponse, response: ServerResponse, 
     response.end();
     return Promise.resolve();
   }
-  const sse = (upstream.headers.get('content-type') ?? '').includes('text/event-stream');
+  const sse = isEventStream(upstream.headers.get('content-type'));
   return new Promise((resolve) => {
     // Bytes after the last event boundary, held back so a cut stream never ends mid-event.
     let partial: Buffer | undefined;
