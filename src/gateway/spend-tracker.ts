@@ -106,21 +106,23 @@ export class SpendTracker {
    * request had usage from an unpriced model, which would otherwise count as free.
    */
   get savingUsd(): number | undefined {
-    return this.#unpriced > 0 || this.#strongOnlyMissing > 0 ? undefined : this.#strongOnly - this.#spend;
+    return this.#priceMissing() ? undefined : this.#strongOnly - this.#spend;
+  }
+
+  /** A request's cost, or its strong-only cost, is unknown for want of a price. */
+  #priceMissing(): boolean {
+    return this.#unpriced > 0 || this.#strongOnlyMissing > 0;
   }
 
   /** Why the saving cannot be given, or undefined when it can. */
   #savingUnknownBecause(): string | undefined {
+    if (!this.#priceMissing()) return this.#strongOnlyKnown ? undefined : 'no request with usage yet';
     if (this.#unpriced > 0) {
       const models = [...this.#models].filter(([, spend]) => spend.unpriced_requests > 0).map(([model]) => JSON.stringify(model));
       const which = models.length === 1 ? 'which has no price, so its cost is' : 'which have no price, so their cost is';
       return `${this.#unpriced} request(s) came from ${models.join(', ')}, ${which} unknown; add a price under prices: in the config file`;
     }
-    if (this.#strongOnlyMissing > 0) {
-      return `the strong model ${JSON.stringify(this.#pair.strong)} has no price, so the strong-only spend is unknown; add it under prices: in the config file`;
-    }
-    if (!this.#strongOnlyKnown) return 'no request with usage yet';
-    return undefined;
+    return `the strong model ${JSON.stringify(this.#pair.strong)} has no price, so the strong-only spend is unknown; add it under prices: in the config file`;
   }
 
   /** The report for `GET /v1/routellm/stats`. */
