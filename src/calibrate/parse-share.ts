@@ -1,4 +1,4 @@
-import { UsageError } from '../core/index.js';
+import { EXTREME_SHARE_ADVICE, UsageError } from '../core/index.js';
 
 const NUMBER = /^\+?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
 
@@ -14,10 +14,7 @@ export function parseShare(raw: string): number {
   const value = NUMBER.test(digits) ? Number(digits) / (percent ? 100 : 1) : Number.NaN;
   if (value === 0 || value === 1) {
     // The same advice route and serve give for router-<r>-0% and -100% (src/core/parse-model-name.ts).
-    throw new UsageError(
-      `--strong-model-pct "${raw}": a strong-model share must be strictly between 0% and 100%; ` +
-        "use threshold 0 to send every call to the strong model, or call the weak model's own endpoint to skip routing",
-    );
+    throw new UsageError(`--strong-model-pct "${raw}": ${EXTREME_SHARE_ADVICE}`);
   }
   if (!(value > 0 && value < 1)) {
     throw new UsageError(`--strong-model-pct must be a fraction in (0, 1) like 0.5, or a percentage like 50%; got "${raw}"`);

@@ -11,7 +11,7 @@ export {
   UsageError,
 } from './errors.js';
 export { DEFAULT_MODEL_PAIR, type ModelPair } from './model-pair.js';
-export { formatModelName, parseModelName, parseThreshold, type ParsedModelName, type ThresholdSpec } from './parse-model-name.js';
+export { EXTREME_SHARE_ADVICE, formatModelName, parseModelName, parseThreshold, type ParsedModelName, type ThresholdSpec } from './parse-model-name.js';
 export { rejectUnknownOptions } from './reject-unknown-options.js';
 export { RouterRegistry, type RouterContext, type RouterFactory, type RouterOptions } from './registry.js';
 export { chooseTier, scorePrompts, type Router, type Tier } from './router.js';

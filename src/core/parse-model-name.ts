@@ -41,6 +41,10 @@ export function parseModelName(model: unknown): ParsedModelName {
   return { router, threshold: parseThreshold(raw) };
 }
 
+/** What to do instead of a 0% or 100% share, wherever one is refused (route, serve, calibrate). */
+export const EXTREME_SHARE_ADVICE =
+  "a strong-model share must be strictly between 0% and 100%; use threshold 0 to send every call to the strong model, or call the weak model's own endpoint to skip routing";
+
 /**
  * Parses a threshold: a number in [0, 1], or a percentage strictly between 0 and 100 followed
  * by `%`. 0% and 100% are refused, as `calibrate --strong-model-pct` refuses them: a table's
@@ -53,8 +57,7 @@ export function parseThreshold(raw: string): ThresholdSpec {
     const percent = NUMBER.test(digits) ? Number(digits) : Number.NaN;
     if (percent === 0 || percent === 100) {
       throw new RoutingError(
-        `threshold "${clip(raw)}": a strong-model share must be strictly between 0% and 100%; ` +
-          "use threshold 0 to send every call to the strong model, or call the weak model's own endpoint to skip routing",
+        `threshold "${clip(raw)}": ${EXTREME_SHARE_ADVICE}`,
         { param: 'model', code: 'invalid_threshold' },
       );
     }
