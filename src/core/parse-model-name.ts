@@ -78,7 +78,9 @@ export function parseThreshold(raw: string): ThresholdSpec {
     });
   }
   if (value < 0 || value > 1) {
-    throw new RoutingError(`threshold ${raw} is outside [0, 1]`, { param: 'model', code: 'invalid_threshold' });
+    // 50 is most likely a share written without its % sign: say how to write it.
+    const share = value > 1 && value < 100 ? `; for ${raw}% of calls to the strong model write the share as ${raw}%` : '';
+    throw new RoutingError(`threshold ${raw} is outside [0, 1]${share}`, { param: 'model', code: 'invalid_threshold' });
   }
   return { kind: 'win-rate', value };
 }

@@ -29,6 +29,9 @@ describe('parseModelName', () => {
     ['router-mf-nan', 'is not a number'],
     ['router-mf-Infinity', 'is not a number'],
     ['router-mf-1.5', 'outside [0, 1]'],
+    // A share written without its % sign gets the spelling that works.
+    ['router-mf-50', 'threshold 50 is outside [0, 1]; for 50% of calls to the strong model write the share as 50%'],
+    ['router-mf-12.5', 'write the share as 12.5%'],
     ['router-mf--0.1', 'threshold -0.1 is outside [0, 1]'],
     ['router-mf--1e-3', 'threshold -1e-3 is outside [0, 1]'],
     ['router-mf--abc', 'is not a number'],
