@@ -175,6 +175,14 @@ describe('routellm train', () => {
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toMatch(/--strong-model "gpt-4-1106-preview" is not in the data; models: strong-model, weak-model/);
   });
+
+  it('defaults --weak-model to the spelling every other command uses', async () => {
+    const help = await runCliInProcess(['train', '--help']);
+    expect(help.stdout.replace(/\s+/g, ' ')).toContain('(default: "mistralai/Mixtral-8x7B-Instruct-v0.1")');
+    const weakOnly = await runCliInProcess(['train', '--data', 'scores.csv', '--out', 'x', '--split', 'none', '--strong-model', 'strong-model'], { cwd: dir });
+    expect(weakOnly.code).toBe(2);
+    expect(weakOnly.stderr).toContain('--weak-model "mistralai/Mixtral-8x7B-Instruct-v0.1" is not in the data');
+  });
 });
 
 describe('routellm train: every bad input is one line, found before the data is read', () => {

@@ -1,4 +1,5 @@
 import { Command, Option } from 'commander';
+import { DEFAULT_MODEL_PAIR } from '../../core/index.js';
 import type { CliIo } from '../io.js';
 
 /** Flags of `routellm train`, as commander parses them. */
@@ -43,8 +44,9 @@ export function defineTrainCommand(program: Command, io: CliIo): void {
     .option('--embedder <name>', 'mf, sw_ranking: use-static (offline, fast; the default), local (USE lite) or openai[:<model>[:<dim>]] (default text-embedding-3-small; <dim> needed for other models; reads OPENAI_API_KEY, OPENAI_BASE_URL)')
     .addOption(new Option('--split <kind>', 'held-out split: sha1 (odd first byte of sha1(prompt) held out), random, none').choices(['sha1', 'random', 'none']).default('sha1'))
     .option('--holdout <share>', 'held-out share for --split random (default 0.1)')
-    .option('--strong-model <name>', 'strong model of the routed pair (a model in the data)', 'gpt-4-1106-preview')
-    .option('--weak-model <name>', 'weak model of the routed pair (a model in the data)', 'mixtral-8x7b-instruct-v0.1')
+    // The same default pair, spelled the same, as every other command (the data may spell it otherwise: see --alias).
+    .option('--strong-model <name>', 'strong model of the routed pair (a model in the data, after --alias)', DEFAULT_MODEL_PAIR.strong)
+    .option('--weak-model <name>', 'weak model of the routed pair (a model in the data, after --alias)', DEFAULT_MODEL_PAIR.weak)
     .addOption(
       new Option('--ties <rule>', 'what a tie teaches: half (0.5), drop (as RouteLLM), weak (a win for --weak-model)').choices(['half', 'drop', 'weak']).default('half'),
     )
