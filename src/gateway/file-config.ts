@@ -16,9 +16,13 @@ export interface ProviderConfig {
 
 /**
  * `server:` settings; every one may also come from a flag, which wins. Durations in ms.
- * Host, port and body size stay flags (`--host`, `--port`, `--max-body`).
+ * The body size stays a flag (`--max-body`).
  */
 export interface ServerFileConfig {
+  /** Interface to bind (`--host`). */
+  readonly host?: string;
+  /** Port to listen on, 0 for a free one (`--port`). */
+  readonly port?: number;
   readonly authKeys?: readonly string[];
   readonly fallback?: boolean;
   readonly timeoutMs?: number;
@@ -44,6 +48,8 @@ export const EMPTY_GATEWAY_CONFIG: GatewayFileConfig = { models: {}, providers: 
 type Reader<T> = (value: unknown, where: string) => T;
 
 const SERVER_KEYS: Readonly<Record<string, [keyof ServerFileConfig, Reader<unknown>]>> = {
+  host: ['host', (value, where) => nonEmptyString(value, where)],
+  port: ['port', (value, where) => integerIn(value, where, 0, 65_535)],
   auth_keys: ['authKeys', (value, where) => stringList(value, where)],
   fallback: ['fallback', (value, where) => bool(value, where)],
   timeout: ['timeoutMs', (value, where) => seconds(value, where)],

@@ -157,6 +157,27 @@ describe('routellm serve, in process', () => {
     expect(await serve.stop()).toBe(0);
   });
 
+  it("takes host and port from the config file's server: section; the flags win", async () => {
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const port = (blocker.address() as { port: number }).port;
+    await new Promise<void>((resolve) => blocker.close(() => resolve()));
+    const config = join(dir, 'listen.yaml');
+    // 127.0.0.2 is loopback too, and not the default: the server can only be there if the file said so.
+    await writeFile(config, `server:\n  host: 127.0.0.2\n  port: ${port}\n`);
+    const fromFile = await startServeInProcess(['--routers', 'random', '--config', config, '--base-url', upstream.baseURL], { cwd: dir });
+    try {
+      expect(fromFile.log()).toContain(`routellm listening on http://127.0.0.2:${port} `);
+      expect((await fetch(`http://127.0.0.2:${port}/health`)).status).toBe(200);
+      // The file's port is now taken: a flag that overrides it must not need it.
+      const fromFlags = await startServeInProcess(['--routers', 'random', '--config', config, '--port', '0', '--host', '127.0.0.1', '--base-url', upstream.baseURL], { cwd: dir });
+      expect(fromFlags.listening[2]).not.toBe(String(port));
+      expect(await fromFlags.stop()).toBe(0);
+    } finally {
+      expect(await fromFile.stop()).toBe(0);
+    }
+  });
+
   it('exits 2 when the port is taken', async () => {
     const blocker = createServer();
     await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));

@@ -16,6 +16,8 @@ providers:
 prices:
   gpt-4o: { input: 2.5, output: 10 }
 server:
+  host: 0.0.0.0
+  port: \${PORT:-8000}
   auth_keys: \${ROUTELLM_KEYS}
   fallback: false
   timeout: 30
@@ -35,6 +37,8 @@ describe('config file: gateway sections', () => {
       providers: { local: { baseUrl: 'http://127.0.0.1:8000/v1', apiKeyEnv: 'LOCAL_KEY' } },
       prices: { 'gpt-4o': { input: 2.5, output: 10 } },
       server: {
+        host: '0.0.0.0',
+        port: 8000,
         authKeys: ['k1', 'k2'],
         fallback: false,
         timeoutMs: 30_000,
@@ -67,6 +71,9 @@ describe('config file: gateway sections', () => {
     ['server:\n  fallback: maybe\n', 'c.yaml: server.fallback must be true or false'],
     ['server:\n  auth_keys: [1, 2]\n', 'c.yaml: server.auth_keys must be a list of strings'],
     ['server:\n  colour: blue\n', 'c.yaml: server.colour is not a known key'],
+    ['server:\n  port: 70000\n', 'c.yaml: server.port must be an integer from 0 to 65535'],
+    ['server:\n  port: http\n', 'c.yaml: server.port must be an integer from 0 to 65535'],
+    ['server:\n  host: ""\n', 'c.yaml: server.host must be a non-empty string'],
     ['models:\n  strong: 5\n', 'c.yaml: models.strong must be a non-empty string'],
     ['models:\n  medium: x\n', 'c.yaml: models.medium is not a known key'],
     ['providers:\n  p:\n    base_url: ftp://x\n', 'c.yaml: providers.p.base_url must be an http(s) URL'],

@@ -11,7 +11,7 @@ export interface ServeInProcess {
   stop(): Promise<number>;
 }
 
-export const LISTENING = /routellm listening on (http:\/\/127\.0\.0\.1:(\d+)) \(routers: ([^;]+); strong: ([^;]+); weak: ([^)]+)\)/;
+export const LISTENING = /routellm listening on (http:\/\/[^ ]+:(\d+)) \(routers: ([^;]+); strong: ([^;]+); weak: ([^)]+)\)/;
 
 /**
  * Starts `routellm serve ARGS` through runCli with its own stderr and signal, and resolves

@@ -4,6 +4,10 @@ import { DEFAULT_ROUTER } from '../../routers/default-router.js';
 import type { CliIo } from '../io.js';
 import { modelPairOptions } from '../shared-options.js';
 
+/** Where `routellm serve` listens unless --port/--host or the config's `server:` say otherwise. */
+export const DEFAULT_PORT = 6060;
+export const DEFAULT_HOST = '127.0.0.1';
+
 /** Flags of `routellm serve`, as commander parses them. */
 export interface ServeFlags extends GatewayFlags {
   readonly routers: string[];
@@ -12,8 +16,9 @@ export interface ServeFlags extends GatewayFlags {
   readonly config?: string;
   readonly baseUrl?: string;
   readonly apiKey?: string;
-  readonly port: string;
-  readonly host: string;
+  /** undefined unless given, so the config file's `server.port` can decide. */
+  readonly port?: string;
+  readonly host?: string;
   readonly maxBody: string;
 }
 
@@ -27,8 +32,8 @@ export function defineServeCommand(program: Command, io: CliIo): void {
   command
     .addOption(new Option('--base-url <url>', 'send both models to this OpenAI-compatible endpoint, names verbatim (env ROUTELLM_BASE_URL)'))
     .addOption(new Option('--api-key <key>', 'API key for both models; overrides the provider key variables (env ROUTELLM_API_KEY)'))
-    .addOption(new Option('--port <port>', 'port to listen on; 0 picks a free one').default('6060'))
-    .addOption(new Option('--host <host>', 'interface to bind; 0.0.0.0 for every interface').default('127.0.0.1'))
+    .addOption(new Option('--port <port>', `port to listen on; 0 picks a free one (config server.port; default ${DEFAULT_PORT})`))
+    .addOption(new Option('--host <host>', `interface to bind; 0.0.0.0 for every interface (config server.host; default ${DEFAULT_HOST})`))
     .addOption(new Option('--max-body <bytes>', 'largest request body accepted, in bytes (suffixes k, m: 512k, 10m)').default('10m'));
   for (const option of gatewayCliOptions()) command.addOption(option);
   command

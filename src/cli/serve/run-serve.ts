@@ -9,7 +9,7 @@ import { nodeRouterContext } from '../../runtime/node-router-context.js';
 import { startServer } from '../../server/start-server.js';
 import { publicURL } from '../../upstream/upstream-error-details.js';
 import { Upstreams } from '../../upstream/upstreams.js';
-import type { ServeFlags } from '../commands/serve.js';
+import { DEFAULT_HOST, DEFAULT_PORT, type ServeFlags } from '../commands/serve.js';
 import type { CliIo } from '../io.js';
 import { resolveModelPair, samePairWarning } from '../shared-options.js';
 import { capYoungGeneration } from './cap-young-generation.js';
@@ -21,9 +21,12 @@ import { parseByteSize, parsePort } from './parse-serve-flags.js';
  * shuts down gracefully and returns, so the process exits 0.
  */
 export async function runServe(flags: ServeFlags, io: CliIo): Promise<void> {
-  const port = parsePort(flags.port);
   const maxBody = parseByteSize(flags.maxBody);
+  const flagPort = flags.port === undefined ? undefined : parsePort(flags.port);
   const config = await loadConfig(flags.config, io.env, io.cwd);
+  // Flag, then the config file's server: section, then the default.
+  const port = flagPort ?? config.gateway?.server.port ?? DEFAULT_PORT;
+  const host = flags.host ?? config.gateway?.server.host ?? DEFAULT_HOST;
   const pair = resolveModelPair(flags, io.env, config.gateway?.models);
   const gatewayOptions = resolveGatewayOptions(flags, io.env, config);
   const registry = createBuiltinRegistry();
@@ -60,12 +63,12 @@ export async function runServe(flags: ServeFlags, io: CliIo): Promise<void> {
   const gateway = new Gateway(gatewayOptions, { pair, ...(io.stderr === process.stderr ? {} : { logDestination: io.stderr }) });
   let server;
   try {
-    server = await startServer({ controller, upstreams, host: flags.host, port, maxBody, gateway, log: (line) => io.stderr.write(`${line}\n`) });
+    server = await startServer({ controller, upstreams, host, port, maxBody, gateway, log: (line) => io.stderr.write(`${line}\n`) });
   } catch (error) {
     upstreams.close();
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'EADDRINUSE') throw new UsageError(`port ${port} on ${flags.host} is already in use; pick another with --port`);
-    if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') throw new UsageError(`cannot listen on host "${flags.host}": ${code}; check --host`);
+    if (code === 'EADDRINUSE') throw new UsageError(`port ${port} on ${host} is already in use; pick another with --port`);
+    if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') throw new UsageError(`cannot listen on host "${host}": ${code}; check --host`);
     throw error;
   }
   // Only the real CLI process: an embedded or test server leaves the host's heap alone.
