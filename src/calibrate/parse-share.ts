@@ -22,6 +22,14 @@ export function parseShare(raw: string): number {
   return value;
 }
 
+/**
+ * A share (a fraction) as the percentage JSON reports it in: 0.3 -> 30, not 30.000000000000004
+ * (rounded to 10 decimals, far below any share a table or a flag can tell apart).
+ */
+export function sharePercent(share: number): number {
+  return +(share * 100).toFixed(10);
+}
+
 /** Formats a share the way the Python prints `pct * 100`: `50.0%`, `12.5%`. */
 export function formatSharePercent(share: number): string {
   const percent = share * 100;

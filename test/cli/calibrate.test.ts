@@ -43,7 +43,13 @@ describe('routellm calibrate (in-process)', () => {
     expect(result.code).toBe(0);
     const line = JSON.parse(result.stdout);
     expect(Object.keys(line)).toEqual(['router', 'strong_model_pct', 'threshold', 'n']);
-    expect(line).toMatchObject({ router: 'random', strong_model_pct: 0.5, n: 50 });
+    expect(line).toMatchObject({ router: 'random', strong_model_pct: 50, n: 50 });
+    // A fraction on the command line (the Python's spelling) is reported in the same unit.
+    const fraction = await runCliInProcess(
+      ['calibrate', '--routers', 'random', '--strong-model-pct', '0.3', '--prompts', 'prompts.txt', '--config', 'seeded.yaml', '--json', ...cache],
+      { cwd: dir },
+    );
+    expect(JSON.parse(fraction.stdout).strong_model_pct).toBe(30);
     expect(line.threshold).toBeGreaterThan(0);
     expect(line.threshold).toBeLessThan(1);
   });

@@ -59,7 +59,8 @@ describe('routellm eval (in-process)', () => {
     expect(report.weak).toEqual({ model: 'small', score: 50 });
     expect(report.routers).toHaveLength(1);
     const router = report.routers[0];
-    expect(Object.keys(router)).toEqual(['name', 'apgr', 'auc', 'cpt20', 'cpt50', 'cpt80', 'points']);
+    // Shares of strong calls are percentages, named so (as calibrate's strong_model_pct).
+    expect(Object.keys(router)).toEqual(['name', 'apgr', 'auc', 'cpt20_pct', 'cpt50_pct', 'cpt80_pct', 'points']);
     expect(router.name).toBe('random');
     expect(router.points).toHaveLength(11);
     expect(Object.keys(router.points[0])).toEqual(['threshold', 'strong_pct', 'score']);
@@ -206,7 +207,7 @@ describe('routellm eval: routers whose win rates tie (a real causal_llm judge se
       const result = await runCliInProcess(['eval', '--benchmark', file, '--routers', 'causal_llm', ...models, '--config', config, '--chance-draws', '0', '--no-plot', '--json', ...base(dir)]);
       expect(result.stderr).not.toContain('internal error');
       expect(result.code).toBe(0);
-      const router = JSON.parse(result.stdout).routers[0] as { apgr: number; auc: number; cpt20: number; cpt50: number; cpt80: number; points: Point[] };
+      const router = JSON.parse(result.stdout).routers[0] as { apgr: number; auc: number; cpt20_pct: number; cpt50_pct: number; cpt80_pct: number; points: Point[] };
       return { router, stderr: result.stderr };
     } finally {
       await server.close();
@@ -229,7 +230,7 @@ describe('routellm eval: routers whose win rates tie (a real causal_llm judge se
     expect(router.points[0]!.threshold).toBeGreaterThan(rate);
     expect(router.apgr).toBeCloseTo(0.5, 12);
     expect(router.auc).toBeCloseTo(65, 12);
-    expect([router.cpt20, router.cpt50, router.cpt80].map((value) => +value.toFixed(9))).toEqual([20, 50, 80]);
+    expect([router.cpt20_pct, router.cpt50_pct, router.cpt80_pct].map((value) => +value.toFixed(9))).toEqual([20, 50, 80]);
     expect(stderr).toContain('routellm: warning: router "causal_llm" gave the same win rate to every prompt, so its curve has only 2 points');
   });
 

@@ -3,7 +3,7 @@ import { DEFAULT_MODEL_PAIR, UsageError, type Router, type RouterContext } from 
 import { buildCalibrationTable, TABLE_COMMAND } from '../../calibrate/build-calibration-table.js';
 import { findTableEntry, thresholdFromEntry } from '../../calibrate/calibration-table.js';
 import { calibrationTablePaths, readShareTables, shippedTablePath, tablePathsSuffix } from '../../calibrate/load-calibration-table.js';
-import { formatSharePercent, parseShare, pythonFloat } from '../../calibrate/parse-share.js';
+import { formatSharePercent, parseShare, pythonFloat, sharePercent } from '../../calibrate/parse-share.js';
 import { readPromptFile } from '../../calibrate/read-prompt-file.js';
 import { thresholdForShare } from '../../calibrate/threshold-for-share.js';
 import { unknownConfigRouterWarnings } from '../../config/unknown-config-routers.js';
@@ -57,7 +57,8 @@ export async function runCalibrate(flags: CalibrateFlags, io: CliIo): Promise<vo
   for (const result of results) {
     io.stdout.write(
       flags.json
-        ? `${JSON.stringify({ router: result.router, strong_model_pct: result.share, threshold: result.threshold, n: result.n })}\n`
+        ? // A percentage, as every *_pct field of calibrate and eval (the flag also takes a fraction, as the Python's).
+          `${JSON.stringify({ router: result.router, strong_model_pct: sharePercent(result.share), threshold: result.threshold, n: result.n })}\n`
         : `For ${formatSharePercent(result.share)} strong model calls for ${result.router}, threshold = ${pythonFloat(Number(result.threshold.toFixed(5)))}\n`,
     );
   }

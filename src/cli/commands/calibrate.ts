@@ -24,7 +24,7 @@ export function defineCalibrateCommand(program: Command, io: CliIo): void {
     .option('--strong-model-pct <share>', 'share of strong-model calls: a fraction in (0, 1) like 0.5, or a percentage like 50%')
     .option('--prompts <file>', 'your prompts: .csv (see --column), .jsonl (see --column) or plain text, one per line; default: the calibration table (--table, else $ROUTELLM_CALIBRATION_TABLE, then the shipped one)')
     .option('--column <name>', 'with --prompts: the CSV column or JSONL field holding the prompt (default: prompt)')
-    .option('--json', 'print one JSON object per router: {"router","strong_model_pct","threshold","n"} (strong_model_pct as a fraction); not with --write-table')
+    .option('--json', 'print one JSON object per router: {"router","strong_model_pct","threshold","n"} (strong_model_pct a percentage, like the *_pct fields of eval --json); not with --write-table')
     .option('--write-table', 'regenerate the shipped quantile table (datasets/calibration/quantiles.json) from the MMLU train half, or, with --prompts, write a table of your prompts to --table (required then); takes no --strong-model-pct')
     .option('--table <file>', 'the quantile table to read in place of $ROUTELLM_CALIBRATION_TABLE (routers it lacks: the shipped one), or with --write-table to write')
     .option('--data <dir>', 'with --write-table: benchmark data directory (default: $ROUTELLM_DATA, then ../shared/datasets/routellm)')

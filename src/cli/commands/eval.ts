@@ -39,7 +39,7 @@ export function defineEvalCommand(program: Command, io: CliIo): void {
     .addOption(new Option('--split <half>', 'MMLU prompts to use: the eval or train half of the hash split, or all').choices(['all', 'eval', 'train']).default('all'))
     .option('--cache-dir <dir>', 'win-rate cache (default: $ROUTELLM_CACHE_DIR, $XDG_CACHE_HOME/routellm, ~/.cache/routellm)')
     .option('--config <file>', 'YAML config: router name -> options')
-    .option('--json', 'print one JSON document: {"benchmark","n","strong","weak","routers":[{"name","apgr","auc","cpt20","cpt50","cpt80","p_random","points"}],"chance"}')
+    .option('--json', 'print one JSON document: {"benchmark","n","strong","weak","routers":[{"name","apgr","auc","cpt20_pct","cpt50_pct","cpt80_pct","p_random","points"}],"chance"}; every share of strong calls (_pct) a percentage')
     .addHelpText(
       'after',
       `

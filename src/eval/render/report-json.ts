@@ -3,10 +3,11 @@ import type { EvalReport } from '../evaluate-routers.js';
 /**
  * The `--json` document of `routellm eval`:
  * `{"benchmark","n","strong":{"model","score"},"weak":{...},"routers":[{"name","apgr","auc",
- * "cpt20","cpt50","cpt80","p_random","points":[{"threshold","strong_pct","score"}]}],"chance":{"draws","mean","sd"}}`.
+ * "cpt20_pct","cpt50_pct","cpt80_pct","p_random","points":[{"threshold","strong_pct","score"}]}],"chance":{"draws","mean","sd"}}`.
  * `p_random` and `chance` appear when the chance level was measured. Scores are in the
- * benchmark's units (percent correct for MMLU/GSM8K, judge score for MT-Bench); CPTs and
- * strong_pct are percentages of strong-model calls; routers are sorted by APGR.
+ * benchmark's units (percent correct for MMLU/GSM8K, judge score for MT-Bench). Every share of
+ * strong-model calls is a percentage (0-100) in a field whose name ends in `_pct`, as in
+ * `calibrate --json`'s `strong_model_pct`; APGR, AUC and p are fractions. Routers are sorted by APGR.
  */
 export function reportJson(report: EvalReport) {
   return {
@@ -18,9 +19,9 @@ export function reportJson(report: EvalReport) {
       name: router.name,
       apgr: router.metrics.apgr,
       auc: router.metrics.auc,
-      cpt20: router.metrics.cpt20,
-      cpt50: router.metrics.cpt50,
-      cpt80: router.metrics.cpt80,
+      cpt20_pct: router.metrics.cpt20,
+      cpt50_pct: router.metrics.cpt50,
+      cpt80_pct: router.metrics.cpt80,
       ...(router.pRandom === undefined ? {} : { p_random: router.pRandom }),
       points: router.points.map((point) => ({ threshold: point.threshold, strong_pct: point.strongPct, score: point.score })),
     })),
