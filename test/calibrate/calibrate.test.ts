@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createRandomRouter, RouterRegistry, randomRouterFactory, type Router } from '../../src/core/index.js';
+import { createRandomRouter, RouterRegistry, randomRouterFactory, type Router, type RouterFactory } from '../../src/core/index.js';
 import { buildCalibrationTable } from '../../src/calibrate/build-calibration-table.js';
 import { findTableEntry, shareResolverFromTables, thresholdFromEntry, validateCalibrationTable } from '../../src/calibrate/calibration-table.js';
 import { loadShareTables, shippedTablePath } from '../../src/calibrate/load-calibration-table.js';
@@ -151,10 +151,25 @@ describe('router-<r>-50% through buildController', () => {
     }
     return { ...nodeRouterContext({ env: {} }), datasetsDir: dir };
   }
-  const registry = new RouterRegistry().register(randomRouterFactory);
+  // A router whose options change its fingerprint, as weights of the user's own do.
+  const tunedFactory: RouterFactory = {
+    name: 'tuned',
+    description: 'a test router: option level changes its fingerprint',
+    offline: true,
+    create: (options) => fixed('tuned', `tuned:${String(options['level'] ?? 0)}`),
+  };
+  const registry = new RouterRegistry().register(randomRouterFactory).register(tunedFactory);
   const pair = { strong: 'S', weak: 'W' };
   const random = createRandomRouter();
-  const table = buildCalibrationTable({ source: 't', n: 3, rates: [{ router: random, rates: [0.2, 0.4, 0.9] }], levels: 3 });
+  const table = buildCalibrationTable({
+    source: 't',
+    n: 3,
+    rates: [
+      { router: random, rates: [0.2, 0.4, 0.9] },
+      { router: fixed('tuned', 'tuned:0'), rates: [0.2, 0.4, 0.9] },
+    ],
+    levels: 3,
+  });
 
   it('uses the shipped table by default', async () => {
     const context = await datasets(JSON.stringify(table));
@@ -207,8 +222,8 @@ describe('router-<r>-50% through buildController', () => {
     expect(controller.resolveModel('router-random-50%').threshold).toBe(0.4);
     expect(problems).toEqual([]);
     // With other options, the shipped entry does not fit either: refused, and said once at start-up.
-    const seeded = await buildController({ registry, routerNames: ['random'], pair, config: { routers: { random: { seed: 3 } }, path: 'x.yaml' }, context, onShareProblem: (line) => problems.push(line) });
-    expect(() => seeded.resolveModel('router-random-50%')).toThrow('the shipped calibration table was made for router "random" with other weights or options; make one for your router');
+    const tuned = await buildController({ registry, routerNames: ['tuned'], pair, config: { routers: { tuned: { level: 3 } }, path: 'x.yaml' }, context, onShareProblem: (line) => problems.push(line) });
+    expect(() => tuned.resolveModel('router-tuned-50%')).toThrow('the shipped calibration table was made for router "tuned" with other weights or options; make one for your router');
     expect(problems).toHaveLength(1);
   });
 
@@ -216,11 +231,19 @@ describe('router-<r>-50% through buildController', () => {
     const context = await datasets(JSON.stringify(table));
     const controller = await buildController({
       registry,
-      routerNames: ['random'],
+      routerNames: ['tuned'],
       pair,
-      config: { routers: { random: { seed: 3 } }, path: 'x.yaml' },
+      config: { routers: { tuned: { level: 3 } }, path: 'x.yaml' },
       context,
     });
-    expect(() => controller.resolveModel('router-random-50%')).toThrow('with other weights or options');
+    expect(() => controller.resolveModel('router-tuned-50%')).toThrow('with other weights or options');
+  });
+
+  it('a seed does not change what random\'s shares mean: random: {seed: 42} keeps router-random-50%', async () => {
+    const context = await datasets(JSON.stringify(table));
+    const problems: string[] = [];
+    const controller = await buildController({ registry, routerNames: ['random'], pair, config: { routers: { random: { seed: 42 } }, path: 'x.yaml' }, context, onShareProblem: (line) => problems.push(line) });
+    expect(controller.resolveModel('router-random-50%').threshold).toBe(0.4);
+    expect(problems).toEqual([]);
   });
 });

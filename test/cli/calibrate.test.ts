@@ -16,6 +16,8 @@ async function workspace() {
   const prompts = Array.from({ length: 50 }, (_, i) => `prompt number ${i}`);
   await writeFile(join(dir, 'prompts.txt'), `${prompts.join('\n')}\n`);
   await writeFile(join(dir, 'seeded.yaml'), 'random:\n  seed: 11\n');
+  // mf with its pair swapped stands for a router of the user's own: its fingerprint is not the shipped table's.
+  await writeFile(join(dir, 'own.yaml'), 'mf:\n  strong_model: mixtral-8x7b-instruct-v0.1\n  weak_model: gpt-4-1106-preview\n');
   return { dir, prompts, cache: ['--cache-dir', join(dir, 'cache')] };
 }
 
@@ -34,7 +36,7 @@ describe('routellm calibrate (in-process)', () => {
     expect(result.stdout).toBe(`For 30.0% strong model calls for random, threshold = ${Number(expected.toFixed(5))}\n`);
   });
 
-  it('--json prints {"router","strong_model_pct","threshold","n"} per router; 50% means 0.5', async () => {
+  it('--json prints {"router","strong_model_pct","threshold","n"} per router, the share a percentage as eval\'s *_pct fields', async () => {
     const { dir, cache } = await workspace();
     const result = await runCliInProcess(
       ['calibrate', '--routers', 'random', '--strong-model-pct', '50%', '--prompts', 'prompts.txt', '--config', 'seeded.yaml', '--json', ...cache],
@@ -90,40 +92,41 @@ describe('routellm calibrate (in-process)', () => {
 
   it('a router trained or configured by the user: route tells how to make a table of its own, and following it works', async () => {
     const { dir, cache } = await workspace();
-    // A seeded random stands for the user's own weights: its fingerprint differs from the shipped table's.
     const route = (env: Record<string, string> = {}) =>
-      runCliInProcess(['route', '--router', 'random', '--config', 'seeded.yaml', '--threshold', '30%', '--json', 'hello'], { cwd: dir, env });
+      runCliInProcess(['route', '--router', 'mf', '--config', 'own.yaml', '--threshold', '30%', '--json', 'hello'], { cwd: dir, env });
     const refused = await route();
     expect(refused.code).toBe(2);
     expect(refused.stderr).toBe(
-      'routellm: the shipped calibration table was made for router "random" with other weights or options; make one for your router with ' +
-        'routellm calibrate --write-table --routers random --prompts YOUR_PROMPTS --table mine.json (and the same --config), ' +
+      'routellm: the shipped calibration table was made for router "mf" with other weights or options; make one for your router with ' +
+        'routellm calibrate --write-table --routers mf --prompts YOUR_PROMPTS --table mine.json (and the same --config), ' +
         'then set ROUTELLM_CALIBRATION_TABLE=mine.json; or give a threshold in [0, 1]\n',
     );
     expect(refused.stderr).not.toContain('npm run calibration:table');
-    const fromTable = await runCliInProcess(['calibrate', '--routers', 'random', '--config', 'seeded.yaml', '--strong-model-pct', '30%'], { cwd: dir });
+    const fromTable = await runCliInProcess(['calibrate', '--routers', 'mf', '--config', 'own.yaml', '--strong-model-pct', '30%'], { cwd: dir });
     expect(fromTable.code).toBe(2);
     // calibrate refuses as route does, with the alternative that fits calibrate, and (on the command line only) the table's path.
     expect(fromTable.stderr).toBe(
-      'routellm: the shipped calibration table was made for router "random" with other weights or options; make one for your router with ' +
-        'routellm calibrate --write-table --routers random --prompts YOUR_PROMPTS --table mine.json (and the same --config), ' +
+      'routellm: the shipped calibration table was made for router "mf" with other weights or options; make one for your router with ' +
+        'routellm calibrate --write-table --routers mf --prompts YOUR_PROMPTS --table mine.json (and the same --config), ' +
         `then set ROUTELLM_CALIBRATION_TABLE=mine.json; or calibrate on them directly with --prompts YOUR_PROMPTS (tables: ${shippedTablePath(datasetsDir())})\n`,
     );
     // Following the advice, word for word.
     const write = await runCliInProcess(
-      ['calibrate', '--write-table', '--routers', 'random', '--prompts', 'prompts.txt', '--table', 'mine.json', '--config', 'seeded.yaml', ...cache],
+      ['calibrate', '--write-table', '--routers', 'mf', '--prompts', 'prompts.txt', '--table', 'mine.json', '--config', 'own.yaml', ...cache],
       { cwd: dir },
     );
     expect(write.code, write.stderr).toBe(0);
     const table = JSON.parse(await readFile(join(dir, 'mine.json'), 'utf8'));
     // The table records the command that made it, not the npm script of the shipped one.
-    expect(table.made_by).toBe(`routellm calibrate --write-table --routers random --prompts prompts.txt --table mine.json --config seeded.yaml`);
+    expect(table.made_by).toBe(`routellm calibrate --write-table --routers mf --prompts prompts.txt --table mine.json --config own.yaml`);
     const routed = await route({ ROUTELLM_CALIBRATION_TABLE: join(dir, 'mine.json') });
     expect(routed.code, routed.stderr).toBe(0);
-    const threshold = JSON.parse(routed.stdout).threshold;
-    const random = seededRandom(11);
-    const rates = Array.from({ length: 50 }, () => random());
-    expect(threshold).toBeCloseTo(thresholdForShare(sortedAscending(rates), 0.3), 2);
+    const direct = await runCliInProcess(
+      ['calibrate', '--routers', 'mf', '--config', 'own.yaml', '--strong-model-pct', '30%', '--prompts', 'prompts.txt', '--json', ...cache],
+      { cwd: dir },
+    );
+    // 30% sits on the table's 1001-point grid: the same quantile as calibrating on the prompts directly.
+    expect(JSON.parse(routed.stdout).threshold).toBeCloseTo(JSON.parse(direct.stdout).threshold, 12);
   });
 
   it.each(['0%', '100%', '0.0%', '100.00%'])('route --threshold %s is refused as calibrate refuses it: name the model directly', async (share) => {
@@ -174,7 +177,8 @@ describe.skipIf(data === undefined)('routellm calibrate --write-table', () => {
     const written = JSON.parse(await readFile(table, 'utf8'));
     expect(written.format).toBe('routellm-calibration-table/1');
     expect(written.prompts.source).toMatch(/^MMLU train half/);
-    expect(written.routers.random).toMatchObject({ fingerprint: 'random:11', n: written.prompts.n });
+    // Any seed draws from one distribution: the entry fits random whatever its seed.
+    expect(written.routers.random).toMatchObject({ fingerprint: 'random:uniform', n: written.prompts.n });
     expect(written.routers.random.quantiles).toHaveLength(1001);
   });
 });
@@ -198,10 +202,13 @@ describe('routellm calibrate with your own table', () => {
     expect(fromTable.code).toBe(0);
     // 0.2 sits on the 1001-point grid, so the table gives the same quantile as the prompts.
     expect(JSON.parse(fromTable.stdout).threshold).toBeCloseTo(JSON.parse(direct.stdout).threshold, 12);
-    const stale = await runCliInProcess(['calibrate', '--routers', 'random', '--strong-model-pct', '0.2', '--table', 'mine.json'], { cwd: dir });
+    // A table of the user's own mf, read for the shipped mf (no --config): stale.
+    const mine = await runCliInProcess(['calibrate', '--write-table', '--routers', 'mf', '--config', 'own.yaml', '--prompts', 'prompts.txt', '--table', 'own-mf.json', ...cache], { cwd: dir });
+    expect(mine.code, mine.stderr).toBe(0);
+    const stale = await runCliInProcess(['calibrate', '--routers', 'mf', '--strong-model-pct', '0.2', '--table', 'own-mf.json'], { cwd: dir });
     expect(stale.code).toBe(2);
-    expect(stale.stderr).toContain('the calibration table in --table was made for router "random" with other weights or options; make one for your router');
-    expect(stale.stderr).toContain(`(tables: ${join(dir, 'mine.json')}, ${shippedTablePath(datasetsDir())})`);
+    expect(stale.stderr).toContain('the calibration table in --table was made for router "mf" with other weights or options; make one for your router');
+    expect(stale.stderr).toContain(`(tables: ${join(dir, 'own-mf.json')}, ${shippedTablePath(datasetsDir())})`);
   });
 
   it.each([

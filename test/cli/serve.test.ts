@@ -67,8 +67,8 @@ describe('routellm serve, in process', () => {
 
   it('share thresholds: one start-up warning per router the tables cannot serve, 400s without paths, a custom table backed by the shipped one', async () => {
     const config = join(dir, 'own-random.yaml');
-    // A seeded random stands for a router of the user's own: the shipped table was made without the seed.
-    await writeFile(config, 'random: { seed: 3 }\n');
+    // mf with its pair swapped stands for a router of the user's own: the shipped table was made for other options.
+    await writeFile(config, 'mf: { strong_model: mixtral-8x7b-instruct-v0.1, weak_model: gpt-4-1106-preview }\n');
     const args = ['--port', '0', '--routers', 'random', 'mf', '--config', config, '--base-url', upstream.baseURL, '--api-key', 'up-key', '--strong-model', 'big', '--weak-model', 'small'];
     const ask = async (url: string, model: string) => {
       const response = await fetch(`${url}/v1/chat/completions`, {
@@ -81,31 +81,31 @@ describe('routellm serve, in process', () => {
     const serve = await startServeInProcess(args, { cwd: dir });
     try {
       const warnings = serve.log().split('\n').filter((line) => line.startsWith('routellm: warning:'));
-      expect(warnings).toEqual([expect.stringContaining('routellm: warning: shares like router-random-50% will be refused: the shipped calibration table was made for router "random" with other weights or options')]);
+      expect(warnings).toEqual([expect.stringContaining('routellm: warning: shares like router-mf-50% will be refused: the shipped calibration table was made for router "mf" with other weights or options')]);
       expect(warnings[0]).toContain('quantiles.json');
-      const refused = await ask(serve.listening[1]!, 'router-random-50%');
+      const refused = await ask(serve.listening[1]!, 'router-mf-50%');
       expect(refused.status).toBe(400);
       expect(refused.body.error?.code).toBe('invalid_threshold');
-      expect(refused.body.error?.message).toContain('routellm calibrate --write-table --routers random --prompts YOUR_PROMPTS --table mine.json');
+      expect(refused.body.error?.message).toContain('routellm calibrate --write-table --routers mf --prompts YOUR_PROMPTS --table mine.json');
       // The client learns nothing of the server's filesystem.
       expect(refused.body.error?.message).not.toMatch(/quantiles\.json|\/datasets\//);
-      expect((await ask(serve.listening[1]!, 'router-mf-50%')).status).toBe(200);
-      const always = await ask(serve.listening[1]!, 'router-mf-100%');
+      expect((await ask(serve.listening[1]!, 'router-random-50%')).status).toBe(200);
+      const always = await ask(serve.listening[1]!, 'router-random-100%');
       expect(always.status).toBe(400);
       expect(always.body.error?.message).toContain("strictly between 0% and 100%; use threshold 0 to send every call to the strong model, or call the weak model's own endpoint to skip routing");
-      expect((await ask(serve.listening[1]!, 'router-mf-0%')).status).toBe(400);
+      expect((await ask(serve.listening[1]!, 'router-random-0%')).status).toBe(400);
     } finally {
       expect(await serve.stop()).toBe(0);
     }
-    // The user's own table covers random only: mf falls back to the shipped table, which fits it.
+    // The user's own table covers their mf only: random falls back to the shipped table, which fits it.
     await writeFile(join(dir, 'prompts.txt'), Array.from({ length: 30 }, (_, i) => `prompt ${i}`).join('\n'));
-    const made = await runCliInProcess(['calibrate', '--write-table', '--routers', 'random', '--prompts', 'prompts.txt', '--table', 'mine.json', '--config', config], { cwd: dir });
+    const made = await runCliInProcess(['calibrate', '--write-table', '--routers', 'mf', '--prompts', 'prompts.txt', '--table', 'mine.json', '--config', config, '--cache-dir', join(dir, 'cache')], { cwd: dir });
     expect(made.code, made.stderr).toBe(0);
     const own = await startServeInProcess(args, { cwd: dir, env: { ROUTELLM_CALIBRATION_TABLE: join(dir, 'mine.json') } });
     try {
       expect(own.log()).not.toContain('warning');
-      expect((await ask(own.listening[1]!, 'router-random-30%')).status).toBe(200);
-      expect((await ask(own.listening[1]!, 'router-mf-50%')).status).toBe(200);
+      expect((await ask(own.listening[1]!, 'router-mf-30%')).status).toBe(200);
+      expect((await ask(own.listening[1]!, 'router-random-50%')).status).toBe(200);
     } finally {
       expect(await own.stop()).toBe(0);
     }

@@ -23,7 +23,9 @@ export function createRandomRouter(options: { seed?: number; random?: () => numb
   const random = options.random ?? (options.seed === undefined ? Math.random : seededRandom(options.seed));
   return {
     name: 'random',
-    fingerprint: `random:${options.seed ?? 'unseeded'}`,
+    // Every seed draws from the same uniform distribution, so one calibration entry fits them all
+    // (`random: {seed: 42}` keeps router-random-50%); its rates are never cached, being noise.
+    fingerprint: 'random:uniform',
     strongWinRate: () => random(),
   };
 }
