@@ -1,7 +1,11 @@
 import { RequestError } from './request-error.js';
 
-/** Thresholds listed for each router by GET /v1/models: any threshold in [0, 1] is accepted. */
-export const LISTED_THRESHOLDS: readonly number[] = [0.25, 0.5, 0.75];
+/**
+ * Thresholds listed for each router by GET /v1/models: strong-call shares, whose meaning does not
+ * depend on the router's scale (a raw 0.5 sent nothing strong with the default router). Any
+ * threshold in [0, 1] or other share is accepted too.
+ */
+export const LISTED_SHARES: readonly string[] = ['20%', '50%', '80%'];
 
 /** OpenAI's model object, one entry of GET /v1/models and the answer of GET /v1/models/{model}. */
 export interface ModelEntry {
@@ -18,16 +22,16 @@ export interface ModelList {
 }
 
 /**
- * The `router-<name>-<threshold>` family: each loaded router at a few thresholds. Clients
- * that pick a model from this list (chat UIs) get working names; any other threshold
- * in [0, 1] works too.
+ * The `router-<name>-<share>` family: each loaded router at a few strong-call shares. Clients
+ * that pick a model from this list (chat UIs) get names that mean the same for every router;
+ * any threshold in [0, 1] or other share works too.
  */
 export function modelList(routers: readonly string[], created: number): ModelList {
   return {
     object: 'list',
     data: routers.flatMap((router) =>
-      LISTED_THRESHOLDS.map((threshold) => ({
-        id: `router-${router}-${threshold}`,
+      LISTED_SHARES.map((share) => ({
+        id: `router-${router}-${share}`,
         object: 'model' as const,
         created,
         owned_by: 'routellm',
@@ -59,7 +63,7 @@ export function retrieveModel(list: ModelList, encodedId: string, accepts: (id: 
   const shown = id ?? encodedId;
   throw new RequestError(
     404,
-    `model "${shown.length > 80 ? `${shown.slice(0, 77)}...` : shown}" is not a model this server routes; GET /v1/models lists some (any router-<router>-<threshold> with a threshold in [0, 1] works)`,
+    `model "${shown.length > 80 ? `${shown.slice(0, 77)}...` : shown}" is not a model this server routes; GET /v1/models lists some (any router-<router>-<threshold> with a threshold in [0, 1] or a share like 50% works)`,
     { param: 'model', code: 'model_not_found' },
   );
 }

@@ -33,7 +33,10 @@ describe('routellm route (in-process)', () => {
     expect(plain.code).toBe(0);
     const decision = JSON.parse(plain.stdout);
     expect(decision.router).toBe('hybrid');
-    expect(decision.threshold).toBe(0.5);
+    // The default threshold is the share 50%, resolved through the shipped calibration table.
+    const table = JSON.parse(await readFile(new URL('../../datasets/calibration/quantiles.json', import.meta.url), 'utf8'));
+    expect(decision.threshold).toBe(table.routers.hybrid.quantiles[500]);
+    expect((await runCliInProcess(['route', 'x'])).stdout).toMatch(/ \(50% strong calls\) \(router hybrid\)\n$/);
     const shared = await runCliInProcess(['route', '--threshold', '50%', 'Prove that the square root of 2 is irrational.']);
     expect(shared.code).toBe(0);
     expect(shared.stdout).toMatch(/threshold 0\.\d{1,4} \(50% strong calls\) \(router hybrid\)\n$/);
@@ -152,6 +155,8 @@ describe('routellm route (in-process)', () => {
     // route's flag goes through the core's parseThreshold: a negative number is out of range, as in model names.
     [['route', '--threshold', '-0.1', 'x'], undefined, '--threshold: threshold -0.1 is outside [0, 1]'],
     [['route', '--threshold', '1.5', 'x'], undefined, '--threshold: threshold 1.5 is outside [0, 1]'],
+    // A share written without its % sign: the message gives the spelling that works.
+    [['route', '--threshold', '50', 'x'], undefined, '--threshold: threshold 50 is outside [0, 1]; for 50% of calls to the strong model write the share as 50%\n'],
     [['route', '--config', '/nonexistent/routellm.yaml', 'x'], undefined, 'cannot read config file /nonexistent/routellm.yaml: ENOENT'],
     [['route', '--frobnicate', 'x'], undefined, "unknown option '--frobnicate'"],
   ])('%j is a usage error with one clear line and exit 2', async (argv, stdin, message) => {

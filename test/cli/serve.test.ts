@@ -38,6 +38,15 @@ describe('routellm serve, in process', () => {
     const client = new OpenAI({ baseURL: `${match[1]}/v1`, apiKey: 'client', maxRetries: 0 });
     const answer = await client.chat.completions.create({ model: 'router-random-0', messages: [{ role: 'user', content: 'hello' }] });
     expect(answer.model).toBe('big');
+    // A seed does not change the distribution: the shipped table still turns 50% into a threshold.
+    // Every listed model is a share, and each one routes.
+    const listed = [];
+    for await (const model of client.models.list()) listed.push(model.id);
+    expect(listed).toEqual(['router-random-20%', 'router-random-50%', 'router-random-80%']);
+    for (const model of listed) {
+      const share = await client.chat.completions.create({ model, messages: [{ role: 'user', content: 'hello' }] });
+      expect(['big', 'small']).toContain(share.model);
+    }
     expect(answer.choices[0]?.message.content).toBe('echo: hello');
     expect(await serve.stop()).toBe(0);
   });

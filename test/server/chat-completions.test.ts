@@ -155,16 +155,17 @@ describe('POST /v1/chat/completions through the official client', () => {
 });
 
 describe('GET endpoints', () => {
-  it('lists the router-<name>-<threshold> family in OpenAI list shape', async () => {
+  it('lists each router at the shares 20%, 50% and 80% in OpenAI list shape', async () => {
     const models = [];
     for await (const model of proxy.client.models.list()) models.push(model);
+    // Shares, not raw thresholds: a raw 0.5 or 0.75 sent nothing strong with the default router.
     expect(models.map((model) => model.id)).toEqual([
-      'router-keyword-0.25',
-      'router-keyword-0.5',
-      'router-keyword-0.75',
-      'router-random-0.25',
-      'router-random-0.5',
-      'router-random-0.75',
+      'router-keyword-20%',
+      'router-keyword-50%',
+      'router-keyword-80%',
+      'router-random-20%',
+      'router-random-50%',
+      'router-random-80%',
     ]);
     expect(models.every((model) => model.object === 'model' && model.owned_by === 'routellm' && Number.isInteger(model.created))).toBe(true);
   });

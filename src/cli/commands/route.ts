@@ -21,7 +21,7 @@ export function defineRouteCommand(program: Command, io: CliIo): void {
     .argument('[prompt]', 'the prompt; "-" or a pipe reads prompts from stdin (UTF-8), one per line or JSONL with a "prompt" field; blank lines are skipped')
     .addOption(new Option('--router <name>', 'router to use').default(DEFAULT_ROUTER))
     .addOption(
-      new Option('--threshold <value>', 'strong model when win rate >= this; a number in [0, 1], or a strong-call share like 50%').default('0.5'),
+      new Option('--threshold <value>', 'a strong-call share like 50% (resolved through the calibration table), or a win rate in [0, 1]: strong when the win rate >= it').default('50%'),
     )
     .option('--json', 'print one JSON object per prompt: {"model","router","threshold","strong_win_rate"}, plus "line" (1-based) for stdin');
   for (const option of modelPairOptions()) command.addOption(option);

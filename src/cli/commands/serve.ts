@@ -48,8 +48,8 @@ gemini/ (GEMINI_API_KEY), deepseek/ (DEEPSEEK_API_KEY), xai/ (XAI_API_KEY); the 
 Any other name goes to OpenAI (OPENAI_BASE_URL, OPENAI_API_KEY). --base-url sends both models,
 names unchanged, to one endpoint. A model whose key is missing stops the server at start-up (exit 2).
 
-Endpoints: POST /v1/chat/completions, GET /v1/models (each router at 0.25, 0.5, 0.75; any
-threshold in [0, 1] works) and /v1/models/{id}, GET /health (always open, even with --auth-key),
+Endpoints: POST /v1/chat/completions, GET /v1/models (each router at the shares 20%, 50%, 80%;
+any threshold in [0, 1] or share works) and /v1/models/{id}, GET /health (always open, even with --auth-key),
 GET /metrics (Prometheus), GET /v1/routellm/stats (spend, strong-only spend, saving); HEAD on
 each GET endpoint. One JSON log line per request goes to stderr (prompts only with
 --log-prompts). A routed model that fails before its first byte is retried once on the other
