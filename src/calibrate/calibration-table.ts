@@ -43,6 +43,25 @@ export function thresholdFromEntry(entry: CalibrationEntry, share: number): numb
 }
 
 /**
+ * The share of the table's prompts whose win rate reaches `threshold` (strong calls at that
+ * threshold): the inverse of thresholdFromEntry, read off the same grid with linear
+ * interpolation. A threshold inside a run of tied quantiles counts the whole run as strong, as
+ * `rate >= threshold` does.
+ */
+export function shareAtThreshold(entry: CalibrationEntry, threshold: number): number {
+  const grid = entry.quantiles;
+  const last = grid.length - 1;
+  let first = 0;
+  while (first <= last && (grid[first] as number) < threshold) first += 1;
+  if (first === 0) return 1;
+  if (first > last) return 0;
+  const lower = grid[first - 1] as number;
+  const upper = grid[first] as number;
+  const position = first - 1 + (threshold - lower) / (upper - lower);
+  return 1 - position / last;
+}
+
+/**
  * Checks a parsed JSON document against the table's shape; returns the reason it is
  * not a table, or the table.
  */
@@ -110,6 +129,17 @@ export function findTableEntry(
   router: Router | undefined,
   otherwise?: string,
 ): CalibrationEntry | { readonly problem: string } {
+  const found = findSourcedEntry(tables, name, router, otherwise);
+  return 'problem' in found ? found : found.entry;
+}
+
+/** findTableEntry, with how messages name the table the entry came from. */
+export function findSourcedEntry(
+  tables: readonly SourcedTable[],
+  name: string,
+  router: Router | undefined,
+  otherwise?: string,
+): { readonly entry: CalibrationEntry; readonly label: string } | { readonly problem: string } {
   const hint = ownTableHint(name, otherwise);
   const labelOf = ({ source, label }: SourcedTable) => label ?? tableLabel(source);
   for (const sourced of tables) {
@@ -122,7 +152,7 @@ export function findTableEntry(
     if (router && router.fingerprint !== entry.fingerprint) {
       return { problem: `${labelOf(sourced)} was made for router "${name}" with other weights or options; ${hint}` };
     }
-    return entry;
+    return { entry, label: labelOf(sourced) };
   }
   const labels = tables.map(labelOf);
   return { problem: `${labels.length > 0 ? `${labels.join(' and ')} ${labels.length > 1 ? 'have' : 'has'} no router "${name}"` : `no calibration table for router "${name}"`}; ${hint}` };

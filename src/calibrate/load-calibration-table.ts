@@ -1,6 +1,7 @@
 import { join } from 'node:path';
-import { type Router, type RouterContext, type ShareResolver } from '../core/index.js';
-import { findTableEntry, shareResolverFromTables, validateCalibrationTable, type CalibrationTable, type SourcedTable } from './calibration-table.js';
+import { type Router, type RouterContext, type ShareResolver, type ThresholdAdvisor } from '../core/index.js';
+import { thresholdAdvice } from './threshold-advice.js';
+import { findSourcedEntry, findTableEntry, shareResolverFromTables, validateCalibrationTable, type CalibrationTable, type SourcedTable } from './calibration-table.js';
 
 /** Where the shipped table lives inside the package's `datasets/`. */
 export function shippedTablePath(datasetsDir: string): string {
@@ -79,6 +80,8 @@ export interface LoadedShareTables {
   readonly resolveShare: ShareResolver | undefined;
   /** One line per loaded router whose shares will be refused; names the table's path (for the server's log, not clients). */
   readonly problems: readonly string[];
+  /** Advice on a numeric threshold of a loaded router the tables know (see thresholdAdvice). */
+  readonly adviseThreshold: ThresholdAdvisor;
 }
 
 /**
@@ -94,5 +97,9 @@ export async function loadShareTables(routers: ReadonlyMap<string, Router>, cont
     if (!('problem' in found)) return [];
     return [`shares like router-${name}-50% will be refused: ${found.problem}${tablePathsSuffix(loaded)}`];
   });
-  return { resolveShare: loaded.tables.length > 0 ? shareResolverFromTables(loaded.tables, routers) : undefined, problems };
+  const adviseThreshold: ThresholdAdvisor = (name, threshold) => {
+    const found = findSourcedEntry(loaded.tables, name, routers.get(name));
+    return 'problem' in found ? undefined : thresholdAdvice(name, threshold, found.entry, found.label);
+  };
+  return { resolveShare: loaded.tables.length > 0 ? shareResolverFromTables(loaded.tables, routers) : undefined, problems, adviseThreshold };
 }

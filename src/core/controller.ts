@@ -8,11 +8,23 @@ import { boundedRoutingText, routingText } from './routing-text.js';
 /** Finds the threshold that sends `share` of calls to the strong model, from a calibration table. */
 export type ShareResolver = (router: string, share: number) => number | undefined;
 
+/**
+ * One line of advice about a numeric threshold of a router (it means almost no or almost every
+ * strong call, or it is RouteLLM's published number for other weights), or undefined.
+ */
+export type ThresholdAdvisor = (router: string, threshold: number) => string | undefined;
+
+/** Distinct router+threshold pairs advised about; past this many, new ones are not (a client can send endless thresholds). */
+const MAX_ADVISED = 1024;
+
 export interface ControllerOptions {
   readonly pair: ModelPair;
   readonly routers: ReadonlyMap<string, Router>;
   /** Resolves `router-<r>-50%` thresholds; without it, such names are rejected. */
   readonly resolveShare?: ShareResolver;
+  /** Judges numeric thresholds; each line it gives goes to `onThresholdAdvice` once per router and threshold. */
+  readonly adviseThreshold?: ThresholdAdvisor;
+  readonly onThresholdAdvice?: (line: string) => void;
 }
 
 /** What the controller decided for one prompt. */
@@ -39,11 +51,16 @@ export class Controller {
   readonly pair: ModelPair;
   readonly #routers: ReadonlyMap<string, Router>;
   readonly #resolveShare: ShareResolver | undefined;
+  readonly #adviseThreshold: ThresholdAdvisor | undefined;
+  readonly #onThresholdAdvice: ((line: string) => void) | undefined;
+  readonly #advised = new Set<string>();
 
   constructor(options: ControllerOptions) {
     this.pair = options.pair;
     this.#routers = options.routers;
     this.#resolveShare = options.resolveShare;
+    this.#adviseThreshold = options.adviseThreshold;
+    this.#onThresholdAdvice = options.onThresholdAdvice;
   }
 
   routerNames(): string[] {
@@ -63,8 +80,15 @@ export class Controller {
     return { router, threshold: this.resolveThreshold(parsed.router, parsed.threshold) };
   }
 
+  /**
+   * The threshold a spec stands for. A numeric one is passed by the advisor the first time this
+   * router and threshold are seen (see ThresholdAdvisor): a warning, never a refusal.
+   */
   resolveThreshold(router: string, spec: ThresholdSpec): number {
-    if (spec.kind === 'win-rate') return spec.value;
+    if (spec.kind === 'win-rate') {
+      if (this.#onThresholdAdvice) this.#advise(router, spec.value);
+      return spec.value;
+    }
     const threshold = this.#resolveShare?.(router, spec.share);
     if (threshold === undefined) {
       throw new RoutingError(
@@ -74,6 +98,14 @@ export class Controller {
       );
     }
     return threshold;
+  }
+
+  #advise(router: string, threshold: number): void {
+    const key = `${router}\0${threshold}`;
+    if (this.#advised.has(key) || this.#advised.size >= MAX_ADVISED) return;
+    this.#advised.add(key);
+    const line = this.#adviseThreshold?.(router, threshold);
+    if (line !== undefined) this.#onThresholdAdvice?.(line);
   }
 
   /** Decides for one prompt (on its bounded routing text, as eval and calibrate score it). */

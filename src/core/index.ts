@@ -1,4 +1,4 @@
-export { Controller, type ControllerOptions, type RouteTarget, type RoutingDecision, type ShareResolver } from './controller.js';
+export { Controller, type ControllerOptions, type RouteTarget, type RoutingDecision, type ShareResolver, type ThresholdAdvisor } from './controller.js';
 export {
   ConfigError,
   exitCodeFor,

@@ -1,4 +1,4 @@
-import { Controller, type ModelPair, type RouterContext, type RouterRegistry, type ShareResolver } from '../core/index.js';
+import { Controller, type ModelPair, type RouterContext, type RouterRegistry, type ShareResolver, type ThresholdAdvisor } from '../core/index.js';
 import { loadShareTables } from '../calibrate/load-calibration-table.js';
 import type { RoutellmConfig } from '../config/load-config.js';
 
@@ -15,20 +15,28 @@ export interface BuildControllerOptions {
    * calibration tables cannot resolve; the lines name the tables' paths (for a log, not clients).
    */
   readonly onShareProblem?: (line: string) => void;
+  /**
+   * Told once per router and numeric threshold that the calibration tables show to mean almost no
+   * or almost every strong call, or that is RouteLLM's published threshold for other weights.
+   */
+  readonly onThresholdAdvice?: (line: string) => void;
 }
 
 /** Builds the routers named and the Controller over them: the one start-up path for every command. */
 export async function buildController(options: BuildControllerOptions): Promise<Controller> {
   const routers = await options.registry.build(options.routerNames, options.config.routers, options.context);
   let resolveShare = options.resolveShare;
+  let adviseThreshold: ThresholdAdvisor | undefined;
   if (!resolveShare) {
     const loaded = await loadShareTables(routers, options.context);
     resolveShare = loaded.resolveShare;
+    adviseThreshold = loaded.adviseThreshold;
     if (options.onShareProblem) loaded.problems.forEach(options.onShareProblem);
   }
   return new Controller({
     pair: options.pair,
     routers,
     ...(resolveShare ? { resolveShare } : {}),
+    ...(adviseThreshold && options.onThresholdAdvice ? { adviseThreshold, onThresholdAdvice: options.onThresholdAdvice } : {}),
   });
 }

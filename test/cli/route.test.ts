@@ -46,6 +46,22 @@ describe('routellm route (in-process)', () => {
     expect(json.threshold).not.toBe(0.5);
   });
 
+  it('warns in one line when a numeric threshold means almost no or almost every strong call, or is RouteLLM\'s published one', async () => {
+    // 0.5 is above every win rate but a few of the default router's: nothing goes strong.
+    const above = await runCliInProcess(['route', '--threshold', '0.5', '-'], { stdin: 'first prompt\nsecond prompt\n' });
+    expect(above.code).toBe(0);
+    expect(above.stdout.split('\n').filter(Boolean)).toHaveLength(2);
+    expect(above.stderr).toMatch(
+      /^routellm: warning: threshold 0\.5 for router hybrid is above the 99th percentile of its win rates \(0\.\d+ on the shipped calibration table\): about \d+(\.\d)?% of calls go to the strong model; ask for a share of strong calls instead, e\.g\. router-hybrid-50% \(route --threshold 50%\)\n$/,
+    );
+    // RouteLLM's published 50% threshold, for its own mf weights: about 72% with the shipped ones.
+    const published = await runCliInProcess(['route', '--router', 'mf', '--threshold', '0.11593', 'hello']);
+    expect(published.code).toBe(0);
+    expect(published.stderr).toMatch(/^routellm: warning: threshold 0\.11593 is RouteLLM's published 50% threshold for its own mf weights \(routellm\/mf_gpt4_augmented, on Chatbot Arena prompts\); with these weights it sends about 7\d(\.\d)?% of calls to the strong model \(the shipped calibration table\); for 50%, ask for the share: router-mf-50% \(route --threshold 50%\)\n$/);
+    // A threshold inside the observed range, a share, and the deliberate 0 are left alone.
+    for (const threshold of ['0.15', '30%', '0']) expect((await runCliInProcess(['route', '--threshold', threshold, 'hello'])).stderr).toBe('');
+  });
+
   it('honours the model pair flags and environment', async () => {
     const flags = await runCliInProcess(['route', '--router', 'random', '--threshold', '0', '--strong-model', 'big', '--json', 'x']);
     expect(JSON.parse(flags.stdout).model).toBe('big');

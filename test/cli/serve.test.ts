@@ -120,6 +120,28 @@ describe('routellm serve, in process', () => {
     }
   });
 
+  it('warns once per router and numeric threshold, at its first request, through the server\'s logger', async () => {
+    const serve = await startServeInProcess(['--port', '0', '--routers', 'hybrid', 'mf', '--base-url', upstream.baseURL, '--api-key', 'up-key', '--strong-model', 'big', '--weak-model', 'small'], { cwd: dir });
+    try {
+      const client = new OpenAI({ baseURL: `${serve.listening[1]}/v1`, apiKey: 'client', maxRetries: 0 });
+      for (const model of ['router-hybrid-0.5', 'router-hybrid-0.5', 'router-mf-0.11593', 'router-hybrid-0.15', 'router-mf-0.11593', 'router-hybrid-50%']) {
+        await client.chat.completions.create({ model, messages: [{ role: 'user', content: 'hello' }] });
+      }
+      const warnings = serve
+        .log()
+        .split('\n')
+        .filter((line) => line.startsWith('{'))
+        .map((line) => JSON.parse(line) as { level: number; msg: string })
+        .filter((entry) => entry.level === 40 && entry.msg.startsWith('threshold '));
+      expect(warnings.map((entry) => entry.msg)).toEqual([
+        expect.stringMatching(/^threshold 0\.5 for router hybrid is above the 99th percentile of its win rates .*router-hybrid-50%/),
+        expect.stringMatching(/^threshold 0\.11593 is RouteLLM's published 50% threshold for its own mf weights .* it sends about 7\d(\.\d)?% of calls to the strong model/),
+      ]);
+    } finally {
+      expect(await serve.stop()).toBe(0);
+    }
+  });
+
   it('prints help with an example and exits 0', async () => {
     const result = await runCliInProcess(['serve', '--help']);
     expect(result.code).toBe(0);

@@ -96,4 +96,24 @@ describe('Controller', () => {
     expect(controller.resolveModel('router-fixed-80%').threshold).toBeCloseTo(0.2);
     expect(() => controllerWith(fixedRouter('fixed', 0.3)).resolveModel('router-fixed-80%')).toThrow('no calibration table');
   });
+
+  it('passes each numeric threshold to the advisor once per router, and says its advice once', async () => {
+    const asked: string[] = [];
+    const said: string[] = [];
+    const controller = new Controller({
+      pair,
+      routers: new Map([fixedRouter('a', 0.1), fixedRouter('b', 0.1)].map((router) => [router.name, router])),
+      adviseThreshold: (router, threshold) => {
+        asked.push(`${router} ${threshold}`);
+        return threshold > 0.5 ? `${router} at ${threshold} sends nothing strong` : undefined;
+      },
+      onThresholdAdvice: (line) => said.push(line),
+    });
+    for (const model of ['router-a-0.9', 'router-a-0.9', 'router-a-0.2', 'router-b-0.9', 'router-a-0.9']) controller.resolveModel(model);
+    expect(asked).toEqual(['a 0.9', 'a 0.2', 'b 0.9']);
+    expect(said).toEqual(['a at 0.9 sends nothing strong', 'b at 0.9 sends nothing strong']);
+    // A client sending endless thresholds cannot grow what is remembered without bound.
+    for (let i = 0; i < 5000; i += 1) controller.resolveModel(`router-a-${(i / 10_000).toFixed(4)}`);
+    expect(asked.length).toBeLessThanOrEqual(1024);
+  });
 });

@@ -31,6 +31,7 @@ export async function runRoute(prompt: string | undefined, flags: RouteFlags, io
     pair,
     config,
     context: nodeRouterContext({ env: io.env, cwd: io.cwd, fetch: io.fetch }),
+    onThresholdAdvice: (line) => io.stderr.write(`routellm: warning: ${line}\n`),
   });
   const spec = parseThresholdFlag(flags.threshold);
   const target = {

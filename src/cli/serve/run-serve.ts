@@ -30,6 +30,8 @@ export async function runServe(flags: ServeFlags, io: CliIo): Promise<void> {
   const pair = resolveModelPair(flags, io.env, config.gateway?.models);
   const gatewayOptions = resolveGatewayOptions(flags, io.env, config);
   const registry = createBuiltinRegistry();
+  // The gateway's logger, once it exists: requests (and so thresholds) only come after it does.
+  let adviseThreshold = (line: string): void => void io.stderr.write(`routellm: warning: ${line}\n`);
   for (const warning of unknownConfigRouterWarnings(config, registry, flags.routers)) io.stderr.write(`routellm: warning: ${warning}\n`);
   const samePair = samePairWarning(pair);
   if (samePair) io.stderr.write(`routellm: warning: ${samePair}\n`);
@@ -41,6 +43,8 @@ export async function runServe(flags: ServeFlags, io: CliIo): Promise<void> {
     context: nodeRouterContext({ env: io.env, cwd: io.cwd, fetch: io.fetch }),
     // Shares are resolved here, at start-up: say now which routers' shares will be refused.
     onShareProblem: (line) => io.stderr.write(`routellm: warning: ${line}\n`),
+    // Said once per router and threshold, at its first request, through the server's logger.
+    onThresholdAdvice: (line) => adviseThreshold(line),
   });
   const upstreams = new Upstreams({
     pair,
@@ -61,6 +65,9 @@ export async function runServe(flags: ServeFlags, io: CliIo): Promise<void> {
   if (io.signal?.aborted) return;
   // The real stderr gets pino's asynchronous, bounded writer; an injected stream (tests) is written directly.
   const gateway = new Gateway(gatewayOptions, { pair, ...(io.stderr === process.stderr ? {} : { logDestination: io.stderr }) });
+  adviseThreshold = (line) => {
+    gateway.log.logger.warn(line);
+  };
   let server;
   try {
     server = await startServer({ controller, upstreams, host, port, maxBody, gateway, log: (line) => io.stderr.write(`${line}\n`) });
