@@ -159,12 +159,12 @@ export interface PassThroughTarget {
 
 /** Builds the pass-through target of an endpoint (OpenAI organisation/project headers only for OpenAI). */
 export function passThroughTarget(endpoint: UpstreamEndpoint, extraHeaders: Readonly<Record<string, string>> = {}): PassThroughTarget {
-  const url = new URL(`${endpoint.baseURL}/chat/completions`);
+  const url = new URL(endpoint.chatURL);
   const headers = {
     accept: 'application/json',
     'content-type': 'application/json',
     'user-agent': 'routellm',
-    authorization: `Bearer ${endpoint.apiKey}`,
+    ...endpoint.authHeaders,
     ...extraHeaders,
   };
   return {

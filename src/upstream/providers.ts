@@ -4,28 +4,50 @@ import { ConfigError } from '../core/index.js';
 export interface Provider {
   /** The prefix in model names, e.g. `groq` in `groq/llama-3.1-8b-instant`. */
   readonly prefix: string;
-  readonly baseURL: string;
+  /** The default base URL; undefined when the user must give one (`baseURLEnv`), e.g. a self-hosted vLLM. */
+  readonly baseURL: string | undefined;
   /** Environment variable holding the API key; undefined when the provider needs none (a local server). */
   readonly keyEnv: string | undefined;
+  /** Other variables read for the key when `keyEnv` is unset (litellm's and the provider's own spellings). */
+  readonly altKeyEnvs?: readonly string[];
+  /** True when a key is sent if set but not required (local servers that may sit behind a key). */
+  readonly keyOptional?: boolean;
+  /** Environment variable that replaces `baseURL` (how tests and self-hosted setups point a prefix elsewhere). */
+  readonly baseURLEnv?: string;
+  /** Wire dialect: `openai` (POST {base}/chat/completions, bearer key) or `azure` (deployments, api-key header). */
+  readonly kind?: 'openai' | 'azure';
+  /** False when the provider has no OpenAI-style `GET {base}/models` the start-up probe can read. */
+  readonly listsModels?: boolean;
 }
 
+/** Azure OpenAI's REST API version used when AZURE_API_VERSION is unset. */
+export const DEFAULT_AZURE_API_VERSION = '2024-10-21';
+
 /**
- * Provider prefix -> OpenAI-compatible endpoint. One row per provider, no code per provider:
- * every one of them speaks the OpenAI chat-completions wire format at this base URL.
+ * Provider prefix -> OpenAI-compatible endpoint. One row per provider (litellm's spellings beside
+ * the short ones), no code per provider: every one speaks the OpenAI chat-completions wire format
+ * at its base URL (Azure with its deployment path and `api-key` header). docs/serve.md has this table.
  */
 export const PROVIDERS: readonly Provider[] = [
-  { prefix: 'openai', baseURL: 'https://api.openai.com/v1', keyEnv: 'OPENAI_API_KEY' },
-  { prefix: 'ollama', baseURL: 'http://localhost:11434/v1', keyEnv: undefined },
-  { prefix: 'groq', baseURL: 'https://api.groq.com/openai/v1', keyEnv: 'GROQ_API_KEY' },
-  { prefix: 'together', baseURL: 'https://api.together.xyz/v1', keyEnv: 'TOGETHER_API_KEY' },
-  { prefix: 'openrouter', baseURL: 'https://openrouter.ai/api/v1', keyEnv: 'OPENROUTER_API_KEY' },
-  { prefix: 'anyscale', baseURL: 'https://api.endpoints.anyscale.com/v1', keyEnv: 'ANYSCALE_API_KEY' },
-  { prefix: 'fireworks', baseURL: 'https://api.fireworks.ai/inference/v1', keyEnv: 'FIREWORKS_API_KEY' },
-  { prefix: 'deepinfra', baseURL: 'https://api.deepinfra.com/v1/openai', keyEnv: 'DEEPINFRA_API_KEY' },
-  { prefix: 'mistral', baseURL: 'https://api.mistral.ai/v1', keyEnv: 'MISTRAL_API_KEY' },
-  { prefix: 'gemini', baseURL: 'https://generativelanguage.googleapis.com/v1beta/openai', keyEnv: 'GEMINI_API_KEY' },
-  { prefix: 'deepseek', baseURL: 'https://api.deepseek.com/v1', keyEnv: 'DEEPSEEK_API_KEY' },
-  { prefix: 'xai', baseURL: 'https://api.x.ai/v1', keyEnv: 'XAI_API_KEY' },
+  { prefix: 'openai', baseURL: 'https://api.openai.com/v1', keyEnv: 'OPENAI_API_KEY', baseURLEnv: 'OPENAI_BASE_URL' },
+  { prefix: 'anthropic', baseURL: 'https://api.anthropic.com/v1', keyEnv: 'ANTHROPIC_API_KEY', baseURLEnv: 'ANTHROPIC_API_BASE', listsModels: false },
+  { prefix: 'azure', baseURL: undefined, keyEnv: 'AZURE_API_KEY', altKeyEnvs: ['AZURE_OPENAI_API_KEY'], baseURLEnv: 'AZURE_API_BASE', kind: 'azure', listsModels: false },
+  { prefix: 'ollama', baseURL: 'http://localhost:11434/v1', keyEnv: undefined, baseURLEnv: 'OLLAMA_API_BASE' },
+  { prefix: 'ollama_chat', baseURL: 'http://localhost:11434/v1', keyEnv: undefined, baseURLEnv: 'OLLAMA_API_BASE' },
+  { prefix: 'hosted_vllm', baseURL: undefined, keyEnv: 'HOSTED_VLLM_API_KEY', keyOptional: true, baseURLEnv: 'HOSTED_VLLM_API_BASE' },
+  { prefix: 'lm_studio', baseURL: 'http://localhost:1234/v1', keyEnv: 'LM_STUDIO_API_KEY', keyOptional: true, baseURLEnv: 'LM_STUDIO_API_BASE' },
+  { prefix: 'groq', baseURL: 'https://api.groq.com/openai/v1', keyEnv: 'GROQ_API_KEY', baseURLEnv: 'GROQ_API_BASE' },
+  { prefix: 'together', baseURL: 'https://api.together.xyz/v1', keyEnv: 'TOGETHER_API_KEY', altKeyEnvs: ['TOGETHERAI_API_KEY'], baseURLEnv: 'TOGETHERAI_API_BASE' },
+  { prefix: 'together_ai', baseURL: 'https://api.together.xyz/v1', keyEnv: 'TOGETHERAI_API_KEY', altKeyEnvs: ['TOGETHER_API_KEY'], baseURLEnv: 'TOGETHERAI_API_BASE' },
+  { prefix: 'openrouter', baseURL: 'https://openrouter.ai/api/v1', keyEnv: 'OPENROUTER_API_KEY', baseURLEnv: 'OPENROUTER_API_BASE' },
+  { prefix: 'anyscale', baseURL: 'https://api.endpoints.anyscale.com/v1', keyEnv: 'ANYSCALE_API_KEY', baseURLEnv: 'ANYSCALE_API_BASE' },
+  { prefix: 'fireworks', baseURL: 'https://api.fireworks.ai/inference/v1', keyEnv: 'FIREWORKS_API_KEY', altKeyEnvs: ['FIREWORKS_AI_API_KEY'], baseURLEnv: 'FIREWORKS_AI_API_BASE' },
+  { prefix: 'fireworks_ai', baseURL: 'https://api.fireworks.ai/inference/v1', keyEnv: 'FIREWORKS_AI_API_KEY', altKeyEnvs: ['FIREWORKS_API_KEY'], baseURLEnv: 'FIREWORKS_AI_API_BASE' },
+  { prefix: 'deepinfra', baseURL: 'https://api.deepinfra.com/v1/openai', keyEnv: 'DEEPINFRA_API_KEY', baseURLEnv: 'DEEPINFRA_API_BASE' },
+  { prefix: 'mistral', baseURL: 'https://api.mistral.ai/v1', keyEnv: 'MISTRAL_API_KEY', baseURLEnv: 'MISTRAL_API_BASE' },
+  { prefix: 'gemini', baseURL: 'https://generativelanguage.googleapis.com/v1beta/openai', keyEnv: 'GEMINI_API_KEY', baseURLEnv: 'GEMINI_API_BASE' },
+  { prefix: 'deepseek', baseURL: 'https://api.deepseek.com/v1', keyEnv: 'DEEPSEEK_API_KEY', baseURLEnv: 'DEEPSEEK_API_BASE' },
+  { prefix: 'xai', baseURL: 'https://api.x.ai/v1', keyEnv: 'XAI_API_KEY', baseURLEnv: 'XAI_API_BASE' },
 ];
 
 /** Sent as the bearer token to servers that need no key: the SDK refuses to run without one. */
@@ -39,8 +61,15 @@ export interface UpstreamEndpoint {
   readonly upstreamModel: string;
   /** Provider prefix used, or `custom` for --base-url. */
   readonly provider: string;
+  /** The OpenAI base URL (for Azure, the deployment's): `chat/completions` and `models` hang off it. */
   readonly baseURL: string;
   readonly apiKey: string;
+  /** The full chat-completions URL, query included (Azure's api-version). */
+  readonly chatURL: string;
+  /** The URL of the provider's model list, when it has one the start-up probe can read. */
+  readonly modelsURL: string | undefined;
+  /** Authentication headers: `authorization: Bearer <key>`, or Azure's `api-key`. */
+  readonly authHeaders: Readonly<Record<string, string>>;
 }
 
 /** Overrides that apply to both models: `--base-url`/`--api-key` or ROUTELLM_BASE_URL/ROUTELLM_API_KEY. */
@@ -55,10 +84,12 @@ export interface UpstreamOverrides {
  * Resolves a model name to an endpoint.
  * - `--base-url` given: every model goes there verbatim (an OpenAI-compatible gateway such as
  *   LiteLLM expects its own `provider/model` names), with `--api-key`, else OPENAI_API_KEY, else no key.
- * - `<prefix>/<model>` with a known prefix: that provider, prefix stripped, key from its variable
- *   (or `--api-key`).
- * - anything else (including `mistralai/Mixtral-8x7B`): OpenAI (OPENAI_BASE_URL honoured) with OPENAI_API_KEY.
- * A missing key is a ConfigError at start-up naming the variable, not a 401 on the first request.
+ * - `<prefix>/<model>` with a known prefix (the config file's `providers:` first, then the table):
+ *   that provider, prefix stripped, key from its variable (or `--api-key`).
+ * - a name without a slash: OpenAI (OPENAI_BASE_URL honoured) with OPENAI_API_KEY.
+ * - any other `<prefix>/...`: a ConfigError listing the known prefixes. It used to go to OpenAI,
+ *   so a typo (`groqq/`) or litellm's `anthropic/` quietly spent the OpenAI key.
+ * A missing key or base URL is a ConfigError at start-up naming the variable, not a 401 on the first request.
  */
 export function resolveUpstream(
   model: string,
@@ -68,33 +99,86 @@ export function resolveUpstream(
   extraProviders: readonly Provider[] = [],
 ): UpstreamEndpoint {
   if (overrides.baseURL) {
-    return {
-      model,
-      upstreamModel: model,
-      provider: 'custom',
-      baseURL: trimSlash(checkedBaseURL(overrides.baseURL, overrides.baseURLSource ?? '--base-url')),
-      apiKey: overrides.apiKey || nonEmpty(env['OPENAI_API_KEY']) || NO_KEY,
-    };
+    const baseURL = trimSlash(checkedBaseURL(overrides.baseURL, overrides.baseURLSource ?? '--base-url'));
+    const apiKey = overrides.apiKey || nonEmpty(env['OPENAI_API_KEY']) || NO_KEY;
+    return openAIEndpoint(model, model, 'custom', baseURL, apiKey, true);
   }
   const slash = model.indexOf('/');
   const prefix = slash > 0 ? model.slice(0, slash) : undefined;
-  const provider = extraProviders.find((row) => row.prefix === prefix) ?? PROVIDERS.find((row) => row.prefix === prefix);
   const openai = PROVIDERS[0] as Provider;
-  const chosen = provider ?? openai;
-  const upstreamModel = provider ? model.slice(slash + 1) : model;
-  if (upstreamModel.length === 0) {
-    throw new ConfigError(`model "${model}" names a provider but no model; expected e.g. "${chosen.prefix}/<model>"`);
+  let provider: Provider = openai;
+  let upstreamModel = model;
+  if (prefix !== undefined) {
+    const found = extraProviders.find((row) => row.prefix === prefix) ?? PROVIDERS.find((row) => row.prefix === prefix);
+    if (!found) throw unknownPrefix(model, prefix, extraProviders);
+    provider = found;
+    upstreamModel = model.slice(slash + 1);
   }
-  const fromEnv = chosen === openai ? nonEmpty(env['OPENAI_BASE_URL']) : undefined;
-  const baseURL = fromEnv !== undefined ? checkedBaseURL(fromEnv, 'OPENAI_BASE_URL') : checkedBaseURL(chosen.baseURL, `provider "${chosen.prefix}"`);
-  const apiKey = overrides.apiKey || (chosen.keyEnv ? nonEmpty(env[chosen.keyEnv]) : NO_KEY);
+  if (upstreamModel.length === 0) {
+    throw new ConfigError(`model "${model}" names a provider but no model; expected e.g. "${provider.prefix}/<model>"`);
+  }
+  const fromEnv = provider.baseURLEnv === undefined ? undefined : nonEmpty(env[provider.baseURLEnv]);
+  if (fromEnv === undefined && provider.baseURL === undefined) {
+    throw new ConfigError(`model "${model}" goes to ${provider.prefix} but ${provider.baseURLEnv} is not set; export ${provider.baseURLEnv}=<its base URL>`);
+  }
+  let baseURL = trimSlash(fromEnv !== undefined ? checkedBaseURL(fromEnv, provider.baseURLEnv as string) : checkedBaseURL(provider.baseURL as string, `provider "${provider.prefix}"`));
+  // litellm's OLLAMA_API_BASE is Ollama's own root (http://localhost:11434); its OpenAI API is under /v1.
+  if ((provider.prefix === 'ollama' || provider.prefix === 'ollama_chat') && fromEnv !== undefined && !baseURL.endsWith('/v1')) baseURL += '/v1';
+  const keyVariables = provider.keyEnv === undefined ? [] : [provider.keyEnv, ...(provider.altKeyEnvs ?? [])];
+  const fromKeyEnv = keyVariables.map((name) => nonEmpty(env[name])).find((value) => value !== undefined);
+  const apiKey = overrides.apiKey || fromKeyEnv || (provider.keyEnv === undefined || provider.keyOptional ? NO_KEY : undefined);
   if (apiKey === undefined) {
     throw new ConfigError(
-      `model "${model}" goes to ${chosen.prefix} (${baseURL}) but ${chosen.keyEnv} is not set; ` +
-        `export ${chosen.keyEnv}, or pass --api-key (with --base-url for another endpoint)`,
+      `model "${model}" goes to ${provider.prefix} (${baseURL}) but ${provider.keyEnv}${provider.altKeyEnvs?.length ? ` (or ${provider.altKeyEnvs.join(', ')})` : ''} is not set; ` +
+        `export ${provider.keyEnv}, or pass --api-key (with --base-url for another endpoint)`,
     );
   }
-  return { model, upstreamModel, provider: chosen.prefix, baseURL: trimSlash(baseURL), apiKey };
+  if (provider.kind === 'azure') return azureEndpoint(model, upstreamModel, baseURL, apiKey, env);
+  return openAIEndpoint(model, upstreamModel, provider.prefix, baseURL, apiKey, provider.listsModels ?? true);
+}
+
+/** Every prefix a model name may carry: the config file's, then the built-in table's. */
+export function knownPrefixes(extraProviders: readonly Provider[] = []): string[] {
+  return [...new Set([...extraProviders.map((row) => row.prefix), ...PROVIDERS.map((row) => row.prefix)])];
+}
+
+function unknownPrefix(model: string, prefix: string, extraProviders: readonly Provider[]): ConfigError {
+  return new ConfigError(
+    `model "${model}" has the provider prefix "${prefix}/", which no provider table knows (known: ${knownPrefixes(extraProviders).join(', ')}); ` +
+      `use one of those (openai/${model} sends it to OPENAI_BASE_URL as it is), add "${prefix}" under providers: in the config file, or send every model to one endpoint with --base-url`,
+  );
+}
+
+function openAIEndpoint(model: string, upstreamModel: string, provider: string, baseURL: string, apiKey: string, listsModels: boolean): UpstreamEndpoint {
+  return {
+    model,
+    upstreamModel,
+    provider,
+    baseURL,
+    apiKey,
+    chatURL: `${baseURL}/chat/completions`,
+    modelsURL: listsModels ? `${baseURL}/models` : undefined,
+    authHeaders: { authorization: `Bearer ${apiKey}` },
+  };
+}
+
+/**
+ * Azure OpenAI: `azure/<deployment>` posts to {AZURE_API_BASE}/openai/deployments/<deployment>/chat/completions
+ * ?api-version={AZURE_API_VERSION}, with the key in an `api-key` header.
+ */
+function azureEndpoint(model: string, deployment: string, resource: string, apiKey: string, env: Readonly<Record<string, string | undefined>>): UpstreamEndpoint {
+  const version = nonEmpty(env['AZURE_API_VERSION']) ?? DEFAULT_AZURE_API_VERSION;
+  const baseURL = `${resource}/openai/deployments/${encodeURIComponent(deployment)}`;
+  return {
+    model,
+    upstreamModel: deployment,
+    provider: 'azure',
+    baseURL,
+    apiKey,
+    chatURL: `${baseURL}/chat/completions?api-version=${encodeURIComponent(version)}`,
+    modelsURL: undefined,
+    authHeaders: { 'api-key': apiKey },
+  };
 }
 
 /**

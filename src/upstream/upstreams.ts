@@ -81,6 +81,8 @@ export class Upstreams {
           // The SDK would read OPENAI_ORG_ID/OPENAI_PROJECT_ID and send them to every provider.
           organization: endpoint.provider === 'openai' ? (options.env['OPENAI_ORG_ID'] ?? null) : null,
           project: endpoint.provider === 'openai' ? (options.env['OPENAI_PROJECT_ID'] ?? null) : null,
+          // Azure: the deployment's URL, its api-version query and its api-key header, as the pass-through sends them.
+          ...(endpoint.provider === 'azure' ? { defaultQuery: Object.fromEntries(new URL(endpoint.chatURL).searchParams), defaultHeaders: { ...endpoint.authHeaders, authorization: null } } : {}),
           ...(options.timeoutMs === undefined ? {} : { timeout: options.timeoutMs }),
         });
         clients.set(key, client);

@@ -177,6 +177,13 @@ describe('routellm serve, in process', () => {
     expect(result.stderr).toMatch(/groq\/llama-3.1-70b.*GROQ_API_KEY is not set/);
   });
 
+  it('exits 2 at start-up on a provider prefix no table knows, in one line listing the known ones, never falling through to OpenAI', async () => {
+    const result = await runCliInProcess(['serve', '--port', '0', '--strong-model', 'groqq/llama-3.1-70b', '--weak-model', 'ollama/llama3'], { env: { OPENAI_API_KEY: 'sk-set' } });
+    expect(result.code).toBe(2);
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+    expect(result.stderr).toMatch(/"groqq\/".*known: openai, anthropic, azure, ollama, ollama_chat, hosted_vllm, lm_studio/);
+  });
+
   it('exits 2 on an empty model flag, and warns (but serves) when both seats hold one model', async () => {
     const empty = await runCliInProcess(['serve', '--port', '0', '--base-url', upstream.baseURL, '--api-key', 'k', '--weak-model', '']);
     expect(empty.code).toBe(2);

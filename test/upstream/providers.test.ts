@@ -18,6 +18,9 @@ describe('resolveUpstream', () => {
       provider: 'groq',
       baseURL: 'https://api.groq.com/openai/v1',
       apiKey: 'gk',
+      chatURL: 'https://api.groq.com/openai/v1/chat/completions',
+      modelsURL: 'https://api.groq.com/openai/v1/models',
+      authHeaders: { authorization: 'Bearer gk' },
     });
   });
 
@@ -39,15 +42,16 @@ describe('resolveUpstream', () => {
     );
   });
 
-  it('sends a bare name, or an unknown prefix, to OpenAI with OPENAI_API_KEY, name unchanged', () => {
+  it('sends a bare name to OpenAI with OPENAI_API_KEY, name unchanged; openai/ keeps the rest of a vendor/model name', () => {
     expect(resolveUpstream('gpt-4o', {}, { OPENAI_API_KEY: 'sk' })).toMatchObject({ upstreamModel: 'gpt-4o', provider: 'openai', apiKey: 'sk' });
-    expect(resolveUpstream('mistralai/Mixtral-8x7B', {}, { OPENAI_API_KEY: 'sk' }).upstreamModel).toBe('mistralai/Mixtral-8x7B');
+    expect(() => resolveUpstream('mistralai/Mixtral-8x7B', {}, { OPENAI_API_KEY: 'sk' })).toThrow(/provider prefix "mistralai\/"/);
+    expect(resolveUpstream('openai/mistralai/Mixtral-8x7B', {}, { OPENAI_API_KEY: 'sk' }).upstreamModel).toBe('mistralai/Mixtral-8x7B');
     expect(resolveUpstream('gpt-4o', {}, { OPENAI_API_KEY: 'sk', OPENAI_BASE_URL: 'http://proxy.local/v1/' }).baseURL).toBe('http://proxy.local/v1');
   });
 
   it('fails at start-up naming the missing key variable', () => {
     expect(() => resolveUpstream('together/meta-llama/Llama-3-8b', {}, {})).toThrow(ConfigError);
-    expect(() => resolveUpstream('together/meta-llama/Llama-3-8b', {}, {})).toThrow(/TOGETHER_API_KEY is not set/);
+    expect(() => resolveUpstream('together/meta-llama/Llama-3-8b', {}, {})).toThrow(/TOGETHER_API_KEY \(or TOGETHERAI_API_KEY\) is not set/);
     expect(() => resolveUpstream('gpt-4o', {}, { OPENAI_API_KEY: '' })).toThrow(/OPENAI_API_KEY/);
   });
 

@@ -1,6 +1,7 @@
 import { Command, Option } from 'commander';
 import { gatewayCliOptions, type GatewayFlags } from '../../gateway/gateway-options.js';
 import { DEFAULT_ROUTER } from '../../routers/default-router.js';
+import { knownPrefixes } from '../../upstream/providers.js';
 import type { CliIo } from '../io.js';
 import { modelPairOptions } from '../shared-options.js';
 
@@ -41,12 +42,12 @@ export function defineServeCommand(program: Command, io: CliIo): void {
       'after',
       `
 Upstreams: a model name "<provider>/<model>" goes to that provider's OpenAI-compatible API with
-its key variable: openai/ (OPENAI_API_KEY), ollama/ (localhost:11434, no key), groq/ (GROQ_API_KEY),
-together/ (TOGETHER_API_KEY), openrouter/ (OPENROUTER_API_KEY), anyscale/ (ANYSCALE_API_KEY),
-fireworks/ (FIREWORKS_API_KEY), deepinfra/ (DEEPINFRA_API_KEY), mistral/ (MISTRAL_API_KEY),
-gemini/ (GEMINI_API_KEY), deepseek/ (DEEPSEEK_API_KEY), xai/ (XAI_API_KEY); the prefix is stripped.
-Any other name goes to OpenAI (OPENAI_BASE_URL, OPENAI_API_KEY). --base-url sends both models,
-names unchanged, to one endpoint. A model whose key is missing stops the server at start-up (exit 2).
+its key variable, the prefix stripped; known prefixes (litellm's spellings included):
+${wrap(knownPrefixes().map((prefix) => `${prefix}/`).join(', '), 100)}
+(docs/serve.md maps each to its endpoint, key variable and base-URL variable). A name without a
+slash goes to OpenAI (OPENAI_BASE_URL, OPENAI_API_KEY); an unknown prefix stops start-up (exit 2).
+--base-url sends both models, names unchanged, to one endpoint. A model whose key is missing
+stops the server at start-up (exit 2).
 
 Endpoints: POST /v1/chat/completions, GET /v1/models (each router at the shares 20%, 50%, 80%;
 any threshold in [0, 1] or share works) and /v1/models/{id}, GET /health (always open, even with --auth-key),
@@ -68,4 +69,18 @@ Examples:
       const { runServe } = await import('../serve/run-serve.js');
       await runServe(flags, io);
     });
+}
+
+/** Words of `text` on lines of at most `width` characters. */
+function wrap(text: string, width: number): string {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    if (line !== '' && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else line = line === '' ? word : `${line} ${word}`;
+  }
+  if (line !== '') lines.push(line);
+  return lines.join('\n');
 }
