@@ -1,14 +1,29 @@
 import { UpstreamError, UpstreamTimeoutError, type ModelPair } from '../core/index.js';
 import type { AbortSignalLike } from '../upstream/light-abort.js';
+import { UpstreamHttpError } from '../upstream/upstream-http-error.js';
 
-/** Why an attempt failed, as the `reason` label of the fallback metric. */
-export type FailureReason = 'connection' | 'timeout' | 'rate_limited' | 'server_error' | 'malformed' | 'client_error' | 'other';
+/**
+ * Why an attempt failed, as the `reason` label of the fallback and failure metrics and the fallback
+ * log line: `auth` (the upstream refused the gateway's key: 401/403), `not_found` (404: a wrong model
+ * name or base URL), `rate_limited` (429), `server_error` (5xx, or an error event), `timeout`,
+ * `connection` (unreachable, dropped), `malformed` (not OpenAI's shape); `client_error` and `other`
+ * never fall back.
+ */
+export type FailureReason = 'auth' | 'not_found' | 'connection' | 'timeout' | 'rate_limited' | 'server_error' | 'malformed' | 'client_error' | 'other';
+
+/** Every reason an attempt may fall back for, in the order the stats list them. */
+export const FALLBACK_REASONS: readonly FailureReason[] = ['auth', 'not_found', 'rate_limited', 'server_error', 'timeout', 'connection', 'malformed'];
 
 /** Classifies an upstream failure for fallback decisions, metrics and logs. */
 export function failureReason(error: unknown): FailureReason {
   if (error instanceof UpstreamTimeoutError) return 'timeout';
   if (error instanceof UpstreamError) {
     if (error.name === 'MalformedUpstreamError') return 'malformed';
+    if (error instanceof UpstreamHttpError && error.upstreamStatus !== error.status) {
+      // The gateway's own key, model name or URL is wrong: answered as 502, but said as what it is.
+      if (error.upstreamStatus === 401 || error.upstreamStatus === 403) return 'auth';
+      if (error.upstreamStatus === 404) return 'not_found';
+    }
     const status = error.status;
     if (status === undefined) return 'connection';
     if (status === 429) return 'rate_limited';

@@ -33,6 +33,10 @@ export interface ServerFileConfig {
   readonly requestTimeoutMs?: number;
   readonly logPrompts?: boolean;
   readonly streamUsage?: boolean;
+  readonly deadlineMs?: number;
+  readonly degradedShare?: number;
+  readonly degradedWindowMs?: number;
+  readonly verbose?: boolean;
 }
 
 /** The non-router sections of the config file. */
@@ -60,6 +64,10 @@ const SERVER_KEYS: Readonly<Record<string, [keyof ServerFileConfig, Reader<unkno
   request_timeout: ['requestTimeoutMs', (value, where) => seconds(value, where)],
   log_prompts: ['logPrompts', (value, where) => bool(value, where)],
   stream_usage: ['streamUsage', (value, where) => bool(value, where)],
+  deadline: ['deadlineMs', (value, where) => seconds(value, where)],
+  degraded_share: ['degradedShare', (value, where) => shareIn(value, where)],
+  degraded_window: ['degradedWindowMs', (value, where) => seconds(value, where)],
+  verbose: ['verbose', (value, where) => bool(value, where)],
 };
 
 /**
@@ -157,6 +165,14 @@ function integerIn(value: unknown, where: string, min: number, max: number): num
   const number = toNumber(value);
   if (typeof number !== 'number' || !Number.isInteger(number) || number < min || number > max) {
     throw new ConfigError(`${where} must be an integer from ${min} to ${max}, got ${kind(value)}`);
+  }
+  return number;
+}
+
+function shareIn(value: unknown, where: string): number {
+  const number = toNumber(value);
+  if (typeof number !== 'number' || !Number.isFinite(number) || number < 0 || number >= 1) {
+    throw new ConfigError(`${where} must be a share from 0 to below 1 (e.g. 0.2), got ${kind(value)}`);
   }
   return number;
 }

@@ -36,6 +36,8 @@ export class GatewayMetrics {
   readonly upstreamInFlight: Gauge;
   readonly queued: Gauge;
   readonly rejected: Counter<'reason'>;
+  readonly routingDegraded: Gauge<'model'>;
+  readonly fallbackShare: Gauge<'model'>;
   readonly #routedCounts = new Map<string, number>();
   #routedTotal = 0;
   /**
@@ -57,7 +59,14 @@ export class GatewayMetrics {
    * path keeps plain numbers instead of setting gauges on every change. Unset: the gauges
    * keep whatever was `set` on them. A saving of undefined (unknown) reads NaN.
    */
-  readonly sample: { inFlight?: () => number; upstreamInFlight?: () => number; queued?: () => number; savingUsd?: () => number | undefined } = {};
+  readonly sample: {
+    inFlight?: () => number;
+    upstreamInFlight?: () => number;
+    queued?: () => number;
+    savingUsd?: () => number | undefined;
+    /** Each routed model's fallback share over the degradation window, and whether it is degraded. */
+    routingHealth?: () => Iterable<{ model: string; share: number; degraded: boolean }>;
+  } = {};
 
   constructor(options: { defaultMetrics?: boolean; prefix?: string } = {}) {
     // Every metric fed by the plain-number series flushes them when it is collected, so a scrape,
@@ -194,6 +203,24 @@ export class GatewayMetrics {
       help: 'Requests refused before reaching upstream, by reason (auth, bad_request, too_large, slow_client, queue_full, router_error).',
       labelNames: ['reason'],
       registers,
+    });
+    this.routingDegraded = new Gauge({
+      name: `${p}routing_degraded`,
+      help: "1 while more than --degraded-share of the model's calls fell back over --degraded-window, else 0.",
+      labelNames: ['model'],
+      registers,
+      collect() {
+        for (const entry of sample.routingHealth?.() ?? []) this.labels(entry.model).set(entry.degraded ? 1 : 0);
+      },
+    });
+    this.fallbackShare = new Gauge({
+      name: `${p}fallback_share`,
+      help: "Share of the model's routed calls that fell back to the other model over --degraded-window (0..1).",
+      labelNames: ['model'],
+      registers,
+      collect() {
+        for (const entry of sample.routingHealth?.() ?? []) this.labels(entry.model).set(entry.share);
+      },
     });
     if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: this.registry, prefix: p });
   }

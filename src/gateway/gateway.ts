@@ -3,13 +3,14 @@ import type { DestinationStream } from 'pino';
 import type { ModelPair, RoutingDecision } from '../core/index.js';
 import { ApiKeyAuth } from './api-key-auth.js';
 import { ConcurrencyLimiter } from './concurrency-limiter.js';
-import { callWithFallback, failureReason, otherModel, type FallbackOutcome } from './fallback-policy.js';
+import { callWithFallback, FALLBACK_REASONS, failureReason, otherModel, type FailureReason, type FallbackOutcome } from './fallback-policy.js';
 import { RequestError } from '../server/request-error.js';
 import { GatewayMetrics } from './gateway-metrics.js';
 import type { GatewayOptions } from './gateway-options.js';
 import { loggedError } from './logged-error.js';
 import { PriceTable, readUsage } from './price-table.js';
 import { RequestLog } from './request-log.js';
+import { RoutingHealth, type HealthChange } from './routing-health.js';
 import { checkHeaderCount, rejectedReason } from './server-limits.js';
 import { SpendTracker, type SpendStats } from './spend-tracker.js';
 import { UpstreamDeadline } from './upstream-deadline.js';
@@ -23,6 +24,8 @@ export interface GatewayDeps {
   readonly now?: () => Date;
   /** Collect prom-client's process metrics (RSS, CPU, event loop); on by default. */
   readonly defaultMetrics?: boolean;
+  /** Monotonic milliseconds for the degradation window; injected so tests can move time. */
+  readonly clock?: () => number;
 }
 
 /** What one upstream attempt is handed. */
@@ -69,6 +72,8 @@ export class Gateway {
   readonly prices: PriceTable;
   readonly spend: SpendTracker;
   readonly limiter: ConcurrencyLimiter;
+  /** Fallbacks by reason and, per routed model, the share that fell back over the window. */
+  readonly health: RoutingHealth;
   readonly #scopes = new WeakMap<object, RequestScope>();
   /** Requests begun and not yet finished (the in-flight gauge). */
   inFlight = 0;
@@ -90,6 +95,13 @@ export class Gateway {
     this.metrics.sample.upstreamInFlight = () => this.limiter.active;
     this.metrics.sample.queued = () => this.limiter.queued;
     this.metrics.sample.savingUsd = () => this.spend.savingUsd;
+    this.health = new RoutingHealth({
+      share: options.degradedShare,
+      windowMs: options.degradedWindowMs,
+      ...(deps.clock ? { now: deps.clock } : {}),
+      onChange: (change) => this.#healthChanged(change),
+    });
+    this.metrics.sample.routingHealth = () => this.health.models().map((model) => ({ model, ...this.health.window(model) }));
     for (const model of new Set([deps.pair.strong, deps.pair.weak])) {
       if (this.prices.priceOf(model) !== undefined) continue;
       // A model without a price would count as free; the stats then say the saving is unknown instead.
@@ -138,9 +150,38 @@ export class Gateway {
     }
   }
 
-  /** `GET /v1/routellm/stats`. */
-  stats(): SpendStats {
-    return this.spend.stats();
+  /** `GET /v1/routellm/stats`: spend, fallbacks by reason since start-up, and each routed model's fallback share over the window. */
+  stats(): GatewayStats {
+    const health = this.health;
+    return {
+      ...this.spend.stats(),
+      fallbacks: Object.fromEntries(FALLBACK_REASONS.map((reason) => [reason, health.byReason.get(reason) ?? 0])),
+      routing_health: {
+        window_s: this.options.degradedWindowMs / 1000,
+        degraded_share: this.options.degradedShare,
+        models: Object.fromEntries(
+          health.models().map((model) => {
+            const window = health.window(model);
+            return [model, { calls: window.calls, fallbacks: window.fallbacks, fallback_share: Math.round(window.share * 1e4) / 1e4, degraded: window.degraded }];
+          }),
+        ),
+      },
+    };
+  }
+
+  /** A model's fallback share crossed --degraded-share, either way: one line saying so. */
+  #healthChanged(change: HealthChange): void {
+    const percent = `${Math.round(change.share * 100)}%`;
+    const window = `${this.options.degradedWindowMs / 1000} s`;
+    const fields = { model: change.model, fallback_share: Math.round(change.share * 1e4) / 1e4, calls: change.calls, fallbacks: change.fallbacks, reason: change.lastReason };
+    if (change.degraded) {
+      this.log.logger.warn(
+        fields,
+        `routing degraded: ${percent} of the calls routed to "${change.model}" fell back over the last ${window} (more than --degraded-share ${this.options.degradedShare}; latest reason: ${change.lastReason ?? 'none'}); the other model is answering for it`,
+      );
+    } else {
+      this.log.logger.info(fields, `routing recovered: ${percent} of the calls routed to "${change.model}" fell back over the last ${window}`);
+    }
   }
 
   /**
@@ -163,10 +204,23 @@ export class Gateway {
       }));
     let current: UpstreamAttempt | undefined;
     let model = routedModel;
+    let fellBackFor: FailureReason | undefined;
+    const onFailure = (failed: string, error: unknown, willRetry: boolean): void => {
+      const reason = failureReason(error);
+      const to = willRetry ? otherModel(this.pair, failed) : undefined;
+      this.metrics.observeFailure(failed, reason, to);
+      if (to === undefined) return;
+      fellBackFor = reason;
+      // A fallback hides a failure from the client: said at warn, with why, so a revoked key or a wrong model name shows.
+      this.log.logger.warn(
+        { request_id: scope.requestId, from: failed, to, reason, error: loggedError(error, error instanceof Error ? error.message : String(error), this.options.logPrompts) },
+        `fallback: "${failed}" failed (${reason}), "${to}" answers instead`,
+      );
+    };
     try {
       const outcome = await callWithFallback(
         routedModel,
-        { pair: this.pair, enabled: this.options.fallback, signal: clientSignal, onFailure: this.#onFailure },
+        { pair: this.pair, enabled: this.options.fallback, signal: clientSignal, onFailure },
         (attemptModel, attemptNumber) => {
           model = attemptModel;
           const context = new UpstreamAttempt(this, scope, attemptModel, attemptNumber, clientSignal);
@@ -185,18 +239,27 @@ export class Gateway {
       scope.model = outcome.model;
       scope.fallbackFrom = outcome.fallbackFrom;
       scope.answered = true;
+      this.health.observe(routedModel, fellBackFor);
       return new Lease(outcome, current as unknown as UpstreamAttempt, release);
     } catch (error) {
       scope.model = model; // the last model tried: the one whose failure the client sees
       if (model !== routedModel) scope.fallbackFrom = routedModel;
+      // A client that left says nothing of the upstream.
+      if (current !== undefined && !clientSignal.aborted) this.health.observe(routedModel, fellBackFor);
       release();
       throw error;
     }
   }
+}
 
-  /** Counts a failed attempt (and the fallback, when one follows): one function for every request. */
-  readonly #onFailure = (failed: string, error: unknown, willRetry: boolean): void => {
-    this.metrics.observeFailure(failed, failureReason(error), willRetry ? otherModel(this.pair, failed) : undefined);
+/** `GET /v1/routellm/stats`: the spend report, fallbacks by reason, and the routing health window. */
+export interface GatewayStats extends SpendStats {
+  /** Fallbacks since start-up, by reason. */
+  readonly fallbacks: Readonly<Record<string, number>>;
+  readonly routing_health: {
+    readonly window_s: number;
+    readonly degraded_share: number;
+    readonly models: Readonly<Record<string, { calls: number; fallbacks: number; fallback_share: number; degraded: boolean }>>;
   };
 }
 

@@ -3,6 +3,11 @@ import { LightAbort, type AbortSignalLike } from '../upstream/light-abort.js';
 
 /** Default `--timeout`: a whole upstream request, streams included, in milliseconds. */
 export const DEFAULT_TIMEOUT_MS = 600_000;
+/**
+ * Default `--deadline`: one request's whole budget (queue, attempts, fallback), in ms. Under the
+ * OpenAI SDK's own 600 s, so its client hears a clear 504 from the gateway before it gives up itself.
+ */
+export const DEFAULT_DEADLINE_MS = 540_000;
 /** Default `--ttfb-timeout`: the longest a stream may stay silent (before its first event and between events), in ms. */
 export const DEFAULT_TTFB_TIMEOUT_MS = 60_000;
 

@@ -86,6 +86,7 @@ export function upstreamStatusError(
       status: 502,
       body: undefined,
       headers: {},
+      upstreamStatus: status,
     });
   }
   const body = error === undefined ? undefined : { error: JSON.parse(redact(JSON.stringify(error), endpoint.apiKey)) as unknown };

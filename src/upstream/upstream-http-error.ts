@@ -8,8 +8,11 @@ export class UpstreamHttpError extends UpstreamError {
   override readonly name: string = 'UpstreamHttpError';
   /** Upstream response headers worth passing to the client, lower-case names. */
   readonly headers: Readonly<Record<string, string>>;
-  constructor(message: string, options: { status: number; body: unknown; headers: Record<string, string> }) {
+  /** The status the upstream sent, when `status` (what the client gets) differs: 401/403/404 answered as 502. */
+  readonly upstreamStatus: number;
+  constructor(message: string, options: { status: number; body: unknown; headers: Record<string, string>; upstreamStatus?: number }) {
     super(message, { status: options.status, body: options.body });
     this.headers = options.headers;
+    this.upstreamStatus = options.upstreamStatus ?? options.status;
   }
 }

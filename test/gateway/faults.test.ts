@@ -53,9 +53,9 @@ describe('the routed model fails before its first byte: the other model answers'
     ['breaks off its JSON answer', 'truncated-json', false, 'connection'],
     ['answers a stream with plain JSON', 'json-always', true, 'malformed'],
     ['answers a plain request with a stream', 'sse-always', false, 'malformed'],
-    ['refuses the gateway key (401)', { status: 401, body: { error: { message: 'Incorrect API key provided', type: 'invalid_request_error', param: null, code: 'invalid_api_key' } } }, false, 'server_error'],
-    ['refuses the gateway key (403)', { status: 403 }, true, 'server_error'],
-    ['does not know the model (404)', { status: 404 }, false, 'server_error'],
+    ['refuses the gateway key (401)', { status: 401, body: { error: { message: 'Incorrect API key provided', type: 'invalid_request_error', param: null, code: 'invalid_api_key' } } }, false, 'auth'],
+    ['refuses the gateway key (403)', { status: 403 }, true, 'auth'],
+    ['does not know the model (404)', { status: 404 }, false, 'not_found'],
   ])('%s (stream %s)', async (_name, behaviour, stream, reason) => {
     proxy.upstream.behave = strongFails(behaviour);
     const failuresBefore = await proxy.metric(`routellm_upstream_failures_total{model="${PAIR.strong}",reason="${reason}"}`);

@@ -18,7 +18,7 @@ function makeGateway(overrides: Partial<GatewayOptions> = {}) {
 }
 
 describe('Gateway', () => {
-  it('records a fallback end to end: metrics, headers data, spend, one log line, gauges back to 0', async () => {
+  it('records a fallback end to end: metrics, headers data, spend, a warn line with the reason, one request line, gauges back to 0', async () => {
     const { gateway, lines } = makeGateway();
     const scope = gateway.begin({}, 'req_1', 'POST', '/v1/chat/completions');
     scope.routed(decision, 'the prompt');
@@ -49,9 +49,12 @@ describe('Gateway', () => {
     expect(stats.spend_usd).toBeCloseTo(0.0009, 9);
     expect(stats.strong_only_spend_usd).toBeCloseTo(0.025, 9);
     expect(stats.saving_usd).toBeCloseTo(0.0241, 9);
+    expect(stats.fallbacks).toMatchObject({ server_error: 1, auth: 0 });
     const logged = lines();
-    expect(logged).toHaveLength(1);
-    expect(logged[0]).toMatchObject({
+    expect(logged).toHaveLength(2);
+    expect(logged[0]).toMatchObject({ level: 40, request_id: 'req_1', from: pair.strong, to: pair.weak, reason: 'server_error', error: 'strong down' });
+    expect(logged[0]?.['msg']).toContain('fallback');
+    expect(logged[1]).toMatchObject({
       request_id: 'req_1',
       router: 'random',
       threshold: 0.5,
