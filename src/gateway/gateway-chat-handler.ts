@@ -29,7 +29,24 @@ export interface GatewayChatDeps {
 /** What an upstream attempt hands back once it is safe to answer the client from it. */
 type Answer =
   | { kind: 'json'; upstream: UpstreamResponse; bytes: Buffer; usage: unknown }
-  | { kind: 'sse'; upstream: UpstreamResponse; source: AsyncIterator<Buffer>; relay: SseRelay; decoder: TextDecoder; first: string; done: boolean };
+  | {
+      kind: 'sse';
+      upstream: UpstreamResponse;
+      source: AsyncIterator<Buffer>;
+      /** Whether the upstream's body has been received whole (false when unknown: an SDK body). */
+      complete: () => boolean;
+      /** Closes the upstream response at once, even while a read waits on it. */
+      destroy: () => void;
+      relay: SseRelay;
+      decoder: TextDecoder;
+      first: string;
+      done: boolean;
+      /** Set when the client's stream ended at [DONE] and the upstream is being read to its end in the background. */
+      drainingAfterDone?: boolean;
+    };
+
+/** How long an upstream that sent [DONE] may keep its response open before its connection is let go. */
+export const DONE_GRACE_MS = 1000;
 
 /**
  * POST /v1/chat/completions with the gateway around it: the request guard, routing, then the
@@ -107,7 +124,7 @@ export function createGatewayChatHandler(deps: GatewayChatDeps) {
     } finally {
       // Whatever went wrong above, the slot and the upstream stream are let go (both idempotent).
       lease.end('error');
-      if (answer.kind === 'sse') void answer.source.return?.();
+      if (answer.kind === 'sse' && answer.drainingAfterDone !== true) void answer.source.return?.();
     }
   };
 }
@@ -146,15 +163,18 @@ function jsonAnswer(upstream: UpstreamResponse, bytes: Buffer, model: string): A
 
 /** A stream's answer, read up to its first complete event. */
 async function readFirstEvent(upstream: UpstreamResponse, keepUsageChunk: boolean, model: string, attempt: AttemptContext): Promise<Answer> {
-  const source = bodyIterator(upstream);
+  const raw = takeRawBody(upstream);
+  const source = bodyIterator(upstream, raw);
   const relay = new SseRelay({ keepUsageChunk });
   const decoder = new TextDecoder();
   try {
     for (;;) {
       const next = await source.next();
       const out = next.done ? relay.end() : relay.push(decoder.decode(next.value, { stream: true }));
-      if (out.text === '' && !next.done) {
-        attempt.activity(); // a keep-alive comment or part of an event: not silence, not yet a first event
+      if (relay.events === 0 && !next.done) {
+        // Keep-alive comments (`: ping`) or part of an event: not silence, but not an event either. Comments are
+        // not forwarded (the client has no response yet), and an error event after them still falls back.
+        attempt.activity();
         continue;
       }
       // A stream's first byte that counts is its first event: headers then silence is a hang.
@@ -163,7 +183,7 @@ async function readFirstEvent(upstream: UpstreamResponse, keepUsageChunk: boolea
         // An error as the very first event: nothing has reached the client, so the other model may answer.
         throw upstreamErrorEvent(relay.upstreamError, model, 'answered with an error event');
       }
-      return { kind: 'sse', upstream, source, relay, decoder, first: out.text, done: next.done === true };
+      return { kind: 'sse', upstream, source, complete: () => raw?.complete === true, destroy: () => (raw ? raw.destroy() : void source.return?.()), relay, decoder, first: out.text, done: next.done === true };
     }
   } catch (error) {
     if (error instanceof UpstreamError) throw error;
@@ -200,13 +220,22 @@ async function relayStream(answer: Extract<Answer, { kind: 'sse' }>, response: S
     let done = answer.done;
     let pending = answer.first;
     while (!done) {
+      if (relay.done && !answer.complete()) {
+        // [DONE] came and the upstream keeps its response open: the client's answer is whole, so it ends
+        // here; the upstream is read to its end in the background (its connection may go back to the pool).
+        scope.usage(relay.usage);
+        answer.drainingAfterDone = true;
+        response.end(pending);
+        void drainAfterDone(source, answer.destroy);
+        return;
+      }
       if (pending !== '') await write(pending);
       pending = '';
       // Silence is counted from here: time spent waiting on a slow client is not the upstream's.
       lease.activity();
       const next = await source.next();
       const out = next.done ? relay.end() : relay.push(decoder.decode(next.value, { stream: true }));
-      // Read to the upstream's end even after [DONE], so its connection goes back to the pool.
+      // After [DONE], a body already received whole is read to its end, so its connection goes back to the pool.
       done = next.done === true;
       pending += out.text;
     }
@@ -228,7 +257,27 @@ async function relayStream(answer: Extract<Answer, { kind: 'sse' }>, response: S
     response.end(`data: ${JSON.stringify(httpErrorFor(failure).body)}\n\n`);
   } finally {
     lease.end(outcome);
-    void source.return?.();
+    if (answer.drainingAfterDone !== true) void source.return?.();
+  }
+}
+
+/**
+ * Reads an upstream stream that already sent [DONE] to its end, relaying nothing; one that has
+ * not ended within DONE_GRACE_MS is let go (its connection closed). Nothing here is a failure:
+ * the client has its whole answer.
+ */
+async function drainAfterDone(source: AsyncIterator<Buffer>, destroy: () => void): Promise<void> {
+  // Not source.return(): an async iterator queues it behind the read that waits on the silent upstream.
+  const timer = setTimeout(destroy, DONE_GRACE_MS);
+  timer.unref();
+  try {
+    while (!(await source.next()).done) {
+      // bytes after [DONE] are dropped
+    }
+  } catch {
+    // a reset after [DONE] changes nothing for the client
+  } finally {
+    clearTimeout(timer);
   }
 }
 
@@ -290,8 +339,7 @@ function readJsonBody(upstream: UpstreamResponse, model: string): Promise<Buffer
   });
 }
 
-function bodyIterator(upstream: UpstreamResponse): AsyncIterator<Buffer> {
-  const raw = takeRawBody(upstream);
+function bodyIterator(upstream: UpstreamResponse, raw: Readable | undefined): AsyncIterator<Buffer> {
   if (raw) return raw[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
   if (!upstream.body) return Readable.from([])[Symbol.asyncIterator]();
   return Readable.fromWeb(upstream.body as never)[Symbol.asyncIterator]() as AsyncIterator<Buffer>;

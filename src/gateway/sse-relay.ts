@@ -42,6 +42,11 @@ export class SseRelay {
     this.#keepUsageChunk = options.keepUsageChunk;
   }
 
+  /** True once `data: [DONE]` went by: the answer is whole. */
+  get done(): boolean {
+    return this.#done;
+  }
+
   /** Events seen so far; 0 means nothing has been forwarded and the attempt may still fall back. */
   get events(): number {
     return this.#events;

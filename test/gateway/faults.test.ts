@@ -50,6 +50,7 @@ describe('the routed model fails before its first byte: the other model answers'
     ['sends malformed SSE', 'malformed-sse', true, 'malformed'],
     ['sends malformed SSE and holds the connection', 'malformed-sse-held', true, 'malformed'],
     ['opens its stream with an error event', 'error-event', true, 'server_error'],
+    ['sends a keep-alive comment, then an error event', 'comment-then-error', true, 'server_error'],
     ['breaks off its JSON answer', 'truncated-json', false, 'connection'],
     ['answers a stream with plain JSON', 'json-always', true, 'malformed'],
     ['answers a plain request with a stream', 'sse-always', false, 'malformed'],
@@ -151,6 +152,34 @@ describe('a stream that has started is never replayed: it ends with an SSE error
     expect(error).toBeInstanceOf(APIError);
     expect((error as APIError).message).toContain(message);
     expect(proxy.upstream.requests.length - seen).toBe(1);
+  });
+});
+
+describe('[DONE] ends the answer', () => {
+  it('an upstream that sends [DONE] and holds its response open: the client gets the whole stream, no error, no failure counted', async () => {
+    proxy.upstream.behave = strongFails('done-then-hang');
+    const failures = () => proxy.metric(`routellm_upstream_failures_total{model="${PAIR.strong}",reason="timeout"}`);
+    const failuresBefore = await failures();
+    const response = await fetch(`${proxy.server.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ model: MODEL, messages: HARD, stream: true }),
+    });
+    const text = await response.text();
+    expect(response.headers.get('x-routellm-attempts')).toBe('1');
+    expect(text.endsWith('data: [DONE]\n\n')).toBe(true);
+    expect(text).not.toContain('"error"');
+    const content = text
+      .split('\n\n')
+      .filter((event) => event.startsWith('data: {'))
+      .map((event) => JSON.parse(event.slice(6)).choices[0]?.delta.content ?? '')
+      .join('');
+    expect(content).toBe(`answer from ${PAIR.strong}`);
+    await until(async () => (await proxy.metric('routellm_in_flight_requests')) === 0);
+    expect(await failures()).toBe(failuresBefore);
+    const line = proxy.logLines().filter((entry) => entry['path'] === '/v1/chat/completions').at(-1);
+    expect(line).toMatchObject({ status: 200, model: PAIR.strong });
+    expect(line?.['error']).toBeUndefined();
   });
 });
 

@@ -20,6 +20,12 @@ export type Behaviour =
   | 'malformed-sse-held'
   /** 200 text/event-stream whose first event is an OpenAI error object. */
   | 'error-event'
+  /** Sends a keep-alive comment, then an OpenAI error object as its first event (as OpenRouter can). */
+  | 'comment-then-error'
+  /** Sends only keep-alive comments, every 100 ms, until the proxy goes away. */
+  | 'comments-only'
+  /** Sends a whole stream, [DONE] included, then holds the response open. */
+  | 'done-then-hang'
   /** Sends one event, then its own error event (`message` and `type` only, as some servers do), then ends. */
   | 'error-event-mid-stream'
   /** Sends two events, then destroys the socket. */
@@ -189,6 +195,22 @@ function answer(behaviour: Behaviour, model: string, body: any, request: Incomin
     case 'error-event':
       sseHead();
       response.end('data: {"error":{"message":"model overloaded","type":"server_error","param":null,"code":null}}\n\n');
+      return;
+    case 'comment-then-error':
+      sseHead();
+      response.write(': ping\n\n');
+      setTimeout(() => response.end('data: {"error":{"message":"overloaded","type":"server_error","param":null,"code":null}}\n\n'), 20);
+      return;
+    case 'comments-only': {
+      sseHead();
+      response.write(': ping\n\n');
+      const ping = setInterval(() => response.write(': ping\n\n'), 100);
+      response.once('close', () => clearInterval(ping));
+      return;
+    }
+    case 'done-then-hang':
+      sseHead();
+      for (const event of events) response.write(event);
       return;
     case 'error-event-mid-stream':
       sseHead();
