@@ -4,6 +4,7 @@ import { parseModelName, type ThresholdSpec } from './parse-model-name.js';
 import { unknownRouterError } from './registry.js';
 import { chooseTier, type Router, type Tier } from './router.js';
 import { boundedRoutingText, routingText } from './routing-text.js';
+import type { ShareCalibrator } from './shares/share-calibrator.js';
 
 /** Finds the threshold that sends `share` of calls to the strong model, from a calibration table. */
 export type ShareResolver = (router: string, share: number) => number | undefined;
@@ -25,6 +26,12 @@ export interface ControllerOptions {
   /** Judges numeric thresholds; each line it gives goes to `onThresholdAdvice` once per router and threshold. */
   readonly adviseThreshold?: ThresholdAdvisor;
   readonly onThresholdAdvice?: (line: string) => void;
+  /**
+   * Holds shares on live traffic (`serve`): a share's threshold then follows the win rates of
+   * the requests routed with it, starting from `resolveShare`'s. Without it a share is the
+   * table's fixed threshold (`route`). Numeric thresholds are never adapted.
+   */
+  readonly liveShares?: ShareCalibrator;
 }
 
 /** What the controller decided for one prompt. */
@@ -40,7 +47,10 @@ export interface RoutingDecision {
 /** A router and a concrete threshold, resolved from a model name. */
 export interface RouteTarget {
   readonly router: Router;
+  /** The threshold; for a share, the calibration table's (where a live share starts). */
   readonly threshold: number;
+  /** The asked strong share (0..1) when the model name gave one (`router-mf-30%`). */
+  readonly share?: number;
 }
 
 /**
@@ -54,6 +64,7 @@ export class Controller {
   readonly #adviseThreshold: ThresholdAdvisor | undefined;
   readonly #onThresholdAdvice: ((line: string) => void) | undefined;
   readonly #advised = new Set<string>();
+  readonly #liveShares: ShareCalibrator | undefined;
 
   constructor(options: ControllerOptions) {
     this.pair = options.pair;
@@ -61,6 +72,7 @@ export class Controller {
     this.#resolveShare = options.resolveShare;
     this.#adviseThreshold = options.adviseThreshold;
     this.#onThresholdAdvice = options.onThresholdAdvice;
+    this.#liveShares = options.liveShares;
   }
 
   routerNames(): string[] {
@@ -77,7 +89,8 @@ export class Controller {
   resolveModel(model: unknown): RouteTarget {
     const parsed = parseModelName(model);
     const router = this.router(parsed.router);
-    return { router, threshold: this.resolveThreshold(parsed.router, parsed.threshold) };
+    const threshold = this.resolveThreshold(parsed.router, parsed.threshold);
+    return parsed.threshold.kind === 'strong-share' ? { router, threshold, share: parsed.threshold.share } : { router, threshold };
   }
 
   /**
@@ -117,10 +130,16 @@ export class Controller {
         code: 'router_failure',
       });
     }
-    const tier = chooseTier(strongWinRate, target.threshold);
+    let threshold = target.threshold;
+    let tier: Tier;
+    if (target.share !== undefined && this.#liveShares) {
+      const live = this.#liveShares.track(target.router, target.share, threshold).decide(strongWinRate);
+      threshold = live.threshold;
+      tier = live.strong ? 'strong' : 'weak';
+    } else tier = chooseTier(strongWinRate, threshold);
     return {
       router: target.router.name,
-      threshold: target.threshold,
+      threshold,
       strongWinRate,
       tier,
       model: tier === 'strong' ? this.pair.strong : this.pair.weak,

@@ -17,3 +17,17 @@ export { RouterRegistry, type RouterContext, type RouterFactory, type RouterOpti
 export { chooseTier, scorePrompts, type Router, type Tier } from './router.js';
 export { boundedRoutingText, MAX_ROUTING_CHARS, routingText, validateMessages } from './routing-text.js';
 export { createRandomRouter, randomRouterFactory, seededRandom } from './routers/random.js';
+export {
+  DEFAULT_SHARE_WINDOW,
+  MAX_SHARE_TRACKS,
+  ShareCalibrator,
+  ShareTrack,
+  type LiveDecision,
+  type SavedTrack,
+  type ShareCalibratorOptions,
+  type ShareTrackStats,
+  type TrackedRouter,
+} from './shares/share-calibrator.js';
+export { shareOfBatch, type BatchCut } from './shares/share-of-batch.js';
+export { SHARE_STATE_FORMAT, savedTracksOf, shareStateDocument, type ShareStateDocument } from './shares/share-state-document.js';
+export { ShareWindow, type ShareCut, type WindowEntry } from './shares/share-window.js';

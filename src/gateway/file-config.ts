@@ -1,6 +1,9 @@
 import { ConfigError } from '../core/index.js';
 import { parsePrices, type ModelPrice } from './price-table.js';
 
+/** The largest `--share-window` / `server.share_window`: 64 tracks of it stay near 10 MB. */
+export const MAX_SHARE_WINDOW = 10_000;
+
 /**
  * Top-level keys of the config file that are not routers. Everything else stays a router
  * name -> options, so RouteLLM's `config.example.yaml` remains a valid config.
@@ -37,6 +40,10 @@ export interface ServerFileConfig {
   readonly degradedShare?: number;
   readonly degradedWindowMs?: number;
   readonly verbose?: boolean;
+  /** Requests per live share window (src/shares). */
+  readonly shareWindow?: number;
+  /** Where live share windows are kept: a file path (relative to the config file) or redis://. */
+  readonly shareState?: string;
 }
 
 /** The non-router sections of the config file. */
@@ -68,6 +75,8 @@ const SERVER_KEYS: Readonly<Record<string, [keyof ServerFileConfig, Reader<unkno
   degraded_share: ['degradedShare', (value, where) => shareIn(value, where)],
   degraded_window: ['degradedWindowMs', (value, where) => seconds(value, where)],
   verbose: ['verbose', (value, where) => bool(value, where)],
+  share_window: ['shareWindow', (value, where) => integerIn(value, where, 1, MAX_SHARE_WINDOW)],
+  share_state: ['shareState', (value, where) => nonEmptyString(value, where)],
 };
 
 /**

@@ -12,6 +12,7 @@ import { PriceTable, readUsage } from './price-table.js';
 import { RequestLog } from './request-log.js';
 import { RoutingHealth, type HealthChange } from './routing-health.js';
 import { checkHeaderCount, rejectedReason } from './server-limits.js';
+import { registerShareMetrics, shareStatsJson, type ShareStatsJson, type ShareStatsSource } from './share-metrics.js';
 import { SpendTracker, type SpendStats } from './spend-tracker.js';
 import { UpstreamDeadline } from './upstream-deadline.js';
 import type { AbortSignalLike } from '../upstream/light-abort.js';
@@ -26,6 +27,8 @@ export interface GatewayDeps {
   readonly defaultMetrics?: boolean;
   /** Monotonic milliseconds for the degradation window; injected so tests can move time. */
   readonly clock?: () => number;
+  /** Live shares (serve's ShareCalibrator), reported in /metrics and the stats. */
+  readonly shares?: ShareStatsSource;
 }
 
 /** What one upstream attempt is handed. */
@@ -75,6 +78,7 @@ export class Gateway {
   /** Fallbacks by reason and, per routed model, the share that fell back over the window. */
   readonly health: RoutingHealth;
   readonly #scopes = new WeakMap<object, RequestScope>();
+  readonly #shares: ShareStatsSource | undefined;
   /** Requests begun and not yet finished (the in-flight gauge). */
   inFlight = 0;
 
@@ -90,6 +94,8 @@ export class Gateway {
     this.prices = new PriceTable(options.prices);
     this.spend = new SpendTracker(this.prices, deps.pair, (deps.now ?? (() => new Date()))());
     this.limiter = new ConcurrencyLimiter({ maxConcurrent: options.maxConcurrency, maxQueue: options.maxQueue });
+    this.#shares = deps.shares;
+    if (deps.shares) registerShareMetrics(this.metrics.registry, deps.shares);
     // The gauges read these when scraped: nothing to set per request.
     this.metrics.sample.inFlight = () => this.inFlight;
     this.metrics.sample.upstreamInFlight = () => this.limiter.active;
@@ -150,11 +156,15 @@ export class Gateway {
     }
   }
 
-  /** `GET /v1/routellm/stats`: spend, fallbacks by reason since start-up, and each routed model's fallback share over the window. */
+  /**
+   * `GET /v1/routellm/stats`: spend, fallbacks by reason since start-up, each routed model's
+   * fallback share over the window, and each live share when serve holds shares.
+   */
   stats(): GatewayStats {
     const health = this.health;
     return {
       ...this.spend.stats(),
+      ...(this.#shares ? { shares: shareStatsJson(this.#shares) } : {}),
       fallbacks: Object.fromEntries(FALLBACK_REASONS.map((reason) => [reason, health.byReason.get(reason) ?? 0])),
       routing_health: {
         window_s: this.options.degradedWindowMs / 1000,
@@ -261,6 +271,8 @@ export interface GatewayStats extends SpendStats {
     readonly degraded_share: number;
     readonly models: Readonly<Record<string, { calls: number; fallbacks: number; fallback_share: number; degraded: boolean }>>;
   };
+  /** Each live share (router and asked share) when serve holds shares: threshold, realized share, window fill. */
+  readonly shares?: readonly ShareStatsJson[];
 }
 
 /** One upstream attempt: its deadline, its start time, and the AttemptContext handed to the caller. */

@@ -1,4 +1,4 @@
-import { Controller, type ModelPair, type RouterContext, type RouterRegistry, type ShareResolver, type ThresholdAdvisor } from '../core/index.js';
+import { Controller, type ModelPair, type RouterContext, type RouterRegistry, type ShareCalibrator, type ShareResolver, type ThresholdAdvisor } from '../core/index.js';
 import { loadShareTables } from '../calibrate/load-calibration-table.js';
 import type { RoutellmConfig } from '../config/load-config.js';
 
@@ -20,6 +20,8 @@ export interface BuildControllerOptions {
    * or almost every strong call, or that is RouteLLM's published threshold for other weights.
    */
   readonly onThresholdAdvice?: (line: string) => void;
+  /** Holds shares on live traffic (serve); without it a share is the table's fixed threshold. */
+  readonly liveShares?: ShareCalibrator;
 }
 
 /** Builds the routers named and the Controller over them: the one start-up path for every command. */
@@ -38,5 +40,6 @@ export async function buildController(options: BuildControllerOptions): Promise<
     routers,
     ...(resolveShare ? { resolveShare } : {}),
     ...(adviseThreshold && options.onThresholdAdvice ? { adviseThreshold, onThresholdAdvice: options.onThresholdAdvice } : {}),
+    ...(options.liveShares ? { liveShares: options.liveShares } : {}),
   });
 }

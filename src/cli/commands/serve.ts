@@ -2,6 +2,7 @@ import { Command, Option } from 'commander';
 import { gatewayCliOptions, type GatewayFlags } from '../../gateway/gateway-options.js';
 import { DEFAULT_ROUTER } from '../../routers/default-router.js';
 import { knownPrefixes } from '../../upstream/providers.js';
+import { shareCliOptions, type ShareFlags } from '../../shares/share-options.js';
 import type { CliIo } from '../io.js';
 import { modelPairOptions } from '../shared-options.js';
 
@@ -10,7 +11,7 @@ export const DEFAULT_PORT = 6060;
 export const DEFAULT_HOST = '127.0.0.1';
 
 /** Flags of `routellm serve`, as commander parses them. */
-export interface ServeFlags extends GatewayFlags {
+export interface ServeFlags extends GatewayFlags, ShareFlags {
   readonly routers: string[];
   readonly strongModel?: string;
   readonly weakModel?: string;
@@ -37,6 +38,7 @@ export function defineServeCommand(program: Command, io: CliIo): void {
     .addOption(new Option('--host <host>', `interface to bind; 0.0.0.0 for every interface (config server.host; default ${DEFAULT_HOST})`))
     .addOption(new Option('--max-body <bytes>', 'largest request body accepted, in bytes (suffixes k, m: 512k, 10m)').default('10m'));
   for (const option of gatewayCliOptions()) command.addOption(option);
+  for (const option of shareCliOptions()) command.addOption(option);
   command
     .addHelpText(
       'after',

@@ -1,4 +1,4 @@
-import { UsageError } from '../../core/index.js';
+import { ShareCalibrator, UsageError } from '../../core/index.js';
 import { unknownConfigRouterWarnings } from '../../config/unknown-config-routers.js';
 import { loadConfig } from '../../config/load-config.js';
 import { resolveGatewayOptions } from '../../gateway/gateway-options.js';
@@ -7,6 +7,8 @@ import { createBuiltinRegistry } from '../../routers/builtin-registry.js';
 import { buildController } from '../../runtime/build-controller.js';
 import { nodeRouterContext } from '../../runtime/node-router-context.js';
 import { startServer } from '../../server/start-server.js';
+import { parseRedisUrl, publicRedisUrl } from '../../shares/redis-share-state.js';
+import { resolveShareOptions, sharesThroughRedis, shareStateStore } from '../../shares/share-options.js';
 import { publicURL } from '../../upstream/upstream-error-details.js';
 import { Upstreams } from '../../upstream/upstreams.js';
 import { DEFAULT_HOST, DEFAULT_PORT, type ServeFlags } from '../commands/serve.js';
@@ -29,6 +31,9 @@ export async function runServe(flags: ServeFlags, io: CliIo): Promise<void> {
   const host = flags.host ?? config.gateway?.server.host ?? DEFAULT_HOST;
   const pair = resolveModelPair(flags, io.env, config.gateway?.models);
   const gatewayOptions = resolveGatewayOptions(flags, io.env, config);
+  const shareOptions = resolveShareOptions(flags, config, io.cwd);
+  // router-<r>-30% holds 30% of the live traffic, not of the calibration table's prompts.
+  const liveShares = new ShareCalibrator({ window: shareOptions.window, sharing: sharesThroughRedis(shareOptions) });
   const registry = createBuiltinRegistry();
   // The gateway's logger, once it exists: requests (and so thresholds) only come after it does.
   let adviseThreshold = (line: string): void => void io.stderr.write(`routellm: warning: ${line}\n`);
@@ -45,6 +50,11 @@ export async function runServe(flags: ServeFlags, io: CliIo): Promise<void> {
     onShareProblem: (line) => io.stderr.write(`routellm: warning: ${line}\n`),
     // Said once per router and threshold, at its first request, through the server's logger.
     onThresholdAdvice: (line) => adviseThreshold(line),
+    liveShares,
+  });
+  const shareStore = shareStateStore(shareOptions, liveShares, {
+    fingerprints: new Map(controller.routerNames().map((name) => [name, controller.router(name).fingerprint])),
+    log: { warn: (line) => io.stderr.write(`routellm: warning: ${line}\n`), info: (line) => io.stderr.write(`routellm: ${line}\n`) },
   });
   const upstreams = new Upstreams({
     pair,
@@ -63,16 +73,18 @@ export async function runServe(flags: ServeFlags, io: CliIo): Promise<void> {
     // would never fire.
   });
   if (io.signal?.aborted) return;
+  await shareStore?.start();
   // The real stderr gets pino's asynchronous, bounded writer; an injected stream (tests) is written directly.
-  const gateway = new Gateway(gatewayOptions, { pair, ...(io.stderr === process.stderr ? {} : { logDestination: io.stderr }) });
   adviseThreshold = (line) => {
     gateway.log.logger.warn(line);
   };
+  const gateway = new Gateway(gatewayOptions, { pair, shares: liveShares, ...(io.stderr === process.stderr ? {} : { logDestination: io.stderr }) });
   let server;
   try {
     server = await startServer({ controller, upstreams, host, port, maxBody, gateway, log: (line) => io.stderr.write(`${line}\n`) });
   } catch (error) {
     upstreams.close();
+    await shareStore?.close();
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'EADDRINUSE') throw new UsageError(`port ${port} on ${host} is already in use; pick another with --port`);
     if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') throw new UsageError(`cannot listen on host "${host}": ${code}; check --host`);
@@ -85,7 +97,8 @@ export async function runServe(flags: ServeFlags, io: CliIo): Promise<void> {
       `routellm gateway: auth ${gateway.auth.enabled ? `on (${gatewayOptions.authKeys.length} key(s))` : 'off'}, ` +
       `fallback ${gatewayOptions.fallback ? 'on' : 'off'}, metrics at ${server.url}/metrics, spend at ${server.url}/v1/routellm/stats\n` +
       // Said once here: error messages name the model only, since they reach clients.
-      `routellm upstreams: ${pair.strong} at ${publicURL(upstreams.endpoint(pair.strong).baseURL)}; ${pair.weak} at ${publicURL(upstreams.endpoint(pair.weak).baseURL)}\n`,
+      `routellm upstreams: ${pair.strong} at ${publicURL(upstreams.endpoint(pair.strong).baseURL)}; ${pair.weak} at ${publicURL(upstreams.endpoint(pair.weak).baseURL)}\n` +
+      `routellm shares: router-<r>-<n>% holds n% of each share's last ${shareOptions.window} requests (windows kept ${shareStateWhere(shareOptions.state)})\n`,
   );
   await new Promise<void>((resolve) => {
     if (!io.signal) return; // Without a signal (embedded use) the server runs until the process ends.
@@ -94,8 +107,15 @@ export async function runServe(flags: ServeFlags, io: CliIo): Promise<void> {
   });
   io.stderr.write(`routellm: shutting down, finishing ${server.inFlight()} in-flight request(s)\n`);
   await server.close();
+  await shareStore?.close();
   uncap?.();
   gateway.log.flush();
+}
+
+/** Where --share-state keeps the windows, for the start-up line (a Redis URL without its password). */
+function shareStateWhere(state: string | undefined): string {
+  if (state === undefined) return 'in memory only; --share-state FILE keeps them across restarts';
+  return /^rediss?:/i.test(state) ? `in ${publicRedisUrl(parseRedisUrl(state))}` : `in ${state}`;
 }
 
 function nonEmpty(value: string | undefined): string | undefined {

@@ -1,0 +1,63 @@
+import { Gauge, type Registry } from 'prom-client';
+import type { ShareTrackStats } from '../core/index.js';
+
+/** What the gateway reads live shares through (a ShareCalibrator). */
+export interface ShareStatsSource {
+  stats(): ShareTrackStats[];
+}
+
+/** One live share in `GET /v1/routellm/stats`. */
+export interface ShareStatsJson {
+  /** The model name clients use, e.g. `router-mf-30%`. */
+  readonly model: string;
+  readonly router: string;
+  readonly share: number;
+  readonly threshold: number;
+  readonly threshold_source: 'table' | 'window';
+  /** Share of the window's requests that went strong; null while it is empty. */
+  readonly realized_share: number | null;
+  readonly window_fill: number;
+  readonly window_size: number;
+}
+
+/** The label and model-name form of a share: `30%`. */
+function shareLabel(share: number): string {
+  return `${+(share * 100).toFixed(4)}%`;
+}
+
+/** `shares` of `GET /v1/routellm/stats`. */
+export function shareStatsJson(source: ShareStatsSource): ShareStatsJson[] {
+  return source.stats().map((track) => ({
+    model: `router-${track.router}-${shareLabel(track.share)}`,
+    router: track.router,
+    share: track.share,
+    threshold: track.threshold,
+    threshold_source: track.source,
+    realized_share: track.realizedShare,
+    window_fill: track.windowFill,
+    window_size: track.windowSize,
+  }));
+}
+
+/**
+ * Gauges per router and asked share, read from the live windows when scraped (nothing is set
+ * per request): the realized strong share over the window, the threshold in force, the window's fill.
+ */
+export function registerShareMetrics(registry: Registry, source: ShareStatsSource, prefix = 'routellm_'): void {
+  const labelNames = ['router', 'share'] as const;
+  const gauge = (name: string, help: string, read: (track: ShareTrackStats) => number | null) =>
+    new Gauge({
+      name: `${prefix}${name}`,
+      help,
+      labelNames,
+      registers: [registry],
+      collect() {
+        this.reset();
+        for (const track of source.stats()) this.labels(track.router, shareLabel(track.share)).set(read(track) ?? Number.NaN);
+      },
+    });
+  gauge('share_realized', 'Share of the live window of router-<router>-<share> requests that went to the strong model (0..1).', (track) => track.realizedShare);
+  gauge('share_threshold', 'Win-rate threshold in force for router-<router>-<share> (the calibration table until the window is warm).', (track) => track.threshold);
+  gauge('share_window_fill', 'Requests in the live window of router-<router>-<share> (of routellm_share_window_size).', (track) => track.windowFill);
+  gauge('share_window_size', 'Requests a live share window holds when full (--share-window).', (track) => track.windowSize);
+}

@@ -1,0 +1,186 @@
+import { createHash } from 'node:crypto';
+import type { Redis as RedisClient } from 'ioredis';
+import { UsageError, type ShareCalibrator, type ShareTrack, type WindowEntry } from '../core/index.js';
+import type { ShareStateLog, ShareStateStore } from './share-state-store.js';
+
+/** How often the local windows sync with Redis, at most. */
+export const REDIS_SYNC_INTERVAL_MS = 250;
+/** A shared window nobody has routed with for this long is dropped by Redis. */
+const KEY_TTL_MS = 7 * 24 * 3600 * 1000;
+/** Longest a sync (or the last one, at shutdown) may wait on Redis. */
+const COMMAND_TIMEOUT_MS = 1000;
+
+/** `redis://host:port/db` (or `rediss://`), checked at start-up: a typo is a usage error, not a silent local-only replica. */
+export function parseRedisUrl(raw: string): URL {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new UsageError(`--share-state: "${raw}" is not a URL; use redis://host:port/db, or a file path`);
+  }
+  if (url.protocol !== 'redis:' && url.protocol !== 'rediss:') throw new UsageError(`--share-state: "${url.protocol}" is not redis: or rediss:`);
+  const db = url.pathname.replace(/^\//, '');
+  if (db !== '' && !/^\d+$/.test(db)) throw new UsageError(`--share-state: the database in ${publicRedisUrl(url)} must be a number (redis://host:port/0)`);
+  return url;
+}
+
+/** The URL without a password, for logs. */
+export function publicRedisUrl(url: URL): string {
+  return `${url.protocol}//${url.host}${url.pathname === '/' ? '' : url.pathname}`;
+}
+
+/**
+ * `--share-state redis://host:port/db`: N replicas hold each share together. Decisions never wait
+ * on Redis: they read this replica's window, and every 250 ms at most a background sync sends the
+ * requests routed here since the last one (RPUSH + LTRIM to the window size, per router and share)
+ * and reads the shared window back (LRANGE), in one MULTI. The shared window then replaces the
+ * local one, followed by what was routed during the round trip. When Redis is gone, routing goes
+ * on with the local window, one warning is logged, unsent requests are kept (a window's worth)
+ * and the sync resumes, with one line, when Redis answers again.
+ */
+export class RedisShareState implements ShareStateStore {
+  readonly #url: URL;
+  readonly #calibrator: ShareCalibrator;
+  readonly #log: ShareStateLog;
+  readonly #intervalMs: number;
+  #client: RedisClient | undefined;
+  #timer: NodeJS.Timeout | undefined;
+  #syncing: Promise<void> | undefined;
+  #closed = false;
+  #healthy = true;
+  #warnedEntries = false;
+  readonly #keys = new WeakMap<ShareTrack, string>();
+
+  constructor(url: URL, calibrator: ShareCalibrator, options: { log: ShareStateLog; intervalMs?: number }) {
+    this.#url = url;
+    this.#calibrator = calibrator;
+    this.#log = options.log;
+    this.#intervalMs = options.intervalMs ?? REDIS_SYNC_INTERVAL_MS;
+  }
+
+  async start(): Promise<void> {
+    // Loaded here, by the one command that needs it.
+    const { Redis } = await import('ioredis');
+    const client = new Redis(this.#url.href, {
+      lazyConnect: true,
+      // A command while disconnected fails at once instead of queueing: the sync keeps its
+      // requests itself and the request path never waits on Redis.
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 0,
+      commandTimeout: COMMAND_TIMEOUT_MS,
+      connectTimeout: COMMAND_TIMEOUT_MS,
+      retryStrategy: (times) => Math.min(100 * times, 1000),
+    });
+    // Connection errors are reported by the sync, once per outage; ioredis reconnects by itself.
+    client.on('error', () => {});
+    this.#client = client;
+    try {
+      await client.connect();
+    } catch (error) {
+      this.#outage(error);
+    }
+    this.#schedule();
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    clearTimeout(this.#timer);
+    await this.#syncing;
+    // The requests routed since the last sync, once more, so the other replicas keep them.
+    if (this.#healthy && this.#client?.status === 'ready') await this.#sync();
+    this.#client?.disconnect();
+  }
+
+  #schedule(): void {
+    if (this.#closed) return;
+    this.#timer = setTimeout(() => {
+      this.#syncing = this.#sync().finally(() => {
+        this.#syncing = undefined;
+        this.#schedule();
+      });
+    }, this.#intervalMs);
+    this.#timer.unref();
+  }
+
+  async #sync(): Promise<void> {
+    const client = this.#client;
+    const tracks = this.#calibrator.tracks();
+    if (!client || tracks.length === 0) return;
+    const sent = tracks.map((track) => track.takeUnsent());
+    const multi = client.multi();
+    tracks.forEach((track, index) => {
+      const key = this.#keyOf(track);
+      const unsent = sent[index] as WindowEntry[];
+      if (unsent.length > 0) {
+        multi.rpush(key, ...unsent.map(encodeEntry));
+        multi.ltrim(key, -track.window.capacity, -1);
+        multi.pexpire(key, KEY_TTL_MS);
+      }
+      multi.lrange(key, 0, -1);
+    });
+    let replies: [Error | null, unknown][] | null;
+    try {
+      replies = await multi.exec();
+      if (!replies) throw new Error('the transaction was aborted');
+    } catch (error) {
+      tracks.forEach((track, index) => track.returnUnsent(sent[index] as WindowEntry[]));
+      this.#outage(error);
+      return;
+    }
+    let at = 0;
+    tracks.forEach((track, index) => {
+      at += (sent[index] as WindowEntry[]).length > 0 ? 3 : 0;
+      const [error, value] = replies[at] as [Error | null, unknown];
+      at += 1;
+      if (error || !Array.isArray(value)) return;
+      track.adopt(this.#decode(value as string[]));
+    });
+    if (!this.#healthy) this.#log.info(`share state: Redis at ${publicRedisUrl(this.#url)} answers again; share windows resynced`);
+    this.#healthy = true;
+  }
+
+  #outage(error: unknown): void {
+    if (!this.#healthy) return;
+    this.#healthy = false;
+    const reason = (error as NodeJS.ErrnoException)?.code ?? (error as Error)?.message ?? String(error);
+    this.#log.warn(
+      `share state: Redis at ${publicRedisUrl(this.#url)} is unreachable (${reason}); routing goes on with this replica's own share windows and resyncs when it answers`,
+    );
+  }
+
+  #keyOf(track: ShareTrack): string {
+    let key = this.#keys.get(track);
+    if (key === undefined) {
+      // Replicas share a window only for the same router weights: the fingerprint is part of the key.
+      const weights = createHash('sha256').update(track.fingerprint).digest('hex').slice(0, 16);
+      key = `routellm:share:${track.router}:${track.share}:${weights}`;
+      this.#keys.set(track, key);
+    }
+    return key;
+  }
+
+  #decode(values: readonly string[]): WindowEntry[] {
+    const entries: WindowEntry[] = [];
+    for (const value of values) {
+      const entry = decodeEntry(value);
+      if (entry) entries.push(entry);
+      else if (!this.#warnedEntries) {
+        this.#warnedEntries = true;
+        this.#log.warn(`share state: Redis at ${publicRedisUrl(this.#url)} holds entries that are not routellm's (${JSON.stringify(value.slice(0, 40))}) under routellm:share:*; they are ignored`);
+      }
+    }
+    return entries;
+  }
+}
+
+/** One routed request in a shared list: `s` or `w` (its tier) and its win rate. */
+function encodeEntry([rate, strong]: WindowEntry): string {
+  return `${strong ? 's' : 'w'}${rate}`;
+}
+
+function decodeEntry(value: string): WindowEntry | undefined {
+  const tier = value[0];
+  const rate = Number(value.slice(1));
+  if ((tier !== 's' && tier !== 'w') || value.length < 2 || !(rate >= 0 && rate <= 1)) return undefined;
+  return [rate, tier === 's'];
+}
