@@ -49,6 +49,8 @@ export class RedisShareState implements ShareStateStore {
   #closed = false;
   #healthy = true;
   #warnedEntries = false;
+  /** The last connection error ioredis reported, for the outage warning. */
+  #socketError: string | undefined;
   readonly #keys = new WeakMap<ShareTrack, string>();
 
   constructor(url: URL, calibrator: ShareCalibrator, options: { log: ShareStateLog; intervalMs?: number }) {
@@ -71,8 +73,11 @@ export class RedisShareState implements ShareStateStore {
       connectTimeout: COMMAND_TIMEOUT_MS,
       retryStrategy: (times) => Math.min(100 * times, 1000),
     });
-    // Connection errors are reported by the sync, once per outage; ioredis reconnects by itself.
-    client.on('error', () => {});
+    // Connection errors are reported by the sync, once per outage (with the socket's reason,
+    // ECONNREFUSED, rather than the command's "Connection is closed"); ioredis reconnects by itself.
+    client.on('error', (error: NodeJS.ErrnoException) => {
+      this.#socketError = error.code ?? error.message;
+    });
     this.#client = client;
     try {
       await client.connect();
@@ -135,6 +140,7 @@ export class RedisShareState implements ShareStateStore {
       if (error || !Array.isArray(value)) return;
       track.adopt(this.#decode(value as string[]));
     });
+    this.#socketError = undefined;
     if (!this.#healthy) this.#log.info(`share state: Redis at ${publicRedisUrl(this.#url)} answers again; share windows resynced`);
     this.#healthy = true;
   }
@@ -142,7 +148,7 @@ export class RedisShareState implements ShareStateStore {
   #outage(error: unknown): void {
     if (!this.#healthy) return;
     this.#healthy = false;
-    const reason = (error as NodeJS.ErrnoException)?.code ?? (error as Error)?.message ?? String(error);
+    const reason = this.#socketError ?? (error as NodeJS.ErrnoException)?.code ?? (error as Error)?.message ?? String(error);
     this.#log.warn(
       `share state: Redis at ${publicRedisUrl(this.#url)} is unreachable (${reason}); routing goes on with this replica's own share windows and resyncs when it answers`,
     );
