@@ -2,9 +2,10 @@ import { RoutingError } from './errors.js';
 import type { ModelPair } from './model-pair.js';
 import { parseModelName, type ThresholdSpec } from './parse-model-name.js';
 import { unknownRouterError } from './registry.js';
-import { chooseTier, type Router, type Tier } from './router.js';
+import { chooseTier, scorePrompts, type Router, type Tier } from './router.js';
 import { boundedRoutingText, routingText } from './routing-text.js';
 import type { ShareCalibrator } from './shares/share-calibrator.js';
+import { shareOfBatch } from './shares/share-of-batch.js';
 
 /** Finds the threshold that sends `share` of calls to the strong model, from a calibration table. */
 export type ShareResolver = (router: string, share: number) => number | undefined;
@@ -123,13 +124,7 @@ export class Controller {
 
   /** Decides for one prompt (on its bounded routing text, as eval and calibrate score it). */
   async decide(target: RouteTarget, prompt: string): Promise<RoutingDecision> {
-    const strongWinRate = await target.router.strongWinRate(boundedRoutingText(prompt));
-    if (!(strongWinRate >= 0 && strongWinRate <= 1)) {
-      // A NaN here would silently route everything weak: fail loudly instead.
-      throw new RoutingError(`router "${target.router.name}" returned an invalid win rate ${strongWinRate}`, {
-        code: 'router_failure',
-      });
-    }
+    const strongWinRate = checkedWinRate(target.router, await target.router.strongWinRate(boundedRoutingText(prompt)));
     let threshold = target.threshold;
     let tier: Tier;
     if (target.share !== undefined && this.#liveShares) {
@@ -147,6 +142,20 @@ export class Controller {
   }
 
   /**
+   * Decides for a whole batch at once so that exactly round(share * n) of it goes strong
+   * (`route --share-of-input`): the highest win rates, ties taken in input order. The threshold
+   * of every decision is the batch's cut (the lowest strong win rate).
+   */
+  async decideBatch(router: Router, prompts: readonly string[], share: number): Promise<RoutingDecision[]> {
+    const rates = (await scorePrompts(router, prompts)).map((rate) => checkedWinRate(router, rate));
+    const cut = shareOfBatch(rates, share);
+    return rates.map((strongWinRate, index) => {
+      const tier: Tier = cut.strong.has(index) ? 'strong' : 'weak';
+      return { router: router.name, threshold: cut.threshold, strongWinRate, tier, model: tier === 'strong' ? this.pair.strong : this.pair.weak };
+    });
+  }
+
+  /**
    * Routes an OpenAI chat request body: validates `model` and `messages`, decides on the
    * last message's text, and returns the body to forward with `model` replaced.
    * Every other field is passed through untouched.
@@ -157,4 +166,12 @@ export class Controller {
     const decision = await this.decide(target, prompt);
     return { decision, forward: { ...body, model: decision.model } };
   }
+}
+
+/** A router's win rate, or a RoutingError: a NaN would silently route everything weak. */
+function checkedWinRate(router: Router, strongWinRate: number): number {
+  if (!(strongWinRate >= 0 && strongWinRate <= 1)) {
+    throw new RoutingError(`router "${router.name}" returned an invalid win rate ${strongWinRate}`, { code: 'router_failure' });
+  }
+  return strongWinRate;
 }

@@ -54,10 +54,10 @@ describe('--share-state FILE', () => {
     const first = await serve(file, ['--share-window', '40']);
     let live: number;
     try {
-      for (const prompt of PROMPTS) expect((await ask(first.listening[1], prompt)).status).toBe(200);
+      for (const prompt of PROMPTS) expect((await ask(first.listening[1] as string, prompt)).status).toBe(200);
       // Written within about a second while serving, not only at shutdown.
       await waitFor(file);
-      const [track] = await shares(first.listening[1]);
+      const [track] = await shares(first.listening[1] as string);
       expect(track).toMatchObject({ threshold_source: 'window', window_fill: 40 });
       live = (track as { threshold: number }).threshold;
       const metrics = await (await fetch(`${first.listening[1]}/metrics`)).text();
@@ -75,7 +75,7 @@ describe('--share-state FILE', () => {
     try {
       expect(second.log()).toContain(`share state: loaded 1 window(s) from ${file}`);
       // The first request after the restart is routed by the saved window's cut, not the table's.
-      expect((await ask(second.listening[1], 'hello again')).threshold).toBe(live);
+      expect((await ask(second.listening[1] as string, 'hello again')).threshold).toBe(live);
     } finally {
       expect(await second.stop()).toBe(0);
     }
@@ -94,8 +94,8 @@ describe('--share-state FILE', () => {
         expect(warnings).toHaveLength(1);
         expect(warnings[0]).toContain(`share state: ${file} is not a routellm share-state file`);
         expect(warnings[0]).toContain('start from the calibration table');
-        const tableThreshold = (await ask(server.listening[1], 'hello')).threshold;
-        expect(await shares(server.listening[1])).toEqual([expect.objectContaining({ threshold_source: 'table', window_fill: 1 })]);
+        const tableThreshold = (await ask(server.listening[1] as string, 'hello')).threshold;
+        expect(await shares(server.listening[1] as string)).toEqual([expect.objectContaining({ threshold_source: 'table', window_fill: 1 })]);
         expect(tableThreshold).toBeGreaterThan(0);
       } finally {
         expect(await server.stop()).toBe(0);

@@ -42,6 +42,16 @@ export async function runRoute(prompt: string | undefined, flags: RouteFlags, io
   const print = (decision: RoutingDecision, line?: number) =>
     io.stdout.write(flags.json ? `${JSON.stringify(toJson(decision, line))}\n` : formatDecision(decision, share));
 
+  if (flags.shareOfInput) {
+    if (share === undefined) throw new UsageError(`--share-of-input needs a share threshold like --threshold 30%, not "${flags.threshold}"`);
+    if (!fromStdin) throw new UsageError('--share-of-input splits a batch: pipe the prompts on stdin (one per line, or JSONL with a "prompt" field)');
+    const batch: { prompt: string; line: number }[] = [];
+    for await (const read of readPrompts(io.stdin)) batch.push(read);
+    if (batch.length === 0) throw new UsageError('no prompts on stdin: expected one prompt per line, or JSONL with a "prompt" field');
+    const decisions = await controller.decideBatch(target.router, batch.map((read) => read.prompt), share);
+    decisions.forEach((decision, index) => print(decision, batch[index]?.line));
+    return;
+  }
   if (!fromStdin) {
     print(await controller.decide(target, prompt ?? ''));
     return;
@@ -78,7 +88,8 @@ export function toJson(decision: RoutingDecision, line?: number) {
 }
 
 function formatDecision(decision: RoutingDecision, share: number | undefined): string {
-  const relation = decision.tier === 'strong' ? '>=' : '<';
+  // Under --share-of-input a prompt that ties with the cut may go weak: the earlier prompts took the strong places.
+  const relation = decision.tier === 'strong' ? '>=' : decision.strongWinRate === decision.threshold ? '= (a tie; earlier prompts took the strong share)' : '<';
   // A calibrated threshold has many digits; four are enough to read, --json keeps them all.
   const threshold = share === undefined ? String(decision.threshold) : `${+decision.threshold.toFixed(4)} (${+(share * 100).toFixed(2)}% strong calls)`;
   return `${decision.model}\t${decision.tier}: win rate ${decision.strongWinRate.toFixed(4)} ${relation} threshold ${threshold} (router ${decision.router})\n`;
