@@ -181,7 +181,7 @@ async function saturation(endpoint: Endpoint, mode: Mode, seconds: number = SATU
 }
 
 /** CPU time (user + system) a process has used, in microseconds (Linux /proc; clock ticks of 10 ms). */
-function cpuMicros(pid: number): number {
+export function cpuMicros(pid: number): number {
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
   return (Number(fields[11]) + Number(fields[12])) * 10_000;
 }
@@ -252,7 +252,7 @@ function spawnAndWait(args: readonly string[], stream: 'stdout' | 'stderr', patt
  * once `pattern` shows up in it. A pipe drained by this process would put the cost of
  * reading serve's request log on the load generator, which shares the machine's two cores.
  */
-async function spawnLoggingToFile(args: readonly string[], logPath: string, pattern: RegExp): Promise<{ child: ChildProcess; match: RegExpExecArray }> {
+export async function spawnLoggingToFile(args: readonly string[], logPath: string, pattern: RegExp): Promise<{ child: ChildProcess; match: RegExpExecArray }> {
   const fd = openSync(logPath, 'w');
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', fd] });
   closeSync(fd);

@@ -9,6 +9,8 @@ export const BENCHES: readonly { name: string; run: () => Promise<void> }[] = [
   { name: 'cold-start', run: async () => (await import('./cold-start.js')).runColdStartBench() },
   { name: 'eval-speed', run: async () => (await import('./eval-speed.js')).runEvalSpeedBench() },
   { name: 'router-speed', run: async () => (await import('./router-speed.js')).runRouterSpeedBench() },
+  { name: 'share-overhead', run: async () => (await import('./share-overhead.js')).runShareOverheadBench() },
+  { name: 'share-drift', run: async () => (await import('./share-drift.js')).runShareDriftBench() },
   { name: 'router-speed-sw', run: async () => (await import('./router-speed-sw.js')).runSwRankingSpeedBench() },
 ];
 
