@@ -62,9 +62,16 @@ done), so keep --timeout under your clients' own timeout for that fallback to re
 Responses carry x-routellm-model, x-routellm-router, x-routellm-threshold,
 x-routellm-strong-win-rate and x-request-id.
 
+Shares: "router-<r>-30%" holds 30% of the last --share-window requests of that name on the strong
+model (the threshold follows their win rates, starting from the calibration table; the live one is
+in x-routellm-threshold, /metrics and /v1/routellm/stats). --share-state FILE keeps the windows
+across restarts; --share-state redis://host:port/db shares them between replicas. A numeric
+threshold ("router-mf-0.116") is never adapted.
+
 Examples:
   $ routellm serve --strong-model gpt-4o --weak-model groq/llama-3.1-8b-instant
   $ routellm serve --routers random --port 8000 --base-url http://localhost:4000/v1 --api-key sk-...
+  $ routellm serve --share-state redis://127.0.0.1:6379/0   # one of several replicas holding shares together
   # then, from any OpenAI client: baseURL http://127.0.0.1:8000/v1, model "router-random-0.5"`,
     )
     .action(async (flags: ServeFlags) => {
