@@ -4,6 +4,7 @@ import { UpstreamError, UpstreamTimeoutError } from '../core/index.js';
 import type { AbortSignalLike } from './light-abort.js';
 import type { UpstreamEndpoint } from './providers.js';
 import { readCapped } from './read-capped.js';
+import { retryAfterMs } from './retry-after.js';
 import { connectionFailure, endpointLabel, errorMessageOf, isKeptErrorHeader, upstreamStatusError } from './upstream-error-details.js';
 
 /**
@@ -307,20 +308,16 @@ function statusFailure(endpoint: UpstreamEndpoint, status: number, text: string,
   }
   const shouldRetry = headers['x-should-retry'];
   const retry = shouldRetry === 'true' ? true : shouldRetry === 'false' ? false : status === 408 || status === 409 || status === 429 || status >= 500;
-  return { error: upstreamStatusError(endpoint, status, message, error, kept), retry, delayMs: retryAfterMs(headers) };
+  return { error: upstreamStatusError(endpoint, status, message, error, kept), retry, delayMs: retryAfterWithinMinute(headers) };
 }
 
-/** The wait an upstream asked for (retry-after-ms, retry-after seconds or date), when sane (under a minute). */
-function retryAfterMs(headers: IncomingHttpHeaders): number | undefined {
-  let ms: number | undefined;
-  const millis = headers['retry-after-ms'];
-  if (typeof millis === 'string' && !Number.isNaN(Number.parseFloat(millis))) ms = Number.parseFloat(millis);
-  const after = headers['retry-after'];
-  if (ms === undefined && typeof after === 'string' && after !== '') {
-    const seconds = Number.parseFloat(after);
-    ms = Number.isNaN(seconds) ? Date.parse(after) - Date.now() : seconds * 1000;
-  }
-  return ms !== undefined && ms >= 0 && ms < 60_000 ? ms : undefined;
+/** The wait an upstream asked for, when sane for one retry within a request (under a minute). */
+function retryAfterWithinMinute(headers: IncomingHttpHeaders): number | undefined {
+  const ms = retryAfterMs((name) => {
+    const value = headers[name];
+    return typeof value === 'string' ? value : undefined;
+  });
+  return ms !== undefined && ms < 60_000 ? ms : undefined;
 }
 
 /** The SDK's default back-off: 0.5 s doubling per retry, at most 8 s, minus up to 25% jitter. */

@@ -22,6 +22,8 @@ export type ChatClient = 'pass-through' | 'sdk';
 
 export interface UpstreamsOptions {
   readonly pair: ModelPair;
+  /** Models beside the pair this client also sends to (label's judge), resolved the same way. */
+  readonly extraModels?: readonly string[];
   readonly overrides?: UpstreamOverrides;
   /** Extra `<prefix>/` providers (the config file's `providers:`), tried before the built-in table. */
   readonly providers?: readonly Provider[];
@@ -68,7 +70,7 @@ export class Upstreams {
       agents?.https.destroy();
     };
     const clients = new Map<string, OpenAI>();
-    for (const model of new Set([options.pair.strong, options.pair.weak])) {
+    for (const model of new Set([options.pair.strong, options.pair.weak, ...(options.extraModels ?? [])])) {
       const endpoint = resolveUpstream(model, options.overrides ?? {}, options.env, options.providers);
       const key = `${endpoint.baseURL}\n${endpoint.apiKey}`;
       let client = clients.get(key);
@@ -139,7 +141,7 @@ export class Upstreams {
 
   #target(model: string) {
     const target = this.#targets.get(model);
-    if (!target) throw new ConfigError(`model "${model}" is not one of the configured pair`);
+    if (!target) throw new ConfigError(`model "${model}" is not one of the configured models`);
     return target;
   }
 }
