@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { exitCodeFor, RoutellmError } from '../core/index.js';
 import { defineCalibrateCommand } from './commands/calibrate.js';
 import { defineEvalCommand } from './commands/eval.js';
+import { defineLabelCommand } from './commands/label.js';
 import { defineRouteCommand } from './commands/route.js';
 import { defineServeCommand } from './commands/serve.js';
 import { defineTrainCommand } from './commands/train.js';
@@ -38,6 +39,7 @@ serve needs each upstream model's API key.
   defineServeCommand(program, io);
   defineEvalCommand(program, io);
   defineCalibrateCommand(program, io);
+  defineLabelCommand(program, io);
   defineTrainCommand(program, io);
   // Subcommands inherit the parent's output and exit settings only when created after them.
   for (const command of program.commands) {

@@ -14,7 +14,7 @@ export interface RecordedRequest {
 
 /** How the upstream answers one request. */
 export type UpstreamReply =
-  | { kind: 'json'; content?: string; status?: number; headers?: Record<string, string> }
+  | { kind: 'json'; content?: string; status?: number; headers?: Record<string, string>; delayMs?: number }
   | { kind: 'stream'; content?: string; delayMs?: number }
   | { kind: 'error'; status: number; body?: unknown; raw?: string; headers?: Record<string, string> }
   /** Headers are never sent; the request hangs until the client goes away. */
@@ -117,6 +117,14 @@ function answer(recorded: RecordedRequest, reply: UpstreamReply, request: Incomi
   const id = `chatcmpl-test${(ids += 1)}`;
   switch (reply.kind) {
     case 'json': {
+      if (reply.delayMs !== undefined && reply.delayMs > 0) {
+        const { delayMs: _, ...now } = reply;
+        const timer = setTimeout(() => {
+          if (!response.destroyed) answer(recorded, now, request, response);
+        }, reply.delayMs);
+        response.on('close', () => clearTimeout(timer));
+        return;
+      }
       const text = JSON.stringify(completion(id, model, reply.content ?? 'ok'));
       response.writeHead(reply.status ?? 200, {
         'content-type': 'application/json',

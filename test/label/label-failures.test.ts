@@ -1,0 +1,155 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { judgeReply, startLabelUpstreams, type LabelUpstreams } from '../helpers/label-upstreams.js';
+import { runCliInProcess } from '../helpers/run-cli-in-process.js';
+import { lastText, type RecordedRequest, type UpstreamReply } from '../helpers/upstream-server.js';
+
+let fakes: LabelUpstreams | undefined;
+afterEach(async () => {
+  await fakes?.close();
+  fakes = undefined;
+});
+
+async function lines(path: string): Promise<any[]> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch {
+    return [];
+  }
+  expect(text === '' || text.endsWith('\n')).toBe(true);
+  return text
+    .split('\n')
+    .filter((line) => line !== '')
+    .map((line) => JSON.parse(line));
+}
+
+async function promptFile(dir: string, prompts: string[]): Promise<string> {
+  const path = join(dir, 'prompts.txt');
+  await writeFile(path, `${prompts.join('\n')}\n`);
+  return path;
+}
+
+/** Records when each request arrived, then answers with `reply`. */
+function timed(arrivals: number[], reply: (request: RecordedRequest) => UpstreamReply) {
+  return (request: RecordedRequest) => {
+    arrivals.push(Date.now());
+    return reply(request);
+  };
+}
+
+describe('routellm label when upstreams fail', () => {
+  it("pauses every call for a 429's retry-after, then retries, and labels every prompt", async () => {
+    const arrivals: number[] = [];
+    let limited: number | undefined;
+    let strongCalls = 0;
+    fakes = await startLabelUpstreams({
+      strong: timed(arrivals, (request) => {
+        strongCalls += 1;
+        if (strongCalls === 2) {
+          limited = Date.now();
+          return { kind: 'error', status: 429, headers: { 'retry-after': '1' }, body: { error: { message: 'slow down', type: 'rate_limit', param: null, code: 'rate_limit_exceeded' } } };
+        }
+        return { kind: 'json', content: `strong answer: ${lastText(request.body)}` };
+      }),
+      weak: timed(arrivals, (request) => ({ kind: 'json', content: `weak answer: ${lastText(request.body)}` })),
+      judge: timed(arrivals, judgeReply(() => 4)),
+    });
+    const prompts = await promptFile(fakes.dir, ['p1', 'p2', 'p3', 'p4']);
+    const out = join(fakes.dir, 'battles.jsonl');
+    const result = await runCliInProcess(['label', '--prompts', prompts, '--out', out, '--concurrency', '2', ...fakes.flags], { cwd: fakes.dir });
+    expect(result.code).toBe(0);
+    expect(result.stderr).toContain("rate limited (429): pausing every call for 1.0 s (the upstream's retry-after); up to 1 prompt(s) at a time");
+    expect((await lines(out)).map((b) => b.prompt).sort()).toEqual(['p1', 'p2', 'p3', 'p4']);
+    expect(strongCalls).toBe(5);
+    // Calls already on the wire when the 429 came may land in the window; every call sent after it waited.
+    const sentInWindow = arrivals.filter((t) => t > limited! + 50 && t < limited! + 950);
+    expect(sentInWindow).toEqual([]);
+    expect(arrivals.some((t) => t >= limited! + 950)).toBe(true);
+  });
+
+  it('retries 5xx after a global pause, and writes a prompt whose calls keep failing to --failed with the reason', async () => {
+    const failing = new Map<string, number>();
+    fakes = await startLabelUpstreams({
+      weak: (request) => {
+        const prompt = lastText(request.body);
+        const seen = (failing.get(prompt) ?? 0) + 1;
+        failing.set(prompt, seen);
+        // "flaky" fails once then answers; "broken" always fails.
+        // retry-after-ms keeps the test quick; without it the pause is 1 s, doubling (rate-gate.test.ts).
+        if (prompt === 'broken' || (prompt === 'flaky' && seen === 1)) return { kind: 'error', status: 500, headers: { 'retry-after-ms': '20' } };
+        return { kind: 'json', content: `weak answer: ${prompt}` };
+      },
+    });
+    const prompts = await promptFile(fakes.dir, ['flaky', 'broken', 'fine']);
+    const out = join(fakes.dir, 'battles.jsonl');
+    const result = await runCliInProcess(['label', '--prompts', prompts, '--out', out, '--retries', '1', '--concurrency', '1', ...fakes.flags], { cwd: fakes.dir });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('routellm: 1 prompt(s) failed; they are in battles.failed.jsonl with the reason, and a re-run tries them again');
+    expect(result.stdout).toContain('labelled 2 prompt(s)');
+    expect((await lines(out)).map((b) => b.prompt)).toEqual(['flaky', 'fine']);
+    const failed = await lines(join(fakes.dir, 'battles.failed.jsonl'));
+    expect(failed).toHaveLength(1);
+    expect(failed[0]).toMatchObject({ prompt: 'broken', stage: 'weak answer', status: 500, strong_model: 's/strong-1', weak_model: 'w/weak-1', judge_model: 'j/judge-1' });
+    expect(failed[0].reason).toBe('model "w/weak-1" answered 500: upstream says 500 (gave up after 2 attempts)');
+    expect(failing.get('broken')).toBe(2);
+  });
+
+  it('reads verdicts in any usual form, and sends a verdict with no rating to --failed with the raw answer', async () => {
+    const verdicts: Record<string, string> = {
+      a: 'Close to the reference.\n[[4]]',
+      b: 'I will answer as "[[rating]]", e.g. [[1]]. My rating: [[ 2 ]]',
+      c: 'Rating: 5/5',
+      d: 'Mostly right [3]',
+      e: '4',
+      f: 'The answer is fine, I think.',
+      g: 'Rating: [[9]]',
+    };
+    fakes = await startLabelUpstreams({ judge: judgeReply((question) => verdicts[question]!) });
+    const prompts = await promptFile(fakes.dir, Object.keys(verdicts));
+    const out = join(fakes.dir, 'battles.jsonl');
+    const result = await runCliInProcess(['label', '--prompts', prompts, '--out', out, '--winner-rule', 'three-way', ...fakes.flags], { cwd: fakes.dir });
+    expect(result.code).toBe(1);
+    const battles = await lines(out);
+    expect(Object.fromEntries(battles.map((b) => [b.prompt, [b.judge_score, b.winner]]))).toEqual({
+      a: [4, 'model_b'],
+      b: [2, 'model_a'],
+      c: [5, 'model_b'],
+      d: [3, 'tie'],
+      e: [4, 'model_b'],
+    });
+    expect(battles.find((b) => b.prompt === 'b').judge_verdict).toBe(verdicts['b']);
+    const failed = await lines(join(fakes.dir, 'battles.failed.jsonl'));
+    expect(failed.map((f) => [f.prompt, f.stage, f.reason, f.judge_verdict])).toEqual(
+      expect.arrayContaining([
+        ['f', 'verdict', 'no [[1-5]] rating in the judge answer', verdicts['f']],
+        ['g', 'verdict', "the judge's rating [[9]] is outside 1-5", verdicts['g']],
+      ]),
+    );
+    expect(failed).toHaveLength(2);
+  });
+
+  it('stops the whole run on a 401 (a wrong key fails every prompt), exit 1, with nothing counted as failed', async () => {
+    fakes = await startLabelUpstreams({ judge: () => ({ kind: 'error', status: 401, body: { error: { message: 'Incorrect API key', type: 'invalid_request_error', param: null, code: 'invalid_api_key' } } }) });
+    const prompts = await promptFile(fakes.dir, ['p1', 'p2', 'p3', 'p4', 'p5', 'p6']);
+    const out = join(fakes.dir, 'battles.jsonl');
+    const result = await runCliInProcess(['label', '--prompts', prompts, '--out', out, '--concurrency', '1', ...fakes.flags], { cwd: fakes.dir });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/routellm: model "j\/judge-1" refused .*401: Incorrect API key.*; 6 prompt\(s\) not labelled yet: fix this and run the same command again to continue\n$/);
+    expect(fakes.judge.requests).toHaveLength(1);
+    expect(await lines(out)).toEqual([]);
+    expect(await lines(join(fakes.dir, 'battles.failed.jsonl'))).toEqual([]);
+  });
+
+  it('stops on an exhausted quota (429 insufficient_quota) instead of retrying it', async () => {
+    fakes = await startLabelUpstreams({
+      strong: () => ({ kind: 'error', status: 429, body: { error: { message: 'You exceeded your current quota', type: 'insufficient_quota', param: null, code: 'insufficient_quota' } } }),
+    });
+    const prompts = await promptFile(fakes.dir, ['p1', 'p2']);
+    const result = await runCliInProcess(['label', '--prompts', prompts, '--out', join(fakes.dir, 'b.jsonl'), '--concurrency', '1', ...fakes.flags], { cwd: fakes.dir });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain("(the account's quota is used up)");
+    expect(fakes.strong.requests).toHaveLength(1);
+  });
+});
