@@ -1,4 +1,4 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { lastText, startUpstreamServer, type RecordedRequest, type UpstreamReply, type UpstreamServer } from './upstream-server.js';
@@ -71,4 +71,23 @@ export async function startLabelUpstreams(
       await Promise.all([strong.close(), weak.close(), judge.close()]);
     },
   };
+}
+
+/**
+ * The records of a JSONL file label wrote (none when it does not exist), checking that it
+ * ends in a newline: label only ever appends whole lines.
+ */
+export async function readJsonlRecords(path: string): Promise<any[]> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw error;
+  }
+  if (text !== '' && !text.endsWith('\n')) throw new Error(`${path} ends in half a line`);
+  return text
+    .split('\n')
+    .filter((line) => line !== '')
+    .map((line) => JSON.parse(line));
 }

@@ -1,9 +1,9 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { readTrainingData } from '../../src/train/read-training-data.js';
 import { promptSampleLine } from '../../src/label/prompt-sample.js';
-import { judgeReply, startLabelUpstreams, type LabelUpstreams } from '../helpers/label-upstreams.js';
+import { judgeReply, startLabelUpstreams, type LabelUpstreams, readJsonlRecords } from '../helpers/label-upstreams.js';
 import { runCliInProcess } from '../helpers/run-cli-in-process.js';
 import { lastText } from '../helpers/upstream-server.js';
 
@@ -13,14 +13,6 @@ afterEach(async () => {
   fakes = undefined;
 });
 
-async function lines(path: string): Promise<any[]> {
-  const text = await readFile(path, 'utf8');
-  expect(text === '' || text.endsWith('\n')).toBe(true);
-  return text
-    .split('\n')
-    .filter((line) => line !== '')
-    .map((line) => JSON.parse(line));
-}
 
 describe('routellm label', () => {
   it('answers each prompt with both models, has the judge rate the weak answer, and writes battles train reads', async () => {
@@ -33,7 +25,7 @@ describe('routellm label', () => {
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('labelled 3 prompt(s) (weak won 2, strong won 1), 0 failed');
 
-    const battles = await lines(out);
+    const battles = await readJsonlRecords(out);
     expect(battles.map((b) => [b.prompt, b.winner, b.judge_score])).toEqual([
       ['an easy one', 'model_b', 5],
       ['a hard one, with a comma', 'model_a', 2],
@@ -85,7 +77,7 @@ describe('routellm label', () => {
     expect((await runCliInProcess(['label', '--prompts', sample, '--out', out, '--keep-answers', ...fakes.flags], { cwd: fakes.dir })).code).toBe(0);
     const result = await runCliInProcess(['label', '--prompts', text, '--out', out, '--keep-answers', ...fakes.flags], { cwd: fakes.dir });
     expect(result.code).toBe(0);
-    const battles = await lines(out);
+    const battles = await readJsonlRecords(out);
     expect(battles.map((b) => b.prompt)).toEqual(['sampled one', 'sampled two', 'line one', 'line two']);
     expect(battles[0].answers).toEqual({ strong: 'strong answer: sampled one', weak: 'weak answer: sampled one' });
   });

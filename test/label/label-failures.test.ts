@@ -1,7 +1,7 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { judgeReply, startLabelUpstreams, type LabelUpstreams } from '../helpers/label-upstreams.js';
+import { judgeReply, startLabelUpstreams, type LabelUpstreams, readJsonlRecords } from '../helpers/label-upstreams.js';
 import { runCliInProcess } from '../helpers/run-cli-in-process.js';
 import { lastText, type RecordedRequest, type UpstreamReply } from '../helpers/upstream-server.js';
 
@@ -11,19 +11,6 @@ afterEach(async () => {
   fakes = undefined;
 });
 
-async function lines(path: string): Promise<any[]> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch {
-    return [];
-  }
-  expect(text === '' || text.endsWith('\n')).toBe(true);
-  return text
-    .split('\n')
-    .filter((line) => line !== '')
-    .map((line) => JSON.parse(line));
-}
 
 async function promptFile(dir: string, prompts: string[]): Promise<string> {
   const path = join(dir, 'prompts.txt');
@@ -61,7 +48,7 @@ describe('routellm label when upstreams fail', () => {
     const result = await runCliInProcess(['label', '--prompts', prompts, '--out', out, '--concurrency', '2', ...fakes.flags], { cwd: fakes.dir });
     expect(result.code).toBe(0);
     expect(result.stderr).toContain("rate limited (429): pausing every call for 1.0 s (the upstream's retry-after); up to 1 prompt(s) at a time");
-    expect((await lines(out)).map((b) => b.prompt).sort()).toEqual(['p1', 'p2', 'p3', 'p4']);
+    expect((await readJsonlRecords(out)).map((b) => b.prompt).sort()).toEqual(['p1', 'p2', 'p3', 'p4']);
     expect(strongCalls).toBe(5);
     // Calls already on the wire when the 429 came may land in the window; every call sent after it waited.
     const sentInWindow = arrivals.filter((t) => t > limited! + 50 && t < limited! + 950);
@@ -88,8 +75,8 @@ describe('routellm label when upstreams fail', () => {
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('routellm: 1 prompt(s) failed; they are in battles.failed.jsonl with the reason, and a re-run tries them again');
     expect(result.stdout).toContain('labelled 2 prompt(s)');
-    expect((await lines(out)).map((b) => b.prompt)).toEqual(['flaky', 'fine']);
-    const failed = await lines(join(fakes.dir, 'battles.failed.jsonl'));
+    expect((await readJsonlRecords(out)).map((b) => b.prompt)).toEqual(['flaky', 'fine']);
+    const failed = await readJsonlRecords(join(fakes.dir, 'battles.failed.jsonl'));
     expect(failed).toHaveLength(1);
     expect(failed[0]).toMatchObject({ prompt: 'broken', stage: 'weak answer', status: 500, strong_model: 's/strong-1', weak_model: 'w/weak-1', judge_model: 'j/judge-1' });
     expect(failed[0].reason).toBe('model "w/weak-1" answered 500: upstream says 500 (gave up after 2 attempts)');
@@ -111,7 +98,7 @@ describe('routellm label when upstreams fail', () => {
     const out = join(fakes.dir, 'battles.jsonl');
     const result = await runCliInProcess(['label', '--prompts', prompts, '--out', out, '--winner-rule', 'three-way', ...fakes.flags], { cwd: fakes.dir });
     expect(result.code).toBe(1);
-    const battles = await lines(out);
+    const battles = await readJsonlRecords(out);
     expect(Object.fromEntries(battles.map((b) => [b.prompt, [b.judge_score, b.winner]]))).toEqual({
       a: [4, 'model_b'],
       b: [2, 'model_a'],
@@ -120,7 +107,7 @@ describe('routellm label when upstreams fail', () => {
       e: [4, 'model_b'],
     });
     expect(battles.find((b) => b.prompt === 'b').judge_verdict).toBe(verdicts['b']);
-    const failed = await lines(join(fakes.dir, 'battles.failed.jsonl'));
+    const failed = await readJsonlRecords(join(fakes.dir, 'battles.failed.jsonl'));
     expect(failed.map((f) => [f.prompt, f.stage, f.reason, f.judge_verdict])).toEqual(
       expect.arrayContaining([
         ['f', 'verdict', 'no [[1-5]] rating in the judge answer', verdicts['f']],
@@ -138,8 +125,8 @@ describe('routellm label when upstreams fail', () => {
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/routellm: model "j\/judge-1" refused .*401: Incorrect API key.*; 6 prompt\(s\) not labelled yet: fix this and run the same command again to continue\n$/);
     expect(fakes.judge.requests).toHaveLength(1);
-    expect(await lines(out)).toEqual([]);
-    expect(await lines(join(fakes.dir, 'battles.failed.jsonl'))).toEqual([]);
+    expect(await readJsonlRecords(out)).toEqual([]);
+    expect(await readJsonlRecords(join(fakes.dir, 'battles.failed.jsonl'))).toEqual([]);
   });
 
   it('stops on an exhausted quota (429 insufficient_quota) instead of retrying it', async () => {

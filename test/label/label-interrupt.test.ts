@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { judgeReply, startLabelUpstreams, type LabelUpstreams } from '../helpers/label-upstreams.js';
+import { judgeReply, startLabelUpstreams, type LabelUpstreams, readJsonlRecords } from '../helpers/label-upstreams.js';
 import { BIN } from '../helpers/run-cli-child.js';
 import { lastText } from '../helpers/upstream-server.js';
 
@@ -12,14 +12,6 @@ afterEach(async () => {
   fakes = undefined;
 });
 
-async function battles(path: string): Promise<any[]> {
-  const text = await readFile(path, 'utf8');
-  expect(text === '' || text.endsWith('\n')).toBe(true);
-  return text
-    .split('\n')
-    .filter((line) => line !== '')
-    .map((line) => JSON.parse(line));
-}
 
 /** Runs `routellm label` as a real child process; `interruptAfter` sends SIGINT once it returns true. */
 function labelChild(argv: string[], cwd: string, interruptAfter?: () => boolean): Promise<{ code: number | null; stdout: string; stderr: string }> {
@@ -61,7 +53,7 @@ describe('routellm label interrupted with Ctrl-C', () => {
     expect(first.stderr).toContain('routellm: interrupted:');
     expect(first.stderr).toContain('run the same command again to continue');
     expect(first.code).toBe(130);
-    const kept = await battles(out);
+    const kept = await readJsonlRecords(out);
     expect(kept.length).toBeGreaterThanOrEqual(8);
     expect(kept.length).toBeLessThan(60);
     expect(first.stdout).toContain(`labelled ${kept.length} prompt(s)`);
@@ -71,7 +63,7 @@ describe('routellm label interrupted with Ctrl-C', () => {
     const second = await labelChild(argv, fakes.dir);
     expect(second.code).toBe(0);
     expect(second.stderr).toMatch(new RegExp(`already labelled in \\S+: ${kept.length}; to label now: ${60 - kept.length}`));
-    const labelled = (await battles(out)).map((b) => b.prompt);
+    const labelled = (await readJsonlRecords(out)).map((b) => b.prompt);
     expect(labelled).toHaveLength(60);
     expect(new Set(labelled).size).toBe(60);
     expect([...labelled].sort()).toEqual([...all].sort());

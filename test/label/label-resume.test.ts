@@ -1,7 +1,7 @@
-import { appendFile, readFile, writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startLabelUpstreams, type LabelUpstreams } from '../helpers/label-upstreams.js';
+import { startLabelUpstreams, type LabelUpstreams, readJsonlRecords } from '../helpers/label-upstreams.js';
 import { runCliInProcess } from '../helpers/run-cli-in-process.js';
 import { lastText } from '../helpers/upstream-server.js';
 
@@ -11,14 +11,6 @@ afterEach(async () => {
   fakes = undefined;
 });
 
-async function lines(path: string): Promise<any[]> {
-  const text = await readFile(path, 'utf8');
-  expect(text === '' || text.endsWith('\n')).toBe(true);
-  return text
-    .split('\n')
-    .filter((line) => line !== '')
-    .map((line) => JSON.parse(line));
-}
 
 const numbered = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => `prompt number ${from + i}`);
 
@@ -38,7 +30,7 @@ describe('routellm label, run again', () => {
     expect(again.stderr).toContain('already labelled in');
     expect(again.stderr).toMatch(/already labelled in \S+: 10; to label now: 5/);
     expect(fakes.strong.requests).toHaveLength(15);
-    const battles = await lines(out);
+    const battles = await readJsonlRecords(out);
     // In the order they finished (several run at once).
     expect(battles.map((b) => b.prompt).sort()).toEqual(numbered(1, 15).sort());
     expect(new Set(battles.map((b) => b.prompt_id)).size).toBe(15);
@@ -61,7 +53,7 @@ describe('routellm label, run again', () => {
     const again = await runCliInProcess(['label', '--prompts', prompts, '--out', out, ...fakes.flags], { cwd: fakes.dir });
     expect(again.code).toBe(0);
     expect(again.stderr).toMatch(/already labelled in \S+: 2 \(and a last line a crash cut short, \d+ bytes, which is dropped: its prompt is labelled again\); to label now: 1/);
-    expect((await lines(out)).map((b) => b.prompt)).toEqual(numbered(1, 3));
+    expect((await readJsonlRecords(out)).map((b) => b.prompt)).toEqual(numbered(1, 3));
   });
 
   it('--sample N labels a seeded subset, and a re-run with the same seed continues the same subset', async () => {
@@ -71,7 +63,7 @@ describe('routellm label, run again', () => {
     const out = join(fakes.dir, 'battles.jsonl');
     const first = await runCliInProcess(['label', '--prompts', prompts, '--out', out, '--sample', '6', '--seed', '7', ...fakes.flags], { cwd: fakes.dir });
     expect(first.code).toBe(0);
-    const chosen = (await lines(out)).map((b) => b.prompt);
+    const chosen = (await readJsonlRecords(out)).map((b) => b.prompt);
     expect(chosen).toHaveLength(6);
     const again = await runCliInProcess(['label', '--prompts', prompts, '--out', out, '--sample', '6', '--seed', '7', ...fakes.flags], { cwd: fakes.dir });
     expect(again.stdout).toContain('nothing to label');
@@ -120,14 +112,14 @@ describe('routellm label, run again', () => {
     const result = await runCliInProcess(['label', '--prompts', prompts, '--out', out, '--max-cost', '0.2', '--max-tokens', '2000', '--concurrency', '1', ...fakes.flags], { cwd: fakes.dir });
     expect(result.code).toBe(0);
     expect(result.stderr).toContain('label: stopped at --max-cost $0.20: 8 prompt(s) left; run again (with a higher --max-cost) to continue');
-    const done = await lines(out);
+    const done = await readJsonlRecords(out);
     expect(done).toHaveLength(2);
     const spent = done.reduce((sum, b) => sum + b.cost_usd, 0);
     expect(spent).toBeLessThanOrEqual(0.2);
     expect(result.stdout).toContain(`spent $${spent.toPrecision(2)}`);
     const again = await runCliInProcess(['label', '--prompts', prompts, '--out', out, ...fakes.flags], { cwd: fakes.dir });
     expect(again.code).toBe(0);
-    expect((await lines(out)).map((b) => b.prompt).sort()).toEqual(numbered(1, 10).sort());
+    expect((await readJsonlRecords(out)).map((b) => b.prompt).sort()).toEqual(numbered(1, 10).sort());
     expect(fakes.strong.requests.map((r) => lastText(r.body))).toHaveLength(10);
   });
 });

@@ -17,6 +17,7 @@ import type { WinnerRule } from '../../label/winner-rule.js';
 import { checkOutputFile } from '../../runtime/output-path.js';
 import { publicURL } from '../../upstream/upstream-error-details.js';
 import { Upstreams } from '../../upstream/upstreams.js';
+import { upstreamRouting } from '../upstream-flags.js';
 import type { LabelFlags } from '../commands/label.js';
 import { parsePositiveInteger } from '../eval/parse-positive-integer.js';
 import type { CliIo } from '../io.js';
@@ -58,13 +59,7 @@ export async function runLabel(flags: LabelFlags, io: CliIo): Promise<void> {
   const upstreams = new Upstreams({
     pair: { strong: models.strong, weak: models.weak },
     extraModels: [models.judge],
-    overrides: {
-      baseURL: flags.baseUrl ?? nonEmpty(io.env['ROUTELLM_BASE_URL']),
-      baseURLSource: flags.baseUrl === undefined ? 'ROUTELLM_BASE_URL' : '--base-url',
-      apiKey: flags.apiKey ?? nonEmpty(io.env['ROUTELLM_API_KEY']),
-    },
-    env: io.env,
-    providers: Object.entries(config.gateway?.providers ?? {}).map(([prefix, provider]) => ({ prefix, baseURL: provider.baseUrl, keyEnv: provider.apiKeyEnv })),
+    ...upstreamRouting(flags, io.env, config),
     // label retries itself, after the global pause: the client's own retry would hammer.
     maxRetries: 0,
     timeoutMs: timeoutSeconds * 1000,

@@ -11,6 +11,7 @@ import { parseRedisUrl, publicRedisUrl } from '../../shares/redis-share-state.js
 import { resolveShareOptions, sharesThroughRedis, shareStateStore } from '../../shares/share-options.js';
 import { publicURL } from '../../upstream/upstream-error-details.js';
 import { Upstreams } from '../../upstream/upstreams.js';
+import { upstreamRouting } from '../upstream-flags.js';
 import { DEFAULT_HOST, DEFAULT_PORT, type ServeFlags } from '../commands/serve.js';
 import type { CliIo } from '../io.js';
 import { resolveModelPair, samePairWarning } from '../shared-options.js';
@@ -58,13 +59,7 @@ export async function runServe(flags: ServeFlags, io: CliIo): Promise<void> {
   });
   const upstreams = new Upstreams({
     pair,
-    overrides: {
-      baseURL: flags.baseUrl ?? nonEmpty(io.env['ROUTELLM_BASE_URL']),
-      baseURLSource: flags.baseUrl === undefined ? 'ROUTELLM_BASE_URL' : '--base-url',
-      apiKey: flags.apiKey ?? nonEmpty(io.env['ROUTELLM_API_KEY']),
-    },
-    env: io.env,
-    providers: Object.entries(config.gateway?.providers ?? {}).map(([prefix, provider]) => ({ prefix, baseURL: provider.baseUrl, keyEnv: provider.apiKeyEnv })),
+    ...upstreamRouting(flags, io.env, config),
     // With fallback on, the other model is the retry: an SDK retry first would double the wait
     // (and sleep through a 429's retry-after) before falling back.
     maxRetries: gatewayOptions.fallback ? 0 : 1,
@@ -111,13 +106,8 @@ export async function runServe(flags: ServeFlags, io: CliIo): Promise<void> {
   uncap?.();
   gateway.log.flush();
 }
-
 /** Where --share-state keeps the windows, for the start-up line (a Redis URL without its password). */
 function shareStateWhere(state: string | undefined): string {
   if (state === undefined) return 'in memory only; --share-state FILE keeps them across restarts';
   return /^rediss?:/i.test(state) ? `in ${publicRedisUrl(parseRedisUrl(state))}` : `in ${state}`;
-}
-
-function nonEmpty(value: string | undefined): string | undefined {
-  return value === undefined || value === '' ? undefined : value;
 }
