@@ -1,5 +1,7 @@
 import { RoutellmError, type Router } from '../core/index.js';
+import type { TrainedPrompts } from '../routers/trained-prompts.js';
 import type { BenchmarkData } from './benchmarks/benchmark-data.js';
+import { inSampleCount } from './declared-training.js';
 import { chanceLevel, pAgainstChance, type ChanceLevel } from './metrics/chance-level.js';
 import { curveMetrics, byStrongShare, type CurveMetrics } from './metrics/curve-metrics.js';
 import { optimalCurve, type OptimalPoint } from './metrics/optimal-curve.js';
@@ -17,6 +19,8 @@ export interface RouterUnderTest {
   build(run: number): Promise<Router>;
   /** Opens the win-rate cache for a built router; undefined = do not cache (random). */
   openCache(router: Router): Promise<WinRateCache | undefined>;
+  /** The prompts its weights were trained on, when its model card declares them (see declared-training.ts). */
+  readonly trainedOn?: TrainedPrompts | undefined;
 }
 
 /** One router's evaluation. */
@@ -28,6 +32,8 @@ export interface RouterEvaluation {
   readonly runs: number;
   /** One-sided p-value against random scores (see metrics/chance-level.ts); only for single-run routers when chance was measured. */
   readonly pRandom?: number;
+  /** How many of the benchmark's items the router was trained on; its row is in-sample when above 0. */
+  readonly inSample: number;
 }
 
 /** Everything `routellm eval` reports for one benchmark. */
@@ -96,7 +102,8 @@ export async function evaluateRouters(options: {
       }
     }
     const points = byStrongShare(averageCurves(curves));
-    evaluations.push({ name: candidate.name, metrics: curveMetrics(points, weakScore, strongScore), points, runs: candidate.runs });
+    const inSample = inSampleCount(candidate.trainedOn, benchmark.prompts);
+    evaluations.push({ name: candidate.name, metrics: curveMetrics(points, weakScore, strongScore), points, runs: candidate.runs, inSample });
     options.progress?.routerDone(candidate.name, (now() - started) / 1000);
   }
   const chance = options.chanceDraws

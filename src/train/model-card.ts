@@ -1,3 +1,4 @@
+import { trainedPromptsLine } from '../routers/trained-prompts.js';
 import { heldOutCardLine, type HeldOutMetrics } from './heldout-metrics.js';
 
 /** What a model card records about one training run. */
@@ -20,6 +21,11 @@ export interface ModelCardInput {
   readonly metrics: HeldOutMetrics | null;
   /** Free text appended as-is (e.g. the research notes of the shipped default). */
   readonly notes?: string;
+  /**
+   * Every prompt of the training side of the split (held-out prompts excluded), declared in the
+   * card for `routellm eval`, which marks or leaves out benchmark items the router learned from.
+   */
+  readonly trainedPrompts: readonly string[];
 }
 
 /** Lists files, folding ten or more from one directory (MMLU's 57 domain files) into `dir/*.ext (N files)`. */
@@ -72,5 +78,7 @@ export function renderModelCard(card: ModelCardInput): string {
     }
   }
   if (card.notes) lines.push('', card.notes.trim());
+  // Hidden when rendered; read by routellm eval (src/routers/trained-prompts.ts).
+  lines.push('', trainedPromptsLine(card.trainedPrompts));
   return `${lines.join('\n')}\n`;
 }

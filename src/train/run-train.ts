@@ -133,6 +133,8 @@ export async function runTrain(options: TrainOptions, io: TrainIo): Promise<Trai
           ? `held out = a seeded random ${Math.round(options.holdout * 100)}% of prompts (seed ${options.hyper.seed})`
           : 'none: every prompt trains',
     trainPrompts: new Set(trainBattles.map((b) => b.prompt)).size,
+    // Every prompt on the training side, tied battles dropped by --ties drop included: the run saw them.
+    trainedPrompts: prompts.filter((p) => !heldOut(p)),
     heldOutPrompts: new Set(testBattles.map((b) => b.prompt)).size,
     trainBattles: trainBattles.length,
     heldOutBattles: testBattles.length,

@@ -2,13 +2,13 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { UsageError } from '../core/index.js';
 import { BATTLES_FILE, EMBEDDINGS_FILE } from '../routers/sw-ranking/sw-ranking-data.js';
+import { MODEL_CARD_FILE } from '../routers/trained-prompts.js';
 import { checkOutputFiles, fsUsageError, isFsError } from '../runtime/output-path.js';
 import { writeFilesAtomic } from '../runtime/write-file-atomic.js';
 
 /** The routers `train` makes. */
 export type TrainedRouter = 'mf' | 'sw_ranking' | 'lexical';
 
-export const MODEL_CARD_FILE = 'MODEL_CARD.md';
 
 /** The files each router's training writes into --out (and its loader reads). */
 export const TRAINED_FILES: Readonly<Record<TrainedRouter, readonly string[]>> = {

@@ -100,7 +100,6 @@ describe('routellm eval (in-process)', () => {
     [['--benchmark', 'BENCH', ...models, '--chance-draws', 'many'], '--chance-draws must be "auto", 0 or a positive integer, got "many"'],
     [['--benchmark', 'BENCH', ...models, '--chance-draws', '-5'], '--chance-draws must be "auto", 0 or a positive integer, got "-5"'],
     [['--benchmark', 'BENCH', ...models, '--routers', 'nope'], 'unknown router "nope"'],
-    [['--benchmark', 'BENCH', ...models, '--split', 'eval'], '--split applies to mmlu only'],
     [['--benchmark', 'mmlu', '--data', '/nonexistent/routellm'], 'no MMLU data at /nonexistent/routellm/mmlu/responses'],
     // Degenerate data: APGR would be NaN or -Infinity.
     [['--benchmark', 'BENCH', '--strong-model', 'big', '--weak-model', 'big'], '--strong-model and --weak-model both name "big": eval compares two different models'],

@@ -107,7 +107,8 @@ describe('routellm train', () => {
     expect(card).not.toContain('no held-out split');
     expect(card).toMatch(/^- battles: 93; accuracy on decisive battles: 1\.0000; log-loss: [\d.]+$/m);
     expect(card).toContain(`- APGR scores.csv: ${apgr.toFixed(4)} over 93 prompts`);
-    expect(card.endsWith(')\n')).toBe(true);
+    // The metrics end the readable card; the (hidden) declaration of the 87 training prompts follows.
+    expect(card).toMatch(/\)\n\n<!-- routellm:trained-prompts sha1-32 87 [A-Za-z0-9+/=]+ -->\n$/);
     // Held-out prompts are scored, not kept: the router holds the training battles only.
     expect((await readFile(join(dir, 'sw-sha1', 'battles.jsonl'), 'utf8')).trim().split('\n')).toHaveLength(87);
   });

@@ -11,6 +11,7 @@ import { loadConfig } from '../../config/load-config.js';
 import { resolveDataDir } from '../../eval/benchmarks/data-dir.js';
 import { loadMmlu } from '../../eval/benchmarks/mmlu.js';
 import { sortedAscending } from '../../eval/metrics/quantile.js';
+import { hashSplitHalf } from '../../eval/select-items.js';
 import { winRatesWithCache } from '../../eval/score-with-cache.js';
 import { resolveCacheDir, WinRateCache } from '../../eval/win-rate-cache.js';
 import { checkInputFile, checkOutputFile, fsUsageError, isFsError } from '../../runtime/output-path.js';
@@ -180,7 +181,7 @@ async function writeTable(flags: CalibrateFlags, column: string, io: CliIo, setu
     prompts = await readPrompts(resolve(io.cwd, flags.prompts), column);
     source = `prompts of ${flags.prompts}`;
   } else {
-    const mmlu = await loadMmlu({ dataDir: resolveDataDir(flags.data, io.env, io.cwd), ...modelColumns(), split: 'train' });
+    const mmlu = hashSplitHalf(await loadMmlu({ dataDir: resolveDataDir(flags.data, io.env, io.cwd), ...modelColumns() }), 'train');
     prompts = mmlu.prompts;
     source =
       'MMLU train half (first byte of sha1(prompt) even, src/eval/mmlu-split.ts) of the Python RouteLLM mmlu/responses, decontaminated; never used for reported eval numbers of trained routers';

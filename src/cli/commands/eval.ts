@@ -1,5 +1,6 @@
 import { Command, Option } from 'commander';
 import { DEFAULT_ROUTER } from '../../routers/default-router.js';
+import { SPLITS } from '../../eval/choose-split.js';
 import type { CliIo } from '../io.js';
 
 /** Flags of `routellm eval`, as commander parses them. */
@@ -36,7 +37,11 @@ export function defineEvalCommand(program: Command, io: CliIo): void {
     .option('--chance-draws <n>', 'random-score draws for the chance level and each router\'s p-value against it: auto (1000, fewer on large benchmarks), 0 to skip, or a count', 'auto')
     .option('--strong-model <column>', 'the strong model\'s name in the data (default gpt-4-1106-preview)')
     .option('--weak-model <column>', 'the weak model\'s name in the data (default mistralai/Mixtral-8x7B-Instruct-v0.1)')
-    .addOption(new Option('--split <half>', 'MMLU prompts to use: the eval or train half of the hash split, or all').choices(['all', 'eval', 'train']).default('all'))
+    .addOption(
+      new Option('--split <which>', "prompts to score: auto (leave out those the routers' model cards say trained them), all (rows that include them marked in-sample), or the eval or train half of the sha1 hash split")
+        .choices(SPLITS)
+        .default('auto'),
+    )
     .option('--cache-dir <dir>', 'win-rate cache (default: $ROUTELLM_CACHE_DIR, $XDG_CACHE_HOME/routellm, ~/.cache/routellm)')
     .option('--config <file>', 'YAML config: router name -> options')
     .option('--json', 'print one JSON document: {"benchmark","n","strong","weak","routers":[{"name","apgr","auc","cpt20_pct","cpt50_pct","cpt80_pct","p_random","points"}],"chance"}; every share of strong calls (_pct) a percentage')

@@ -1,12 +1,13 @@
 import { resolve } from 'node:path';
-import { DEFAULT_MODEL_PAIR, UsageError, type Router } from '../../core/index.js';
+import { DEFAULT_MODEL_PAIR, UsageError } from '../../core/index.js';
 import { unknownConfigRouterWarnings } from '../../config/unknown-config-routers.js';
 import { loadConfig } from '../../config/load-config.js';
 import { loadBenchmark } from '../../eval/benchmarks/load-benchmark.js';
 import { resolveDataDir } from '../../eval/benchmarks/data-dir.js';
 import { checkEvaluable } from '../../eval/check-benchmark.js';
 import { evaluateRouters, type EvalProgress, type RouterUnderTest } from '../../eval/evaluate-routers.js';
-import type { MmluSplit } from '../../eval/mmlu-split.js';
+import { chooseSplit, type Split } from '../../eval/choose-split.js';
+import { declaredTraining, inSampleCount } from '../../eval/declared-training.js';
 import { plainProgress } from '../../eval/progress/plain-progress.js';
 import { reportJson } from '../../eval/render/report-json.js';
 import { reportTable } from '../../eval/render/report-table.js';
@@ -46,36 +47,47 @@ export async function runEval(flags: EvalFlags, io: CliIo): Promise<void> {
     dataDir: () => resolveDataDir(flags.data, io.env, io.cwd),
     strongModel,
     weakModel,
-    split: flags.split as MmluSplit | 'all',
     resolvePath: (path) => resolve(io.cwd, path),
   });
-  checkEvaluable(benchmark, numResults).forEach(warn);
-  // Scoring may take long: a plot that cannot be written is found out now, not after it.
-  if (flags.plot) await checkOutputFiles(output, Object.values(plotFileNames(benchmark.name)), '--output');
-  for (const note of benchmark.notes) log(`${note}\n`);
-
   const cacheDir = resolveCacheDir(flags.cacheDir, io.env, io.cwd);
-  const routers = [...new Set(flags.routers)].map((name): RouterUnderTest => {
+  // Deterministic routers are built now, before any is scored: one that cannot load fails first,
+  // and each one's model card says which prompts it learned from, which the split must know.
+  const routers: RouterUnderTest[] = [];
+  for (const name of new Set(flags.routers)) {
     const factory = registry.get(name);
     const options = config.routers[name] ?? {};
     if (name === 'random') {
       // The baseline: seeded runs averaged, never cached (its rates are noise by design).
       const base = typeof options['seed'] === 'number' ? options['seed'] : 0;
-      return {
+      routers.push({
         name,
         runs: randomIters,
         build: async (run) => factory.create({ ...options, seed: base + run }, context),
         openCache: async () => undefined,
-      };
+      });
+      continue;
     }
-    let built: Promise<Router> | undefined;
-    return {
+    const declared = declaredTraining(context);
+    const router = await factory.create(options, declared.context);
+    routers.push({
       name,
       runs: 1,
-      build: () => (built ??= Promise.resolve(factory.create(options, context))),
-      openCache: (router) => WinRateCache.open(cacheDir, router.fingerprint, warn),
-    };
-  });
+      build: async () => router,
+      openCache: (built) => WinRateCache.open(cacheDir, built.fingerprint, warn),
+      trainedOn: await declared.trainedPrompts(),
+    });
+  }
+  const scored = chooseSplit(benchmark, flags.split as Split, routers);
+  for (const router of routers) {
+    const inSample = inSampleCount(router.trainedOn, scored.prompts);
+    if (inSample > 0) {
+      warn(`${router.name} was trained on ${inSample} of the ${scored.prompts.length} prompts scored: its row is a training-set score, marked in-sample (the default --split auto leaves those prompts out)`);
+    }
+  }
+  checkEvaluable(scored, numResults).forEach(warn);
+  // Scoring may take long: a plot that cannot be written is found out now, not after it.
+  if (flags.plot) await checkOutputFiles(output, Object.values(plotFileNames(scored.name)), '--output');
+  for (const note of scored.notes) log(`${note}\n`);
 
   const live = !flags.json && io.stderr.isTTY === true && !io.env['CI'];
   const progress: EvalProgress & { close(): void } = live
@@ -83,7 +95,7 @@ export async function runEval(flags: EvalFlags, io: CliIo): Promise<void> {
     : plainProgress(log);
   let report;
   try {
-    report = await evaluateRouters({ benchmark, routers, numResults, progress, chanceDraws: chanceDraws(benchmark.prompts.length), warn, ...(io.signal ? { signal: io.signal } : {}) });
+    report = await evaluateRouters({ benchmark: scored, routers, numResults, progress, chanceDraws: chanceDraws(scored.prompts.length), warn, ...(io.signal ? { signal: io.signal } : {}) });
   } finally {
     progress.close();
   }

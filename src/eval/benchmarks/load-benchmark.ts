@@ -1,5 +1,4 @@
 import { UsageError } from '../../core/index.js';
-import type { MmluSplit } from '../mmlu-split.js';
 import type { BenchmarkData } from './benchmark-data.js';
 import { loadCsvBenchmark } from './csv-file.js';
 import { loadGsm8k } from './gsm8k.js';
@@ -15,7 +14,6 @@ export interface BenchmarkRequest {
   readonly dataDir: () => string;
   readonly strongModel: string;
   readonly weakModel: string;
-  readonly split: MmluSplit | 'all';
   /** Resolves a CSV path against the working directory. */
   readonly resolvePath: (path: string) => string;
 }
@@ -23,12 +21,9 @@ export interface BenchmarkRequest {
 /** Loads the named benchmark or CSV file. */
 export async function loadBenchmark(request: BenchmarkRequest): Promise<BenchmarkData> {
   const models = { strongModel: request.strongModel, weakModel: request.weakModel };
-  if (request.split !== 'all' && request.benchmark !== 'mmlu') {
-    throw new UsageError(`--split applies to mmlu only, not ${request.benchmark}`);
-  }
   switch (request.benchmark) {
     case 'mmlu':
-      return loadMmlu({ dataDir: request.dataDir(), ...models, split: request.split });
+      return loadMmlu({ dataDir: request.dataDir(), ...models });
     case 'gsm8k':
       return loadGsm8k({ dataDir: request.dataDir(), ...models });
     case 'mt-bench':

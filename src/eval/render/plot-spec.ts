@@ -12,7 +12,8 @@ export function plotSpec(report: EvalReport): Record<string, unknown> {
   const { benchmark } = report;
   const strongLabel = `${benchmark.strongModel} (strong)`;
   const weakLabel = `${benchmark.weakModel} (weak)`;
-  const routerSeries = report.routers.map((router) => router.name);
+  // A router scored on prompts it was trained on is labelled so: its curve is not a held-out result.
+  const routerSeries = report.routers.map((router) => `${router.name}${router.inSample > 0 ? ' (in-sample)' : ''}`);
   const commercialSeries = benchmark.commercial.map((point) => `${point.name} (published)`);
   const domain = [...routerSeries, 'optimal', strongLabel, weakLabel, ...commercialSeries];
   const range = [
@@ -26,7 +27,9 @@ export function plotSpec(report: EvalReport): Record<string, unknown> {
   const x = { field: 'strong_pct', type: 'quantitative', title: 'Strong model calls (%)', scale: { domain: [0, 100] } };
   const y = { field: 'score', type: 'quantitative', title: yTitle, scale: { zero: false } };
   const colour = { field: 'series', type: 'nominal', title: null, scale: { domain, range }, legend: { orient: 'bottom', columns: 2, labelLimit: 400 } };
-  const routerRows = report.routers.flatMap((router) => router.points.map((point) => ({ series: router.name, strong_pct: point.strongPct, score: point.score })));
+  const routerRows = report.routers.flatMap((router, index) =>
+    router.points.map((point) => ({ series: routerSeries[index], strong_pct: point.strongPct, score: point.score })),
+  );
   const optimalRows = report.optimal.map((point) => ({ series: 'optimal', strong_pct: point.strongPct, score: point.score }));
   const modelRows = [
     { series: strongLabel, score: report.strongScore },

@@ -21,7 +21,7 @@ export async function reportTable(report: EvalReport, colour: boolean): Promise<
   const table = new Table({ head, ...style });
   for (const router of report.routers) {
     const { metrics } = router;
-    const name = router.runs > 1 ? `${router.name} (mean of ${router.runs} runs)` : router.name;
+    const name = `${router.runs > 1 ? `${router.name} (mean of ${router.runs} runs)` : router.name}${inSampleNote(router, benchmark.prompts.length)}`;
     const p = chance ? [router.pRandom === undefined ? '-' : formatPValue(router.pRandom, chance.draws)] : [];
     table.push([name, metrics.apgr.toFixed(4), metrics.auc.toFixed(3), pct(metrics.cpt20), pct(metrics.cpt50), pct(metrics.cpt80), ...p]);
   }
@@ -50,6 +50,11 @@ export async function reportTable(report: EvalReport, colour: boolean): Promise<
     );
   }
   return `${lines.join('\n')}\n`;
+}
+
+/** Marks a row scored partly on the router's own training prompts. */
+export function inSampleNote(router: { readonly inSample: number }, items: number): string {
+  return router.inSample > 0 ? ` (in-sample: ${router.inSample} of ${items})` : '';
 }
 
 function pct(value: number): string {

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createRandomRouter } from '../../../src/core/index.js';
 import type { BenchmarkData } from '../../../src/eval/benchmarks/benchmark-data.js';
 import { loadMmlu } from '../../../src/eval/benchmarks/mmlu.js';
+import { hashSplitHalf } from '../../../src/eval/select-items.js';
 import { loadMtBench } from '../../../src/eval/benchmarks/mt-bench.js';
 import { evaluateRouters } from '../../../src/eval/evaluate-routers.js';
 import { modelScore } from '../../../src/eval/metrics/paired-scores.js';
@@ -41,7 +42,7 @@ describe.skipIf(data === undefined)('reproduces the Python RouteLLM figures on t
   });
 
   it('MMLU: 14,037 prompts, GPT-4 80.59%, Mixtral 68.09%; random APGR ~0.5, CPT(50%) ~50%', async () => {
-    const benchmark = await loadMmlu({ dataDir: data!, ...models, split: 'all' });
+    const benchmark = await loadMmlu({ dataDir: data!, ...models });
     expect(benchmark.prompts).toHaveLength(14_037);
     expect(modelScore(benchmark.scores, 'strong').toFixed(2)).toBe('80.59');
     expect(modelScore(benchmark.scores, 'weak').toFixed(2)).toBe('68.09');
@@ -53,8 +54,8 @@ describe.skipIf(data === undefined)('reproduces the Python RouteLLM figures on t
   });
 
   it('MMLU halves of the hash split partition the decontaminated prompts', async () => {
-    const train = await loadMmlu({ dataDir: data!, ...models, split: 'train' });
-    const evalHalf = await loadMmlu({ dataDir: data!, ...models, split: 'eval' });
+    const train = hashSplitHalf(await loadMmlu({ dataDir: data!, ...models }), 'train');
+    const evalHalf = hashSplitHalf(await loadMmlu({ dataDir: data!, ...models }), 'eval');
     expect(train.prompts.length + evalHalf.prompts.length).toBe(14_037);
     expect(train.prompts.length).toBeGreaterThan(6_500);
     expect(evalHalf.prompts.length).toBeGreaterThan(6_500);
