@@ -4,6 +4,7 @@ import { parseModelName, type ThresholdSpec } from './parse-model-name.js';
 import { unknownRouterError } from './registry.js';
 import { chooseTier, scorePrompts, type Router, type Tier } from './router.js';
 import { boundedRoutingText, routingText } from './routing-text.js';
+import type { BudgetTrack } from './shares/budget-track.js';
 import type { ShareCalibrator } from './shares/share-calibrator.js';
 import { shareOfBatch } from './shares/share-of-batch.js';
 
@@ -43,6 +44,8 @@ export interface RoutingDecision {
   readonly tier: Tier;
   /** The model that should answer. */
   readonly model: string;
+  /** For a budget name: told each strong answer's cost, so the budget can hold. */
+  readonly budget?: { spend(usd: number): void };
 }
 
 /** A router and a concrete threshold, resolved from a model name. */
@@ -52,6 +55,8 @@ export interface RouteTarget {
   readonly threshold: number;
   /** The asked strong share (0..1) when the model name gave one (`router-mf-30%`). */
   readonly share?: number;
+  /** The strong-model budget in USD per hour when the model name gave one (`router-mf-$20/h`). */
+  readonly budget?: number;
 }
 
 /**
@@ -91,7 +96,9 @@ export class Controller {
     const parsed = parseModelName(model);
     const router = this.router(parsed.router);
     const threshold = this.resolveThreshold(parsed.router, parsed.threshold);
-    return parsed.threshold.kind === 'strong-share' ? { router, threshold, share: parsed.threshold.share } : { router, threshold };
+    if (parsed.threshold.kind === 'strong-share') return { router, threshold, share: parsed.threshold.share };
+    if (parsed.threshold.kind === 'budget') return { router, threshold, budget: parsed.threshold.usdPerHour };
+    return { router, threshold };
   }
 
   /**
@@ -103,7 +110,9 @@ export class Controller {
       if (this.#onThresholdAdvice) this.#advise(router, spec.value);
       return spec.value;
     }
-    const threshold = this.#resolveShare?.(router, spec.share);
+    if (spec.kind === 'budget') this.#checkBudget();
+    // A budget starts, like a share, from the table (at half the calls, until its window is warm).
+    const threshold = this.#resolveShare?.(router, spec.kind === 'budget' ? 0.5 : spec.share);
     if (threshold === undefined) {
       throw new RoutingError(
         `no calibration table for router "${router}", so a strong-model share cannot be turned into a threshold; ` +
@@ -112,6 +121,22 @@ export class Controller {
       );
     }
     return threshold;
+  }
+
+  #checkBudget(): void {
+    const refusal = this.#liveShares ? this.#liveShares.budgetRefusal : 'not-live';
+    if (refusal === 'not-live') {
+      throw new RoutingError('a budget like router-mf-$20/h is held on live traffic by routellm serve only; give a threshold or a share like 30%', {
+        param: 'model',
+        code: 'invalid_threshold',
+      });
+    }
+    if (refusal === 'no-price') {
+      throw new RoutingError(`the strong model "${this.pair.strong}" has no price, so a budget per hour cannot be held; add it under prices: in the config file, or use a share like 30%`, {
+        param: 'model',
+        code: 'invalid_threshold',
+      });
+    }
   }
 
   #advise(router: string, threshold: number): void {
@@ -127,18 +152,26 @@ export class Controller {
     const strongWinRate = checkedWinRate(target.router, await target.router.strongWinRate(boundedRoutingText(prompt)));
     let threshold = target.threshold;
     let tier: Tier;
+    let budget: BudgetTrack | undefined;
     if (target.share !== undefined && this.#liveShares) {
       const live = this.#liveShares.track(target.router, target.share, threshold).decide(strongWinRate);
       threshold = live.threshold;
       tier = live.strong ? 'strong' : 'weak';
+    } else if (target.budget !== undefined && this.#liveShares) {
+      const router = target.router;
+      budget = this.#liveShares.budgetTrack(router, target.budget, (share) => this.resolveThreshold(router.name, { kind: 'strong-share', share }));
+      const live = budget.decide(strongWinRate);
+      threshold = live.threshold;
+      tier = live.strong ? 'strong' : 'weak';
     } else tier = chooseTier(strongWinRate, threshold);
-    return {
+    const decision = {
       router: target.router.name,
       threshold,
       strongWinRate,
       tier,
       model: tier === 'strong' ? this.pair.strong : this.pair.weak,
     };
+    return budget ? { ...decision, budget } : decision;
   }
 
   /**

@@ -22,12 +22,21 @@ export {
   MAX_SHARE_TRACKS,
   ShareCalibrator,
   ShareTrack,
+  type BudgetRefusal,
   type LiveDecision,
   type SavedTrack,
   type ShareCalibratorOptions,
   type ShareTrackStats,
   type TrackedRouter,
 } from './shares/share-calibrator.js';
+export {
+  BUDGET_PAYBACK_MS,
+  BUDGET_PRIOR_TOKENS,
+  BUDGET_RATE_TIME_CONSTANT_MS,
+  BudgetTrack,
+  type BudgetStats,
+  type BudgetTrackOptions,
+} from './shares/budget-track.js';
 export { shareOfBatch, type BatchCut } from './shares/share-of-batch.js';
 export { SHARE_STATE_FORMAT, savedTracksOf, shareStateDocument, type ShareStateDocument } from './shares/share-state-document.js';
 export { ShareWindow, type ShareCut, type WindowEntry } from './shares/share-window.js';

@@ -3,7 +3,9 @@ import { RoutingError } from './errors.js';
 /** A threshold given directly, or as the share of calls that should go to the strong model. */
 export type ThresholdSpec =
   | { readonly kind: 'win-rate'; readonly value: number }
-  | { readonly kind: 'strong-share'; readonly share: number };
+  | { readonly kind: 'strong-share'; readonly share: number }
+  /** `$20/h`: strong spend held near a budget per hour (serve only). */
+  | { readonly kind: 'budget'; readonly usdPerHour: number };
 
 export interface ParsedModelName {
   readonly router: string;
@@ -46,12 +48,23 @@ export const EXTREME_SHARE_ADVICE =
   "a strong-model share must be strictly between 0% and 100%; use threshold 0 to send every call to the strong model, or call the weak model's own endpoint to skip routing";
 
 /**
- * Parses a threshold: a number in [0, 1], or a percentage strictly between 0 and 100 followed
- * by `%`. 0% and 100% are refused, as `calibrate --strong-model-pct` refuses them: a table's
+ * Parses a threshold: a number in [0, 1], a percentage strictly between 0 and 100 followed
+ * by `%`, or a strong-model budget in USD per hour (`$20/h`). 0% and 100% are refused, as `calibrate --strong-model-pct` refuses them: a table's
  * extreme quantiles are the lowest and highest rates it saw, so they would not mean "never"
  * and "always" for prompts outside its sample.
  */
 export function parseThreshold(raw: string): ThresholdSpec {
+  if (raw.startsWith('$')) {
+    const match = /^\$(\d+(?:\.\d*)?|\.\d+)\/h$/.exec(raw);
+    const usdPerHour = match ? Number(match[1]) : Number.NaN;
+    if (!(usdPerHour > 0)) {
+      throw new RoutingError(`threshold "${clip(raw)}" is not a budget; write a strong-model spend per hour like $20/h`, {
+        param: 'model',
+        code: 'invalid_threshold',
+      });
+    }
+    return { kind: 'budget', usdPerHour };
+  }
   if (raw.endsWith('%')) {
     const digits = raw.slice(0, -1);
     const percent = NUMBER.test(digits) ? Number(digits) : Number.NaN;
@@ -87,7 +100,12 @@ export function parseThreshold(raw: string): ThresholdSpec {
 
 /** Writes a threshold back in model-name form. */
 export function formatModelName(router: string, threshold: ThresholdSpec): string {
-  const tail = threshold.kind === 'win-rate' ? String(threshold.value) : `${+(threshold.share * 100).toFixed(4)}%`;
+  const tail =
+    threshold.kind === 'win-rate'
+      ? String(threshold.value)
+      : threshold.kind === 'budget'
+        ? `$${threshold.usdPerHour}/h`
+        : `${+(threshold.share * 100).toFixed(4)}%`;
   return `${PREFIX}-${router}-${tail}`;
 }
 

@@ -466,6 +466,8 @@ export class RequestScope {
     if (chat && this.model !== undefined && (status < 400 || this.answered)) {
       const cost = gateway.spend.record(this.model, tokens);
       costUsd = cost.costUsd;
+      // A budget name (router-mf-$20/h) holds the strong model's spend: it is told each strong answer's cost.
+      if (costUsd !== undefined && this.model === gateway.pair.strong) this.decision?.budget?.spend(costUsd);
       if (tokens) {
         gateway.metrics.observeUsage(this.model, tokens.inputTokens, tokens.outputTokens, cost.costUsd, cost.strongOnlyUsd);
       } else gateway.metrics.observeUsageUnknown(this.model);

@@ -66,7 +66,8 @@ Shares: "router-<r>-30%" holds 30% of the last --share-window requests of that n
 model (the threshold follows their win rates, starting from the calibration table; the live one is
 in x-routellm-threshold, /metrics and /v1/routellm/stats). --share-state FILE keeps the windows
 across restarts; --share-state redis://host:port/db shares them between replicas. A numeric
-threshold ("router-mf-0.116") is never adapted.
+threshold ("router-mf-0.116") is never adapted. "router-<r>-$20/h" holds the strong model's spend
+near $20 an hour instead (the share falls when traffic spikes; the strong model needs a price).
 
 Examples:
   $ routellm serve --strong-model gpt-4o --weak-model groq/llama-3.1-8b-instant

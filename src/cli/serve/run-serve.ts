@@ -1,8 +1,9 @@
-import { ShareCalibrator, UsageError } from '../../core/index.js';
+import { BUDGET_PRIOR_TOKENS, ShareCalibrator, UsageError } from '../../core/index.js';
 import { unknownConfigRouterWarnings } from '../../config/unknown-config-routers.js';
 import { loadConfig } from '../../config/load-config.js';
 import { resolveGatewayOptions } from '../../gateway/gateway-options.js';
 import { Gateway } from '../../gateway/gateway.js';
+import { PriceTable } from '../../gateway/price-table.js';
 import { createBuiltinRegistry } from '../../routers/builtin-registry.js';
 import { buildController } from '../../runtime/build-controller.js';
 import { nodeRouterContext } from '../../runtime/node-router-context.js';
@@ -34,7 +35,13 @@ export async function runServe(flags: ServeFlags, io: CliIo): Promise<void> {
   const gatewayOptions = resolveGatewayOptions(flags, io.env, config);
   const shareOptions = resolveShareOptions(flags, config, io.cwd);
   // router-<r>-30% holds 30% of the live traffic, not of the calibration table's prompts.
-  const liveShares = new ShareCalibrator({ window: shareOptions.window, sharing: sharesThroughRedis(shareOptions) });
+  const liveShares = new ShareCalibrator({
+    window: shareOptions.window,
+    sharing: sharesThroughRedis(shareOptions),
+    // router-<r>-$20/h: a clock for its request rate, and a strong call's cost until one is measured.
+    now: () => performance.now(),
+    strongCostPrior: new PriceTable(gatewayOptions.prices).costOf(pair.strong, { inputTokens: BUDGET_PRIOR_TOKENS.input, outputTokens: BUDGET_PRIOR_TOKENS.output }),
+  });
   const registry = createBuiltinRegistry();
   // The gateway's logger, once it exists: requests (and so thresholds) only come after it does.
   let adviseThreshold = (line: string): void => void io.stderr.write(`routellm: warning: ${line}\n`);

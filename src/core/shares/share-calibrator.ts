@@ -1,3 +1,4 @@
+import { BudgetTrack, type BudgetStats } from './budget-track.js';
 import { ShareWindow, type ShareCut, type WindowEntry } from './share-window.js';
 
 /**
@@ -36,6 +37,8 @@ export interface ShareTrackStats {
   readonly realizedShare: number | null;
   readonly windowFill: number;
   readonly windowSize: number;
+  /** For a budget (`router-mf-$20/h`): `share` is the share it allows now. */
+  readonly budget?: BudgetStats;
 }
 
 /** One track as saved (file) or shared (Redis): a router, an asked share and its window. */
@@ -174,7 +177,14 @@ export interface ShareCalibratorOptions {
   readonly maxTracks?: number;
   /** Keep each track's unsent requests for a sharing adapter (Redis). */
   readonly sharing?: boolean;
+  /** Monotonic milliseconds, for budgets (`router-mf-$20/h`); without it budgets are refused. */
+  readonly now?: () => number;
+  /** USD of one strong call before any is measured; undefined when the strong model has no price (budgets are refused). */
+  readonly strongCostPrior?: number;
 }
+
+/** Why a budget cannot be held here, or undefined when it can. */
+export type BudgetRefusal = 'not-live' | 'no-price';
 
 /**
  * Online share calibration: one ShareTrack per router and asked share in use, made on first use
@@ -188,6 +198,9 @@ export class ShareCalibrator {
   readonly sharing: boolean;
   readonly #tracks = new Map<string, Map<number, ShareTrack>>();
   readonly #saved = new Map<string, SavedTrack>();
+  readonly #budgets = new Map<string, Map<number, BudgetTrack>>();
+  readonly #now: (() => number) | undefined;
+  readonly #strongCostPrior: number | undefined;
   #count = 0;
   #uses = 0;
   /** Requests counted by tracks since evicted, so `observed` never goes back. */
@@ -199,6 +212,39 @@ export class ShareCalibrator {
     this.windowSize = window;
     this.maxTracks = options.maxTracks ?? MAX_SHARE_TRACKS;
     this.sharing = options.sharing ?? false;
+    this.#now = options.now;
+    this.#strongCostPrior = options.strongCostPrior;
+  }
+
+  /** Why budgets cannot be held (no clock: not serving; no strong price), or undefined. */
+  get budgetRefusal(): BudgetRefusal | undefined {
+    if (!this.#now) return 'not-live';
+    if (this.#strongCostPrior === undefined) return 'no-price';
+    return undefined;
+  }
+
+  /** The budget track of `router` at `usdPerHour`, made on first use (check budgetRefusal first). */
+  budgetTrack(router: TrackedRouter, usdPerHour: number, tableThreshold: (share: number) => number): BudgetTrack {
+    let byBudget = this.#budgets.get(router.name);
+    if (!byBudget) {
+      byBudget = new Map();
+      this.#budgets.set(router.name, byBudget);
+    }
+    let track = byBudget.get(usdPerHour);
+    if (track === undefined) {
+      if (this.#count >= this.maxTracks) this.#evictLeastRecent();
+      this.#count += 1;
+      track = new BudgetTrack(router, {
+        usdPerHour,
+        strongCostPrior: this.#strongCostPrior ?? Number.NaN,
+        windowSize: this.windowSize,
+        now: this.#now ?? (() => 0),
+        tableThreshold,
+      });
+      byBudget.set(usdPerHour, track);
+    }
+    track.lastUsed = ++this.#uses;
+    return track;
   }
 
   /** The track of `router` at `share`, made on first use starting from `tableThreshold`. */
@@ -236,7 +282,23 @@ export class ShareCalibrator {
   }
 
   stats(): ShareTrackStats[] {
-    return this.tracks().map((track) => track.stats());
+    const budgets = [...this.#budgets.values()].flatMap((byBudget) => [...byBudget.values()]);
+    return [
+      ...this.tracks().map((track) => track.stats()),
+      ...budgets.map((track) => {
+        const realized = track.window.realizedShare;
+        return {
+          router: track.router,
+          share: track.share(),
+          threshold: track.threshold(),
+          source: track.window.fill >= track.warmFill ? ('window' as const) : ('table' as const),
+          realizedShare: Number.isNaN(realized) ? null : realized,
+          windowFill: track.window.fill,
+          windowSize: track.window.capacity,
+          budget: track.budgetStats(),
+        };
+      }),
+    ];
   }
 
   /** Every track's window, to save. */
@@ -257,11 +319,15 @@ export class ShareCalibrator {
   }
 
   #evictLeastRecent(): void {
-    let oldest: ShareTrack | undefined;
+    let oldest: ShareTrack | BudgetTrack | undefined;
     for (const track of this.tracks()) if (!oldest || track.lastUsed < oldest.lastUsed) oldest = track;
+    for (const byBudget of this.#budgets.values()) for (const track of byBudget.values()) if (!oldest || track.lastUsed < oldest.lastUsed) oldest = track;
     if (!oldest) return;
-    this.#tracks.get(oldest.router)?.delete(oldest.share);
-    this.#retired += oldest.observed;
+    if (oldest instanceof BudgetTrack) this.#budgets.get(oldest.router)?.delete(oldest.usdPerHour);
+    else {
+      this.#tracks.get(oldest.router)?.delete(oldest.share);
+      this.#retired += oldest.observed;
+    }
     this.#count -= 1;
   }
 }

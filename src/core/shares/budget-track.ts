@@ -1,0 +1,164 @@
+import type { LiveDecision, TrackedRouter } from './share-calibrator.js';
+import { ShareWindow, type ShareCut } from './share-window.js';
+
+/** How long the request rate is averaged over: a spike is seen within about this long. */
+export const BUDGET_RATE_TIME_CONSTANT_MS = 60_000;
+/** Saved-up or overspent budget is paid back over this long (and at most this much is saved up). */
+export const BUDGET_PAYBACK_MS = 5 * 60_000;
+/** Tokens assumed for a strong call's cost until the first strong answer's usage is known. */
+export const BUDGET_PRIOR_TOKENS = { input: 1000, output: 500 } as const;
+
+const HOUR_MS = 3_600_000;
+
+export interface BudgetTrackOptions {
+  readonly usdPerHour: number;
+  /** USD of one strong call before any is measured (the price table at BUDGET_PRIOR_TOKENS). */
+  readonly strongCostPrior: number;
+  readonly windowSize: number;
+  /** Monotonic milliseconds. */
+  readonly now: () => number;
+  /** The calibration table's threshold for a share: the start, until the window is warm. */
+  readonly tableThreshold: (share: number) => number;
+}
+
+/** What the stats report for a budget. */
+export interface BudgetStats {
+  readonly usdPerHour: number;
+  /** Strong spend the budget has left to give (negative: overspent, being paid back). */
+  readonly allowanceUsd: number;
+  /** Requests per hour, as estimated now. */
+  readonly requestsPerHour: number;
+  /** Mean cost of a strong call (measured, or the prior until one is). */
+  readonly strongCostUsd: number;
+}
+
+/**
+ * `router-<r>-$20/h`: holds the strong model's spend near a budget per hour. The share of calls
+ * sent strong is the budget's rate over (request rate x cost of a strong call), corrected by an
+ * allowance that the budget fills and strong answers drain, paid back over BUDGET_PAYBACK_MS; the
+ * cut for that share comes from the same kind of window as a fixed share's. A traffic spike
+ * raises the measured request rate within about a minute, so the share falls and the extra
+ * calls go to the weak model; what was overspent meanwhile is paid back over the next minutes.
+ * Pure: the clock is passed in; the gateway reports each strong answer's cost (`spend`).
+ */
+export class BudgetTrack {
+  readonly router: string;
+  readonly fingerprint: string;
+  readonly usdPerHour: number;
+  readonly window: ShareWindow;
+  readonly warmFill: number;
+  observed = 0;
+  lastUsed = 0;
+  readonly #now: () => number;
+  readonly #tableThreshold: (share: number) => number;
+  readonly #ratePerMs: number;
+  readonly #started: number;
+  #decayedArrivals = 0;
+  #lastArrival: number;
+  #strongCost: number;
+  #costMeasured = false;
+  #allowance: number;
+  #allowanceAt: number;
+  #tieCredit = 0;
+
+  constructor(router: TrackedRouter, options: BudgetTrackOptions) {
+    this.router = router.name;
+    this.fingerprint = router.fingerprint;
+    this.usdPerHour = options.usdPerHour;
+    this.window = new ShareWindow(options.windowSize);
+    this.warmFill = Math.max(1, Math.ceil(options.windowSize / 4));
+    this.#now = options.now;
+    this.#tableThreshold = options.tableThreshold;
+    this.#ratePerMs = options.usdPerHour / HOUR_MS;
+    this.#strongCost = options.strongCostPrior;
+    this.#started = options.now();
+    this.#lastArrival = this.#started;
+    // Starts empty: nothing saved up, so the first minutes cannot spend ahead of the budget.
+    this.#allowance = 0;
+    this.#allowanceAt = this.#started;
+  }
+
+  /** The share of calls the budget allows now. */
+  share(now: number = this.#now()): number {
+    const requestsPerMs = this.#requestRate(now);
+    const allowance = this.#allowanceNow(now);
+    const spendPerMs = this.#ratePerMs + allowance / BUDGET_PAYBACK_MS;
+    const share = spendPerMs / (requestsPerMs * this.#strongCost);
+    return Number.isFinite(share) ? Math.min(1, Math.max(0, share)) : 1;
+  }
+
+  /** The threshold a request arriving now would get (for the stats). */
+  threshold(): number {
+    return this.#cutFor(this.share()).threshold;
+  }
+
+  /** Routes one request by its win rate and records it. */
+  decide(winRate: number): LiveDecision {
+    const now = this.#now();
+    this.#arrive(now);
+    const share = this.share(now);
+    const cut = this.#cutFor(share);
+    const threshold = cut.threshold;
+    let strong: boolean;
+    if (share <= 0) strong = false;
+    else if (this.window.fill < this.warmFill) strong = winRate >= threshold;
+    else {
+      if (winRate !== threshold) strong = winRate > threshold;
+      else {
+        this.#tieCredit += cut.tieFraction;
+        strong = this.#tieCredit >= 1 - 1e-9;
+        if (strong) this.#tieCredit -= 1;
+      }
+    }
+    this.window.observe(winRate, strong);
+    this.observed += 1;
+    return { threshold, strong };
+  }
+
+  /** A strong answer cost `usd` (from its usage and the price table). */
+  spend(usd: number): void {
+    if (!(usd >= 0)) return;
+    const now = this.#now();
+    this.#allowance = this.#allowanceNow(now) - usd;
+    this.#allowanceAt = now;
+    // The mean strong cost follows the measured ones (the prior is replaced by the first).
+    this.#strongCost = this.#costMeasured ? this.#strongCost * 0.9 + usd * 0.1 : usd;
+    this.#costMeasured = true;
+  }
+
+  budgetStats(): BudgetStats {
+    const now = this.#now();
+    return {
+      usdPerHour: this.usdPerHour,
+      allowanceUsd: this.#allowanceNow(now),
+      requestsPerHour: this.#requestRate(now) * HOUR_MS,
+      strongCostUsd: this.#strongCost,
+    };
+  }
+
+  /** Nothing strong at share 0; the table's threshold until the window is warm; then the window's cut. */
+  #cutFor(share: number): ShareCut {
+    if (share <= 0) return { threshold: 1, tieFraction: 0 };
+    if (this.window.fill < this.warmFill) return { threshold: this.#tableThreshold(Math.min(0.999, Math.max(0.001, share))), tieFraction: 1 };
+    return this.window.cut(share) as ShareCut;
+  }
+
+  /** The allowance at `now`: refilled at the budget's rate, capped at BUDGET_PAYBACK_MS of it. */
+  #allowanceNow(now: number): number {
+    const refilled = this.#allowance + (now - this.#allowanceAt) * this.#ratePerMs;
+    return Math.min(refilled, this.#ratePerMs * BUDGET_PAYBACK_MS);
+  }
+
+  #arrive(now: number): void {
+    this.#decayedArrivals = this.#decayedArrivals * Math.exp(-(now - this.#lastArrival) / BUDGET_RATE_TIME_CONSTANT_MS) + 1;
+    this.#lastArrival = now;
+  }
+
+  /** Requests per ms: exponentially decayed arrivals, corrected for the time since the track began. */
+  #requestRate(now: number): number {
+    const tau = BUDGET_RATE_TIME_CONSTANT_MS;
+    const decayed = this.#decayedArrivals * Math.exp(-(now - this.#lastArrival) / tau);
+    const elapsed = Math.max(now - this.#started, 1);
+    return decayed / (tau * (1 - Math.exp(-elapsed / tau)));
+  }
+}

@@ -1,0 +1,73 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseModelName } from '../../src/core/index.js';
+import { runCliInProcess } from '../helpers/run-cli-in-process.js';
+import { startServeInProcess } from '../helpers/serve-in-process.js';
+import { startUpstreamServer, type UpstreamServer } from '../helpers/upstream-server.js';
+
+let upstream: UpstreamServer;
+let dir: string;
+beforeAll(async () => {
+  upstream = await startUpstreamServer({ record: false });
+  dir = await mkdtemp(join(tmpdir(), 'routellm-budget-'));
+});
+afterAll(async () => {
+  await upstream.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+async function ask(url: string, model: string) {
+  const response = await fetch(`${url}/v1/chat/completions`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ model, messages: [{ role: 'user', content: 'Prove that there are infinitely many primes.' }] }),
+  });
+  return { status: response.status, body: (await response.json()) as { error?: { message: string } } };
+}
+
+describe('router-<r>-$20/h', () => {
+  it('parses as a budget; anything else after $ is a 400-class routing error', () => {
+    expect(parseModelName('router-mf-$20/h').threshold).toEqual({ kind: 'budget', usdPerHour: 20 });
+    expect(parseModelName('router-mf-$0.5/h').threshold).toEqual({ kind: 'budget', usdPerHour: 0.5 });
+    for (const bad of ['router-mf-$0/h', 'router-mf-$20', 'router-mf-$20/day', 'router-mf-$x/h']) expect(() => parseModelName(bad)).toThrow(/not a budget; write a strong-model spend per hour like \$20\/h/);
+  });
+
+  it('serve holds it with the strong model priced: answered, reported in the stats with its allowance', async () => {
+    const config = join(dir, 'priced.yaml');
+    await writeFile(config, 'prices:\n  big: { input: 10, output: 30 }\n  small: { input: 0.1, output: 0.1 }\n');
+    const serve = await startServeInProcess(
+      ['--port', '0', '--routers', 'mf', '--config', config, '--base-url', upstream.baseURL, '--api-key', 'up', '--strong-model', 'big', '--weak-model', 'small'],
+      { cwd: dir },
+    );
+    try {
+      for (let i = 0; i < 20; i += 1) expect((await ask(serve.listening[1] as string, 'router-mf-$20/h')).status).toBe(200);
+      const stats = (await (await fetch(`${serve.listening[1]}/v1/routellm/stats`)).json()) as { shares: { model: string; window_fill: number; budget: Record<string, number> }[] };
+      expect(stats.shares).toEqual([
+        expect.objectContaining({ model: 'router-mf-$20/h', window_fill: 20, budget: expect.objectContaining({ usd_per_hour: 20 }) }),
+      ]);
+      const metrics = await (await fetch(`${serve.listening[1]}/metrics`)).text();
+      expect(metrics).toContain('routellm_share_window_fill{router="mf",share="$20/h"} 20');
+    } finally {
+      expect(await serve.stop()).toBe(0);
+    }
+  });
+
+  it('is refused with a 400 when the strong model has no price, and by route (exit 2)', async () => {
+    const serve = await startServeInProcess(
+      ['--port', '0', '--routers', 'mf', '--base-url', upstream.baseURL, '--api-key', 'up', '--strong-model', 'unpriced-big', '--weak-model', 'small'],
+      { cwd: dir },
+    );
+    try {
+      const answer = await ask(serve.listening[1] as string, 'router-mf-$20/h');
+      expect(answer.status).toBe(400);
+      expect(answer.body.error?.message).toContain('the strong model "unpriced-big" has no price, so a budget per hour cannot be held');
+    } finally {
+      expect(await serve.stop()).toBe(0);
+    }
+    const route = await runCliInProcess(['route', '--router', 'mf', '--threshold', '$20/h', 'hello']);
+    expect(route.code).toBe(2);
+    expect(route.stderr).toContain('is held on live traffic by routellm serve only');
+  });
+});
