@@ -1,4 +1,5 @@
 import type { Readable, Writable } from 'node:stream';
+import type { TerminalLike } from './terminal.js';
 
 /**
  * Everything a command touches of the outside world. `bin/` passes the real process
@@ -6,8 +7,8 @@ import type { Readable, Writable } from 'node:stream';
  */
 export interface CliIo {
   readonly stdin: Readable & { readonly isTTY?: boolean };
-  readonly stdout: Writable & { readonly isTTY?: boolean; hasColors?: () => boolean };
-  readonly stderr: Writable & { readonly isTTY?: boolean; hasColors?: () => boolean };
+  readonly stdout: Writable & TerminalLike;
+  readonly stderr: Writable & TerminalLike;
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly cwd: string;
   readonly fetch: typeof globalThis.fetch;

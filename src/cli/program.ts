@@ -7,6 +7,7 @@ import { defineRouteCommand } from './commands/route.js';
 import { defineServeCommand } from './commands/serve.js';
 import { defineTrainCommand } from './commands/train.js';
 import type { CliIo } from './io.js';
+import { helpEpilogue, outputColumns } from './terminal.js';
 
 const VERSION = '0.1.0';
 
@@ -15,26 +16,29 @@ const VERSION = '0.1.0';
  * (cheap) and import their heavy modules only when they run, so `route` starts fast.
  */
 export function createProgram(io: CliIo): Command {
+  // Help is wrapped to the terminal's width (80 when piped), as are the epilogues (helpEpilogue).
+  const output = {
+    writeOut: (text: string) => io.stdout.write(text),
+    writeErr: (text: string) => io.stderr.write(text),
+    getOutHelpWidth: () => outputColumns(io.stdout, io.env),
+    getErrHelpWidth: () => outputColumns(io.stderr, io.env),
+  };
   const program = new Command('routellm')
     .description('Route each LLM request to a strong or a weak model, chosen per prompt.')
     .version(VERSION, '-V, --version')
     .showHelpAfterError('(run with --help for usage)')
+    // Commander stops wrapping option descriptions narrower than 40 columns; a 60-column terminal still wants them wrapped.
+    .configureHelp({ minWidthToWrap: 15 })
     .exitOverride()
-    .configureOutput({
-      writeOut: (text) => io.stdout.write(text),
-      writeErr: (text) => io.stderr.write(text),
-    })
-    .addHelpText(
-      'after',
-      `
+    .configureOutput(output)
+    .addHelpText('after', helpEpilogue(io, `
 Examples:
   $ routellm route "Prove that there are infinitely many primes"
   $ routellm serve --strong-model gpt-4o --weak-model groq/llama-3.1-8b-instant
 
 Run "routellm <command> --help" for flags and examples. route works offline with the shipped router;
 serve needs each upstream model's API key.
-`,
-    );
+`));
   defineRouteCommand(program, io);
   defineServeCommand(program, io);
   defineEvalCommand(program, io);
@@ -43,10 +47,7 @@ serve needs each upstream model's API key.
   defineTrainCommand(program, io);
   // Subcommands inherit the parent's output and exit settings only when created after them.
   for (const command of program.commands) {
-    command.exitOverride().configureOutput({
-      writeOut: (text) => io.stdout.write(text),
-      writeErr: (text) => io.stderr.write(text),
-    });
+    command.exitOverride().configureOutput(output);
   }
   return program;
 }

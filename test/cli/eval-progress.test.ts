@@ -6,12 +6,12 @@ import { describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/program.js';
 
 /** Runs eval with a stderr that says it is a terminal, collecting what is drawn on it. */
-async function evalWithTerminal(env: Record<string, string>) {
+async function evalWithTerminal(env: Record<string, string>, colours = false) {
   const dir = await mkdtemp(join(tmpdir(), 'routellm-eval-tty-'));
   const file = join(dir, 'b.csv');
   await writeFile(file, `prompt,s,w\n${Array.from({ length: 30 }, (_, i) => `p${i},True,${i % 2 ? 'True' : 'False'}`).join('\n')}\n`);
   const chunks: Buffer[] = [];
-  const stderr = Object.assign(new PassThrough(), { isTTY: true as const, columns: 100, rows: 30 });
+  const stderr = Object.assign(new PassThrough(), { isTTY: true as const, columns: 100, rows: 30, hasColors: () => colours });
   stderr.on('data', (chunk: Buffer) => chunks.push(chunk));
   const stdout = new PassThrough();
   stdout.resume();
@@ -40,5 +40,20 @@ describe('routellm eval progress', () => {
     expect(result.code).toBe(0);
     expect(result.stderr).toContain('random: scoring 2 seeded runs of 30 prompts\n');
     expect(result.stderr).not.toContain('█');
+  });
+
+  // SGR sequences (colour, dim, bold): what NO_COLOR forbids. Cursor movement is not colour.
+  const SGR = /\u001b\[[0-9;]*m/;
+
+  it('colours the bars only on a terminal with colours, and never with NO_COLOR', async () => {
+    const coloured = await evalWithTerminal({}, true);
+    expect(coloured.stderr).toContain('\u001b[32m█');
+    const noColor = await evalWithTerminal({ NO_COLOR: '1' }, true);
+    expect(noColor.stderr).toContain('█');
+    expect(noColor.stderr).not.toMatch(SGR);
+    // A terminal without colours gets none either, unless FORCE_COLOR asks.
+    expect((await evalWithTerminal({}, false)).stderr).not.toMatch(SGR);
+    expect((await evalWithTerminal({ FORCE_COLOR: '1' }, false)).stderr).toMatch(SGR);
+    expect((await evalWithTerminal({ FORCE_COLOR: '0' }, true)).stderr).not.toMatch(SGR);
   });
 });

@@ -39,6 +39,25 @@ async function badInputs(dir: string): Promise<void> {
 }
 
 describe('routellm eval (in-process)', () => {
+  it('fits its tables to 80 columns when piped, to $COLUMNS narrower by leaving out columns (said under the table), without colour', async () => {
+    const { dir, file } = await csvBenchmark();
+    const args = ['eval', '--benchmark', file, '--routers', 'random', ...['--strong-model', 'big', '--weak-model', 'small'], '--random-iters', '3', '--no-plot', ...base(dir)];
+    const piped = await runCliInProcess(args);
+    expect(piped.code, piped.stderr).toBe(0);
+    expect(piped.stdout.split('\n').filter((line) => line.length > 80)).toEqual([]);
+    expect(piped.stdout).toContain('p vs random');
+    expect(piped.stdout).not.toContain('\u001b[');
+    const narrow = await runCliInProcess(args, { env: { COLUMNS: '50' } });
+    expect(narrow.stdout.split('\n').filter((line) => line.length > 50)).toEqual([]);
+    expect(narrow.stdout).toContain('APGR');
+    expect(narrow.stdout.replace(/\s+/g, ' ')).toContain('(AUC, CPT(20%) left out to fit 50 columns; a wider terminal or --json shows them)');
+    // With colour, heads are bold, never cli-table3's red.
+    const coloured = await runCliInProcess(args, { env: { FORCE_COLOR: '1' } });
+    expect(coloured.stdout).toContain('\u001b[1m router');
+    expect(coloured.stdout).not.toContain('\u001b[31m');
+    expect((await runCliInProcess(args, { env: { FORCE_COLOR: '1', NO_COLOR: '1' } })).stdout).toContain('\u001b[1m');
+  });
+
   it('--json on a CSV benchmark prints the documented shape', async () => {
     const { dir, file } = await csvBenchmark();
     const result = await runCliInProcess([
@@ -75,7 +94,7 @@ describe('routellm eval (in-process)', () => {
     const { dir, file } = await csvBenchmark();
     const result = await runCliInProcess([
       'eval', '--benchmark', file, '--routers', 'random', '--strong-model', 'big', '--weak-model', 'small', '--random-iters', '2', ...base(dir),
-    ]);
+    ], { env: { COLUMNS: '120' } });
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('mine.csv: 40 prompts; strong big 80.00%, weak small 50.00%');
     expect(result.stdout).toMatch(/random \(mean of 2 runs\)\s+│\s+\d\.\d{4}/);
@@ -259,7 +278,8 @@ const data = sharedRoutellmData();
 describe.skipIf(data === undefined)('routellm eval on the shared MT-Bench data', () => {
   it('shows the commercial routers beside ours, with published and file figures', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'routellm-eval-'));
-    const result = await runCliInProcess(['eval', '--benchmark', 'mt-bench', '--routers', 'random', '--data', data!, '--no-plot', ...base(dir)]);
+    // Wide enough that no line wraps: the figures are read off the rows.
+    const result = await runCliInProcess(['eval', '--benchmark', 'mt-bench', '--routers', 'random', '--data', data!, '--no-plot', ...base(dir)], { env: { COLUMNS: '200' } });
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('MT-Bench: 72 prompts; strong gpt-4-1106-preview 9.212, weak mistralai/Mixtral-8x7B-Instruct-v0.1 8.281');
     expect(result.stdout).toMatch(/unify\s+│ 8\.757862\s+│ 45\.625%\s+│ 8\.697 \/ \d\.\d{3}\s+│ \d\.\d{3}/);

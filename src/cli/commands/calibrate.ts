@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import type { CliIo } from '../io.js';
+import { helpEpilogue } from '../terminal.js';
 
 /** Flags of `routellm calibrate`, as commander parses them. */
 export interface CalibrateFlags {
@@ -24,15 +25,13 @@ export function defineCalibrateCommand(program: Command, io: CliIo): void {
     .option('--strong-model-pct <share>', 'share of strong-model calls: a fraction in (0, 1) like 0.5, or a percentage like 50%')
     .option('--prompts <file>', 'your prompts: .csv (see --column), .jsonl (see --column) or plain text, one per line; default: the calibration table (--table, else $ROUTELLM_CALIBRATION_TABLE, then the shipped one)')
     .option('--column <name>', 'with --prompts: the CSV column or JSONL field holding the prompt (default: prompt)')
-    .option('--json', 'print one JSON object per router: {"router","strong_model_pct","threshold","n"} (strong_model_pct a percentage, like the *_pct fields of eval --json); not with --write-table')
+    .option('--json', 'print one JSON object per router: {"router", "strong_model_pct", "threshold", "n"} (strong_model_pct a percentage, like the *_pct fields of eval --json); not with --write-table')
     .option('--write-table', 'regenerate the shipped quantile table (datasets/calibration/quantiles.json) from the MMLU train half, or, with --prompts, write a table of your prompts to --table (required then); takes no --strong-model-pct')
     .option('--table <file>', 'the quantile table to read in place of $ROUTELLM_CALIBRATION_TABLE (routers it lacks: the shipped one), or with --write-table to write')
     .option('--data <dir>', 'with --write-table: benchmark data directory (default: $ROUTELLM_DATA, then ../shared/datasets/routellm)')
     .option('--cache-dir <dir>', 'win-rate cache (default: $ROUTELLM_CACHE_DIR, $XDG_CACHE_HOME/routellm, ~/.cache/routellm)')
     .option('--config <file>', 'YAML config: router name -> options')
-    .addHelpText(
-      'after',
-      `
+    .addHelpText('after', helpEpilogue(io, `
 The threshold is the (1 - share) quantile of the router's win rates over the prompts
 (linear interpolation, as pandas), so that share of them goes to the strong model.
 Without --prompts, a table of win-rate quantiles answers at once: $ROUTELLM_CALIBRATION_TABLE
@@ -44,8 +43,7 @@ Examples:
   $ routellm calibrate --routers mf lexical --strong-model-pct 30% --prompts traffic.csv --json
   $ routellm calibrate --write-table
   $ routellm calibrate --write-table --prompts traffic.jsonl --table my-table.json
-  $ ROUTELLM_CALIBRATION_TABLE=my-table.json routellm serve`,
-    )
+  $ ROUTELLM_CALIBRATION_TABLE=my-table.json routellm serve`))
     .action(async (flags: CalibrateFlags) => {
       const { runCalibrate } = await import('../calibrate/run-calibrate.js');
       await runCalibrate(flags, io);

@@ -2,6 +2,7 @@ import { Command, Option } from 'commander';
 import { DEFAULT_ROUTER } from '../../routers/default-router.js';
 import { SPLITS } from '../../eval/choose-split.js';
 import type { CliIo } from '../io.js';
+import { helpEpilogue } from '../terminal.js';
 
 /** Flags of `routellm eval`, as commander parses them. */
 export interface EvalFlags {
@@ -44,10 +45,8 @@ export function defineEvalCommand(program: Command, io: CliIo): void {
     )
     .option('--cache-dir <dir>', 'win-rate cache (default: $ROUTELLM_CACHE_DIR, $XDG_CACHE_HOME/routellm, ~/.cache/routellm)')
     .option('--config <file>', 'YAML config: router name -> options')
-    .option('--json', 'print one JSON document: {"benchmark","n","strong","weak","routers":[{"name","apgr","auc","cpt20_pct","cpt50_pct","cpt80_pct","p_random","points"}],"chance"}; every share of strong calls (_pct) a percentage')
-    .addHelpText(
-      'after',
-      `
+    .option('--json', 'print one JSON document: {"benchmark", "n", "strong", "weak", "routers": [{"name", "apgr", "auc", "cpt20_pct", "cpt50_pct", "cpt80_pct", "p_random", "in_sample", "points"}], "chance"}; every share of strong calls (*_pct) a percentage')
+    .addHelpText('after', helpEpilogue(io, `
 Scores are percent correct (MMLU, GSM8K, True/False CSVs) or the mean judge score over both
 turns (MT-Bench, routed on the first turn). APGR: area between the weak and strong lines
 recovered (0 = weak, 1 = strong). CPT(x%): strong-call share needed to recover x% of the gap.
@@ -57,8 +56,7 @@ benchmark a router needs a low p, not just an APGR above 0.5, to have shown anyt
 Examples:
   $ routellm eval --benchmark mt-bench --routers random mf
   $ routellm eval --benchmark mmlu --split eval --output plots --json
-  $ routellm eval --benchmark my-data.csv --strong-model gpt-4o --weak-model llama-3-8b`,
-    )
+  $ routellm eval --benchmark my-data.csv --strong-model gpt-4o --weak-model llama-3-8b`))
     .action(async (flags: EvalFlags) => {
       const { runEval } = await import('../eval/run-eval.js');
       await runEval(flags, io);

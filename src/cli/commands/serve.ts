@@ -4,6 +4,7 @@ import { DEFAULT_ROUTER } from '../../routers/default-router.js';
 import { knownPrefixes } from '../../upstream/providers.js';
 import { shareCliOptions, type ShareFlags } from '../../shares/share-options.js';
 import type { CliIo } from '../io.js';
+import { helpEpilogue } from '../terminal.js';
 import { modelPairOptions } from '../shared-options.js';
 
 /** Where `routellm serve` listens unless --port/--host or the config's `server:` say otherwise. */
@@ -42,10 +43,13 @@ export function defineServeCommand(program: Command, io: CliIo): void {
   command
     .addHelpText(
       'after',
-      `
+      // Wrapped to the terminal when printed (helpEpilogue): paragraphs here are free-flowing.
+      helpEpilogue(
+        io,
+        `
 Upstreams: a model name "<provider>/<model>" goes to that provider's OpenAI-compatible API with
 its key variable, the prefix stripped; known prefixes (litellm's spellings included):
-${wrap(knownPrefixes().map((prefix) => `${prefix}/`).join(', '), 100)}
+${knownPrefixes().map((prefix) => `${prefix}/`).join(', ')}
 (docs/serve.md maps each to its endpoint, key variable and base-URL variable). A name without a
 slash goes to OpenAI (OPENAI_BASE_URL, OPENAI_API_KEY); an unknown prefix stops start-up (exit 2).
 --base-url sends both models, names unchanged, to one endpoint. A model whose key is missing
@@ -74,23 +78,10 @@ Examples:
   $ routellm serve --routers random --port 8000 --base-url http://localhost:4000/v1 --api-key sk-...
   $ routellm serve --share-state redis://127.0.0.1:6379/0   # one of several replicas holding shares together
   # then, from any OpenAI client: baseURL http://127.0.0.1:8000/v1, model "router-random-0.5"`,
+      ),
     )
     .action(async (flags: ServeFlags) => {
       const { runServe } = await import('../serve/run-serve.js');
       await runServe(flags, io);
     });
-}
-
-/** Words of `text` on lines of at most `width` characters. */
-function wrap(text: string, width: number): string {
-  const lines: string[] = [];
-  let line = '';
-  for (const word of text.split(' ')) {
-    if (line !== '' && line.length + 1 + word.length > width) {
-      lines.push(line);
-      line = word;
-    } else line = line === '' ? word : `${line} ${word}`;
-  }
-  if (line !== '') lines.push(line);
-  return lines.join('\n');
 }

@@ -1,6 +1,7 @@
 import { Command, Option } from 'commander';
 import { DEFAULT_MODEL_PAIR } from '../../core/index.js';
 import type { CliIo } from '../io.js';
+import { helpEpilogue } from '../terminal.js';
 
 /** Flags of `routellm train`, as commander parses them. */
 export interface TrainFlags {
@@ -60,15 +61,13 @@ export function defineTrainCommand(program: Command, io: CliIo): void {
     .option('--buckets <n>', 'lexical: hash buckets, a power of two from 2 to 2^24 (default 65536)')
     .option('--l2 <penalty>', 'lexical: L2 penalty of the logistic regression (default 0.001)')
     .option('--align-to <router>', "lexical: map its scores onto this shipped router's scale over the training prompts (e.g. mf)")
-    .addHelpText(
-      'after',
-      `
+    .addHelpText('after', helpEpilogue(io, `
 Examples:
   $ routellm train --data battles.jsonl --out my-mf
   $ routellm train --router sw_ranking --data battles.csv --out my-sw --split none
   $ routellm train --router lexical --data scores.csv --out my-lexical --align-to mf
-  $ npm run train:default     # rebuilds datasets/mf and datasets/lexical from ../shared/datasets (see datasets/README.md)`,
-    )
+  # rebuild datasets/mf and datasets/lexical from ../shared/datasets (see datasets/README.md):
+  $ npm run train:default`))
     .action(async (flags: TrainFlags) => {
       const { trainFromFlags } = await import('../../train/train-from-flags.js');
       await trainFromFlags(flags, io);

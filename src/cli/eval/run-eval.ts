@@ -18,6 +18,7 @@ import { nodeRouterContext } from '../../runtime/node-router-context.js';
 import { checkOutputDirectory, checkOutputFiles } from '../../runtime/output-path.js';
 import type { EvalFlags } from '../commands/eval.js';
 import type { CliIo } from '../io.js';
+import { outputColumns, useColour } from '../terminal.js';
 import { parseChanceDraws } from './chance-draws.js';
 import { parsePositiveInteger } from './parse-positive-integer.js';
 
@@ -91,7 +92,7 @@ export async function runEval(flags: EvalFlags, io: CliIo): Promise<void> {
 
   const live = !flags.json && io.stderr.isTTY === true && !io.env['CI'];
   const progress: EvalProgress & { close(): void } = live
-    ? await (await import('../../eval/progress/ink-progress.js')).inkProgress(io.stderr)
+    ? await (await import('../../eval/progress/ink-progress.js')).inkProgress(io.stderr, useColour(io.stderr, io.env))
     : plainProgress(log);
   let report;
   try {
@@ -108,7 +109,6 @@ export async function runEval(flags: EvalFlags, io: CliIo): Promise<void> {
   if (flags.json) {
     io.stdout.write(`${JSON.stringify(reportJson(report))}\n`);
   } else {
-    const colour = io.stdout.isTTY === true && (io.stdout.hasColors?.() ?? false);
-    io.stdout.write(await reportTable(report, colour));
+    io.stdout.write(await reportTable(report, { colour: useColour(io.stdout, io.env), width: outputColumns(io.stdout, io.env) }));
   }
 }

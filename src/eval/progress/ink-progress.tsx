@@ -13,11 +13,17 @@ interface Row {
 const WIDTH = 30;
 const FRAME_MS = 80;
 
+/** SGR codes written by hand, not through ink's chalk, which decides from process.env rather than the command's own. */
+const GREEN = ['\u001b[32m', '\u001b[39m'] as const;
+const DIM = ['\u001b[2m', '\u001b[22m'] as const;
+
 /**
  * Live progress bars, one per router, drawn by ink on a terminal (stderr). ink is imported
- * here only: it costs about 0.7 s, which only a TTY run should pay.
+ * here only: it costs about 0.7 s, which only a TTY run should pay. `colour` false (NO_COLOR,
+ * FORCE_COLOR=0, a terminal without colours) draws the bars without any ANSI colour.
  */
-export async function inkProgress(stream: Writable): Promise<EvalProgress & { close(): void }> {
+export async function inkProgress(stream: Writable, colour: boolean): Promise<EvalProgress & { close(): void }> {
+  const paint = (codes: readonly [string, string], text: string) => (colour && text !== '' ? `${codes[0]}${text}${codes[1]}` : text);
   const [{ render, Box, Text }, React] = await Promise.all([import('ink'), import('react')]);
   const rows: Row[] = [];
   const View = () => (
@@ -28,8 +34,8 @@ export async function inkProgress(stream: Writable): Promise<EvalProgress & { cl
         const status = row.seconds === undefined ? `${Math.floor(fraction * 100)}%` : `done in ${row.seconds.toFixed(2)} s`;
         return (
           <Text key={row.name}>
-            {row.name.padEnd(14)} <Text color="green">{'█'.repeat(filled)}</Text>
-            <Text dimColor>{'░'.repeat(WIDTH - filled)}</Text> {status}
+            {row.name.padEnd(14)} {paint(GREEN, '█'.repeat(filled))}
+            {paint(DIM, '░'.repeat(WIDTH - filled))} {status}
             {row.runs > 1 ? ` (run ${Math.min(row.run + 1, row.runs)}/${row.runs})` : ''}
           </Text>
         );
