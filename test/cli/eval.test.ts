@@ -53,7 +53,7 @@ describe('routellm eval (in-process)', () => {
     expect(narrow.stdout.replace(/\s+/g, ' ')).toContain('(AUC, CPT(20%) left out to fit 50 columns; a wider terminal or --json shows them)');
     // With colour, heads are bold, never cli-table3's red.
     const coloured = await runCliInProcess(args, { env: { FORCE_COLOR: '1' } });
-    expect(coloured.stdout).toContain('\u001b[1m router');
+    expect(coloured.stdout).toContain('\u001b[1mrouter\u001b[22m');
     expect(coloured.stdout).not.toContain('\u001b[31m');
     expect((await runCliInProcess(args, { env: { FORCE_COLOR: '1', NO_COLOR: '1' } })).stdout).toContain('\u001b[1m');
   });

@@ -1,4 +1,4 @@
-import { wrapProse } from '../../runtime/wrap-text.js';
+import { wrapProse, wrapWords } from '../../runtime/wrap-text.js';
 import type { EvalReport } from '../evaluate-routers.js';
 import { formatPValue } from '../metrics/chance-level.js';
 import { numpyInterp } from '../metrics/interp.js';
@@ -21,11 +21,14 @@ export async function reportTable(report: EvalReport, layout: TableLayout): Prom
   const { benchmark } = report;
   const unit = benchmark.scores.scale === 100 ? '%' : '';
   const score = (value: number) => `${value.toFixed(benchmark.scores.scale === 100 ? 2 : 3)}${unit}`;
-  // cli-table3 draws heads red unless told otherwise, and emits ANSI even into a pipe.
-  const style = layout.colour ? { head: ['bold'], border: [] } : { head: [], border: [] };
+  // cli-table3 draws heads red unless told otherwise, emits ANSI even into a pipe, and decides on
+  // colour from process.env: heads are styled here instead, bold, from the command's own choice.
+  const style = { head: [], border: [] };
+  const bold = (line: string) => (layout.colour ? `\u001b[1m${line}\u001b[22m` : line);
   const render = (columns: readonly FitColumn[], afterwards: string) => {
     const fitted = fitTable(columns, layout.width);
-    const table = new Table({ head: fitted.columns.map((column) => column.head), colWidths: [...fitted.widths], wordWrap: true, style });
+    const heads = fitted.columns.map((column, index) => wrapWords(column.head.split(' '), (fitted.widths[index] as number) - 2).map(bold).join('\n'));
+    const table = new Table({ head: heads, colWidths: [...fitted.widths], wordWrap: true, style });
     const rows = fitted.columns[0]?.cells.length ?? 0;
     for (let row = 0; row < rows; row += 1) table.push(fitted.columns.map((column) => column.cells[row] as string));
     const left = fitted.dropped.length > 0 ? `\n(${fitted.dropped.join(', ')} left out to fit ${layout.width} columns; ${afterwards})` : '';
