@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import { createServer } from 'node:net';
-import { cpus, tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Controller, ShareCalibrator, type Router } from '../src/core/index.js';
@@ -163,30 +163,42 @@ async function serveThroughput(redisUrl: string) {
       const body = Buffer.from(JSON.stringify({ model, messages: [{ role: 'user', content: PROMPTS[0] }] }));
       return { name, port: Number(match[1]), pid: child.pid as number, body, agent: new http.Agent({ keepAlive: true, maxSockets: SATURATION_CONCURRENCY + 14 }) };
     };
-    const endpoints = [
-      await start('numeric threshold router-random-0.5 (the path before)', [], 'router-random-0.5'),
-      await start('live share router-random-30%, in memory', [], 'router-random-30%'),
-      await start('live share router-random-30%, --share-state redis://', ['--share-state', redisUrl], 'router-random-30%'),
+    const variants = [
+      { name: 'numeric threshold router-random-0.5 (the path before)', extra: [] as string[], model: 'router-random-0.5' },
+      { name: 'live share router-random-30%, in memory', extra: [], model: 'router-random-30%' },
+      { name: 'live share router-random-30%, --share-state redis://', extra: ['--share-state', redisUrl], model: 'router-random-30%' },
     ];
-    const rounds = endpoints.map(() => [] as { rps: number; cpuUs: number; done: number; errors: number }[]);
+    // Two processes per variant, spawned in mirrored order (A B C C B A): in A/B runs the first
+    // process spawned ran 10-25% slower whatever its variant, so each variant gets one early and one late.
+    const order = [...variants.keys(), ...[...variants.keys()].reverse()];
+    const endpoints: ({ variant: number } & Awaited<ReturnType<typeof start>>)[] = [];
+    for (const variant of order) endpoints.push({ variant, ...(await start(variants[variant]?.name as string, variants[variant]?.extra ?? [], variants[variant]?.model as string)) });
+    const runs = endpoints.map(() => [] as { rps: number; cpuUs: number; done: number; errors: number }[]);
     for (let round = 0; round < ROUNDS; round += 1) {
-      for (const [index, endpoint] of endpoints.entries()) {
+      // The first endpoint of a round runs on a colder machine: rotate who goes first.
+      for (let step = 0; step < endpoints.length; step += 1) {
+        const index = (round + step) % endpoints.length;
+        const endpoint = endpoints[index] as (typeof endpoints)[number];
         await saturation(endpoint.port, endpoint.agent, endpoint.body, SATURATION_WARMUP_SECONDS);
         const before = cpuMicros(endpoint.pid);
         const result = await saturation(endpoint.port, endpoint.agent, endpoint.body, SATURATION_SECONDS);
-        rounds[index]?.push({ ...result, cpuUs: cpuMicros(endpoint.pid) - before });
+        runs[index]?.push({ ...result, cpuUs: cpuMicros(endpoint.pid) - before });
       }
     }
-    const baseline = rounds[0] ?? [];
-    return endpoints.map((endpoint, index) => {
-      const runs = rounds[index] ?? [];
-      const ratios = runs.map((run, r) => run.rps / (baseline[r]?.rps ?? Number.NaN));
+    /** A variant's throughput in one round: the mean of its two processes. */
+    const roundRps = (variant: number, round: number) => {
+      const mine = endpoints.flatMap((endpoint, index) => (endpoint.variant === variant ? [runs[index]?.[round]?.rps ?? Number.NaN] : []));
+      return mine.reduce((sum, rps) => sum + rps, 0) / mine.length;
+    };
+    const rounds = [...Array(ROUNDS).keys()];
+    return variants.map((variant, v) => {
+      const all = endpoints.flatMap((endpoint, index) => (endpoint.variant === v ? (runs[index] ?? []) : []));
       return {
-        name: endpoint.name,
-        rps: p50(runs.map((run) => run.rps)),
-        ratio: p50(ratios),
-        cpuPerRequestUs: runs.reduce((sum, run) => sum + run.cpuUs, 0) / Math.max(1, runs.reduce((sum, run) => sum + run.done, 0)),
-        errors: runs.reduce((sum, run) => sum + run.errors, 0),
+        name: variant.name,
+        rps: p50(rounds.map((round) => roundRps(v, round))),
+        ratio: p50(rounds.map((round) => roundRps(v, round) / roundRps(0, round))),
+        cpuPerRequestUs: all.reduce((sum, run) => sum + run.cpuUs, 0) / Math.max(1, all.reduce((sum, run) => sum + run.done, 0)),
+        errors: all.reduce((sum, run) => sum + run.errors, 0),
       };
     });
   } finally {
@@ -225,19 +237,21 @@ export async function runShareOverheadBench(): Promise<void> {
     );
     const markdown = `## Live shares: cost on the request path (\`bench/share-overhead.ts\`)
 
-One run on this machine (${cpus().length} cores, Node ${process.version}, ${new Date().toISOString().slice(0, 16)}Z), shared with other engineers' work,
-so absolute figures move between runs; compare rows of one run. (1) \`Controller.routeChat\` in-process, ${DECISIONS.toLocaleString('en-US')}
+One run on this machine (${cpus().length} cores, Node ${process.version}, ${new Date().toISOString().slice(0, 16)}Z), shared with other engineers' work
+(load average ${loadavg()[0]?.toFixed(1)} when the run ended), so absolute figures move between runs; compare rows of one run. (1) \`Controller.routeChat\` in-process, ${DECISIONS.toLocaleString('en-US')}
 calls per variant after ${WARMUP.toLocaleString('en-US')} of warm-up, variants interleaved call by call (the first rotating), the same bodies;
 the Redis variant's window syncs with a real \`redis-server\` on 127.0.0.1 every 250 ms in the background. The
 added cost is the live share's p50 minus the table share's p50 (the path before live shares). (2) \`routellm serve
---routers random\` as shipped (request log to a file), ${SATURATION_CONCURRENCY} concurrent workers, ${ROUNDS} interleaved rounds of
-${SATURATION_SECONDS} s after ${SATURATION_WARMUP_SECONDS} s of warm-up; ratio against the numeric-threshold serve in the same round.
+--routers random\` as shipped (request log to a file), two processes per variant spawned in mirrored order (the
+first process spawned ran 10-25% slower in A/B runs of identical configurations), ${SATURATION_CONCURRENCY} concurrent workers,
+${ROUNDS} interleaved rounds of ${SATURATION_SECONDS} s after ${SATURATION_WARMUP_SECONDS} s of warm-up per process, the first rotating; a variant's
+throughput in a round is the mean of its two processes; ratio against the numeric threshold in the same round.
 
 | router | decision | p50 | added over the table share (target <= ${TARGET_ADDED_P50_US} µs) |
 | --- | --- | ---: | ---: |
 ${decisionRows.join('\n')}
 
-| serve | throughput (median round) | ratio to the numeric threshold | serve CPU per request | failed requests |
+| serve | throughput (median round, mean of 2 processes) | ratio to the numeric threshold | serve CPU per request | failed requests |
 | --- | ---: | ---: | ---: | ---: |
 ${throughputRows.join('\n')}
 

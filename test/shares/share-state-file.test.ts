@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -103,6 +103,25 @@ describe('--share-state FILE', () => {
       expect(JSON.parse(await readFile(file, 'utf8'))).toMatchObject({ format: SHARE_STATE_FORMAT });
     });
   }
+
+  it('server.share_window and server.share_state come from the config file, the path relative to the file', async () => {
+    const configDir = join(dir, 'etc');
+    await mkdir(configDir, { recursive: true });
+    const config = join(configDir, 'routellm.yaml');
+    await writeFile(config, 'server:\n  share_window: 8\n  share_state: kept/shares.json\n');
+    const server = await startServeInProcess(
+      ['--port', '0', '--routers', 'mf', '--config', config, '--base-url', upstream.baseURL, '--api-key', 'up', '--strong-model', 'big', '--weak-model', 'small'],
+      { cwd: dir },
+    );
+    try {
+      expect(server.log()).toContain(`last 8 requests (windows kept in ${join(configDir, 'kept', 'shares.json')})`);
+      for (const prompt of PROMPTS.slice(0, 10)) await ask(server.listening[1] as string, prompt);
+      expect(await shares(server.listening[1] as string)).toEqual([expect.objectContaining({ window_fill: 8 })]);
+    } finally {
+      expect(await server.stop()).toBe(0);
+    }
+    expect(JSON.parse(await readFile(join(configDir, 'kept', 'shares.json'), 'utf8'))).toMatchObject({ window: 8 });
+  });
 
   it('a bad --share-window or redis URL is a usage error (exit 2)', async () => {
     await expect(serve(join(dir, 'x.json'), ['--share-window', '0'])).rejects.toThrow(/--share-window.*integer from 1 to 10000/);
