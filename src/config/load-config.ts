@@ -1,7 +1,9 @@
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { isPair, parse as parseYaml, parseDocument, visit, type YAMLError } from 'yaml';
 import { ConfigError, type RouterOptions } from '../core/index.js';
+import { looksLikeRepoId } from '../hub/repo-id.js';
 import { EMPTY_GATEWAY_CONFIG, parseGatewaySections, RESERVED_CONFIG_KEYS, type GatewayFileConfig } from '../gateway/file-config.js';
 
 /** The YAML config file, as RouteLLM's `config.example.yaml`: router name -> its options. */
@@ -45,25 +47,38 @@ export async function loadConfig(
   return { ...config, routers: resolveFilePaths(config.routers, base) as Record<string, RouterOptions> };
 }
 
-/** Option keys that name a file or directory: `checkpoint_path`, `config_path`, `data_dir`, `battles_path`, ... */
-const PATH_KEY = /_(path|dir)$/;
+/**
+ * Option keys that name a file or directory: `checkpoint_path`, `config_path`, `data_dir`,
+ * `battles_path`, ..., and sw_ranking's lists of datasets (`arena_battle_datasets`).
+ */
+const PATH_KEY = /_(path|dir|datasets)$/;
 
 /**
  * Makes the relative paths of router options absolute against `base`, the config file's
  * directory, at any depth (hybrid nests its experts' options): `checkpoint_path: ./mf1` in
  * /etc/routellm/c.yaml means /etc/routellm/mf1 whatever directory the command runs in, as a
- * service's working directory is rarely the config's. Absolute paths are left alone. Done once,
- * here, so every router and command reads paths the same way.
+ * service's working directory is rarely the config's. Absolute paths are left alone, and so is a
+ * Hugging Face hub id (`routellm/mf_gpt4_augmented`, RouteLLM's config.example.yaml) that names
+ * nothing beside the file: the router fetches it from the hub. Done once, here, so every router
+ * and command reads paths the same way.
  */
 export function resolveFilePaths(value: unknown, base: string): unknown {
   if (Array.isArray(value)) return value.map((item) => resolveFilePaths(item, base));
   if (!isPlainObject(value)) return value;
-  return Object.fromEntries(
-    Object.entries(value).map(([key, item]) => [
-      key,
-      PATH_KEY.test(key) && typeof item === 'string' && item !== '' && !isAbsolute(item) ? resolve(base, item) : resolveFilePaths(item, base),
-    ]),
-  );
+  return Object.entries(value).reduce<Record<string, unknown>>((out, [key, item]) => {
+    out[key] = !PATH_KEY.test(key)
+      ? resolveFilePaths(item, base)
+      : Array.isArray(item)
+        ? item.map((entry) => resolvePath(entry, base))
+        : resolvePath(item, base);
+    return out;
+  }, {});
+}
+
+function resolvePath(value: unknown, base: string): unknown {
+  if (typeof value !== 'string' || value === '' || isAbsolute(value)) return resolveFilePaths(value, base);
+  const local = resolve(base, value);
+  return looksLikeRepoId(value) && !existsSync(local) ? value : local;
 }
 
 /**

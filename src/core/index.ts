@@ -10,6 +10,7 @@ export {
   UpstreamTimeoutError,
   UsageError,
 } from './errors.js';
+export type { HubAccess } from './hub-access.js';
 export { DEFAULT_MODEL_PAIR, type ModelPair } from './model-pair.js';
 export { EXTREME_SHARE_ADVICE, formatModelName, parseModelName, parseThreshold, type ParsedModelName, type ThresholdSpec } from './parse-model-name.js';
 export { rejectUnknownOptions } from './reject-unknown-options.js';

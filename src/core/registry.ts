@@ -1,4 +1,5 @@
 import { ConfigError, RoutingError } from './errors.js';
+import type { HubAccess } from './hub-access.js';
 import type { Router } from './router.js';
 
 /**
@@ -13,6 +14,11 @@ export interface RouterContext {
   readonly fetch: typeof globalThis.fetch;
   /** Directory of the shipped `datasets/` (weights, quantile tables). */
   readonly datasetsDir: string;
+  /**
+   * The Hugging Face hub, for options that name a repo (`checkpoint_path: routellm/mf_gpt4_augmented`).
+   * Absent (contexts built by hand): such options are read as local paths only.
+   */
+  readonly hub?: HubAccess;
 }
 
 /** Options for one router, as given under its name in the YAML config. */

@@ -118,7 +118,7 @@ export async function runTrain(options: TrainOptions, io: TrainIo): Promise<Trai
     if (!models.includes(name)) throw new UsageError(`--${name === options.strongModel ? 'strong' : 'weak'}-model "${name}" is not in the data; models: ${models.join(', ')}`);
   }
 
-  const context = nodeRouterContext({ env: io.env, cwd: io.cwd, fetch: io.fetch });
+  const context = nodeRouterContext({ env: io.env, cwd: io.cwd, fetch: io.fetch, stderr: io.stderr });
   const cardBase = (embedderId: string) => ({
     router: options.router,
     command: options.command,

@@ -100,7 +100,7 @@ function requireShare(raw: string | undefined): number {
 async function prepare(flags: CalibrateFlags, io: CliIo): Promise<Setup> {
   const config = await loadConfig(flags.config, io.env, io.cwd);
   const registry = createBuiltinRegistry();
-  const context = nodeRouterContext({ env: io.env, cwd: io.cwd, fetch: io.fetch });
+  const context = nodeRouterContext({ env: io.env, cwd: io.cwd, fetch: io.fetch, stderr: io.stderr });
   const cacheDir = resolveCacheDir(flags.cacheDir, io.env, io.cwd);
   const warn = (message: string) => io.stderr.write(`routellm: warning: ${message}\n`);
   const names = flags.routers ?? (flags.writeTable ? registry.factories().filter((factory) => factory.offline).map((factory) => factory.name) : [DEFAULT_ROUTER]);

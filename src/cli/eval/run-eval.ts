@@ -31,7 +31,7 @@ export async function runEval(flags: EvalFlags, io: CliIo): Promise<void> {
   const registry = createBuiltinRegistry();
   // Unknown router names fail before any data is read.
   for (const name of flags.routers) registry.get(name);
-  const context = nodeRouterContext({ env: io.env, cwd: io.cwd, fetch: io.fetch });
+  const context = nodeRouterContext({ env: io.env, cwd: io.cwd, fetch: io.fetch, stderr: io.stderr });
   const warn = (message: string) => io.stderr.write(`routellm: warning: ${message}\n`);
   const log = (line: string) => io.stderr.write(line);
   unknownConfigRouterWarnings(config, registry, flags.routers).forEach(warn);

@@ -30,7 +30,7 @@ export async function runRoute(prompt: string | undefined, flags: RouteFlags, io
     routerNames: [flags.router],
     pair,
     config,
-    context: nodeRouterContext({ env: io.env, cwd: io.cwd, fetch: io.fetch }),
+    context: nodeRouterContext({ env: io.env, cwd: io.cwd, fetch: io.fetch, stderr: io.stderr }),
     onThresholdAdvice: (line) => io.stderr.write(`routellm: warning: ${line}\n`),
   });
   const spec = parseThresholdFlag(flags.threshold);

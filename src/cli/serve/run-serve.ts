@@ -53,7 +53,7 @@ export async function runServe(flags: ServeFlags, io: CliIo): Promise<void> {
     routerNames: flags.routers,
     pair,
     config,
-    context: nodeRouterContext({ env: io.env, cwd: io.cwd, fetch: io.fetch }),
+    context: nodeRouterContext({ env: io.env, cwd: io.cwd, fetch: io.fetch, stderr: io.stderr }),
     // Shares are resolved here, at start-up: say now which routers' shares will be refused.
     onShareProblem: (line) => io.stderr.write(`routellm: warning: ${line}\n`),
     // Said once per router and threshold, at its first request, through the server's logger.
