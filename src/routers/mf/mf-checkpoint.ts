@@ -36,9 +36,30 @@ export interface MfCheckpoint {
   readonly config: MfConfig;
 }
 
-/** Parses and checks config.json. */
-export function parseMfConfig(bytes: Uint8Array, source: string): MfConfig {
-  const config = parseConfigObject(bytes, source);
+/**
+ * The shape options of RouteLLM's `MatrixFactorizationRouter` (its config.yaml keys). The Python
+ * passes them to `MFModel.from_pretrained`, where they win over the checkpoint's config.json; so
+ * here too. `hidden_size` is config.json's `dim`.
+ */
+export interface MfShapeOptions {
+  hidden_size?: number;
+  num_models?: number;
+  text_dim?: number;
+  num_classes?: number;
+  use_proj?: boolean;
+}
+
+/** The Python's defaults for a checkpoint without config.json (RouteLLM's MatrixFactorizationRouter). */
+export const PYTHON_MF_SHAPE = { dim: 128, num_models: 64, text_dim: 1536, num_classes: 1, use_proj: true } as const;
+
+/**
+ * Parses and checks config.json (`bytes` undefined: a hub checkpoint without one, which takes
+ * the Python's defaults); `overrides` (the router's options) win over it, as in the Python.
+ */
+export function parseMfConfig(bytes: Uint8Array | undefined, source: string, overrides: MfShapeOptions = {}): MfConfig {
+  const config: Record<string, unknown> = bytes === undefined ? { ...PYTHON_MF_SHAPE } : parseConfigObject(bytes, source);
+  const { hidden_size: hiddenSize, ...rest } = overrides;
+  Object.assign(config, rest, hiddenSize === undefined ? {} : { dim: hiddenSize });
   const int = (key: string, required: boolean): number | undefined => {
     const value = config[key];
     if (value === undefined && !required) return undefined;
@@ -77,8 +98,13 @@ export function parseMfConfig(bytes: Uint8Array, source: string): MfConfig {
  * any float dtype) and its config. Works for RouteLLM's `routellm/mf_gpt4_augmented` files and
  * for the weights `routellm train` writes. Shapes are checked against the config.
  */
-export function decodeMfCheckpoint(weights: Uint8Array, configBytes: Uint8Array, source: { weights: string; config: string }): MfCheckpoint {
-  const config = parseMfConfig(configBytes, source.config);
+export function decodeMfCheckpoint(
+  weights: Uint8Array,
+  configBytes: Uint8Array | undefined,
+  source: { weights: string; config: string },
+  overrides: MfShapeOptions = {},
+): MfCheckpoint {
+  const config = parseMfConfig(configBytes, source.config, overrides);
   const tensors = readSafetensors(weights, { source: source.weights });
   const fail = (what: string): never => {
     throw new RouterError(`${source.weights}: ${what}`);

@@ -6,7 +6,7 @@ import { createCachedEmbedder } from '../../embed/cached-embedder.js';
 import type { Embedder } from '../../embed/embedder.js';
 import { offlineEmbedderResolver } from '../../embed/offline-embedders.js';
 import type { EmbedderResolver } from '../sw-ranking/resolve-embedder.js';
-import { decodeMfCheckpoint, type MfCheckpoint } from './mf-checkpoint.js';
+import { decodeMfCheckpoint, PYTHON_MF_EMBEDDER, type MfCheckpoint, type MfShapeOptions } from './mf-checkpoint.js';
 import { modelIndex, pairDirection, winRate, type MfModel } from './mf-model.js';
 
 /** Where the shipped weights live, under the package's datasets/. */
@@ -15,7 +15,9 @@ export const DEFAULT_MF_DIR = 'mf';
 export const MF_DEFAULT_STRONG = 'gpt-4-1106-preview';
 export const MF_DEFAULT_WEAK = 'mixtral-8x7b-instruct-v0.1';
 
-const OPTION_KEYS = ['checkpoint_path', 'config_path', 'embedder', 'strong_model', 'weak_model', 'cache_size'] as const;
+/** RouteLLM's mf shape options (its config.yaml has `hidden_size: 128`); they win over config.json, as in the Python. */
+const SHAPE_KEYS = ['hidden_size', 'num_models', 'text_dim', 'num_classes', 'use_proj'] as const;
+const OPTION_KEYS = ['checkpoint_path', 'config_path', 'embedder', 'strong_model', 'weak_model', 'cache_size', ...SHAPE_KEYS] as const;
 
 /** A built mf router, with its model for inspection. */
 export interface MfRouter extends Router {
@@ -96,13 +98,16 @@ export function createMfRouterFactory(resolveEmbedder: EmbedderResolver = defaul
     offline: true,
     async create(options: RouterOptions, context: RouterContext): Promise<Router> {
       rejectUnknownOptions('mf', options, OPTION_KEYS);
-      const { weights, config, weightsPath, configPath, digest } = await readCheckpointFiles('mf', options, context, DEFAULT_MF_DIR);
-      const checkpoint = await asConfigErrors(() => decodeMfCheckpoint(weights, config, { weights: weightsPath, config: configPath }));
+      const shape = shapeOptions(options);
+      const { weights, config, weightsPath, configPath, digest, repo } = await readCheckpointFiles('mf', options, context, DEFAULT_MF_DIR, { optionalConfig: true });
+      const overridden = Object.keys(shape);
+      const configSource = overridden.length === 0 ? configPath : `${configPath} with mf.${overridden.join(', mf.')}`;
+      const checkpoint = await asConfigErrors(() => decodeMfCheckpoint(weights, config, { weights: weightsPath, config: configSource }, shape));
       const cacheSize = options['cache_size'] ?? 10_000;
       if (typeof cacheSize !== 'number' || !Number.isInteger(cacheSize) || cacheSize < 1) {
         throw new ConfigError('mf: option "cache_size" must be a positive integer');
       }
-      const inner = await resolveEmbedder(options['embedder'] ?? checkpoint.embedderId, context, 'mf');
+      const inner = await resolveCheckpointEmbedder(resolveEmbedder, options['embedder'], checkpoint, context, repo ?? weightsPath);
       const recorded = checkpoint.config as { strong_model?: unknown; weak_model?: unknown };
       const strongModel = stringOption('mf', options, 'strong_model') ?? (typeof recorded.strong_model === 'string' ? recorded.strong_model : MF_DEFAULT_STRONG);
       const weakModel = stringOption('mf', options, 'weak_model') ?? (typeof recorded.weak_model === 'string' ? recorded.weak_model : MF_DEFAULT_WEAK);
@@ -120,6 +125,48 @@ export function createMfRouterFactory(resolveEmbedder: EmbedderResolver = defaul
       );
     },
   };
+}
+
+/** The shape options given (hidden_size, num_models, text_dim, num_classes, use_proj), checked. */
+function shapeOptions(options: RouterOptions): MfShapeOptions {
+  const shape: MfShapeOptions = {};
+  for (const key of SHAPE_KEYS) {
+    const value = options[key];
+    if (value === undefined) continue;
+    if (key === 'use_proj') {
+      if (typeof value !== 'boolean') throw new ConfigError('mf: option "use_proj" must be true or false');
+      shape.use_proj = value;
+    } else {
+      if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) throw new ConfigError(`mf: option "${key}" must be a positive integer`);
+      shape[key] = value;
+    }
+  }
+  return shape;
+}
+
+/**
+ * The embedder the router uses: `mf.embedder` when given, else the one the weights record, else
+ * RouteLLM's OpenAI text-embedding-3-small. When that default cannot be built (no key for
+ * api.openai.com), the message says why this checkpoint needs OpenAI and how to give it.
+ */
+async function resolveCheckpointEmbedder(
+  resolveEmbedder: EmbedderResolver,
+  option: unknown,
+  checkpoint: MfCheckpoint,
+  context: RouterContext,
+  source: string,
+): Promise<Embedder> {
+  if (option !== undefined) return resolveEmbedder(option, context, 'mf.embedder');
+  try {
+    return await resolveEmbedder(checkpoint.embedderId, context, 'mf');
+  } catch (error) {
+    if (!(error instanceof ConfigError) || checkpoint.config.embedder !== undefined || checkpoint.embedderId !== PYTHON_MF_EMBEDDER) throw error;
+    throw new ConfigError(
+      `mf: ${source} is RouteLLM's checkpoint format, whose prompts are embedded with OpenAI text-embedding-3-small (1536-d), and ${error.message.replace(/^mf: /, '')}: ` +
+        'set OPENAI_API_KEY, or OPENAI_BASE_URL to an OpenAI-compatible server with that model, or mf.embedder to {type: openai, base_url, api_key_env, model}',
+      { cause: error },
+    );
+  }
 }
 
 /** The `mf` router factory with the default embedder resolver (offline ones, then OpenAI). */
