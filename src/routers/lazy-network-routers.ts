@@ -23,7 +23,7 @@ export const lazySwRankingRouterFactory = lazyRouterFactory(
 export const lazyCausalLlmRouterFactory = lazyRouterFactory(
   {
     name: 'causal_llm',
-    description: "RouteLLM's LLM-judge router over an OpenAI-compatible endpoint; options: model, base_url, api_key/api_key_env, logprobs",
+    description: "RouteLLM's LLM-judge router over an OpenAI-compatible endpoint; options: model, base_url, api_key/api_key_env, logprobs, checkpoint_path",
     offline: false,
   },
   async () => (await import('./causal-llm/causal-llm-router.js')).causalLlmRouterFactory,

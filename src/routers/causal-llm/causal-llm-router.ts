@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { ConfigError, type Router, type RouterContext, type RouterFactory, type RouterOptions } from '../../core/index.js';
 import { rejectUnknownOptions } from '../router-options.js';
 import { DEFAULT_OPENAI_BASE_URL } from '../../embed/openai-embedder.js';
@@ -7,6 +8,7 @@ import { judgeWinRate, type TokenLogprob } from './judge-score.js';
 import { createTypedOpenAIClient } from '../../upstream/typed-openai-client.js';
 
 const OPTION_KEYS = [
+  'checkpoint_path',
   'base_url',
   'model',
   'api_key',
@@ -128,7 +130,16 @@ export function causalLlmOptions(options: RouterOptions, env: Readonly<Record<st
     }
     return value;
   };
-  const model = text('model');
+  const checkpoint = text('checkpoint_path');
+  // RouteLLM's checkpoint (routellm/causal_llm_gpt4_augmented) is a fine-tuned Llama-3-8B: it runs
+  // on a server of the user's (vLLM, ...), never on OpenAI's API, so its address must be given.
+  if (checkpoint !== undefined && text('base_url') === undefined) {
+    throw new ConfigError(
+      `causal_llm: ${checkpoint} is a fine-tuned causal LLM (RouteLLM's is Llama-3-8B) that routellm does not run in-process; ` +
+        `serve it with an OpenAI-compatible server (e.g. \`vllm serve ${checkpoint}\`) and set causal_llm.base_url to it, e.g. http://127.0.0.1:8000/v1`,
+    );
+  }
+  const model = text('model') ?? checkpoint;
   if (!model) throw new ConfigError('causal_llm.model is required: the judge model served at causal_llm.base_url');
   const baseURL = text('base_url') ?? env['OPENAI_BASE_URL'] ?? DEFAULT_OPENAI_BASE_URL;
   const keyVariable = text('api_key_env') ?? 'OPENAI_API_KEY';
@@ -158,12 +169,53 @@ export function causalLlmOptions(options: RouterOptions, env: Readonly<Record<st
   };
 }
 
+/** RouteLLM's prompt files in its causal_llm checkpoint repo, which its router downloads with the weights. */
+export const CHECKPOINT_PROMPT_FILES = { system: 'system_ft_v5.txt', classifier: 'classifier_ft_v5.txt' } as const;
+
+/**
+ * The prompts a `checkpoint_path` carries (RouteLLM's repo has system_ft_v5.txt and
+ * classifier_ft_v5.txt beside the weights, downloaded from the hub for a hub id); the options'
+ * own system_message / classifier_message win, and a file the checkpoint lacks leaves the
+ * built-in copy of RouteLLM's v5 prompt. The weights themselves are never fetched: the server at
+ * base_url runs them.
+ */
+async function checkpointPrompts(options: RouterOptions, context: RouterContext): Promise<{ system_message?: string; classifier_message?: string }> {
+  const checkpoint = options['checkpoint_path'];
+  if (typeof checkpoint !== 'string' || checkpoint === '') return {};
+  const wanted = Object.values(CHECKPOINT_PROMPT_FILES);
+  const repo = await context.hub?.repoOf(checkpoint);
+  let paths: Record<string, string | undefined>;
+  if (repo !== undefined && context.hub) {
+    paths = await context.hub.modelFiles(repo, wanted, { optional: wanted, purpose: 'causal_llm.checkpoint_path' });
+  } else {
+    paths = Object.fromEntries(wanted.map((file) => [file, join(checkpoint, file)]));
+  }
+  const read = async (file: string): Promise<string | undefined> => {
+    const path = paths[file];
+    if (path === undefined) return undefined;
+    try {
+      return new TextDecoder().decode(await context.readFile(path));
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT' || (error as NodeJS.ErrnoException).code === 'ENOTDIR') return undefined;
+      throw new ConfigError(`causal_llm: cannot read ${path} (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+    }
+  };
+  const [system, classifier] = await Promise.all([read(CHECKPOINT_PROMPT_FILES.system), read(CHECKPOINT_PROMPT_FILES.classifier)]);
+  return {
+    ...(system !== undefined && options['system_message'] === undefined ? { system_message: system } : {}),
+    ...(classifier !== undefined && options['classifier_message'] === undefined ? { classifier_message: classifier } : {}),
+  };
+}
+
 /** The `causal_llm` factory: needs a network judge, so not offline. */
 export const causalLlmRouterFactory: RouterFactory = {
   name: 'causal_llm',
-  description: "RouteLLM's LLM-judge router over an OpenAI-compatible endpoint; options: model, base_url, api_key/api_key_env, logprobs",
+  description: "RouteLLM's LLM-judge router over an OpenAI-compatible endpoint; options: model, base_url, api_key/api_key_env, logprobs, checkpoint_path",
   offline: false,
-  create(options: RouterOptions, context: RouterContext) {
-    return createCausalLlmRouter({ ...causalLlmOptions(options, context.env), fetch: context.fetch });
+  async create(options: RouterOptions, context: RouterContext) {
+    // Options are checked before anything is fetched: a missing base_url must not wait for a download.
+    causalLlmOptions(options, context.env);
+    const prompts = await checkpointPrompts(options, context);
+    return createCausalLlmRouter({ ...causalLlmOptions({ ...options, ...prompts }, context.env), fetch: context.fetch });
   },
 };
