@@ -5,7 +5,7 @@ export const lazySwRankingRouterFactory = lazyRouterFactory(
   {
     name: 'sw_ranking',
     description:
-      "RouteLLM's similarity-weighted Elo over embedded battles; options: data_dir | battles_path + embeddings_path, embedder, strong_model, weak_model, num_tiers, tiers",
+      "RouteLLM's similarity-weighted Elo over embedded battles; options: arena_battle_datasets + arena_embedding_datasets | data_dir | battles_path + embeddings_path, embedder, strong_model, weak_model, num_tiers, tiers",
     // No data ships by default, and data embedded with `openai` needs the network.
     offline: false,
   },

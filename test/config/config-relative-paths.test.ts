@@ -23,6 +23,29 @@ afterAll(async () => {
 });
 
 describe('paths in a --config file', () => {
+  it("keep Hugging Face hub ids (RouteLLM's config.example.yaml) unless they name something beside the file", async () => {
+    await mkdir(join(configDir, 'routellm', 'local_copy'), { recursive: true });
+    const file = join(configDir, 'routellm.yaml');
+    await writeFile(
+      file,
+      [
+        'mf: {checkpoint_path: routellm/mf_gpt4_augmented}',
+        'causal_llm: {checkpoint_path: routellm/local_copy}',
+        'sw_ranking:',
+        '  arena_battle_datasets: [lmsys/lmsys-arena-human-preference-55k, ./battles.parquet]',
+        '  arena_embedding_datasets: [routellm/local_copy]',
+        '',
+      ].join('\n'),
+    );
+    const config = await loadConfig(file, {}, elsewhere);
+    expect(config.routers['mf']).toEqual({ checkpoint_path: 'routellm/mf_gpt4_augmented' });
+    expect(config.routers['causal_llm']).toEqual({ checkpoint_path: join(configDir, 'routellm', 'local_copy') });
+    expect(config.routers['sw_ranking']).toEqual({
+      arena_battle_datasets: ['lmsys/lmsys-arena-human-preference-55k', join(configDir, 'battles.parquet')],
+      arena_embedding_datasets: [join(configDir, 'routellm', 'local_copy')],
+    });
+  });
+
   it('resolve against the file\'s directory at any depth; absolute paths and other keys are left alone', async () => {
     const file = join(configDir, 'c.yaml');
     await writeFile(

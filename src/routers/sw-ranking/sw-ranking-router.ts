@@ -6,13 +6,16 @@ import { rejectUnknownOptions } from '../router-options.js';
 import { allInOrder } from '../../runtime/all-in-order.js';
 import { createCachedEmbedder } from '../../embed/cached-embedder.js';
 import { openAIEmbedderResolver, type EmbedderResolver } from './resolve-embedder.js';
-import { BATTLES_FILE, decodeSwRankingData, EMBEDDINGS_FILE } from './sw-ranking-data.js';
+import { loadArenaDatasets } from './arena-datasets.js';
+import { BATTLES_FILE, decodeSwRankingData, EMBEDDINGS_FILE, type SwRankingData } from './sw-ranking-data.js';
 import { buildSwRankingModel, DEFAULT_NUM_TIERS, DEFAULT_STRONG_MODEL, DEFAULT_WEAK_MODEL, type SwRankingModel } from './sw-ranking-model.js';
 
 /** Where the router looks for its data when the config names none: `<datasets>/sw_ranking/`. */
 export const DEFAULT_SW_RANKING_DIR = 'sw_ranking';
 
 const OPTION_KEYS = [
+  'arena_battle_datasets',
+  'arena_embedding_datasets',
   'data_dir',
   'battles_path',
   'embeddings_path',
@@ -30,8 +33,10 @@ export interface SwRankingRouter extends Router {
 }
 
 /**
- * The `sw_ranking` factory. Options: `data_dir` (holding battles.jsonl + embeddings.safetensors;
- * default `<datasets>/sw_ranking`) or `battles_path` + `embeddings_path`; `embedder` (default: the
+ * The `sw_ranking` factory. Options: RouteLLM's `arena_battle_datasets` + `arena_embedding_datasets`
+ * (Hugging Face dataset ids or local parquet, see loadArenaDatasets), or `data_dir` (holding
+ * battles.jsonl + embeddings.safetensors; default `<datasets>/sw_ranking`) or `battles_path` +
+ * `embeddings_path`; `embedder` (default: the
  * one recorded with the data); `strong_model` / `weak_model` (default: recorded with the data,
  * else RouteLLM's gpt-4-1106-preview / mixtral-8x7b-instruct-v0.1); `num_tiers` (10); `tiers`
  * (an explicit model -> tier mapping); `cache_size` (prompts whose embedding and win rate are kept, 1024).
@@ -41,7 +46,7 @@ export function createSwRankingRouterFactory(resolveEmbedder: EmbedderResolver =
   return {
     name: 'sw_ranking',
     description:
-      "RouteLLM's similarity-weighted Elo over embedded battles; options: data_dir | battles_path + embeddings_path, embedder, strong_model, weak_model, num_tiers, tiers",
+      "RouteLLM's similarity-weighted Elo over embedded battles; options: arena_battle_datasets + arena_embedding_datasets | data_dir | battles_path + embeddings_path, embedder, strong_model, weak_model, num_tiers, tiers",
     // Offline exactly when its embedder is; the default data was embedded by a network embedder.
     offline: false,
     create: (options, context) => createSwRankingRouter(options, context, resolveEmbedder),
@@ -68,16 +73,35 @@ async function createSwRankingRouter(options: RouterOptions, context: RouterCont
     return value;
   };
 
+  const battleSets = datasetList(options, 'arena_battle_datasets');
+  const embeddingSets = datasetList(options, 'arena_embedding_datasets');
   const battlesOption = text('battles_path');
   const embeddingsOption = text('embeddings_path');
-  if ((battlesOption === undefined) !== (embeddingsOption === undefined)) {
-    throw new ConfigError('sw_ranking: set both battles_path and embeddings_path, or data_dir');
+  let data: SwRankingData;
+  let dataDigest: string;
+  let embeddingsSource: string;
+  if (battleSets !== undefined || embeddingSets !== undefined) {
+    // RouteLLM's config: Hugging Face datasets (or local parquet) of battles and their embeddings.
+    if (battleSets === undefined || embeddingSets === undefined) {
+      throw new ConfigError('sw_ranking: set both arena_battle_datasets and arena_embedding_datasets (RouteLLM config), or data_dir');
+    }
+    if (battlesOption !== undefined || embeddingsOption !== undefined || options['data_dir'] !== undefined) {
+      throw new ConfigError('sw_ranking: arena_battle_datasets/arena_embedding_datasets and data_dir/battles_path/embeddings_path name two sources of data; keep one');
+    }
+    ({ data, digest: dataDigest } = await loadArenaDatasets(battleSets, embeddingSets, context));
+    embeddingsSource = `the arena_embedding_datasets (${embeddingSets.join(', ')})`;
+  } else {
+    if ((battlesOption === undefined) !== (embeddingsOption === undefined)) {
+      throw new ConfigError('sw_ranking: set both battles_path and embeddings_path, or data_dir');
+    }
+    const dir = text('data_dir') ?? join(context.datasetsDir, DEFAULT_SW_RANKING_DIR);
+    const battlesPath = battlesOption ?? join(dir, BATTLES_FILE);
+    const embeddingsPath = embeddingsOption ?? join(dir, EMBEDDINGS_FILE);
+    const [battlesBytes, embeddingsBytes] = await allInOrder([read(context, battlesPath), read(context, embeddingsPath)]);
+    data = await asConfigErrors(() => decodeSwRankingData(battlesBytes, embeddingsBytes, { battles: battlesPath, embeddings: embeddingsPath }));
+    dataDigest = createHash('sha256').update(battlesBytes).update(embeddingsBytes).digest('hex');
+    embeddingsSource = embeddingsPath;
   }
-  const dir = text('data_dir') ?? join(context.datasetsDir, DEFAULT_SW_RANKING_DIR);
-  const battlesPath = battlesOption ?? join(dir, BATTLES_FILE);
-  const embeddingsPath = embeddingsOption ?? join(dir, EMBEDDINGS_FILE);
-  const [battlesBytes, embeddingsBytes] = await allInOrder([read(context, battlesPath), read(context, embeddingsPath)]);
-  const data = await asConfigErrors(() => decodeSwRankingData(battlesBytes, embeddingsBytes, { battles: battlesPath, embeddings: embeddingsPath }));
 
   let tiers: Record<string, number> | undefined;
   if (options['tiers'] !== undefined) {
@@ -100,15 +124,15 @@ async function createSwRankingRouter(options: RouterOptions, context: RouterCont
     }),
   );
 
-  const inner = await resolveEmbedder(options['embedder'] ?? data.embedderId, context, 'sw_ranking.embedder');
+  const inner = await resolveDataEmbedder(resolveEmbedder, options['embedder'], data.embedderId, context, battleSets !== undefined);
   if (inner.id !== data.embedderId) {
     throw new ConfigError(
-      `sw_ranking: ${embeddingsPath} was embedded with "${data.embedderId}" but the configured embedder is "${inner.id}"; use that embedder or rebuild the data with this one`,
+      `sw_ranking: ${embeddingsSource} was embedded with "${data.embedderId}" but the configured embedder is "${inner.id}"; use that embedder or rebuild the data with this one`,
     );
   }
   const embedder = createCachedEmbedder(inner, { maxEntries: integer('cache_size', 1) ?? 1024 });
 
-  const digest = createHash('sha256').update(battlesBytes).update(embeddingsBytes).digest('hex').slice(0, 12);
+  const digest = dataDigest.slice(0, 12);
   const tierText = tiers ? JSON.stringify(Object.entries(tiers).sort()) : `n${numTiers}`;
   const fingerprint = `sw_ranking:${inner.id}:${digest}:${strongModel}>${weakModel}:${tierText}`;
 
@@ -139,6 +163,36 @@ async function createSwRankingRouter(options: RouterOptions, context: RouterCont
       return vectors.map((vector, i) => rates.get(prompts[i]!) ?? score(prompts[i]!, vector));
     },
   };
+}
+
+/** A list of dataset names (RouteLLM's YAML lists); one name alone is taken as a list of one. */
+function datasetList(options: RouterOptions, key: string): string[] | undefined {
+  const value = options[key];
+  if (value === undefined) return undefined;
+  const list = typeof value === 'string' ? [value] : value;
+  if (!Array.isArray(list) || list.length === 0 || !list.every((item) => typeof item === 'string' && item !== '')) {
+    throw new ConfigError(`sw_ranking.${key} must be a list of Hugging Face dataset ids or local parquet paths`);
+  }
+  return list as string[];
+}
+
+/**
+ * The embedder for the data: `sw_ranking.embedder` when given, else the one the data records.
+ * For RouteLLM's arena data (OpenAI text-embedding-3-small) a missing OpenAI key says why the
+ * data needs OpenAI and how to give it.
+ */
+async function resolveDataEmbedder(resolveEmbedder: EmbedderResolver, option: unknown, recorded: string, context: RouterContext, arena: boolean) {
+  if (option !== undefined || !arena) return resolveEmbedder(option ?? recorded, context, 'sw_ranking.embedder');
+  try {
+    return await resolveEmbedder(recorded, context, 'sw_ranking');
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    throw new ConfigError(
+      `sw_ranking: RouteLLM's arena embeddings are OpenAI text-embedding-3-small, so prompts must be too, and ${error.message.replace(/^sw_ranking: /, '')}: ` +
+        'set OPENAI_API_KEY, or OPENAI_BASE_URL to an OpenAI-compatible server with that model, or sw_ranking.embedder to {type: openai, base_url, api_key_env}',
+      { cause: error },
+    );
+  }
 }
 
 async function read(context: RouterContext, path: string): Promise<Uint8Array> {
