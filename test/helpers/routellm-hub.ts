@@ -1,3 +1,4 @@
+import { parquetWriteBuffer } from 'hyparquet-writer';
 import type { FakeRepo } from './fake-hub.js';
 import { arenaBattlesParquet, embeddingsParquet, type ArenaBattleRow } from './arena-parquet.js';
 import { fakeEmbedding, routellmMfFiles } from './routellm-artifacts.js';
@@ -25,10 +26,30 @@ export function arenaEmbeddings(rows: readonly ArenaBattleRow[]): number[][] {
 }
 
 /**
+ * The published win rates of routellm/lmsys-arena-human-preference-55k-thresholds, small: a
+ * `prompt` column and one column per router; mf's are 0.00, 0.01, ..., 1.00 shuffled, so its
+ * (1 - 0.2) quantile is 0.8.
+ */
+export const PUBLISHED_MF_WIN_RATES: readonly number[] = Array.from({ length: 101 }, (_, i) => ((i * 37) % 101) / 100);
+
+function publishedWinRatesParquet(): Uint8Array {
+  return new Uint8Array(
+    parquetWriteBuffer({
+      columnData: [
+        { name: 'prompt', data: PUBLISHED_MF_WIN_RATES.map((_, i) => JSON.stringify([`arena prompt ${i}`])), type: 'STRING' },
+        { name: 'mf', data: [...PUBLISHED_MF_WIN_RATES], type: 'DOUBLE' },
+        { name: 'sw_ranking', data: PUBLISHED_MF_WIN_RATES.map((rate) => 1 - rate), type: 'DOUBLE' },
+      ],
+    }),
+  );
+}
+
+/**
  * Every repo RouteLLM's config.example.yaml names, in the layouts the real ones have, small:
  * the mf checkpoint (model.safetensors + config.json), the causal_llm checkpoint's prompt files,
  * the 55k arena dataset as a CSV repo with the hub's parquet conversion, the GPT-4 judge battles
- * and both embedding datasets as parquet. (bert's repo is left out: routellm has no bert router.)
+ * and both embedding datasets as parquet, and the win rates RouteLLM published for calibration. (bert's
+ * repo is left out: routellm has no bert router.)
  */
 export function routellmHubRepos(): FakeRepo[] {
   const arena = arenaBattles(0, 12);
@@ -52,5 +73,6 @@ export function routellmHubRepos(): FakeRepo[] {
     { type: 'dataset', id: 'routellm/gpt4_judge_battles', revisions: parquet(arenaBattlesParquet(judged)) },
     { type: 'dataset', id: 'routellm/arena_battles_embeddings', revisions: parquet(embeddingsParquet(arenaEmbeddings(arena))) },
     { type: 'dataset', id: 'routellm/gpt4_judge_battles_embeddings', revisions: parquet(embeddingsParquet(arenaEmbeddings(judged))) },
+    { type: 'dataset', id: 'routellm/lmsys-arena-human-preference-55k-thresholds', revisions: parquet(publishedWinRatesParquet()) },
   ];
 }

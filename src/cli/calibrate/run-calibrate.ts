@@ -1,9 +1,10 @@
 import { resolve } from 'node:path';
-import { DEFAULT_MODEL_PAIR, UsageError, type Router, type RouterContext } from '../../core/index.js';
+import { DEFAULT_MODEL_PAIR, UsageError, type Router, type RouterContext, type RouterOptions } from '../../core/index.js';
 import { buildCalibrationTable, TABLE_COMMAND } from '../../calibrate/build-calibration-table.js';
 import { findTableEntry, thresholdFromEntry } from '../../calibrate/calibration-table.js';
 import { calibrationTablePaths, readShareTables, shippedTablePath, tablePathsSuffix } from '../../calibrate/load-calibration-table.js';
 import { formatSharePercent, parseShare, pythonFloat, sharePercent } from '../../calibrate/parse-share.js';
+import { publishedWinRates, usesPublishedWeights } from '../../calibrate/published-win-rates.js';
 import { readPromptFile } from '../../calibrate/read-prompt-file.js';
 import { thresholdForShare } from '../../calibrate/threshold-for-share.js';
 import { unknownConfigRouterWarnings } from '../../config/unknown-config-routers.js';
@@ -36,6 +37,8 @@ interface Setup {
   /** The routers named, else the default (or, for --write-table, every offline one); all registered. */
   readonly names: readonly string[];
   readonly context: RouterContext;
+  /** The options a router runs with (its config section). */
+  optionsOf(name: string): RouterOptions;
   build(name: string): Promise<Router>;
   winRates(router: Router, prompts: readonly string[]): Promise<Float64Array>;
 }
@@ -109,6 +112,7 @@ async function prepare(flags: CalibrateFlags, io: CliIo): Promise<Setup> {
   return {
     names,
     context,
+    optionsOf: (name) => config.routers[name] ?? {},
     build: async (name) => registry.get(name).create(config.routers[name] ?? {}, context),
     winRates: async (router, prompts) => {
       // random is noise by design: never cached.
@@ -149,6 +153,13 @@ async function fromTables(table: string | undefined, share: number, io: CliIo, s
   const results: Calibration[] = [];
   for (const router of await buildAll(setup)) {
     const found = findTableEntry(tables.tables, router.name, router, 'calibrate on them directly with --prompts YOUR_PROMPTS');
+    if ('problem' in found && usesPublishedWeights(router.name, setup.optionsOf(router.name))) {
+      // RouteLLM's own checkpoints (config.example.yaml): its calibrate --task calibrate reads the
+      // win rates it published for them; so does this one.
+      const rates = sortedAscending(await publishedWinRates(router.name, setup.context));
+      results.push({ router: router.name, share, threshold: thresholdForShare(rates, share), n: rates.length });
+      continue;
+    }
     if ('problem' in found) throw new UsageError(`${found.problem}${tablePathsSuffix(tables)}`);
     results.push({ router: router.name, share, threshold: thresholdFromEntry(found, share), n: found.n });
   }

@@ -1,0 +1,111 @@
+import { copyFile, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import OpenAI from 'openai';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startFakeHub, type FakeHub } from '../helpers/fake-hub.js';
+import { startJsonHandlerServer, type JsonHandlerServer } from '../helpers/json-handler-server.js';
+import { fakeEmbedding } from '../helpers/routellm-artifacts.js';
+import { routellmHubRepos } from '../helpers/routellm-hub.js';
+import { runCliInProcess } from '../helpers/run-cli-in-process.js';
+import { startServeInProcess } from '../helpers/serve-in-process.js';
+
+/**
+ * RouteLLM's README commands, spelled as routellm takes them, with RouteLLM's
+ * config.example.yaml byte for byte, against a fake Hugging Face hub (small files in the real
+ * repos' layouts) and one fake OpenAI-compatible provider (embeddings for mf and sw_ranking, chat
+ * for both models). Nothing here reaches the internet.
+ */
+const CONFIG = fileURLToPath(new URL('../fixtures/routellm/config.example.yaml', import.meta.url));
+
+let hub: FakeHub;
+let openai: JsonHandlerServer;
+let dir: string;
+let env: Record<string, string>;
+
+beforeAll(async () => {
+  hub = await startFakeHub(routellmHubRepos());
+  openai = await startJsonHandlerServer((request) => {
+    if (request.path === '/v1/embeddings') {
+      const input = request.body.input as string[];
+      return { body: { object: 'list', model: request.body.model, data: input.map((text, index) => ({ object: 'embedding', index, embedding: fakeEmbedding(text) })) } };
+    }
+    return {
+      body: {
+        id: 'chatcmpl-fake',
+        object: 'chat.completion',
+        created: 1_700_000_000,
+        model: request.body.model,
+        choices: [{ index: 0, message: { role: 'assistant', content: `answer from ${request.body.model}`, refusal: null }, finish_reason: 'stop', logprobs: null }],
+        usage: { prompt_tokens: 10, completion_tokens: 5, total_tokens: 15 },
+      },
+    };
+  });
+  dir = await mkdtemp(join(tmpdir(), 'routellm-readme-'));
+  await copyFile(CONFIG, join(dir, 'config.example.yaml'));
+  env = {
+    HF_ENDPOINT: hub.endpoint,
+    HF_HOME: join(dir, 'hf-home'),
+    OPENAI_API_KEY: 'sk-fake',
+    OPENAI_BASE_URL: openai.baseURL,
+    ROUTELLM_CACHE_DIR: join(dir, 'win-rates'),
+  };
+});
+afterAll(async () => {
+  await hub.close();
+  await openai.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+const LONG = `Please prove in detail, step by step, a theorem about prime numbers and their distribution; ${'then generalise it. '.repeat(20)}`;
+
+describe("RouteLLM's README commands with its config.example.yaml", () => {
+  it('routellm serve --routers mf --config config.example.yaml', async () => {
+    const serve = await startServeInProcess(['--routers', 'mf', '--config', 'config.example.yaml', '--port', '0'], { env, cwd: dir });
+    try {
+      const base = serve.listening[1]!;
+      const client = new OpenAI({ baseURL: `${base}/v1`, apiKey: 'unused' });
+      // RouteLLM's published threshold spelling; the fake checkpoint's win rate is sigmoid(e[0] - e[1]).
+      const hard = await client.chat.completions.create({ model: 'router-mf-0.5', messages: [{ role: 'user', content: LONG }] });
+      expect(hard.model).toBe('gpt-4-1106-preview');
+      const easy = await client.chat.completions.create({ model: 'router-mf-0.5', messages: [{ role: 'user', content: 'hi' }] });
+      expect(easy.model).toBe('Mixtral-8x7B-Instruct-v0.1'.replace(/^/, 'mistralai/'));
+      expect(easy.choices[0]!.message.content).toBe('answer from mistralai/Mixtral-8x7B-Instruct-v0.1');
+      const health = await (await fetch(`${base}/health`)).json();
+      expect(health).toMatchObject({ status: expect.any(String) });
+      // The checkpoint came from the hub into HF_HOME/hub, laid out as huggingface_hub lays it out.
+      expect(hub.requests.some((r) => r.path === '/routellm/mf_gpt4_augmented/resolve/main/model.safetensors')).toBe(true);
+    } finally {
+      expect(await serve.stop()).toBe(0);
+    }
+    // A second start, offline, comes from the cache alone.
+    hub.requests.length = 0;
+    const offline = await startServeInProcess(['--routers', 'mf', '--config', 'config.example.yaml', '--port', '0'], { env: { ...env, HF_HUB_OFFLINE: '1' }, cwd: dir });
+    expect(await offline.stop()).toBe(0);
+    expect(hub.requests).toEqual([]);
+  });
+
+  it('routellm eval --routers random sw_ranking --benchmark gsm8k --config config.example.yaml', async () => {
+    const result = await runCliInProcess(['eval', '--routers', 'random', 'sw_ranking', '--benchmark', 'gsm8k', '--config', 'config.example.yaml', '--no-plot', '--json'], { env, cwd: dir });
+    expect(result.code, result.stderr).toBe(0);
+    const report = JSON.parse(result.stdout) as { benchmark: string; routers: Array<{ name: string; apgr: number }> };
+    expect(report.benchmark).toBe('gsm8k');
+    expect(report.routers.map((r) => r.name).sort()).toEqual(['random', 'sw_ranking']);
+    for (const router of report.routers) expect(Number.isFinite(router.apgr)).toBe(true);
+    // The four datasets came from the hub (the 55k through its parquet conversion).
+    const paths = hub.requests.map((r) => r.path);
+    for (const dataset of ['lmsys/lmsys-arena-human-preference-55k', 'routellm/gpt4_judge_battles', 'routellm/arena_battles_embeddings', 'routellm/gpt4_judge_battles_embeddings']) {
+      expect(paths.some((p) => p.startsWith(`/datasets/${dataset}/resolve/`))).toBe(true);
+    }
+    expect(result.stderr).toMatch(/"bert" is not a router here and is ignored/);
+  });
+
+  it('routellm calibrate --routers mf --strong-model-pct 0.2 --config config.example.yaml', async () => {
+    // With RouteLLM's own checkpoint, the win rates RouteLLM published for it, as its --task calibrate reads them.
+    const result = await runCliInProcess(['calibrate', '--routers', 'mf', '--strong-model-pct', '0.2', '--config', 'config.example.yaml'], { env, cwd: dir });
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toBe('For 20.0% strong model calls for mf, threshold = 0.8\n');
+    expect(hub.requests.some((r) => r.path.startsWith('/datasets/routellm/lmsys-arena-human-preference-55k-thresholds/resolve/'))).toBe(true);
+  });
+});
