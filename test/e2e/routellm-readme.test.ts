@@ -49,6 +49,8 @@ beforeAll(async () => {
     HF_HOME: join(dir, 'hf-home'),
     OPENAI_API_KEY: 'sk-fake',
     OPENAI_BASE_URL: openai.baseURL,
+    ANYSCALE_API_KEY: 'esecret-anyscale',
+    ANYSCALE_API_BASE: openai.baseURL,
     ROUTELLM_CACHE_DIR: join(dir, 'win-rates'),
   };
 });
@@ -61,8 +63,9 @@ afterAll(async () => {
 const LONG = `Please prove in detail, step by step, a theorem about prime numbers and their distribution; ${'then generalise it. '.repeat(20)}`;
 
 describe("RouteLLM's README commands with its config.example.yaml", () => {
-  it('routellm serve --routers mf --config config.example.yaml', async () => {
-    const serve = await startServeInProcess(['--routers', 'mf', '--config', 'config.example.yaml', '--port', '0'], { env, cwd: dir });
+  it('routellm serve --routers mf --weak-model anyscale/mistralai/Mixtral-8x7B-Instruct-v0.1 --config config.example.yaml', async () => {
+    const serveArgs = ['--routers', 'mf', '--weak-model', 'anyscale/mistralai/Mixtral-8x7B-Instruct-v0.1', '--config', 'config.example.yaml', '--port', '0'];
+    const serve = await startServeInProcess(serveArgs, { env, cwd: dir });
     try {
       const base = serve.listening[1]!;
       const client = new OpenAI({ baseURL: `${base}/v1`, apiKey: 'unused' });
@@ -70,8 +73,10 @@ describe("RouteLLM's README commands with its config.example.yaml", () => {
       const hard = await client.chat.completions.create({ model: 'router-mf-0.5', messages: [{ role: 'user', content: LONG }] });
       expect(hard.model).toBe('gpt-4-1106-preview');
       const easy = await client.chat.completions.create({ model: 'router-mf-0.5', messages: [{ role: 'user', content: 'hi' }] });
-      expect(easy.model).toBe('Mixtral-8x7B-Instruct-v0.1'.replace(/^/, 'mistralai/'));
+      expect(easy.model).toBe('mistralai/Mixtral-8x7B-Instruct-v0.1');
+      // Anyscale's endpoint (ANYSCALE_API_BASE here) was asked for the model without its provider prefix.
       expect(easy.choices[0]!.message.content).toBe('answer from mistralai/Mixtral-8x7B-Instruct-v0.1');
+      expect(openai.requests.at(-1)!.headers.authorization).toBe('Bearer esecret-anyscale');
       const health = await (await fetch(`${base}/health`)).json();
       expect(health).toMatchObject({ status: expect.any(String) });
       // The checkpoint came from the hub into HF_HOME/hub, laid out as huggingface_hub lays it out.
@@ -81,7 +86,7 @@ describe("RouteLLM's README commands with its config.example.yaml", () => {
     }
     // A second start, offline, comes from the cache alone.
     hub.requests.length = 0;
-    const offline = await startServeInProcess(['--routers', 'mf', '--config', 'config.example.yaml', '--port', '0'], { env: { ...env, HF_HUB_OFFLINE: '1' }, cwd: dir });
+    const offline = await startServeInProcess(serveArgs, { env: { ...env, HF_HUB_OFFLINE: '1' }, cwd: dir });
     expect(await offline.stop()).toBe(0);
     expect(hub.requests).toEqual([]);
   });
