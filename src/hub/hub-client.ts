@@ -5,7 +5,7 @@ import { downloadProgress, formatBytes, type ProgressSink } from './download-pro
 import { HubCache } from './hub-cache.js';
 import { HubError } from './hub-error.js';
 import type { HubSettings } from './hub-settings.js';
-import { describeRepo, isCommitHash, repoFolderName, resolveUrl, revisionInfoUrl, type HubRepo } from './repo-id.js';
+import { describeRepo, isCommitHash, repoFolderName, repoUrl, resolveUrl, revisionInfoUrl, type HubRepo } from './repo-id.js';
 
 export interface HubClientOptions {
   readonly settings: HubSettings;
@@ -116,7 +116,7 @@ export class HubClient {
     } catch (error) {
       const cached = await this.cache.snapshotFiles(repo, revision);
       if (cached) return cached;
-      throw this.#notCached(purpose, repo, repoUrlFor(settings.endpoint, repo), `cannot reach the hub at ${settings.endpoint} (${networkReason(error)})`);
+      throw this.#notCached(purpose, repo, repoUrl(settings.endpoint, repo), `cannot reach the hub at ${settings.endpoint} (${networkReason(error)})`);
     }
     if (!response.ok) {
       await response.body?.cancel();
@@ -148,7 +148,7 @@ export class HubClient {
 
   /** The line for a repo that is needed but neither reachable nor cached: what to download, and where to put it. */
   notCached(purpose: string, repo: HubRepo, why: string): HubError {
-    return this.#notCached(purpose, repo, repoUrlFor(this.#options.settings.endpoint, repo), why);
+    return this.#notCached(purpose, repo, repoUrl(this.#options.settings.endpoint, repo), why);
   }
 
   #notCached(purpose: string, repo: HubRepo, url: string, why: string): HubError {
@@ -229,7 +229,7 @@ export class HubClient {
     if (status === 401 || status === 403) {
       if (code === 'GatedRepo') {
         return new HubError(
-          `${purpose}: ${what} is gated (${status}): accept its terms at ${repoUrlFor(this.#options.settings.endpoint, repo)} and set HF_TOKEN to a token of that account`,
+          `${purpose}: ${what} is gated (${status}): accept its terms at ${repoUrl(this.#options.settings.endpoint, repo)} and set HF_TOKEN to a token of that account`,
         );
       }
       return new HubError(
@@ -332,10 +332,6 @@ export function normalizeEtag(etag: string | null): string | undefined {
 function rangeStartsAt(contentRange: string | null, start: number): boolean {
   const match = /^bytes (\d+)-/.exec(contentRange ?? '');
   return match !== null && Number(match[1]) === start;
-}
-
-function repoUrlFor(endpoint: string, repo: HubRepo): string {
-  return `${endpoint}/${repo.type === 'dataset' ? 'datasets/' : ''}${repo.id}`;
 }
 
 /** ECONNREFUSED, ENOTFOUND, "terminated": the cause Node's fetch wraps. */

@@ -5,6 +5,7 @@ import { rejectUnknownOptions, stringOption } from '../router-options.js';
 import { createCachedEmbedder } from '../../embed/cached-embedder.js';
 import type { Embedder } from '../../embed/embedder.js';
 import { offlineEmbedderResolver } from '../../embed/offline-embedders.js';
+import { resolveRecordedOpenAIEmbedder } from '../recorded-openai-embedder.js';
 import type { EmbedderResolver } from '../sw-ranking/resolve-embedder.js';
 import { decodeMfCheckpoint, PYTHON_MF_EMBEDDER, type MfCheckpoint, type MfShapeOptions } from './mf-checkpoint.js';
 import { modelIndex, pairDirection, winRate, type MfModel } from './mf-model.js';
@@ -157,16 +158,14 @@ async function resolveCheckpointEmbedder(
   source: string,
 ): Promise<Embedder> {
   if (option !== undefined) return resolveEmbedder(option, context, 'mf.embedder');
-  try {
-    return await resolveEmbedder(checkpoint.embedderId, context, 'mf');
-  } catch (error) {
-    if (!(error instanceof ConfigError) || checkpoint.config.embedder !== undefined || checkpoint.embedderId !== PYTHON_MF_EMBEDDER) throw error;
-    throw new ConfigError(
-      `mf: ${source} is RouteLLM's checkpoint format, whose prompts are embedded with OpenAI text-embedding-3-small (1536-d), and ${error.message.replace(/^mf: /, '')}: ` +
-        'set OPENAI_API_KEY, or OPENAI_BASE_URL to an OpenAI-compatible server with that model, or mf.embedder to {type: openai, base_url, api_key_env, model}',
-      { cause: error },
-    );
-  }
+  if (checkpoint.config.embedder !== undefined || checkpoint.embedderId !== PYTHON_MF_EMBEDDER) return resolveEmbedder(checkpoint.embedderId, context, 'mf');
+  return resolveRecordedOpenAIEmbedder(
+    resolveEmbedder,
+    checkpoint.embedderId,
+    context,
+    'mf',
+    `${source} is RouteLLM's checkpoint format, whose prompts are embedded with OpenAI text-embedding-3-small (1536-d)`,
+  );
 }
 
 /** The `mf` router factory with the default embedder resolver (offline ones, then OpenAI). */

@@ -5,6 +5,7 @@ import { asConfigErrors } from '../checkpoint-files.js';
 import { rejectUnknownOptions } from '../router-options.js';
 import { allInOrder } from '../../runtime/all-in-order.js';
 import { createCachedEmbedder } from '../../embed/cached-embedder.js';
+import { resolveRecordedOpenAIEmbedder } from '../recorded-openai-embedder.js';
 import { openAIEmbedderResolver, type EmbedderResolver } from './resolve-embedder.js';
 import { loadArenaDatasets } from './arena-datasets.js';
 import { BATTLES_FILE, decodeSwRankingData, EMBEDDINGS_FILE, type SwRankingData } from './sw-ranking-data.js';
@@ -183,16 +184,7 @@ function datasetList(options: RouterOptions, key: string): string[] | undefined 
  */
 async function resolveDataEmbedder(resolveEmbedder: EmbedderResolver, option: unknown, recorded: string, context: RouterContext, arena: boolean) {
   if (option !== undefined || !arena) return resolveEmbedder(option ?? recorded, context, 'sw_ranking.embedder');
-  try {
-    return await resolveEmbedder(recorded, context, 'sw_ranking');
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    throw new ConfigError(
-      `sw_ranking: RouteLLM's arena embeddings are OpenAI text-embedding-3-small, so prompts must be too, and ${error.message.replace(/^sw_ranking: /, '')}: ` +
-        'set OPENAI_API_KEY, or OPENAI_BASE_URL to an OpenAI-compatible server with that model, or sw_ranking.embedder to {type: openai, base_url, api_key_env}',
-      { cause: error },
-    );
-  }
+  return resolveRecordedOpenAIEmbedder(resolveEmbedder, recorded, context, 'sw_ranking', "RouteLLM's arena embeddings are OpenAI text-embedding-3-small, so prompts must be too");
 }
 
 async function read(context: RouterContext, path: string): Promise<Uint8Array> {
