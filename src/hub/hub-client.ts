@@ -26,6 +26,11 @@ interface FileMetadata {
 
 /** A file that does not exist at a commit, remembered as the Python does (`.no_exist/<commit>/<file>`). */
 const NO_EXIST = '.no_exist';
+/**
+ * Downloads under way in this process, by blob path: one per blob whichever client asks, so the
+ * lock file below is only ever contended by other processes (a lock held by this pid is stale).
+ */
+const inflight = new Map<string, Promise<void>>();
 /** How long to wait between looks at another process's download lock. */
 const LOCK_POLL_MS = 200;
 
@@ -40,7 +45,6 @@ const LOCK_POLL_MS = 200;
 export class HubClient {
   readonly cache: HubCache;
   readonly #options: HubClientOptions;
-  readonly #inflight = new Map<string, Promise<void>>();
 
   constructor(options: HubClientOptions) {
     this.#options = options;
@@ -89,10 +93,10 @@ export class HubClient {
       const blob = this.cache.blobPath(repo, metadata.etag);
       if (!(await exists(blob))) {
         // One download per blob in this process; other processes wait on the lock file.
-        let pending = this.#inflight.get(blob);
+        let pending = inflight.get(blob);
         if (!pending) {
-          pending = this.#download(repo, file, metadata as FileMetadata, blob, options.purpose).finally(() => this.#inflight.delete(blob));
-          this.#inflight.set(blob, pending);
+          pending = this.#download(repo, file, metadata as FileMetadata, blob, options.purpose).finally(() => inflight.delete(blob));
+          inflight.set(blob, pending);
         }
         await pending;
       }

@@ -100,6 +100,13 @@ describe('hub downloads into the huggingface_hub cache layout', () => {
     expect(hub.requests.filter((r) => r.path.startsWith('/cdn/'))).toEqual([]);
   });
 
+  it('two clients asking for one blob at once share one download', async () => {
+    const [a, b] = await Promise.all([files(access()), files(access())]);
+    expect(a['model.safetensors']).toBe(b['model.safetensors']);
+    expect(sha256(await readFile(a['model.safetensors']!))).toBe(sha256(WEIGHTS));
+    expect(hub.requests.filter((r) => r.path.startsWith('/cdn/'))).toHaveLength(1);
+  });
+
   it('shows progress on a terminal, and one line elsewhere', async () => {
     let tty = '';
     await files(access({}, { isTTY: true, write: (text: string) => (tty += text) }));
