@@ -19,10 +19,23 @@ export interface ScoredPrompt {
   readonly source: string;
 }
 
+/**
+ * A routed pair that battle files name in their `strong_model`/`weak_model` fields (routellm
+ * label writes them), after aliases: train's pair when no flag names one.
+ */
+export interface DeclaredPair {
+  readonly strong: string;
+  readonly weak: string;
+  /** The first file that names it. */
+  readonly source: string;
+}
+
 /** Everything read from the `--data` files. */
 export interface TrainingData {
   readonly battles: TrainingBattle[];
   readonly scored: ScoredPrompt[];
+  /** The distinct pairs the battles name (usually none or one). */
+  readonly declaredPairs: readonly DeclaredPair[];
 }
 
 /** What a tie teaches: `half` (0.5), `drop` (the battle is left out), `weak` (a win for the weak model). */

@@ -1,7 +1,7 @@
 import { boundedRoutingText, UsageError } from '../core/index.js';
 import { parseScoreCell } from '../eval/benchmarks/parse-score.js';
 import { readCsvTable, readJsonLines } from '../eval/benchmarks/read-csv.js';
-import type { ScoredPrompt, TrainingBattle, TrainingData, Winner } from './battle.js';
+import type { DeclaredPair, ScoredPrompt, TrainingBattle, TrainingData, Winner } from './battle.js';
 import { unwrapPythonListPrompt } from './python-list-prompt.js';
 
 /** Columns of a score table that are not models (RouterBench and RouteLLM benchmark files). */
@@ -44,6 +44,7 @@ export async function readTrainingData(paths: readonly string[], options: ReadOp
   const keep = (name: string) => !options.models || options.models.includes(name);
   const battles: TrainingBattle[] = [];
   const scored: ScoredPrompt[] = [];
+  const declaredPairs: DeclaredPair[] = [];
   for (const path of paths) {
     const isJsonl = /\.jsonl?$/i.test(path);
     let fields: string[];
@@ -75,6 +76,12 @@ export async function readTrainingData(paths: readonly string[], options: ReadOp
         const winner = normaliseWinner(row['winner'], where);
         if (modelA === modelB || !keep(modelA) || !keep(modelB)) return;
         battles.push({ prompt: text, modelA, modelB, winner, source: path });
+        const strong = row['strong_model'];
+        const weak = row['weak_model'];
+        if (typeof strong === 'string' && typeof weak === 'string') {
+          const pair = { strong: alias(strong), weak: alias(weak) };
+          if (!declaredPairs.some((p) => p.strong === pair.strong && p.weak === pair.weak)) declaredPairs.push({ ...pair, source: path });
+        }
       });
     } else {
       const columns = fields.filter((f) => !NON_MODEL_COLUMN.test(f));
@@ -111,7 +118,7 @@ export async function readTrainingData(paths: readonly string[], options: ReadOp
     }
     if (battles.length === before) throw new UsageError(`${path}: no usable battles (check --models and the column names)`);
   }
-  return { battles, scored };
+  return { battles, scored, declaredPairs };
 }
 
 /** Reads prompts to exclude: JSONL with `eval_prompt` or `prompt` fields (RouteLLM's contaminated_prompts.jsonl). */

@@ -5,9 +5,9 @@ import { LEXICAL_FEATURES_ID } from '../routers/lexical/lexical-features.js';
 import { lexicalWinRate, rawProbability, type LexicalModel } from '../routers/lexical/lexical-model.js';
 import { TRAINED_FILES, writeTrainedFiles } from './train-out-dir.js';
 import { battleTarget, type ScoredPrompt, type TrainingBattle } from './battle.js';
-import { battleMetrics, formatHeldOutMetrics, heldOutApgr, type HeldOutMetrics } from './heldout-metrics.js';
+import { battleMetrics, formatHeldOutMetrics, heldOutApgr, routingFigures, type HeldOutMetrics } from './heldout-metrics.js';
 import { renderModelCard, type ModelCardInput } from './model-card.js';
-import type { TrainIo, TrainOptions, TrainResult } from './run-train.js';
+import type { ResolvedTrainOptions, TrainIo, TrainResult } from './run-train.js';
 import { DEFAULT_LEXICAL_TRAIN_OPTIONS, trainLexical, type LexicalExample } from './train-lexical.js';
 
 /** Quantiles kept to map lexical scores onto another router's scale. */
@@ -17,7 +17,7 @@ const ALIGNMENT_LEVELS = 101;
  * The strong model's target on each prompt from the battles between the routed pair (other
  * models' battles teach this pair-specific model nothing), averaged over repeated battles.
  */
-function pairExamples(battles: readonly TrainingBattle[], options: TrainOptions): LexicalExample[] {
+function pairExamples(battles: readonly TrainingBattle[], options: ResolvedTrainOptions): LexicalExample[] {
   const sums = new Map<string, { total: number; count: number }>();
   for (const b of battles) {
     const pair = new Set([b.modelA, b.modelB]);
@@ -34,7 +34,7 @@ function pairExamples(battles: readonly TrainingBattle[], options: TrainOptions)
 
 /** `routellm train --router lexical`: fit, align, report held-out figures, write the checkpoint. */
 export async function runLexicalTraining(run: {
-  options: TrainOptions;
+  options: ResolvedTrainOptions;
   io: TrainIo;
   out: string;
   context: RouterContext;
@@ -81,10 +81,13 @@ export async function runLexicalTraining(run: {
   if (testExamples.length > 0) {
     const rates = new Map(testExamples.map((e) => [e.prompt, lexicalWinRate(model, e.prompt)]));
     const raw = testExamples.map((e) => rawProbability(model, e.prompt));
+    // Each example is the strong model's averaged target on one prompt: a strong-vs-weak "battle".
+    const oriented = (e: LexicalExample) => ({ modelA: options.strongModel, modelB: options.weakModel, target: e.target });
     metrics = {
       battles: testExamples.length,
       unit: 'prompts',
       ...battleMetrics(raw, testExamples.map((e) => e.target)),
+      routing: routingFigures(examples.map(oriented), testExamples.map(oriented), raw, options.strongModel, options.weakModel),
       apgr: heldOutApgr(run.heldOutScored, rates, options.strongModel, options.weakModel),
     };
   }

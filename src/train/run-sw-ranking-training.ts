@@ -4,9 +4,9 @@ import { buildSwRankingModel, DEFAULT_NUM_TIERS, eloWinRate, type BattleWinner }
 import { trainSwRanking } from '../routers/sw-ranking/train-sw-ranking.js';
 import { battleTarget, type ScoredPrompt, type TrainingBattle } from './battle.js';
 import { embedPrompts } from './embed-prompts.js';
-import { battleMetrics, formatHeldOutMetrics, heldOutApgr, type HeldOutMetrics } from './heldout-metrics.js';
+import { battleMetrics, formatHeldOutMetrics, heldOutApgr, routingFigures, type HeldOutMetrics } from './heldout-metrics.js';
 import { renderModelCard, type ModelCardInput } from './model-card.js';
-import type { TrainIo, TrainOptions, TrainResult } from './run-train.js';
+import type { ResolvedTrainOptions, TrainIo, TrainResult } from './run-train.js';
 import { TRAINED_FILES, writeTrainedFiles } from './train-out-dir.js';
 
 /**
@@ -14,7 +14,7 @@ import { TRAINED_FILES, writeTrainedFiles } from './train-out-dir.js';
  * model a win for it (as mf's target does); `half` and `drop` keep it a tie (the caller has
  * already dropped ties for `drop`).
  */
-function winnerUnderTieRule(b: TrainingBattle, options: TrainOptions): BattleWinner {
+function winnerUnderTieRule(b: TrainingBattle, options: ResolvedTrainOptions): BattleWinner {
   if (b.winner !== 'tie' || options.ties !== 'weak') return b.winner;
   if (b.modelA === options.weakModel) return 'model_a';
   if (b.modelB === options.weakModel) return 'model_b';
@@ -27,7 +27,7 @@ function winnerUnderTieRule(b: TrainingBattle, options: TrainOptions): BattleWin
  * router those battles make, reports held-out figures as mf and lexical do, and writes the data.
  */
 export async function runSwRankingTraining(run: {
-  options: TrainOptions;
+  options: ResolvedTrainOptions;
   io: TrainIo;
   out: string;
   embedder: Embedder;
@@ -71,10 +71,12 @@ export async function runSwRankingTraining(run: {
       const rated = ratings.get(b.prompt)!;
       return eloWinRate(rated[model.tiers.get(b.modelA)!]!, rated[model.tiers.get(b.modelB)!]!);
     });
+    const oriented = (b: TrainingBattle) => ({ modelA: b.modelA, modelB: b.modelB, target: battleTarget(b, options.ties, options.weakModel) });
     metrics = {
       battles: scorable.length,
       unit: 'battles',
       ...battleMetrics(predictions, scorable.map((b) => battleTarget(b, options.ties, options.weakModel))),
+      routing: routingFigures(run.trainBattles.map(oriented), scorable.map(oriented), predictions, options.strongModel, options.weakModel),
       apgr: heldOutApgr(run.heldOutScored, rates, options.strongModel, options.weakModel),
     };
   }

@@ -1,12 +1,12 @@
 import { dirname, resolve } from 'node:path';
-import { UsageError } from '../core/index.js';
+import { DEFAULT_MODEL_PAIR, UsageError } from '../core/index.js';
 import { writeSafetensors } from '../routers/safetensors/write-safetensors.js';
 import { MF_TENSORS, type MfConfig } from '../routers/mf/mf-checkpoint.js';
 import { modelIndex, pairDirection, winRate } from '../routers/mf/mf-model.js';
 import { defaultMfEmbedderResolver } from '../routers/mf/mf-router.js';
 import { nodeRouterContext } from '../runtime/node-router-context.js';
-import { battleTarget, type TieRule, type TrainingBattle } from './battle.js';
-import { battleMetrics, formatHeldOutMetrics, heldOutApgr, type HeldOutMetrics } from './heldout-metrics.js';
+import { battleTarget, type DeclaredPair, type TieRule, type TrainingBattle } from './battle.js';
+import { battleMetrics, formatHeldOutMetrics, heldOutApgr, routingFigures, type HeldOutMetrics } from './heldout-metrics.js';
 import { renderModelCard } from './model-card.js';
 import { readExcludedPrompts, readTrainingData } from './read-training-data.js';
 import { seededRandom } from './seeded-random.js';
@@ -30,8 +30,9 @@ export interface TrainOptions {
   /** `sha1`: first byte of sha1(prompt) even = train, odd = held out; `random`: seeded share; `none`. */
   readonly split: 'sha1' | 'random' | 'none';
   readonly holdout: number;
-  readonly strongModel: string;
-  readonly weakModel: string;
+  /** Unset: the pair the battles name (strong_model/weak_model, as label writes), else DEFAULT_MODEL_PAIR. */
+  readonly strongModel?: string;
+  readonly weakModel?: string;
   readonly hyper: MfTrainOptions;
   readonly lexical?: LexicalTrainOptions;
   /** lexical: a shipped router whose scale the scores are mapped onto (see lexical-model.ts). */
@@ -62,6 +63,28 @@ export interface TrainResult {
   readonly metrics: HeldOutMetrics | null;
 }
 
+/** Training options once the routed pair is known. */
+export type ResolvedTrainOptions = TrainOptions & { readonly strongModel: string; readonly weakModel: string };
+
+/**
+ * The routed pair: each of --strong-model/--weak-model, else the pair the battles name in
+ * strong_model/weak_model (routellm label's output), else RouteLLM's pair. Battles that name
+ * more than one pair leave the choice to the flags.
+ */
+function routedPair(options: TrainOptions, declared: readonly DeclaredPair[], io: TrainIo): { strongModel: string; weakModel: string } {
+  if (options.strongModel !== undefined && options.weakModel !== undefined) return { strongModel: options.strongModel, weakModel: options.weakModel };
+  if (declared.length > 1) {
+    const named = declared.map((p) => `${p.strong} vs ${p.weak} (${p.source})`).join(', ');
+    throw new UsageError(`the battles name ${declared.length} routed pairs: ${named}; choose one with --strong-model and --weak-model`);
+  }
+  const pair = declared[0];
+  if (pair) io.stderr.write(`routed pair from the battles' strong_model/weak_model: strong ${options.strongModel ?? pair.strong}, weak ${options.weakModel ?? pair.weak}\n`);
+  return {
+    strongModel: options.strongModel ?? pair?.strong ?? DEFAULT_MODEL_PAIR.strong,
+    weakModel: options.weakModel ?? pair?.weak ?? DEFAULT_MODEL_PAIR.weak,
+  };
+}
+
 function isHeldOut(prompt: string, options: TrainOptions, randomHeldOut: Set<string>): boolean {
   if (options.split === 'none') return false;
   // The same split `routellm eval --split eval` scores on: one definition, or the halves drift.
@@ -85,19 +108,20 @@ function groupLabel(source: string, resolved: readonly string[], given: readonly
  * embeds them, fits the router, prints held-out metrics, and writes weights + config +
  * MODEL_CARD.md into `out` atomically, as one set. Deterministic for a seed and the same files.
  */
-export async function runTrain(options: TrainOptions, io: TrainIo): Promise<TrainResult> {
-  const out = resolve(io.cwd, options.out);
+export async function runTrain(given: TrainOptions, io: TrainIo): Promise<TrainResult> {
+  const out = resolve(io.cwd, given.out);
   // Training can take minutes: a --out that cannot take the files is found out first.
-  await checkTrainOut(out, options.router);
-  const data = options.data.map((p) => resolve(io.cwd, p));
-  const excluded = await readExcludedPrompts(options.exclude.map((p) => resolve(io.cwd, p)));
-  if (options.skipped?.length) io.stderr.write(`leaving out (--skip-file): ${options.skipped.join(', ')}\n`);
+  await checkTrainOut(out, given.router);
+  const data = given.data.map((p) => resolve(io.cwd, p));
+  const excluded = await readExcludedPrompts(given.exclude.map((p) => resolve(io.cwd, p)));
+  if (given.skipped?.length) io.stderr.write(`leaving out (--skip-file): ${given.skipped.join(', ')}\n`);
   io.stderr.write(`reading ${data.length} data file(s)\n`);
-  const { battles, scored } = await readTrainingData(data, {
-    aliases: options.aliases,
-    ...(options.models ? { models: options.models } : {}),
+  const { battles, scored, declaredPairs } = await readTrainingData(data, {
+    aliases: given.aliases,
+    ...(given.models ? { models: given.models } : {}),
     exclude: excluded,
   });
+  const options: ResolvedTrainOptions = { ...given, ...routedPair(given, declaredPairs, io) };
   const prompts = [...new Set(battles.map((b) => b.prompt))];
   const randomHeldOut = new Set<string>();
   if (options.split === 'random') {
@@ -185,10 +209,12 @@ export async function runTrain(options: TrainOptions, io: TrainIo): Promise<Trai
     const predictions = testBattles.map((b) => winRate(pairDirection(model, index.get(b.modelA)!, index.get(b.modelB)!), vector(b.prompt)));
     const direction = pairDirection(model, modelIndex(model, options.strongModel, 'train'), modelIndex(model, options.weakModel, 'train'));
     const rates = new Map(testPrompts.map((p) => [p, winRate(direction, vector(p))]));
+    const oriented = (b: TrainingBattle) => ({ modelA: b.modelA, modelB: b.modelB, target: target(b) });
     metrics = {
       battles: testBattles.length,
       unit: 'battles',
       ...battleMetrics(predictions, testBattles.map(target)),
+      routing: routingFigures(trainBattles.map(oriented), testBattles.map(oriented), predictions, options.strongModel, options.weakModel),
       apgr: heldOutApgr(
         scoredHeldOut(),
         rates,

@@ -121,8 +121,8 @@ export async function trainFromFlags(flags: TrainFlags, io: CliIo): Promise<void
       embedder,
       split: flags.split as 'sha1' | 'random' | 'none',
       holdout,
-      strongModel: flags.strongModel,
-      weakModel: flags.weakModel,
+      ...(flags.strongModel !== undefined ? { strongModel: flags.strongModel } : {}),
+      ...(flags.weakModel !== undefined ? { weakModel: flags.weakModel } : {}),
       hyper,
       lexical,
       ...(flags.alignTo !== undefined ? { alignTo: flags.alignTo } : {}),
@@ -155,7 +155,10 @@ function commandLine(flags: TrainFlags): string {
   if (flags.router !== 'lexical') parts.push(`--embedder ${flags.embedder ?? DEFAULT_EMBEDDER}`);
   parts.push(`--split ${flags.split}`);
   if (flags.holdout !== undefined) parts.push(`--holdout ${flags.holdout}`);
-  parts.push(`--ties ${flags.ties}`, `--strong-model ${flags.strongModel}`, `--weak-model ${flags.weakModel}`);
+  parts.push(`--ties ${flags.ties}`);
+  // Left out when not given: the same data names the same pair again.
+  if (flags.strongModel !== undefined) parts.push(`--strong-model ${flags.strongModel}`);
+  if (flags.weakModel !== undefined) parts.push(`--weak-model ${flags.weakModel}`);
   if (flags.router !== 'lexical') parts.push(`--seed ${flags.seed}`);
   for (const [flag, value] of [['--dim', flags.dim], ['--epochs', flags.epochs], ['--lr', flags.lr], ['--weight-decay', flags.weightDecay], ['--batch-size', flags.batchSize], ['--noise', flags.noise], ['--buckets', flags.buckets], ['--l2', flags.l2], ['--align-to', flags.alignTo]] as const) {
     if (value !== undefined) parts.push(`${flag} ${value}`);

@@ -179,10 +179,34 @@ describe('routellm train', () => {
 
   it('defaults --weak-model to the spelling every other command uses', async () => {
     const help = await runCliInProcess(['train', '--help']);
-    expect(help.stdout.replace(/\s+/g, ' ')).toContain('(default: "mistralai/Mixtral-8x7B-Instruct-v0.1")');
+    expect(help.stdout.replace(/\s+/g, ' ')).toContain('default: the one the battles name in weak_model, else mistralai/Mixtral-8x7B-Instruct-v0.1');
     const weakOnly = await runCliInProcess(['train', '--data', 'scores.csv', '--out', 'x', '--split', 'none', '--strong-model', 'strong-model'], { cwd: dir });
     expect(weakOnly.code).toBe(2);
     expect(weakOnly.stderr).toContain('--weak-model "mistralai/Mixtral-8x7B-Instruct-v0.1" is not in the data');
+  });
+});
+
+describe('routellm train: the routed pair', () => {
+  it('comes from the battles\' strong_model/weak_model when no flag names it, and a flag wins', async () => {
+    const battles = [
+      { prompt: 'add two and two', model_a: 'big', model_b: 'small', winner: 'model_a', strong_model: 'big', weak_model: 'small' },
+      { prompt: 'say hello', model_a: 'big', model_b: 'small', winner: 'model_b', strong_model: 'big', weak_model: 'small' },
+    ];
+    await writeFile(join(dir, 'labelled.jsonl'), battles.map((b) => `${JSON.stringify(b)}\n`).join(''));
+    const inferred = await runCliInProcess(['train', '--data', 'labelled.jsonl', '--out', 'pair1', '--split', 'none', '--epochs', '1'], { cwd: dir });
+    expect(inferred.code).toBe(0);
+    expect(inferred.stderr).toContain("routed pair from the battles' strong_model/weak_model: strong big, weak small");
+    expect(JSON.parse(await readFile(join(dir, 'pair1', 'config.json'), 'utf8'))).toMatchObject({ strong_model: 'big', weak_model: 'small' });
+    const swapped = await runCliInProcess(['train', '--data', 'labelled.jsonl', '--out', 'pair2', '--split', 'none', '--epochs', '1', '--strong-model', 'small', '--weak-model', 'big'], { cwd: dir });
+    expect(swapped.code).toBe(0);
+    expect(JSON.parse(await readFile(join(dir, 'pair2', 'config.json'), 'utf8'))).toMatchObject({ strong_model: 'small', weak_model: 'big' });
+  });
+
+  it('is the flags\' to choose when the battles name two pairs', async () => {
+    await writeFile(join(dir, 'other-pair.jsonl'), `${JSON.stringify({ prompt: 'q', model_a: 'huge', model_b: 'small', winner: 'model_a', strong_model: 'huge', weak_model: 'small' })}\n`);
+    const result = await runCliInProcess(['train', '--data', 'labelled.jsonl', 'other-pair.jsonl', '--out', 'pair3', '--split', 'none'], { cwd: dir });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/\nroutellm: the battles name 2 routed pairs: big vs small \(\S*labelled\.jsonl\), huge vs small \(\S*other-pair\.jsonl\); choose one with --strong-model and --weak-model\n$/);
   });
 });
 

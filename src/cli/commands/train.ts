@@ -15,8 +15,8 @@ export interface TrainFlags {
   readonly embedder?: string;
   readonly split: string;
   readonly holdout?: string;
-  readonly strongModel: string;
-  readonly weakModel: string;
+  readonly strongModel?: string;
+  readonly weakModel?: string;
   readonly seed: string;
   readonly dim?: string;
   readonly epochs?: string;
@@ -46,8 +46,8 @@ export function defineTrainCommand(program: Command, io: CliIo): void {
     .addOption(new Option('--split <kind>', 'held-out split: sha1 (odd first byte of sha1(prompt) held out), random, none').choices(['sha1', 'random', 'none']).default('sha1'))
     .option('--holdout <share>', 'held-out share for --split random (default 0.1)')
     // The same default pair, spelled the same, as every other command (the data may spell it otherwise: see --alias).
-    .option('--strong-model <name>', 'strong model of the routed pair (a model in the data, after --alias)', DEFAULT_MODEL_PAIR.strong)
-    .option('--weak-model <name>', 'weak model of the routed pair (a model in the data, after --alias)', DEFAULT_MODEL_PAIR.weak)
+    .option('--strong-model <name>', `strong model of the routed pair (a model in the data, after --alias); default: the one the battles name in strong_model (routellm label writes it), else ${DEFAULT_MODEL_PAIR.strong}`)
+    .option('--weak-model <name>', `weak model of the routed pair (a model in the data, after --alias); default: the one the battles name in weak_model, else ${DEFAULT_MODEL_PAIR.weak}`)
     .addOption(
       new Option('--ties <rule>', 'what a tie teaches: half (0.5), drop (as RouteLLM), weak (a win for --weak-model)').choices(['half', 'drop', 'weak']).default('half'),
     )
