@@ -149,14 +149,19 @@ export async function labelPrompts(options: LabelRunOptions): Promise<LabelRunSu
   };
 
   /** One call with the gate's pauses and the retries; the answer, or a typed failure. */
-  const call = async (stage: Exclude<FailedStage, 'verdict'>, model: string, body: { messages: Array<{ role: string; content: string }>; [key: string]: unknown }): Promise<{ answer: ModelAnswer; usd: number | undefined }> => {
+  const call = async (
+    stage: Exclude<FailedStage, 'verdict'>,
+    model: string,
+    body: { messages: Array<{ role: string; content: string }>; [key: string]: unknown },
+    callSignal: AbortSignal,
+  ): Promise<{ answer: ModelAnswer; usd: number | undefined }> => {
     for (let attempt = 0; ; attempt++) {
-      if (!(await gate.ready(signal))) throw new Abandoned();
+      if (!(await gate.ready(callSignal))) throw new Abandoned();
       let answer: ModelAnswer;
       try {
-        answer = await completeOnce(options.send, model, body, signal);
+        answer = await completeOnce(options.send, model, body, callSignal);
       } catch (error) {
-        if (signal.aborted) throw new Abandoned();
+        if (callSignal.aborted) throw new Abandoned();
         const failure = classifyCallFailure(error);
         if (failure.kind === 'fatal') throw new FatalFailure(failure.message);
         if (failure.kind === 'prompt') throw new PromptFailure(stage, failure.message, failure.status);
@@ -173,14 +178,25 @@ export async function labelPrompts(options: LabelRunOptions): Promise<LabelRunSu
 
   const labelOne = async (job: LabelJob): Promise<void> => {
     const question = { messages: [{ role: 'user', content: job.prompt }], ...(options.maxTokens !== undefined ? { max_tokens: options.maxTokens } : {}) };
-    const answers = await Promise.allSettled([call('strong answer', models.strong, question), call('weak answer', models.weak, question)]);
-    const problem = answers.find((a): a is PromiseRejectedResult => a.status === 'rejected');
-    if (problem) throw answers.map((a) => (a.status === 'rejected' ? a.reason : undefined)).find((r) => r instanceof FatalFailure) ?? problem.reason;
+    // When one answer fails, the other is not worth paying for: its call is aborted too.
+    const answering = new AbortController();
+    const stopAnswering = () => answering.abort();
+    signal.addEventListener('abort', stopAnswering, { once: true });
+    if (signal.aborted) answering.abort();
+    const answer = (stage: 'strong answer' | 'weak answer', model: string) =>
+      call(stage, model, question, answering.signal).catch((error: unknown) => {
+        answering.abort();
+        throw error;
+      });
+    const answers = await Promise.allSettled([answer('strong answer', models.strong), answer('weak answer', models.weak)]);
+    signal.removeEventListener('abort', stopAnswering);
+    const reasons = answers.flatMap((a) => (a.status === 'rejected' ? [a.reason as unknown] : []));
+    if (reasons.length > 0) throw reasons.find((r) => r instanceof FatalFailure) ?? reasons.find((r) => r instanceof PromptFailure) ?? reasons[0];
     const [strong, weak] = answers.map((a) => (a as PromiseFulfilledResult<{ answer: ModelAnswer; usd: number | undefined }>).value) as [
       { answer: ModelAnswer; usd: number | undefined },
       { answer: ModelAnswer; usd: number | undefined },
     ];
-    const judge = await call('judge', models.judge, { messages: judgeMessages(job.prompt, strong.answer.content, weak.answer.content) });
+    const judge = await call('judge', models.judge, { messages: judgeMessages(job.prompt, strong.answer.content, weak.answer.content) }, signal);
     const verdict = parseVerdict(judge.answer.content);
     if (verdict.score === undefined) throw new PromptFailure('verdict', verdict.reason, undefined, judge.answer.content);
     const costs = [strong.usd, weak.usd, judge.usd];

@@ -117,6 +117,26 @@ describe('routellm label when upstreams fail', () => {
     expect(failed).toHaveLength(2);
   });
 
+  it("writes a prompt one model refuses (400) to --failed at once, and aborts the other model's answer instead of paying for it", async () => {
+    fakes = await startLabelUpstreams({
+      strong: (request) => ({ kind: 'json', content: `strong answer: ${lastText(request.body)}`, delayMs: lastText(request.body) === 'too long' ? 20_000 : 0 }),
+      weak: (request) =>
+        lastText(request.body) === 'too long'
+          ? { kind: 'error', status: 400, body: { error: { message: "This model's maximum context length is 8192 tokens", type: 'invalid_request_error', param: 'messages', code: 'context_length_exceeded' } } }
+          : { kind: 'json', content: `weak answer: ${lastText(request.body)}` },
+    });
+    const prompts = await promptFile(fakes.dir, ['too long', 'fine']);
+    const out = join(fakes.dir, 'battles.jsonl');
+    const result = await runCliInProcess(['label', '--prompts', prompts, '--out', out, ...fakes.flags], { cwd: fakes.dir });
+    expect(result.code).toBe(1);
+    expect((await readJsonlRecords(out)).map((b) => b.prompt)).toEqual(['fine']);
+    const [failure] = await readJsonlRecords(join(fakes.dir, 'battles.failed.jsonl'));
+    expect(failure).toMatchObject({ prompt: 'too long', stage: 'weak answer', status: 400, reason: "model \"w/weak-1\" answered 400: This model's maximum context length is 8192 tokens" });
+    const strongCall = fakes.strong.requests.find((r) => lastText(r.body) === 'too long')!;
+    expect(await strongCall.closed).toEqual({ early: true });
+    expect(fakes.weak.requests).toHaveLength(2);
+  });
+
   it('stops the whole run on a 401 (a wrong key fails every prompt), exit 1, with nothing counted as failed', async () => {
     fakes = await startLabelUpstreams({ judge: () => ({ kind: 'error', status: 401, body: { error: { message: 'Incorrect API key', type: 'invalid_request_error', param: null, code: 'invalid_api_key' } } }) });
     const prompts = await promptFile(fakes.dir, ['p1', 'p2', 'p3', 'p4', 'p5', 'p6']);

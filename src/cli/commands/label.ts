@@ -1,5 +1,6 @@
 import { Command, Option } from 'commander';
 import type { CliIo } from '../io.js';
+import { helpEpilogue } from '../terminal.js';
 
 /** Flags of `routellm label`, as commander parses them. */
 export interface LabelFlags {
@@ -54,7 +55,9 @@ export function defineLabelCommand(program: Command, io: CliIo): void {
     .option('--dry-run', 'show the plan (prompts, already labelled, estimated cost) and call nothing')
     .addHelpText(
       'after',
-      `
+      helpEpilogue(
+        io,
+        `
 Each battle is one JSON line: prompt, model_a (strong), model_b (weak), winner, as routellm train reads
 them, plus judge_score, judge_verdict (the judge's whole answer), usage, cost_usd and prompt_id.
 Models go through the same providers, keys and base URLs as serve (see serve --help). On a 429
@@ -68,6 +71,7 @@ Examples:
   $ routellm label --prompts samples.jsonl --strong-model gpt-4o --weak-model groq/llama-3.1-8b-instant --judge-model gpt-4o --out battles.jsonl --sample 2000 --max-cost 20
   $ routellm train --router mf --data battles.jsonl --out my-mf
 See docs/learn-from-traffic.md for the whole loop.`,
+      ),
     )
     .action(async (flags: LabelFlags) => {
       const { runLabel } = await import('../label/run-label.js');

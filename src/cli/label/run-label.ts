@@ -21,6 +21,7 @@ import { upstreamRouting } from '../upstream-flags.js';
 import type { LabelFlags } from '../commands/label.js';
 import { parsePositiveInteger } from '../eval/parse-positive-integer.js';
 import type { CliIo } from '../io.js';
+import { useColour } from '../terminal.js';
 
 /** The most prompts in flight `--concurrency` allows: past it a provider only answers 429s. */
 const MAX_CONCURRENCY = 1000;
@@ -154,7 +155,7 @@ async function runJobs(context: RunContext): Promise<void> {
   const keepAlive = () => {};
   io.signal?.addEventListener('abort', keepAlive);
   const live = io.stderr.isTTY === true && !io.env['CI'];
-  const colour = live && (io.stderr.hasColors?.() ?? false) && io.env['NO_COLOR'] === undefined;
+  const colour = useColour(io.stderr, io.env);
   const progress: LabelProgress = live
     ? await (await import('../../label/progress/ink-label-progress.js')).inkLabelProgress(io.stderr, colour)
     : plainLabelProgress((line) => io.stderr.write(line));
