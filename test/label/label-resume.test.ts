@@ -1,4 +1,4 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startLabelUpstreams, type LabelUpstreams, readJsonlRecords } from '../helpers/label-upstreams.js';
@@ -86,6 +86,9 @@ describe('routellm label, run again', () => {
     expect(result.stdout).toContain('answers of 100 tokens (--max-tokens), verdicts of 200');
     expect(result.stdout).toContain('(dry run: nothing was called)');
     expect(fakes.strong.requests.length + fakes.weak.requests.length + fakes.judge.requests.length).toBe(0);
+    // Nor does it create the output files.
+    await expect(stat(join(fakes.dir, 'b.jsonl'))).rejects.toThrow(/ENOENT/);
+    await expect(stat(join(fakes.dir, 'b.failed.jsonl'))).rejects.toThrow(/ENOENT/);
   });
 
   it('says when a model has no price, and refuses --max-cost then', async () => {
