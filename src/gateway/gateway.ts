@@ -15,7 +15,8 @@ import { checkHeaderCount, rejectedReason } from './server-limits.js';
 import { registerShareMetrics, shareStatsJson, type ShareStatsJson, type ShareStatsSource } from './share-metrics.js';
 import { SpendTracker, type SpendStats } from './spend-tracker.js';
 import { UpstreamDeadline } from './upstream-deadline.js';
-import type { AbortSignalLike } from '../upstream/light-abort.js';
+import { LightAbort, type AbortSignalLike } from '../upstream/light-abort.js';
+import { UpstreamTimeoutError } from '../core/index.js';
 
 export interface GatewayDeps {
   readonly pair: ModelPair;
@@ -179,6 +180,31 @@ export class Gateway {
     };
   }
 
+  /**
+   * Queues for an upstream slot until one frees, the client leaves, or --deadline runs out (a 504:
+   * the queue wait is part of the request's budget). A full queue is a 429.
+   */
+  async #waitForSlot(scope: RequestScope, clientSignal: AbortSignalLike): Promise<() => void> {
+    const wait = new LightAbort();
+    const left = scope.deadlineLeftMs();
+    const timer = setTimeout(() => {
+      wait.abort(new UpstreamTimeoutError(`no upstream slot came free within the request's --deadline of ${this.options.deadlineMs / 1000} s (${this.limiter.active} requests hold one); retry later, or raise --max-concurrency`));
+    }, Math.max(1, Math.ceil(left)));
+    timer.unref();
+    const onClient = () => wait.abort(clientSignal.reason);
+    if (clientSignal.aborted) onClient();
+    else clientSignal.addEventListener('abort', onClient, { once: true });
+    try {
+      return await this.limiter.acquire(wait.signal);
+    } catch (error) {
+      if (!clientSignal.aborted && !(error instanceof UpstreamTimeoutError)) scope.reject('queue_full');
+      throw error;
+    } finally {
+      clearTimeout(timer);
+      clientSignal.removeEventListener('abort', onClient);
+    }
+  }
+
   /** A model's fallback share crossed --degraded-share, either way: one line saying so. */
   #healthChanged(change: HealthChange): void {
     const percent = `${Math.round(change.share * 100)}%`;
@@ -206,12 +232,7 @@ export class Gateway {
     clientSignal: AbortSignalLike,
     attempt: (model: string, context: AttemptContext) => Promise<T>,
   ): Promise<UpstreamLease<T>> {
-    const release =
-      this.limiter.tryAcquire(clientSignal) ??
-      (await this.limiter.acquire(clientSignal).catch((error: unknown) => {
-        if (!clientSignal.aborted) scope.reject('queue_full');
-        throw error;
-      }));
+    const release = this.limiter.tryAcquire(clientSignal) ?? (await this.#waitForSlot(scope, clientSignal));
     let current: UpstreamAttempt | undefined;
     let model = routedModel;
     let fellBackFor: FailureReason | undefined;
@@ -233,7 +254,9 @@ export class Gateway {
         { pair: this.pair, enabled: this.options.fallback, signal: clientSignal, onFailure },
         (attemptModel, attemptNumber) => {
           model = attemptModel;
-          const context = new UpstreamAttempt(this, scope, attemptModel, attemptNumber, clientSignal);
+          // The first attempt keeps half of what --deadline has left for the fallback, if one may follow.
+          const reserve = attemptNumber === 1 && this.options.fallback && otherModel(this.pair, attemptModel) !== undefined;
+          const context = new UpstreamAttempt(this, scope, attemptModel, attemptNumber, clientSignal, reserve);
           current = context;
           scope.attempts = attemptNumber;
           // A promise chain, not an async frame: one promise fewer per request.
@@ -284,17 +307,22 @@ class UpstreamAttempt implements AttemptContext {
   readonly model: string;
   readonly attempt: number;
 
-  constructor(gateway: Gateway, scope: RequestScope, model: string, attempt: number, clientSignal: AbortSignalLike) {
+  constructor(gateway: Gateway, scope: RequestScope, model: string, attempt: number, clientSignal: AbortSignalLike, reserveForFallback: boolean) {
     this.gateway = gateway;
     this.#scope = scope;
     this.model = model;
     this.attempt = attempt;
     this.started = performance.now();
-    // --timeout is each attempt's (a hung routed model leaves the fallback a whole budget), and
-    // --ttfb-timeout a stream's only: a non-streamed answer's first byte comes when the whole
-    // completion is written, so for it "first byte" means "done".
+    // --timeout is each attempt's, within what --deadline has left of the whole request; an attempt
+    // a fallback may follow must bring its first byte within half of that, so the other model keeps
+    // the rest. --ttfb-timeout is a stream's only: a non-streamed answer's first byte comes when the
+    // whole completion is written, so for it "first byte" means "done".
+    const left = scope.deadlineLeftMs();
+    const timeoutMs = gateway.options.timeoutMs;
     this.deadline = new UpstreamDeadline({
-      totalMs: gateway.options.timeoutMs,
+      totalMs: Math.min(timeoutMs, left),
+      totalSource: left < timeoutMs ? '--deadline' : '--timeout',
+      firstByteMs: reserveForFallback ? left / 2 : undefined,
       ttfbMs: scope.stream === true ? gateway.options.ttfbTimeoutMs : undefined,
       parent: clientSignal,
     });
@@ -408,6 +436,11 @@ export class RequestScope {
   #finished = false;
   /** False for the /metrics scrape, which the in-flight gauge it reads must not count. */
   readonly #inFlight: boolean;
+
+  /** Milliseconds left of this request's --deadline (negative once past it). */
+  deadlineLeftMs(): number {
+    return this.#started + this.#gateway.options.deadlineMs - performance.now();
+  }
 
   constructor(gateway: Gateway, requestId: string, method: string, path: string) {
     this.#gateway = gateway;

@@ -22,10 +22,17 @@ export interface DeadlineOptions {
   readonly ttfbMs?: number | undefined;
   /** The client's own signal: its abort aborts the upstream call too. */
   readonly parent?: AbortSignalLike;
+  /** What set `totalMs`, as the timeout's message names it: `--timeout` (default) or `--deadline` (what the request had left). */
+  readonly totalSource?: '--timeout' | '--deadline';
+  /**
+   * The latest the first byte that counts may come, in ms, whatever keep-alive comments came before it: set
+   * when a fallback may still follow, so that the other model keeps half of what --deadline had left.
+   */
+  readonly firstByteMs?: number | undefined;
 }
 
-/** Which clock ran out: the first byte's, a stream's silence between events, or the whole budget. */
-export type ExpiredClock = 'ttfb' | 'idle' | 'total';
+/** Which clock ran out: the first byte's (silence, or the fallback's reserve), a stream's silence between events, or the whole budget. */
+export type ExpiredClock = 'ttfb' | 'first_byte' | 'idle' | 'total';
 
 /**
  * The clocks of one upstream attempt. `signal` aborts with an UpstreamTimeoutError (HTTP 504)
@@ -48,6 +55,10 @@ export class UpstreamDeadline {
   readonly #endsAt: number;
   readonly #totalMs: number;
   readonly #ttfbMs: number | undefined;
+  readonly #totalSource: string;
+  /** performance.now() by which the first byte must come; Infinity when no fallback needs a reserve. */
+  readonly #firstByteBy: number;
+  readonly #firstByteMs: number;
   readonly #parent: AbortSignalLike | undefined;
   readonly #onParentAbort = () => this.#controller.abort(this.#parent?.reason);
   /** Which clock ran out, if one did. */
@@ -58,10 +69,13 @@ export class UpstreamDeadline {
     this.#totalMs = options.totalMs;
     // A silence limit no shorter than the whole budget never runs out first.
     this.#ttfbMs = options.ttfbMs === undefined ? undefined : Math.min(options.ttfbMs, options.totalMs);
+    this.#totalSource = options.totalSource ?? '--timeout';
     const started = performance.now();
     this.#lastActivity = started;
     this.#endsAt = started + options.totalMs;
-    this.#arm(this.#ttfbMs === undefined ? options.totalMs : Math.min(this.#ttfbMs, options.totalMs));
+    this.#firstByteMs = options.firstByteMs !== undefined && options.firstByteMs < options.totalMs ? options.firstByteMs : Number.POSITIVE_INFINITY;
+    this.#firstByteBy = started + this.#firstByteMs;
+    this.#arm(Math.min(this.#ttfbMs ?? options.totalMs, options.totalMs, this.#firstByteMs));
     if (this.#parent?.aborted) this.#onParentAbort();
     else this.#parent?.addEventListener('abort', this.#onParentAbort, { once: true });
   }
@@ -113,14 +127,17 @@ export class UpstreamDeadline {
     const totalLeft = this.#endsAt - now;
     // Timers fire on whole milliseconds: within one of the end counts as the end.
     if (totalLeft < 1) return this.#expire('total');
+    // Keep-alive comments do not move this one: an upstream that only ever pings must still leave the fallback time.
+    const firstByteLeft = this.#gotFirstByte ? Number.POSITIVE_INFINITY : this.#firstByteBy - now;
+    if (firstByteLeft < 1) return this.#expire('first_byte');
     const ttfb = this.#ttfbMs;
-    if (ttfb === undefined) return this.#arm(totalLeft);
+    if (ttfb === undefined) return this.#arm(Math.min(totalLeft, firstByteLeft));
     if (this.#waitingOnClient) return this.#arm(Math.min(ttfb, totalLeft));
     // Silence is the same before the first event and after it: no bytes at all (a keep-alive
     // comment while the first token is slow is not silence).
     const silence = now - this.#lastActivity;
     if (silence >= ttfb - 1) return this.#expire(this.#gotFirstByte ? 'idle' : 'ttfb');
-    this.#arm(Math.min(ttfb - silence, totalLeft));
+    this.#arm(Math.min(ttfb - silence, totalLeft, firstByteLeft));
   }
 
   #arm(ms: number): void {
@@ -136,9 +153,13 @@ export class UpstreamDeadline {
     const message =
       which === 'ttfb'
         ? `the upstream model sent no response within ${ttfb} (--ttfb-timeout)`
-        : which === 'idle'
-          ? `the upstream stream sent nothing for ${ttfb} (--ttfb-timeout)`
-          : `the upstream request did not finish within ${formatSeconds(this.#totalMs)} (--timeout)`;
+        : which === 'first_byte'
+          ? `the upstream model sent no first event or answer within ${formatSeconds(this.#firstByteMs)}, half of what --deadline had left, kept for the fallback`
+          : which === 'idle'
+            ? `the upstream stream sent nothing for ${ttfb} (--ttfb-timeout)`
+            : this.#totalSource === '--deadline'
+              ? `the request did not finish within its --deadline (${formatSeconds(this.#totalMs)} were left for this attempt)`
+              : `the upstream request did not finish within ${formatSeconds(this.#totalMs)} (--timeout)`;
     this.#controller.abort(new UpstreamTimeoutError(message));
   }
 }
@@ -149,5 +170,6 @@ function onTimer(deadline: UpstreamDeadline): void {
 }
 
 function formatSeconds(ms: number): string {
-  return ms % 1000 === 0 ? `${ms / 1000} s` : `${ms} ms`;
+  const whole = Math.round(ms);
+  return whole % 1000 === 0 ? `${whole / 1000} s` : `${whole} ms`;
 }
