@@ -13,28 +13,49 @@ export interface CachedEmbedder extends Embedder {
   /** The cached vector for `text` without touching the inner embedder, or undefined. Marks it recently used. */
   peek(text: string): Float32Array | undefined;
   readonly size: number;
+  /** What the cached texts and vectors hold, as the byte bound counts it. */
+  readonly bytes: number;
   readonly stats: Readonly<CacheStats>;
 }
 
+/** Default byte bound of a CachedEmbedder: texts (2 bytes a character, as V8 may hold them) plus vectors. */
+export const DEFAULT_CACHE_MAX_BYTES = 32 * 1024 * 1024;
+/** What one cache entry costs besides its text and vector (map entry, typed-array header), roughly. */
+const ENTRY_OVERHEAD_BYTES = 160;
+
+/** What one cached text and vector hold in memory, as the byte bound counts it. */
+export function cacheEntryBytes(text: string, vector: Float32Array): number {
+  return text.length * 2 + vector.byteLength + ENTRY_OVERHEAD_BYTES;
+}
+
 /**
- * Wraps an Embedder with an in-memory LRU cache of at most `maxEntries` texts. Misses of one
+ * Wraps an Embedder with an in-memory LRU cache of at most `maxEntries` texts and `maxBytes`
+ * bytes (texts plus vectors: an entry count alone let 6k long CJK prompts hold 260 MB). Misses of one
  * call go to the inner embedder as one batch, and a text already being embedded by another
  * call waits for that call instead of asking again. A failed call caches nothing.
  * Returned vectors are shared with the cache: callers must not modify them.
  */
-export function createCachedEmbedder(inner: Embedder, options: { maxEntries?: number } = {}): CachedEmbedder {
+export function createCachedEmbedder(inner: Embedder, options: { maxEntries?: number; maxBytes?: number } = {}): CachedEmbedder {
   const maxEntries = options.maxEntries ?? 10_000;
   if (!Number.isInteger(maxEntries) || maxEntries < 1) throw new RangeError(`maxEntries must be a positive integer, got ${maxEntries}`);
+  const maxBytes = options.maxBytes ?? DEFAULT_CACHE_MAX_BYTES;
+  let bytes = 0;
   // A Map iterates in insertion order: re-inserting on use keeps the least recent first.
   const cache = new Map<string, Float32Array>();
   const pending = new Map<string, Promise<Float32Array>>();
   const stats: CacheStats = { hits: 0, misses: 0, evictions: 0 };
 
   function remember(text: string, vector: Float32Array): void {
+    const old = cache.get(text);
+    if (old !== undefined) bytes -= cacheEntryBytes(text, old);
     cache.delete(text);
     cache.set(text, vector);
-    while (cache.size > maxEntries) {
-      cache.delete(cache.keys().next().value as string);
+    bytes += cacheEntryBytes(text, vector);
+    // The newest entry stays even when it alone is over the bound: the caller is about to use it.
+    while (cache.size > maxEntries || (bytes > maxBytes && cache.size > 1)) {
+      const oldest = cache.keys().next().value as string;
+      bytes -= cacheEntryBytes(oldest, cache.get(oldest) as Float32Array);
+      cache.delete(oldest);
       stats.evictions++;
     }
   }
@@ -53,6 +74,9 @@ export function createCachedEmbedder(inner: Embedder, options: { maxEntries?: nu
     dim: inner.dim,
     get size() {
       return cache.size;
+    },
+    get bytes() {
+      return bytes;
     },
     stats,
     peek: lookup,

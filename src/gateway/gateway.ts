@@ -11,7 +11,7 @@ import { loggedError } from './logged-error.js';
 import { PriceTable, readUsage } from './price-table.js';
 import { RequestLog } from './request-log.js';
 import { RoutingHealth, type HealthChange } from './routing-health.js';
-import { checkHeaderCount, rejectedReason } from './server-limits.js';
+import { checkHeaderCount, checkHostHeader, rejectedReason } from './server-limits.js';
 import { registerShareMetrics, shareStatsJson, type ShareStatsJson, type ShareStatsSource } from './share-metrics.js';
 import { SpendTracker, type SpendStats } from './spend-tracker.js';
 import { UpstreamDeadline } from './upstream-deadline.js';
@@ -150,6 +150,7 @@ export class Gateway {
   admit(request: IncomingMessage, path: string, scope: RequestScope | undefined = this.scopeFor(request)): void {
     try {
       checkHeaderCount(request, this.options.limits);
+      checkHostHeader(request);
       this.auth.check(path, request.headers.authorization);
     } catch (error) {
       scope?.reject(error instanceof RequestError && error.status === 401 ? 'auth' : 'bad_request');
@@ -413,7 +414,10 @@ class Lease<T> implements UpstreamLease<T> {
 export class RequestScope {
   readonly #gateway: Gateway;
   readonly #started = performance.now();
+  /** The server's own id for the request, unique: the log's `request_id`. */
   readonly requestId: string;
+  /** The client's x-request-id (echoed in the answer), logged beside `requestId`. */
+  clientRequestId: string | undefined;
   readonly method: string;
   readonly path: string;
   decision: RoutingDecision | undefined;
@@ -507,6 +511,7 @@ export class RequestScope {
     }
     gateway.log.request({
       requestId: this.requestId,
+      clientRequestId: this.clientRequestId,
       method: this.method,
       path: this.path,
       status,

@@ -3,6 +3,8 @@ import { pino, type DestinationStream, type Logger } from 'pino';
 /** One finished request: the fields of its log line. Only what is listed here is ever logged. */
 export interface RequestLogRecord {
   readonly requestId: string;
+  /** The client's own x-request-id, when it sent one. */
+  readonly clientRequestId?: string | undefined;
   readonly method: string;
   readonly path: string;
   readonly status: number;
@@ -109,6 +111,7 @@ export class RequestLog {
     const level = record.status >= 500 ? 'error' : record.status >= 400 || record.error !== undefined ? 'warn' : 'info';
     if (!this.logger.isLevelEnabled(level)) return;
     let line = `{"level":${LEVELS[level]},"time":"${isoNow()}","request_id":${str(record.requestId)},"method":${str(record.method)},"path":${str(record.path)},"status":${num(record.status)},"latency_ms":${num(round3(record.latencyMs))}`;
+    if (record.clientRequestId !== undefined) line += `,"client_request_id":${str(record.clientRequestId)}`;
     if (record.router !== undefined) line += `,"router":${str(record.router)}`;
     if (record.threshold !== undefined) line += `,"threshold":${num(record.threshold)}`;
     if (record.strongWinRate !== undefined) line += `,"strong_win_rate":${num(record.strongWinRate)}`;

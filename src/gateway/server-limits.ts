@@ -1,4 +1,4 @@
-import type { IncomingMessage, Server, ServerOptions } from 'node:http';
+import type { IncomingMessage, Server, ServerOptions, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { RequestError } from '../server/request-error.js';
 
@@ -36,6 +36,8 @@ export function serverOptions(limits: ServerLimits = DEFAULT_SERVER_LIMITS): Ser
     keepAliveTimeout: limits.keepAliveTimeoutMs,
     connectionsCheckingInterval: Math.min(1000, limits.headersTimeoutMs),
     maxHeaderSize: limits.maxHeaderBytes,
+    // Node's own refusal of a missing Host is an empty 400: checkHostHeader answers it OpenAI-shaped instead.
+    requireHostHeader: false,
   };
 }
 
@@ -58,6 +60,21 @@ export function applyServerLimits(
     const answer = answerClientError(error, socket);
     if (answer) onAnswered?.(answer, socket);
   });
+  // An `Expect:` other than 100-continue: Node's own answer is an empty 417.
+  server.on('checkExpectation', (request: IncomingMessage, response: ServerResponse) => {
+    const body = JSON.stringify({
+      error: { message: `the server cannot meet "Expect: ${String(request.headers.expect)}"; send no Expect header, or Expect: 100-continue`, type: 'invalid_request_error', param: null, code: 'expectation_failed' },
+    });
+    response.writeHead(417, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), connection: 'close' });
+    response.end(body);
+  });
+}
+
+/** Throws 400 for an HTTP/1.1 request without a Host header (RFC 9112 requires one), as Node would, but OpenAI-shaped. */
+export function checkHostHeader(request: IncomingMessage): void {
+  if (request.headers.host === undefined && request.httpVersionMajor === 1 && request.httpVersionMinor >= 1) {
+    throw new RequestError(400, 'the request has no Host header, which HTTP/1.1 requires; send one', { code: 'missing_host' });
+  }
 }
 
 /**

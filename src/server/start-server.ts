@@ -137,6 +137,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       return;
     }
     const text = JSON.stringify(answer.body);
+    // A body still arriving is drained, then the connection closed (lingerThenCut): say so.
+    if (!request.complete) response.setHeader('connection', 'close');
     response.writeHead(answer.status, {
       ...answer.headers,
       ...(context.decision ? routingHeaders(context.decision) : {}),
@@ -151,11 +153,16 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
 
   const server = createServer({ noDelay: true, ...(gateway ? serverOptions(gateway.options.limits) : {}) }, (request, response) => {
     const abort = new LightAbort();
-    const context: RequestContext = { requestId: requestIdOf(request), started: process.hrtime.bigint(), signal: abort.signal, scope: undefined };
+    // The client's own x-request-id is echoed, but logged beside the server's id, never instead of it:
+    // two requests with one client id stay two requests in the log.
+    const clientRequestId = clientRequestIdOf(request);
+    const ownRequestId = gateway || clientRequestId === undefined ? `req_${randomHex16()}` : clientRequestId;
+    const context: RequestContext = { requestId: clientRequestId ?? ownRequestId, started: process.hrtime.bigint(), signal: abort.signal, scope: undefined };
     const entry: InFlightRequest = { abort, request, response, context, cut: false, refusedWith: undefined };
     inFlight.add(entry);
     const path = pathOf(request.url ?? '/');
-    const scope = gateway?.start(context.requestId, request.method ?? '', path);
+    const scope = gateway?.start(ownRequestId, request.method ?? '', path);
+    if (scope && clientRequestId !== undefined) scope.clientRequestId = clientRequestId;
     context.scope = scope;
     response.on('close', () => {
       scope?.finish(closedStatus(entry));
@@ -331,11 +338,11 @@ function pathOf(url: string): string {
   return query < 0 ? url : url.slice(0, query);
 }
 
-/** Echo a sane client request id (so logs correlate); otherwise make one. */
-function requestIdOf(request: IncomingMessage): string {
+/** A sane client request id, to echo (and log beside the server's own); undefined when absent or odd. */
+function clientRequestIdOf(request: IncomingMessage): string | undefined {
   const given = request.headers['x-request-id'];
   if (typeof given === 'string' && given.length > 0 && given.length <= 128 && /^[\w.:@/+=-]+$/.test(given)) return given;
-  return `req_${randomHex16()}`;
+  return undefined;
 }
 
 /** Random bytes drawn 4 KiB at a time: one crypto call per 256 request ids instead of one (plus a copy without dashes) each. */
@@ -354,13 +361,24 @@ function randomHex16(): string {
 }
 
 /**
- * After refusing a request whose body is still arriving (413), drain it without keeping it,
- * so the client can read the answer instead of a reset; cut the connection if it drags on.
+ * After refusing a request whose body is still arriving (413): the answer went out with
+ * `connection: close`, and the rest of the body is read and dropped before the socket closes.
+ * Node would close it as soon as the answer is written; a client still sending then gets a reset
+ * (EPIPE), not the 413, and an SDK retries the upload. So the socket only half-closes (FIN after
+ * the answer), stays readable until the client has sent everything, and is cut after LINGER_MS.
  */
 function lingerThenCut(request: IncomingMessage): void {
-  const timer = setTimeout(() => request.socket.destroy(), LINGER_MS);
+  const socket = request.socket;
+  // Node calls destroySoon() once a `connection: close` answer is written: end our side only.
+  (socket as { destroySoon?: () => void }).destroySoon = () => socket.end();
+  const cut = () => socket.destroy();
+  const timer = setTimeout(cut, LINGER_MS);
   timer.unref();
-  request.on('end', () => clearTimeout(timer));
+  request.on('end', () => {
+    clearTimeout(timer);
+    // The client's FIN may follow its last byte; once the body is in, nothing more is owed it.
+    if (socket.writableEnded) setImmediate(cut);
+  });
   request.on('close', () => clearTimeout(timer));
   request.resume();
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createCachedEmbedder } from '../../src/embed/cached-embedder.js';
+import { cacheEntryBytes, createCachedEmbedder } from '../../src/embed/cached-embedder.js';
 import type { Embedder } from '../../src/embed/embedder.js';
 
 /** Records each batch it is asked for; embeds a text as [length, first char code]. `gate` holds calls until released. */
@@ -66,6 +66,19 @@ describe('cached embedder', () => {
     expect(cached.peek('a')).toBeDefined();
     await cached.embed(['b']);
     expect(inner.calls).toEqual([['a', 'b'], ['c'], ['b']]);
+  });
+
+  it('evicts the least recently used texts beyond maxBytes, counting long texts by their length', async () => {
+    const { embedder } = recordingEmbedder();
+    const long = (mark: string) => mark + '漢'.repeat(7999); // an 8,000-character CJK prompt: 16 KB as V8 holds it
+    const entry = cacheEntryBytes(long('a'), new Float32Array(2));
+    const cached = createCachedEmbedder(embedder, { maxEntries: 10_000, maxBytes: entry * 3 });
+    for (const mark of ['a', 'b', 'c', 'd', 'e']) await cached.embed([long(mark)]);
+    expect(cached.size).toBe(3);
+    expect(cached.bytes).toBe(entry * 3);
+    expect(cached.peek(long('a'))).toBeUndefined();
+    expect(cached.peek(long('e'))).toBeDefined();
+    expect(cached.stats.evictions).toBe(2);
   });
 
   it('lets concurrent calls for the same text share one inner call', async () => {
