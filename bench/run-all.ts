@@ -11,6 +11,7 @@ export const BENCHES: readonly { name: string; run: () => Promise<void> }[] = [
   { name: 'router-speed', run: async () => (await import('./router-speed.js')).runRouterSpeedBench() },
   { name: 'share-overhead', run: async () => (await import('./share-overhead.js')).runShareOverheadBench() },
   { name: 'share-drift', run: async () => (await import('./share-drift.js')).runShareDriftBench() },
+  { name: 'body-stall', run: async () => (await import('./body-stall.js')).runBodyStallBench() },
   { name: 'router-speed-sw', run: async () => (await import('./router-speed-sw.js')).runSwRankingSpeedBench() },
 ];
 

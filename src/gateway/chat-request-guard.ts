@@ -1,6 +1,6 @@
 import { validateMessages as validateMessageList } from '../core/index.js';
 import { RequestError } from '../server/request-error.js';
-import { checkJsonStructure, MAX_JSON_DEPTH } from './json-structure.js';
+import { checkJsonStructure } from './json-structure.js';
 
 /** Most messages accepted in one request. */
 export const MAX_MESSAGES = 10_000;
@@ -117,6 +117,31 @@ const FIELD_CHECK_LIST = Object.entries(FIELD_CHECKS);
  * body; throws an OpenAI-shaped RequestError (400 or 415) naming what is wrong.
  */
 export function parseChatRequest(body: Uint8Array, contentType: string | undefined): Record<string, unknown> {
+  return readChatRequest(body, contentType).body;
+}
+
+/** A checked request body and, when its top-level `model` is a plain string, the bytes to forward it from. */
+export interface ChatRequest {
+  readonly body: Record<string, unknown>;
+  readonly source: SourceBody | undefined;
+}
+
+/**
+ * The client's bytes and where its `model` value sits in them (byte offsets, quotes included): the
+ * upstream body is these bytes with that span replaced (src/upstream/splice-body.ts), instead of
+ * the parsed body serialised again (measured in BENCHMARKS.md, body-stall: most of the work left
+ * for a large body).
+ */
+export interface SourceBody {
+  readonly bytes: Uint8Array;
+  readonly modelStart: number;
+  readonly modelEnd: number;
+  /** Byte offset just past the body's opening `{`. */
+  readonly openEnd: number;
+}
+
+/** `parseChatRequest`, also handing back the source bytes and the place of `model` in them. */
+export function readChatRequest(body: Uint8Array, contentType: string | undefined): ChatRequest {
   checkContentType(contentType);
   let text: string;
   try {
@@ -126,7 +151,7 @@ export function parseChatRequest(body: Uint8Array, contentType: string | undefin
   }
   // `/\S/` finds the first non-blank character without copying the body, as trim() would.
   if (!NOT_BLANK.test(text)) throw new RequestError(400, 'the request body is empty; send a JSON chat completion request', { code: 'invalid_json' });
-  checkJsonStructure(text, MAX_JSON_DEPTH);
+  const shape = checkJsonStructure(text);
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
@@ -137,7 +162,19 @@ export function parseChatRequest(body: Uint8Array, contentType: string | undefin
     throw new RequestError(400, `the request body must be a JSON object, got ${describe(parsed)}`, { code: 'invalid_json' });
   }
   validateChatFields(parsed);
-  return parsed;
+  return { body: parsed, source: sourceOf(body, text, shape.modelValue) };
+}
+
+function sourceOf(bytes: Uint8Array, text: string, modelValue: [number, number] | undefined): SourceBody | undefined {
+  // A byte-order mark (the decoder drops it, so text and bytes disagree) is not worth forwarding: serialise instead.
+  if (modelValue === undefined || bytes[0] === 0xef) return undefined;
+  const [start, end] = modelValue;
+  const open = text.indexOf('{');
+  // Offsets in the text are UTF-16 units; in bytes they differ only when something before them is not ASCII.
+  const head = text.slice(0, end);
+  const ascii = /^[\x00-\x7f]*$/.test(head);
+  const byteOf = (index: number) => (ascii ? index : Buffer.byteLength(text.slice(0, index)));
+  return { bytes, modelStart: byteOf(start), modelEnd: byteOf(end), openEnd: byteOf(open) + 1 };
 }
 
 /** Throws 415 for a content type other than JSON; a missing one is accepted, as OpenAI does. */

@@ -10,7 +10,7 @@ import type { UpstreamResponse } from '../upstream/chat-pass-through.js';
 import type { AbortSignalLike } from '../upstream/light-abort.js';
 import { takeRawBody } from '../upstream/node-http-fetch.js';
 import type { Upstreams } from '../upstream/upstreams.js';
-import { parseChatRequest } from './chat-request-guard.js';
+import { readChatRequest, type SourceBody } from './chat-request-guard.js';
 import { MalformedUpstreamError } from './malformed-upstream-error.js';
 import type { AttemptContext, Gateway, RequestScope, UpstreamLease } from './gateway.js';
 import { SseRelay } from './sse-relay.js';
@@ -60,9 +60,10 @@ export function createGatewayChatHandler(deps: GatewayChatDeps) {
   return async (request: IncomingMessage, response: ServerResponse, context: RequestContext): Promise<void> => {
     const scope = context.scope ?? gateway.scopeFor(request) ?? gateway.begin(request, context.requestId, 'POST', '/v1/chat/completions');
     let body: Record<string, unknown>;
+    let source: SourceBody | undefined;
     let routed: Awaited<ReturnType<Controller['routeChat']>>;
     try {
-      body = parseChatRequest(await readBody(request, deps.maxBody), request.headers['content-type']);
+      ({ body, source } = readChatRequest(await readBody(request, deps.maxBody), request.headers['content-type']));
       routed = await deps.controller.routeChat(body);
     } catch (error) {
       // A router that fails to score is our failure (500), not a bad request.
@@ -77,11 +78,14 @@ export function createGatewayChatHandler(deps: GatewayChatDeps) {
     scope.routed(decision, gateway.options.logPrompts ? boundedRoutingText(routingText(body['messages'])) : undefined);
     // --no-stream-usage: the client's body as it is, for upstreams that refuse stream_options.
     const { forward: upstreamBody, clientWantsUsage } = gateway.options.streamUsage ? requestStreamUsage(forward) : { forward, clientWantsUsage: true };
+    // The client's bytes go upstream with only `model` spliced in, unless stream_options must change inside them.
+    const addStreamUsage = !clientWantsUsage;
+    const spliced = source !== undefined && (!addStreamUsage || !('stream_options' in body)) ? { body: source, addStreamUsage } : undefined;
 
     let lease: UpstreamLease<Answer>;
     try {
       lease = await gateway.callUpstream(scope, decision.model, context.signal, (model, attempt) =>
-        deps.upstreams.chat(model, upstreamBody, { signal: attempt.signal }).then((upstream) => readAnswer(upstream, wantsStream, clientWantsUsage, model, attempt)),
+        deps.upstreams.chat(model, upstreamBody, { signal: attempt.signal, source: spliced }).then((upstream) => readAnswer(upstream, wantsStream, clientWantsUsage, model, attempt)),
       );
     } catch (error) {
       // The error answer still says how many upstream calls were made and, after a fallback,

@@ -4,6 +4,7 @@ import { toAbortSignal, type AbortSignalLike } from './light-abort.js';
 import { createPassThroughAgents, passThroughTarget, postChat, type PassThroughTarget, type UpstreamResponse } from './chat-pass-through.js';
 import { mapSdkError } from './map-sdk-error.js';
 import { createNodeHttpFetch } from './node-http-fetch.js';
+import { spliceBody, type SplicedBodySource } from './splice-body.js';
 import { resolveUpstream, type Provider, type UpstreamEndpoint, type UpstreamOverrides } from './providers.js';
 
 /**
@@ -43,6 +44,11 @@ export interface UpstreamsOptions {
 export interface ChatCallOptions {
   /** Aborted when the client hangs up or the server gives up on the request. */
   readonly signal: AbortSignalLike;
+  /**
+   * The client's own bytes of `body`, to forward with `model` spliced in (and stream usage asked for
+   * when `addStreamUsage`) instead of serialising `body` again; the pass-through uses them.
+   */
+  readonly source?: { readonly body: SplicedBodySource; readonly addStreamUsage: boolean } | undefined;
 }
 
 /**
@@ -114,7 +120,8 @@ export class Upstreams {
     try {
       const target = this.#target(model);
       if (!this.#passThrough) return this.#chatThroughSdk(target, body, options);
-      const bytes = Buffer.from(JSON.stringify({ ...body, model: target.endpoint.upstreamModel }));
+      const source = options.source;
+      const bytes = source ? spliceBody(source.body, target.endpoint.upstreamModel, source.addStreamUsage) : Buffer.from(JSON.stringify({ ...body, model: target.endpoint.upstreamModel }));
       return postChat(target.passThrough, this.#passThrough, bytes, { signal: options.signal, maxRetries: this.#maxRetries, timeoutMs: this.#timeoutMs });
     } catch (error) {
       return Promise.reject(error);

@@ -66,6 +66,19 @@ describe('parseChatRequest', () => {
     expect(() => checkJsonStructure('{"a":"}{\\"a\\":","b":"[[[["}')).not.toThrow();
   });
 
+  it('bounds the work a body can make: keys in one object, values in all, refused while scanning', () => {
+    const keys = (n: number) => Array.from({ length: n }, (_, i) => `"k${i}":1`).join(',');
+    // The 10 MiB, 870k-key body that held the event loop for seconds, and a smaller one of the same shape.
+    expect(refusal(encode(`{"model":"x","messages":[],"metadata":{${keys(10_001)}}}`))).toMatchObject({ status: 400, code: 'too_many_keys' });
+    expect(() => checkJsonStructure(`{"a":{${keys(10_000)}}}`)).not.toThrow();
+    const small = Array.from({ length: 100_001 }, () => '{"a":1}').join(',');
+    expect(refusal(encode(`{"model":"x","messages":[],"extra":[${small}]}`))).toMatchObject({ status: 400, code: 'too_many_values' });
+    expect(refusal(encode(`{"model":"x","messages":[],"extra":[${'1,'.repeat(200_000)}1]}`))).toMatchObject({ code: 'too_many_values' });
+    // 10,000 messages (the most accepted) are well within the bound.
+    const messages = Array.from({ length: 10_000 }, (_, i) => ({ role: 'user', content: `m${i}`, name: 'n' }));
+    expect(() => parseChatRequest(encode(JSON.stringify({ model: 'router-random-0.5', messages })), undefined)).not.toThrow();
+  });
+
   it.each<[string, unknown, string]>([
     ['role unknown', { ...ok, messages: [{ role: 'wizard', content: 'x' }] }, 'messages.[0].role'],
     ['content a number', { ...ok, messages: [{ role: 'user', content: 5 }] }, 'messages.[0].content'],
