@@ -8,6 +8,7 @@ import { defineServeCommand } from './commands/serve.js';
 import { defineTrainCommand } from './commands/train.js';
 import type { CliIo } from './io.js';
 import { helpEpilogue, outputColumns } from './terminal.js';
+import { wasReported } from './reported-error.js';
 
 const VERSION = '0.1.0';
 
@@ -66,6 +67,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       // Commander has already printed its message.
       return error.exitCode === 0 ? 0 : 2;
     }
+    if (wasReported(error)) return error instanceof RoutellmError ? exitCodeFor(error) : 70;
     if (error instanceof RoutellmError) {
       const code = exitCodeFor(error);
       io.stderr.write(code === 70 ? `routellm: internal error: ${error.stack}\n` : `routellm: ${error.message}\n`);

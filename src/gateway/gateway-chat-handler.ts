@@ -76,6 +76,13 @@ export function createGatewayChatHandler(deps: GatewayChatDeps) {
     scope.stream = wantsStream;
     // What the router scored, not the whole prompt again: bounded like the decision itself.
     scope.routed(decision, gateway.options.logPrompts ? boundedRoutingText(routingText(body['messages'])) : undefined);
+    if (gateway.options.verbose) {
+      // serve --verbose: the decision as it is made, before the upstream answers.
+      gateway.log.logger.info(
+        { request_id: scope.requestId, router: decision.router, threshold: decision.threshold, strong_win_rate: decision.strongWinRate, model: decision.model },
+        `routed to ${decision.model}: ${decision.router} win rate ${decision.strongWinRate} ${decision.strongWinRate >= decision.threshold ? '>=' : '<'} threshold ${decision.threshold}`,
+      );
+    }
     // --no-stream-usage: the client's body as it is, for upstreams that refuse stream_options.
     const { forward: upstreamBody, clientWantsUsage } = gateway.options.streamUsage ? requestStreamUsage(forward) : { forward, clientWantsUsage: true };
     // The client's bytes go upstream with only `model` spliced in, unless stream_options must change inside them.

@@ -22,6 +22,8 @@ export interface GatewayDeps {
   readonly pair: ModelPair;
   /** Where request log lines go; stderr when absent. */
   readonly logDestination?: DestinationStream;
+  /** The serve logger to use (its start-up lines already went through it); made from `logDestination` when absent. */
+  readonly log?: RequestLog;
   /** Wall clock for the stats' `since`; injected so tests can pin it. */
   readonly now?: () => Date;
   /** Collect prom-client's process metrics (RSS, CPU, event loop); on by default. */
@@ -88,10 +90,13 @@ export class Gateway {
     this.pair = deps.pair;
     this.auth = new ApiKeyAuth(options.authKeys);
     this.metrics = new GatewayMetrics({ defaultMetrics: deps.defaultMetrics ?? true });
-    this.log = new RequestLog({
-      logPrompts: options.logPrompts,
-      ...(deps.logDestination ? { destination: deps.logDestination } : {}),
-    });
+    this.log =
+      deps.log ??
+      new RequestLog({
+        logPrompts: options.logPrompts,
+        ...(deps.logDestination ? { destination: deps.logDestination } : {}),
+      });
+    this.log.setLogPrompts(options.logPrompts);
     this.prices = new PriceTable(options.prices);
     this.spend = new SpendTracker(this.prices, deps.pair, (deps.now ?? (() => new Date()))());
     this.limiter = new ConcurrencyLimiter({ maxConcurrent: options.maxConcurrency, maxQueue: options.maxQueue });

@@ -61,7 +61,7 @@ export const REDACTED_PATHS = [
  */
 export class RequestLog {
   readonly logger: Logger;
-  readonly #logPrompts: boolean;
+  #logPrompts: boolean;
   readonly #destination: DestinationStream;
   /**
    * True for the default destination (stderr through pino's asynchronous sonic-boom writer):
@@ -92,6 +92,11 @@ export class RequestLog {
       },
       this.#destination,
     );
+  }
+
+  /** Turns prompt text in request lines on or off (`--log-prompts`, known once the config file is read). */
+  setLogPrompts(on: boolean): void {
+    this.#logPrompts = on;
   }
 
   /** Writes out what is buffered (on shutdown). */

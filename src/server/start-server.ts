@@ -121,7 +121,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     },
     '/health': {
       GET: (_request, response, context) =>
-        sendJson(response, shuttingDown ? 503 : 200, { status: shuttingDown ? 'shutting_down' : 'ok', routers: options.controller.routerNames() }, context),
+        sendJson(response, shuttingDown ? 503 : 200, { status: shuttingDown ? 'shutting_down' : 'online', routers: options.controller.routerNames() }, context),
     },
   };
 

@@ -7,6 +7,7 @@ import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { boundedRoutingText } from '../../src/core/index.js';
 import { BIN } from '../helpers/run-cli-child.js';
+import { logLinesAt, logMessages } from '../helpers/log-messages.js';
 import { runCliInProcess } from '../helpers/run-cli-in-process.js';
 import { LISTENING, startServeInProcess } from '../helpers/serve-in-process.js';
 import { startUpstreamServer, type UpstreamServer } from '../helpers/upstream-server.js';
@@ -34,7 +35,9 @@ describe('routellm serve, in process', () => {
     expect(match[2]).not.toBe('0');
     expect([match[3], match[4], match[5]]).toEqual(['random', 'big', 'small']);
     // Each model's upstream is named once at start-up (errors name only the model).
-    expect(serve.log()).toContain(`routellm upstreams: big at ${upstream.baseURL}; small at ${upstream.baseURL}\n`);
+    expect(logMessages(serve.log())).toContain(`routellm upstreams: big at ${upstream.baseURL}; small at ${upstream.baseURL}`);
+    // One format: every stderr line is a pino JSON line (stderr here is not a terminal).
+    for (const line of serve.log().split('\n').filter(Boolean)) expect(() => JSON.parse(line)).not.toThrow();
     const client = new OpenAI({ baseURL: `${match[1]}/v1`, apiKey: 'client', maxRetries: 0 });
     const answer = await client.chat.completions.create({ model: 'router-random-0', messages: [{ role: 'user', content: 'hello' }] });
     expect(answer.model).toBe('big');
@@ -89,8 +92,9 @@ describe('routellm serve, in process', () => {
     };
     const serve = await startServeInProcess(args, { cwd: dir });
     try {
-      const warnings = serve.log().split('\n').filter((line) => line.startsWith('routellm: warning:'));
-      expect(warnings).toEqual([expect.stringContaining('routellm: warning: shares like router-mf-50% will be refused: the shipped calibration table was made for router "mf" with other weights or options')]);
+      // Besides the price warnings (the pair here has no prices).
+      const warnings = logLinesAt(serve.log(), 40).map((line) => line['msg'] as string).filter((msg) => !msg.includes('has no price'));
+      expect(warnings).toEqual([expect.stringContaining('shares like router-mf-50% will be refused: the shipped calibration table was made for router "mf" with other weights or options')]);
       expect(warnings[0]).toContain('quantiles.json');
       const refused = await ask(serve.listening[1]!, 'router-mf-50%');
       expect(refused.status).toBe(400);
@@ -112,7 +116,7 @@ describe('routellm serve, in process', () => {
     expect(made.code, made.stderr).toBe(0);
     const own = await startServeInProcess(args, { cwd: dir, env: { ROUTELLM_CALIBRATION_TABLE: join(dir, 'mine.json') } });
     try {
-      expect(own.log()).not.toContain('warning');
+      expect(logLinesAt(own.log(), 40).filter((line) => !line['msg'].includes('has no price'))).toEqual([]);
       expect((await ask(own.listening[1]!, 'router-mf-30%')).status).toBe(200);
       expect((await ask(own.listening[1]!, 'router-random-50%')).status).toBe(200);
     } finally {
@@ -161,37 +165,39 @@ describe('routellm serve, in process', () => {
   ])('exits 2 for bad flags %j', async (flags, message) => {
     const result = await runCliInProcess(['serve', '--base-url', 'http://127.0.0.1:1/v1', ...flags]);
     expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(message);
+    expect(logMessages(result.stderr)).toMatch(message);
   });
 
   it('names ROUTELLM_BASE_URL, not --base-url, when the bad URL came from it', async () => {
     const result = await runCliInProcess(['serve', '--port', '0'], { env: { ROUTELLM_BASE_URL: 'http://user:secret@127.0.0.1:1/v1' } });
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain('ROUTELLM_BASE_URL: the URL must not contain a user name or password');
+    expect(logMessages(result.stderr)).toContain('ROUTELLM_BASE_URL: the URL must not contain a user name or password');
     expect(result.stderr).not.toContain('secret');
   });
 
   it('exits 2 at start-up naming the missing key of a model', async () => {
     const result = await runCliInProcess(['serve', '--port', '0', '--strong-model', 'groq/llama-3.1-70b', '--weak-model', 'ollama/llama3'], { env: {} });
     expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(/groq\/llama-3.1-70b.*GROQ_API_KEY is not set/);
+    expect(logMessages(result.stderr)).toMatch(/groq\/llama-3.1-70b.*GROQ_API_KEY is not set/);
   });
 
   it('exits 2 at start-up on a provider prefix no table knows, in one line listing the known ones, never falling through to OpenAI', async () => {
     const result = await runCliInProcess(['serve', '--port', '0', '--strong-model', 'groqq/llama-3.1-70b', '--weak-model', 'ollama/llama3'], { env: { OPENAI_API_KEY: 'sk-set' } });
     expect(result.code).toBe(2);
     expect(result.stderr.trim().split('\n')).toHaveLength(1);
-    expect(result.stderr).toMatch(/"groqq\/".*known: openai, anthropic, azure, ollama, ollama_chat, hosted_vllm, lm_studio/);
+    expect(logLinesAt(result.stderr, 50)[0]?.['msg']).toMatch(/"groqq\/".*known: openai, anthropic, azure, ollama, ollama_chat, hosted_vllm, lm_studio/);
   });
 
   it('exits 2 on an empty model flag, and warns (but serves) when both seats hold one model', async () => {
     const empty = await runCliInProcess(['serve', '--port', '0', '--base-url', upstream.baseURL, '--api-key', 'k', '--weak-model', '']);
     expect(empty.code).toBe(2);
-    expect(empty.stderr).toBe('routellm: --weak-model is empty: give a model name, e.g. --weak-model gpt-4o, or leave the flag out\n');
+    // The start-up failure is one line through the same logger as everything else serve writes.
+    expect(empty.stderr.trim().split('\n')).toHaveLength(1);
+    expect(JSON.parse(empty.stderr)).toMatchObject({ level: 50, msg: '--weak-model is empty: give a model name, e.g. --weak-model gpt-4o, or leave the flag out' });
     const serve = await startServeInProcess(['--port', '0', '--routers', 'random', '--base-url', upstream.baseURL, '--api-key', 'k', '--strong-model', 'one', '--weak-model', 'one'], {
       cwd: dir,
     });
-    expect(serve.log()).toContain('routellm: warning: the strong and the weak model are both "one"');
+    expect(logLinesAt(serve.log(), 40)[0]?.['msg']).toContain('the strong and the weak model are both "one"');
     expect(await serve.stop()).toBe(0);
   });
 
@@ -223,7 +229,7 @@ describe('routellm serve, in process', () => {
     try {
       const result = await runCliInProcess(['serve', '--port', String(port), '--base-url', upstream.baseURL]);
       expect(result.code).toBe(2);
-      expect(result.stderr).toContain(`port ${port} on 127.0.0.1 is already in use`);
+      expect(logMessages(result.stderr)).toContain(`port ${port} on 127.0.0.1 is already in use`);
     } finally {
       blocker.close();
     }

@@ -56,7 +56,14 @@ export function echoReply(request: RecordedRequest): UpstreamReply {
  * and answers as told: completions, streams with or without usage, errors, hangs, dropped
  * streams. `record: false` keeps nothing (benches).
  */
-export async function startUpstreamServer(options: { record?: boolean; reply?: (request: RecordedRequest) => UpstreamReply } = {}): Promise<UpstreamServer> {
+export async function startUpstreamServer(
+  options: {
+    record?: boolean;
+    reply?: (request: RecordedRequest) => UpstreamReply;
+    /** What `GET .../models` lists (not recorded as a request); a 404 when absent, as servers without a list answer. */
+    models?: readonly string[];
+  } = {},
+): Promise<UpstreamServer> {
   const record = options.record ?? true;
   const requests: RecordedRequest[] = [];
   const waiters: { count: number; resolve: () => void }[] = [];
@@ -64,6 +71,14 @@ export async function startUpstreamServer(options: { record?: boolean; reply?: (
   const state: { reply: (request: RecordedRequest) => UpstreamReply } = { reply: options.reply ?? echoReply };
 
   const server = createServer({ noDelay: true }, (request, response) => {
+    if (request.method === 'GET' && (request.url ?? '').endsWith('/models')) {
+      const text = options.models
+        ? JSON.stringify({ object: 'list', data: options.models.map((id) => ({ id, object: 'model', created: 0, owned_by: 'test' })) })
+        : JSON.stringify({ error: { message: 'no such route', type: 'invalid_request_error', param: null, code: null } });
+      response.writeHead(options.models ? 200 : 404, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+      response.end(text);
+      return;
+    }
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => {

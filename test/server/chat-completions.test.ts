@@ -173,7 +173,7 @@ describe('GET endpoints', () => {
   it('reports health', async () => {
     const response = await fetch(`${proxy.server.url}/health`);
     expect(response.status).toBe(200);
-    expect(await response.json()).toEqual({ status: 'ok', routers: ['keyword', 'random'] });
+    expect(await response.json()).toEqual({ status: 'online', routers: ['keyword', 'random'] });
   });
 
   it('retrieves every listed model by id (client.models.retrieve)', async () => {

@@ -23,6 +23,10 @@ export interface ServeFlags extends GatewayFlags, ShareFlags {
   readonly port?: string;
   readonly host?: string;
   readonly maxBody: string;
+  /** `--log-format`: json or pretty (default: pretty on a terminal, json otherwise). */
+  readonly logFormat?: string;
+  /** False with `--no-probe`: skip reading each upstream's model list at start-up. */
+  readonly probe?: boolean;
 }
 
 /** Declares `routellm serve`; the work happens in ../serve/run-serve.ts, imported when it runs. */
@@ -37,7 +41,9 @@ export function defineServeCommand(program: Command, io: CliIo): void {
     .addOption(new Option('--api-key <key>', 'API key for both models; overrides the provider key variables (env ROUTELLM_API_KEY)'))
     .addOption(new Option('--port <port>', `port to listen on; 0 picks a free one (config server.port; default ${DEFAULT_PORT})`))
     .addOption(new Option('--host <host>', `interface to bind; 0.0.0.0 for every interface (config server.host; default ${DEFAULT_HOST})`))
-    .addOption(new Option('--max-body <bytes>', 'largest request body accepted, in bytes (suffixes k, m: 512k, 10m)').default('10m'));
+    .addOption(new Option('--max-body <bytes>', 'largest request body accepted, in bytes (suffixes k, m: 512k, 10m)').default('10m'))
+    .addOption(new Option('--log-format <format>', 'stderr lines as pino JSON or pino-pretty text (env ROUTELLM_LOG_FORMAT; default: pretty on a terminal, json otherwise)').choices(['json', 'pretty']))
+    .addOption(new Option('--no-probe', "skip reading each upstream's model list at start-up (it warns when a configured model is not listed)"));
   for (const option of gatewayCliOptions()) command.addOption(option);
   for (const option of shareCliOptions()) command.addOption(option);
   command

@@ -75,6 +75,12 @@ export async function startMisbehavingUpstream(behave: MisbehavingUpstream['beha
   const state = { behave };
   let ids = 0;
   const server = createServer((request, response) => {
+    if (request.method === 'GET' && (request.url ?? '').endsWith('/models')) {
+      // No model list, as many OpenAI-compatible servers have none: serve's start-up probe says nothing.
+      response.writeHead(404, { 'content-type': 'application/json' });
+      response.end('{"error":{"message":"no such route","type":"invalid_request_error","param":null,"code":null}}');
+      return;
+    }
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => {
