@@ -8,6 +8,7 @@ import { ConfigError } from '../../src/core/index.js';
 import { createBuiltinRegistry } from '../../src/routers/builtin-registry.js';
 import { runCliInProcess } from '../helpers/run-cli-in-process.js';
 import { startServeInProcess } from '../helpers/serve-in-process.js';
+import { logLinesAt, logMessages } from '../helpers/log-messages.js';
 
 let dir: string;
 let typo: string;
@@ -84,9 +85,12 @@ describe('config keys that name no router', () => {
       { cwd: dir },
     );
     expect(await serve.stop()).toBe(0);
-    const log = serve.log();
-    expect(log.indexOf(expected())).toBeGreaterThanOrEqual(0);
-    expect(log.indexOf(expected())).toBeLessThan(log.indexOf('routellm listening on'));
+    // serve says it through its logger, at warn, like every other line it writes.
+    const log = logMessages(serve.log());
+    const warning = expected().replace('routellm: warning: ', '');
+    expect(log.indexOf(warning)).toBeGreaterThanOrEqual(0);
+    expect(log.indexOf(warning)).toBeLessThan(log.indexOf('routellm listening on'));
+    expect(logLinesAt(serve.log(), 40).map((line) => line['msg'])).toContain(warning);
   });
 });
 
@@ -130,6 +134,6 @@ describe("a router's top-level options when that router is not used", () => {
     await writeFile(config, 'mf: {cache_size: 10}\nrandom: {seed: 1}\n');
     const serve = await startServeInProcess(['--port', '0', '--routers', 'random', '--config', config, '--base-url', 'http://127.0.0.1:9', '--api-key', 'k'], { cwd: dir });
     expect(await serve.stop()).toBe(0);
-    expect(serve.log()).toContain(`${unused(config, 'random')}\n`);
+    expect(logLinesAt(serve.log(), 40).map((line) => line['msg'])).toContain(unused(config, 'random').replace('routellm: warning: ', ''));
   });
 });

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SHARE_STATE_FORMAT } from '../../src/core/index.js';
 import { startServeInProcess } from '../helpers/serve-in-process.js';
 import { startUpstreamServer, type UpstreamServer } from '../helpers/upstream-server.js';
+import { logLinesAt } from '../helpers/log-messages.js';
 
 let upstream: UpstreamServer;
 let dir: string;
@@ -90,7 +91,8 @@ describe('--share-state FILE', () => {
       await writeFile(file, text);
       const server = await serve(file);
       try {
-        const warnings = server.log().split('\n').filter((line) => line.includes('warning'));
+        // serve's warn lines, less the pair's missing prices.
+        const warnings = logLinesAt(server.log(), 40).map((line) => line['msg'] as string).filter((msg) => !msg.includes('has no price'));
         expect(warnings).toHaveLength(1);
         expect(warnings[0]).toContain(`share state: ${file} is not a routellm share-state file`);
         expect(warnings[0]).toContain('start from the calibration table');
