@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { exitCodeFor, RoutellmError } from '../core/index.js';
 import { defineCalibrateCommand } from './commands/calibrate.js';
+import { defineDoctorCommand } from './commands/doctor.js';
 import { defineEvalCommand } from './commands/eval.js';
 import { defineLabelCommand } from './commands/label.js';
 import { defineRouteCommand } from './commands/route.js';
@@ -42,6 +43,7 @@ serve needs each upstream model's API key.
 `));
   defineRouteCommand(program, io);
   defineServeCommand(program, io);
+  defineDoctorCommand(program, io);
   defineEvalCommand(program, io);
   defineCalibrateCommand(program, io);
   defineLabelCommand(program, io);

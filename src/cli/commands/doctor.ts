@@ -1,0 +1,44 @@
+import { Command, Option } from 'commander';
+import { DEFAULT_ROUTER } from '../../routers/default-router.js';
+import type { CliIo } from '../io.js';
+import { modelPairOptions } from '../shared-options.js';
+
+/** Flags of `routellm doctor`, as commander parses them: serve's, for what it checks. */
+export interface DoctorFlags {
+  readonly routers: string[];
+  readonly strongModel?: string;
+  readonly weakModel?: string;
+  readonly config?: string;
+  readonly baseUrl?: string;
+  readonly apiKey?: string;
+  readonly json?: boolean;
+  readonly probe?: boolean;
+}
+
+/** Declares `routellm doctor`; the work happens in ../doctor/run-doctor.ts, imported when it runs. */
+export function defineDoctorCommand(program: Command, io: CliIo): void {
+  const command = program
+    .command('doctor')
+    .description("Check what serve needs, one line per check: config file, each model's key, each upstream's reachability and model name, the routers' data, the calibration table; exit 1 on a problem.")
+    .addOption(new Option('--routers <names...>', 'routers serve would load').default([DEFAULT_ROUTER]));
+  for (const option of modelPairOptions()) command.addOption(option);
+  command
+    .addOption(new Option('--base-url <url>', 'as serve: send both models to this endpoint (env ROUTELLM_BASE_URL)'))
+    .addOption(new Option('--api-key <key>', 'as serve: API key for both models (env ROUTELLM_API_KEY)'))
+    .addOption(new Option('--no-probe', "do not ask the upstreams for their model lists (offline)"))
+    .addOption(new Option('--json', 'print one JSON document: {"ok": bool, "checks": [{check, status, detail}]}'))
+    .addHelpText(
+      'after',
+      `
+Each line: ok, warn (could not check, e.g. a provider without a model list) or fail, then the
+check and what was found. The same checks run when serve starts; serve warns, doctor fails.
+
+Examples:
+  $ routellm doctor --strong-model gpt-4o --weak-model groq/llama-3.1-8b-instant
+  $ routellm doctor --base-url http://127.0.0.1:11434/v1 --strong-model llama3.1:70b --weak-model llama3.1:8b --json`,
+    )
+    .action(async (flags: DoctorFlags) => {
+      const { runDoctor } = await import('../doctor/run-doctor.js');
+      await runDoctor(flags, io);
+    });
+}

@@ -1,0 +1,124 @@
+import { access } from 'node:fs/promises';
+import { calibrationTablePaths, readCalibrationTable } from '../../calibrate/load-calibration-table.js';
+import { loadConfig, type RoutellmConfig } from '../../config/load-config.js';
+import { unknownConfigRouterWarnings } from '../../config/unknown-config-routers.js';
+import type { ModelPair } from '../../core/index.js';
+import { createBuiltinRegistry } from '../../routers/builtin-registry.js';
+import { buildController } from '../../runtime/build-controller.js';
+import { nodeRouterContext } from '../../runtime/node-router-context.js';
+import { datasetsDir } from '../../runtime/package-paths.js';
+import { probeModels } from '../../upstream/probe-models.js';
+import { resolveUpstream, type UpstreamEndpoint } from '../../upstream/providers.js';
+import { publicURL } from '../../upstream/upstream-error-details.js';
+import type { CliIo } from '../io.js';
+import { resolveModelPair } from '../shared-options.js';
+import { upstreamRouting } from '../upstream-flags.js';
+
+/** One line of `routellm doctor`: `fail` is a problem (non-zero exit); `warn` something it could not check. */
+export interface DoctorCheck {
+  readonly check: string;
+  readonly status: 'ok' | 'warn' | 'fail';
+  readonly detail: string;
+}
+
+/** What `routellm doctor` reads: serve's own flags for the pair, routers and upstreams. */
+export interface DoctorInputs {
+  readonly routers: readonly string[];
+  readonly strongModel?: string;
+  readonly weakModel?: string;
+  readonly config?: string;
+  readonly baseUrl?: string;
+  readonly apiKey?: string;
+  /** False with --no-probe: the upstreams are not asked for their model lists. */
+  readonly probe?: boolean;
+}
+
+/**
+ * The checks `serve` makes at start-up, each said as one line instead of stopping at the first:
+ * the config file, the pair, each model's key and endpoint, each upstream's reachability and
+ * whether it lists the model, the routers' data files, and the calibration table.
+ */
+export async function runDoctorChecks(inputs: DoctorInputs, io: CliIo): Promise<DoctorCheck[]> {
+  const checks: DoctorCheck[] = [];
+  const add = (check: string, status: DoctorCheck['status'], detail: string) => checks.push({ check, status, detail });
+  const problem = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
+  let config: RoutellmConfig | undefined;
+  try {
+    config = await loadConfig(inputs.config, io.env, io.cwd);
+    const registry = createBuiltinRegistry();
+    const unknown = unknownConfigRouterWarnings(config, registry, inputs.routers);
+    if (unknown.length > 0) add('config', 'fail', unknown.join('; '));
+    else add('config', 'ok', inputs.config === undefined ? 'no config file given: defaults' : `${inputs.config} reads`);
+  } catch (error) {
+    add('config', 'fail', problem(error));
+    // The other checks go on as serve would run without the file.
+    config = await loadConfig(undefined, io.env, io.cwd).catch(() => undefined);
+  }
+
+  let pair: ModelPair | undefined;
+  try {
+    pair = resolveModelPair(inputs, io.env, config?.gateway?.models);
+    add('models', pair.strong === pair.weak ? 'fail' : 'ok', pair.strong === pair.weak ? `both seats hold "${pair.strong}": every prompt goes to it` : `strong ${pair.strong}, weak ${pair.weak}`);
+  } catch (error) {
+    add('models', 'fail', problem(error));
+  }
+
+  const endpoints: UpstreamEndpoint[] = [];
+  if (pair !== undefined && config !== undefined) {
+    const routing = upstreamRouting(inputs, io.env, config);
+    for (const model of new Set([pair.strong, pair.weak])) {
+      try {
+        const endpoint = resolveUpstream(model, routing.overrides, io.env, routing.providers);
+        endpoints.push(endpoint);
+        add(`key ${model}`, 'ok', `${endpoint.provider} at ${publicURL(endpoint.baseURL)}, ${endpoint.apiKey === 'routellm-no-key' ? 'no key needed' : 'key set'}`);
+      } catch (error) {
+        add(`key ${model}`, 'fail', problem(error));
+      }
+    }
+  }
+  if (inputs.probe !== false) {
+    for (const probe of await probeModels(endpoints, { fetch: io.fetch })) {
+      const status = probe.outcome === 'listed' ? 'ok' : probe.outcome === 'no_list' ? 'warn' : 'fail';
+      const sample = probe.listedSample?.length ? ` (it lists e.g. ${probe.listedSample.join(', ')})` : '';
+      add(`upstream ${probe.model}`, status, `${probe.detail}${sample}`);
+    }
+  }
+
+  const datasets = datasetsDir();
+  try {
+    await access(datasets);
+    add('data', 'ok', `router weights and tables under ${datasets}`);
+  } catch {
+    add('data', 'fail', `${datasets} is missing: the shipped routers' weights and calibration table live there; reinstall the package`);
+  }
+  const dataRoot = io.env['ROUTELLM_DATA'];
+  if (dataRoot) {
+    try {
+      await access(dataRoot);
+      add('data ROUTELLM_DATA', 'ok', dataRoot);
+    } catch {
+      add('data ROUTELLM_DATA', 'fail', `ROUTELLM_DATA=${dataRoot} does not exist; point it at the benchmark data (eval reads it) or unset it`);
+    }
+  }
+
+  const context = nodeRouterContext({ env: io.env, cwd: io.cwd, fetch: io.fetch });
+  const tables = calibrationTablePaths(io.env, datasets);
+  if (tables.custom !== undefined) {
+    const custom = await readCalibrationTable(tables.custom, context.readFile).catch((error: unknown) => problem(error));
+    if (custom === undefined) add('calibration', 'fail', `ROUTELLM_CALIBRATION_TABLE=${tables.custom} does not exist; make it with routellm calibrate --write-table --table ${tables.custom}, or unset it`);
+    else if (typeof custom === 'string') add('calibration', 'fail', `${tables.custom}: ${custom}`);
+  }
+  if (config !== undefined && pair !== undefined) {
+    const shareProblems: string[] = [];
+    try {
+      const controller = await buildController({ registry: createBuiltinRegistry(), routerNames: inputs.routers, pair, config, context, onShareProblem: (line) => shareProblems.push(line) });
+      add('routers', 'ok', `${controller.routerNames().join(', ')} loaded`);
+      if (shareProblems.length > 0) for (const line of shareProblems) add('calibration', 'fail', line);
+      else if (!checks.some((check) => check.check === 'calibration')) add('calibration', 'ok', `shares (router-<r>-50%) resolve for ${controller.routerNames().join(', ')}`);
+    } catch (error) {
+      add('routers', 'fail', problem(error));
+    }
+  }
+  return checks;
+}

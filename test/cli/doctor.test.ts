@@ -1,0 +1,63 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCliInProcess } from '../helpers/run-cli-in-process.js';
+import { startUpstreamServer, type UpstreamServer } from '../helpers/upstream-server.js';
+
+let dir: string;
+let upstream: UpstreamServer;
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'routellm-doctor-'));
+  upstream = await startUpstreamServer({ models: ['big', 'small'] });
+});
+afterAll(async () => {
+  await upstream.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+const lines = (stdout: string) => stdout.trim().split('\n');
+
+describe('routellm doctor', () => {
+  it('says ok, one line per check, and exits 0 when serve would start cleanly', async () => {
+    const result = await runCliInProcess(['doctor', '--routers', 'random', '--base-url', upstream.baseURL, '--strong-model', 'big', '--weak-model', 'small'], { cwd: dir });
+    expect(result.code, result.stdout + result.stderr).toBe(0);
+    const out = lines(result.stdout);
+    expect(out.every((line) => line.startsWith('ok  '))).toBe(true);
+    for (const check of ['config', 'models', 'key big', 'key small', 'upstream big', 'upstream small', 'data', 'routers', 'calibration']) {
+      expect(out.some((line) => line.slice(6).startsWith(check))).toBe(true);
+    }
+    expect(result.stderr).toBe('');
+  });
+
+  it('fails, exit 1, naming each problem on its own line: a missing key, an unknown prefix, a model not listed, a missing table', async () => {
+    const result = await runCliInProcess(['doctor', '--routers', 'random', '--strong-model', 'groq/llama-3.1-70b', '--weak-model', 'hosted_vllm/smal'], {
+      cwd: dir,
+      env: { HOSTED_VLLM_API_BASE: upstream.baseURL, ROUTELLM_CALIBRATION_TABLE: join(dir, 'nope.json') },
+    });
+    expect(result.code).toBe(1);
+    const out = lines(result.stdout);
+    expect(out.find((line) => line.includes('key groq/llama-3.1-70b'))).toMatch(/^fail .*GROQ_API_KEY is not set/);
+    expect(out.find((line) => line.includes('upstream hosted_vllm/smal'))).toMatch(/^fail .*does not list "smal" among its 2 models.*it lists e.g. big, small/);
+    expect(out.find((line) => line.includes('calibration'))).toMatch(/^fail .*ROUTELLM_CALIBRATION_TABLE=.*nope\.json does not exist/);
+    const unknown = await runCliInProcess(['doctor', '--routers', 'random', '--strong-model', 'groqq/x', '--weak-model', 'ollama/y', '--no-probe'], { cwd: dir });
+    expect(unknown.code).toBe(1);
+    expect(lines(unknown.stdout).find((line) => line.includes('key groqq/x'))).toMatch(/^fail .*no provider table knows/);
+  });
+
+  it('--json prints one document with every check', async () => {
+    const result = await runCliInProcess(['doctor', '--routers', 'random', '--base-url', upstream.baseURL, '--strong-model', 'big', '--weak-model', 'missing', '--json'], { cwd: dir });
+    expect(result.code).toBe(1);
+    const report = JSON.parse(result.stdout) as { ok: boolean; checks: { check: string; status: string; detail: string }[] };
+    expect(report.ok).toBe(false);
+    expect(report.checks.find((check) => check.check === 'upstream missing')).toMatchObject({ status: 'fail' });
+    expect(report.checks.find((check) => check.check === 'upstream big')).toMatchObject({ status: 'ok' });
+  });
+
+  it('fails on a config file that does not load, and keeps checking the rest', async () => {
+    const result = await runCliInProcess(['doctor', '--routers', 'random', '--config', join(dir, 'absent.yaml'), '--base-url', upstream.baseURL, '--strong-model', 'big', '--weak-model', 'small'], { cwd: dir });
+    expect(result.code).toBe(1);
+    expect(lines(result.stdout)[0]).toMatch(/^fail +config .*absent\.yaml/);
+    expect(lines(result.stdout).find((line) => line.includes('upstream big'))).toMatch(/^ok/);
+  });
+});
