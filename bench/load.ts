@@ -14,7 +14,9 @@ import { writeBenchSection } from './benchmarks-md.js';
 /*
  * Load under faults: `routellm serve` (the real CLI, gateway on) in front of an upstream that
  * fails 1% of requests on their first attempt (500, 429, dropped connection, malformed
- * JSON/SSE, in turn), so every fault must be absorbed by a fallback. Processes: upstream and
+ * JSON/SSE, a keep-alive comment then an error event, in turn), so every such fault must be
+ * absorbed by a fallback; one kind in six is [DONE] then a held-open response, which must be
+ * answered whole on the first attempt. Processes: upstream and
  * serve in children, the load generator here. Phases: (1) find the rate the machine holds
  * (closed loop, CONCURRENCY workers); (2) the same open-loop rate straight to the upstream,
  * the baseline for added latency; (3) the timed run through serve at that rate, half the
@@ -32,7 +34,12 @@ const CONCURRENCY = 32;
 const RATE_SHARE = 0.6;
 const FAULT_EVERY = 100; // 1%
 const CPU_REQUESTS = 5000;
-const FAULTS = ['500', '429', 'drop', 'malformed'] as const;
+/**
+ * `comment-error`: a stream's keep-alive comment, then an error event (a plain request gets a 503);
+ * `done-hang`: a stream's whole answer, [DONE] included, with the response then held open (a plain
+ * request is answered normally): the client must get it all at once, on the first attempt.
+ */
+const FAULTS = ['500', '429', 'drop', 'malformed', 'comment-error', 'done-hang'] as const;
 
 interface Outcome {
   readonly ok: boolean;
@@ -45,6 +52,8 @@ interface Outcome {
 /** Nonce n is a fault when n % FAULT_EVERY === 0; which fault cycles with n. */
 const isFault = (nonce: number) => nonce % FAULT_EVERY === 0;
 const faultOf = (nonce: number) => FAULTS[(nonce / FAULT_EVERY) % FAULTS.length] as (typeof FAULTS)[number];
+/** A fault the other model must absorb: every kind but `done-hang`, whose answer is whole on the first attempt. */
+const fallsBack = (nonce: number) => isFault(nonce) && faultOf(nonce) !== 'done-hang';
 
 /** The bench's upstream: echoes `echo:<nonce>`; fails a fault nonce's first attempt. */
 async function upstreamRole(): Promise<void> {
@@ -57,10 +66,27 @@ async function upstreamRole(): Promise<void> {
       const text = body.messages.at(-1)?.content ?? '';
       const nonce = Number(text.slice(text.indexOf('#') + 1));
       const stream = body.stream === true;
-      if (isFault(nonce) && !failedOnce.has(nonce)) {
+      if (isFault(nonce) && !failedOnce.has(nonce) && !(faultOf(nonce) === 'done-hang' && !stream)) {
         failedOnce.add(nonce);
         // Bounded: the set only ever holds fault nonces of this run.
         const fault = faultOf(nonce);
+        if (fault === 'done-hang') {
+          response.writeHead(200, { 'content-type': 'text/event-stream' });
+          // Every event and [DONE], then no end: the gateway must close the client's stream at [DONE].
+          response.write(streamEvents(`chatcmpl-${nonce}`, body.model, `echo:${nonce}`, body.stream_options?.include_usage === true).join(''));
+          return;
+        }
+        if (fault === 'comment-error') {
+          if (!stream) {
+            response.writeHead(503, { 'content-type': 'application/json' });
+            response.end('{"error":{"message":"injected 503","type":"server_error","param":null,"code":null}}');
+            return;
+          }
+          response.writeHead(200, { 'content-type': 'text/event-stream' });
+          response.write(': ping\n\n');
+          setTimeout(() => response.end('data: {"error":{"message":"injected overload","type":"server_error","param":null,"code":null}}\n\n'), 5);
+          return;
+        }
         if (fault === '500' || fault === '429') {
           const error = JSON.stringify({ error: { message: `injected ${fault}`, type: 'server_error', param: null, code: null } });
           response.writeHead(Number(fault), { 'content-type': 'application/json', 'content-length': Buffer.byteLength(error), ...(fault === '429' ? { 'retry-after': '1' } : {}) });
@@ -192,8 +218,8 @@ function check(nonce: number, response: http.IncomingMessage, text: string, stre
   if (content !== expected) return `mismatched: expected ${expected}, got ${content.slice(0, 60)}`;
   if (viaProxy) {
     const attempts = response.headers['x-routellm-attempts'];
-    if (isFault(nonce) && (attempts !== '2' || !response.headers['x-routellm-fallback'])) return `fault without fallback (attempts ${attempts})`;
-    if (!isFault(nonce) && attempts !== '1') return `attempts ${attempts} without a fault`;
+    if (fallsBack(nonce) && (attempts !== '2' || !response.headers['x-routellm-fallback'])) return `fault without fallback (attempts ${attempts})`;
+    if (!fallsBack(nonce) && attempts !== '1') return `attempts ${attempts} without a fault that falls back`;
   }
   return undefined;
 }
@@ -351,7 +377,8 @@ export async function runLoadBench(): Promise<void> {
     const requestsCounted = sumOf(after, 'routellm_requests_total') - sumOf(before, 'routellm_requests_total');
     const ok200 = sumOf(after, 'routellm_requests_total', 'status="200"') - sumOf(before, 'routellm_requests_total', 'status="200"');
     const fallbacks = sumOf(after, 'routellm_fallbacks_total') - sumOf(before, 'routellm_fallbacks_total');
-    const faults = sentNonces.filter(isFault).length;
+    const faults = sentNonces.filter(fallsBack).length;
+    const doneHangs = sentNonces.filter((n) => isFault(n) && faultOf(n) === 'done-hang' && n % 2 === 1).length;
     const inFlight = sumOf(after, 'routellm_in_flight_requests') - 1; // minus the scrape itself
     const latencies = (list: Outcome[]) => list.filter((outcome) => outcome.ok).map((outcome) => outcome.latencyNs).sort((a, b) => a - b);
     const directSorted = latencies(direct);
@@ -392,7 +419,8 @@ export async function runLoadBench(): Promise<void> {
 One run of \`bench/load.ts\` on this machine (2 cores, Node ${process.version}, ${new Date().toISOString().slice(0, 16)}Z):
 the real \`routellm serve\` (gateway on: request guard, limiter, fallback, metrics, pino log to a pipe) in front of
 an upstream on 127.0.0.1 that fails 1% of requests on their first attempt (500, 429, dropped connection,
-malformed JSON or SSE, in turn); the load generator in this process. Half the requests stream (half of those
+malformed JSON or SSE, a keep-alive comment then an error event (a 503 for a plain request), and \`[DONE]\` then a
+response held open (streams only; it must end at \`[DONE]\` on the first attempt), in turn); the load generator in this process. Half the requests stream (half of those
 ask for usage). Rate: ${RATE_SHARE} of the ${Math.round(maxRate)} req/s serve held with ${CONCURRENCY} closed-loop clients.
 Latency is counted from each request's scheduled send time (open loop); added latency is against the same
 open-loop rate sent straight to the upstream in the same run (${BASELINE_S} s, no faults).
@@ -402,7 +430,8 @@ open-loop rate sent straight to the upstream in the same run (${BASELINE_S} s, n
 | timed run | ${DURATION_S} s at ${rate} req/s open loop |
 | requests sent / answered correctly | ${outcomes.length} / ${outcomes.length - failed.length} |
 | lost (no answer) / mismatched (wrong body) / other failures | ${lost} / ${mismatched} / ${failed.length - lost - mismatched} |
-| injected faults / answered through fallback (\`routellm_fallbacks_total\`) | ${faults} / ${fallbacks} |
+| injected faults that fall back / answered through fallback (\`routellm_fallbacks_total\`) | ${faults} / ${fallbacks} |
+| streams whose upstream held its response open after \`[DONE]\` / answered whole on the first attempt | ${doneHangs} / ${doneHangs - failed.filter((outcome) => isFault(outcome.nonce) && faultOf(outcome.nonce) === 'done-hang').length} |
 | \`routellm_requests_total\` increase (status 200) | ${requestsCounted} (${ok200}) |
 | request log lines for chat completions | ${logCount} (prompt text in log: ${promptsInLog}) |
 | in-flight gauge after the run | ${inFlight} |
