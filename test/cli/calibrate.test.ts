@@ -1,14 +1,17 @@
 import { mkdir, mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { spawn } from 'node:child_process';
+import { PassThrough, Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
+import { runCli } from '../../src/cli/program.js';
 import { seededRandom } from '../../src/core/index.js';
 import { shippedTablePath } from '../../src/calibrate/load-calibration-table.js';
 import { thresholdForShare } from '../../src/calibrate/threshold-for-share.js';
 import { sortedAscending } from '../../src/eval/metrics/quantile.js';
 import { datasetsDir } from '../../src/runtime/package-paths.js';
 import { sharedRoutellmData } from '../eval/helpers/shared-data.js';
-import { runCliChild } from '../helpers/run-cli-child.js';
+import { BIN, runCliChild } from '../helpers/run-cli-child.js';
 import { runCliInProcess } from '../helpers/run-cli-in-process.js';
 
 async function workspace() {
@@ -247,7 +250,7 @@ describe('routellm calibrate: bad paths and flags that do not apply', () => {
     [[...write, '--table', 'sub'], 'cannot write --table DIR/sub: it is a directory'],
     [[...write, '--table', 'prompts.txt/x.json'], 'cannot write --table DIR/prompts.txt/x.json: DIR/prompts.txt is not a directory'],
     [[...pct, '--column', 'x'], '--column names the prompt column of --prompts FILE; without --prompts there is no file to read it from'],
-    [[...pct, '--data', '/nope'], '--data applies to --write-table only'],
+    [[...pct, '--data', '/nope'], '--data applies to --write-table and --task generate only'],
     [[...pct, '--prompts', 'prompts.txt', '--table', 'mine.json'], '--table is the quantile table used without --prompts'],
     [[...write, ...pct], '--write-table records every share at once and takes no --strong-model-pct'],
     [[...write, '--json'], '--json prints thresholds, which --write-table does not'],
@@ -284,5 +287,87 @@ describe('routellm calibrate (child process)', () => {
     const bad = await runCliChild(['calibrate', '--strong-model-pct', '2'], { cwd: dir });
     expect(bad.code).toBe(2);
     expect(bad.stderr).toBe('routellm: --strong-model-pct must be a fraction in (0, 1) like 0.5, or a percentage like 50%; got "2"\n');
+  });
+});
+
+describe('routellm calibrate on long runs', () => {
+  it('prints progress lines when not on a terminal, and says how many came from the cache', async () => {
+    const { dir, cache } = await workspace();
+    const args = ['calibrate', '--routers', 'mf', '--strong-model-pct', '30%', '--prompts', 'prompts.txt', ...cache];
+    const first = await runCliInProcess(args, { cwd: dir });
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.stderr).toContain('mf: scoring 50 prompts of prompts.txt\n');
+    expect(first.stderr).toMatch(/^mf: done in \d+\.\d\d s, 50 scored, 0 from the cache$/m);
+    const second = await runCliInProcess(args, { cwd: dir });
+    expect(second.stderr).toMatch(/^mf: done in \d+\.\d\d s, 0 scored, 50 from the cache$/m);
+    expect(second.stdout).toBe(first.stdout);
+  });
+
+  it('draws the same live bars as eval on a terminal', async () => {
+    const { dir, cache } = await workspace();
+    const chunks: Buffer[] = [];
+    const stderr = Object.assign(new PassThrough(), { isTTY: true as const, columns: 100, rows: 30, hasColors: () => false });
+    stderr.on('data', (chunk: Buffer) => chunks.push(chunk));
+    const stdout = new PassThrough();
+    stdout.resume();
+    const code = await runCli(['calibrate', '--routers', 'mf', '--strong-model-pct', '30%', '--prompts', 'prompts.txt', ...cache], {
+      stdin: Readable.from([]),
+      stdout,
+      stderr,
+      env: {},
+      cwd: dir,
+      fetch: globalThis.fetch,
+    });
+    expect(code).toBe(0);
+    const drawn = Buffer.concat(chunks).toString('utf8');
+    expect(drawn).toMatch(/mf\s+█+ done in \d+\.\d\d s/);
+    expect(drawn).not.toContain('mf: scoring');
+  });
+
+  it('--task generate fills the win-rate cache, so --task calibrate scores nothing', async () => {
+    const { dir, cache } = await workspace();
+    const generated = await runCliInProcess(['calibrate', '--task', 'generate', '--routers', 'mf', '--prompts', 'prompts.txt', ...cache], { cwd: dir });
+    expect(generated.code, generated.stderr).toBe(0);
+    expect(generated.stdout).toBe('');
+    expect(generated.stderr).toContain('mf: win rates of the 50 prompts of prompts.txt are in the cache; calibrate --prompts on them is now instant\n');
+    const calibrated = await runCliInProcess(['calibrate', '--task', 'calibrate', '--routers', 'mf', '--strong-model-pct', '0.5', '--prompts', 'prompts.txt', ...cache], { cwd: dir });
+    expect(calibrated.code).toBe(0);
+    expect(calibrated.stdout).toMatch(/^For 50\.0% strong model calls for mf, threshold = 0\.\d+\n$/);
+    expect(calibrated.stderr).toMatch(/^mf: done in \d+\.\d\d s, 0 scored, 50 from the cache$/m);
+  });
+
+  it.each([
+    [['--task', 'generate', '--strong-model-pct', '0.5'], '--task generate only scores prompts into the win-rate cache and takes no --strong-model-pct; run --task calibrate afterwards'],
+    [['--task', 'generate', '--write-table'], 'takes no --write-table'],
+    [['--task', 'fit'], "option '--task <task>' argument 'fit' is invalid. Allowed choices are calibrate, generate."],
+  ])('calibrate %j: exit 2', async (args, message) => {
+    const { dir, cache } = await workspace();
+    const result = await runCliInProcess(['calibrate', '--prompts', 'prompts.txt', ...args, ...cache], { cwd: dir });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(message);
+  });
+
+  it('stops with exit 130 on Ctrl-C in the middle of a long file, keeping what was scored in the cache', async () => {
+    const { dir } = await workspace();
+    // 200,000 prompts: minutes of scoring for mf, were the signal not heard between batches.
+    const lines = Array.from({ length: 200_000 }, (_, i) => `question ${i}: explain the ${i % 97}th idea in ${i % 13} steps`);
+    await writeFile(join(dir, 'big.txt'), `${lines.join('\n')}\n`);
+    const child = spawn(process.execPath, [BIN, 'calibrate', '--routers', 'mf', '--strong-model-pct', '50%', '--prompts', 'big.txt', '--cache-dir', 'cache'], {
+      cwd: dir,
+      env: { ...process.env, CI: 'true' },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (text: string) => (stderr += text));
+    await new Promise<void>((resolve) => child.stderr.on('data', () => stderr.includes('mf: scoring 200000 prompts') && resolve()));
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const sent = Date.now();
+    child.kill('SIGINT');
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(code).toBe(130);
+    expect(Date.now() - sent).toBeLessThan(2000);
+    expect(stderr).toMatch(/routellm: interrupted while scoring with router "mf"; \d+ win rates kept in the cache\n$/);
+    expect(stderr).not.toContain('mf: done');
+    expect(await readdir(join(dir, 'cache', 'win-rates'))).toHaveLength(1);
   });
 });

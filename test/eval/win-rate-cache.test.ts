@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdir, mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -37,12 +38,12 @@ describe('win-rate cache', () => {
     expect([...again]).toEqual([0.6, 0.1, 0.2]);
     expect(second.scored).toEqual(['dd']);
     expect(warnings).toEqual([]);
-    // Prompt text never lands on disk, only its hash; no temp files are left behind.
+    // Prompt text never lands on disk, only 64 bits of its hash, 16 bytes an entry; no temp files are left behind.
     const files = await readdir(join(dir, 'win-rates'));
     expect(files).toHaveLength(1);
-    const text = await readFile(join(dir, 'win-rates', files[0]!), 'utf8');
-    expect(text).toContain(promptKey('cccccc'));
-    expect(text).not.toContain('cccccc"');
+    const bytes = await readFile(join(dir, 'win-rates', files[0]!));
+    expect(bytes.toString('latin1')).not.toContain('cccccc');
+    expect(bytes.length).toBe(16 + Buffer.byteLength('len:v1') + 4 * 16); // a, bbb, cccccc, dd
   });
 
   it('keeps one file per fingerprint, so new weights never read old rates', async () => {
@@ -55,10 +56,37 @@ describe('win-rate cache', () => {
     expect(await readdir(join(dir, 'win-rates'))).toHaveLength(2);
   });
 
+  /** A version-2 cache file, as save() writes it, with the entries given. */
+  function cacheFile(fingerprint: string, entries: [string, number][], count = entries.length): Buffer {
+    const print = Buffer.from(fingerprint);
+    const bytes = Buffer.alloc(16 + print.length + entries.length * 16);
+    bytes.write('RLWR', 0, 'latin1');
+    bytes.writeUInt32LE(2, 4);
+    bytes.writeUInt32LE(print.length, 8);
+    print.copy(bytes, 12);
+    bytes.writeUInt32LE(count, 12 + print.length);
+    entries.forEach(([prompt, rate], i) => {
+      const key = promptKey(prompt);
+      bytes.writeUInt32LE(key.hi, 16 + print.length + i * 16);
+      bytes.writeUInt32LE(key.lo, 20 + print.length + i * 16);
+      bytes.writeDoubleLE(rate, 24 + print.length + i * 16);
+    });
+    return bytes;
+  }
+
+  it('reads back a file it wrote, and refuses the same bytes for another fingerprint', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'routellm-cache-'));
+    const seed = await WinRateCache.open(dir, 'len:v1', () => {});
+    await mkdir(join(dir, 'win-rates'), { recursive: true });
+    await writeFile(seed.path, cacheFile('len:v1', [['a', 0.25]]));
+    expect((await WinRateCache.open(dir, 'len:v1', () => {})).get(promptKey('a'))).toBe(0.25);
+  });
+
   it.each([
-    ['not JSON', '{"version":1,"fingerp'],
-    ['a rate out of range', JSON.stringify({ version: 1, fingerprint: 'len:v1', rates: { [promptKey('a')]: 7 } })],
-    ['another fingerprint', JSON.stringify({ version: 1, fingerprint: 'other', rates: { [promptKey('a')]: 0.9 } })],
+    ['not a cache file', Buffer.from('{"version":1,"fingerp')],
+    ['a rate out of range', cacheFile('len:v1', [['a', 7]])],
+    ['another fingerprint', cacheFile('other', [['a', 0.9]])],
+    ['truncated', cacheFile('len:v1', [['a', 0.9]], 2)],
   ])('rebuilds a corrupt cache (%s) with a warning, never trusting it', async (_what, content) => {
     const dir = await mkdtemp(join(tmpdir(), 'routellm-cache-'));
     const seed = await WinRateCache.open(dir, 'len:v1', () => {});
@@ -76,6 +104,31 @@ describe('win-rate cache', () => {
     const reopened = await WinRateCache.open(dir, 'len:v1', (m) => warnings.push(m));
     expect(reopened.get(promptKey('a'))).toBe(0.1);
     expect(warnings).toHaveLength(1);
+  });
+
+  it("takes over an older routellm's JSON cache (version 1), so an upgrade rescores nothing", async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'routellm-cache-'));
+    const path = (await WinRateCache.open(dir, 'len:v1', () => {})).path.replace(/\.bin$/, '.json');
+    await mkdir(join(dir, 'win-rates'), { recursive: true });
+    const hex = (prompt: string) => createHash('sha1').update(prompt).digest('hex');
+    await writeFile(path, JSON.stringify({ version: 1, fingerprint: 'len:v1', rates: { [hex('a')]: 0.1, [hex('bbb')]: 0.3 } }));
+    const { router, scored } = countingRouter();
+    const rates = await winRatesWithCache(router, ['a', 'bbb', 'cc'], await WinRateCache.open(dir, 'len:v1', () => {}));
+    expect([...rates]).toEqual([0.1, 0.3, 0.2]);
+    expect(scored).toEqual(['cc']);
+    expect((await WinRateCache.open(dir, 'len:v1', () => {})).size).toBe(3);
+  });
+
+  it('holds and reloads many entries in a compact table', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'routellm-cache-'));
+    const cache = await WinRateCache.open(dir, 'many:1', () => {});
+    const n = 200_000;
+    for (let i = 0; i < n; i += 1) cache.set(promptKey(`prompt ${i}`), (i % 1000) / 1000);
+    await cache.save();
+    const reopened = await WinRateCache.open(dir, 'many:1', () => {});
+    expect(reopened.size).toBe(n);
+    for (const i of [0, 1, 4242, n - 1]) expect(reopened.get(promptKey(`prompt ${i}`))).toBe((i % 1000) / 1000);
+    expect(reopened.get(promptKey('never seen'))).toBeUndefined();
   });
 
   it('rejects a router that returns a win rate outside [0, 1], keeping what was scored', async () => {
@@ -106,6 +159,20 @@ describe('win-rate cache', () => {
     );
     expect(calls).toBe(1);
     expect((await WinRateCache.open(dir, 'slow:1', () => {})).size).toBe(256);
+  });
+
+  it('hears an abort sent from outside while an offline router scores without ever waiting on I/O', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'routellm-cache-'));
+    const controller = new AbortController();
+    let calls = 0;
+    // Answers at once: its awaits never leave the microtask queue, where a signal is never delivered.
+    const router: Router = { name: 'quick', fingerprint: 'quick:1', strongWinRate: () => 0.5, strongWinRates: async (prompts) => (calls++, prompts.map(() => 0.5)) };
+    const prompts = Array.from({ length: 10_000 }, (_, i) => `p${i}`);
+    const cache = await WinRateCache.open(dir, 'quick:1', () => {});
+    // As Ctrl-C arrives: a task of the event loop, not a microtask, queued once scoring has begun.
+    setImmediate(() => controller.abort());
+    await expect(winRatesWithCache(router, prompts, cache, undefined, controller.signal)).rejects.toThrow('interrupted while scoring with router "quick"');
+    expect(calls).toBeLessThan(3);
   });
 
   it('resolves the directory: flag, ROUTELLM_CACHE_DIR, XDG_CACHE_HOME, HOME', () => {

@@ -5,7 +5,7 @@ import { findTableEntry, thresholdFromEntry } from '../../calibrate/calibration-
 import { calibrationTablePaths, readShareTables, shippedTablePath, tablePathsSuffix } from '../../calibrate/load-calibration-table.js';
 import { formatSharePercent, parseShare, pythonFloat, sharePercent } from '../../calibrate/parse-share.js';
 import { publishedWinRates, usesPublishedWeights } from '../../calibrate/published-win-rates.js';
-import { readPromptFile } from '../../calibrate/read-prompt-file.js';
+import { readPromptChunks } from '../../calibrate/read-prompt-file.js';
 import { thresholdForShare } from '../../calibrate/threshold-for-share.js';
 import { unknownConfigRouterWarnings } from '../../config/unknown-config-routers.js';
 import { loadConfig } from '../../config/load-config.js';
@@ -13,7 +13,7 @@ import { resolveDataDir } from '../../eval/benchmarks/data-dir.js';
 import { loadMmlu } from '../../eval/benchmarks/mmlu.js';
 import { sortedAscending } from '../../eval/metrics/quantile.js';
 import { hashSplitHalf } from '../../eval/select-items.js';
-import { winRatesWithCache } from '../../eval/score-with-cache.js';
+import { CachedScorer, stoppingCleanly } from '../../eval/score-with-cache.js';
 import { resolveCacheDir, WinRateCache } from '../../eval/win-rate-cache.js';
 import { checkInputFile, checkOutputFile, fsUsageError, isFsError } from '../../runtime/output-path.js';
 import { writeFileAtomic } from '../../runtime/write-file-atomic.js';
@@ -23,6 +23,7 @@ import { datasetsDir } from '../../runtime/package-paths.js';
 import { nodeRouterContext } from '../../runtime/node-router-context.js';
 import type { CalibrateFlags } from '../commands/calibrate.js';
 import type { CliIo } from '../io.js';
+import { useColour } from '../terminal.js';
 
 /** What we print for one router. */
 interface Calibration {
@@ -32,7 +33,16 @@ interface Calibration {
   readonly n: number;
 }
 
-/** Shared by both modes: the routers this run uses, their context and a way to score prompts with the cache. */
+/** Prompts to score, read as often as there are routers: a file streamed chunk by chunk, or a list in memory. */
+interface PromptSource {
+  /** How it is named in progress lines. */
+  readonly label: string;
+  /** How many prompts it holds (a file's were counted by a first pass that checked every row). */
+  readonly count: number;
+  chunks(): AsyncIterable<readonly string[]>;
+}
+
+/** Shared by every mode: the routers this run uses, their context and a way to score prompts with the cache. */
 interface Setup {
   /** The routers named, else the default (or, for --write-table, every offline one); all registered. */
   readonly names: readonly string[];
@@ -40,38 +50,66 @@ interface Setup {
   /** The options a router runs with (its config section). */
   optionsOf(name: string): RouterOptions;
   build(name: string): Promise<Router>;
-  winRates(router: Router, prompts: readonly string[]): Promise<Float64Array>;
+  /** Every prompt's win rate, in order; progress on stderr; known rates from the cache, new ones saved to it. */
+  winRates(router: Router, source: PromptSource): Promise<Float64Array>;
+  /** Stops the live progress display, if any. */
+  close(): void;
 }
 
-/** `routellm calibrate`: thresholds for a strong-call share, or `--write-table`. */
+/** How often plain progress (not on a terminal, or under CI) says how far a long run is. */
+const PLAIN_PROGRESS_EVERY_MS = 10_000;
+
+/**
+ * `routellm calibrate`: thresholds for a strong-call share, `--write-table`, or `--task generate`
+ * (RouteLLM's: score the prompts and fill the win-rate cache, so later calibrations are instant).
+ */
 export async function runCalibrate(flags: CalibrateFlags, io: CliIo): Promise<void> {
-  rejectFlagsThatDoNotApply(flags);
-  const share = flags.writeTable ? undefined : requireShare(flags.strongModelPct);
+  // commander has checked it is one of the two.
+  const task = flags.task ?? 'calibrate';
+  rejectFlagsThatDoNotApply(flags, task === 'generate');
+  const share = flags.writeTable || task === 'generate' ? undefined : requireShare(flags.strongModelPct);
   const column = flags.column ?? 'prompt';
   // Scoring may take minutes: an unreadable input or unwritable table is found out first.
   if (flags.prompts) await checkInputFile(resolve(io.cwd, flags.prompts), `--prompts ${flags.prompts}`);
   const setup = await prepare(flags, io);
-  if (flags.writeTable) {
-    await writeTable(flags, column, io, setup);
-    return;
-  }
-  const results = flags.prompts
-    ? await fromPrompts(resolve(io.cwd, flags.prompts), column, share as number, setup)
-    : await fromTables(flags.table === undefined ? undefined : resolve(io.cwd, flags.table), share as number, io, setup);
-  for (const result of results) {
-    io.stdout.write(
-      flags.json
-        ? // A percentage, as every *_pct field of calibrate and eval (the flag also takes a fraction, as the Python's).
-          `${JSON.stringify({ router: result.router, strong_model_pct: sharePercent(result.share), threshold: result.threshold, n: result.n })}\n`
-        : `For ${formatSharePercent(result.share)} strong model calls for ${result.router}, threshold = ${pythonFloat(Number(result.threshold.toFixed(5)))}\n`,
-    );
+  try {
+    if (task === 'generate') {
+      await generate(flags, column, io, setup);
+      return;
+    }
+    if (flags.writeTable) {
+      await writeTable(flags, column, io, setup);
+      return;
+    }
+    const results = flags.prompts
+      ? await fromPrompts(await fileSource(resolve(io.cwd, flags.prompts), flags.prompts, column), share as number, setup)
+      : await fromTables(flags.table === undefined ? undefined : resolve(io.cwd, flags.table), share as number, io, setup);
+    for (const result of results) {
+      io.stdout.write(
+        flags.json
+          ? // A percentage, as every *_pct field of calibrate and eval (the flag also takes a fraction, as the Python's).
+            `${JSON.stringify({ router: result.router, strong_model_pct: sharePercent(result.share), threshold: result.threshold, n: result.n })}\n`
+          : `For ${formatSharePercent(result.share)} strong model calls for ${result.router}, threshold = ${pythonFloat(Number(result.threshold.toFixed(5)))}\n`,
+      );
+    }
+  } finally {
+    setup.close();
   }
 }
 
 /** Flags that one mode takes and the other would silently ignore are usage errors. */
-function rejectFlagsThatDoNotApply(flags: CalibrateFlags): void {
+function rejectFlagsThatDoNotApply(flags: CalibrateFlags, generating: boolean): void {
   if (flags.column !== undefined && flags.prompts === undefined) {
     throw new UsageError('--column names the prompt column of --prompts FILE; without --prompts there is no file to read it from');
+  }
+  if (generating) {
+    for (const [flag, given] of [['--strong-model-pct', flags.strongModelPct], ['--write-table', flags.writeTable], ['--table', flags.table], ['--json', flags.json]] as const) {
+      if (given !== undefined) throw new UsageError(`--task generate only scores prompts into the win-rate cache and takes no ${flag}; run --task calibrate afterwards`);
+    }
+    if (flags.data !== undefined && flags.prompts !== undefined) {
+      throw new UsageError('--data is where --task generate finds the MMLU prompts; with --prompts it reads your file instead, so drop one of them');
+    }
+    return;
   }
   if (flags.writeTable) {
     if (flags.strongModelPct !== undefined) {
@@ -87,7 +125,7 @@ function rejectFlagsThatDoNotApply(flags: CalibrateFlags): void {
     }
   } else {
     if (flags.data !== undefined) {
-      throw new UsageError('--data applies to --write-table only (the MMLU prompts it tabulates); for thresholds over your prompts use --prompts FILE');
+      throw new UsageError('--data applies to --write-table and --task generate only (the MMLU prompts they score); for thresholds over your prompts use --prompts FILE');
     }
     if (flags.table !== undefined && flags.prompts !== undefined) {
       throw new UsageError('--table is the quantile table used without --prompts; with --prompts the thresholds come from your prompts, so drop one of them (or add --write-table to write --table from them)');
@@ -109,31 +147,108 @@ async function prepare(flags: CalibrateFlags, io: CliIo): Promise<Setup> {
   const names = flags.routers ?? (flags.writeTable ? registry.factories().filter((factory) => factory.offline).map((factory) => factory.name) : [DEFAULT_ROUTER]);
   for (const name of names) registry.get(name);
   unknownConfigRouterWarnings(config, registry, names).forEach(warn);
+  // The same live progress as eval: bars on a terminal, else a line every few seconds.
+  const live = !flags.json && io.stderr.isTTY === true && !io.env['CI'];
+  const display = live ? await (await import('../../eval/progress/ink-progress.js')).inkProgress(io.stderr, useColour(io.stderr, io.env)) : undefined;
   return {
     names,
     context,
     optionsOf: (name) => config.routers[name] ?? {},
     build: async (name) => registry.get(name).create(config.routers[name] ?? {}, context),
-    winRates: async (router, prompts) => {
+    winRates: async (router, source) => {
       // random is noise by design: never cached.
       const cache = router.name === 'random' ? undefined : await WinRateCache.open(cacheDir, router.fingerprint, warn);
-      return winRatesWithCache(router, prompts, cache, {
-        started: (total, cached) => {
-          if (total > cached) io.stderr.write(`${router.name}: scoring ${total - cached} of ${total} prompts (${cached} cached)\n`);
-        },
-        advanced: () => {},
-      }, io.signal);
+      const scorer = new CachedScorer(router, cache, { signal: io.signal });
+      const started = performance.now();
+      const bar = display?.router(router.name, 0, 1);
+      bar?.started(source.count, 0);
+      const plain = display ? undefined : plainLines(router.name, source, (line) => io.stderr.write(line));
+      const rates = new Float64Array(source.count);
+      let done = 0;
+      await stoppingCleanly(io.signal, async () => {
+        try {
+          for await (const chunk of source.chunks()) {
+            if (done + chunk.length > rates.length) throw new UsageError(`${source.label} changed while it was read; run calibrate again`);
+            rates.set(await scorer.score(chunk), done);
+            done += chunk.length;
+            bar?.advanced(done, source.count);
+            plain?.advanced(done);
+          }
+        } finally {
+          await scorer.close();
+        }
+      });
+      if (done !== rates.length) throw new UsageError(`${source.label} changed while it was read; run calibrate again`);
+      const seconds = (performance.now() - started) / 1000;
+      display?.routerDone(router.name, seconds);
+      plain?.done(scorer, seconds);
+      return rates;
+    },
+    close: () => display?.close(),
+  };
+}
+
+/**
+ * Progress as plain lines (logs, pipes, CI): one when a router starts, one every 10 s of a long
+ * run, and one when it is done with how many came from the cache.
+ */
+function plainLines(name: string, source: PromptSource, write: (line: string) => void) {
+  write(`${name}: scoring ${source.count} prompts of ${source.label}\n`);
+  const started = Date.now();
+  let said = started;
+  return {
+    advanced(done: number) {
+      const now = Date.now();
+      if (now - said < PLAIN_PROGRESS_EVERY_MS || done >= source.count) return;
+      said = now;
+      write(`${name}: ${done} of ${source.count} prompts (${Math.floor((done / source.count) * 100)}%), ${Math.round(done / ((now - started) / 1000))} prompts/s\n`);
+    },
+    done(scorer: CachedScorer, seconds: number) {
+      write(`${name}: done in ${seconds.toFixed(2)} s, ${scorer.scored} scored, ${scorer.fromCache} from the cache\n`);
     },
   };
 }
 
-async function fromPrompts(path: string, column: string, share: number, setup: Setup): Promise<Calibration[]> {
-  const prompts = await readPrompts(path, column);
+/**
+ * A prompt file as a source: a first pass reads every row (so a malformed line stops the run
+ * before minutes of scoring, and the count is known for progress), then each router streams it
+ * again. Memory holds one chunk of prompts, never the file.
+ */
+async function fileSource(path: string, label: string, column: string): Promise<PromptSource> {
+  let count = 0;
+  try {
+    for await (const chunk of readPromptChunks(path, column)) count += chunk.prompts.length;
+  } catch (error) {
+    if (isFsError(error)) throw fsUsageError(error, 'read', `--prompts ${path}`);
+    throw error;
+  }
+  if (count === 0) throw new UsageError(`no prompts in ${path}`);
+  return {
+    label,
+    count,
+    chunks: async function* () {
+      for await (const chunk of readPromptChunks(path, column, { utf8Checked: true })) yield chunk.prompts;
+    },
+  };
+}
+
+/** Prompts already in memory (the MMLU train half) as a source. */
+function listSource(label: string, prompts: readonly string[]): PromptSource {
+  return {
+    label,
+    count: prompts.length,
+    chunks: async function* () {
+      for (let start = 0; start < prompts.length; start += 4096) yield prompts.slice(start, start + 4096);
+    },
+  };
+}
+
+async function fromPrompts(source: PromptSource, share: number, setup: Setup): Promise<Calibration[]> {
   const routers = await buildAll(setup);
   const results: Calibration[] = [];
   for (const router of routers) {
-    const rates = await setup.winRates(router, prompts);
-    results.push({ router: router.name, share, threshold: thresholdForShare(sortedAscending(rates), share), n: prompts.length });
+    const rates = await setup.winRates(router, source);
+    results.push({ router: router.name, share, threshold: thresholdForShare(sortedAscending(rates), share), n: source.count });
   }
   return results;
 }
@@ -173,41 +288,43 @@ async function buildAll(setup: Setup): Promise<Router[]> {
   return routers;
 }
 
-/** readPromptFile, with a filesystem failure said in one line. */
-async function readPrompts(path: string, column: string): Promise<string[]> {
-  try {
-    return await readPromptFile(path, column);
-  } catch (error) {
-    if (isFsError(error)) throw fsUsageError(error, 'read', `--prompts ${path}`);
-    throw error;
+/** The prompts a mode without --prompts scores: the MMLU train half, as the shipped table's. */
+async function mmluTrainHalf(flags: CalibrateFlags, io: CliIo): Promise<PromptSource> {
+  const mmlu = hashSplitHalf(await loadMmlu({ dataDir: resolveDataDir(flags.data, io.env, io.cwd), ...modelColumns() }), 'train');
+  return listSource('the MMLU train half', mmlu.prompts);
+}
+
+/** `--task generate`: every router's win rates over the prompts, into the cache; nothing printed on stdout. */
+async function generate(flags: CalibrateFlags, column: string, io: CliIo, setup: Setup): Promise<void> {
+  const source = flags.prompts ? await fileSource(resolve(io.cwd, flags.prompts), flags.prompts, column) : await mmluTrainHalf(flags, io);
+  for (const router of await buildAll(setup)) {
+    await setup.winRates(router, source);
+    io.stderr.write(
+      router.name === 'random'
+        ? `random: not cached (its win rates are noise by design)\n`
+        : `${router.name}: win rates of the ${source.count} prompts of ${source.label} are in the cache; calibrate --prompts on them is now instant\n`,
+    );
   }
 }
 
 async function writeTable(flags: CalibrateFlags, column: string, io: CliIo, setup: Setup): Promise<void> {
   const path = flags.table ? resolve(io.cwd, flags.table) : shippedTablePath(datasetsDir());
   await checkOutputFile(path, flags.table ? '--table' : 'the shipped table');
-  let prompts: readonly string[];
-  let source: string;
-  if (flags.prompts) {
-    prompts = await readPrompts(resolve(io.cwd, flags.prompts), column);
-    source = `prompts of ${flags.prompts}`;
-  } else {
-    const mmlu = hashSplitHalf(await loadMmlu({ dataDir: resolveDataDir(flags.data, io.env, io.cwd), ...modelColumns() }), 'train');
-    prompts = mmlu.prompts;
-    source =
-      'MMLU train half (first byte of sha1(prompt) even, src/eval/mmlu-split.ts) of the Python RouteLLM mmlu/responses, decontaminated; never used for reported eval numbers of trained routers';
-  }
+  const source = flags.prompts ? await fileSource(resolve(io.cwd, flags.prompts), flags.prompts, column) : await mmluTrainHalf(flags, io);
+  const description = flags.prompts
+    ? `prompts of ${flags.prompts}`
+    : 'MMLU train half (first byte of sha1(prompt) even, src/eval/mmlu-split.ts) of the Python RouteLLM mmlu/responses, decontaminated; never used for reported eval numbers of trained routers';
   const routers = await buildAll(setup);
   const rates: { router: Router; rates: Float64Array }[] = [];
-  for (const router of routers) rates.push({ router, rates: await setup.winRates(router, prompts) });
-  const table = buildCalibrationTable({ source, n: prompts.length, rates, madeBy: writeTableCommand(flags) });
+  for (const router of routers) rates.push({ router, rates: await setup.winRates(router, source) });
+  const table = buildCalibrationTable({ source: description, n: source.count, rates, madeBy: writeTableCommand(flags) });
   try {
     await writeFileAtomic(path, `${JSON.stringify(table)}\n`);
   } catch (error) {
     if (isFsError(error)) throw fsUsageError(error, 'write', flags.table ? `--table ${path}` : path);
     throw error;
   }
-  io.stderr.write(`wrote ${path}: ${setup.names.join(', ')} over ${prompts.length} prompts\n`);
+  io.stderr.write(`wrote ${path}: ${setup.names.join(', ')} over ${source.count} prompts\n`);
 }
 
 /**

@@ -1,4 +1,4 @@
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
 import type { CliIo } from '../io.js';
 import { helpEpilogue } from '../terminal.js';
 
@@ -14,6 +14,8 @@ export interface CalibrateFlags {
   readonly data?: string;
   readonly cacheDir?: string;
   readonly config?: string;
+  /** RouteLLM's `--task`: calibrate (the default) or generate. */
+  readonly task?: string;
 }
 
 /** Declares `routellm calibrate`; the work happens in ../calibrate/run-calibrate.ts. */
@@ -31,6 +33,9 @@ export function defineCalibrateCommand(program: Command, io: CliIo): void {
     .option('--data <dir>', 'with --write-table: benchmark data directory (default: $ROUTELLM_DATA, then ../shared/datasets/routellm)')
     .option('--cache-dir <dir>', 'win-rate cache (default: $ROUTELLM_CACHE_DIR, $XDG_CACHE_HOME/routellm, ~/.cache/routellm)')
     .option('--config <file>', 'YAML config: router name -> options')
+    .addOption(
+      new Option('--task <task>', "RouteLLM's tasks: calibrate (the default: print thresholds, or --write-table) or generate (score the prompts, --prompts or the MMLU train half, into the win-rate cache, so calibrating on them is instant)").choices(['calibrate', 'generate']),
+    )
     .addHelpText('after', helpEpilogue(io, `
 The threshold is the (1 - share) quantile of the router's win rates over the prompts
 (linear interpolation, as pandas), so that share of them goes to the strong model.
