@@ -70,6 +70,8 @@ export async function evaluateRouters(options: {
   chanceDraws?: number;
   /** Told when a router's win rates take fewer than 3 values (its curve is then a few points). */
   warn?: (message: string) => void;
+  /** Batches scored at once (`eval --parallel`): network routers keep that many requests going. */
+  parallel?: number;
 }): Promise<EvalReport> {
   const { benchmark } = options;
   const strongScore = modelScore(benchmark.scores, 'strong');
@@ -89,7 +91,7 @@ export async function evaluateRouters(options: {
     for (let run = 0; run < candidate.runs; run += 1) {
       const router = await candidate.build(run);
       const cache = await candidate.openCache(router);
-      const rates = await winRatesWithCache(router, benchmark.prompts, cache, options.progress?.router(candidate.name, run, candidate.runs), options.signal);
+      const rates = await winRatesWithCache(router, benchmark.prompts, cache, options.progress?.router(candidate.name, run, candidate.runs), options.signal, options.parallel);
       await pause(`evaluating router "${candidate.name}"`);
       const curve = routerCurve(rates, benchmark.scores, options.numResults);
       curves.push(curve);

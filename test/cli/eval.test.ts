@@ -213,6 +213,59 @@ function judgeAnswer(request: JsonRequest, content: string, alternatives?: Recor
   return judgeCompletion(request.body.model, content, logprobs);
 }
 
+describe("routellm eval: RouteLLM's --parallel and --overwrite-cache", () => {
+  const models = ['--strong-model', 'big', '--weak-model', 'small'];
+
+  it('--parallel N keeps N batches of judge calls in flight at once (a real judge server that counts them)', async () => {
+    let inFlight = 0;
+    let most = 0;
+    const server = await startJsonHandlerServer(async (request) => {
+      inFlight += 1;
+      most = Math.max(most, inFlight);
+      await new Promise((resolve) => setTimeout(resolve, 25));
+      inFlight -= 1;
+      return judgeAnswer(request, '[[2]]');
+    });
+    try {
+      const { dir, file } = await csvBenchmark();
+      await writeFile(join(dir, 'judge.yaml'), `causal_llm: { model: judge, base_url: "${server.baseURL}", logprobs: false }\n`);
+      const run = (...extra: string[]) =>
+        runCliInProcess(['eval', '--benchmark', file, '--routers', 'causal_llm', ...models, '--config', 'judge.yaml', '--chance-draws', '0', '--no-plot', '--json', '--overwrite-cache', ...extra, ...base(dir)], { cwd: dir });
+      const serial = await run();
+      expect(serial.code, serial.stderr).toBe(0);
+      // causal_llm itself keeps 4 judge calls going within a batch.
+      const one = most;
+      expect(one).toBeLessThanOrEqual(4);
+      most = 0;
+      const parallel = await run('--parallel', '3');
+      expect(parallel.code, parallel.stderr).toBe(0);
+      expect(most).toBeGreaterThan(one);
+      expect(most).toBeLessThanOrEqual(3 * 4);
+      // The same figures either way.
+      expect(JSON.parse(parallel.stdout).routers).toEqual(JSON.parse(serial.stdout).routers);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('--overwrite-cache scores again (every router, or those named) instead of reading the cache', async () => {
+    const { dir, file } = await csvBenchmark();
+    const run = (...extra: string[]) =>
+      runCliInProcess(['eval', '--benchmark', file, '--routers', 'random', 'mf', ...models, '--chance-draws', '0', '--no-plot', ...extra, ...base(dir)], { env: { CI: 'true' } });
+    expect((await run()).stderr).toContain('mf: scoring 40 prompts (0 cached)');
+    expect((await run()).stderr).toContain('mf: scoring 40 prompts (40 cached)');
+    for (const flag of [['--overwrite-cache'], ['--overwrite-cache', 'mf']]) {
+      const again = await run(...flag);
+      expect(again.code, again.stderr).toBe(0);
+      expect(again.stderr).toContain('mf: scoring 40 prompts (0 cached)');
+    }
+    expect((await run('--overwrite-cache', 'random')).stderr).toContain('mf: scoring 40 prompts (40 cached)');
+    const wrong = await run('--overwrite-cache', 'hybrid');
+    expect(wrong.code).toBe(2);
+    expect(wrong.stderr).toBe('routellm: --overwrite-cache hybrid: "hybrid" is not one of the routers evaluated (random, mf)\n');
+  });
+});
+
 describe('routellm eval: routers whose win rates tie (a real causal_llm judge server)', () => {
   type Point = { threshold: number; strong_pct: number; score: number };
   const models = ['--strong-model', 'big', '--weak-model', 'small'];

@@ -20,6 +20,9 @@ export interface EvalFlags {
   readonly cacheDir?: string;
   readonly config?: string;
   readonly json?: boolean;
+  /** `--overwrite-cache` alone: every router; with names: those. */
+  readonly overwriteCache?: true | string[];
+  readonly parallel: string;
 }
 
 /** Declares `routellm eval`; the work happens in ../eval/run-eval.ts, imported when it runs. */
@@ -45,6 +48,8 @@ export function defineEvalCommand(program: Command, io: CliIo): void {
     )
     .option('--cache-dir <dir>', 'win-rate cache (default: $ROUTELLM_CACHE_DIR, $XDG_CACHE_HOME/routellm, ~/.cache/routellm)')
     .option('--config <file>', 'YAML config: router name -> options')
+    .option('--overwrite-cache [routers...]', "score again instead of reading the win-rate cache, and rewrite it: every router, or the ones named (RouteLLM's flag)")
+    .option('--parallel <n>', 'batches of prompts scored at once, for routers that call a network service per prompt or batch (causal_llm, an OpenAI embedder)', '1')
     .option('--json', 'print one JSON document: {"benchmark", "n", "strong", "weak", "routers": [{"name", "apgr", "auc", "cpt20_pct", "cpt50_pct", "cpt80_pct", "p_random", "in_sample", "points"}], "chance"}; every share of strong calls (*_pct) a percentage')
     .addHelpText('after', helpEpilogue(io, `
 Scores are percent correct (MMLU, GSM8K, True/False CSVs) or the mean judge score over both

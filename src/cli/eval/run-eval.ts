@@ -27,10 +27,15 @@ export async function runEval(flags: EvalFlags, io: CliIo): Promise<void> {
   const numResults = parsePositiveInteger(flags.numResults, '--num-results');
   const randomIters = parsePositiveInteger(flags.randomIters, '--random-iters');
   const chanceDraws = parseChanceDraws(flags.chanceDraws);
+  const parallel = parsePositiveInteger(flags.parallel, '--parallel');
   const config = await loadConfig(flags.config, io.env, io.cwd);
   const registry = createBuiltinRegistry();
   // Unknown router names fail before any data is read.
   for (const name of flags.routers) registry.get(name);
+  const overwrite = new Set(flags.overwriteCache === true ? flags.routers : (flags.overwriteCache ?? []));
+  for (const name of overwrite) {
+    if (!flags.routers.includes(name)) throw new UsageError(`--overwrite-cache ${name}: "${name}" is not one of the routers evaluated (${flags.routers.join(', ')})`);
+  }
   const context = nodeRouterContext({ env: io.env, cwd: io.cwd, fetch: io.fetch, stderr: io.stderr });
   const warn = (message: string) => io.stderr.write(`routellm: warning: ${message}\n`);
   const log = (line: string) => io.stderr.write(line);
@@ -74,7 +79,11 @@ export async function runEval(flags: EvalFlags, io: CliIo): Promise<void> {
       name,
       runs: 1,
       build: async () => router,
-      openCache: (built) => WinRateCache.open(cacheDir, built.fingerprint, warn),
+      openCache: async (built) => {
+        const cache = await WinRateCache.open(cacheDir, built.fingerprint, warn);
+        if (overwrite.has(name)) cache.clear();
+        return cache;
+      },
       trainedOn: await declared.trainedPrompts(),
     });
   }
@@ -96,7 +105,7 @@ export async function runEval(flags: EvalFlags, io: CliIo): Promise<void> {
     : plainProgress(log);
   let report;
   try {
-    report = await evaluateRouters({ benchmark: scored, routers, numResults, progress, chanceDraws: chanceDraws(scored.prompts.length), warn, ...(io.signal ? { signal: io.signal } : {}) });
+    report = await evaluateRouters({ benchmark: scored, routers, numResults, progress, parallel, chanceDraws: chanceDraws(scored.prompts.length), warn, ...(io.signal ? { signal: io.signal } : {}) });
   } finally {
     progress.close();
   }
