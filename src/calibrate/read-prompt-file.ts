@@ -105,7 +105,8 @@ async function* readCsvChunks(path: string, column: string, utf8Checked: boolean
         chunkParser.abort();
         return;
       }
-      const error = results.errors[0];
+      // A file of one column has no delimiter to detect: papaparse only warns that it found none.
+      const error = results.errors.find((e) => e.code !== 'UndetectableDelimiter');
       if (error) {
         deliver(new UsageError(`${path}: record ${records + (error.row ?? 0) + 1}: malformed CSV: ${error.message}`));
         chunkParser.abort();

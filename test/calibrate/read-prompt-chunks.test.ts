@@ -24,6 +24,14 @@ describe('readPromptChunks', () => {
     expect(chunks.at(-1)!.bytesRead).toBe((await stat(path)).size);
   });
 
+  it('reads a CSV of one column (no delimiter to detect), skipping empty prompts', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'routellm-chunks-'));
+    await writeFile(join(dir, 'one.csv'), 'prompt\nfirst\n""\nsecond\n');
+    const chunks = [];
+    for await (const chunk of readPromptChunks(join(dir, 'one.csv'), 'prompt')) chunks.push(...chunk.prompts);
+    expect(chunks).toEqual(['first', 'second']);
+  });
+
   it('names the record of a malformed CSV row far into the file', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'routellm-chunks-'));
     const rows = Array.from({ length: 6000 }, (_, i) => `${i},prompt ${i}`);
