@@ -106,9 +106,9 @@ describe("RouteLLM's README commands with its config.example.yaml", () => {
     expect(result.stderr).toMatch(/"bert" is not a router here and is ignored/);
   });
 
-  it('routellm calibrate --routers mf --strong-model-pct 0.2 --config config.example.yaml', async () => {
-    // With RouteLLM's own checkpoint, the win rates RouteLLM published for it, as its --task calibrate reads them.
-    const result = await runCliInProcess(['calibrate', '--routers', 'mf', '--strong-model-pct', '0.2', '--config', 'config.example.yaml'], { env, cwd: dir });
+  it('routellm calibrate --task calibrate --routers mf --strong-model-pct 0.2 --config config.example.yaml', async () => {
+    // RouteLLM's README command, --task included. With RouteLLM's own checkpoint, the win rates RouteLLM published for it, as its --task calibrate reads them.
+    const result = await runCliInProcess(['calibrate', '--task', 'calibrate', '--routers', 'mf', '--strong-model-pct', '0.2', '--config', 'config.example.yaml'], { env, cwd: dir });
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toBe('For 20.0% strong model calls for mf, threshold = 0.8\n');
     expect(hub.requests.some((r) => r.path.startsWith('/datasets/routellm/lmsys-arena-human-preference-55k-thresholds/resolve/'))).toBe(true);

@@ -83,7 +83,7 @@ Examples:
   $ routellm serve --strong-model gpt-4o --weak-model groq/llama-3.1-8b-instant
   $ routellm serve --routers random --port 8000 --base-url http://localhost:4000/v1 --api-key sk-...
   $ routellm serve --share-state redis://127.0.0.1:6379/0   # one of several replicas holding shares together
-  # then, from any OpenAI client: baseURL http://127.0.0.1:8000/v1, model "router-random-0.5"`,
+  # then, from any OpenAI client: baseURL http://127.0.0.1:8000/v1, model "router-random-50%"`,
       ),
     )
     .action(async (flags: ServeFlags) => {
