@@ -1,7 +1,6 @@
 import { mkdir, mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { spawn } from 'node:child_process';
 import { PassThrough, Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/program.js';
@@ -11,7 +10,7 @@ import { thresholdForShare } from '../../src/calibrate/threshold-for-share.js';
 import { sortedAscending } from '../../src/eval/metrics/quantile.js';
 import { datasetsDir } from '../../src/runtime/package-paths.js';
 import { sharedRoutellmData } from '../eval/helpers/shared-data.js';
-import { BIN, runCliChild } from '../helpers/run-cli-child.js';
+import { interruptCliChild, runCliChild } from '../helpers/run-cli-child.js';
 import { runCliInProcess } from '../helpers/run-cli-in-process.js';
 
 async function workspace() {
@@ -352,20 +351,13 @@ describe('routellm calibrate on long runs', () => {
     // 200,000 prompts: minutes of scoring for mf, were the signal not heard between batches.
     const lines = Array.from({ length: 200_000 }, (_, i) => `question ${i}: explain the ${i % 97}th idea in ${i % 13} steps`);
     await writeFile(join(dir, 'big.txt'), `${lines.join('\n')}\n`);
-    const child = spawn(process.execPath, [BIN, 'calibrate', '--routers', 'mf', '--strong-model-pct', '50%', '--prompts', 'big.txt', '--cache-dir', 'cache'], {
+    const { code, stderr, exitMs } = await interruptCliChild(['calibrate', '--routers', 'mf', '--strong-model-pct', '50%', '--prompts', 'big.txt', '--cache-dir', 'cache'], {
       cwd: dir,
-      env: { ...process.env, CI: 'true' },
-      stdio: ['ignore', 'ignore', 'pipe'],
+      when: 'mf: scoring 200000 prompts',
+      delayMs: 500,
     });
-    let stderr = '';
-    child.stderr.setEncoding('utf8').on('data', (text: string) => (stderr += text));
-    await new Promise<void>((resolve) => child.stderr.on('data', () => stderr.includes('mf: scoring 200000 prompts') && resolve()));
-    await new Promise((resolve) => setTimeout(resolve, 500));
-    const sent = Date.now();
-    child.kill('SIGINT');
-    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
     expect(code).toBe(130);
-    expect(Date.now() - sent).toBeLessThan(2000);
+    expect(exitMs).toBeLessThan(2000);
     expect(stderr).toMatch(/routellm: interrupted while scoring with router "mf"; \d+ win rates kept in the cache\n$/);
     expect(stderr).not.toContain('mf: done');
     expect(await readdir(join(dir, 'cache', 'win-rates'))).toHaveLength(1);

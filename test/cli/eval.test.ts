@@ -1,10 +1,9 @@
-import { spawn } from 'node:child_process';
 import { mkdir, mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { sharedRoutellmData } from '../eval/helpers/shared-data.js';
-import { BIN, runCliChild } from '../helpers/run-cli-child.js';
+import { interruptCliChild, runCliChild } from '../helpers/run-cli-child.js';
 import { startJsonHandlerServer, type JsonRequest } from '../helpers/json-handler-server.js';
 import { judgeCompletion } from '../helpers/judge-completion.js';
 import { runCliInProcess } from '../helpers/run-cli-in-process.js';
@@ -357,19 +356,12 @@ describe('routellm eval (child process)', () => {
   it('stops with exit 130 on Ctrl-C while measuring the chance level, not minutes later', async () => {
     const { dir, file } = await csvBenchmark(2000);
     // 20M draws of 2000 prompts: hours of CPU if the loop never yields.
-    const child = spawn(process.execPath, [BIN, 'eval', '--benchmark', file, '--routers', 'random', '--random-iters', '1', '--strong-model', 'big', '--weak-model', 'small', '--chance-draws', '20000000', '--no-plot', ...base(dir)], {
-      env: { ...process.env, CI: 'true' },
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
-    let stderr = '';
-    child.stderr.setEncoding('utf8').on('data', (text: string) => (stderr += text));
     // Signal once it is in the chance loop (the random router is done).
-    await new Promise<void>((resolve) => child.stderr.on('data', () => stderr.includes('random: done') && resolve()));
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    const sent = Date.now();
-    child.kill('SIGINT');
-    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    const { code, exitMs } = await interruptCliChild(
+      ['eval', '--benchmark', file, '--routers', 'random', '--random-iters', '1', '--strong-model', 'big', '--weak-model', 'small', '--chance-draws', '20000000', '--no-plot', ...base(dir)],
+      { when: 'random: done', delayMs: 300 },
+    );
     expect(code).toBe(130);
-    expect(Date.now() - sent).toBeLessThan(2000);
+    expect(exitMs).toBeLessThan(2000);
   });
 });

@@ -24,3 +24,23 @@ export function runCliChild(
     child.stdin.end(options.stdin ?? '');
   });
 }
+
+/**
+ * Runs `node bin/routellm.js ...` (under CI, so progress is plain lines), sends it SIGINT `delayMs`
+ * after its stderr first contains `when`, and resolves with its exit code, stderr and how long it
+ * took to exit after the signal.
+ */
+export async function interruptCliChild(
+  argv: readonly string[],
+  options: { when: string; delayMs: number; cwd?: string },
+): Promise<{ code: number | null; stderr: string; exitMs: number }> {
+  const child = spawn(process.execPath, [BIN, ...argv], { cwd: options.cwd, env: { ...process.env, CI: 'true' }, stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr.setEncoding('utf8').on('data', (text: string) => (stderr += text));
+  await new Promise<void>((resolve) => child.stderr.on('data', () => stderr.includes(options.when) && resolve()));
+  await new Promise((resolve) => setTimeout(resolve, options.delayMs));
+  const sent = Date.now();
+  child.kill('SIGINT');
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  return { code, stderr, exitMs: Date.now() - sent };
+}
