@@ -2,15 +2,15 @@ import { ConfigError, rejectUnknownOptions, type RouterContext, type RouterOptio
 import type { Embedder } from './embedder.js';
 import { loadUseStaticAssets } from './load-use-assets.js';
 import { createUseLiteEmbedder } from './use-lite-embedder.js';
-import { createUseStaticEmbedder, USE_STATIC_EMBEDDER_ID } from './use-static-embedder.js';
+import { createUseStaticEmbedder, USE_STATIC_EMBEDDER_ID, type UseStaticEmbedder } from './use-static-embedder.js';
 
 /** Names of the embedders that need no network, for help text and errors. */
 export const OFFLINE_EMBEDDERS = ['use-static', 'local'] as const;
 
-let staticEmbedder: Promise<Embedder> | undefined;
+let staticEmbedder: Promise<UseStaticEmbedder> | undefined;
 
 /** The shared `use-static` embedder: its 8 MB table is read once per process. */
-export function useStaticEmbedder(): Promise<Embedder> {
+export function useStaticEmbedder(): Promise<UseStaticEmbedder> {
   staticEmbedder ??= loadUseStaticAssets().then(createUseStaticEmbedder);
   // A failed load must not be remembered, or a fixed install would need a restart.
   staticEmbedder.catch(() => {

@@ -18,7 +18,7 @@ import { mmluSplitOf } from '../eval/mmlu-split.js';
 
 /** Options of one training run, resolved from flags. */
 export interface TrainOptions {
-  readonly router: 'mf' | 'sw_ranking' | 'lexical';
+  readonly router: 'mf' | 'sw_ranking' | 'lexical' | 'difficulty';
   readonly data: readonly string[];
   readonly out: string;
   readonly exclude: readonly string[];
@@ -116,6 +116,11 @@ export async function runTrain(given: TrainOptions, io: TrainIo): Promise<TrainR
   const excluded = await readExcludedPrompts(given.exclude.map((p) => resolve(io.cwd, p)));
   if (given.skipped?.length) io.stderr.write(`leaving out (--skip-file): ${given.skipped.join(', ')}\n`);
   io.stderr.write(`reading ${data.length} data file(s)\n`);
+  if (given.router === 'difficulty') {
+    const { runDifficultyTraining } = await import('./run-difficulty-training.js');
+    const options = { ...given, strongModel: given.strongModel ?? DEFAULT_MODEL_PAIR.strong, weakModel: given.weakModel ?? DEFAULT_MODEL_PAIR.weak };
+    return runDifficultyTraining({ options, io, out, data, excluded, context: nodeRouterContext({ env: io.env, cwd: io.cwd, fetch: io.fetch }) });
+  }
   const { battles, scored, declaredPairs } = await readTrainingData(data, {
     aliases: given.aliases,
     ...(given.models ? { models: given.models } : {}),

@@ -59,6 +59,7 @@ function rejectFlagsThatDoNotApply(flags: TrainFlags): void {
     sw_ranking: 'sw_ranking has no trained parameters (it re-weights the battles per prompt)',
     lexical: 'lexical is a logistic regression fitted by L-BFGS to convergence (see --l2, --buckets)',
     mf: 'mf is trained by Adam over embeddings',
+    difficulty: 'difficulty is fitted by L-BFGS with the hyper-parameters its research chose (datasets/README.md)',
   };
   if (flags.router !== 'mf') {
     for (const [flag, value] of mfOnly) if (value !== undefined) throw new UsageError(`${flag} applies to --router mf only: ${why[flags.router]}`);
@@ -66,8 +67,8 @@ function rejectFlagsThatDoNotApply(flags: TrainFlags): void {
   if (flags.router !== 'lexical') {
     for (const [flag, value] of lexicalOnly) if (value !== undefined) throw new UsageError(`${flag} applies to --router lexical only: ${why[flags.router]}`);
   }
-  if (flags.router === 'lexical' && flags.embedder !== undefined) {
-    throw new UsageError('--embedder does not apply to --router lexical: it reads hashed word n-grams, not embeddings');
+  if ((flags.router === 'lexical' || flags.router === 'difficulty') && flags.embedder !== undefined) {
+    throw new UsageError(`--embedder does not apply to --router ${flags.router}: ${flags.router === 'lexical' ? 'it reads hashed word n-grams, not embeddings' : 'its features are fixed (structure + use-static)'}`);
   }
   if (flags.holdout !== undefined && flags.split !== 'random') {
     throw new UsageError(`--holdout is the held-out share of --split random; --split ${flags.split} decides the held-out prompts itself`);
@@ -78,7 +79,7 @@ function rejectFlagsThatDoNotApply(flags: TrainFlags): void {
 export async function trainFromFlags(flags: TrainFlags, io: CliIo): Promise<void> {
   rejectFlagsThatDoNotApply(flags);
   const embedder = flags.embedder ?? DEFAULT_EMBEDDER;
-  if (flags.router !== 'lexical') checkEmbedder(embedder, io.env);
+  if (flags.router !== 'lexical' && flags.router !== 'difficulty') checkEmbedder(embedder, io.env);
   const aliases = new Map<string, string>();
   for (const pair of flags.alias ?? []) {
     const at = pair.lastIndexOf('=');
@@ -111,7 +112,7 @@ export async function trainFromFlags(flags: TrainFlags, io: CliIo): Promise<void
   const skipped = flags.skipFile ?? [];
   await runTrain(
     {
-      router: flags.router as 'mf' | 'sw_ranking' | 'lexical',
+      router: flags.router as 'mf' | 'sw_ranking' | 'lexical' | 'difficulty',
       data: keptDataFiles(flags.data, skipped),
       out: flags.out,
       exclude: flags.exclude ?? [],

@@ -7,13 +7,14 @@ import { checkOutputFiles, fsUsageError, isFsError } from '../runtime/output-pat
 import { writeFilesAtomic } from '../runtime/write-file-atomic.js';
 
 /** The routers `train` makes. */
-export type TrainedRouter = 'mf' | 'sw_ranking' | 'lexical';
+export type TrainedRouter = 'mf' | 'sw_ranking' | 'lexical' | 'difficulty';
 
 
 /** The files each router's training writes into --out (and its loader reads). */
 export const TRAINED_FILES: Readonly<Record<TrainedRouter, readonly string[]>> = {
   mf: ['model.safetensors', 'config.json', MODEL_CARD_FILE],
   lexical: ['model.safetensors', 'config.json', MODEL_CARD_FILE],
+  difficulty: ['model.safetensors', 'config.json', MODEL_CARD_FILE],
   sw_ranking: [BATTLES_FILE, EMBEDDINGS_FILE, MODEL_CARD_FILE],
 };
 
@@ -53,6 +54,7 @@ async function routerIn(directory: string): Promise<{ router: TrainedRouter; fil
   // lexical-checkpoint.ts records its feature set; mf-checkpoint.ts its model names.
   const files = names.filter((name) => name === 'config.json' || name === 'model.safetensors');
   if ('features' in config && 'buckets' in config) return { router: 'lexical', files };
+  if ('features' in config && 'multiple_choice' in config) return { router: 'difficulty', files };
   if ('model_names' in config || 'num_models' in config) return { router: 'mf', files };
   return undefined;
 }

@@ -5,7 +5,7 @@ import { chatThenMath, sharedDatasets } from '../shares/helpers/drift-stream.js'
 const datasets = sharedDatasets();
 
 describe('routellm route --share-of-input', () => {
-  it.skipIf(!datasets)('sends exactly 30% of the piped prompts strong, where the table threshold sends far more of a math batch', async () => {
+  it.skipIf(!datasets)('sends exactly 30% of the piped prompts strong, where the table threshold sends another share of a math batch', async () => {
     const math = chatThenMath(datasets as string).prompts.slice(-1000);
     const stdin = `${math.map((prompt) => JSON.stringify({ prompt })).join('\n')}\n`;
     const batch = await runCliInProcess(['route', '--threshold', '30%', '--share-of-input', '--json', '-'], { stdin });
@@ -18,10 +18,10 @@ describe('routellm route --share-of-input', () => {
     const cut = decisions[0].threshold;
     expect(decisions.every((decision) => decision.threshold === cut)).toBe(true);
     for (const decision of decisions) expect(decision.model === 'gpt-4-1106-preview').toBe(decision.strong_win_rate >= cut);
-    // Without the flag: today's table threshold, calibrated on MMLU.
+    // Without the flag: the table's threshold, calibrated on a traffic mix, not on this batch.
     const table = await runCliInProcess(['route', '--threshold', '30%', '--json', '-'], { stdin });
     const tableStrong = table.stdout.trim().split('\n').filter((line) => JSON.parse(line).model === 'gpt-4-1106-preview').length;
-    expect(tableStrong).toBeGreaterThan(450);
+    expect(Math.abs(tableStrong - 300)).toBeGreaterThan(30);
   });
 
   it('breaks ties stably, by input order: the earlier of equal prompts goes strong', async () => {

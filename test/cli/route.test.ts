@@ -32,14 +32,14 @@ describe('routellm route (in-process)', () => {
     const plain = await runCliInProcess(['route', '--json', 'Prove that the square root of 2 is irrational.']);
     expect(plain.code).toBe(0);
     const decision = JSON.parse(plain.stdout);
-    expect(decision.router).toBe('hybrid');
+    expect(decision.router).toBe('difficulty');
     // The default threshold is the share 50%, resolved through the shipped calibration table.
     const table = JSON.parse(await readFile(new URL('../../datasets/calibration/quantiles.json', import.meta.url), 'utf8'));
-    expect(decision.threshold).toBe(table.routers.hybrid.quantiles[500]);
-    expect((await runCliInProcess(['route', 'x'])).stdout).toMatch(/ \(50% strong calls\) \(router hybrid\)\n$/);
+    expect(decision.threshold).toBe(table.routers.difficulty.quantiles[500]);
+    expect((await runCliInProcess(['route', 'x'])).stdout).toMatch(/ \(50% strong calls\) \(router difficulty\)\n$/);
     const shared = await runCliInProcess(['route', '--threshold', '50%', 'Prove that the square root of 2 is irrational.']);
     expect(shared.code).toBe(0);
-    expect(shared.stdout).toMatch(/threshold 0\.\d{1,4} \(50% strong calls\) \(router hybrid\)\n$/);
+    expect(shared.stdout).toMatch(/threshold 0\.\d{1,4} \(50% strong calls\) \(router difficulty\)\n$/);
     const json = JSON.parse((await runCliInProcess(['route', '--threshold', '50%', '--json', 'x'])).stdout);
     expect(json.threshold).toBeGreaterThan(0);
     expect(json.threshold).toBeLessThan(1);
@@ -47,17 +47,17 @@ describe('routellm route (in-process)', () => {
   });
 
   it('warns in one line when a numeric threshold means almost no or almost every strong call, or is RouteLLM\'s published one', async () => {
-    // 0.5 is above every win rate but a few of the default router's: nothing goes strong.
-    const above = await runCliInProcess(['route', '--threshold', '0.5', '-'], { stdin: 'first prompt\nsecond prompt\n' });
+    // 0.7 is above every win rate but a few of hybrid's: almost nothing goes strong.
+    const above = await runCliInProcess(['route', '--router', 'hybrid', '--threshold', '0.7', '-'], { stdin: 'first prompt\nsecond prompt\n' });
     expect(above.code).toBe(0);
     expect(above.stdout.split('\n').filter(Boolean)).toHaveLength(2);
     expect(above.stderr).toMatch(
-      /^routellm: warning: threshold 0\.5 for router hybrid is above the 99th percentile of its win rates \(0\.\d+ on the shipped calibration table\): about \d+(\.\d)?% of calls go to the strong model; ask for a share of strong calls instead, e\.g\. router-hybrid-50% \(route --threshold 50%\)\n$/,
+      /^routellm: warning: threshold 0\.7 for router hybrid is above the 99th percentile of its win rates \(0\.\d+ on the shipped calibration table\): about \d+(\.\d)?% of calls go to the strong model; ask for a share of strong calls instead, e\.g\. router-hybrid-50% \(route --threshold 50%\)\n$/,
     );
-    // RouteLLM's published 50% threshold, for its own mf weights: about 72% with the shipped ones.
+    // RouteLLM's published 50% threshold, for its own mf weights: about 82% with the shipped ones.
     const published = await runCliInProcess(['route', '--router', 'mf', '--threshold', '0.11593', 'hello']);
     expect(published.code).toBe(0);
-    expect(published.stderr).toMatch(/^routellm: warning: threshold 0\.11593 is RouteLLM's published 50% threshold for its own mf weights \(routellm\/mf_gpt4_augmented, on Chatbot Arena prompts\); with these weights it sends about 7\d(\.\d)?% of calls to the strong model \(the shipped calibration table\); for 50%, ask for the share: router-mf-50% \(route --threshold 50%\)\n$/);
+    expect(published.stderr).toMatch(/^routellm: warning: threshold 0\.11593 is RouteLLM's published 50% threshold for its own mf weights \(routellm\/mf_gpt4_augmented, on Chatbot Arena prompts\); with these weights it sends about \d\d(\.\d)?% of calls to the strong model \(the shipped calibration table\); for 50%, ask for the share: router-mf-50% \(route --threshold 50%\)\n$/);
     // A threshold inside the observed range, a share, and the deliberate 0 are left alone.
     for (const threshold of ['0.15', '30%', '0']) expect((await runCliInProcess(['route', '--threshold', threshold, 'hello'])).stderr).toBe('');
   });

@@ -65,7 +65,7 @@ describe('routellm serve, in process', () => {
       const question = 'Prove that the square root of 2 is irrational.';
       const huge = `${question}\n${'hello world '.repeat(800_000)}`;
       const { response } = await client.chat.completions
-        .create({ model: 'router-hybrid-0.2', messages: [{ role: 'user', content: huge }] })
+        .create({ model: 'router-difficulty-0.2', messages: [{ role: 'user', content: huge }] })
         .withResponse();
       expect(response.status).toBe(200);
       const routed = await runCliInProcess(['route', '--json', '--threshold', '0.2', boundedRoutingText(huge)]);
@@ -128,7 +128,7 @@ describe('routellm serve, in process', () => {
     const serve = await startServeInProcess(['--port', '0', '--routers', 'hybrid', 'mf', '--base-url', upstream.baseURL, '--api-key', 'up-key', '--strong-model', 'big', '--weak-model', 'small'], { cwd: dir });
     try {
       const client = new OpenAI({ baseURL: `${serve.listening[1]}/v1`, apiKey: 'client', maxRetries: 0 });
-      for (const model of ['router-hybrid-0.5', 'router-hybrid-0.5', 'router-mf-0.11593', 'router-hybrid-0.15', 'router-mf-0.11593', 'router-hybrid-50%']) {
+      for (const model of ['router-hybrid-0.7', 'router-hybrid-0.7', 'router-mf-0.11593', 'router-hybrid-0.15', 'router-mf-0.11593', 'router-hybrid-50%']) {
         await client.chat.completions.create({ model, messages: [{ role: 'user', content: 'hello' }] });
       }
       const warnings = serve
@@ -138,8 +138,8 @@ describe('routellm serve, in process', () => {
         .map((line) => JSON.parse(line) as { level: number; msg: string })
         .filter((entry) => entry.level === 40 && entry.msg.startsWith('threshold '));
       expect(warnings.map((entry) => entry.msg)).toEqual([
-        expect.stringMatching(/^threshold 0\.5 for router hybrid is above the 99th percentile of its win rates .*router-hybrid-50%/),
-        expect.stringMatching(/^threshold 0\.11593 is RouteLLM's published 50% threshold for its own mf weights .* it sends about 7\d(\.\d)?% of calls to the strong model/),
+        expect.stringMatching(/^threshold 0\.7 for router hybrid is above the 99th percentile of its win rates .*router-hybrid-50%/),
+        expect.stringMatching(/^threshold 0\.11593 is RouteLLM's published 50% threshold for its own mf weights .* it sends about \d\d(\.\d)?% of calls to the strong model/),
       ]);
     } finally {
       expect(await serve.stop()).toBe(0);

@@ -22,7 +22,7 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-const KNOWN = '(routers: random, hybrid, mf, lexical, sw_ranking, causal_llm; sections: server, models, providers, prices)';
+const KNOWN = '(routers: random, difficulty, hybrid, mf, lexical, sw_ranking, causal_llm; sections: server, models, providers, prices)';
 /** The one warning line about typo.yaml's two unknown keys. */
 const expected = () => `routellm: warning: config file ${typo}: "hybird", "routers" are not routers here and are ignored ${KNOWN}`;
 
@@ -95,15 +95,18 @@ describe('config keys that name no router', () => {
 });
 
 describe("a router's top-level options when that router is not used", () => {
-  // RouteLLM users write mf: at the top level; under the default hybrid router it configured nothing, silently.
+  // RouteLLM users write mf: at the top level; under the default difficulty router it configures nothing.
   const unused = (file: string, rest = '') =>
     `routellm: warning: config file ${file}: "mf:" is ignored: a router's top-level options apply only when that router itself is used ` +
     `(e.g. route --router mf, or serve --routers mf with model router-mf-...), and this run uses ${rest}`;
 
-  it('route warns under the default hybrid router, pointing at hybrid: {mf: ...}; with --router mf they are used', async () => {
+  it('route warns under the default router and under hybrid, pointing at hybrid: {mf: ...}; with --router mf they are used', async () => {
     const config = join(dir, 'mf-top.yaml');
     await writeFile(config, 'mf: {checkpoint_path: /nonexistent}\n');
-    const hybrid = await runCliInProcess(['route', '--config', config, '--json', 'hi']);
+    const byDefault = await runCliInProcess(['route', '--config', config, '--json', 'hi']);
+    expect(byDefault.code).toBe(0);
+    expect(byDefault.stderr).toBe(`${unused(config, 'difficulty')}\n`);
+    const hybrid = await runCliInProcess(['route', '--router', 'hybrid', '--config', config, '--json', 'hi']);
     expect(hybrid.code).toBe(0);
     expect(hybrid.stderr).toBe(`${unused(config, "hybrid; hybrid's mf expert takes hybrid: {mf: {...}}")}\n`);
     const mf = await runCliInProcess(['route', '--router', 'mf', '--config', config, 'hi']);

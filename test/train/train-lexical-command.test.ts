@@ -91,7 +91,7 @@ describe('routellm train --router lexical', () => {
   it.each([
     [['--buckets', '1000'], /--buckets must be a power of two from 2 to 16777216 \(2\^24\), got "1000"/],
     [['--l2', '-1'], /--l2 must be a number >= 0, got "-1"/],
-    [['--align-to', 'nope'], /--align-to: unknown router "nope"; available: random, hybrid, mf, lexical/],
+    [['--align-to', 'nope'], /--align-to: unknown router "nope"; available: random, difficulty, hybrid, mf, lexical/],
   ])('refuses %j with exit code 2', async (extra, message) => {
     const result = await train('bad', extra);
     expect(result.code).toBe(2);

@@ -1,4 +1,4 @@
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { DEFAULT_MODEL_PAIR, UsageError, type Router, type RouterContext, type RouterOptions } from '../../core/index.js';
 import { buildCalibrationTable, TABLE_COMMAND } from '../../calibrate/build-calibration-table.js';
 import { findTableEntry, thresholdFromEntry } from '../../calibrate/calibration-table.js';
@@ -6,6 +6,7 @@ import { calibrationTablePaths, readShareTables, shippedTablePath, tablePathsSuf
 import { formatSharePercent, parseShare, pythonFloat, sharePercent } from '../../calibrate/parse-share.js';
 import { publishedWinRates, usesPublishedWeights } from '../../calibrate/published-win-rates.js';
 import { readPromptChunks } from '../../calibrate/read-prompt-file.js';
+import { trafficMixPrompts } from '../../calibrate/traffic-mix.js';
 import { thresholdForShare } from '../../calibrate/threshold-for-share.js';
 import { unknownConfigRouterWarnings } from '../../config/unknown-config-routers.js';
 import { loadConfig } from '../../config/load-config.js';
@@ -288,15 +289,18 @@ async function buildAll(setup: Setup): Promise<Router[]> {
   return routers;
 }
 
-/** The prompts a mode without --prompts scores: the MMLU train half, as the shipped table's. */
-async function mmluTrainHalf(flags: CalibrateFlags, io: CliIo): Promise<PromptSource> {
-  const mmlu = hashSplitHalf(await loadMmlu({ dataDir: resolveDataDir(flags.data, io.env, io.cwd), ...modelColumns() }), 'train');
-  return listSource('the MMLU train half', mmlu.prompts);
+/** The prompts a mode without --prompts scores: the shipped table's traffic mix (src/calibrate/traffic-mix.ts). */
+async function shippedMix(flags: CalibrateFlags, io: CliIo): Promise<{ source: PromptSource; description: string }> {
+  const dataDir = resolveDataDir(flags.data, io.env, io.cwd);
+  const mmlu = hashSplitHalf(await loadMmlu({ dataDir, ...modelColumns() }), 'train');
+  // The other kinds of traffic sit beside routellm/ in the shared datasets.
+  const { prompts, source } = await trafficMixPrompts(dirname(dataDir), mmlu.prompts);
+  return { source: listSource('the traffic mix', prompts), description: source };
 }
 
 /** `--task generate`: every router's win rates over the prompts, into the cache; nothing printed on stdout. */
 async function generate(flags: CalibrateFlags, column: string, io: CliIo, setup: Setup): Promise<void> {
-  const source = flags.prompts ? await fileSource(resolve(io.cwd, flags.prompts), flags.prompts, column) : await mmluTrainHalf(flags, io);
+  const source = flags.prompts ? await fileSource(resolve(io.cwd, flags.prompts), flags.prompts, column) : (await shippedMix(flags, io)).source;
   for (const router of await buildAll(setup)) {
     await setup.winRates(router, source);
     io.stderr.write(
@@ -310,10 +314,9 @@ async function generate(flags: CalibrateFlags, column: string, io: CliIo, setup:
 async function writeTable(flags: CalibrateFlags, column: string, io: CliIo, setup: Setup): Promise<void> {
   const path = flags.table ? resolve(io.cwd, flags.table) : shippedTablePath(datasetsDir());
   await checkOutputFile(path, flags.table ? '--table' : 'the shipped table');
-  const source = flags.prompts ? await fileSource(resolve(io.cwd, flags.prompts), flags.prompts, column) : await mmluTrainHalf(flags, io);
-  const description = flags.prompts
-    ? `prompts of ${flags.prompts}`
-    : 'MMLU train half (first byte of sha1(prompt) even, src/eval/mmlu-split.ts) of the Python RouteLLM mmlu/responses, decontaminated; never used for reported eval numbers of trained routers';
+  const mix = flags.prompts ? undefined : await shippedMix(flags, io);
+  const source = mix?.source ?? (await fileSource(resolve(io.cwd, flags.prompts!), flags.prompts!, column));
+  const description = mix?.description ?? `prompts of ${flags.prompts}`;
   const routers = await buildAll(setup);
   const rates: { router: Router; rates: Float64Array }[] = [];
   for (const router of routers) rates.push({ router, rates: await setup.winRates(router, source) });

@@ -35,7 +35,7 @@ export function defineTrainCommand(program: Command, io: CliIo): void {
   program
     .command('train')
     .description("Train a router (mf, sw_ranking or lexical) on pairwise battles (which model's answer won) or per-model score tables; writes weights and a model card.")
-    .addOption(new Option('--router <name>', 'router to train').choices(['mf', 'sw_ranking', 'lexical']).default('mf'))
+    .addOption(new Option('--router <name>', 'router to train').choices(['mf', 'sw_ranking', 'lexical', 'difficulty']).default('mf'))
     .requiredOption('--data <files...>', 'battles (CSV/JSONL: prompt, model_a, model_b, winner) or score tables (CSV/JSONL: prompt + one column per model)')
     .requiredOption('--out <dir>', 'directory for the router and MODEL_CARD.md: model.safetensors + config.json (mf, lexical), battles.jsonl + embeddings.safetensors (sw_ranking)')
     .option('--exclude <files...>', 'JSONL of prompts to drop (eval_prompt or prompt field), e.g. contaminated_prompts.jsonl')

@@ -14,11 +14,11 @@ const prompt = 'Prove that there are infinitely many primes, then write a Python
 const mcPrompt = 'Which gas makes up most of the atmosphere of Mars?\nA. Nitrogen\nB. Carbon dioxide\nC. Argon\nD. Oxygen\nAnswer:';
 
 describe('the shipped default router', () => {
-  it('is hybrid (mf + lexical), loads offline with no options, and scores the same prompt the same every time', async () => {
-    expect(DEFAULT_ROUTER).toBe('hybrid');
+  it('is difficulty; it and hybrid, mf, lexical load offline with no options and score the same prompt the same every time', async () => {
+    expect(DEFAULT_ROUTER).toBe('difficulty');
     const registry = createBuiltinRegistry();
     const context = nodeRouterContext({ env: {} });
-    for (const name of ['hybrid', 'mf', 'lexical']) {
+    for (const name of ['difficulty', 'hybrid', 'mf', 'lexical']) {
       expect(registry.get(name).offline).toBe(true);
       const first = await registry.get(name).create({}, context);
       const second = await registry.get(name).create({}, context);
@@ -34,7 +34,7 @@ describe('the shipped default router', () => {
     }
   });
 
-  it('sends multiple-choice questions to lexical and everything else to mf', async () => {
+  it('hybrid sends multiple-choice questions to lexical and everything else to mf', async () => {
     const context = nodeRouterContext({ env: {} });
     const registry = createBuiltinRegistry();
     const [hybrid, mf, lexical] = await Promise.all(['hybrid', 'mf', 'lexical'].map((n) => registry.get(n).create({}, context)));
@@ -51,7 +51,7 @@ describe('the shipped default router', () => {
   it('routes from the CLI with no network and no API key', async () => {
     const result = await runCliInProcess(['route', '--json', prompt], { env: {} });
     expect(result.code).toBe(0);
-    expect(JSON.parse(result.stdout)).toMatchObject({ router: 'hybrid' });
+    expect(JSON.parse(result.stdout)).toMatchObject({ router: 'difficulty' });
   });
 });
 
@@ -65,7 +65,7 @@ function sharedDatasets(): string | undefined {
 }
 
 describe.skipIf(!sharedDatasets())('npm run train:default', () => {
-  it('reproduces datasets/mf and datasets/lexical byte for byte', { timeout: 180_000 }, async () => {
+  it('reproduces datasets/mf, datasets/lexical and datasets/difficulty byte for byte', { timeout: 300_000 }, async () => {
     const data = sharedDatasets()!;
     const pkg = JSON.parse(await readFile(join(PACKAGE_ROOT, 'package.json'), 'utf8'));
     const script: string = pkg.scripts['train:default'];
@@ -76,7 +76,7 @@ describe.skipIf(!sharedDatasets())('npm run train:default', () => {
       const mmluFiles = (await readdir(mmlu)).filter((f) => f.endsWith('.csv')).sort().map((f) => join(mmlu, f));
       // Each `routellm train` of the script, with the shared data's location and a temporary --out.
       const commands = script.split(' && ').filter((c) => c.startsWith('node bin/routellm.js train '));
-      expect(commands.map((c) => c.match(/--router (\S+)/)?.[1])).toEqual(['mf', 'lexical']);
+      expect(commands.map((c) => c.match(/--router (\S+)/)?.[1])).toEqual(['mf', 'lexical', 'difficulty']);
       for (const command of commands) {
         const args = command
           .replace(/^node bin\/routellm\.js /, '')
@@ -88,7 +88,7 @@ describe.skipIf(!sharedDatasets())('npm run train:default', () => {
         args[args.indexOf('--out') + 1] = freshDir;
         const result = await runCliInProcess(args, { env: {} });
         expect(result.code, result.stderr).toBe(0);
-        expect(result.stderr).toMatch(/epoch 40\/40|L-BFGS stopped after \d+ iterations/);
+        expect(result.stderr).toMatch(/epoch 40\/40|L-BFGS stopped after \d+ iterations|iteration 500: loss/);
         for (const file of ['model.safetensors', 'config.json']) {
           const [fresh, shipped] = await Promise.all([readFile(join(freshDir, file)), readFile(join(PACKAGE_ROOT, shippedDir, file))]);
           expect(Buffer.compare(fresh, shipped), `${shippedDir}/${file}`).toBe(0);
