@@ -6,11 +6,10 @@ import { readCheckpointFiles } from '../routers/checkpoint-files.js';
 import { encodeDifficultyCheckpoint, DIFFICULTY_FEATURES_ID } from '../routers/difficulty/difficulty-checkpoint.js';
 import { difficultyInput, type DifficultyInput } from '../routers/difficulty/difficulty-features.js';
 import { difficultyWinRate, type QuantileMap } from '../routers/difficulty/difficulty-model.js';
-import { difficultyScorer } from '../routers/difficulty/difficulty-router.js';
+import { difficultyScorer, goesToLexical } from '../routers/difficulty/difficulty-router.js';
 import { decodeLexicalCheckpoint } from '../routers/lexical/lexical-checkpoint.js';
 import { rawProbability } from '../routers/lexical/lexical-model.js';
 import { DEFAULT_LEXICAL_DIR } from '../routers/lexical/lexical-router.js';
-import { isMultipleChoice } from '../routers/lexical/multiple-choice.js';
 import type { ScoredPrompt } from './battle.js';
 import { formatHeldOutMetrics, heldOutApgr, type HeldOutMetrics } from './heldout-metrics.js';
 import { renderModelCard } from './model-card.js';
@@ -75,7 +74,7 @@ export async function runDifficultyTraining(run: {
   // The multiple-choice expert: the shipped lexical weights, mapped onto this router's scale.
   const lexicalFiles = await readCheckpointFiles('lexical', {}, run.context, DEFAULT_LEXICAL_DIR);
   const lexical = decodeLexicalCheckpoint(lexicalFiles.weights, lexicalFiles.config, { weights: lexicalFiles.weightsPath, config: lexicalFiles.configPath }).model;
-  const choice = train.filter((e) => isMultipleChoice(e.prompt));
+  const choice = train.filter((e) => goesToLexical(e.prompt));
   if (choice.length < 2) throw new UsageError('difficulty training needs multiple-choice prompts (e.g. MMLU) to map the lexical expert onto its scale');
   const ascending = (values: number[]) => Float64Array.from(values).sort();
   const multipleChoice: QuantileMap = {

@@ -10,6 +10,7 @@ import { isMultipleChoice } from '../lexical/multiple-choice.js';
 import { rejectUnknownOptions } from '../router-options.js';
 import { decodeDifficultyCheckpoint, type DifficultyCheckpoint } from './difficulty-checkpoint.js';
 import { difficultyInput } from './difficulty-features.js';
+import { focusText } from './focus-text.js';
 import { difficultyWinRate, mapQuantiles } from './difficulty-model.js';
 
 /** Where the shipped weights live, under the package's datasets/. */
@@ -18,13 +19,22 @@ export const DEFAULT_DIFFICULTY_DIR = 'difficulty';
 const OPTION_KEYS = ['checkpoint_path', 'config_path', 'lexical', 'cache_size'] as const;
 
 /**
- * Scores a prompt: multiple-choice questions by the lexical expert (word n-grams learned on
- * MMLU-style questions) mapped onto this router's scale, everything else by the difficulty
- * model over structure features and the use-static embedding. Synchronous and pure.
+ * Whether the lexical expert scores a prompt: a multiple-choice question asked on its own. In a
+ * few-shot prompt most n-grams belong to the solved examples, so the lexical expert would score
+ * the examples; the difficulty model reads only the open question there (focus-text.ts).
+ */
+export function goesToLexical(prompt: string): boolean {
+  return isMultipleChoice(prompt) && !focusText(prompt).fewShot;
+}
+
+/**
+ * Scores a prompt: a multiple-choice question asked on its own by the lexical expert (word
+ * n-grams learned on MMLU-style questions) mapped onto this router's scale, everything else by
+ * the difficulty model over structure features and the use-static embedding. Synchronous and pure.
  */
 export function difficultyScorer(checkpoint: Pick<DifficultyCheckpoint, 'model' | 'multipleChoice'>, lexical: LexicalModel, embed: (text: string) => Float32Array): (prompt: string) => number {
   return (prompt) =>
-    isMultipleChoice(prompt)
+    goesToLexical(prompt)
       ? mapQuantiles(checkpoint.multipleChoice, rawProbability(lexical, prompt))
       : difficultyWinRate(checkpoint.model, difficultyInput(prompt, embed));
 }

@@ -49,7 +49,8 @@ export const STRUCTURE_FEATURE_NAMES: readonly string[] = [
 const WORD = /\p{L}[\p{L}\p{M}'’-]*/gu;
 const NUMBER = /\d+(?:[.,]\d+)*/g;
 const OPERATOR = /[\w)\]]\s*(?:[-+*/^=<>×÷≤≥]|\*\*|==|!=|<=|>=)\s*[\w(\[]/g;
-const LATEX = /\\[a-zA-Z]+|\$[^$\n]+\$/g;
+// A TeX command, or $...$ holding TeX syntax: "$5 and $10" is money, not mathematics.
+const LATEX = /\\[a-zA-Z]+|\$[^$\n]*[\\^_{}][^$\n]*\$/g;
 const CODE_TOKEN = /[{};]|=>|==|!=|\b(def|return|function|class|import|const|let|var|public|static|void|int|for|while|if|else|elif|print|console)\b|#include/g;
 const ENUMERATED = /^[ \t]*(?:\d{1,2}[.)]|[-*•]|\(?[a-z][.)])[ \t]+\S/gm;
 const CJK = /[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]/g;
