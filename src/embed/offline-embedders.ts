@@ -1,6 +1,6 @@
 import { ConfigError, rejectUnknownOptions, type RouterContext, type RouterOptions } from '../core/index.js';
 import type { Embedder } from './embedder.js';
-import { loadUseStaticAssets } from './load-use-assets.js';
+import { loadShippedUseStaticAssets } from './use-static-table.js';
 import { createUseLiteEmbedder } from './use-lite-embedder.js';
 import { createUseStaticEmbedder, USE_STATIC_EMBEDDER_ID, type UseStaticEmbedder } from './use-static-embedder.js';
 
@@ -9,9 +9,9 @@ export const OFFLINE_EMBEDDERS = ['use-static', 'local'] as const;
 
 let staticEmbedder: Promise<UseStaticEmbedder> | undefined;
 
-/** The shared `use-static` embedder: its 8 MB table is read once per process. */
+/** The shared `use-static` embedder: its table (datasets/use-static, 4 MB) is read once per process. */
 export function useStaticEmbedder(): Promise<UseStaticEmbedder> {
-  staticEmbedder ??= loadUseStaticAssets().then(createUseStaticEmbedder);
+  staticEmbedder ??= loadShippedUseStaticAssets().then(createUseStaticEmbedder);
   // A failed load must not be remembered, or a fixed install would need a restart.
   staticEmbedder.catch(() => {
     staticEmbedder = undefined;

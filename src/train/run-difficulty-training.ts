@@ -18,6 +18,21 @@ import type { ResolvedTrainOptions, TrainIo, TrainResult } from './run-train.js'
 import { DEFAULT_DIFFICULTY_TRAIN_OPTIONS, trainDifficulty } from './train-difficulty.js';
 import { TRAINED_FILES, writeTrainedFiles } from './train-out-dir.js';
 
+/** What the model card says about the recipe, whatever the data (the figures follow it). */
+const RECIPE = `## Recipe
+- Targets: score tables 1 when the strong model alone is right (else 0); item difficulty the share of
+  its small models that failed; worked problems the percentile of their step count within the file;
+  hard prompts 1.
+- Model: logistic regression over the focus text's structure features and use-static embedding
+  (standardised), one intercept per source, each source weighing the same; the bias is the mean
+  intercept. The learned logit is clipped to the training prompts' 0.5%-99.5% range.
+- Fixed terms: the hand-set task prior (src/routers/difficulty/task-prior.ts) times prior_weight;
+  content shrink n / (n + shrink_k) toward the training logits' floor quantile.
+- Multiple-choice questions asked on their own go to the shipped lexical expert, mapped onto this
+  scale by 101 quantiles over the training prompts that take that path.
+- Held-out figures below are the odd-sha1 halves; leave-one-domain-out figures and the research log
+  are in datasets/README.md.`;
+
 /** Quantiles kept to map the lexical expert's scores onto this router's scale. */
 const ALIGNMENT_LEVELS = 101;
 
@@ -118,7 +133,7 @@ export async function runDifficultyTraining(run: {
     weakModel: options.weakModel,
     hyper: { ...hyper, sources: sourceNames.join(' ') },
     metrics,
-    ...(options.notes ? { notes: options.notes } : {}),
+    notes: options.notes ? `${RECIPE}\n\n${options.notes}` : RECIPE,
   });
   const files = await writeTrainedFiles(run.out, [
     [weightsName, weights],

@@ -7,8 +7,13 @@ import { minimizeLbfgs } from './lbfgs.js';
 
 /** Hyper-parameters of the difficulty router. */
 export interface DifficultyTrainOptions {
-  /** L2 penalty on the weights (standardised features), against a loss summed over sources. */
-  readonly l2: number;
+  /**
+   * L2 penalties on the weights of the structure features and of the embedding (standardised
+   * features), against a loss summed over sources: the 256 embedding weights are held back
+   * harder, so the few structure features (length, numbers, code) carry across domains.
+   */
+  readonly l2Structure: number;
+  readonly l2Embedding: number;
   /** Scale of the hand-set task prior (task-prior.ts) added to the logit. */
   readonly priorWeight: number;
   /** Content shrink: a prompt with n words and numbers keeps n / (n + k) of its logit. */
@@ -21,7 +26,7 @@ export interface DifficultyTrainOptions {
 }
 
 /** Chosen by leave-one-domain-out runs (l2) and the sanity set's dev half (prior, shrink): datasets/README.md. */
-export const DEFAULT_DIFFICULTY_TRAIN_OPTIONS: DifficultyTrainOptions = { l2: 0.03, priorWeight: 4, shrinkK: 2, floorQuantile: 0.1, clipQuantiles: [0.005, 0.995], maxIterations: 500 };
+export const DEFAULT_DIFFICULTY_TRAIN_OPTIONS: DifficultyTrainOptions = { l2Structure: 0.003, l2Embedding: 0.3, priorWeight: 6, shrinkK: 2, floorQuantile: 0.1, clipQuantiles: [0.005, 0.995], maxIterations: 500 };
 
 /** Training rows: feature vectors (`rows x dim`, row-major), targets, and each row's source index. */
 export interface DifficultyTrainingSet {
@@ -54,7 +59,7 @@ export function trainDifficulty(set: DifficultyTrainingSet, hyper: DifficultyTra
   const counts = new Float64Array(sourceCount);
   for (let r = 0; r < n; r++) counts[sources[r]!]! += 1;
   const weight = Float64Array.from(sources, (s) => 1 / counts[s]!);
-  const { l2 } = hyper;
+  const l2 = Float64Array.from({ length: dim }, (_, j) => (j < STRUCTURE_FEATURE_NAMES.length ? hyper.l2Structure : hyper.l2Embedding));
   const { x } = minimizeLbfgs({
     x0: new Float64Array(dim + sourceCount),
     maxIterations: hyper.maxIterations,
@@ -74,8 +79,8 @@ export function trainDifficulty(set: DifficultyTrainingSet, hyper: DifficultyTra
         grad[dim + sources[r]!]! += g;
       }
       for (let j = 0; j < dim; j++) {
-        loss += 0.5 * l2 * theta[j]! * theta[j]!;
-        grad[j]! += l2 * theta[j]!;
+        loss += 0.5 * l2[j]! * theta[j]! * theta[j]!;
+        grad[j]! += l2[j]! * theta[j]!;
       }
       return loss;
     },

@@ -25,13 +25,12 @@ async function scoreAll(): Promise<Array<{ row: SanityRow; score: number }>> {
 }
 
 describe('the default router on the sanity set (test/fixtures/sanity)', () => {
-  // Issue 11 asks 0.90 here and 0.85 on its own held-out sanity set. Measured (datasets/README.md):
-  // dev 0.900, holdout 0.895, all 0.897 — the 0.90 bar is not met on holdout, so this guards the
-  // issue's held-out target instead and the shortfall is reported, not hidden.
-  it('ranks strong-expected prompts above weak-expected ones: AUC >= 0.85 on all, dev and holdout', async () => {
+  // Issue 11, item 3. Measured on the shipped weights: dev 0.904, holdout 0.909, all 0.905
+  // (datasets/README.md; the prior's weight was chosen on dev only).
+  it('ranks strong-expected prompts above weak-expected ones: AUC >= 0.90 on all, dev and holdout', async () => {
     const scored = await scoreAll();
-    expect(auc(scored)).toBeGreaterThanOrEqual(0.85);
-    for (const split of ['dev', 'holdout'] as const) expect(auc(scored.filter((s) => s.row.split === split)), split).toBeGreaterThanOrEqual(0.85);
+    expect(auc(scored)).toBeGreaterThanOrEqual(0.9);
+    for (const split of ['dev', 'holdout'] as const) expect(auc(scored.filter((s) => s.row.split === split)), split).toBeGreaterThanOrEqual(0.9);
   });
 
   it('sends every greeting and thanks to the weak model at the 50% share', { timeout: 60_000 }, async () => {
