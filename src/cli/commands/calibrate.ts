@@ -28,9 +28,9 @@ export function defineCalibrateCommand(program: Command, io: CliIo): void {
     .option('--prompts <file>', 'your prompts: .csv (see --column), .jsonl (see --column) or plain text, one per line; default: the calibration table (--table, else $ROUTELLM_CALIBRATION_TABLE, then the shipped one)')
     .option('--column <name>', 'with --prompts: the CSV column or JSONL field holding the prompt (default: prompt)')
     .option('--json', 'print one JSON object per router: {"router", "strong_model_pct", "threshold", "n"} (strong_model_pct a percentage, like the *_pct fields of eval --json); not with --write-table')
-    .option('--write-table', 'regenerate the shipped quantile table (datasets/calibration/quantiles.json) from the MMLU train half, or, with --prompts, write a table of your prompts to --table (required then); takes no --strong-model-pct')
+    .option('--write-table', 'regenerate the shipped quantile table (datasets/calibration/quantiles.json) from a traffic mix of the shared datasets (train halves), or, with --prompts, write a table of your prompts to --table (required then); takes no --strong-model-pct')
     .option('--table <file>', 'the quantile table to read in place of $ROUTELLM_CALIBRATION_TABLE (routers it lacks: the shipped one), or with --write-table to write')
-    .option('--data <dir>', 'with --write-table: benchmark data directory (default: $ROUTELLM_DATA, then ../shared/datasets/routellm)')
+    .option('--data <dir>', 'with --write-table: benchmark data directory, its siblings holding the rest of the mix (default: $ROUTELLM_DATA, then ../shared/datasets/routellm)')
     .option('--cache-dir <dir>', 'win-rate cache (default: $ROUTELLM_CACHE_DIR, $XDG_CACHE_HOME/routellm, ~/.cache/routellm)')
     .option('--config <file>', 'YAML config: router name -> options')
     .addOption(
@@ -40,7 +40,7 @@ export function defineCalibrateCommand(program: Command, io: CliIo): void {
 The threshold is the (1 - share) quantile of the router's win rates over the prompts
 (linear interpolation, as pandas), so that share of them goes to the strong model.
 Without --prompts, a table of win-rate quantiles answers at once: $ROUTELLM_CALIBRATION_TABLE
-or the shipped one (MMLU train half). The same table resolves model names like router-mf-50%
+or the shipped one (a traffic mix: MMLU, GSM8K, Arena-Hard, code, MATH, ARC-Easy). The same table resolves model names like router-mf-50%
 in serve and route.
 
 Examples:

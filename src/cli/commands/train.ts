@@ -34,7 +34,7 @@ export interface TrainFlags {
 export function defineTrainCommand(program: Command, io: CliIo): void {
   program
     .command('train')
-    .description("Train a router (mf, sw_ranking or lexical) on pairwise battles (which model's answer won) or per-model score tables; writes weights and a model card.")
+    .description("Train a router (mf, sw_ranking, lexical or difficulty) on pairwise battles (which model's answer won) or per-model score tables; writes weights and a model card.")
     .addOption(new Option('--router <name>', 'router to train').choices(['mf', 'sw_ranking', 'lexical', 'difficulty']).default('mf'))
     .requiredOption('--data <files...>', 'battles (CSV/JSONL: prompt, model_a, model_b, winner) or score tables (CSV/JSONL: prompt + one column per model)')
     .requiredOption('--out <dir>', 'directory for the router and MODEL_CARD.md: model.safetensors + config.json (mf, lexical), battles.jsonl + embeddings.safetensors (sw_ranking)')
@@ -66,7 +66,10 @@ Examples:
   $ routellm train --data battles.jsonl --out my-mf
   $ routellm train --router sw_ranking --data battles.csv --out my-sw --split none
   $ routellm train --router lexical --data scores.csv --out my-lexical --align-to mf
-  # rebuild datasets/mf and datasets/lexical from ../shared/datasets (see datasets/README.md):
+  # difficulty reads score tables (.csv), item difficulty (.json [{question, scores}]),
+  # worked problems (.jsonl {question, answer}) and hard prompts (.jsonl {turns}):
+  $ routellm train --router difficulty --data scores.csv items.json --out my-difficulty
+  # rebuild datasets/mf, datasets/lexical and datasets/difficulty from ../shared/datasets:
   $ npm run train:default`))
     .action(async (flags: TrainFlags) => {
       const { trainFromFlags } = await import('../../train/train-from-flags.js');
