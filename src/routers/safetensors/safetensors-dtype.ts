@@ -26,6 +26,20 @@ export function halfToFloat(bits: number): number {
   return sign * (1 + fraction / 1024) * 2 ** (exponent - 15);
 }
 
+let halfValues: Float32Array | undefined;
+
+/**
+ * Every half's value, computed once (65,536 entries, 256 KB): decoding a large float16 tensor
+ * (the 2M-value use-static token table) is then one lookup a value, not a call with a power.
+ */
+function halfTable(): Float32Array {
+  if (!halfValues) {
+    halfValues = new Float32Array(65536);
+    for (let bits = 0; bits < 65536; bits++) halfValues[bits] = halfToFloat(bits);
+  }
+  return halfValues;
+}
+
 /** A number to IEEE 754 half bits, rounding to nearest even (overflow becomes infinity). */
 export function floatToHalf(value: number): number {
   f32Scratch[0] = value;
@@ -84,7 +98,8 @@ export function decodeFloats(bytes: Uint8Array, dtype: SafetensorsDtype, count: 
       }
       case 'F16': {
         const halves = new Uint16Array(copy.buffer, 0, count);
-        for (let i = 0; i < count; i++) out[i] = halfToFloat(halves[i]!);
+        const table = halfTable();
+        for (let i = 0; i < count; i++) out[i] = table[halves[i]!]!;
         return out;
       }
     }
