@@ -12,7 +12,7 @@ const SHOWN_KEYS = 5;
  *   loading; but when no key at all is known, the file is not a routellm config (some other
  *   YAML, or a text file of `key: value` lines) and that is a ConfigError;
  * - with `used` (the routers this run builds), a router's section that no used router reads:
- *   `mf:` under the default hybrid router configures the mf router, not hybrid's mf expert.
+ *   `mf:` under `--router hybrid` configures the mf router, not hybrid's mf expert.
  */
 export function unknownConfigRouterWarnings(config: RoutellmConfig, registry: RouterRegistry, used?: readonly string[]): string[] {
   const file = `config file ${config.path ?? '(inline)'}`;
