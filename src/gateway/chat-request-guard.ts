@@ -170,9 +170,9 @@ function sourceOf(bytes: Uint8Array, text: string, modelValue: [number, number] 
   if (modelValue === undefined || bytes[0] === 0xef) return undefined;
   const [start, end] = modelValue;
   const open = text.indexOf('{');
-  // Offsets in the text are UTF-16 units; in bytes they differ only when something before them is not ASCII.
-  const head = text.slice(0, end);
-  const ascii = /^[\x00-\x7f]*$/.test(head);
+  // Offsets in the text are UTF-16 units; in bytes they differ only when something before them is not
+  // ASCII. As many bytes as units means all of it is ASCII (anything else takes more bytes than units).
+  const ascii = bytes.length === text.length || /^[\x00-\x7f]*$/.test(text.slice(0, end));
   const byteOf = (index: number) => (ascii ? index : Buffer.byteLength(text.slice(0, index)));
   return { bytes, modelStart: byteOf(start), modelEnd: byteOf(end), openEnd: byteOf(open) + 1 };
 }

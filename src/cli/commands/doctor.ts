@@ -2,18 +2,10 @@ import { Command, Option } from 'commander';
 import { DEFAULT_ROUTER } from '../../routers/default-router.js';
 import type { CliIo } from '../io.js';
 import { modelPairOptions } from '../shared-options.js';
+import { upstreamFlagOptions, type ServeFlags } from './serve.js';
 
-/** Flags of `routellm doctor`, as commander parses them: serve's, for what it checks. */
-export interface DoctorFlags {
-  readonly routers: string[];
-  readonly strongModel?: string;
-  readonly weakModel?: string;
-  readonly config?: string;
-  readonly baseUrl?: string;
-  readonly apiKey?: string;
-  readonly json?: boolean;
-  readonly probe?: boolean;
-}
+/** Flags of `routellm doctor`, as commander parses them: serve's, for what it checks, and --json. */
+export type DoctorFlags = Pick<ServeFlags, 'routers' | 'strongModel' | 'weakModel' | 'config' | 'baseUrl' | 'apiKey' | 'probe'> & { readonly json?: boolean };
 
 /** Declares `routellm doctor`; the work happens in ../doctor/run-doctor.ts, imported when it runs. */
 export function defineDoctorCommand(program: Command, io: CliIo): void {
@@ -21,11 +13,8 @@ export function defineDoctorCommand(program: Command, io: CliIo): void {
     .command('doctor')
     .description("Check what serve needs, one line per check: config file, each model's key, each upstream's reachability and model name, the routers' data, the calibration table; exit 1 on a problem.")
     .addOption(new Option('--routers <names...>', 'routers serve would load').default([DEFAULT_ROUTER]));
-  for (const option of modelPairOptions()) command.addOption(option);
+  for (const option of [...modelPairOptions(), ...upstreamFlagOptions()]) command.addOption(option);
   command
-    .addOption(new Option('--base-url <url>', 'as serve: send both models to this endpoint (env ROUTELLM_BASE_URL)'))
-    .addOption(new Option('--api-key <key>', 'as serve: API key for both models (env ROUTELLM_API_KEY)'))
-    .addOption(new Option('--no-probe', "do not ask the upstreams for their model lists (offline)"))
     .addOption(new Option('--json', 'print one JSON document: {"ok": bool, "checks": [{check, status, detail}]}'))
     .addHelpText(
       'after',

@@ -29,6 +29,15 @@ export interface ServeFlags extends GatewayFlags, ShareFlags {
   readonly probe?: boolean;
 }
 
+/** Where the pair is sent, for serve and doctor alike: --base-url, --api-key, and --no-probe of the model lists. */
+export function upstreamFlagOptions(): Option[] {
+  return [
+    new Option('--base-url <url>', 'send both models to this OpenAI-compatible endpoint, names verbatim (env ROUTELLM_BASE_URL)'),
+    new Option('--api-key <key>', 'API key for both models; overrides the provider key variables (env ROUTELLM_API_KEY)'),
+    new Option('--no-probe', "skip reading each upstream's model list at start-up (it warns when a configured model is not listed)"),
+  ];
+}
+
 /** Declares `routellm serve`; the work happens in ../serve/run-serve.ts, imported when it runs. */
 export function defineServeCommand(program: Command, io: CliIo): void {
   const command = program
@@ -36,14 +45,12 @@ export function defineServeCommand(program: Command, io: CliIo): void {
     .description('Run an OpenAI-compatible server that routes each chat request to the strong or the weak model.')
     .addOption(new Option('--routers <names...>', 'routers to load; requests pick one with model "router-<name>-<threshold>"').default([DEFAULT_ROUTER]));
   for (const option of modelPairOptions()) command.addOption(option);
+  for (const option of upstreamFlagOptions()) command.addOption(option);
   command
-    .addOption(new Option('--base-url <url>', 'send both models to this OpenAI-compatible endpoint, names verbatim (env ROUTELLM_BASE_URL)'))
-    .addOption(new Option('--api-key <key>', 'API key for both models; overrides the provider key variables (env ROUTELLM_API_KEY)'))
     .addOption(new Option('--port <port>', `port to listen on; 0 picks a free one (config server.port; default ${DEFAULT_PORT})`))
     .addOption(new Option('--host <host>', `interface to bind; 0.0.0.0 for every interface (config server.host; default ${DEFAULT_HOST})`))
     .addOption(new Option('--max-body <bytes>', 'largest request body accepted, in bytes (suffixes k, m: 512k, 10m)').default('10m'))
-    .addOption(new Option('--log-format <format>', 'stderr lines as pino JSON or pino-pretty text (env ROUTELLM_LOG_FORMAT; default: pretty on a terminal, json otherwise)').choices(['json', 'pretty']))
-    .addOption(new Option('--no-probe', "skip reading each upstream's model list at start-up (it warns when a configured model is not listed)"));
+    .addOption(new Option('--log-format <format>', 'stderr lines as pino JSON or pino-pretty text (env ROUTELLM_LOG_FORMAT; default: pretty on a terminal, json otherwise)').choices(['json', 'pretty']));
   for (const option of gatewayCliOptions()) command.addOption(option);
   for (const option of shareCliOptions()) command.addOption(option);
   command
