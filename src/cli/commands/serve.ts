@@ -71,11 +71,12 @@ stops the server at start-up (exit 2).
 Endpoints: POST /v1/chat/completions, GET /v1/models (each router at the shares 20%, 50%, 80%;
 any threshold in [0, 1] or share works) and /v1/models/{id}, GET /health (always open, even with --auth-key),
 GET /metrics (Prometheus), GET /v1/routellm/stats (spend, strong-only spend, saving); HEAD on
-each GET endpoint. One JSON log line per request goes to stderr (prompts only with
---log-prompts). A routed model that fails before its first byte is retried once on the other
-model (x-routellm-fallback, x-routellm-attempts); a hung stream is detected by --ttfb-timeout, a
-hung non-streamed request only by --timeout (a non-streamed answer's headers come when it is
-done), so keep --timeout under your clients' own timeout for that fallback to reach them.
+each GET endpoint. Every stderr line goes through one pino logger (JSON off a terminal, pretty
+on one; --log-format), one per request (prompts only with --log-prompts). A routed model that
+fails before its first byte is retried once on the other model (x-routellm-fallback,
+x-routellm-attempts), logged at warn with its reason; --deadline bounds the whole request
+(queue, attempts, fallback) under the OpenAI SDK's own 600 s, and an attempt the fallback may
+follow must answer within half of what is left. routellm doctor runs the start-up checks.
 Responses carry x-routellm-model, x-routellm-router, x-routellm-threshold,
 x-routellm-strong-win-rate and x-request-id.
 
