@@ -82,42 +82,50 @@ export class CachedScorer {
     const size = Math.max(1, Math.min(BATCH, Math.ceil(todo.length / this.#parallel)));
     const batches: number[][] = [];
     for (let start = 0; start < todo.length; start += size) batches.push(todo.slice(start, start + size));
-    // `parallel` workers take the batches in order; each checks for an abort before its next one.
+    // `parallel` workers take the batches in order. A worker claims its batch in the same
+    // synchronous step that checks one is left (after its await, never across one): two workers
+    // can never both see the last batch as free.
     let next = 0;
+    let failed = false;
+    const takeBatch = (): number[] | undefined => (failed || next >= batches.length ? undefined : batches[next++]);
     const worker = async () => {
       try {
-        await work();
-      } catch (error) {
-        next = batches.length; // the other workers take no new batch
-        throw error;
-      }
-    };
-    const work = async () => {
-      while (next < batches.length) {
-        // An offline router answers without I/O, so its awaits never leave the microtask queue: yield
-        // to the event loop, where Ctrl-C is delivered, before each batch.
-        await new Promise<void>((resolve) => setImmediate(resolve));
-        this.#stopIfAborted();
-        const batch = batches[next++] as number[];
-        const scores = await scorePrompts(this.#router, batch.map((index) => prompts[index] as string));
-        if (scores.length !== batch.length) throw new RouterError(`router "${this.#router.name}" returned ${scores.length} win rates for ${batch.length} prompts`);
-        batch.forEach((index, position) => {
-          const rate = scores[position] as number;
-          if (!(rate >= 0 && rate <= 1)) throw new RouterError(`router "${this.#router.name}" returned an invalid win rate ${rate}`);
-          rates[index] = rate;
-          cache?.set(promptKey(prompts[index] as string), rate);
-        });
-        this.scored += batch.length;
-        if (cache && Date.now() - this.#savedAt >= SAVE_EVERY_MS) {
-          this.#savedAt = Date.now();
-          await cache.save();
+        for (;;) {
+          // An offline router answers without I/O, so its awaits never leave the microtask queue:
+          // yield to the event loop, where Ctrl-C is delivered, before each batch.
+          await new Promise<void>((resolve) => setImmediate(resolve));
+          this.#stopIfAborted();
+          const batch = takeBatch();
+          if (batch === undefined) return;
+          await this.#scoreBatch(prompts, batch, rates);
         }
+      } catch (error) {
+        failed = true; // the other workers take no new batch
+        throw error;
       }
     };
     await Promise.all(Array.from({ length: Math.min(this.#parallel, batches.length) }, worker));
     for (const [index, first] of copies) rates[index] = rates[first] as number;
     this.scored += copies.length;
     return rates;
+  }
+
+  /** Scores one batch of `prompts` (their indices) into `rates`, caching each. */
+  async #scoreBatch(prompts: readonly string[], batch: readonly number[], rates: Float64Array): Promise<void> {
+    const cache = this.#cache;
+    const scores = await scorePrompts(this.#router, batch.map((index) => prompts[index] as string));
+    if (scores.length !== batch.length) throw new RouterError(`router "${this.#router.name}" returned ${scores.length} win rates for ${batch.length} prompts`);
+    batch.forEach((index, position) => {
+      const rate = scores[position] as number;
+      if (!(rate >= 0 && rate <= 1)) throw new RouterError(`router "${this.#router.name}" returned an invalid win rate ${rate}`);
+      rates[index] = rate;
+      cache?.set(promptKey(prompts[index] as string), rate);
+    });
+    this.scored += batch.length;
+    if (cache && Date.now() - this.#savedAt >= SAVE_EVERY_MS) {
+      this.#savedAt = Date.now();
+      await cache.save();
+    }
   }
 
   /** Saves what the cache learnt. */

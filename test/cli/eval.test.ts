@@ -247,6 +247,45 @@ describe("routellm eval: RouteLLM's --parallel and --overwrite-cache", () => {
     }
   });
 
+  it('--parallel 2..8 over more batches than workers: every prompt judged once by a slow judge, the same table as --parallel 1', async () => {
+    // 256 prompts a batch: 9 batches for 8 workers, and more for fewer, so workers come back for
+    // batches while others still hold theirs (random answers at once, the judge after a delay).
+    const rows = 256 * 8 + 5;
+    let inFlight = 0;
+    let most = 0;
+    const server = await startJsonHandlerServer(async (request) => {
+      inFlight += 1;
+      most = Math.max(most, inFlight);
+      await new Promise((resolve) => setTimeout(resolve, 1 + (request.body.messages.at(-1).content.length % 3)));
+      inFlight -= 1;
+      return judgeAnswer(request, request.body.messages.at(-1).content.includes('question 1') ? '[[2]]' : '[[5]]');
+    });
+    try {
+      const { dir, file } = await csvBenchmark(rows);
+      await writeFile(join(dir, 'judge.yaml'), `causal_llm: { model: judge, base_url: "${server.baseURL}", logprobs: false }\n`);
+      const run = async (parallel: number) => {
+        server.requests.length = 0;
+        most = 0;
+        const result = await runCliInProcess(
+          ['eval', '--benchmark', file, '--routers', 'random', 'causal_llm', ...models, '--config', 'judge.yaml', '--random-iters', '2', '--chance-draws', '0', '--no-plot', '--json', '--overwrite-cache', '--parallel', String(parallel), ...base(dir)],
+          { cwd: dir },
+        );
+        expect(result.stderr).not.toContain('internal error');
+        expect(result.code, result.stderr).toBe(0);
+        // Each prompt reached the judge exactly once: no batch taken twice, none skipped.
+        const judged = server.requests.map((request) => request.body.messages.at(-1).content as string);
+        expect(judged).toHaveLength(rows);
+        expect(new Set(judged).size).toBe(rows);
+        expect(most).toBeLessThanOrEqual(4 * parallel);
+        return JSON.parse(result.stdout).routers;
+      };
+      const serial = await run(1);
+      for (const parallel of [2, 3, 8]) expect(await run(parallel)).toEqual(serial);
+    } finally {
+      await server.close();
+    }
+  }, 120_000);
+
   it('--overwrite-cache scores again (every router, or those named) instead of reading the cache', async () => {
     const { dir, file } = await csvBenchmark();
     const run = (...extra: string[]) =>
