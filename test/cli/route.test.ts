@@ -103,12 +103,26 @@ describe('routellm route (in-process)', () => {
   });
 
   it('reads plain lines and JSONL from stdin, one decision each, skipping blank lines', async () => {
-    const stdin = 'first prompt\n\n{"prompt":"second","id":2}\n{not json but a prompt\n';
+    const stdin = 'first prompt\n\n{"prompt":"second","id":2}\n  {"prompt":"{braces} first"}\nset {x} of things\n';
     const result = await runCliInProcess(['route', '--router', 'random', '--json', '-'], { stdin });
     expect(result.code).toBe(0);
     const lines = result.stdout.trim().split('\n').map((line) => JSON.parse(line));
-    expect(lines).toHaveLength(3);
+    expect(lines.map((line) => line.line)).toEqual([1, 3, 4, 5]);
     for (const line of lines) expect(line.router).toBe('random');
+  });
+
+  it('a line starting with "{" that is not valid JSON is an error naming it (exit 2), not a prompt routed as its own text', async () => {
+    const truncated = await runCliInProcess(['route', '--json', '-'], { stdin: '{"prompt":"ok"}\n\n{"prompt":"Prove Fermat little theorem"\n{"prompt":"never"}\n' });
+    expect(truncated.code).toBe(2);
+    // The lines before it were routed (stdin is streamed); nothing after it.
+    expect(truncated.stdout.trim().split('\n').map((line) => JSON.parse(line).line)).toEqual([1]);
+    expect(truncated.stderr).toMatch(/^routellm: stdin line 3: invalid JSON \(.+\); a line starting with "\{" is read as JSONL, so write such a prompt as \{"prompt": "..."\}\n$/);
+    for (const stdin of ['{"prompt":"hi"\n', '  {not json\n', '{}\u0000\n']) {
+      const result = await runCliInProcess(['route', '-'], { stdin });
+      expect(result.code, stdin).toBe(2);
+      expect(result.stdout).toBe('');
+      expect(result.stderr).toMatch(/^routellm: stdin line 1: invalid JSON \([^\n]+\n$/);
+    }
   });
 
   it('--json on stdin gives each decision its 1-based input line, blank lines skipped', async () => {

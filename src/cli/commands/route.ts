@@ -20,7 +20,7 @@ export function defineRouteCommand(program: Command, io: CliIo): void {
   const command = program
     .command('route')
     .description('Decide which model should answer a prompt (or each prompt on stdin) and print the decision.')
-    .argument('[prompt]', 'the prompt; "-" or a pipe reads prompts from stdin (UTF-8), one per line or JSONL with a "prompt" field; blank lines are skipped')
+    .argument('[prompt]', 'the prompt; "-" or a pipe reads prompts from stdin (UTF-8), one per line or JSONL with a "prompt" field (a line starting with "{" must be valid JSONL); blank lines are skipped')
     .addOption(new Option('--router <name>', 'router to use').default(DEFAULT_ROUTER))
     .addOption(
       new Option('--threshold <value>', 'a strong-call share like 50% (resolved through the calibration table), or a win rate in [0, 1]: strong when the win rate >= it').default('50%'),

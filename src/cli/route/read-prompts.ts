@@ -3,10 +3,12 @@ import { UsageError } from '../../core/index.js';
 import { readUtf8Lines } from '../../runtime/read-utf8-lines.js';
 
 /**
- * Prompts from a stream, one per line. A line holding a JSON object is JSONL and must
- * have a non-blank string "prompt" field; any other line is the prompt itself. Blank lines
- * are skipped; a line that is not UTF-8 is an error naming it. Yields as it reads, so huge
- * inputs never sit in memory. `line` is the 1-based line number in the input.
+ * Prompts from a stream, one per line. A line whose first non-blank character is `{` is JSONL:
+ * it must parse as a JSON object with a non-blank string "prompt" field, or it is an error naming
+ * the line (a truncated or hand-broken record must not be routed as its own text; a prompt that
+ * starts with "{" is written as `{"prompt": "{..."}`). Any other line is the prompt itself.
+ * Blank lines are skipped; a line that is not UTF-8 is an error naming it. Yields as it reads,
+ * so huge inputs never sit in memory. `line` is the 1-based line number in the input.
  */
 export async function* readPrompts(input: Readable): AsyncGenerator<{ prompt: string; line: number }> {
   for await (const { text, line } of readUtf8Lines(input, (n) => `stdin line ${n}`)) {
@@ -21,11 +23,10 @@ function promptOfLine(line: string, lineNumber: number): string {
   let parsed: unknown;
   try {
     parsed = JSON.parse(trimmed);
-  } catch {
-    // A line that merely starts with "{" is a prompt, not broken JSONL.
-    return line;
+  } catch (error) {
+    const why = error instanceof Error ? error.message : String(error);
+    throw new UsageError(`stdin line ${lineNumber}: invalid JSON (${why}); a line starting with "{" is read as JSONL, so write such a prompt as {"prompt": "..."}`);
   }
-  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) return line;
   const prompt = (parsed as Record<string, unknown>)['prompt'];
   if (typeof prompt !== 'string') {
     throw new UsageError(`stdin line ${lineNumber}: JSON object has no string "prompt" field`);
