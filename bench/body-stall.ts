@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import http from 'node:http';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { checkJsonStructure, MAX_JSON_VALUES, MAX_KEYS_PER_OBJECT } from '../src/gateway/json-structure.js';
+import { checkJsonStructure, MAX_JSON_VALUES, MAX_KEYS_PER_OBJECT } from '../src/server/chat/json-structure.js';
 import { packageRoot } from '../src/runtime/package-paths.js';
 import { spliceBody } from '../src/upstream/splice-body.js';
 import { startUpstreamServer } from '../test/helpers/upstream-server.js';

@@ -4,9 +4,11 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { Controller, createRandomRouter } from '../src/core/index.js';
+import { Decider, createRandomRouter } from '../src/core/index.js';
 import { packageRoot } from '../src/runtime/package-paths.js';
-import { startServer } from '../src/server/start-server.js';
+import { ChatPipeline } from '../src/server/chat/chat-pipeline.js';
+import { startServer } from '../src/server/http/start-server.js';
+import { DEFAULT_CHAT_OPTIONS } from '../src/server/options/chat-options.js';
 import { Upstreams } from '../src/upstream/upstreams.js';
 import { completion, streamEvents } from '../test/helpers/upstream-server.js';
 import { writeBenchSection } from './benchmarks-md.js';
@@ -22,8 +24,8 @@ import { writeBenchSection } from './benchmarks-md.js';
  * the baseline for added latency; (3) the timed run through serve at that rate, half the
  * requests streaming, RSS sampled every second. Every answer is checked against its request
  * (a unique nonce echoed back), every fault must show `x-routellm-fallback`, and /metrics
- * must account for every request. (4) Server CPU per request with and without the gateway
- * (the same server, no gateway), same fault-free load: what the gateway costs.
+ * must account for every request. (4) Server CPU per request with and without serve's metrics and
+ * request log (the same server and pipeline, unwatched), same fault-free load: what watching costs.
  */
 
 const DURATION_S = Number(process.env['LOAD_SECONDS'] ?? 60);
@@ -125,14 +127,12 @@ async function upstreamRole(): Promise<void> {
   process.on('SIGTERM', () => process.exit(0));
 }
 
-/** The same server without the gateway (no guard, limiter, fallback, metrics or log): the CPU baseline. */
+/** The same server without serve's watch over the pipeline (no metrics, no request log, as in-process): the CPU baseline. */
 async function bareServeRole(upstreamURL: string): Promise<void> {
   const pair = { strong: 'strong', weak: 'weak' };
-  const server = await startServer({
-    controller: new Controller({ pair, routers: new Map([['random', createRandomRouter()]]) }),
-    upstreams: new Upstreams({ pair, overrides: { baseURL: upstreamURL, apiKey: 'bench' }, env: {} }),
-    port: 0,
-  });
+  const decider = new Decider({ pair, routers: new Map([['random', createRandomRouter()]]) });
+  const upstreams = new Upstreams({ pair, overrides: { baseURL: upstreamURL, apiKey: 'bench' }, env: {}, maxRetries: 0 });
+  const server = await startServer({ pipeline: new ChatPipeline({ routing: { decider, upstreams }, options: DEFAULT_CHAT_OPTIONS }), port: 0 });
   process.stdout.write(`PORT ${server.port}\n`);
   process.on('SIGTERM', () => process.exit(0));
 }
@@ -406,7 +406,7 @@ export async function runLoadBench(): Promise<void> {
     const rssGrowth = (rssEnd - rssStart) / rssStart;
     const problems = [...new Set(failed.map((outcome) => outcome.problem))].slice(0, 5);
 
-    // (4) CPU per request, serve with and without the gateway, same fault-free load, alternated.
+    // (4) CPU per request, serve with and without its metrics and request log, same fault-free load, alternated.
     const bare = await spawnAndWait([self, '--role', 'bare-serve', '--upstream', `http://127.0.0.1:${upstreamPort}/v1`], 'stdout', /PORT (\d+)/);
     children.push(bare.child);
     const bareCpu: number[] = [];
@@ -451,7 +451,7 @@ open-loop rate sent straight to the upstream in the same run (${BASELINE_S} s, n
 | **added latency p50 / p99** | **${ms(addedP50)} ms / ${ms(addedP99)} ms** |
 | added latency p99, requests without a fault | ${ms(p(cleanSorted, 99) - p(directSorted, 99))} ms |
 | requests with a fault (two upstream attempts) p50 / p99 | ${ms(p(faultSorted, 50))} ms / ${ms(p(faultSorted, 99))} ms |
-| server CPU per request, without / with the gateway (median of 3 × ${CPU_REQUESTS}) | ${median(bareCpu).toFixed(0)} µs / ${median(gatewayCpu).toFixed(0)} µs (${(median(gatewayCpu) / median(bareCpu)).toFixed(2)}×) |
+| server CPU per request, the pipeline unwatched / serve as shipped (median of 3 × ${CPU_REQUESTS}) | ${median(bareCpu).toFixed(0)} µs / ${median(gatewayCpu).toFixed(0)} µs (${(median(gatewayCpu) / median(bareCpu)).toFixed(2)}×) |
 | serve RSS: start / end / peak of ${rss.length} samples (1 per s) | ${rssStart.toFixed(0)} MB / ${rssEnd.toFixed(0)} MB / ${Math.max(...rss).toFixed(0)} MB |
 
 Zero lost: ${yes(verdicts.noneLost)}. Zero mismatched: ${yes(verdicts.noneMismatched)}. Every request in metrics and the log: ${yes(verdicts.accounted)}.

@@ -4,10 +4,12 @@ import http from 'node:http';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { Controller, createRandomRouter } from '../src/core/index.js';
+import { Decider, createRandomRouter } from '../src/core/index.js';
+import { ChatPipeline } from '../src/server/chat/chat-pipeline.js';
+import { DEFAULT_CHAT_OPTIONS } from '../src/server/options/chat-options.js';
 import { packageRoot } from '../src/runtime/package-paths.js';
-import { startServer } from '../src/server/start-server.js';
-import { Upstreams, type Transport } from '../src/upstream/upstreams.js';
+import { startServer } from '../src/server/http/start-server.js';
+import { Upstreams } from '../src/upstream/upstreams.js';
 import { startUpstreamServer } from '../test/helpers/upstream-server.js';
 import { writeBenchSection } from './benchmarks-md.js';
 
@@ -450,13 +452,9 @@ async function childRole(args: readonly string[]): Promise<void> {
     process.stdout.write(`PORT ${new URL(upstream.baseURL).port}\n`);
   } else if (role === 'proxy') {
     const pair = { strong: 'strong', weak: 'weak' };
-    const client = value('--client') === 'sdk' ? 'sdk' : 'pass-through';
-    const transport = (args.includes('--transport') ? value('--transport') : 'node-http') as Transport;
-    const server = await startServer({
-      controller: new Controller({ pair, routers: new Map([['random', createRandomRouter()]]) }),
-      upstreams: new Upstreams({ pair, overrides: { baseURL: value('--upstream'), apiKey: 'bench' }, env: {}, client, transport }),
-      port: 0,
-    });
+    const decider = new Decider({ pair, routers: new Map([['random', createRandomRouter()]]) });
+    const upstreams = new Upstreams({ pair, overrides: { baseURL: value('--upstream'), apiKey: 'bench' }, env: {}, maxRetries: 0 });
+    const server = await startServer({ pipeline: new ChatPipeline({ routing: { decider, upstreams }, options: DEFAULT_CHAT_OPTIONS }), port: 0 });
     process.stdout.write(`PORT ${server.port}\n`);
   } else if (role === 'bare') {
     const upstreamPort = Number(value('--upstream-port'));

@@ -5,7 +5,7 @@ import { createServer } from 'node:net';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { Controller, ShareCalibrator, type Router } from '../src/core/index.js';
+import { Decider, ShareCalibrator, type Router } from '../src/core/index.js';
 import { loadShareTables } from '../src/calibrate/load-calibration-table.js';
 import { createBuiltinRegistry } from '../src/routers/builtin-registry.js';
 import { DEFAULT_ROUTER } from '../src/routers/default-router.js';
@@ -17,7 +17,7 @@ import { writeBenchSection } from './benchmarks-md.js';
 import { cpuMicros, spawnLoggingToFile } from './proxy-overhead.js';
 
 /*
- * What a live share costs on the request path. (1) The decision in-process: Controller.routeChat
+ * What a live share costs on the request path. (1) The decision in-process: Decider.routeChat
  * on the same bodies, one call at a time, interleaving a numeric threshold, a share resolved by
  * the table (both: the path before live shares), a live share in memory, and a live share whose
  * window syncs with a real redis-server every 250 ms in the background; p50 per variant.
@@ -80,10 +80,10 @@ async function decisionCost(routerName: string, redisUrl: string) {
   const routers = (await createBuiltinRegistry().build([routerName], {}, context)) as Map<string, Router>;
   const { resolveShare } = await loadShareTables(routers, context);
   const pair = { strong: 'strong', weak: 'weak' };
-  const before = new Controller({ pair, routers, ...(resolveShare ? { resolveShare } : {}) });
-  const live = new Controller({ pair, routers, ...(resolveShare ? { resolveShare } : {}), liveShares: new ShareCalibrator() });
+  const before = new Decider({ pair, routers, ...(resolveShare ? { resolveShare } : {}) });
+  const live = new Decider({ pair, routers, ...(resolveShare ? { resolveShare } : {}), liveShares: new ShareCalibrator() });
   const sharedShares = new ShareCalibrator({ sharing: true });
-  const shared = new Controller({ pair, routers, ...(resolveShare ? { resolveShare } : {}), liveShares: sharedShares });
+  const shared = new Decider({ pair, routers, ...(resolveShare ? { resolveShare } : {}), liveShares: sharedShares });
   const store = new RedisShareState(new URL(redisUrl), sharedShares, { log: quiet });
   await store.start();
   const variants = [
@@ -238,7 +238,7 @@ export async function runShareOverheadBench(): Promise<void> {
     const markdown = `## Live shares: cost on the request path (\`bench/share-overhead.ts\`)
 
 One run on this machine (${cpus().length} cores, Node ${process.version}, ${new Date().toISOString().slice(0, 16)}Z), shared with other engineers' work
-(load average ${loadavg()[0]?.toFixed(1)} when the run ended), so absolute figures move between runs; compare rows of one run. (1) \`Controller.routeChat\` in-process, ${DECISIONS.toLocaleString('en-US')}
+(load average ${loadavg()[0]?.toFixed(1)} when the run ended), so absolute figures move between runs; compare rows of one run. (1) \`Decider.routeChat\` in-process, ${DECISIONS.toLocaleString('en-US')}
 calls per variant after ${WARMUP.toLocaleString('en-US')} of warm-up, variants interleaved call by call (the first rotating), the same bodies;
 the Redis variant's window syncs with a real \`redis-server\` on 127.0.0.1 every 250 ms in the background. The
 added cost is the live share's p50 minus the table share's p50 (the path before live shares). (2) \`routellm serve

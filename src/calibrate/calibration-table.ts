@@ -159,7 +159,7 @@ export function findSourcedEntry(
 }
 
 /**
- * The Controller's `resolveShare` over tables in order of preference and the loaded routers
+ * The Decider's `resolveShare` over tables in order of preference and the loaded routers
  * (see findTableEntry); refusals are RoutingErrors (HTTP 400) that name no path.
  */
 export function shareResolverFromTables(tables: readonly SourcedTable[], routers: ReadonlyMap<string, Router>): ShareResolver {

@@ -76,7 +76,7 @@ export function tablePathsSuffix(tables: ShareTables): string {
 
 /** Share resolution at start-up: the resolver, and each loaded router it will refuse. */
 export interface LoadedShareTables {
-  /** Undefined when there is no table at all (the Controller then refuses shares itself). */
+  /** Undefined when there is no table at all (the Decider then refuses shares itself). */
   readonly resolveShare: ShareResolver | undefined;
   /** One line per loaded router whose shares will be refused; names the table's path (for the server's log, not clients). */
   readonly problems: readonly string[];

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { boundedRoutingText, UsageError } from '../core/index.js';
 import { readCsvTable, readJsonLines, readTextFile } from '../eval/benchmarks/read-csv.js';
 import { mmluSplitOf } from '../eval/mmlu-split.js';
-import { unwrapPythonListPrompt } from '../train/python-list-prompt.js';
+import { unwrapPythonListPrompt } from '../eval/benchmarks/python-list-prompt.js';
 
 /** Prompts taken from each kind of traffic. */
 export const MIX_PER_SOURCE = 500;

@@ -1,27 +1,21 @@
+import { Option } from 'commander';
 import type { RoutellmConfig } from '../config/load-config.js';
-import type { Provider, UpstreamOverrides } from '../upstream/providers.js';
+import { upstreamRouting } from '../upstream/upstream-routing.js';
 
-/**
- * Where the models of serve and label are sent, resolved the same way for both: `--base-url`
- * and `--api-key` (else ROUTELLM_BASE_URL, ROUTELLM_API_KEY) over every model, and the config
- * file's `providers:` before the built-in table.
- */
-export function upstreamRouting(
-  flags: { readonly baseUrl?: string | undefined; readonly apiKey?: string | undefined },
-  env: Readonly<Record<string, string | undefined>>,
-  config: RoutellmConfig,
-): { overrides: UpstreamOverrides; providers: Provider[]; env: Readonly<Record<string, string | undefined>> } {
-  return {
-    env,
-    overrides: {
-      baseURL: flags.baseUrl ?? nonEmpty(env['ROUTELLM_BASE_URL']),
-      baseURLSource: flags.baseUrl === undefined ? 'ROUTELLM_BASE_URL' : '--base-url',
-      apiKey: flags.apiKey ?? nonEmpty(env['ROUTELLM_API_KEY']),
-    },
-    providers: Object.entries(config.gateway?.providers ?? {}).map(([prefix, provider]) => ({ prefix, baseURL: provider.baseUrl, keyEnv: provider.apiKeyEnv })),
-  };
+/** Where the pair is sent, for serve, doctor and label alike: --base-url, --api-key, and --no-probe of the model lists. */
+export function upstreamFlagOptions(): Option[] {
+  return [
+    new Option('--base-url <url>', 'send both models to this OpenAI-compatible endpoint, names verbatim (env ROUTELLM_BASE_URL)'),
+    new Option('--api-key <key>', 'API key for both models; overrides the provider key variables (env ROUTELLM_API_KEY)'),
+    new Option('--no-probe', "skip reading each upstream's model list at start-up (it warns when a configured model is not listed)"),
+  ];
 }
 
-function nonEmpty(value: string | undefined): string | undefined {
-  return value === undefined || value === '' ? undefined : value;
+/** upstreamRouting from the flags (commander spells `--base-url` as `baseUrl`). */
+export function upstreamRoutingOfFlags(
+  flags: { readonly baseUrl?: string | undefined; readonly apiKey?: string | undefined },
+  env: Readonly<Record<string, string | undefined>>,
+  config: Pick<RoutellmConfig, 'providers'>,
+): ReturnType<typeof upstreamRouting> {
+  return upstreamRouting({ baseURL: flags.baseUrl, apiKey: flags.apiKey }, env, config);
 }

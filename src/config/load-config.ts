@@ -4,25 +4,23 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import { isPair, parse as parseYaml, parseDocument, visit, type YAMLError } from 'yaml';
 import { ConfigError, type RouterOptions } from '../core/index.js';
 import { looksLikeRepoId } from '../hub/repo-id.js';
-import { EMPTY_GATEWAY_CONFIG, parseGatewaySections, RESERVED_CONFIG_KEYS, type GatewayFileConfig } from '../gateway/file-config.js';
+import { EMPTY_SECTIONS, parseConfigSections, RESERVED_CONFIG_KEYS, type ConfigSections } from './config-sections.js';
 
-/** The YAML config file, as RouteLLM's `config.example.yaml`: router name -> its options. */
-export interface RoutellmConfig {
+/**
+ * The YAML config file, as RouteLLM's `config.example.yaml`: router name -> its options, and the
+ * reserved top-level sections `models:`, `providers:`, `prices:` and `server:` (config-sections.ts).
+ * The sections are optional so configs built in code need not spell them out.
+ */
+export interface RoutellmConfig extends Partial<ConfigSections> {
   /** Options per router name. */
   readonly routers: Readonly<Record<string, RouterOptions>>;
   /** Where the file was read from, for error messages. */
   readonly path: string | undefined;
-  /**
-   * The reserved top-level sections `models:`, `providers:`, `prices:` and `server:` (see
-   * src/gateway/file-config.ts); every other top-level key is a router. Optional so configs
-   * built in code need not spell it out.
-   */
-  readonly gateway?: GatewayFileConfig;
   /** Every top-level key of the file, in order (routers and sections), for the unknown-key check. */
   readonly keys?: readonly string[];
 }
 
-export const EMPTY_CONFIG: RoutellmConfig = { routers: {}, path: undefined, gateway: EMPTY_GATEWAY_CONFIG };
+export const EMPTY_CONFIG: RoutellmConfig = { routers: {}, path: undefined, ...EMPTY_SECTIONS };
 
 /**
  * Reads and validates a config file. `${VAR}` and `${VAR:-default}` in string values
@@ -91,7 +89,7 @@ function resolvePath(value: unknown, base: string): unknown {
  */
 export function parseConfig(text: string, path: string, env: Readonly<Record<string, string | undefined>>): RoutellmConfig {
   const { document, expansions } = parseWithPlaceholders(text, path);
-  if (document === null || document === undefined) return { routers: {}, path, gateway: EMPTY_GATEWAY_CONFIG, keys: [] };
+  if (document === null || document === undefined) return { routers: {}, path, ...EMPTY_SECTIONS, keys: [] };
   if (!isPlainObject(document)) throw new ConfigError(`config file ${path} must be a mapping of router name -> options`);
   const expand = (value: unknown, where: string) => expandEnv(value, env, where, expansions);
   const routers: Record<string, RouterOptions> = {};
@@ -107,7 +105,7 @@ export function parseConfig(text: string, path: string, env: Readonly<Record<str
       throw new ConfigError(`config file ${path}: "${name}" must be a mapping of options, got ${typeof options}`);
     }
   }
-  return { routers, path, gateway: parseGatewaySections(reserved, path), keys: Object.keys(document) };
+  return { routers, path, ...parseConfigSections(reserved, path), keys: Object.keys(document) };
 }
 
 const EXPANSION = /\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g;

@@ -1,5 +1,5 @@
 import { ConfigError, type RouterRegistry } from '../core/index.js';
-import { RESERVED_CONFIG_KEYS } from '../gateway/file-config.js';
+import { RESERVED_CONFIG_KEYS } from './config-sections.js';
 import type { RoutellmConfig } from './load-config.js';
 
 /** Keys named in one line before the rest are only counted. */

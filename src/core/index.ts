@@ -1,4 +1,4 @@
-export { Controller, type ControllerOptions, type RouteTarget, type RoutingDecision, type ShareResolver, type ThresholdAdvisor } from './controller.js';
+export { Decider, type DeciderOptions, type RouteTarget, type RoutingDecision, type ShareResolver, type ThresholdAdvisor } from './decider.js';
 export {
   ConfigError,
   exitCodeFor,

@@ -86,7 +86,7 @@ export class RouterRegistry {
   }
 }
 
-/** Thrown by the Controller when a request names a router that is not loaded. */
+/** Thrown by the Decider when a request names a router that is not loaded. */
 export function unknownRouterError(name: string, available: readonly string[]): RoutingError {
   return new RoutingError(
     `unknown router "${name}"; this server has: ${available.join(', ') || '(none)'}`,

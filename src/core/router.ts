@@ -28,7 +28,7 @@ export function chooseTier(strongWinRate: number, threshold: number): Tier {
 }
 
 /**
- * Scores many prompts, each on its bounded routing text (as Controller.decide does), with the
+ * Scores many prompts, each on its bounded routing text (as Decider.decide does), with the
  * router's batch method when it has one.
  */
 export async function scorePrompts(router: Router, prompts: readonly string[]): Promise<number[]> {

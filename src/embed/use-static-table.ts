@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import { RouterError } from '../core/index.js';
 import { allInOrder } from '../runtime/all-in-order.js';
 import { datasetsDir } from '../runtime/package-paths.js';
-import { readSafetensors } from '../routers/safetensors/read-safetensors.js';
-import { writeSafetensors } from '../routers/safetensors/write-safetensors.js';
+import { readSafetensors } from '../safetensors/read-safetensors.js';
+import { writeSafetensors } from '../safetensors/write-safetensors.js';
 import type { UseStaticAssets } from './use-static-embedder.js';
 import type { UseVocabEntry } from './use-tokenizer.js';
 

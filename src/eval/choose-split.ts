@@ -1,5 +1,5 @@
 import { UsageError } from '../core/index.js';
-import type { TrainedPrompts } from '../routers/trained-prompts.js';
+import type { TrainedPrompts } from './trained-prompts.js';
 import type { BenchmarkData } from './benchmarks/benchmark-data.js';
 import { hashSplitHalf, selectItems } from './select-items.js';
 

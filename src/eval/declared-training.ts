@@ -1,6 +1,6 @@
 import { dirname, join } from 'node:path';
 import type { RouterContext } from '../core/index.js';
-import { MODEL_CARD_FILE, parseTrainedPrompts, unionTrainedPrompts, type TrainedPrompts } from '../routers/trained-prompts.js';
+import { MODEL_CARD_FILE, parseTrainedPrompts, unionTrainedPrompts, type TrainedPrompts } from './trained-prompts.js';
 
 /** How many of `prompts` trained the router (0 when its weights declare nothing). */
 export function inSampleCount(trainedOn: TrainedPrompts | undefined, prompts: readonly string[]): number {

@@ -1,5 +1,5 @@
 import { RoutellmError, type Router } from '../core/index.js';
-import type { TrainedPrompts } from '../routers/trained-prompts.js';
+import type { TrainedPrompts } from './trained-prompts.js';
 import type { BenchmarkData } from './benchmarks/benchmark-data.js';
 import { inSampleCount } from './declared-training.js';
 import { chanceLevel, pAgainstChance, type ChanceLevel } from './metrics/chance-level.js';

@@ -1,5 +1,5 @@
 import { UpstreamError, UpstreamTimeoutError } from '../core/index.js';
-import { MalformedUpstreamError } from '../gateway/malformed-upstream-error.js';
+import { MalformedUpstreamError } from '../upstream/malformed-upstream-error.js';
 import { retryAfterMs } from '../upstream/retry-after.js';
 import { UpstreamHttpError } from '../upstream/upstream-http-error.js';
 

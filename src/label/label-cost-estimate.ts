@@ -1,4 +1,4 @@
-import { costAt, type PriceTable } from '../gateway/price-table.js';
+import { costAt, type PriceTable } from '../upstream/price-table.js';
 import { JUDGE_SYSTEM_MESSAGE } from './judge-prompt.js';
 
 /** The three models of a labelling run. */

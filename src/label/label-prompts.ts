@@ -1,5 +1,5 @@
 import { setMaxListeners } from 'node:events';
-import type { PriceTable, TokenUsage } from '../gateway/price-table.js';
+import type { PriceTable, TokenUsage } from '../upstream/price-table.js';
 import { judgeMessages } from './judge-prompt.js';
 import { estimateTokens, type LabelModels } from './label-cost-estimate.js';
 import type { LabelProgress } from './label-progress.js';

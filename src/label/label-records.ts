@@ -1,4 +1,4 @@
-import type { TokenUsage } from '../gateway/price-table.js';
+import type { TokenUsage } from '../upstream/price-table.js';
 import type { Winner } from '../train/battle.js';
 import type { LabelModels } from './label-cost-estimate.js';
 import type { WinnerRule } from './winner-rule.js';

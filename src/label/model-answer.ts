@@ -1,5 +1,5 @@
-import { MalformedUpstreamError } from '../gateway/malformed-upstream-error.js';
-import { readUsage, type TokenUsage } from '../gateway/price-table.js';
+import { MalformedUpstreamError } from '../upstream/malformed-upstream-error.js';
+import { readUsage, type TokenUsage } from '../upstream/price-table.js';
 import type { UpstreamResponse } from '../upstream/chat-pass-through.js';
 
 /** Sends one chat-completions body to a model (serve's Upstreams.chat) and returns the answer unread. */

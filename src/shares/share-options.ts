@@ -1,16 +1,17 @@
 import { dirname, isAbsolute, resolve } from 'node:path';
-import { InvalidArgumentError, Option } from 'commander';
-import { DEFAULT_SHARE_WINDOW, type ShareCalibrator } from '../core/index.js';
+import { ConfigError, DEFAULT_SHARE_WINDOW, type ShareCalibrator } from '../core/index.js';
+import { MAX_SHARE_WINDOW } from '../config/config-sections.js';
 import type { RoutellmConfig } from '../config/load-config.js';
-import { MAX_SHARE_WINDOW } from '../gateway/file-config.js';
 import { FileShareState } from './file-share-state.js';
 import { parseRedisUrl, RedisShareState } from './redis-share-state.js';
 import type { RouterFingerprints, ShareStateLog, ShareStateStore } from './share-state-store.js';
 
-/** `routellm serve` flags of live shares, as commander parses them. */
-export interface ShareFlags {
-  readonly shareWindow?: number;
-  readonly shareState?: string;
+/** Live shares as asked for (serve's `--share-window`/`--share-state`, the Controller's options of the same names). */
+export interface ShareSettings {
+  /** Requests per live share window (1-10,000; default 200). */
+  readonly shareWindow?: number | undefined;
+  /** Where windows are kept: a file path or `redis://host:port/db`; in memory when absent. */
+  readonly shareState?: string | undefined;
 }
 
 /** Live shares' settings, resolved once at start-up: flag, then config file (`server:`), then default. */
@@ -21,19 +22,13 @@ export interface ShareOptions {
   readonly state: string | undefined;
 }
 
-/** The flags, declared once so help and parsing agree. */
-export function shareCliOptions(): Option[] {
-  return [
-    new Option('--share-window <n>', `requests per live share window: router-<r>-30% holds 30% of the last n requests (default ${DEFAULT_SHARE_WINDOW})`).argParser(
-      windowSize,
-    ),
-    new Option('--share-state <file|redis-url>', 'keep live share windows across restarts in FILE, or share them between replicas in redis://host:port/db'),
-  ];
-}
-
 /** Flag, then the config file's `server.share_window` / `server.share_state` (a relative path there is the file's), then default. */
-export function resolveShareOptions(flags: ShareFlags, config: Pick<RoutellmConfig, 'gateway' | 'path'>, cwd: string): ShareOptions {
-  const file = config.gateway?.server ?? {};
+export function resolveShareOptions(flags: ShareSettings, config: Pick<RoutellmConfig, 'server' | 'path'>, cwd: string): ShareOptions {
+  const file = config.server ?? {};
+  const window = flags.shareWindow;
+  if (window !== undefined && !(Number.isInteger(window) && window >= 1 && window <= MAX_SHARE_WINDOW)) {
+    throw new ConfigError(`shareWindow must be an integer from 1 to ${MAX_SHARE_WINDOW}, got ${window}`);
+  }
   let state = flags.shareState ?? file.shareState;
   if (state !== undefined && !isRedis(state) && !isAbsolute(state)) {
     const base = flags.shareState === undefined && config.path !== undefined ? dirname(resolve(cwd, config.path)) : cwd;
@@ -57,10 +52,4 @@ export function shareStateStore(options: ShareOptions, calibrator: ShareCalibrat
 
 function isRedis(state: string): boolean {
   return /^rediss?:\/\//i.test(state);
-}
-
-function windowSize(value: string): number {
-  const number = Number(value);
-  if (!Number.isInteger(number) || number < 1 || number > MAX_SHARE_WINDOW) throw new InvalidArgumentError(`expected an integer from 1 to ${MAX_SHARE_WINDOW}`);
-  return number;
 }

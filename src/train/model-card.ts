@@ -1,4 +1,4 @@
-import { trainedPromptsLine } from '../routers/trained-prompts.js';
+import { trainedPromptsLine } from '../eval/trained-prompts.js';
 import { heldOutCardLine, type HeldOutMetrics } from './heldout-metrics.js';
 
 /** What a model card records about one training run. */
@@ -78,7 +78,7 @@ export function renderModelCard(card: ModelCardInput): string {
     }
   }
   if (card.notes) lines.push('', card.notes.trim());
-  // Hidden when rendered; read by routellm eval (src/routers/trained-prompts.ts).
+  // Hidden when rendered; read by routellm eval (src/eval/trained-prompts.ts).
   lines.push('', trainedPromptsLine(card.trainedPrompts));
   return `${lines.join('\n')}\n`;
 }

@@ -2,7 +2,7 @@ import { basename, dirname } from 'node:path';
 import { boundedRoutingText, UsageError } from '../core/index.js';
 import { parseScoreCell } from '../eval/benchmarks/parse-score.js';
 import { readCsvTable, readJsonLines, readTextFile } from '../eval/benchmarks/read-csv.js';
-import { unwrapPythonListPrompt } from './python-list-prompt.js';
+import { unwrapPythonListPrompt } from '../eval/benchmarks/python-list-prompt.js';
 
 /** What one training prompt teaches the difficulty router. */
 export interface DifficultyExample {

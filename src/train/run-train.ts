@@ -1,6 +1,6 @@
 import { dirname, resolve } from 'node:path';
 import { DEFAULT_MODEL_PAIR, UsageError } from '../core/index.js';
-import { writeSafetensors } from '../routers/safetensors/write-safetensors.js';
+import { writeSafetensors } from '../safetensors/write-safetensors.js';
 import { MF_TENSORS, type MfConfig } from '../routers/mf/mf-checkpoint.js';
 import { modelIndex, pairDirection, winRate } from '../routers/mf/mf-model.js';
 import { defaultMfEmbedderResolver } from '../routers/mf/mf-router.js';

@@ -2,7 +2,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { UsageError } from '../core/index.js';
 import { BATTLES_FILE, EMBEDDINGS_FILE } from '../routers/sw-ranking/sw-ranking-data.js';
-import { MODEL_CARD_FILE } from '../routers/trained-prompts.js';
+import { MODEL_CARD_FILE } from '../eval/trained-prompts.js';
 import { checkOutputFiles, fsUsageError, isFsError } from '../runtime/output-path.js';
 import { writeFilesAtomic } from '../runtime/write-file-atomic.js';
 

@@ -7,27 +7,27 @@ import { readCapped } from './read-capped.js';
 import { retryAfterMs } from './retry-after.js';
 import { connectionFailure, endpointLabel, errorMessageOf, isKeptErrorHeader, upstreamStatusError } from './upstream-error-details.js';
 
-/**
- * What the proxy reads from an upstream answer: the part of a fetch `Response` both the
- * SDK's Response and the pass-through's lighter one provide.
- */
+/** What the chat pipeline reads from an upstream answer: status, headers, and its body as Node's own stream. */
 export interface UpstreamResponse {
   readonly status: number;
-  readonly statusText: string;
-  readonly ok: boolean;
-  readonly headers: Pick<Headers, 'get' | 'has' | 'forEach'>;
-  readonly body: ReadableStream<Uint8Array> | null;
-  readonly bodyUsed: boolean;
+  readonly headers: ResponseHeaders;
+  /** The upstream's byte stream, to relay or read; handed out once. */
+  takeBody(): IncomingMessage;
+  /** The body as text (label reads whole completions). */
   text(): Promise<string>;
-  json(): Promise<unknown>;
-  arrayBuffer(): Promise<ArrayBuffer>;
+}
+
+/** The response headers, read by name (lower-case names, values joined as fetch joins them). */
+export interface ResponseHeaders {
+  get(name: string): string | null;
+  forEach(callback: (value: string, name: string) => void): void;
 }
 
 /** Error bodies are read whole to build the typed error; they are small, but cap them anyway. */
 const MAX_ERROR_BODY = 1024 * 1024;
 
 /** Response headers over node's already lower-cased record: no undici Headers object per answer. */
-class IncomingHeaders {
+class IncomingHeaders implements ResponseHeaders {
   readonly #raw: IncomingHttpHeaders;
   constructor(raw: IncomingHttpHeaders) {
     this.#raw = raw;
@@ -37,95 +37,37 @@ class IncomingHeaders {
     if (value === undefined) return null;
     return Array.isArray(value) ? value.join(', ') : value;
   }
-  has(name: string): boolean {
-    return this.#raw[name.toLowerCase()] !== undefined;
-  }
-  forEach(callback: (value: string, name: string, parent: Headers) => void): void {
+  forEach(callback: (value: string, name: string) => void): void {
     for (const name of Object.keys(this.#raw)) {
       const value = this.#raw[name];
-      if (value !== undefined) callback(Array.isArray(value) ? value.join(', ') : value, name, this as unknown as Headers);
+      if (value !== undefined) callback(Array.isArray(value) ? value.join(', ') : value, name);
     }
   }
 }
 
-/**
- * A successful pass-through answer: status, headers, and the upstream's own byte stream,
- * which the proxy pipes to its client (`takeIncoming`). `body`/`text()`/`json()` read the
- * same stream for callers that want the content.
- */
+/** A successful pass-through answer: status, headers, and the upstream's own byte stream, which the pipeline relays. */
 export class PassThroughResponse implements UpstreamResponse {
   readonly status: number;
-  readonly statusText: string;
   readonly headers: IncomingHeaders;
   #incoming: IncomingMessage | undefined;
-  #web: ReadableStream<Uint8Array> | undefined;
-  #used = false;
 
   constructor(incoming: IncomingMessage) {
     this.status = incoming.statusCode ?? 502;
-    this.statusText = incoming.statusMessage ?? '';
     this.headers = new IncomingHeaders(incoming.headers);
     this.#incoming = incoming;
   }
 
-  get ok(): boolean {
-    return this.status >= 200 && this.status < 300;
-  }
-
-  get bodyUsed(): boolean {
-    return this.#used;
-  }
-
-  /** The upstream stream, handed out once (undefined after it was taken or read). */
-  takeIncoming(): IncomingMessage | undefined {
+  takeBody(): IncomingMessage {
     const incoming = this.#incoming;
+    if (!incoming) throw new TypeError('the upstream body was already taken');
     this.#incoming = undefined;
     return incoming;
   }
 
-  get body(): ReadableStream<Uint8Array> | null {
-    if (this.#web) return this.#web;
-    const incoming = this.takeIncoming();
-    if (!incoming) return null;
-    let iterator: AsyncIterator<Buffer> | undefined;
-    this.#web = new ReadableStream<Uint8Array>(
-      {
-        pull: async (controller) => {
-          this.#used = true;
-          iterator ??= incoming[Symbol.asyncIterator]();
-          const next = await iterator.next();
-          if (next.done) controller.close();
-          else controller.enqueue(new Uint8Array(next.value.buffer, next.value.byteOffset, next.value.byteLength));
-        },
-        cancel: () => {
-          incoming.destroy();
-        },
-      },
-      { highWaterMark: 0 },
-    );
-    return this.#web;
-  }
-
-  async arrayBuffer(): Promise<ArrayBuffer> {
-    const bytes = await this.#readAll();
-    return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
-  }
-
   async text(): Promise<string> {
-    return (await this.#readAll()).toString('utf8');
-  }
-
-  async json(): Promise<unknown> {
-    return JSON.parse(await this.text());
-  }
-
-  async #readAll(): Promise<Buffer> {
-    const incoming = this.takeIncoming();
-    if (this.#used || !incoming) throw new TypeError('Body is unusable: Body has already been read');
-    this.#used = true;
     const chunks: Buffer[] = [];
-    for await (const chunk of incoming) chunks.push(chunk as Buffer);
-    return Buffer.concat(chunks);
+    for await (const chunk of this.takeBody()) chunks.push(chunk as Buffer);
+    return Buffer.concat(chunks).toString('utf8');
   }
 }
 
@@ -193,8 +135,8 @@ export interface PassThroughOptions {
  * POSTs a chat-completions body over node:http with a keep-alive agent and resolves with the
  * answer once its headers are in, body unread. The hot path of the proxy: no SDK, no fetch,
  * no web streams (measured in BENCHMARKS.md, proxy-overhead). Errors are the core's
- * UpstreamError family with the same messages, statuses and retry rules the SDK path has
- * (map-sdk-error.ts), so clients cannot tell the two apart.
+ * UpstreamError family with the messages, statuses and retry rules of the openai SDK (one retry
+ * at most on connection errors, timeouts, 408/409/429/5xx, an upstream's `x-should-retry` obeyed).
  */
 export function postChat(target: PassThroughTarget, agents: PassThroughAgents, body: Buffer, options: PassThroughOptions): Promise<PassThroughResponse> {
   // The first attempt without an async frame around it (the common case: it answers).
@@ -292,7 +234,7 @@ function attempt(target: PassThroughTarget, agents: PassThroughAgents, body: Buf
   });
 }
 
-/** An error status, with the message the SDK would report (map-sdk-error.ts), as a typed failure. */
+/** An error status, with the message the openai SDK would report for it, as a typed failure. */
 function statusFailure(endpoint: UpstreamEndpoint, status: number, text: string, headers: IncomingHttpHeaders): Failure {
   let parsed: unknown;
   try {

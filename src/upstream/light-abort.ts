@@ -21,8 +21,7 @@ const ABORT_EVENT = { type: 'abort' } as const;
  * attempt's), a tenth of the gateway's CPU at saturation. This keeps the listeners in an
  * array. Listeners run once, in the order added, on the first `abort()`; like AbortSignal,
  * one added after the abort (or during its dispatch) is never called, nor one removed during
- * it. Where a real AbortSignal is required (the openai SDK's fetch), `toAbortSignal` makes
- * one that follows it.
+ * it.
  */
 export class LightAbort implements AbortSignalLike {
   aborted = false;
@@ -60,13 +59,4 @@ export class LightAbort implements AbortSignalLike {
     const index = listeners.indexOf(listener);
     if (index >= 0) listeners.splice(index, 1);
   }
-}
-
-/** A real AbortSignal that aborts with `signal` (itself when it already is one). */
-export function toAbortSignal(signal: AbortSignalLike): AbortSignal {
-  if (signal instanceof AbortSignal) return signal;
-  const controller = new AbortController();
-  if (signal.aborted) controller.abort(signal.reason);
-  else signal.addEventListener('abort', () => controller.abort(signal.reason), { once: true });
-  return controller.signal;
 }

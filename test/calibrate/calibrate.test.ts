@@ -10,7 +10,7 @@ import { formatSharePercent, parseShare } from '../../src/calibrate/parse-share.
 import { readPromptFile } from '../../src/calibrate/read-prompt-file.js';
 import { thresholdForShare } from '../../src/calibrate/threshold-for-share.js';
 import { EMPTY_CONFIG } from '../../src/config/load-config.js';
-import { buildController } from '../../src/runtime/build-controller.js';
+import { buildDecider } from '../../src/controller/build-decider.js';
 import { nodeRouterContext } from '../../src/runtime/node-router-context.js';
 import { runCliInProcess } from '../helpers/run-cli-in-process.js';
 
@@ -142,7 +142,7 @@ describe('findTableEntry', () => {
   });
 });
 
-describe('router-<r>-50% through buildController', () => {
+describe('router-<r>-50% through buildDecider', () => {
   async function datasets(content: string | undefined) {
     const dir = await mkdtemp(join(tmpdir(), 'routellm-datasets-'));
     if (content !== undefined) {
@@ -173,21 +173,21 @@ describe('router-<r>-50% through buildController', () => {
 
   it('uses the shipped table by default', async () => {
     const context = await datasets(JSON.stringify(table));
-    const controller = await buildController({ registry, routerNames: ['random'], pair, config: EMPTY_CONFIG, context });
+    const controller = await buildDecider({ registry, routers: ['random'], pair, config: EMPTY_CONFIG, context });
     expect(controller.resolveModel('router-random-50%').threshold).toBe(0.4);
     expect(controller.resolveModel('router-random-0.3').threshold).toBe(0.3);
   });
 
-  it('without a table, shares are refused by the Controller', async () => {
+  it('without a table, shares are refused by the Decider', async () => {
     const context = await datasets(undefined);
     expect((await loadShareTables(new Map(), context)).resolveShare).toBeUndefined();
-    const controller = await buildController({ registry, routerNames: ['random'], pair, config: EMPTY_CONFIG, context });
+    const controller = await buildDecider({ registry, routers: ['random'], pair, config: EMPTY_CONFIG, context });
     expect(() => controller.resolveModel('router-random-50%')).toThrow('no calibration table for router "random"');
   });
 
   it('a broken table refuses shares with the reason, and numeric thresholds still work', async () => {
     const context = await datasets('{oops');
-    const controller = await buildController({ registry, routerNames: ['random'], pair, config: EMPTY_CONFIG, context });
+    const controller = await buildDecider({ registry, routers: ['random'], pair, config: EMPTY_CONFIG, context });
     expect(() => controller.resolveModel('router-random-50%')).toThrow('is unusable (not valid JSON)');
     expect(controller.resolveModel('router-random-0.7').threshold).toBe(0.7);
   });
@@ -198,11 +198,11 @@ describe('router-<r>-50% through buildController', () => {
     await writeFile(join(dir, 'own.json'), JSON.stringify(own));
     const shipped = await datasets(JSON.stringify(table));
     const context = { ...shipped, env: { ROUTELLM_CALIBRATION_TABLE: join(dir, 'own.json') } };
-    const controller = await buildController({ registry, routerNames: ['random'], pair, config: EMPTY_CONFIG, context });
+    const controller = await buildDecider({ registry, routers: ['random'], pair, config: EMPTY_CONFIG, context });
     expect(controller.resolveModel('router-random-50%').threshold).toBe(0.2);
     const missing = { ...shipped, env: { ROUTELLM_CALIBRATION_TABLE: join(dir, 'nope.json') } };
     const problems: string[] = [];
-    const refusing = await buildController({ registry, routerNames: ['random'], pair, config: EMPTY_CONFIG, context: missing, onShareProblem: (line) => problems.push(line) });
+    const refusing = await buildDecider({ registry, routers: ['random'], pair, config: EMPTY_CONFIG, context: missing, onShareProblem: (line) => problems.push(line) });
     expect(() => refusing.resolveModel('router-random-50%')).toThrow('the calibration table in ROUTELLM_CALIBRATION_TABLE is unusable (file not found)');
     expect(() => refusing.resolveModel('router-random-50%')).not.toThrow(dir);
     // The start-up line, for the operator, names the path.
@@ -218,20 +218,20 @@ describe('router-<r>-50% through buildController', () => {
     await writeFile(join(dir, 'own.json'), JSON.stringify(own));
     const context = { ...(await datasets(JSON.stringify(table))), env: { ROUTELLM_CALIBRATION_TABLE: join(dir, 'own.json') } };
     const problems: string[] = [];
-    const controller = await buildController({ registry, routerNames: ['random'], pair, config: EMPTY_CONFIG, context, onShareProblem: (line) => problems.push(line) });
+    const controller = await buildDecider({ registry, routers: ['random'], pair, config: EMPTY_CONFIG, context, onShareProblem: (line) => problems.push(line) });
     expect(controller.resolveModel('router-random-50%').threshold).toBe(0.4);
     expect(problems).toEqual([]);
     // With other options, the shipped entry does not fit either: refused, and said once at start-up.
-    const tuned = await buildController({ registry, routerNames: ['tuned'], pair, config: { routers: { tuned: { level: 3 } }, path: 'x.yaml' }, context, onShareProblem: (line) => problems.push(line) });
+    const tuned = await buildDecider({ registry, routers: ['tuned'], pair, config: { routers: { tuned: { level: 3 } }, path: 'x.yaml' }, context, onShareProblem: (line) => problems.push(line) });
     expect(() => tuned.resolveModel('router-tuned-50%')).toThrow('the shipped calibration table was made for router "tuned" with other weights or options; make one for your router');
     expect(problems).toHaveLength(1);
   });
 
   it('a table made with other options (fingerprint) is refused', async () => {
     const context = await datasets(JSON.stringify(table));
-    const controller = await buildController({
+    const controller = await buildDecider({
       registry,
-      routerNames: ['tuned'],
+      routers: ['tuned'],
       pair,
       config: { routers: { tuned: { level: 3 } }, path: 'x.yaml' },
       context,
@@ -242,7 +242,7 @@ describe('router-<r>-50% through buildController', () => {
   it('a seed does not change what random\'s shares mean: random: {seed: 42} keeps router-random-50%', async () => {
     const context = await datasets(JSON.stringify(table));
     const problems: string[] = [];
-    const controller = await buildController({ registry, routerNames: ['random'], pair, config: { routers: { random: { seed: 42 } }, path: 'x.yaml' }, context, onShareProblem: (line) => problems.push(line) });
+    const controller = await buildDecider({ registry, routers: ['random'], pair, config: { routers: { random: { seed: 42 } }, path: 'x.yaml' }, context, onShareProblem: (line) => problems.push(line) });
     expect(controller.resolveModel('router-random-50%').threshold).toBe(0.4);
     expect(problems).toEqual([]);
   });

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { mmluSplitOf } from '../../src/eval/mmlu-split.js';
-import { parseTrainedPrompts } from '../../src/routers/trained-prompts.js';
+import { parseTrainedPrompts } from '../../src/eval/trained-prompts.js';
 import { runCliInProcess } from '../helpers/run-cli-in-process.js';
 
 // One CSV is both the training data of a router and the benchmark it is evaluated on, as MMLU

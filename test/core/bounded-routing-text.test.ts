@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { boundedRoutingText, Controller, MAX_ROUTING_CHARS, scorePrompts, type Router } from '../../src/core/index.js';
+import { boundedRoutingText, Decider, MAX_ROUTING_CHARS, scorePrompts, type Router } from '../../src/core/index.js';
 
 /** A router that reports what it was asked about, as a win rate: the text's length over the bound. */
 function lengthRouter(seen: string[]): Router {
@@ -42,10 +42,10 @@ describe('boundedRoutingText', () => {
 describe('routers score the bounded text wherever they are called', () => {
   const huge = 'word '.repeat(2_000_000);
 
-  it('Controller.decide and scorePrompts ask the router about the same bounded text', async () => {
+  it('Decider.decide and scorePrompts ask the router about the same bounded text', async () => {
     const seen: string[] = [];
     const router = lengthRouter(seen);
-    const controller = new Controller({ pair: { strong: 'big', weak: 'small' }, routers: new Map([['length', router]]) });
+    const controller = new Decider({ pair: { strong: 'big', weak: 'small' }, routers: new Map([['length', router]]) });
     const decision = await controller.decide({ router, threshold: 0.5 }, huge);
     const [batchRate] = await scorePrompts(router, [huge]);
     expect(seen.map((text) => text.length)).toEqual([MAX_ROUTING_CHARS, MAX_ROUTING_CHARS]);

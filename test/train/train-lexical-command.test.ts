@@ -136,7 +136,7 @@ describe('lexical checkpoints that are wrong', () => {
   });
 
   it('rejects weights that are not a lexical checkpoint', async () => {
-    const { writeSafetensors } = await import('../../src/routers/safetensors/write-safetensors.js');
+    const { writeSafetensors } = await import('../../src/safetensors/write-safetensors.js');
     await copyWith('foreign', () => {}, writeSafetensors([['P.weight', { shape: [2, 2], data: new Float32Array(4) }]]));
     await expect(lexicalRouterFactory.create({ checkpoint_path: 'foreign' }, context())).rejects.toThrow(/missing tensor "weights" \(has: P\.weight\); is this a lexical checkpoint\?/);
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LightAbort, toAbortSignal } from '../../src/upstream/light-abort.js';
+import { LightAbort } from '../../src/upstream/light-abort.js';
 
 describe('LightAbort', () => {
   it('calls each listener once, in order, with the reason set; later aborts change nothing', () => {
@@ -40,17 +40,5 @@ describe('LightAbort', () => {
     abort.addEventListener('abort', second);
     abort.abort();
     expect(calls).toEqual(['first']);
-  });
-
-  it('toAbortSignal gives a real AbortSignal that follows it (and passes a real one through)', () => {
-    const abort = new LightAbort();
-    const signal = toAbortSignal(abort);
-    expect(signal).toBeInstanceOf(AbortSignal);
-    expect(signal.aborted).toBe(false);
-    abort.abort(new Error('client left'));
-    expect(signal.aborted).toBe(true);
-    expect((signal.reason as Error).message).toBe('client left');
-    const real = new AbortController().signal;
-    expect(toAbortSignal(real)).toBe(real);
   });
 });

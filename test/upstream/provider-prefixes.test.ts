@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/core/index.js';
 import { PROVIDERS, resolveUpstream } from '../../src/upstream/providers.js';
-import { Upstreams, type ChatClient } from '../../src/upstream/upstreams.js';
+import { Upstreams } from '../../src/upstream/upstreams.js';
 import { startUpstreamServer, type UpstreamServer } from '../helpers/upstream-server.js';
 
 let upstream: UpstreamServer;
@@ -31,9 +31,9 @@ const CASES: { model: string; env: (origin: string) => Record<string, string>; p
   { model: 'groq/llama-3.1-8b-instant', env: (o) => ({ GROQ_API_BASE: `${o}/groq/openai/v1`, GROQ_API_KEY: 'k-groq' }), path: '/groq/openai/v1/chat/completions', sentModel: 'llama-3.1-8b-instant', headers: { authorization: 'Bearer k-groq' } },
 ];
 
-describe.each<ChatClient>(['pass-through', 'sdk'])('each provider prefix reaches its endpoint (%s)', (client) => {
+describe('each provider prefix reaches its endpoint', () => {
   it.each(CASES)('$model', async ({ model, env, path, sentModel, headers }) => {
-    const upstreams = new Upstreams({ pair: { strong: model, weak: model }, env: env(origin), client });
+    const upstreams = new Upstreams({ pair: { strong: model, weak: model }, env: env(origin) });
     try {
       const before = upstream.requests.length;
       const response = await upstreams.chat(model, { model, messages: [{ role: 'user', content: 'hi' }] }, { signal: new AbortController().signal });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { readChatRequest } from '../../src/gateway/chat-request-guard.js';
+import { readChatRequest } from '../../src/server/chat/chat-request-guard.js';
 import { spliceBody } from '../../src/upstream/splice-body.js';
-import { PAIR, startGatewayProxy } from '../gateway/helpers/gateway-harness.js';
+import { PAIR, startGatewayProxy } from '../server/helpers/gateway-harness.js';
 
 const spliced = (text: string, model: string, addStreamUsage = false) => {
   const { source } = readChatRequest(Buffer.from(text), 'application/json');

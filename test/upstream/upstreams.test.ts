@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, UpstreamError } from '../../src/core/index.js';
-import { takeRawBody } from '../../src/upstream/node-http-fetch.js';
-import { Upstreams, type ChatClient, type Transport } from '../../src/upstream/upstreams.js';
+import { Upstreams } from '../../src/upstream/upstreams.js';
 import { startUpstreamServer, type UpstreamReply, type UpstreamServer } from '../helpers/upstream-server.js';
 
 let upstream: UpstreamServer;
@@ -12,31 +11,22 @@ afterAll(async () => {
   await upstream.close();
 });
 
-const VARIANTS: { name: string; client: ChatClient; transport: Transport }[] = [
-  { name: 'the node:http pass-through', client: 'pass-through', transport: 'node-http' },
-  { name: 'the SDK over node:http fetch', client: 'sdk', transport: 'node-http' },
-  { name: 'the SDK over global fetch', client: 'sdk', transport: 'fetch' },
-];
-
-describe.each(VARIANTS)('Upstreams through $name', ({ client, transport }) => {
+describe('Upstreams (chat completions over the node:http pass-through)', () => {
   it('strips the provider prefix and sends the key of that provider', async () => {
     const upstreams = new Upstreams({
       pair: { strong: 'openai/gpt-x', weak: 'bare-model' },
       env: { OPENAI_BASE_URL: upstream.baseURL, OPENAI_API_KEY: 'sk-test' },
-      transport,
-      client,
     });
     try {
       const before = upstream.requests.length;
       const response = await upstreams.chat('openai/gpt-x', { model: 'openai/gpt-x', messages: [{ role: 'user', content: 'hi' }], seed: 3 }, { signal: new AbortController().signal });
       expect(response.status).toBe(200);
-      const raw = takeRawBody(response);
-      expect(raw === undefined).toBe(client === 'sdk' && transport === 'fetch');
-      const text = raw ? await new Promise<string>((resolve) => {
+      const raw = response.takeBody();
+      const text = await new Promise<string>((resolve) => {
         let all = '';
         raw.on('data', (chunk: Buffer) => (all += chunk));
         raw.on('end', () => resolve(all));
-      }) : await response.text();
+      });
       expect(JSON.parse(text).model).toBe('gpt-x');
       const seen = upstream.requests[before];
       expect(seen?.body).toEqual({ model: 'gpt-x', messages: [{ role: 'user', content: 'hi' }], seed: 3 });
@@ -47,26 +37,12 @@ describe.each(VARIANTS)('Upstreams through $name', ({ client, transport }) => {
     }
   });
 
-  it('lets the SDK read the body when nobody takes the raw stream', async () => {
-    const upstreams = new Upstreams({ pair: { strong: 's', weak: 'w' }, overrides: { baseURL: upstream.baseURL }, env: {}, transport, client });
+  it('reads the whole body as text (label reads completions so)', async () => {
+    const upstreams = new Upstreams({ pair: { strong: 's', weak: 'w' }, overrides: { baseURL: upstream.baseURL }, env: {} });
     try {
       const response = await upstreams.chat('w', { messages: [{ role: 'user', content: 'read me' }] }, { signal: new AbortController().signal });
-      expect(((await response.json()) as any).choices[0].message.content).toBe('echo: read me');
-    } finally {
-      upstreams.close();
-    }
-  });
-
-  it('serves the body as a web stream too (the SDK parses streams from response.body)', async () => {
-    const upstreams = new Upstreams({ pair: { strong: 's', weak: 'w' }, overrides: { baseURL: upstream.baseURL }, env: {}, transport, client });
-    try {
-      const response = await upstreams.chat('w', { messages: [{ role: 'user', content: 'as sse' }], stream: true }, { signal: new AbortController().signal });
-      expect(response.bodyUsed).toBe(false);
-      let text = '';
-      const decoder = new TextDecoder();
-      for await (const chunk of response.body as ReadableStream<Uint8Array>) text += decoder.decode(chunk, { stream: true });
-      expect(text.endsWith('data: [DONE]\n\n')).toBe(true);
-      expect(text).toContain('"content":"sse"');
+      expect(JSON.parse(await response.text()).choices[0].message.content).toBe('echo: read me');
+      expect(() => response.takeBody()).toThrow('already taken');
     } finally {
       upstreams.close();
     }
@@ -76,7 +52,7 @@ describe.each(VARIANTS)('Upstreams through $name', ({ client, transport }) => {
   async function failureFor(reply: UpstreamReply, overrides: { baseURL: string; apiKey?: string } = { baseURL: upstream.baseURL }): Promise<any> {
     const previous = upstream.reply;
     upstream.reply = () => reply;
-    const upstreams = new Upstreams({ pair: { strong: 's', weak: 'w' }, overrides, env: {}, transport, client, maxRetries: 0 });
+    const upstreams = new Upstreams({ pair: { strong: 's', weak: 'w' }, overrides, env: {}, maxRetries: 0 });
     try {
       return await upstreams.chat('s', { messages: [] }, { signal: new AbortController().signal }).catch((e) => e);
     } finally {

@@ -22,7 +22,7 @@ import { createBuiltinRegistry } from '../../routers/builtin-registry.js';
 import { DEFAULT_ROUTER } from '../../routers/default-router.js';
 import { datasetsDir } from '../../runtime/package-paths.js';
 import { nodeRouterContext } from '../../runtime/node-router-context.js';
-import type { CalibrateFlags } from '../commands/calibrate.js';
+import type { CalibrateFlags } from './calibrate-command.js';
 import type { CliIo } from '../io.js';
 import { useColour } from '../terminal.js';
 

@@ -4,15 +4,15 @@ import { loadConfig, type RoutellmConfig } from '../../config/load-config.js';
 import { unknownConfigRouterWarnings } from '../../config/unknown-config-routers.js';
 import type { ModelPair } from '../../core/index.js';
 import { createBuiltinRegistry } from '../../routers/builtin-registry.js';
-import { buildController } from '../../runtime/build-controller.js';
+import { buildDecider } from '../../controller/build-decider.js';
 import { nodeRouterContext } from '../../runtime/node-router-context.js';
 import { datasetsDir } from '../../runtime/package-paths.js';
 import { probeModels } from '../../upstream/probe-models.js';
 import { resolveUpstream, type UpstreamEndpoint } from '../../upstream/providers.js';
 import { publicURL } from '../../upstream/upstream-error-details.js';
 import type { CliIo } from '../io.js';
-import { resolveModelPair } from '../shared-options.js';
-import { upstreamRouting } from '../upstream-flags.js';
+import { resolveModelPair } from '../../config/resolve-model-pair.js';
+import { upstreamRoutingOfFlags } from '../upstream-flags.js';
 
 /** One line of `routellm doctor`: `fail` is a problem (non-zero exit); `warn` something it could not check. */
 export interface DoctorCheck {
@@ -58,7 +58,7 @@ export async function runDoctorChecks(inputs: DoctorInputs, io: CliIo): Promise<
 
   let pair: ModelPair | undefined;
   try {
-    pair = resolveModelPair(inputs, io.env, config?.gateway?.models);
+    pair = resolveModelPair(inputs, io.env, config?.models);
     add('models', pair.strong === pair.weak ? 'fail' : 'ok', pair.strong === pair.weak ? `both seats hold "${pair.strong}": every prompt goes to it` : `strong ${pair.strong}, weak ${pair.weak}`);
   } catch (error) {
     add('models', 'fail', problem(error));
@@ -66,7 +66,7 @@ export async function runDoctorChecks(inputs: DoctorInputs, io: CliIo): Promise<
 
   const endpoints: UpstreamEndpoint[] = [];
   if (pair !== undefined && config !== undefined) {
-    const routing = upstreamRouting(inputs, io.env, config);
+    const routing = upstreamRoutingOfFlags(inputs, io.env, config);
     for (const model of new Set([pair.strong, pair.weak])) {
       try {
         const endpoint = resolveUpstream(model, routing.overrides, io.env, routing.providers);
@@ -112,7 +112,7 @@ export async function runDoctorChecks(inputs: DoctorInputs, io: CliIo): Promise<
   if (config !== undefined && pair !== undefined) {
     const shareProblems: string[] = [];
     try {
-      const controller = await buildController({ registry: createBuiltinRegistry(), routerNames: inputs.routers, pair, config, context, onShareProblem: (line) => shareProblems.push(line) });
+      const controller = await buildDecider({ registry: createBuiltinRegistry(), routers: inputs.routers, pair, config, context, onShareProblem: (line) => shareProblems.push(line) });
       add('routers', 'ok', `${controller.routerNames().join(', ')} loaded`);
       if (shareProblems.length > 0) for (const line of shareProblems) add('calibration', 'fail', line);
       else if (!checks.some((check) => check.check === 'calibration')) add('calibration', 'ok', `shares (router-<r>-50%) resolve for ${controller.routerNames().join(', ')}`);

@@ -1,5 +1,5 @@
 import { RoutellmError } from '../../core/index.js';
-import type { DoctorFlags } from '../commands/doctor.js';
+import type { DoctorFlags } from './doctor-command.js';
 import type { CliIo } from '../io.js';
 import { markReported } from '../reported-error.js';
 import { runDoctorChecks } from './doctor-checks.js';

@@ -16,11 +16,11 @@ import { resolveCacheDir, WinRateCache } from '../../eval/win-rate-cache.js';
 import { createBuiltinRegistry } from '../../routers/builtin-registry.js';
 import { nodeRouterContext } from '../../runtime/node-router-context.js';
 import { checkOutputDirectory, checkOutputFiles } from '../../runtime/output-path.js';
-import type { EvalFlags } from '../commands/eval.js';
+import type { EvalFlags } from './eval-command.js';
 import type { CliIo } from '../io.js';
 import { outputColumns, useColour } from '../terminal.js';
 import { parseChanceDraws } from './chance-draws.js';
-import { parsePositiveInteger } from './parse-positive-integer.js';
+import { parsePositiveInteger } from '../parse-positive-integer.js';
 
 /** `routellm eval`: loads the benchmark once, evaluates each router, prints and plots. */
 export async function runEval(flags: EvalFlags, io: CliIo): Promise<void> {

@@ -2,7 +2,7 @@ import { basename, dirname, extname, join, resolve } from 'node:path';
 import { RoutellmError, UpstreamError, UsageError } from '../../core/index.js';
 import { readPromptFile } from '../../calibrate/read-prompt-file.js';
 import { loadConfig } from '../../config/load-config.js';
-import { PriceTable } from '../../gateway/price-table.js';
+import { PriceTable } from '../../upstream/price-table.js';
 import { readExistingBattles } from '../../label/existing-battles.js';
 import { JsonlAppendFile } from '../../label/jsonl-append-file.js';
 import { estimateLabelCost, estimatePromptCost, TYPICAL_ANSWER_TOKENS, TYPICAL_VERDICT_TOKENS, type LabelModels, type TokenAssumptions } from '../../label/label-cost-estimate.js';
@@ -17,9 +17,9 @@ import type { WinnerRule } from '../../label/winner-rule.js';
 import { checkOutputFile } from '../../runtime/output-path.js';
 import { publicURL } from '../../upstream/upstream-error-details.js';
 import { Upstreams } from '../../upstream/upstreams.js';
-import { upstreamRouting } from '../upstream-flags.js';
-import type { LabelFlags } from '../commands/label.js';
-import { parsePositiveInteger } from '../eval/parse-positive-integer.js';
+import { upstreamRoutingOfFlags } from '../upstream-flags.js';
+import type { LabelFlags } from './label-command.js';
+import { parsePositiveInteger } from '../parse-positive-integer.js';
 import type { CliIo } from '../io.js';
 import { useColour } from '../terminal.js';
 
@@ -54,13 +54,13 @@ export async function runLabel(flags: LabelFlags, io: CliIo): Promise<void> {
   if (failedPath === promptsPath) throw new UsageError('--failed is the --prompts file: give failed prompts a file of their own');
 
   const config = await loadConfig(flags.config, io.env, io.cwd);
-  const models = resolveModels(flags, io.env, config.gateway?.models ?? {});
+  const models = resolveModels(flags, io.env, config.models ?? {});
   if (new Set([models.strong, models.weak]).size === 1) throw new UsageError(`--strong-model and --weak-model are both "${models.strong}": a battle needs two models`);
   // Resolved before anything is read or called: a missing key or a bad prefix fails here, exit 2.
   const upstreams = new Upstreams({
     pair: { strong: models.strong, weak: models.weak },
     extraModels: [models.judge],
-    ...upstreamRouting(flags, io.env, config),
+    ...upstreamRoutingOfFlags(flags, io.env, config),
     // label retries itself, after the global pause: the client's own retry would hammer.
     maxRetries: 0,
     timeoutMs: timeoutSeconds * 1000,
@@ -88,7 +88,7 @@ export async function runLabel(flags: LabelFlags, io: CliIo): Promise<void> {
     const chosen = sample === undefined ? [...unique.values()] : sampleInOrder([...unique.values()], sample, seed);
     const jobs = chosen.filter((job) => !existing.keys.has(job.key));
 
-    const prices = new PriceTable(config.gateway?.prices ?? {});
+    const prices = new PriceTable(config.prices ?? {});
     const assumptions: TokenAssumptions = { answerTokens: maxTokens ?? TYPICAL_ANSWER_TOKENS, verdictTokens: TYPICAL_VERDICT_TOKENS };
     const estimate = estimateLabelCost(
       jobs.map((job) => job.prompt),

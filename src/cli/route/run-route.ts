@@ -2,11 +2,11 @@ import { parseThreshold, UsageError, type RoutingDecision } from '../../core/ind
 import { unknownConfigRouterWarnings } from '../../config/unknown-config-routers.js';
 import { loadConfig } from '../../config/load-config.js';
 import { createBuiltinRegistry } from '../../routers/builtin-registry.js';
-import { buildController } from '../../runtime/build-controller.js';
+import { buildDecider } from '../../controller/build-decider.js';
 import { nodeRouterContext } from '../../runtime/node-router-context.js';
-import type { RouteFlags } from '../commands/route.js';
+import type { RouteFlags } from './route-command.js';
 import type { CliIo } from '../io.js';
-import { resolveModelPair, samePairWarning } from '../shared-options.js';
+import { resolveModelPair, samePairWarning } from '../../config/resolve-model-pair.js';
 import { readPrompts } from './read-prompts.js';
 
 /** `routellm route`: decides for one prompt, or for each prompt read from stdin. */
@@ -22,12 +22,12 @@ export async function runRoute(prompt: string | undefined, flags: RouteFlags, io
   const config = await loadConfig(flags.config, io.env, io.cwd);
   const registry = createBuiltinRegistry();
   for (const warning of unknownConfigRouterWarnings(config, registry, [flags.router])) io.stderr.write(`routellm: warning: ${warning}\n`);
-  const pair = resolveModelPair(flags, io.env, config.gateway?.models);
+  const pair = resolveModelPair(flags, io.env, config.models);
   const samePair = samePairWarning(pair);
   if (samePair) io.stderr.write(`routellm: warning: ${samePair}\n`);
-  const controller = await buildController({
+  const controller = await buildDecider({
     registry,
-    routerNames: [flags.router],
+    routers: [flags.router],
     pair,
     config,
     context: nodeRouterContext({ env: io.env, cwd: io.cwd, fetch: io.fetch, stderr: io.stderr }),

@@ -1,8 +1,8 @@
 import { RouterError } from '../../core/index.js';
 import { USE_STATIC_EMBEDDER_ID } from '../../embed/use-static-embedder.js';
 import { parseConfigObject } from '../checkpoint-files.js';
-import { readSafetensors } from '../safetensors/read-safetensors.js';
-import { writeSafetensors } from '../safetensors/write-safetensors.js';
+import { readSafetensors } from '../../safetensors/read-safetensors.js';
+import { writeSafetensors } from '../../safetensors/write-safetensors.js';
 import { validateDifficultyModel, validateQuantileMap, type DifficultyModel, type QuantileMap } from './difficulty-model.js';
 import { STRUCTURE_FEATURES_ID } from './structure-features.js';
 

@@ -1,7 +1,7 @@
 import { RouterError } from '../../core/index.js';
 import { parseConfigObject } from '../checkpoint-files.js';
-import { readSafetensors } from '../safetensors/read-safetensors.js';
-import { writeSafetensors } from '../safetensors/write-safetensors.js';
+import { readSafetensors } from '../../safetensors/read-safetensors.js';
+import { writeSafetensors } from '../../safetensors/write-safetensors.js';
 import { LEXICAL_FEATURES_ID } from './lexical-features.js';
 import { validateLexicalModel, type LexicalModel } from './lexical-model.js';
 

@@ -1,6 +1,6 @@
 import { RouterError } from '../../core/index.js';
 import { parseConfigObject } from '../checkpoint-files.js';
-import { readSafetensors } from '../safetensors/read-safetensors.js';
+import { readSafetensors } from '../../safetensors/read-safetensors.js';
 import { ARENA_MODEL_IDS } from './arena-model-ids.js';
 import { validateMfModel, type MfModel } from './mf-model.js';
 

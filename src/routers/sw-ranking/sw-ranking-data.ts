@@ -1,7 +1,7 @@
 import { RouterError } from '../../core/index.js';
-import { readSafetensors } from '../safetensors/read-safetensors.js';
-import type { SafetensorsDtype } from '../safetensors/safetensors-dtype.js';
-import { writeSafetensors } from '../safetensors/write-safetensors.js';
+import { readSafetensors } from '../../safetensors/read-safetensors.js';
+import type { SafetensorsDtype } from '../../safetensors/safetensors-dtype.js';
+import { writeSafetensors } from '../../safetensors/write-safetensors.js';
 import type { Battle, BattleWinner } from './sw-ranking-model.js';
 
 /** Written in the embeddings file's metadata; bumped when the layout changes. */

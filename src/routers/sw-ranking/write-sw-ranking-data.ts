@@ -1,5 +1,5 @@
 import { writeFilesAtomic } from '../../runtime/write-file-atomic.js';
-import type { SafetensorsDtype } from '../safetensors/safetensors-dtype.js';
+import type { SafetensorsDtype } from '../../safetensors/safetensors-dtype.js';
 import { BATTLES_FILE, EMBEDDINGS_FILE, encodeSwRankingData, type SwRankingData } from './sw-ranking-data.js';
 
 /**

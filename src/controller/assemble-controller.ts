@@ -1,0 +1,153 @@
+import { BUDGET_PRIOR_TOKENS, ShareCalibrator, type ModelPair, type RouterFactory } from '../core/index.js';
+import { loadConfig, type RoutellmConfig } from '../config/load-config.js';
+import { resolveModelPair, samePairWarning } from '../config/resolve-model-pair.js';
+import { unknownConfigRouterWarnings } from '../config/unknown-config-routers.js';
+import type { ProgressStream } from '../hub/download-progress.js';
+import { DEFAULT_ROUTER } from '../routers/default-router.js';
+import { createBuiltinRegistry } from '../routers/builtin-registry.js';
+import { nodeRouterContext } from '../runtime/node-router-context.js';
+import { ChatPipeline } from '../server/chat/chat-pipeline.js';
+import type { ChatObserver } from '../server/observe/chat-observer.js';
+import { resolveChatOptions, type ChatOptions } from '../server/options/chat-options.js';
+import { resolveShareOptions, sharesThroughRedis, shareStateStore, type ShareOptions } from '../shares/share-options.js';
+import type { ShareStateStore } from '../shares/share-state-store.js';
+import { PriceTable } from '../upstream/price-table.js';
+import { upstreamRouting } from '../upstream/upstream-routing.js';
+import { Upstreams } from '../upstream/upstreams.js';
+import { buildDecider } from './build-decider.js';
+import type { ControllerOptions, Logger } from './controller-options.js';
+import { STDERR_WARNINGS } from './default-logger.js';
+
+/** What serve adds to the Controller's options: who watches the pipeline, and where downloads show progress. */
+export interface ControllerInternals {
+  /** serve's metrics and request log; nobody watches when absent. */
+  readonly observer?: ChatObserver;
+  /** Where Hugging Face downloads show progress (serve's stderr); silent when absent. */
+  readonly progress?: ProgressStream;
+  /** `options.config`, read already (serve reads it for its own settings too). */
+  readonly config?: RoutellmConfig;
+}
+
+/** A Controller's working parts, as serve and the Controller both answer with them. */
+export interface ControllerParts {
+  readonly pair: ModelPair;
+  readonly config: RoutellmConfig;
+  readonly options: ChatOptions;
+  readonly shareOptions: ShareOptions;
+  /** Holds `router-<r>-30%` at 30% of the traffic routed (and budgets), as serve does. */
+  readonly liveShares: ShareCalibrator;
+  /** The one chat path. Its routing set holds the Decider and the upstreams. */
+  readonly pipeline: ChatPipeline;
+  /** Keeps the share windows beyond the process (`shareState`), when asked. */
+  readonly shareStore: ShareStateStore | undefined;
+  readonly logger: Logger;
+  /** Saves the share windows and closes the upstream connections. */
+  close(): Promise<void>;
+}
+
+/** A Controller half built: the upstreams are resolved (a missing key has failed already), the routers not loaded yet. */
+export interface PreparedController {
+  readonly pair: ModelPair;
+  readonly upstreams: Upstreams;
+  /** Loads the routers and the calibration tables, starts the share store, and builds the pipeline. */
+  finish(): Promise<ControllerParts>;
+}
+
+/**
+ * The one start-up path of the Controller and of `routellm serve`: options (as serve's flags), then
+ * the environment, then the config file, then defaults, resolved once here. Split in two so serve can
+ * read each upstream's model list while the routers load.
+ */
+export async function prepareController(options: ControllerOptions, internals: ControllerInternals = {}): Promise<PreparedController> {
+  const env = options.env ?? process.env;
+  const cwd = options.cwd ?? process.cwd();
+  const fetch = options.fetch ?? globalThis.fetch;
+  const logger = options.logger ?? STDERR_WARNINGS;
+  const warn = (line: string) => logger.warn({}, line);
+  const config = internals.config ?? (await loadConfig(options.config, env, cwd));
+  const pair = resolveModelPair(options, env, config.models);
+  const chatOptions = resolveChatOptions(options, config);
+  const shareOptions = resolveShareOptions(options, config, cwd);
+  const routers = options.routers ?? [DEFAULT_ROUTER];
+  const registry = createBuiltinRegistry();
+  for (const router of routers) if (isFactory(router)) registry.register(router);
+  const names = routers.map((router) => (typeof router === 'string' ? router : router.name));
+  for (const warning of unknownConfigRouterWarnings(config, registry, names)) warn(warning);
+  const samePair = samePairWarning(pair);
+  if (samePair) warn(samePair);
+  // The upstreams first: a missing key or an unknown provider prefix fails before the routers load.
+  const upstreams = new Upstreams({
+    pair,
+    ...upstreamRouting(options, env, config),
+    // With fallback on, the other model is the retry: a transport retry first would double the wait
+    // (and sleep through a 429's retry-after) before falling back.
+    maxRetries: chatOptions.fallback ? 0 : 1,
+    // No timeoutMs: the pipeline's deadline bounds every attempt by --ttfb-timeout, --timeout and
+    // --deadline, and, armed first with a budget no longer, always fires first.
+  });
+  return {
+    pair,
+    upstreams,
+    async finish() {
+      let shareStore: ShareStateStore | undefined;
+      try {
+        // router-<r>-30% holds 30% of the live traffic, not of the calibration table's prompts.
+        const liveShares = new ShareCalibrator({
+          window: shareOptions.window,
+          sharing: sharesThroughRedis(shareOptions),
+          // router-<r>-$20/h: a clock for its request rate, and a strong call's cost until one is measured.
+          now: () => performance.now(),
+          strongCostPrior: new PriceTable(chatOptions.prices).costOf(pair.strong, { inputTokens: BUDGET_PRIOR_TOKENS.input, outputTokens: BUDGET_PRIOR_TOKENS.output }),
+        });
+        const decider = await buildDecider({
+          registry,
+          routers: routers.map((router) => (isFactory(router) ? router.name : router)),
+          pair,
+          config,
+          context: nodeRouterContext({ env, cwd, fetch, ...(internals.progress ? { stderr: internals.progress } : {}) }),
+          // Shares are resolved here, at start-up: say now which routers' shares will be refused.
+          onShareProblem: warn,
+          // Said once per router and threshold, at its first request.
+          onThresholdAdvice: warn,
+          liveShares,
+        });
+        shareStore = shareStateStore(shareOptions, liveShares, {
+          fingerprints: new Map(decider.routerNames().map((name) => [name, decider.router(name).fingerprint])),
+          log: { warn, info: (line) => logger.info({}, `routellm: ${line}`) },
+        });
+        await shareStore?.start();
+        const pipeline = new ChatPipeline({ routing: { decider, upstreams }, options: chatOptions, logger, observer: internals.observer, shares: liveShares });
+        const store = shareStore;
+        let closing: Promise<void> | undefined;
+        return {
+          pair,
+          config,
+          options: chatOptions,
+          shareOptions,
+          liveShares,
+          pipeline,
+          shareStore,
+          logger,
+          close() {
+            closing ??= (async () => {
+              try {
+                await store?.close();
+              } finally {
+                upstreams.close();
+              }
+            })();
+            return closing;
+          },
+        };
+      } catch (error) {
+        upstreams.close();
+        await shareStore?.close();
+        throw error;
+      }
+    },
+  };
+}
+
+function isFactory(router: unknown): router is RouterFactory {
+  return typeof router === 'object' && router !== null && typeof (router as RouterFactory).create === 'function';
+}

@@ -1,0 +1,210 @@
+import { RoutingError } from './errors.js';
+import type { ModelPair } from './model-pair.js';
+import { parseModelName, type ThresholdSpec } from './parse-model-name.js';
+import { unknownRouterError } from './registry.js';
+import { chooseTier, scorePrompts, type Router, type Tier } from './router.js';
+import { boundedRoutingText, routingText } from './routing-text.js';
+import type { BudgetTrack } from './shares/budget-track.js';
+import type { ShareCalibrator } from './shares/share-calibrator.js';
+import { shareOfBatch } from './shares/share-of-batch.js';
+
+/** Finds the threshold that sends `share` of calls to the strong model, from a calibration table. */
+export type ShareResolver = (router: string, share: number) => number | undefined;
+
+/**
+ * One line of advice about a numeric threshold of a router (it means almost no or almost every
+ * strong call, or it is RouteLLM's published number for other weights), or undefined.
+ */
+export type ThresholdAdvisor = (router: string, threshold: number) => string | undefined;
+
+/** Distinct router+threshold pairs advised about; past this many, new ones are not (a client can send endless thresholds). */
+const MAX_ADVISED = 1024;
+
+export interface DeciderOptions {
+  readonly pair: ModelPair;
+  readonly routers: ReadonlyMap<string, Router>;
+  /** Resolves `router-<r>-50%` thresholds; without it, such names are rejected. */
+  readonly resolveShare?: ShareResolver;
+  /** Judges numeric thresholds; each line it gives goes to `onThresholdAdvice` once per router and threshold. */
+  readonly adviseThreshold?: ThresholdAdvisor;
+  readonly onThresholdAdvice?: (line: string) => void;
+  /**
+   * Holds shares on live traffic (`serve`): a share's threshold then follows the win rates of
+   * the requests routed with it, starting from `resolveShare`'s. Without it a share is the
+   * table's fixed threshold (`route`). Numeric thresholds are never adapted.
+   */
+  readonly liveShares?: ShareCalibrator;
+}
+
+/** What the controller decided for one prompt. */
+export interface RoutingDecision {
+  readonly router: string;
+  readonly threshold: number;
+  readonly strongWinRate: number;
+  readonly tier: Tier;
+  /** The model that should answer. */
+  readonly model: string;
+  /** For a budget name: told each strong answer's cost, so the budget can hold. */
+  readonly budget?: { spend(usd: number): void };
+}
+
+/** A router and a concrete threshold, resolved from a model name. */
+export interface RouteTarget {
+  readonly router: Router;
+  /** The threshold; for a share, the calibration table's (where a live share starts). */
+  readonly threshold: number;
+  /** The asked strong share (0..1) when the model name gave one (`router-mf-30%`). */
+  readonly share?: number;
+  /** The strong-model budget in USD per hour when the model name gave one (`router-mf-$20/h`). */
+  readonly budget?: number;
+}
+
+/**
+ * The core of every command and of the server: holds the model pair and the loaded
+ * routers, turns model names into routers and thresholds, and decides. No I/O.
+ */
+export class Decider {
+  readonly pair: ModelPair;
+  readonly #routers: ReadonlyMap<string, Router>;
+  readonly #resolveShare: ShareResolver | undefined;
+  readonly #adviseThreshold: ThresholdAdvisor | undefined;
+  readonly #onThresholdAdvice: ((line: string) => void) | undefined;
+  readonly #advised = new Set<string>();
+  readonly #liveShares: ShareCalibrator | undefined;
+
+  constructor(options: DeciderOptions) {
+    this.pair = options.pair;
+    this.#routers = options.routers;
+    this.#resolveShare = options.resolveShare;
+    this.#adviseThreshold = options.adviseThreshold;
+    this.#onThresholdAdvice = options.onThresholdAdvice;
+    this.#liveShares = options.liveShares;
+  }
+
+  routerNames(): string[] {
+    return [...this.#routers.keys()];
+  }
+
+  router(name: string): Router {
+    const router = this.#routers.get(name);
+    if (!router) throw unknownRouterError(name, this.routerNames());
+    return router;
+  }
+
+  /** `router-mf-0.116` -> the mf router and 0.116. Throws RoutingError naming what is wrong. */
+  resolveModel(model: unknown): RouteTarget {
+    const parsed = parseModelName(model);
+    const router = this.router(parsed.router);
+    const threshold = this.resolveThreshold(parsed.router, parsed.threshold);
+    if (parsed.threshold.kind === 'strong-share') return { router, threshold, share: parsed.threshold.share };
+    if (parsed.threshold.kind === 'budget') return { router, threshold, budget: parsed.threshold.usdPerHour };
+    return { router, threshold };
+  }
+
+  /**
+   * The threshold a spec stands for. A numeric one is passed by the advisor the first time this
+   * router and threshold are seen (see ThresholdAdvisor): a warning, never a refusal.
+   */
+  resolveThreshold(router: string, spec: ThresholdSpec): number {
+    if (spec.kind === 'win-rate') {
+      if (this.#onThresholdAdvice) this.#advise(router, spec.value);
+      return spec.value;
+    }
+    if (spec.kind === 'budget') this.#checkBudget();
+    // A budget starts, like a share, from the table (at half the calls, until its window is warm).
+    const threshold = this.#resolveShare?.(router, spec.kind === 'budget' ? 0.5 : spec.share);
+    if (threshold === undefined) {
+      throw new RoutingError(
+        `no calibration table for router "${router}", so a strong-model share cannot be turned into a threshold; ` +
+          'give a threshold in [0, 1] instead, or run `routellm calibrate`',
+        { param: 'model', code: 'invalid_threshold' },
+      );
+    }
+    return threshold;
+  }
+
+  #checkBudget(): void {
+    const refusal = this.#liveShares ? this.#liveShares.budgetRefusal : 'not-live';
+    if (refusal === 'not-live') {
+      throw new RoutingError('a budget like router-mf-$20/h is held on live traffic by routellm serve only; give a threshold or a share like 30%', {
+        param: 'model',
+        code: 'invalid_threshold',
+      });
+    }
+    if (refusal === 'no-price') {
+      throw new RoutingError(`the strong model "${this.pair.strong}" has no price, so a budget per hour cannot be held; add it under prices: in the config file, or use a share like 30%`, {
+        param: 'model',
+        code: 'invalid_threshold',
+      });
+    }
+  }
+
+  #advise(router: string, threshold: number): void {
+    const key = `${router}\0${threshold}`;
+    if (this.#advised.has(key) || this.#advised.size >= MAX_ADVISED) return;
+    this.#advised.add(key);
+    const line = this.#adviseThreshold?.(router, threshold);
+    if (line !== undefined) this.#onThresholdAdvice?.(line);
+  }
+
+  /** Decides for one prompt (on its bounded routing text, as eval and calibrate score it). */
+  async decide(target: RouteTarget, prompt: string): Promise<RoutingDecision> {
+    const strongWinRate = checkedWinRate(target.router, await target.router.strongWinRate(boundedRoutingText(prompt)));
+    let threshold = target.threshold;
+    let tier: Tier;
+    let budget: BudgetTrack | undefined;
+    if (target.share !== undefined && this.#liveShares) {
+      const live = this.#liveShares.track(target.router, target.share, threshold).decide(strongWinRate);
+      threshold = live.threshold;
+      tier = live.strong ? 'strong' : 'weak';
+    } else if (target.budget !== undefined && this.#liveShares) {
+      const router = target.router;
+      budget = this.#liveShares.budgetTrack(router, target.budget, (share) => this.resolveThreshold(router.name, { kind: 'strong-share', share }));
+      const live = budget.decide(strongWinRate);
+      threshold = live.threshold;
+      tier = live.strong ? 'strong' : 'weak';
+    } else tier = chooseTier(strongWinRate, threshold);
+    const decision = {
+      router: target.router.name,
+      threshold,
+      strongWinRate,
+      tier,
+      model: tier === 'strong' ? this.pair.strong : this.pair.weak,
+    };
+    return budget ? { ...decision, budget } : decision;
+  }
+
+  /**
+   * Decides for a whole batch at once so that exactly round(share * n) of it goes strong
+   * (`route --share-of-input`): the highest win rates, ties taken in input order. The threshold
+   * of every decision is the batch's cut (the lowest strong win rate).
+   */
+  async decideBatch(router: Router, prompts: readonly string[], share: number): Promise<RoutingDecision[]> {
+    const rates = (await scorePrompts(router, prompts)).map((rate) => checkedWinRate(router, rate));
+    const cut = shareOfBatch(rates, share);
+    return rates.map((strongWinRate, index) => {
+      const tier: Tier = cut.strong.has(index) ? 'strong' : 'weak';
+      return { router: router.name, threshold: cut.threshold, strongWinRate, tier, model: tier === 'strong' ? this.pair.strong : this.pair.weak };
+    });
+  }
+
+  /**
+   * Routes an OpenAI chat request body: validates `model` and `messages`, decides on the
+   * last message's text, and returns the body to forward with `model` replaced.
+   * Every other field is passed through untouched.
+   */
+  async routeChat(body: Readonly<Record<string, unknown>>): Promise<{ decision: RoutingDecision; forward: Record<string, unknown> }> {
+    const target = this.resolveModel(body['model']);
+    const prompt = routingText(body['messages']);
+    const decision = await this.decide(target, prompt);
+    return { decision, forward: { ...body, model: decision.model } };
+  }
+}
+
+/** A router's win rate, or a RoutingError: a NaN would silently route everything weak. */
+function checkedWinRate(router: Router, strongWinRate: number): number {
+  if (!(strongWinRate >= 0 && strongWinRate <= 1)) {
+    throw new RoutingError(`router "${router.name}" returned an invalid win rate ${strongWinRate}`, { code: 'router_failure' });
+  }
+  return strongWinRate;
+}

@@ -1,0 +1,69 @@
+import { RequestError } from '../errors/request-error.js';
+
+/**
+ * Thresholds listed for each router by GET /v1/models: strong-call shares, whose meaning does not
+ * depend on the router's scale (a raw 0.5 sent nothing strong with the default router). Any
+ * threshold in [0, 1] or other share is accepted too.
+ */
+export const LISTED_SHARES: readonly string[] = ['20%', '50%', '80%'];
+
+/** OpenAI's model object, one entry of GET /v1/models and the answer of GET /v1/models/{model}. */
+export interface ModelEntry {
+  id: string;
+  object: 'model';
+  created: number;
+  owned_by: string;
+}
+
+/** OpenAI's model-list shape, for GET /v1/models. */
+export interface ModelList {
+  object: 'list';
+  data: ModelEntry[];
+}
+
+/**
+ * The `router-<name>-<share>` family: each loaded router at a few strong-call shares. Clients
+ * that pick a model from this list (chat UIs) get names that mean the same for every router;
+ * any threshold in [0, 1] or other share works too.
+ */
+export function modelList(routers: readonly string[], created: number): ModelList {
+  return {
+    object: 'list',
+    data: routers.flatMap((router) =>
+      LISTED_SHARES.map((share) => ({
+        id: `router-${router}-${share}`,
+        object: 'model' as const,
+        created,
+        owned_by: 'routellm',
+      })),
+    ),
+  };
+}
+
+/** Where `GET /v1/models/{model}` (the SDK's `models.retrieve`) starts; the rest of the path is the id. */
+export const MODEL_PATH_PREFIX = '/v1/models/';
+
+/**
+ * `GET /v1/models/{model}`: the entry `modelList` lists under that id (percent-decoded, as the
+ * SDK encodes it), or one for any other id chat completions would take (`accepts`: another
+ * threshold, a share): a client that retrieves its model before using it must not be refused
+ * one that works. Anything else is an OpenAI-shaped 404 `model_not_found`, as OpenAI answers.
+ */
+export function retrieveModel(list: ModelList, encodedId: string, accepts: (id: string) => boolean): ModelEntry {
+  let id: string | undefined;
+  try {
+    id = decodeURIComponent(encodedId);
+  } catch {
+    id = undefined; // malformed percent-encoding: no listed id looks like that
+  }
+  const found = id === undefined ? undefined : list.data.find((entry) => entry.id === id);
+  if (found) return found;
+  const created = list.data[0]?.created ?? 0;
+  if (id !== undefined && accepts(id)) return { id, object: 'model', created, owned_by: 'routellm' };
+  const shown = id ?? encodedId;
+  throw new RequestError(
+    404,
+    `model "${shown.length > 80 ? `${shown.slice(0, 77)}...` : shown}" is not a model this server routes; GET /v1/models lists some (any router-<router>-<threshold> with a threshold in [0, 1] or a share like 50% works)`,
+    { param: 'model', code: 'model_not_found' },
+  );
+}

@@ -1,0 +1,27 @@
+import { Gauge, type Registry } from 'prom-client';
+import type { ShareTrackStats } from '../../core/index.js';
+import { shareLabel, type ShareStatsSource } from './share-stats.js';
+
+/**
+ * Gauges per router and asked share, read from the live windows when scraped (nothing is set
+ * per request): the realized strong share over the window, the threshold in force, the window's fill.
+ */
+export function registerShareMetrics(registry: Registry, source: ShareStatsSource, prefix = 'routellm_'): void {
+  const labelNames = ['router', 'share'] as const;
+  const gauge = (name: string, help: string, read: (track: ShareTrackStats) => number | null) =>
+    new Gauge({
+      name: `${prefix}${name}`,
+      help,
+      labelNames,
+      registers: [registry],
+      collect() {
+        this.reset();
+        for (const track of source.stats()) this.labels(track.router, shareLabel(track)).set(read(track) ?? Number.NaN);
+      },
+    });
+  gauge('share_realized', 'Share of the live window of router-<router>-<share> requests that went to the strong model (0..1).', (track) => track.realizedShare);
+  gauge('share_threshold', 'Win-rate threshold in force for router-<router>-<share> (the calibration table until the window is warm).', (track) => track.threshold);
+  gauge('share_window_fill', 'Requests in the live window of router-<router>-<share> (of routellm_share_window_size).', (track) => track.windowFill);
+  gauge('share_allowed', 'Share of calls a budget name (router-<router>-$<usd>/h) allows now; the asked share for a share name (0..1).', (track) => track.share);
+  gauge('share_window_size', 'Requests a live share window holds when full (--share-window).', (track) => track.windowSize);
+}

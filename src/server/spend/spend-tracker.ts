@@ -1,0 +1,154 @@
+import type { ModelPair } from '../../core/index.js';
+import type { PriceTable, TokenUsage } from '../../upstream/price-table.js';
+
+/** Per-model totals in the stats report. */
+export interface ModelSpend {
+  requests: number;
+  input_tokens: number;
+  output_tokens: number;
+  cost_usd: number;
+  /** Requests with usage from a model missing from the price table: not in `cost_usd`. */
+  unpriced_requests: number;
+  /** Requests answered without usage totals (a stream cut short, an upstream that sends none): cost unknown. */
+  usage_unknown_requests: number;
+}
+
+/** `GET /v1/routellm/stats`. */
+export interface SpendStats {
+  readonly object: 'routellm.stats';
+  readonly since: string;
+  readonly strong_model: string;
+  readonly weak_model: string;
+  readonly requests: number;
+  /** Spend of the requests with usage from a priced model. */
+  readonly spend_usd: number;
+  /** The same tokens priced at the strong model: what the calls would have cost unrouted. */
+  readonly strong_only_spend_usd: number | null;
+  /** Null whenever it would be made up: see `saving_unknown_because`. */
+  readonly saving_usd: number | null;
+  /** saving / strong_only_spend, 0..1; null when `saving_usd` is, or strong-only spend is 0. */
+  readonly saving_ratio: number | null;
+  /** Why `saving_usd` is null (a model without a price, no usage yet); null when it is known. */
+  readonly saving_unknown_because: string | null;
+  /** Requests with usage from a model without a price (their cost is unknown, not 0). */
+  readonly unpriced_requests: number;
+  /** Requests answered without usage totals (a stream the client or upstream cut short): their cost is unknown. */
+  readonly usage_unknown_requests: number;
+  readonly models: Readonly<Record<string, ModelSpend>>;
+}
+
+/** What one recorded response cost. */
+export interface RecordedCost {
+  readonly costUsd: number | undefined;
+  readonly strongOnlyUsd: number | undefined;
+}
+
+/**
+ * Running spend since the server started: per-model requests, tokens and USD, and the
+ * counterfactual spend had every call gone to the strong model (the same token counts
+ * at the strong model's price: an estimate, since the strong model would have written
+ * its own number of tokens).
+ */
+export class SpendTracker {
+  readonly #prices: PriceTable;
+  readonly #pair: ModelPair;
+  readonly #since: string;
+  readonly #models = new Map<string, ModelSpend>();
+  #requests = 0;
+  #spend = 0;
+  #strongOnly = 0;
+  #strongOnlyKnown = false;
+  #unpriced = 0;
+  #usageUnknown = 0;
+  /** Requests with usage that the strong model's missing price left out of the strong-only spend. */
+  #strongOnlyMissing = 0;
+
+  constructor(prices: PriceTable, pair: ModelPair, since: Date) {
+    this.#prices = prices;
+    this.#pair = pair;
+    this.#since = since.toISOString();
+  }
+
+  /** Records one answered request. `usage` undefined counts it as a request whose usage (and cost) is unknown. */
+  record(model: string, usage: TokenUsage | undefined): RecordedCost {
+    this.#requests += 1;
+    let entry = this.#models.get(model);
+    if (entry === undefined) {
+      entry = { requests: 0, input_tokens: 0, output_tokens: 0, cost_usd: 0, unpriced_requests: 0, usage_unknown_requests: 0 };
+      this.#models.set(model, entry);
+    }
+    entry.requests += 1;
+    if (usage === undefined) {
+      entry.usage_unknown_requests += 1;
+      this.#usageUnknown += 1;
+      return { costUsd: undefined, strongOnlyUsd: undefined };
+    }
+    entry.input_tokens += usage.inputTokens;
+    entry.output_tokens += usage.outputTokens;
+    const costUsd = this.#prices.costOf(model, usage);
+    if (costUsd === undefined) {
+      entry.unpriced_requests += 1;
+      this.#unpriced += 1;
+    } else {
+      entry.cost_usd += costUsd;
+      this.#spend += costUsd;
+    }
+    const strongOnlyUsd = this.#prices.costOf(this.#pair.strong, usage);
+    if (strongOnlyUsd !== undefined) {
+      this.#strongOnly += strongOnlyUsd;
+      this.#strongOnlyKnown = true;
+    } else this.#strongOnlyMissing += 1;
+    return { costUsd, strongOnlyUsd };
+  }
+
+  /**
+   * Strong-only spend minus actual spend so far, in USD (0 before any call); undefined once a
+   * request had usage from an unpriced model, which would otherwise count as free.
+   */
+  get savingUsd(): number | undefined {
+    return this.#priceMissing() ? undefined : this.#strongOnly - this.#spend;
+  }
+
+  /** A request's cost, or its strong-only cost, is unknown for want of a price. */
+  #priceMissing(): boolean {
+    return this.#unpriced > 0 || this.#strongOnlyMissing > 0;
+  }
+
+  /** Why the saving cannot be given, or undefined when it can. */
+  #savingUnknownBecause(): string | undefined {
+    if (!this.#priceMissing()) return this.#strongOnlyKnown ? undefined : 'no request with usage yet';
+    if (this.#unpriced > 0) {
+      const models = [...this.#models].filter(([, spend]) => spend.unpriced_requests > 0).map(([model]) => JSON.stringify(model));
+      const which = models.length === 1 ? 'which has no price, so its cost is' : 'which have no price, so their cost is';
+      return `${this.#unpriced} request(s) came from ${models.join(', ')}, ${which} unknown; add a price under prices: in the config file`;
+    }
+    return `the strong model ${JSON.stringify(this.#pair.strong)} has no price, so the strong-only spend is unknown; add it under prices: in the config file`;
+  }
+
+  /** The report for `GET /v1/routellm/stats`. */
+  stats(): SpendStats {
+    const strongOnly = this.#strongOnlyKnown ? round(this.#strongOnly) : null;
+    const because = this.#savingUnknownBecause();
+    const saving = because === undefined ? round(this.#strongOnly - this.#spend) : null;
+    return {
+      object: 'routellm.stats',
+      since: this.#since,
+      strong_model: this.#pair.strong,
+      weak_model: this.#pair.weak,
+      requests: this.#requests,
+      spend_usd: round(this.#spend),
+      strong_only_spend_usd: strongOnly,
+      saving_usd: saving,
+      saving_ratio: saving === null || this.#strongOnly === 0 ? null : round((this.#strongOnly - this.#spend) / this.#strongOnly),
+      saving_unknown_because: because ?? null,
+      unpriced_requests: this.#unpriced,
+      usage_unknown_requests: this.#usageUnknown,
+      models: Object.fromEntries([...this.#models].map(([model, spend]) => [model, { ...spend, cost_usd: round(spend.cost_usd) }])),
+    };
+  }
+}
+
+/** Micro-dollar precision keeps float noise out of the JSON. */
+function round(value: number): number {
+  return Math.round(value * 1e9) / 1e9;
+}
