@@ -1,22 +1,45 @@
 import { RoutingError } from './errors.js';
 
+/** Roles whose text states the task when no user message has any: a request of instructions only. */
+const INSTRUCTION_ROLES = new Set(['system', 'developer']);
+
 /**
- * The text a router scores: the last message's content, as the Python RouteLLM does.
- * Content given as an array of parts routes on its text parts joined by newlines;
- * images and audio carry no text and are skipped.
+ * The text a router scores for a chat request: what the model is asked to do now, which is the
+ * last user message that has text. The Python RouteLLM scores `messages[-1]` whatever its role;
+ * in an agent loop that is a tool's output (`{"temperature": 21}`) or the assistant's own words,
+ * so every turn after the first tool call would be routed on data, not on the task. So:
+ * - tool (and legacy function) results and assistant messages are passed over;
+ * - content given as an array of parts routes on its text parts joined by newlines; images,
+ *   audio and files carry no text for a router and are skipped, and a user message of only
+ *   such parts passes to the user message before it (the instruction the attachment follows);
+ * - with no user text at all, the last system/developer message's text (the instructions are
+ *   the task), else the last message's text, as RouteLLM.
+ * Only the messages read are checked; the upstream validates the rest.
  */
 export function routingText(messages: unknown): string {
   const list = validateMessages(messages);
-  const last = list[list.length - 1] as Record<string, unknown>;
-  const content = last['content'];
+  for (const roles of [new Set(['user']), INSTRUCTION_ROLES]) {
+    for (let index = list.length - 1; index >= 0; index -= 1) {
+      const message = list[index] as Record<string, unknown>;
+      if (!roles.has(message['role'] as string)) continue;
+      const text = messageText(message, index);
+      if (text.trim() !== '') return text;
+    }
+  }
+  return messageText(list[list.length - 1] as Record<string, unknown>, list.length - 1);
+}
+
+/** A message's text: its string content, or its text parts joined by newlines; '' for none. */
+function messageText(message: Record<string, unknown>, index: number): string {
+  const content = message['content'];
   if (content === null || content === undefined) return '';
   if (typeof content === 'string') return content;
   if (Array.isArray(content)) {
     const texts: string[] = [];
-    content.forEach((part, index) => {
+    content.forEach((part, partIndex) => {
       if (part === null || typeof part !== 'object') {
-        throw new RoutingError(`messages[${list.length - 1}].content[${index}] must be an object`, {
-          param: `messages.[${list.length - 1}].content`,
+        throw new RoutingError(`messages[${index}].content[${partIndex}] must be an object`, {
+          param: `messages.[${index}].content`,
           code: 'invalid_content',
         });
       }
@@ -25,8 +48,8 @@ export function routingText(messages: unknown): string {
     });
     return texts.join('\n');
   }
-  throw new RoutingError(`messages[${list.length - 1}].content must be a string or an array of content parts`, {
-    param: `messages.[${list.length - 1}].content`,
+  throw new RoutingError(`messages[${index}].content must be a string or an array of content parts`, {
+    param: `messages.[${index}].content`,
     code: 'invalid_content',
   });
 }

@@ -13,7 +13,7 @@
 export interface PromptSample {
   /** When the request was routed: ISO 8601, UTC. */
   readonly timestamp: string;
-  /** The text the router scored: the last message's text, whole (not cut to the routing bound). */
+  /** The text the router scored (core's routingText: the last user message's text), whole (not cut to the routing bound). */
   readonly prompt: string;
   /** The router that decided, e.g. `mf`. */
   readonly router: string;

@@ -77,6 +77,37 @@ describe('routellm serve, in process', () => {
     }
   });
 
+  it('routes every turn of an agent loop on the user\'s task, not on the tool output that ends the conversation', async () => {
+    const serve = await startServeInProcess(
+      ['--port', '0', '--base-url', upstream.baseURL, '--api-key', 'up-key', '--strong-model', 'big', '--weak-model', 'small'],
+      { cwd: dir },
+    );
+    try {
+      const client = new OpenAI({ baseURL: `${serve.listening[1]}/v1`, apiKey: 'client', maxRetries: 0 });
+      const task = 'Prove that every bounded monotone sequence converges, then design a distributed lock service.';
+      const output = '{"temperature": 21, "unit": "C"}';
+      const winRate = async (messages: OpenAI.ChatCompletionMessageParam[]) => {
+        const { response } = await client.chat.completions.create({ model: 'router-difficulty-0.5', messages }).withResponse();
+        expect(response.status).toBe(200);
+        return response.headers.get('x-routellm-strong-win-rate');
+      };
+      const routed = async (prompt: string) => String(JSON.parse((await runCliInProcess(['route', '--json', '--threshold', '0.5', prompt])).stdout).strong_win_rate);
+      const call = { id: 'c1', type: 'function' as const, function: { name: 'weather', arguments: '{}' } };
+      const loop: OpenAI.ChatCompletionMessageParam[] = [
+        { role: 'system', content: 'You are an agent with tools.' },
+        { role: 'user', content: task },
+        { role: 'assistant', content: null, tool_calls: [call] },
+        { role: 'tool', tool_call_id: 'c1', content: output },
+      ];
+      expect(await winRate(loop)).toBe(await routed(task));
+      expect(await winRate([...loop, { role: 'assistant', content: null, tool_calls: [call] }, { role: 'tool', tool_call_id: 'c1', content: '42' }])).toBe(await routed(task));
+      // The tool output alone would have been scored differently: that is what it was routed on before.
+      expect(await routed(output)).not.toBe(await routed(task));
+    } finally {
+      expect(await serve.stop()).toBe(0);
+    }
+  });
+
   it('share thresholds: one start-up warning per router the tables cannot serve, 400s without paths, a custom table backed by the shipped one', async () => {
     const config = join(dir, 'own-random.yaml');
     // mf with its pair swapped stands for a router of the user's own: the shipped table was made for other options.
