@@ -33,6 +33,7 @@ export {
 export {
   BUDGET_PAYBACK_MS,
   BUDGET_PRIOR_TOKENS,
+  BUDGET_PROBE_RETRY_MS,
   BUDGET_RATE_TIME_CONSTANT_MS,
   BudgetTrack,
   type BudgetStats,

@@ -54,6 +54,39 @@ describe('router-<r>-$20/h', () => {
     }
   });
 
+  it('learns the strong cost from its first hard request when the price table\'s prior is 100x too high', async () => {
+    // The default router, on a prompt it rates well above its median; $50/h at $10/$30 per million
+    // tokens. The prior (1,000 + 500 tokens) says $0.025 a strong call, a 2% share at ~20 requests
+    // a second; the echo upstream's answers cost about $0.0003, so every call strong ($25/h at that
+    // rate) is within budget.
+    const config = join(dir, 'cold.yaml');
+    await writeFile(config, 'prices:\n  big: { input: 10, output: 30 }\n  small: { input: 0.5, output: 1 }\n');
+    const serve = await startServeInProcess(
+      ['--port', '0', '--config', config, '--base-url', upstream.baseURL, '--api-key', 'up', '--strong-model', 'big', '--weak-model', 'small'],
+      { cwd: dir },
+    );
+    try {
+      const models: string[] = [];
+      for (let i = 0; i < 12; i += 1) {
+        const response = await fetch(`${serve.listening[1]}/v1/chat/completions`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ model: 'router-difficulty-$50/h', messages: [{ role: 'user', content: 'Prove that there are infinitely many primes.' }] }),
+        });
+        expect(response.status).toBe(200);
+        models.push(((await response.json()) as { model: string }).model);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      // Before: 12 of 12 weak, and the prior never replaced.
+      expect(models[0]).toBe('big');
+      expect(models.filter((model) => model === 'big').length).toBeGreaterThanOrEqual(11);
+      const stats = (await (await fetch(`${serve.listening[1]}/v1/routellm/stats`)).json()) as { shares: { budget: { strong_cost_usd: number } }[] };
+      expect(stats.shares[0]?.budget.strong_cost_usd).toBeLessThan(0.001);
+    } finally {
+      expect(await serve.stop()).toBe(0);
+    }
+  });
+
   it('is refused with a 400 when the strong model has no price, and by route (exit 2)', async () => {
     const serve = await startServeInProcess(
       ['--port', '0', '--routers', 'mf', '--base-url', upstream.baseURL, '--api-key', 'up', '--strong-model', 'unpriced-big', '--weak-model', 'small'],

@@ -7,6 +7,10 @@ export const BUDGET_RATE_TIME_CONSTANT_MS = 60_000;
 export const BUDGET_PAYBACK_MS = 5 * 60_000;
 /** Tokens assumed for a strong call's cost until the first strong answer's usage is known. */
 export const BUDGET_PRIOR_TOKENS = { input: 1000, output: 500 } as const;
+/** While no strong cost is measured, a probe whose cost never came back (it failed) is sent again after this long. */
+export const BUDGET_PROBE_RETRY_MS = 60_000;
+/** The share whose table threshold a probe's win rate must reach: a prompt at least as hard as the median. */
+const PROBE_SHARE = 0.5;
 
 const HOUR_MS = 3_600_000;
 
@@ -39,6 +43,14 @@ export interface BudgetStats {
  * cut for that share comes from the same kind of window as a fixed share's. A traffic spike
  * raises the measured request rate within about a minute, so the share falls and the extra
  * calls go to the weak model; what was overspent meanwhile is paid back over the next minutes.
+ *
+ * Cold start: the cost of a strong call is only known once one has answered, and the prior (the
+ * price table at BUDGET_PRIOR_TOKENS) can be far off: at 10 input and 5 output tokens it is 100
+ * times too high, so the share it allows sends nothing strong and the cost is never measured.
+ * Until one is, the first request at least as hard as the table's median goes strong as a probe
+ * (one at a time, another only after BUDGET_PROBE_RETRY_MS if its cost never came back); what it
+ * costs beyond the allowance is paid back like any overspend. So a fresh start spends at most one
+ * strong call ahead of the budget, and then holds the budget on measured costs.
  * Pure: the clock is passed in; the gateway reports each strong answer's cost (`spend`).
  */
 export class BudgetTrack {
@@ -57,6 +69,8 @@ export class BudgetTrack {
   #lastArrival: number;
   #strongCost: number;
   #costMeasured = false;
+  /** When the last cold-start probe went strong, while no cost is measured. */
+  #probeAt: number | undefined;
   #allowance: number;
   #allowanceAt: number;
   #tieCredit = 0;
@@ -110,6 +124,10 @@ export class BudgetTrack {
         if (strong) this.#tieCredit -= 1;
       }
     }
+    if (!strong && this.#shouldProbe(now, winRate)) {
+      strong = true;
+      this.#probeAt = now;
+    }
     this.window.observe(winRate, strong);
     this.observed += 1;
     return { threshold, strong };
@@ -134,6 +152,13 @@ export class BudgetTrack {
       requestsPerHour: this.#requestRate(now) * HOUR_MS,
       strongCostUsd: this.#strongCost,
     };
+  }
+
+  /** Whether this request goes strong to measure what a strong call costs (see the class comment). */
+  #shouldProbe(now: number, winRate: number): boolean {
+    if (this.#costMeasured) return false;
+    if (this.#probeAt !== undefined && now - this.#probeAt < BUDGET_PROBE_RETRY_MS) return false;
+    return winRate >= this.#tableThreshold(PROBE_SHARE);
   }
 
   /** Nothing strong at share 0; the table's threshold until the window is warm; then the window's cut. */
