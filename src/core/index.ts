@@ -42,3 +42,6 @@ export {
 export { shareOfBatch, type BatchCut } from './shares/share-of-batch.js';
 export { SHARE_STATE_FORMAT, savedTracksOf, shareStateDocument, type ShareStateDocument } from './shares/share-state-document.js';
 export { ShareWindow, type ShareCut, type WindowEntry } from './shares/share-window.js';
+export { chooseByShortfall, chooseModel, costScale, shortfalls } from './model-list/choose-model.js';
+export { costShareAt, costShareCurve, knobForCostShare, switchPoints, type CostShareCurve, type SwitchPoint } from './model-list/knob-for-cost-share.js';
+export type { ModelScorer, ModelScorerFactory } from './model-list/model-scorer.js';
