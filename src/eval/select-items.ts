@@ -1,5 +1,4 @@
 import type { BenchmarkData } from './benchmarks/benchmark-data.js';
-import { mmluSplitOf, type MmluSplit } from './mmlu-split.js';
 
 /**
  * The benchmark restricted to the items `keep` accepts, in their order, with a new title and
@@ -15,14 +14,4 @@ export function selectItems(benchmark: BenchmarkData, keep: readonly boolean[], 
     scores: { ...benchmark.scores, strong: pick(benchmark.scores.strong), weak: pick(benchmark.scores.weak) },
     notes: [...benchmark.notes, note],
   };
-}
-
-/**
- * One half of the hash split every trained router is split by (src/eval/mmlu-split.ts: the first
- * byte of sha1(prompt) even = train), for any benchmark.
- */
-export function hashSplitHalf(benchmark: BenchmarkData, half: MmluSplit): BenchmarkData {
-  const keep = benchmark.prompts.map((prompt) => mmluSplitOf(prompt) === half);
-  const kept = keep.filter(Boolean).length;
-  return selectItems(benchmark, keep, `${benchmark.title} (${half} split)`, `--split ${half}: ${kept} prompts (${keep.length - kept} in the other half)`);
 }

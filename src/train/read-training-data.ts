@@ -3,9 +3,8 @@ import { parseScoreCell } from '../eval/benchmarks/parse-score.js';
 import { readCsvTable, readJsonLines } from '../eval/benchmarks/read-csv.js';
 import type { DeclaredPair, ScoredPrompt, TrainingBattle, TrainingData, Winner } from './battle.js';
 import { unwrapPythonListPrompt } from '../eval/benchmarks/python-list-prompt.js';
+import { NON_MODEL_COLUMN } from '../eval/benchmarks/model-columns.js';
 
-/** Columns of a score table that are not models (RouterBench and RouteLLM benchmark files). */
-const NON_MODEL_COLUMN = /^(|prompt|sample_id|eval_name|oracle_model_to_route_to|question_id|category|idx|id)$|\||_response$/;
 
 /** How to read the files: model-name aliases and the models to keep. */
 export interface ReadOptions {

@@ -13,7 +13,7 @@ import { loadConfig } from '../../config/load-config.js';
 import { resolveDataDir } from '../../eval/benchmarks/data-dir.js';
 import { loadMmlu } from '../../eval/benchmarks/mmlu.js';
 import { sortedAscending } from '../../eval/metrics/quantile.js';
-import { hashSplitHalf } from '../../eval/select-items.js';
+import { hashSplitHalf } from '../../eval/choose-split.js';
 import { CachedScorer, stoppingCleanly } from '../../eval/score-with-cache.js';
 import { resolveCacheDir, WinRateCache } from '../../eval/win-rate-cache.js';
 import { checkInputFile, checkOutputFile, fsUsageError, isFsError } from '../../runtime/output-path.js';

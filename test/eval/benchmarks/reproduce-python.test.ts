@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createRandomRouter } from '../../../src/core/index.js';
 import type { BenchmarkData } from '../../../src/eval/benchmarks/benchmark-data.js';
 import { loadMmlu } from '../../../src/eval/benchmarks/mmlu.js';
-import { hashSplitHalf } from '../../../src/eval/select-items.js';
+import { hashSplitHalf } from '../../../src/eval/choose-split.js';
 import { loadMtBench } from '../../../src/eval/benchmarks/mt-bench.js';
 import { evaluateRouters } from '../../../src/eval/evaluate-routers.js';
 import { modelScore } from '../../../src/eval/metrics/paired-scores.js';
