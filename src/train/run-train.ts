@@ -1,7 +1,6 @@
 import { dirname, resolve } from 'node:path';
 import { DEFAULT_MODEL_PAIR, UsageError } from '../core/index.js';
-import { writeSafetensors } from '../safetensors/write-safetensors.js';
-import { MF_TENSORS, type MfConfig } from '../routers/mf/mf-checkpoint.js';
+import { encodeMfWeights, type MfConfig } from '../routers/mf/mf-checkpoint.js';
 import { modelIndex, pairDirection, winRate } from '../routers/mf/mf-model.js';
 import { defaultMfEmbedderResolver } from '../routers/mf/mf-router.js';
 import { nodeRouterContext } from '../runtime/node-router-context.js';
@@ -12,13 +11,14 @@ import { readExcludedPrompts, readTrainingData } from './read-training-data.js';
 import { seededRandom } from './seeded-random.js';
 import { DEFAULT_MF_TRAIN_OPTIONS, trainMf, type IndexedBattle, type MfTrainOptions } from './train-mf.js';
 import type { LexicalTrainOptions } from './train-lexical.js';
+import type { KnnTrainOptions } from './train-knn.js';
 import { embedPrompts } from './embed-prompts.js';
 import { checkTrainOut, TRAINED_FILES, writeTrainedFiles } from './train-out-dir.js';
 import { mmluSplitOf } from '../eval/mmlu-split.js';
 
 /** Options of one training run, resolved from flags. */
 export interface TrainOptions {
-  readonly router: 'mf' | 'sw_ranking' | 'lexical' | 'difficulty';
+  readonly router: 'mf' | 'sw_ranking' | 'lexical' | 'difficulty' | 'knn';
   readonly data: readonly string[];
   readonly out: string;
   readonly exclude: readonly string[];
@@ -35,6 +35,9 @@ export interface TrainOptions {
   readonly weakModel?: string;
   readonly hyper: MfTrainOptions;
   readonly lexical?: LexicalTrainOptions;
+  readonly knn?: KnnTrainOptions;
+  /** mf: `battles` (a routed pair, today's) or `success` (each model's score: a router over the --models list). */
+  readonly target?: 'battles' | 'success';
   /** lexical: a shipped router whose scale the scores are mapped onto (see lexical-model.ts). */
   readonly alignTo?: string;
   /**
@@ -116,6 +119,15 @@ export async function runTrain(given: TrainOptions, io: TrainIo): Promise<TrainR
   const excluded = await readExcludedPrompts(given.exclude.map((p) => resolve(io.cwd, p)));
   if (given.skipped?.length) io.stderr.write(`leaving out (--skip-file): ${given.skipped.join(', ')}\n`);
   io.stderr.write(`reading ${data.length} data file(s)\n`);
+  if (given.router === 'knn') {
+    const [{ runMultiTraining }, { knnLearner, DEFAULT_KNN_TRAIN_OPTIONS }] = await Promise.all([import('./run-multi-training.js'), import('./train-knn.js')]);
+    return runMultiTraining({ options: given, io, out, data, excluded, learner: knnLearner(given.knn ?? DEFAULT_KNN_TRAIN_OPTIONS) });
+  }
+  if (given.router === 'mf' && given.target === 'success') {
+    const [{ runMultiTraining }, { mfSuccessLearner }] = await Promise.all([import('./run-multi-training.js'), import('./train-mf-success.js')]);
+    const context = nodeRouterContext({ env: io.env, cwd: io.cwd, fetch: io.fetch, stderr: io.stderr });
+    return runMultiTraining({ options: given, io, out, data, excluded, learner: mfSuccessLearner(given.hyper, given.embedder, context) });
+  }
   if (given.router === 'difficulty') {
     const { runDifficultyTraining } = await import('./run-difficulty-training.js');
     const options = { ...given, strongModel: given.strongModel ?? DEFAULT_MODEL_PAIR.strong, weakModel: given.weakModel ?? DEFAULT_MODEL_PAIR.weak };
@@ -240,14 +252,7 @@ export async function runTrain(given: TrainOptions, io: TrainIo): Promise<TrainR
     strong_model: options.strongModel,
     weak_model: options.weakModel,
   };
-  const weights = writeSafetensors(
-    [
-      [MF_TENSORS.P, { shape: [models.length, model.dim], data: model.P }],
-      [MF_TENSORS.textProj, { shape: [model.dim, model.textDim], data: model.textProj! }],
-      [MF_TENSORS.classifier, { shape: [1, model.dim], data: model.classifier }],
-    ],
-    { format: 'pt', producer: 'routellm train' },
-  );
+  const weights = encodeMfWeights(model);
   const [weightsName, configName, cardName] = TRAINED_FILES.mf as [string, string, string];
   const files = await writeTrainedFiles(out, [
     [weightsName, weights],

@@ -2,7 +2,11 @@ import { UsageError } from '../core/index.js';
 import type { MfModel } from '../routers/mf/mf-model.js';
 import { seededRandom } from './seeded-random.js';
 
-/** A battle over indexed prompts and models; target 1 = a wins, 0 = b wins, 0.5 = tie. */
+/**
+ * A battle over indexed prompts and models; target 1 = a wins, 0 = b wins, 0.5 = tie. With `b`
+ * = -1 it is a success cell instead: target = model a's score on the prompt (0-1), learned as
+ * sigmoid(bias[a] + score(a)) (see trainMf's `success`).
+ */
 export interface IndexedBattle {
   readonly prompt: number;
   readonly a: number;
@@ -42,6 +46,10 @@ export const DEFAULT_MF_TRAIN_OPTIONS: MfTrainOptions = {
  * them). Embeddings are fixed (`prompts x textDim`, row-major). Deterministic for a seed:
  * initialisation, shuffling and noise all come from one seeded PRNG, and arithmetic is in a
  * fixed order. `onEpoch` sees the mean training loss.
+ *
+ * Success cells (`b` = -1) train the same model over many models at once: each model's chance of
+ * a good answer is sigmoid(bias[m] + score(m)), one bias per model learned beside P; the result
+ * then carries `bias`. Battles leave the bias at zero and out of the result.
  */
 export function trainMf(options: {
   embeddings: Float32Array;
@@ -65,11 +73,14 @@ export function trainMf(options: {
   const A = new Float64Array(dim * textDim).map(() => (rng.next() * 2 - 1) * boundA);
   const boundC = 1 / Math.sqrt(dim);
   const c = new Float64Array(dim).map(() => (rng.next() * 2 - 1) * boundC);
-  const params = [P, A, c];
+  const success = battles.some((b) => b.b < 0);
+  const bias = new Float64Array(success ? M : 0);
+  const params = success ? [P, A, c, bias] : [P, A, c];
   const grads = params.map((p) => new Float64Array(p.length));
   const m1 = params.map((p) => new Float64Array(p.length));
   const m2 = params.map((p) => new Float64Array(p.length));
   const [gP, gA, gc] = grads as [Float64Array, Float64Array, Float64Array];
+  const gBias = grads[3];
   const beta1 = 0.9;
   const beta2 = 0.999;
   let step = 0;
@@ -114,8 +125,11 @@ export function trainMf(options: {
           h[k] = sum;
         }
         const na = unit(battle.a, pa);
-        const nb = unit(battle.b, pb);
-        let z = 0;
+        const cell = battle.b < 0;
+        let nb = 0;
+        if (cell) pb.fill(0);
+        else nb = unit(battle.b, pb);
+        let z = cell ? bias[battle.a]! : 0;
         for (let k = 0; k < dim; k++) z += c[k]! * (pa[k]! - pb[k]!) * h[k]!;
         const p = 1 / (1 + Math.exp(-z));
         const y = battle.target;
@@ -135,7 +149,8 @@ export function trainMf(options: {
           for (let j = 0; j < textDim; j++) gA[row + j]! += d * x[j]!;
         }
         backNormalise(battle.a, pa, na, dpa);
-        backNormalise(battle.b, pb, nb, dpb);
+        if (cell) gBias![battle.a]! += g;
+        else backNormalise(battle.b, pb, nb, dpb);
       }
       step++;
       const correction1 = 1 - beta1 ** step;
@@ -161,5 +176,6 @@ export function trainMf(options: {
     P: Float32Array.from(P),
     textProj: Float32Array.from(A),
     classifier: Float32Array.from(c),
+    ...(success ? { bias: Float32Array.from(bias) } : {}),
   };
 }

@@ -7,7 +7,7 @@ import { checkOutputFiles, fsUsageError, isFsError } from '../runtime/output-pat
 import { writeFilesAtomic } from '../runtime/write-file-atomic.js';
 
 /** The routers `train` makes. */
-export type TrainedRouter = 'mf' | 'sw_ranking' | 'lexical' | 'difficulty';
+export type TrainedRouter = 'mf' | 'sw_ranking' | 'lexical' | 'difficulty' | 'knn';
 
 
 /** The files each router's training writes into --out (and its loader reads). */
@@ -15,6 +15,7 @@ export const TRAINED_FILES: Readonly<Record<TrainedRouter, readonly string[]>> =
   mf: ['model.safetensors', 'config.json', MODEL_CARD_FILE],
   lexical: ['model.safetensors', 'config.json', MODEL_CARD_FILE],
   difficulty: ['model.safetensors', 'config.json', MODEL_CARD_FILE],
+  knn: ['model.safetensors', 'config.json', MODEL_CARD_FILE],
   sw_ranking: [BATTLES_FILE, EMBEDDINGS_FILE, MODEL_CARD_FILE],
 };
 
@@ -55,6 +56,7 @@ async function routerIn(directory: string): Promise<{ router: TrainedRouter; fil
   const files = names.filter((name) => name === 'config.json' || name === 'model.safetensors');
   if ('features' in config && 'buckets' in config) return { router: 'lexical', files };
   if ('features' in config && 'multiple_choice' in config) return { router: 'difficulty', files };
+  if ('router' in config && config.router === 'knn') return { router: 'knn', files };
   if ('model_names' in config || 'num_models' in config) return { router: 'mf', files };
   return undefined;
 }

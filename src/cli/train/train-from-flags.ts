@@ -4,6 +4,7 @@ import type { TrainFlags } from './train-command.js';
 import type { CliIo } from '../io.js';
 import { DEFAULT_MF_TRAIN_OPTIONS, type MfTrainOptions } from '../../train/train-mf.js';
 import { DEFAULT_LEXICAL_TRAIN_OPTIONS, type LexicalTrainOptions } from '../../train/train-lexical.js';
+import { DEFAULT_KNN_TRAIN_OPTIONS, type KnnTrainOptions } from '../../train/train-knn.js';
 import { foldFileList } from '../../train/model-card.js';
 import type { TieRule } from '../../train/battle.js';
 import { runTrain } from '../../train/run-train.js';
@@ -56,6 +57,7 @@ function rejectFlagsThatDoNotApply(flags: TrainFlags): void {
   const mfOnly = [['--dim', flags.dim], ['--epochs', flags.epochs], ['--lr', flags.lr], ['--weight-decay', flags.weightDecay], ['--batch-size', flags.batchSize], ['--noise', flags.noise]] as const;
   const lexicalOnly = [['--buckets', flags.buckets], ['--l2', flags.l2], ['--align-to', flags.alignTo]] as const;
   const why: Record<string, string> = {
+    knn: 'knn keeps its training prompts and averages their neighbours (see --neighbours)',
     sw_ranking: 'sw_ranking has no trained parameters (it re-weights the battles per prompt)',
     lexical: 'lexical is a logistic regression fitted by L-BFGS to convergence (see --l2, --buckets)',
     mf: 'mf is trained by Adam over embeddings',
@@ -67,12 +69,35 @@ function rejectFlagsThatDoNotApply(flags: TrainFlags): void {
   if (flags.router !== 'lexical') {
     for (const [flag, value] of lexicalOnly) if (value !== undefined) throw new UsageError(`${flag} applies to --router lexical only: ${why[flags.router]}`);
   }
-  if ((flags.router === 'lexical' || flags.router === 'difficulty') && flags.embedder !== undefined) {
-    throw new UsageError(`--embedder does not apply to --router ${flags.router}: ${flags.router === 'lexical' ? 'it reads hashed word n-grams, not embeddings' : 'its features are fixed (structure + use-static)'}`);
+  if ((flags.router === 'lexical' || flags.router === 'difficulty' || flags.router === 'knn') && flags.embedder !== undefined) {
+    const reason: Record<string, string> = {
+      lexical: 'it reads hashed word n-grams, not embeddings',
+      difficulty: 'its features are fixed (structure + use-static)',
+      knn: 'it embeds with use-static, the offline embedder its shipped weights use',
+    };
+    throw new UsageError(`--embedder does not apply to --router ${flags.router}: ${reason[flags.router]}`);
+  }
+  if (flags.router !== 'knn' && flags.neighbours !== undefined) throw new UsageError(`--neighbours applies to --router knn only: ${why[flags.router]}`);
+  if (flags.router !== 'mf' && flags.target !== undefined) throw new UsageError(`--target applies to --router mf only: ${flags.router === 'knn' ? 'knn always learns each model\'s score' : why[flags.router]}`);
+  const list = flags.router === 'knn' || flags.target === 'success';
+  if (list) {
+    // A router over a list of models routes the whole list: a pair, ties or spellings mean nothing to it.
+    const pairOnly = [['--strong-model', flags.strongModel], ['--weak-model', flags.weakModel], ['--alias', flags.alias]] as const;
+    for (const [flag, value] of pairOnly) {
+      if (value !== undefined) throw new UsageError(`${flag} does not apply to ${routerFlags(flags)}: it routes the --models list (cheapest to strongest; the last is the reference) and reads their columns as named`);
+    }
+    if (flags.ties !== 'half') throw new UsageError(`--ties does not apply to ${routerFlags(flags)}: it learns each model's score, not battles between two`);
+    if (flags.split === 'random') throw new UsageError(`--split random does not apply to ${routerFlags(flags)}: use sha1 (the split eval knows) or none`);
+    if (flags.models === undefined) throw new UsageError(`${routerFlags(flags)} routes a list of models: name them, cheapest to strongest, with --models a,b,c`);
   }
   if (flags.holdout !== undefined && flags.split !== 'random') {
     throw new UsageError(`--holdout is the held-out share of --split random; --split ${flags.split} decides the held-out prompts itself`);
   }
+}
+
+/** The router flags as given, for error lines. */
+function routerFlags(flags: TrainFlags): string {
+  return flags.target === undefined ? `--router ${flags.router}` : `--router ${flags.router} --target ${flags.target}`;
 }
 
 /** Validates `routellm train` flags (all of them before any data is read) and runs training. */
@@ -103,6 +128,8 @@ export async function trainFromFlags(flags: TrainFlags, io: CliIo): Promise<void
     maxIterations: l.maxIterations,
   };
   const holdout = number(flags.holdout, '--holdout', SHARE, 0.1);
+  const k = DEFAULT_KNN_TRAIN_OPTIONS;
+  const knn: KnnTrainOptions = { neighbours: number(flags.neighbours, '--neighbours', POSITIVE_INTEGER, k.neighbours), priorWeight: k.priorWeight };
   if (flags.alignTo !== undefined) {
     const { createBuiltinRegistry } = await import('../../routers/builtin-registry.js');
     const registry = createBuiltinRegistry();
@@ -112,7 +139,7 @@ export async function trainFromFlags(flags: TrainFlags, io: CliIo): Promise<void
   const skipped = flags.skipFile ?? [];
   await runTrain(
     {
-      router: flags.router as 'mf' | 'sw_ranking' | 'lexical' | 'difficulty',
+      router: flags.router as 'mf' | 'sw_ranking' | 'lexical' | 'difficulty' | 'knn',
       data: keptDataFiles(flags.data, skipped),
       out: flags.out,
       exclude: flags.exclude ?? [],
@@ -126,6 +153,8 @@ export async function trainFromFlags(flags: TrainFlags, io: CliIo): Promise<void
       ...(flags.weakModel !== undefined ? { weakModel: flags.weakModel } : {}),
       hyper,
       lexical,
+      knn,
+      ...(flags.target !== undefined ? { target: flags.target as 'battles' | 'success' } : {}),
       ...(flags.alignTo !== undefined ? { alignTo: flags.alignTo } : {}),
       ties: flags.ties as TieRule,
       command: commandLine(flags),
@@ -151,17 +180,18 @@ function commandLine(flags: TrainFlags): string {
   if (flags.exclude?.length) parts.push(`--exclude ${flags.exclude.join(' ')}`);
   if (flags.skipFile?.length) parts.push(`--skip-file ${flags.skipFile.join(' ')}`);
   for (const alias of flags.alias ?? []) parts.push(`--alias ${alias}`);
+  if (flags.target !== undefined) parts.push(`--target ${flags.target}`);
   if (flags.models) parts.push(`--models ${flags.models}`);
-  // lexical has no embedder and no randomness: its card should not claim either.
-  if (flags.router !== 'lexical') parts.push(`--embedder ${flags.embedder ?? DEFAULT_EMBEDDER}`);
+  // lexical and knn have no embedder choice and no randomness: their cards should not claim either.
+  if (flags.router !== 'lexical' && flags.router !== 'knn') parts.push(`--embedder ${flags.embedder ?? DEFAULT_EMBEDDER}`);
   parts.push(`--split ${flags.split}`);
   if (flags.holdout !== undefined) parts.push(`--holdout ${flags.holdout}`);
-  parts.push(`--ties ${flags.ties}`);
+  if (flags.router !== 'knn' && flags.target !== 'success') parts.push(`--ties ${flags.ties}`);
   // Left out when not given: the same data names the same pair again.
   if (flags.strongModel !== undefined) parts.push(`--strong-model ${flags.strongModel}`);
   if (flags.weakModel !== undefined) parts.push(`--weak-model ${flags.weakModel}`);
-  if (flags.router !== 'lexical') parts.push(`--seed ${flags.seed}`);
-  for (const [flag, value] of [['--dim', flags.dim], ['--epochs', flags.epochs], ['--lr', flags.lr], ['--weight-decay', flags.weightDecay], ['--batch-size', flags.batchSize], ['--noise', flags.noise], ['--buckets', flags.buckets], ['--l2', flags.l2], ['--align-to', flags.alignTo]] as const) {
+  if (flags.router !== 'lexical' && flags.router !== 'knn') parts.push(`--seed ${flags.seed}`);
+  for (const [flag, value] of [['--neighbours', flags.neighbours], ['--dim', flags.dim], ['--epochs', flags.epochs], ['--lr', flags.lr], ['--weight-decay', flags.weightDecay], ['--batch-size', flags.batchSize], ['--noise', flags.noise], ['--buckets', flags.buckets], ['--l2', flags.l2], ['--align-to', flags.alignTo]] as const) {
     if (value !== undefined) parts.push(`${flag} ${value}`);
   }
   parts.push(`--out ${flags.out}`);

@@ -1,11 +1,12 @@
 import { RouterError } from '../../core/index.js';
 import { parseConfigObject } from '../checkpoint-files.js';
 import { readSafetensors } from '../../safetensors/read-safetensors.js';
+import { writeSafetensors } from '../../safetensors/write-safetensors.js';
 import { ARENA_MODEL_IDS } from './arena-model-ids.js';
 import { validateMfModel, type MfModel } from './mf-model.js';
 
 /** Tensor names of RouteLLM's MFModel state dict. */
-export const MF_TENSORS = { P: 'P.weight', textProj: 'text_proj.0.weight', classifier: 'classifier.0.weight' } as const;
+export const MF_TENSORS = { P: 'P.weight', textProj: 'text_proj.0.weight', classifier: 'classifier.0.weight', bias: 'bias' } as const;
 
 /** The embedder of RouteLLM's published checkpoints. */
 export const PYTHON_MF_EMBEDDER = 'openai:text-embedding-3-small:1536';
@@ -27,6 +28,10 @@ export interface MfConfig {
   /** Default pair for routing (ours; RouteLLM's files lack them). */
   strong_model?: string;
   weak_model?: string;
+  /** `success`: trained on each model's score (a router over a list of models, with a `bias` tensor); absent: on battles. */
+  target?: 'success';
+  /** Each model's mean cost per training prompt in USD (success-trained weights). */
+  mean_cost_usd?: number[];
 }
 
 /** A loaded checkpoint: the model and the embedder its text projection was trained on. */
@@ -90,6 +95,15 @@ export function parseMfConfig(bytes: Uint8Array | undefined, source: string, ove
     if (typeof value !== 'string') throw new RouterError(`${source}: "${key}" must be a model name`);
     parsed[key] = value;
   }
+  if (config['target'] !== undefined) {
+    if (config['target'] !== 'success') throw new RouterError(`${source}: "target" must be "success" (or absent, for weights trained on battles)`);
+    parsed.target = 'success';
+  }
+  if (config['mean_cost_usd'] !== undefined) {
+    const costs = config['mean_cost_usd'];
+    if (!Array.isArray(costs) || !costs.every((v) => typeof v === 'number' && v >= 0)) throw new RouterError(`${source}: "mean_cost_usd" must be a list of costs (numbers >= 0)`);
+    parsed.mean_cost_usd = costs;
+  }
   return parsed;
 }
 
@@ -122,6 +136,8 @@ export function decodeMfCheckpoint(
   if (!names) fail(`${source.config} has num_models ${config.num_models} but no "model_names"; name the models in row order`);
   if (names!.length !== config.num_models) fail(`"model_names" lists ${names!.length} models but num_models is ${config.num_models}`);
   const useProj = config.use_proj ?? true;
+  const bias = config.target === 'success' ? tensor(MF_TENSORS.bias, [config.num_models]) : undefined;
+  if (config.mean_cost_usd && config.mean_cost_usd.length !== config.num_models) fail(`"mean_cost_usd" lists ${config.mean_cost_usd.length} costs but num_models is ${config.num_models}`);
   const model = validateMfModel(
     {
       modelNames: names!,
@@ -130,8 +146,23 @@ export function decodeMfCheckpoint(
       P: tensor(MF_TENSORS.P, [config.num_models, config.dim]),
       textProj: useProj ? tensor(MF_TENSORS.textProj, [config.dim, config.text_dim]) : null,
       classifier: tensor(MF_TENSORS.classifier, [1, config.dim]),
+      ...(bias ? { bias } : {}),
     },
     source.weights,
   );
   return { model, embedderId: config.embedder ?? PYTHON_MF_EMBEDDER, config };
+}
+
+/** model.safetensors of a trained mf: RouteLLM's tensors (float32), and `bias` when trained on success. */
+export function encodeMfWeights(model: MfModel): Uint8Array {
+  const rows = model.modelNames.length;
+  return writeSafetensors(
+    [
+      [MF_TENSORS.P, { shape: [rows, model.dim], data: model.P }],
+      [MF_TENSORS.textProj, { shape: [model.dim, model.textDim], data: model.textProj! }],
+      [MF_TENSORS.classifier, { shape: [1, model.dim], data: model.classifier }],
+      ...(model.bias ? [[MF_TENSORS.bias, { shape: [rows], data: model.bias }] as [string, { shape: number[]; data: Float32Array }]] : []),
+    ],
+    { format: 'pt', producer: 'routellm train' },
+  );
 }

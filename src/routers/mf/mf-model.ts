@@ -20,6 +20,12 @@ export interface MfModel {
   readonly textProj: Float32Array | null;
   /** `dim` weights of the classifier (torch's Linear(dim, 1).weight). */
   readonly classifier: Float32Array;
+  /**
+   * One bias per model, when trained on each model's success (`routellm train --router mf
+   * --target success`): model m answers well with probability sigmoid(bias[m] + score(m, x)).
+   * RouteLLM's checkpoints and battle-trained ones have none.
+   */
+  readonly bias?: Float32Array;
 }
 
 /** Checks that every array has the size the dimensions promise; a RouterError names `source`. */
@@ -41,7 +47,8 @@ export function validateMfModel(model: MfModel, source: string): MfModel {
     fail(`text projection has ${model.textProj.length} values, expected ${dim} x ${textDim}`);
   }
   if (model.classifier.length !== dim) fail(`classifier has ${model.classifier.length} values, expected ${dim}`);
-  for (const [name, array] of [['P', model.P], ['text projection', model.textProj], ['classifier', model.classifier]] as const) {
+  if (model.bias !== undefined && model.bias.length !== modelNames.length) fail(`bias has ${model.bias.length} values, expected one per model (${modelNames.length})`);
+  for (const [name, array] of [['P', model.P], ['text projection', model.textProj], ['classifier', model.classifier], ['bias', model.bias ?? null]] as const) {
     if (array && !array.every(Number.isFinite)) fail(`${name} contains NaN or infinite values`);
   }
   return model;
@@ -127,4 +134,11 @@ export function winRate(direction: Float32Array, embedding: Float32Array): numbe
   let z = 0;
   for (let j = 0; j < direction.length; j++) z += direction[j]! * embedding[j]!;
   return 1 / (1 + Math.exp(-z));
+}
+
+/** Each model's chance of a good answer for one prompt embedding: sigmoid(bias[m] + score(m, x)); needs a success-trained model. */
+export function successProbabilities(model: MfModel, embedding: Float32Array): Float64Array {
+  if (!model.bias) throw new RouterError('these mf weights were trained on battles between pairs and have no per-model bias; train with --target success for a router over a list of models');
+  const scores = modelScores(model, embedding);
+  return scores.map((score, m) => 1 / (1 + Math.exp(-(score + (model.bias![m] as number)))));
 }
