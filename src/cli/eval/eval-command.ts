@@ -1,12 +1,16 @@
 import { Command, Option } from 'commander';
 import { DEFAULT_ROUTER } from '../../routers/default-router.js';
 import { SPLITS } from '../../eval/choose-split.js';
+import { DEFAULT_MODEL_SCORER } from '../../routers/multi/model-scorers.js';
 import type { CliIo } from '../io.js';
 import { helpEpilogue } from '../terminal.js';
 
 /** Flags of `routellm eval`, as commander parses them. */
 export interface EvalFlags {
-  readonly routers: string[];
+  /** Undefined when not given: random and the default router, or with --models the shipped router over a list. */
+  readonly routers?: string[];
+  /** Comma-separated: a benchmark over a list of models (RouterBench's layout), cheapest to strongest. */
+  readonly models?: string;
   readonly benchmark: string;
   readonly data?: string;
   readonly output: string;
@@ -32,7 +36,8 @@ export function defineEvalCommand(program: Command, io: CliIo): void {
     .command('eval')
     .description('Evaluate routers on MT-Bench, MMLU, GSM8K or your own CSV: APGR, CPT, a table and a plot.')
     .requiredOption('--benchmark <name>', 'mt-bench, mmlu, gsm8k, or FILE.csv (a "prompt" column plus one column per model: True/False or numbers)')
-    .addOption(new Option('--routers <names...>', 'routers to evaluate').default(defaultRouters))
+    .addOption(new Option('--routers <names...>', `routers to evaluate (default: ${defaultRouters.join(' ')}; with --models: ${DEFAULT_MODEL_SCORER}, the shipped router for RouterBench's 11 models)`))
+    .option('--models <names>', "a list of models, cheapest to strongest, comma-separated: score columns of a CSV in RouterBench's layout (with <model>|total_cost, else priced from the price table); reports the cost-quality curve, each model, the zero router (their hull), the per-prompt oracle and AIQ")
     .option('--data <dir>', 'benchmark data laid out like the Python RouteLLM\'s routellm/evals (default: $ROUTELLM_DATA, then ../shared/datasets/routellm beside the package)')
     .option('--output <dir>', 'directory for <benchmark>.svg and <benchmark>.png', '.')
     .option('--no-plot', 'do not draw the plot')
@@ -61,9 +66,16 @@ benchmark a router needs a low p, not just an APGR above 0.5, to have shown anyt
 Examples:
   $ routellm eval --benchmark mt-bench --routers random mf
   $ routellm eval --benchmark mmlu --split eval --output plots --json
-  $ routellm eval --benchmark my-data.csv --strong-model gpt-4o --weak-model llama-3-8b`))
+  $ routellm eval --benchmark my-data.csv --strong-model gpt-4o --weak-model llama-3-8b
+  # many models (RouterBench's layout), cheapest to strongest; the last is the reference:
+  $ routellm eval --benchmark mbpp.csv --models mistralai/mistral-7b-chat,gpt-3.5-turbo-1106,gpt-4-1106-preview`))
     .action(async (flags: EvalFlags) => {
+      if (flags.models !== undefined) {
+        const { runMultiEval } = await import('./run-multi-eval.js');
+        await runMultiEval(flags, io);
+        return;
+      }
       const { runEval } = await import('./run-eval.js');
-      await runEval(flags, io);
+      await runEval({ ...flags, routers: flags.routers ?? defaultRouters }, io);
     });
 }

@@ -23,7 +23,7 @@ import { parseChanceDraws } from './chance-draws.js';
 import { parsePositiveInteger } from '../parse-positive-integer.js';
 
 /** `routellm eval`: loads the benchmark once, evaluates each router, prints and plots. */
-export async function runEval(flags: EvalFlags, io: CliIo): Promise<void> {
+export async function runEval(flags: EvalFlags & { readonly routers: string[] }, io: CliIo): Promise<void> {
   const numResults = parsePositiveInteger(flags.numResults, '--num-results');
   const randomIters = parsePositiveInteger(flags.randomIters, '--random-iters');
   const chanceDraws = parseChanceDraws(flags.chanceDraws);

@@ -1,0 +1,90 @@
+import { resolve } from 'node:path';
+import { boundedRoutingText, UsageError } from '../../core/index.js';
+import { loadConfig } from '../../config/load-config.js';
+import { splitSelection, type Split } from '../../eval/choose-split.js';
+import { declaredTraining, inSampleCount } from '../../eval/declared-training.js';
+import { evaluateMulti, type MultiRouterUnderTest } from '../../eval/multi/evaluate-multi.js';
+import { loadMultiBenchmark } from '../../eval/multi/load-multi-benchmark.js';
+import { selectMultiRows } from '../../eval/multi/multi-benchmark.js';
+import { multiReportJson } from '../../eval/multi/multi-report-json.js';
+import { multiReportTable } from '../../eval/multi/multi-report-table.js';
+import { plotFileNames } from '../../eval/render/plot-file-names.js';
+import { DEFAULT_MODEL_SCORER, modelScorerFactory } from '../../routers/multi/model-scorers.js';
+import { nodeRouterContext } from '../../runtime/node-router-context.js';
+import { checkOutputDirectory, checkOutputFiles } from '../../runtime/output-path.js';
+import type { EvalFlags } from './eval-command.js';
+import type { CliIo } from '../io.js';
+import { outputColumns, useColour } from '../terminal.js';
+import { parseChanceDraws } from './chance-draws.js';
+import { parsePositiveInteger } from '../parse-positive-integer.js';
+
+/** Flags of the two-model eval that mean nothing over a list of models, and why. */
+function rejectPairFlags(flags: EvalFlags): void {
+  const pair = [['--strong-model', flags.strongModel], ['--weak-model', flags.weakModel]] as const;
+  for (const [flag, value] of pair) {
+    if (value !== undefined) throw new UsageError(`${flag} does not apply with --models: the list is the models (cheapest to strongest; the last is the reference)`);
+  }
+  if (flags.overwriteCache !== undefined || flags.cacheDir !== undefined) {
+    throw new UsageError(`${flags.cacheDir !== undefined ? '--cache-dir' : '--overwrite-cache'} does not apply with --models: the routers over a list of models are offline and score without a cache`);
+  }
+  if (flags.parallel !== '1') throw new UsageError('--parallel does not apply with --models: the routers over a list of models are offline');
+  if (!flags.benchmark.toLowerCase().endsWith('.csv')) {
+    throw new UsageError(`--models reads a CSV in RouterBench's layout (a score column per model, <model>|total_cost); "${flags.benchmark}" has scores of two models only`);
+  }
+}
+
+/**
+ * `routellm eval --benchmark FILE.csv --models a,b,...`: the routers over a list of models on a
+ * benchmark in RouterBench's layout; by default only the prompts their model cards do not claim.
+ */
+export async function runMultiEval(flags: EvalFlags, io: CliIo): Promise<void> {
+  rejectPairFlags(flags);
+  const models = (flags.models ?? '').split(',').map((m) => m.trim()).filter(Boolean);
+  const numResults = parsePositiveInteger(flags.numResults, '--num-results');
+  const shuffles = parseChanceDraws(flags.chanceDraws);
+  const config = await loadConfig(flags.config, io.env, io.cwd);
+  const names = [...new Set(flags.routers ?? [DEFAULT_MODEL_SCORER])];
+  const factories = await Promise.all(names.map((name) => modelScorerFactory(name)));
+  const output = resolve(io.cwd, flags.output);
+  if (flags.plot) await checkOutputDirectory(output, '--output');
+  const log = (line: string) => io.stderr.write(line);
+  const warn = (message: string) => io.stderr.write(`routellm: warning: ${message}\n`);
+
+  const benchmark = await loadMultiBenchmark(resolve(io.cwd, flags.benchmark), models, config.prices ?? {});
+  const context = nodeRouterContext({ env: io.env, cwd: io.cwd, fetch: io.fetch, stderr: io.stderr });
+  const routers: MultiRouterUnderTest[] = [];
+  for (const [index, factory] of factories.entries()) {
+    const declared = declaredTraining(context);
+    const scorer = await factory.create(config.routers[factory.name] ?? {}, declared.context);
+    const unknown = models.filter((model) => !scorer.models.includes(model));
+    if (unknown.length > 0) throw new UsageError(`router "${names[index]}" does not score ${unknown.join(', ')} (--models); it scores ${scorer.models.join(', ')}`);
+    routers.push({ name: factory.name, scorer, trainedOn: await declared.trainedPrompts() });
+  }
+  // Routers learned prompts as their bounded routing text: the split and the in-sample count key on that.
+  const key = (prompt: string) => boundedRoutingText(prompt);
+  const selection = splitSelection(benchmark.prompts, benchmark.title, flags.split as Split, routers, key);
+  const scored = selection ? selectMultiRows(benchmark, selection.keep, selection.title, selection.note) : benchmark;
+  const keyed = scored.prompts.map(key);
+  for (const router of routers) {
+    const inSample = inSampleCount(router.trainedOn, keyed);
+    if (inSample > 0) warn(`${router.name} was trained on ${inSample} of the ${scored.prompts.length} prompts scored: its row is a training-set score, marked in-sample (the default --split auto leaves those prompts out)`);
+  }
+  if (flags.plot) await checkOutputFiles(output, Object.values(plotFileNames(scored.name)), '--output');
+  for (const note of scored.notes) log(`${note}\n`);
+
+  const report = await evaluateMulti({
+    benchmark: scored,
+    routers: routers.map((router) => ({ ...router, ...(router.trainedOn ? { trainedOn: { has: (prompt: string) => router.trainedOn!.has(key(prompt)) } } : {}) })),
+    numResults,
+    shuffleDraws: shuffles(scored.prompts.length),
+    log,
+    ...(io.signal ? { signal: io.signal } : {}),
+  });
+  if (flags.plot) {
+    const [{ writeSpecPlot }, { multiPlotSpec }] = await Promise.all([import('../../eval/render/write-plot.js'), import('../../eval/multi/multi-plot-spec.js')]);
+    const paths = await writeSpecPlot(multiPlotSpec(report), scored.name, output);
+    log(`wrote ${paths.svg} and ${paths.png}\n`);
+  }
+  if (flags.json) io.stdout.write(`${JSON.stringify(multiReportJson(report))}\n`);
+  else io.stdout.write(await multiReportTable(report, { colour: useColour(io.stdout, io.env), width: outputColumns(io.stdout, io.env) }));
+}
