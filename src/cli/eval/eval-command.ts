@@ -55,7 +55,7 @@ export function defineEvalCommand(program: Command, io: CliIo): void {
     .option('--config <file>', 'YAML config: router name -> options')
     .option('--overwrite-cache [routers...]', "score again instead of reading the win-rate cache, and rewrite it: every router, or the ones named (RouteLLM's flag)")
     .option('--parallel <n>', 'batches of prompts scored at once, for routers that call a network service per prompt or batch (causal_llm, an OpenAI embedder)', '1')
-    .option('--json', 'print one JSON document: {"benchmark", "n", "strong", "weak", "routers": [{"name", "apgr", "auc", "cpt20_pct", "cpt50_pct", "cpt80_pct", "p_random", "in_sample", "points"}], "chance"}; every share of strong calls (*_pct) a percentage')
+    .option('--json', 'print one JSON document: {"benchmark", "n", "strong", "weak", "routers": [{"name", "apgr", "auc", "cpt20_pct", "cpt50_pct", "cpt80_pct", "p_random", "in_sample", "points"}], "chance"}; every share of strong calls (*_pct) a percentage; with --models: {"benchmark", "n", "reference", "models", "zero", "oracle", "routers": [{"name", "aiq", "aiq_vs_zero", "shuffled", "p_shuffled", "score_at", "points"}]} (docs/multi-model.md)')
     .addHelpText('after', helpEpilogue(io, `
 Scores are percent correct (MMLU, GSM8K, True/False CSVs) or the mean judge score over both
 turns (MT-Bench, routed on the first turn). APGR: area between the weak and strong lines
