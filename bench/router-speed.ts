@@ -34,7 +34,7 @@ const WORDS = (
 ).split(' ');
 
 /** `count` distinct prompts of exactly 500 characters, from a seeded word stream. */
-function prompts(count: number, seed: number): string[] {
+export function prompts(count: number, seed: number): string[] {
   const rng = seededRandom(seed);
   return Array.from({ length: count }, () => {
     let text = '';
@@ -48,11 +48,11 @@ function multipleChoicePrompts(count: number, seed: number): string[] {
   return prompts(count, seed).map((text) => `${text.slice(0, 440)}\nA. ${text.slice(0, 8)}\nB. ${text.slice(8, 16)}\nC. ${text.slice(16, 24)}\nD. ${text.slice(24, 32)}\nAnswer:`);
 }
 
-function percentile(sorted: readonly number[], q: number): number {
+export function percentile(sorted: readonly number[], q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))]!;
 }
 
-async function timeEach(items: readonly string[], score: (prompt: string) => unknown): Promise<number[]> {
+export async function timeEach(items: readonly string[], score: (prompt: string) => unknown): Promise<number[]> {
   const times: number[] = [];
   for (const item of items) {
     const start = performance.now();

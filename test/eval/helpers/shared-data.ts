@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const PACKAGE_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -16,5 +16,18 @@ export function sharedRoutellmData(): string | undefined {
   if (!found && process.env['CI']) {
     throw new Error(`shared RouteLLM data not found (looked in ${candidates.join(', ')}); set ROUTELLM_DATA`);
   }
+  return found;
+}
+
+/**
+ * The shared datasets directory (the parent of $ROUTELLM_DATA, or $ROUTELLM_DATA itself, or
+ * ../shared/datasets beside the package) when it holds every one of `paths`; undefined when
+ * absent, an error under CI=true (these tests must fail there, never skip).
+ */
+export function sharedDatasetsWith(...paths: string[]): string | undefined {
+  const given = process.env['ROUTELLM_DATA'];
+  const candidates = given ? [dirname(resolve(given)), resolve(given)] : [join(PACKAGE_ROOT, '..', 'shared', 'datasets')];
+  const found = candidates.find((directory) => paths.every((path) => existsSync(join(directory, path))));
+  if (!found && process.env['CI']) throw new Error(`shared datasets not found (looked in ${candidates.join(', ')}); set ROUTELLM_DATA`);
   return found;
 }

@@ -1,12 +1,12 @@
-import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { createBuiltinRegistry } from '../../../src/routers/builtin-registry.js';
 import { DEFAULT_ROUTER } from '../../../src/routers/default-router.js';
 import { nodeRouterContext } from '../../../src/runtime/node-router-context.js';
+import { sharedDatasetsWith } from '../../eval/helpers/shared-data.js';
 import { runCliInProcess } from '../../helpers/run-cli-in-process.js';
 
 const PACKAGE_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -56,13 +56,7 @@ describe('the shipped default router', () => {
 });
 
 // The shipped weights must be what `npm run train:default` produces from the shared data.
-function sharedDatasets(): string | undefined {
-  const given = process.env['ROUTELLM_DATA'];
-  const candidates = given ? [dirname(resolve(given)), resolve(given)] : [join(PACKAGE_ROOT, '..', 'shared', 'datasets')];
-  const found = candidates.find((d) => existsSync(join(d, 'routellm', 'mmlu')) && existsSync(join(d, 'routerbench')));
-  if (!found && process.env['CI']) throw new Error(`shared datasets not found (looked in ${candidates.join(', ')}); set ROUTELLM_DATA`);
-  return found;
-}
+const sharedDatasets = () => sharedDatasetsWith(join('routellm', 'mmlu'), 'routerbench');
 
 describe.skipIf(!sharedDatasets())('npm run train:default', () => {
   it('reproduces datasets/mf, datasets/lexical and datasets/difficulty byte for byte', { timeout: 300_000 }, async () => {

@@ -1,12 +1,12 @@
-import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { chooseModel } from '../../../src/core/model-list/choose-model.js';
 import { DEFAULT_MODEL_SCORER, modelScorerFactory } from '../../../src/routers/multi/model-scorers.js';
 import { nodeRouterContext } from '../../../src/runtime/node-router-context.js';
+import { sharedDatasetsWith } from '../../eval/helpers/shared-data.js';
 import { runCliInProcess } from '../../helpers/run-cli-in-process.js';
 
 const PACKAGE_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -53,13 +53,7 @@ describe('the shipped routers for RouterBench\'s 11 models', () => {
 });
 
 // The shipped weights must be what `npm run train:routerbench` produces from the shared data.
-function sharedRouterbench(): string | undefined {
-  const given = process.env['ROUTELLM_DATA'];
-  const candidates = given ? [dirname(resolve(given)), resolve(given)] : [join(PACKAGE_ROOT, '..', 'shared', 'datasets')];
-  const found = candidates.find((d) => existsSync(join(d, 'routerbench', 'mbpp_train.csv')));
-  if (!found && process.env['CI']) throw new Error(`shared datasets not found (looked in ${candidates.join(', ')}); set ROUTELLM_DATA`);
-  return found;
-}
+const sharedRouterbench = () => sharedDatasetsWith(join('routerbench', 'mbpp_train.csv'));
 
 describe.skipIf(!sharedRouterbench())('npm run train:routerbench', () => {
   it('reproduces datasets/routerbench-knn and datasets/routerbench-mf byte for byte', { timeout: 120_000 }, async () => {
