@@ -30,7 +30,7 @@ export const EMPTY_CONFIG: RoutellmConfig = { routers: {}, path: undefined, ...E
  */
 export async function loadConfig(
   path: string | undefined,
-  env: Readonly<Record<string, string | undefined>>,
+  env: Readonly<Record<string, string | undefined>> = process.env,
   cwd: string = process.cwd(),
 ): Promise<RoutellmConfig> {
   if (path === undefined) return EMPTY_CONFIG;
@@ -89,9 +89,23 @@ function resolvePath(value: unknown, base: string): unknown {
  */
 export function parseConfig(text: string, path: string, env: Readonly<Record<string, string | undefined>>): RoutellmConfig {
   const { document, expansions } = parseWithPlaceholders(text, path);
+  return configOf(document, path, (value, where) => expandEnv(value, env, where, expansions));
+}
+
+/**
+ * A config given as an object in the file's shape (router name -> options, and the `models:`,
+ * `providers:`, `prices:`, `server:` sections), as RouteLLM's Controller takes its `config` dict:
+ * checked as a file is, relative paths in router options resolved against `cwd`.
+ */
+export function configFromObject(document: unknown, cwd: string = process.cwd()): RoutellmConfig {
+  const config = configOf(document, 'config', (value) => value);
+  return { ...config, path: undefined, routers: resolveFilePaths(config.routers, cwd) as Record<string, RouterOptions> };
+}
+
+/** The config from a parsed document: routers and the reserved sections, each value through `expand`. */
+function configOf(document: unknown, path: string, expand: (value: unknown, where: string) => unknown): RoutellmConfig {
   if (document === null || document === undefined) return { routers: {}, path, ...EMPTY_SECTIONS, keys: [] };
   if (!isPlainObject(document)) throw new ConfigError(`config file ${path} must be a mapping of router name -> options`);
-  const expand = (value: unknown, where: string) => expandEnv(value, env, where, expansions);
   const routers: Record<string, RouterOptions> = {};
   const reserved: Record<string, unknown> = {};
   for (const [name, options] of Object.entries(document)) {

@@ -1,5 +1,5 @@
 import { BUDGET_PRIOR_TOKENS, ShareCalibrator, type ModelPair, type RouterFactory } from '../core/index.js';
-import { loadConfig, type RoutellmConfig } from '../config/load-config.js';
+import { configFromObject, loadConfig, type RoutellmConfig } from '../config/load-config.js';
 import { resolveModelPair, samePairWarning } from '../config/resolve-model-pair.js';
 import { unknownConfigRouterWarnings } from '../config/unknown-config-routers.js';
 import type { ProgressStream } from '../hub/download-progress.js';
@@ -64,7 +64,8 @@ export async function prepareController(options: ControllerOptions, internals: C
   const fetch = options.fetch ?? globalThis.fetch;
   const logger = options.logger ?? STDERR_WARNINGS;
   const warn = (line: string) => logger.warn({}, line);
-  const config = internals.config ?? (await loadConfig(options.config, env, cwd));
+  const given = options.config;
+  const config = internals.config ?? (typeof given === 'object' && given !== null ? configFromObject(given, cwd) : await loadConfig(given, env, cwd));
   const pair = resolveModelPair(options, env, config.models);
   const chatOptions = resolveChatOptions(options, config);
   const shareOptions = resolveShareOptions(options, config, cwd);

@@ -28,8 +28,12 @@ export interface ControllerSettings extends ChatSettings, ShareSettings {
   readonly strongModel?: string | undefined;
   /** The weak model (`--weak-model`; env ROUTELLM_WEAK_MODEL; config `models.weak`). */
   readonly weakModel?: string | undefined;
-  /** The YAML config file's path (`--config`), relative to `cwd`. */
-  readonly config?: string | undefined;
+  /**
+   * The YAML config file's path (`--config`), relative to `cwd`; or the config itself as an object in
+   * the file's shape (router name -> options, plus `models`, `providers`, `prices`, `server`), as
+   * RouteLLM's Controller takes its `config` dict.
+   */
+  readonly config?: string | Readonly<Record<string, unknown>> | undefined;
   /** Send both models, names unchanged, to this OpenAI-compatible endpoint (`--base-url`; env ROUTELLM_BASE_URL). */
   readonly baseURL?: string | undefined;
   /** The key for both models, over the provider key variables (`--api-key`; env ROUTELLM_API_KEY). */

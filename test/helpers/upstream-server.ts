@@ -24,7 +24,9 @@ export type UpstreamReply =
   /** A stream that sends `events` chunks and then stalls, holding the connection open. */
   | { kind: 'stall-stream'; events: number }
   /** An SSE body written exactly as given, one write per chunk (a tick apart); `drop` cuts the connection after the last. */
-  | { kind: 'raw-stream'; chunks: string[]; drop?: boolean };
+  | { kind: 'raw-stream'; chunks: string[]; drop?: boolean }
+  /** The model calls a tool: a completion with `tool_calls`, or (a stream request) the tool call in deltas. */
+  | { kind: 'tool-call'; name: string; arguments: string };
 
 export interface UpstreamServer {
   /** OpenAI base URL: `http://127.0.0.1:<port>/v1`. */
@@ -158,6 +160,20 @@ function answer(recorded: RecordedRequest, reply: UpstreamReply, request: Incomi
     }
     case 'hang':
       return;
+    case 'tool-call': {
+      const call = { id: 'call_test1', type: 'function' as const, function: { name: reply.name, arguments: reply.arguments } };
+      if (recorded.body?.stream === true) {
+        response.writeHead(200, { 'content-type': 'text/event-stream' });
+        for (const event of toolCallEvents(id, model, call)) response.write(event);
+        response.end();
+        return;
+      }
+      const body = completion(id, model, '');
+      const text = JSON.stringify({ ...body, choices: [{ index: 0, message: { role: 'assistant', content: null, refusal: null, tool_calls: [call] }, finish_reason: 'tool_calls', logprobs: null }] });
+      response.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+      response.end(text);
+      return;
+    }
     case 'raw-stream': {
       response.writeHead(200, { 'content-type': 'text/event-stream' });
       const chunks = [...reply.chunks];
@@ -239,5 +255,19 @@ export function streamEvents(id: string, model: string, content: string, include
   if (includeUsage) {
     events.push({ ...base, choices: [], usage: { prompt_tokens: 10, completion_tokens: words.length, total_tokens: 10 + words.length } } as never);
   }
+  return [...events.map((event) => `data: ${JSON.stringify(event)}\n\n`), 'data: [DONE]\n\n'];
+}
+
+/** The SSE events of a streamed tool call, as OpenAI sends one: the call's id and name, its arguments in two parts, then `tool_calls`. */
+export function toolCallEvents(id: string, model: string, call: { id: string; type: 'function'; function: { name: string; arguments: string } }): string[] {
+  const base = { id, object: 'chat.completion.chunk', created: 1_700_000_000, model, system_fingerprint: null };
+  const half = Math.floor(call.function.arguments.length / 2);
+  const delta = (value: object, finish: string | null) => ({ ...base, choices: [{ index: 0, delta: value, logprobs: null, finish_reason: finish }] });
+  const events = [
+    delta({ role: 'assistant', content: null, tool_calls: [{ index: 0, id: call.id, type: 'function', function: { name: call.function.name, arguments: '' } }] }, null),
+    delta({ tool_calls: [{ index: 0, function: { arguments: call.function.arguments.slice(0, half) } }] }, null),
+    delta({ tool_calls: [{ index: 0, function: { arguments: call.function.arguments.slice(half) } }] }, null),
+    delta({}, 'tool_calls'),
+  ];
   return [...events.map((event) => `data: ${JSON.stringify(event)}\n\n`), 'data: [DONE]\n\n'];
 }

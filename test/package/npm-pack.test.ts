@@ -18,16 +18,16 @@ function packList(): { files: string[]; size: number; unpackedSize: number } {
 describe('npm pack', () => {
   const pack = packList();
 
-  it('ships what a user needs: the CLI, its compiled sources, the shipped weights and table, the licence', () => {
-    for (const path of ['LICENSE', 'README.md', 'package.json', 'bin/routellm.js', 'dist/src/cli/main.js', 'dist/src/eval/progress/ink-progress.js', 'datasets/mf/model.safetensors', 'datasets/lexical/config.json', 'datasets/calibration/quantiles.json']) {
+  it('ships what a user needs: the CLI, the library entry and its one .d.ts, the compiled sources, the shipped weights and table, the licence', () => {
+    for (const path of ['LICENSE', 'README.md', 'package.json', 'bin/routellm.js', 'dist/src/index.js', 'dist/index.d.ts', 'dist/src/cli/main.js', 'dist/src/eval/progress/ink-progress.js', 'datasets/mf/model.safetensors', 'datasets/lexical/config.json', 'datasets/calibration/quantiles.json']) {
       expect(pack.files).toContain(path);
     }
     expect(readFileSync(join(ROOT, 'LICENSE'), 'utf8')).toContain('Apache License\n                           Version 2.0, January 2004');
     expect(JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).license).toBe('Apache-2.0');
   });
 
-  it('ships nothing else: no benches, no test helpers, no sources, no source maps pointing at them', () => {
-    const stray = pack.files.filter((path) => /^(dist\/(bench|test)|src|test|bench)\//.test(path) || path.endsWith('.map') || path.endsWith('.ts'));
+  it('ships nothing else: no benches, examples or test helpers, no sources, no source maps pointing at them, no per-file declarations', () => {
+    const stray = pack.files.filter((path) => /^(dist\/(bench|test|examples|types)|src|test|bench|examples)\//.test(path) || path.endsWith('.map') || (path.endsWith('.ts') && path !== 'dist/index.d.ts'));
     expect(stray).toEqual([]);
     const mapped = pack.files.filter((path) => path.endsWith('.js') && readFileSync(join(ROOT, path), 'utf8').includes('sourceMappingURL'));
     expect(mapped).toEqual([]);

@@ -1,0 +1,84 @@
+import { scorePrompts, type ModelPair } from '../core/index.js';
+import type { GatewayStats } from '../server/chat/chat-pipeline.js';
+import { prepareController, type ControllerParts } from './assemble-controller.js';
+import { ChatCompletions } from './chat-completions.js';
+import type { ControllerOptions } from './controller-options.js';
+import { publicDecision, type Decision } from './routed-promise.js';
+
+/** `GET /v1/routellm/stats` as an object: spend, strong-only spend and saving, fallbacks, routing health, live shares. */
+export type ControllerStats = GatewayStats;
+
+/**
+ * RouteLLM's Controller in TypeScript: loads routers, routes each prompt to the strong or the weak
+ * model, and answers chat completions in-process, through the same pipeline as `routellm serve`
+ * (fallback, timeouts and deadline, the concurrency limit, cost accounting, live shares), with the
+ * `openai` package's types and errors.
+ *
+ * ```ts
+ * const controller = await Controller.create({ routers: ['mf'], strongModel: 'gpt-4o', weakModel: 'groq/llama-3.1-8b-instant' });
+ * const answer = await controller.chat.completions.create({ model: 'router-mf-30%', messages: [{ role: 'user', content: 'Hello' }] });
+ * ```
+ */
+export class Controller {
+  /** `chat.completions.create(params, options?)`, as on the `openai` client. */
+  readonly chat: { readonly completions: ChatCompletions };
+  /** The models routed between. */
+  readonly modelPair: ModelPair;
+  readonly #parts: ControllerParts;
+
+  private constructor(parts: ControllerParts) {
+    this.#parts = parts;
+    this.modelPair = parts.pair;
+    this.chat = { completions: ChatCompletions.over(parts.pipeline) };
+  }
+
+  /**
+   * Loads the routers and resolves the upstreams, with `routellm serve`'s options (its flags,
+   * camel-cased), each falling back to the environment, the config file, then the default. Fails
+   * here, not on the first call, for a missing key, an unknown provider prefix or a bad config
+   * (ConfigError, UsageError).
+   */
+  static async create(options: ControllerOptions = {}): Promise<Controller> {
+    const prepared = await prepareController(options);
+    return new Controller(await prepared.finish());
+  }
+
+  /** The routers loaded, by name (`router-<name>-<threshold>` picks one). */
+  routers(): string[] {
+    return this.#parts.pipeline.routing.decider.routerNames();
+  }
+
+  /**
+   * The model `router` sends `prompt` to at `threshold` (a win rate in [0, 1], or a share of strong
+   * calls like `'30%'`): RouteLLM's `route(prompt, router, threshold)`. Shares are held on the
+   * traffic this Controller routes, as chat completions are.
+   */
+  async route(prompt: string, router: string, threshold: number | string): Promise<string> {
+    return (await this.decide(prompt, router, threshold)).model;
+  }
+
+  /** `route` with the whole decision: router, threshold in force, strong win rate, tier, model. */
+  async decide(prompt: string, router: string, threshold: number | string): Promise<Decision> {
+    const decider = this.#parts.pipeline.routing.decider;
+    const target = decider.resolveModel(`router-${router}-${threshold}`);
+    return publicDecision(await decider.decide(target, prompt));
+  }
+
+  /**
+   * The strong model's win rate for each prompt, in order: RouteLLM's
+   * `batch_calculate_win_rate(prompts, router)`. Routers that batch (embedding calls) score all at once.
+   */
+  winRates(prompts: readonly string[], router: string): Promise<number[]> {
+    return scorePrompts(this.#parts.pipeline.routing.decider.router(router), prompts);
+  }
+
+  /** What `GET /v1/routellm/stats` says: spend, saving, fallbacks by reason, routing health, live shares. */
+  stats(): ControllerStats {
+    return this.#parts.pipeline.stats();
+  }
+
+  /** Saves the live share windows (`shareState`) and closes pooled upstream connections. Idempotent. */
+  close(): Promise<void> {
+    return this.#parts.close();
+  }
+}
