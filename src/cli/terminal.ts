@@ -36,6 +36,23 @@ export function outputColumns(stream: TerminalLike, env: Readonly<Record<string,
   return Math.max(MIN_COLUMNS, columns);
 }
 
+/** Rows assumed for a terminal that reports none. */
+const DEFAULT_ROWS = 24;
+
+/**
+ * Before a live (ink) display: a pseudo-terminal with no size (`script`, some CI runners,
+ * `docker run -t` before its first resize) reports 0 columns and rows, and ink, which lays out to
+ * them, draws one character per line and clears the screen every frame. Such a stream gets the
+ * width help falls back to (`$COLUMNS`, else 80) and 24 rows; a real size is left alone, and
+ * the terminal's next resize sets its own.
+ */
+export function sizeUnsizedTerminal(stream: TerminalLike, env: Readonly<Record<string, string | undefined>>): void {
+  if (stream.isTTY !== true) return;
+  const sized = stream as { columns?: number; rows?: number };
+  if (!sized.columns) sized.columns = outputColumns(stream, env);
+  if (!sized.rows) sized.rows = DEFAULT_ROWS;
+}
+
 /**
  * Help text re-flowed to `width`: each paragraph of plain lines is joined and wrapped at spaces;
  * an indented line (an example) keeps its indent, and one too long is broken at spaces, a shell

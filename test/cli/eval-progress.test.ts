@@ -1,9 +1,11 @@
+import { spawn } from 'node:child_process';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/program.js';
+import { BIN } from '../helpers/run-cli-child.js';
 
 /** Runs eval with a stderr that says it is a terminal, collecting what is drawn on it. */
 async function evalWithTerminal(env: Record<string, string>, colours = false) {
@@ -56,4 +58,29 @@ describe('routellm eval progress', () => {
     expect((await evalWithTerminal({ FORCE_COLOR: '1' }, false)).stderr).toMatch(SGR);
     expect((await evalWithTerminal({ FORCE_COLOR: '0' }, true)).stderr).not.toMatch(SGR);
   });
+
+  it('on a pseudo-terminal that reports no size (script, stty cols 0) the bars are laid out to 80 columns, not one character a line', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'routellm-pty-'));
+    const prompts = join(dir, 'p.txt');
+    await writeFile(prompts, `${Array.from({ length: 20 }, (_, i) => `prompt number ${i}`).join('\n')}\n`);
+    // util-linux script(1) gives the command a real pty; stty sets its size to 0x0, as some CI runners and docker run -t do.
+    const command = `stty cols 0 rows 0; ${JSON.stringify(process.execPath)} ${JSON.stringify(BIN)} calibrate --strong-model-pct 0.5 --prompts ${JSON.stringify(prompts)} --cache-dir ${JSON.stringify(join(dir, 'c'))}`;
+    const env: Record<string, string | undefined> = { ...process.env };
+    delete env['CI'];
+    delete env['COLUMNS'];
+    const output = await new Promise<string>((resolve, reject) => {
+      const child = spawn('script', ['-qc', command, '/dev/null'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+      let text = '';
+      child.stdout.setEncoding('utf8').on('data', (chunk: string) => (text += chunk));
+      child.on('error', reject);
+      child.on('close', (code) => (code === 0 ? resolve(text) : reject(new Error(`exit ${code}: ${text}`))));
+    });
+    const lines = output
+      .replace(/\u001b\[[0-9;?]*[A-Za-z]/g, '')
+      .split(/\r?\n|\r/)
+      .filter((line) => line.trim() !== '');
+    expect(lines.some((line) => /^difficulty\s+█+ done in \d+\.\d\d s$/.test(line.trimEnd()))).toBe(true);
+    expect(lines.filter((line) => line.trim().length === 1)).toEqual([]);
+    expect(lines.filter((line) => line.length > 80)).toEqual([]);
+  }, 60_000);
 });

@@ -24,7 +24,7 @@ import { datasetsDir } from '../../runtime/package-paths.js';
 import { nodeRouterContext } from '../../runtime/node-router-context.js';
 import type { CalibrateFlags } from './calibrate-command.js';
 import type { CliIo } from '../io.js';
-import { useColour } from '../terminal.js';
+import { sizeUnsizedTerminal, useColour } from '../terminal.js';
 
 /** What we print for one router. */
 interface Calibration {
@@ -150,6 +150,7 @@ async function prepare(flags: CalibrateFlags, io: CliIo): Promise<Setup> {
   unknownConfigRouterWarnings(config, registry, names).forEach(warn);
   // The same live progress as eval: bars on a terminal, else a line every few seconds.
   const live = !flags.json && io.stderr.isTTY === true && !io.env['CI'];
+  if (live) sizeUnsizedTerminal(io.stderr, io.env);
   const display = live ? await (await import('../../eval/progress/ink-progress.js')).inkProgress(io.stderr, useColour(io.stderr, io.env)) : undefined;
   return {
     names,

@@ -18,7 +18,7 @@ import { nodeRouterContext } from '../../runtime/node-router-context.js';
 import { checkOutputDirectory, checkOutputFiles } from '../../runtime/output-path.js';
 import type { EvalFlags } from './eval-command.js';
 import type { CliIo } from '../io.js';
-import { outputColumns, useColour } from '../terminal.js';
+import { outputColumns, sizeUnsizedTerminal, useColour } from '../terminal.js';
 import { parseChanceDraws } from './chance-draws.js';
 import { parsePositiveInteger } from '../parse-positive-integer.js';
 
@@ -100,6 +100,7 @@ export async function runEval(flags: EvalFlags & { readonly routers: string[] },
   for (const note of scored.notes) log(`${note}\n`);
 
   const live = !flags.json && io.stderr.isTTY === true && !io.env['CI'];
+  if (live) sizeUnsizedTerminal(io.stderr, io.env);
   const progress: EvalProgress & { close(): void } = live
     ? await (await import('../../eval/progress/ink-progress.js')).inkProgress(io.stderr, useColour(io.stderr, io.env))
     : plainProgress(log);

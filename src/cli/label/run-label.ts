@@ -21,7 +21,7 @@ import { upstreamRoutingOfFlags } from '../upstream-flags.js';
 import type { LabelFlags } from './label-command.js';
 import { parsePositiveInteger } from '../parse-positive-integer.js';
 import type { CliIo } from '../io.js';
-import { useColour } from '../terminal.js';
+import { sizeUnsizedTerminal, useColour } from '../terminal.js';
 
 /** The most prompts in flight `--concurrency` allows: past it a provider only answers 429s. */
 const MAX_CONCURRENCY = 1000;
@@ -155,6 +155,7 @@ async function runJobs(context: RunContext): Promise<void> {
   const keepAlive = () => {};
   io.signal?.addEventListener('abort', keepAlive);
   const live = io.stderr.isTTY === true && !io.env['CI'];
+  if (live) sizeUnsizedTerminal(io.stderr, io.env);
   const colour = useColour(io.stderr, io.env);
   const progress: LabelProgress = live
     ? await (await import('../../label/progress/ink-label-progress.js')).inkLabelProgress(io.stderr, colour)
