@@ -56,7 +56,8 @@ export function sizeUnsizedTerminal(stream: TerminalLike, env: Readonly<Record<s
 /**
  * Help text re-flowed to `width`: each paragraph of plain lines is joined and wrapped at spaces;
  * an indented line (an example) keeps its indent, and one too long is broken at spaces, a shell
- * command (`$ ...`) with a ` \` continuation so it still runs when pasted. A word longer than the
+ * command (`$ ...`) with a ` \` continuation so it still runs when pasted (its trailing `# comment`
+ * then goes on a line of its own above it). A word longer than the
  * width is left whole rather than cut.
  */
 export function wrapHelp(text: string, width: number): string {
@@ -75,7 +76,13 @@ export function wrapHelp(text: string, width: number): string {
       const indent = /^\s*/.exec(line)![0];
       const trimmed = line.trim();
       if (trimmed.startsWith('$ ')) {
-        out.push(...wrapWords(trimmed.match(SHELL_WORD) ?? [trimmed], width, { first: indent, rest: `${indent}    `, continuation: ' \\' }));
+        const words = trimmed.match(SHELL_WORD) ?? [trimmed];
+        const comment = words.findIndex((word) => word.startsWith('#'));
+        if (comment > 0 && indent.length + trimmed.length > width) {
+          // A trailing "# comment" goes on its own line above: after a ` \` continuation its words would run as a command.
+          out.push(...wrapWords(words.slice(comment), width, { first: indent, rest: `${indent}#   ` }));
+          out.push(...wrapWords(words.slice(0, comment), width, { first: indent, rest: `${indent}    `, continuation: ' \\' }));
+        } else out.push(...wrapWords(words, width, { first: indent, rest: `${indent}    `, continuation: ' \\' }));
       } else {
         const words = trimmed.split(/ +/);
         out.push(...wrapWords(words, width, { first: indent, rest: trimmed.startsWith('#') ? `${indent}#   ` : `${indent}  ` }));

@@ -52,6 +52,18 @@ describe('colour and width', () => {
       ].join('\n'),
     );
   });
+
+  it('puts the trailing comment of a shell command that must wrap on its own line above it, so a pasted block still runs', () => {
+    const text = 'Examples:\n  $ routellm serve --share-state redis://127.0.0.1:6379/0   # one of several replicas holding shares together';
+    expect(wrapHelp(text, 60)).toBe(
+      ['Examples:', '  # one of several replicas holding shares together', '  $ routellm serve --share-state redis://127.0.0.1:6379/0'].join('\n'),
+    );
+    expect(wrapHelp(text, 40)).toBe(
+      ['Examples:', '  # one of several replicas holding', '  #   shares together', '  $ routellm serve --share-state \\', '      redis://127.0.0.1:6379/0'].join('\n'),
+    );
+    // A command that fits keeps its comment beside it; a "#" inside quotes is no comment.
+    expect(wrapHelp('  $ routellm route "#1 tip"  # short', 80)).toBe('  $ routellm route "#1 tip" # short');
+  });
 });
 
 describe('help fits the terminal', () => {
@@ -62,6 +74,14 @@ describe('help fits the terminal', () => {
     expect(result.code).toBe(0);
     const long = result.stdout.split('\n').filter((line) => line.length > 80);
     expect(long).toEqual([]);
+  });
+
+  it.each(commands)('%s --help: no example line both holds a # comment and continues with \\ (pasted, the comment would swallow the continuation)', async (...command) => {
+    for (const columns of ['80', '60']) {
+      const result = await runCliInProcess([...command, '--help'], { env: { COLUMNS: columns } });
+      const broken = result.stdout.split('\n').filter((line) => line.endsWith(' \\') && /(^|\s)#/.test(line));
+      expect(broken).toEqual([]);
+    }
   });
 
   it.each(commands)('%s --help fits a 60-column terminal, but for words that cannot be broken', async (...command) => {
