@@ -16,7 +16,16 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-const lines = (stdout: string) => stdout.trim().split('\n');
+/** One entry per check: its first line with the wrapped continuation lines (indented) joined on. */
+const lines = (stdout: string) =>
+  stdout
+    .trimEnd()
+    .split('\n')
+    .reduce<string[]>((entries, line) => {
+      if (/^\s/.test(line) && entries.length > 0) entries[entries.length - 1] += ` ${line.trim()}`;
+      else entries.push(line);
+      return entries;
+    }, []);
 
 describe('routellm doctor', () => {
   it('says ok, one line per check, and exits 0 when serve would start cleanly', async () => {
@@ -59,5 +68,15 @@ describe('routellm doctor', () => {
     expect(result.code).toBe(1);
     expect(lines(result.stdout)[0]).toMatch(/^fail +config .*absent\.yaml/);
     expect(lines(result.stdout).find((line) => line.includes('upstream big'))).toMatch(/^ok/);
+  });
+
+  it('fits its lines to 80 columns when piped, and to $COLUMNS: long details wrap under their column, or under the check when names are long (QA finding 16)', async () => {
+    for (const columns of [undefined, '60']) {
+      const result = await runCliInProcess(['doctor', '--no-probe', '--strong-model', 'groqq/a-very-long-model-name-from-some-provider', '--weak-model', 'small'], { cwd: dir, env: columns ? { COLUMNS: columns } : {} });
+      expect(result.code).toBe(1);
+      // Only a word longer than the line itself (a model name in a URL) may overrun it.
+      expect(result.stdout.split('\n').filter((line) => line.length > Number(columns ?? 80) && line.trim().includes(' '))).toEqual([]);
+      expect(lines(result.stdout)).toContainEqual(expect.stringMatching(/^fail +key groqq\/a-very-long-model-name-from-some-provider .*no provider table knows/));
+    }
   });
 });

@@ -67,7 +67,7 @@ describe('colour and width', () => {
 });
 
 describe('help fits the terminal', () => {
-  const commands = [[], ['route'], ['serve'], ['eval'], ['calibrate'], ['train']];
+  const commands = [[], ['route'], ['serve'], ['eval'], ['calibrate'], ['train'], ['doctor'], ['label']];
 
   it.each(commands)('%s --help fits 80 columns when piped', async (...command) => {
     const result = await runCliInProcess([...command, '--help']);

@@ -2,6 +2,7 @@ import { Command, Option } from 'commander';
 import { DEFAULT_ROUTER } from '../../routers/default-router.js';
 import type { CliIo } from '../io.js';
 import { modelPairOptions } from '../shared-options.js';
+import { helpEpilogue } from '../terminal.js';
 import { upstreamFlagOptions } from '../upstream-flags.js';
 import type { ServeFlags } from '../serve/serve-flags.js';
 
@@ -19,13 +20,16 @@ export function defineDoctorCommand(program: Command, io: CliIo): void {
     .addOption(new Option('--json', 'print one JSON document: {"ok": bool, "checks": [{check, status, detail}]}'))
     .addHelpText(
       'after',
-      `
+      helpEpilogue(
+        io,
+        `
 Each line: ok, warn (could not check, e.g. a provider without a model list) or fail, then the
 check and what was found. The same checks run when serve starts; serve warns, doctor fails.
 
 Examples:
   $ routellm doctor --strong-model gpt-4o --weak-model groq/llama-3.1-8b-instant
   $ routellm doctor --base-url http://127.0.0.1:11434/v1 --strong-model llama3.1:70b --weak-model llama3.1:8b --json`,
+      ),
     )
     .action(async (flags: DoctorFlags) => {
       const { runDoctor } = await import('./run-doctor.js');
