@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -63,11 +63,22 @@ describe('routellm doctor', () => {
     expect(report.checks.find((check) => check.check === 'upstream big')).toMatchObject({ status: 'ok' });
   });
 
-  it('fails on a config file that does not load, and keeps checking the rest', async () => {
+  it('a config file that does not load is one fail line: what reads it is skipped, not checked with the defaults', async () => {
     const result = await runCliInProcess(['doctor', '--routers', 'random', '--config', join(dir, 'absent.yaml'), '--base-url', upstream.baseURL, '--strong-model', 'big', '--weak-model', 'small'], { cwd: dir });
     expect(result.code).toBe(1);
-    expect(lines(result.stdout)[0]).toMatch(/^fail +config .*absent\.yaml/);
-    expect(lines(result.stdout).find((line) => line.includes('upstream big'))).toMatch(/^ok/);
+    const out = lines(result.stdout);
+    expect(out[0]).toMatch(/^fail +config .*absent\.yaml/);
+    expect(out.filter((line) => line.startsWith('fail'))).toHaveLength(1);
+    for (const check of ['models', 'keys', 'upstreams', 'routers']) expect(out).toContainEqual(expect.stringMatching(new RegExp(`^skip +${check} +not checked: the config file did not load$`)));
+    // What does not come from the file is still checked.
+    expect(out).toContainEqual(expect.stringMatching(/^ok +data /));
+    // QA's case: a config naming its own models, with an unset variable: no line about the default pair.
+    await writeFile(join(dir, 'c1.yaml'), 'models: { strong: strong-m, weak: local/weak-m }\nproviders:\n  local: { base_url: "http://127.0.0.1:9/v1", api_key_env: LOCAL_KEY }\nserver:\n  auth_keys: "${ROUTELLM_CLIENT_KEYS}"\n');
+    const unset = await runCliInProcess(['doctor', '--config', 'c1.yaml', '--json'], { cwd: dir });
+    expect(unset.code).toBe(1);
+    const report = JSON.parse(unset.stdout) as { checks: { check: string; status: string; detail: string }[] };
+    expect(report.checks.filter((check) => check.status === 'fail')).toEqual([{ check: 'config', status: 'fail', detail: expect.stringContaining('ROUTELLM_CLIENT_KEYS is not set') }]);
+    expect(unset.stdout).not.toContain('gpt-4-1106-preview');
   });
 
   it('fits its lines to 80 columns when piped, and to $COLUMNS: long details wrap under their column, or under the check when names are long (QA finding 16)', async () => {

@@ -14,10 +14,14 @@ import type { CliIo } from '../io.js';
 import { resolveModelPair } from '../../config/resolve-model-pair.js';
 import { upstreamRoutingOfFlags } from '../upstream-flags.js';
 
-/** One line of `routellm doctor`: `fail` is a problem (non-zero exit); `warn` something it could not check. */
+/**
+ * One line of `routellm doctor`: `fail` is a problem (non-zero exit); `warn` something it could
+ * not check; `skip` a check left out because what it reads (the config
+ * file) did not load, so that one problem is one `fail` line.
+ */
 export interface DoctorCheck {
   readonly check: string;
-  readonly status: 'ok' | 'warn' | 'fail';
+  readonly status: 'ok' | 'warn' | 'fail' | 'skip';
   readonly detail: string;
 }
 
@@ -52,16 +56,22 @@ export async function runDoctorChecks(inputs: DoctorInputs, io: CliIo): Promise<
     else add('config', 'ok', inputs.config === undefined ? 'no config file given: defaults' : `${inputs.config} reads`);
   } catch (error) {
     add('config', 'fail', problem(error));
-    // The other checks go on as serve would run without the file.
-    config = await loadConfig(undefined, io.env, io.cwd).catch(() => undefined);
+  }
+  if (config === undefined) {
+    // The models, their keys and upstreams, and the routers' options come from the file: checked
+    // without it they would be the defaults, which this run never asked for.
+    const skipped = 'not checked: the config file did not load';
+    for (const check of ['models', 'keys', ...(inputs.probe !== false ? ['upstreams'] : []), 'routers']) add(check, 'skip', skipped);
   }
 
   let pair: ModelPair | undefined;
-  try {
-    pair = resolveModelPair(inputs, io.env, config?.models);
-    add('models', pair.strong === pair.weak ? 'fail' : 'ok', pair.strong === pair.weak ? `both seats hold "${pair.strong}": every prompt goes to it` : `strong ${pair.strong}, weak ${pair.weak}`);
-  } catch (error) {
-    add('models', 'fail', problem(error));
+  if (config !== undefined) {
+    try {
+      pair = resolveModelPair(inputs, io.env, config.models);
+      add('models', pair.strong === pair.weak ? 'fail' : 'ok', pair.strong === pair.weak ? `both seats hold "${pair.strong}": every prompt goes to it` : `strong ${pair.strong}, weak ${pair.weak}`);
+    } catch (error) {
+      add('models', 'fail', problem(error));
+    }
   }
 
   const endpoints: UpstreamEndpoint[] = [];

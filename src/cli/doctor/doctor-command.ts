@@ -23,8 +23,9 @@ export function defineDoctorCommand(program: Command, io: CliIo): void {
       helpEpilogue(
         io,
         `
-Each line: ok, warn (could not check, e.g. a provider without a model list) or fail, then the
-check and what was found. The same checks run when serve starts; serve warns, doctor fails.
+Each entry: ok, warn (could not check, e.g. a provider without a model list), fail, or skip
+(not checked: the config file it reads did not load), then the check and what was found. The same checks run when serve
+starts; serve warns, doctor fails.
 
 Examples:
   $ routellm doctor --strong-model gpt-4o --weak-model groq/llama-3.1-8b-instant
