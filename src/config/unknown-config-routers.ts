@@ -7,31 +7,44 @@ const SHOWN_KEYS = 5;
 
 /**
  * Warnings about config keys that would otherwise be silently ignored, at most one line each:
- * - top-level keys that name no registered router nor a section (a typo, `hybird:`, or
- *   RouteLLM's `bert:`): a warning, not an error, so RouteLLM's config.example.yaml keeps
- *   loading; but when no key at all is known, the file is not a routellm config (some other
- *   YAML, or a text file of `key: value` lines) and that is a ConfigError;
- * - with `used` (the routers this run builds), a router's section that no used router reads:
- *   `mf:` under `--router hybrid` configures the mf router, not hybrid's mf expert.
+ * `unknownConfigKeysWarning`, then with `used` `unusedRouterSectionsWarning` (see each).
  */
 export function unknownConfigRouterWarnings(config: RoutellmConfig, registry: RouterRegistry, used?: readonly string[]): string[] {
-  const file = `config file ${config.path ?? '(inline)'}`;
+  const unknown = unknownConfigKeysWarning(config, registry);
+  const unused = used === undefined ? undefined : unusedRouterSectionsWarning(config, registry, used);
+  return [unknown, unused].filter((line): line is string => line !== undefined);
+}
+
+/**
+ * Top-level keys that name no registered router nor a section (a typo, `hybird:`, or RouteLLM's
+ * `bert:`): a warning, not an error, so RouteLLM's config.example.yaml keeps loading; but when no
+ * key at all is known, the file is not a routellm config (some other YAML, or a text file of
+ * `key: value` lines) and that is a ConfigError.
+ */
+export function unknownConfigKeysWarning(config: RoutellmConfig, registry: RouterRegistry): string | undefined {
   const keys = config.keys ?? Object.keys(config.routers);
   const unknown = keys.filter((key) => !registry.has(key) && !RESERVED_CONFIG_KEYS.has(key));
   const known = `routers: ${registry.names().join(', ')}; sections: ${[...RESERVED_CONFIG_KEYS].join(', ')}`;
   if (keys.length > 0 && unknown.length === keys.length) {
-    throw new ConfigError(`${file} is not a routellm config: none of its keys (${shortList(unknown)}) is a router or a known section (${known})`);
+    throw new ConfigError(`${fileName(config)} is not a routellm config: none of its keys (${shortList(unknown)}) is a router or a known section (${known})`);
   }
-  const warnings: string[] = [];
-  if (unknown.length > 0) {
-    const names = shortList(unknown.map((key) => JSON.stringify(key)));
-    warnings.push(`${file}: ${names} ${unknown.length === 1 ? 'is not a router here and is' : 'are not routers here and are'} ignored (${known})`);
-  }
-  if (used !== undefined) {
-    const unused = Object.keys(config.routers).filter((name) => registry.has(name) && !used.includes(name));
-    if (unused.length > 0) warnings.push(unusedSectionsWarning(file, unused, used, registry));
-  }
-  return warnings;
+  if (unknown.length === 0) return undefined;
+  const names = shortList(unknown.map((key) => JSON.stringify(key)));
+  return `${fileName(config)}: ${names} ${unknown.length === 1 ? 'is not a router here and is' : 'are not routers here and are'} ignored (${known})`;
+}
+
+/**
+ * A router's section that none of `used` (the routers this run builds) reads: `mf:` under
+ * `--router hybrid` configures the mf router, not hybrid's mf expert. Valid options for a router
+ * another run may load, so worth a warning, never a failure.
+ */
+export function unusedRouterSectionsWarning(config: RoutellmConfig, registry: RouterRegistry, used: readonly string[]): string | undefined {
+  const unused = Object.keys(config.routers).filter((name) => registry.has(name) && !used.includes(name));
+  return unused.length > 0 ? unusedSectionsWarning(fileName(config), unused, used, registry) : undefined;
+}
+
+function fileName(config: RoutellmConfig): string {
+  return `config file ${config.path ?? '(inline)'}`;
 }
 
 function unusedSectionsWarning(file: string, unused: readonly string[], used: readonly string[], registry: RouterRegistry): string {

@@ -81,6 +81,18 @@ describe('routellm doctor', () => {
     expect(unset.stdout).not.toContain('gpt-4-1106-preview');
   });
 
+  it("options for a router this run does not load are a warn (exit 0); a key that is no router at all still fails", async () => {
+    const args = ['doctor', '--routers', 'random', '--base-url', upstream.baseURL, '--strong-model', 'big', '--weak-model', 'small', '--config'];
+    await writeFile(join(dir, 'unused.yaml'), 'mf: {}\nrandom: { seed: 42 }\n');
+    const unused = await runCliInProcess([...args, 'unused.yaml'], { cwd: dir });
+    expect(unused.code, unused.stdout).toBe(0);
+    expect(lines(unused.stdout)[0]).toMatch(/^warn +config +config file unused\.yaml: "mf:" is ignored: a router's top-level options apply only when that router itself is used/);
+    await writeFile(join(dir, 'typo.yaml'), 'random: { seed: 42 }\nrandm: { seed: 1 }\n');
+    const typo = await runCliInProcess([...args, 'typo.yaml'], { cwd: dir });
+    expect(typo.code).toBe(1);
+    expect(lines(typo.stdout)[0]).toMatch(/^fail +config +config file typo\.yaml: "randm" is not a router here and is ignored/);
+  });
+
   it('fits its lines to 80 columns when piped, and to $COLUMNS: long details wrap under their column, or under the check when names are long (QA finding 16)', async () => {
     for (const columns of [undefined, '60']) {
       const result = await runCliInProcess(['doctor', '--no-probe', '--strong-model', 'groqq/a-very-long-model-name-from-some-provider', '--weak-model', 'small'], { cwd: dir, env: columns ? { COLUMNS: columns } : {} });

@@ -1,7 +1,7 @@
 import { access } from 'node:fs/promises';
 import { calibrationTablePaths, readCalibrationTable } from '../../calibrate/load-calibration-table.js';
 import { loadConfig, type RoutellmConfig } from '../../config/load-config.js';
-import { unknownConfigRouterWarnings } from '../../config/unknown-config-routers.js';
+import { unknownConfigKeysWarning, unusedRouterSectionsWarning } from '../../config/unknown-config-routers.js';
 import type { ModelPair } from '../../core/index.js';
 import { createBuiltinRegistry } from '../../routers/builtin-registry.js';
 import { buildDecider } from '../../controller/build-decider.js';
@@ -16,7 +16,7 @@ import { upstreamRoutingOfFlags } from '../upstream-flags.js';
 
 /**
  * One line of `routellm doctor`: `fail` is a problem (non-zero exit); `warn` something it could
- * not check; `skip` a check left out because what it reads (the config
+ * not check, or that serve ignores; `skip` a check left out because what it reads (the config
  * file) did not load, so that one problem is one `fail` line.
  */
 export interface DoctorCheck {
@@ -51,8 +51,11 @@ export async function runDoctorChecks(inputs: DoctorInputs, io: CliIo): Promise<
   try {
     config = await loadConfig(inputs.config, io.env, io.cwd);
     const registry = createBuiltinRegistry();
-    const unknown = unknownConfigRouterWarnings(config, registry, inputs.routers);
-    if (unknown.length > 0) add('config', 'fail', unknown.join('; '));
+    // A key that is no router (a typo) is a problem; options for a router this run does not load are not.
+    const unknown = unknownConfigKeysWarning(config, registry);
+    const unused = unusedRouterSectionsWarning(config, registry, inputs.routers);
+    if (unknown !== undefined) add('config', 'fail', [unknown, unused].filter(Boolean).join('; '));
+    else if (unused !== undefined) add('config', 'warn', unused);
     else add('config', 'ok', inputs.config === undefined ? 'no config file given: defaults' : `${inputs.config} reads`);
   } catch (error) {
     add('config', 'fail', problem(error));
