@@ -1,7 +1,8 @@
 import { isMultipleChoice } from '../lexical/multiple-choice.js';
+import { requestForm } from './request-form.js';
 
 /** Version of the structure features; part of the checkpoint, so old weights are refused. */
-export const STRUCTURE_FEATURES_ID = 'structure:v1';
+export const STRUCTURE_FEATURES_ID = 'structure:v2';
 
 /**
  * What the task asks for, as a priori word groups (not learned from any test prompt): a model
@@ -44,6 +45,10 @@ export const STRUCTURE_FEATURE_NAMES: readonly string[] = [
   'distinct_share',
   'mean_word_length',
   ...ASKS.map(([name]) => name),
+  // The request form (request-form.ts), 0 or 1: what the task prior weighs; not learned.
+  'request_hard',
+  'request_easy',
+  'formal_math',
 ];
 
 const WORD = /\p{L}[\p{L}\p{M}'’-]*/gu;
@@ -68,8 +73,8 @@ function log1p(n: number): number {
 
 /**
  * Dense features of a prompt's structure, computed on the focus text (see focus-text.ts) except
- * `whole_chars`. Lengths and counts are logarithms; shares are in [0, 1]. Every value is finite
- * for any input, the empty string included.
+ * `whole_chars`. Lengths and counts are logarithms; shares and flags are in [0, 1]. Every value is
+ * finite for any input, the empty string included.
  */
 export function structureFeatures(focus: string, whole: string, fewShot: boolean): Float32Array {
   const lower = focus.toLowerCase();
@@ -90,6 +95,7 @@ export function structureFeatures(focus: string, whole: string, fewShot: boolean
   }
   const numbers = [...focus.matchAll(NUMBER)].map((m) => m[0]);
   const contentWords = words.filter((w) => w.length >= 2);
+  const form = requestForm(focus);
   const distinct = new Set(contentWords).size;
   const values = [
     log1p(chars),
@@ -114,6 +120,9 @@ export function structureFeatures(focus: string, whole: string, fewShot: boolean
     contentWords.length > 0 ? distinct / contentWords.length : 0,
     contentWords.length > 0 ? Math.log(contentWords.reduce((s, w) => s + w.length, 0) / contentWords.length) : 0,
     ...ASKS.map(([, pattern]) => log1p(count(lower, pattern))),
+    form.hard,
+    form.easy,
+    form.formal,
   ];
   return Float32Array.from(values);
 }
