@@ -59,7 +59,7 @@ describe('routellm route (in-process)', () => {
     expect(published.code).toBe(0);
     expect(published.stderr).toMatch(/^routellm: warning: threshold 0\.11593 is RouteLLM's published 50% threshold for its own mf weights \(routellm\/mf_gpt4_augmented, on Chatbot Arena prompts\); with these weights it sends about \d\d(\.\d)?% of calls to the strong model \(the shipped calibration table\); for 50%, ask for the share: router-mf-50% \(route --threshold 50%\)\n$/);
     // A threshold inside the observed range, a share, and the deliberate 0 are left alone.
-    for (const threshold of ['0.15', '30%', '0']) expect((await runCliInProcess(['route', '--threshold', threshold, 'hello'])).stderr).toBe('');
+    for (const threshold of ['0.5', '30%', '0']) expect((await runCliInProcess(['route', '--threshold', threshold, 'hello'])).stderr).toBe('');
   });
 
   it('honours the model pair flags and environment', async () => {
