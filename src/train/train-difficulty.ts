@@ -1,7 +1,7 @@
 import { UsageError } from '../core/index.js';
 import { learnedLogit, type DifficultyModel } from '../routers/difficulty/difficulty-model.js';
 import { STRUCTURE_FEATURE_NAMES } from '../routers/difficulty/structure-features.js';
-import { TASK_PRIOR } from '../routers/difficulty/task-prior.js';
+import { PRIOR_ONLY_FEATURES, TASK_PRIOR } from '../routers/difficulty/task-prior.js';
 import { quantileOfSorted } from '../eval/metrics/quantile.js';
 import { minimizeLbfgs } from './lbfgs.js';
 
@@ -42,9 +42,8 @@ export interface DifficultyTrainingSet {
  * weights learn what ranks prompts *within* each source, which is what routing one kind of traffic
  * needs, and no source's base rate leaks into them (a benchmark where the weak model fails often
  * would otherwise teach "looks like that benchmark -> strong"). Each source weighs the same in the
- * loss. At inference the bias is the mean intercept. The hand-set task prior's features get no
- * learned weight: they fire on a few dozen training prompts, and what they mean for difficulty is
- * what the data cannot teach (task-prior.ts). Deterministic (L-BFGS, fixed order).
+ * loss. At inference the bias is the mean intercept. The prior-only features (task-prior.ts) get
+ * no learned weight. Deterministic (L-BFGS, fixed order).
  */
 export function trainDifficulty(set: DifficultyTrainingSet, hyper: DifficultyTrainOptions, onIteration?: (iteration: number, loss: number) => void): DifficultyModel {
   const { features, dim, targets, sources, sourceCount } = set;
@@ -56,8 +55,8 @@ export function trainDifficulty(set: DifficultyTrainingSet, hyper: DifficultyTra
   for (let j = 0; j < dim; j++) mean[j]! /= n;
   for (let r = 0; r < n; r++) for (let j = 0; j < dim; j++) scale[j]! += (features[r * dim + j]! - mean[j]!) ** 2;
   for (let j = 0; j < dim; j++) scale[j] = Math.sqrt(scale[j]! / n) + 1e-6;
-  // The task prior's features are not learned: their columns read as zero, so their weights stay 0.
-  const learned = Uint8Array.from({ length: dim }, (_, j) => (j < STRUCTURE_FEATURE_NAMES.length && TASK_PRIOR[STRUCTURE_FEATURE_NAMES[j]!] !== undefined ? 0 : 1));
+  // Prior-only features are not learned: their columns read as zero, so their weights stay 0.
+  const learned = Uint8Array.from({ length: dim }, (_, j) => (j < STRUCTURE_FEATURE_NAMES.length && PRIOR_ONLY_FEATURES.includes(STRUCTURE_FEATURE_NAMES[j]!) ? 0 : 1));
   const X = new Float64Array(n * dim);
   for (let r = 0; r < n; r++) for (let j = 0; j < dim; j++) X[r * dim + j] = learned[j] ? (features[r * dim + j]! - mean[j]!) / scale[j]! : 0;
   const counts = new Float64Array(sourceCount);

@@ -1,5 +1,5 @@
 import { isMultipleChoice } from '../lexical/multiple-choice.js';
-import { requestForm } from './request-form.js';
+import { formalMath } from './formal-math.js';
 
 /** Version of the structure features; part of the checkpoint, so old weights are refused. */
 export const STRUCTURE_FEATURES_ID = 'structure:v2';
@@ -45,9 +45,7 @@ export const STRUCTURE_FEATURE_NAMES: readonly string[] = [
   'distinct_share',
   'mean_word_length',
   ...ASKS.map(([name]) => name),
-  // The request form (request-form.ts), 0 or 1: what the task prior weighs; not learned.
-  'request_hard',
-  'request_easy',
+  // Formal notation (formal-math.ts), 0 or 1: weighed by the task prior only, not learned.
   'formal_math',
 ];
 
@@ -95,7 +93,6 @@ export function structureFeatures(focus: string, whole: string, fewShot: boolean
   }
   const numbers = [...focus.matchAll(NUMBER)].map((m) => m[0]);
   const contentWords = words.filter((w) => w.length >= 2);
-  const form = requestForm(focus);
   const distinct = new Set(contentWords).size;
   const values = [
     log1p(chars),
@@ -120,9 +117,7 @@ export function structureFeatures(focus: string, whole: string, fewShot: boolean
     contentWords.length > 0 ? distinct / contentWords.length : 0,
     contentWords.length > 0 ? Math.log(contentWords.reduce((s, w) => s + w.length, 0) / contentWords.length) : 0,
     ...ASKS.map(([, pattern]) => log1p(count(lower, pattern))),
-    form.hard,
-    form.easy,
-    form.formal,
+    formalMath(focus),
   ];
   return Float32Array.from(values);
 }
