@@ -26,9 +26,10 @@ const RECIPE = `## Recipe
 - Model: logistic regression over the focus text's structure features and use-static embedding
   (standardised), one intercept per source, each source weighing the same; the bias is the mean
   intercept. The learned logit is clipped to the training prompts' 0.5%-99.5% range.
-- Fixed terms: the hand-set task prior on the request's form (src/routers/difficulty/task-prior.ts,
-  request-form.ts; its three flags get no learned weight) times prior_weight; content shrink
-  n / (n + shrink_k) toward the training logits' floor quantile.
+- Fixed terms: the hand-set task prior (src/routers/difficulty/task-prior.ts: word groups for proof,
+  design, optimise, analysis, code and rewriting, and a 0/1 formal-notation flag, formal-math.ts,
+  that gets no learned weight) times prior_weight; content shrink n / (n + shrink_k) toward the
+  training logits' floor quantile.
 - Multiple-choice questions asked on their own go to the shipped lexical expert, mapped onto this
   scale by 101 quantiles over the training prompts that take that path.
 - Held-out figures below are the odd-sha1 halves; leave-one-domain-out figures and the research log
