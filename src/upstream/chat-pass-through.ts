@@ -5,7 +5,7 @@ import type { AbortSignalLike } from './light-abort.js';
 import type { UpstreamEndpoint } from './providers.js';
 import { readCapped } from './read-capped.js';
 import { retryAfterMs } from './retry-after.js';
-import { connectionFailure, endpointLabel, errorMessageOf, isKeptErrorHeader, upstreamStatusError } from './upstream-error-details.js';
+import { connectionFailure, DEFAULT_CALLER, endpointLabel, errorMessageOf, isKeptErrorHeader, upstreamStatusError } from './upstream-error-details.js';
 
 /** What the chat pipeline reads from an upstream answer: status, headers, and its body as Node's own stream. */
 export interface UpstreamResponse {
@@ -98,10 +98,12 @@ export interface PassThroughTarget {
    */
   readonly headerList: readonly string[];
   readonly hostHeader: string;
+  /** Whose request an error names as refused (`the gateway`, `routellm label`). */
+  readonly caller: string;
 }
 
 /** Builds the pass-through target of an endpoint (OpenAI organisation/project headers only for OpenAI). */
-export function passThroughTarget(endpoint: UpstreamEndpoint, extraHeaders: Readonly<Record<string, string>> = {}): PassThroughTarget {
+export function passThroughTarget(endpoint: UpstreamEndpoint, extraHeaders: Readonly<Record<string, string>> = {}, caller: string = DEFAULT_CALLER): PassThroughTarget {
   const url = new URL(endpoint.chatURL);
   const headers = {
     accept: 'application/json',
@@ -120,6 +122,7 @@ export function passThroughTarget(endpoint: UpstreamEndpoint, extraHeaders: Read
     headerList: Object.entries(headers).flat(),
     // URL keeps IPv6 brackets in `host` and drops the scheme's default port, as node's Host header does.
     hostHeader: url.host,
+    caller,
   };
 }
 
@@ -226,7 +229,7 @@ function attempt(target: PassThroughTarget, agents: PassThroughAgents, body: Buf
         return;
       }
       readCapped(response, MAX_ERROR_BODY).then(
-        (bytes) => resolve(statusFailure(target.endpoint, status, bytes.toString('utf8'), response.headers)),
+        (bytes) => resolve(statusFailure(target, status, bytes.toString('utf8'), response.headers)),
         (error: Error) => resolve({ error: new UpstreamError(`cannot reach ${where}: ${connectionFailure(error)}`, { cause: error }), retry: true }),
       );
     });
@@ -235,7 +238,7 @@ function attempt(target: PassThroughTarget, agents: PassThroughAgents, body: Buf
 }
 
 /** An error status, with the message the openai SDK would report for it, as a typed failure. */
-function statusFailure(endpoint: UpstreamEndpoint, status: number, text: string, headers: IncomingHttpHeaders): Failure {
+function statusFailure(target: PassThroughTarget, status: number, text: string, headers: IncomingHttpHeaders): Failure {
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
@@ -250,7 +253,7 @@ function statusFailure(endpoint: UpstreamEndpoint, status: number, text: string,
   }
   const shouldRetry = headers['x-should-retry'];
   const retry = shouldRetry === 'true' ? true : shouldRetry === 'false' ? false : status === 408 || status === 409 || status === 429 || status >= 500;
-  return { error: upstreamStatusError(endpoint, status, message, error, kept), retry, delayMs: retryAfterWithinMinute(headers) };
+  return { error: upstreamStatusError(target.endpoint, status, message, error, kept, target.caller), retry, delayMs: retryAfterWithinMinute(headers) };
 }
 
 /** The wait an upstream asked for, when sane for one retry within a request (under a minute). */

@@ -71,6 +71,7 @@ export function isKeptErrorHeader(name: string): boolean {
  * The endpoint's API key is scrubbed from everything the upstream said (some echo it back).
  * 401/403/404 mean the gateway's key, model name or URL is wrong, not the client's request:
  * they become a 502 the fallback may answer, instead of an auth error blamed on the client.
+ * `caller` names whose request was refused (DEFAULT_CALLER: serve's gateway; label says its own).
  */
 export function upstreamStatusError(
   endpoint: UpstreamEndpoint,
@@ -78,11 +79,12 @@ export function upstreamStatusError(
   message: string,
   error: unknown,
   headers: Record<string, string>,
+  caller: string = DEFAULT_CALLER,
 ): UpstreamHttpError {
   const where = endpointLabel(endpoint);
   const said = redact(message, endpoint.apiKey);
   if (GATEWAY_SIDE_STATUSES.has(status)) {
-    return new UpstreamHttpError(`${where} refused the gateway's request (${status}: ${said}); check the model name, base URL and API key`, {
+    return new UpstreamHttpError(`${where} refused ${caller}'s request (${status}: ${said}); check the model name, base URL and API key`, {
       status: 502,
       body: undefined,
       headers: {},
@@ -92,6 +94,9 @@ export function upstreamStatusError(
   const body = error === undefined ? undefined : { error: JSON.parse(redact(JSON.stringify(error), endpoint.apiKey)) as unknown };
   return new UpstreamHttpError(`${where} answered ${status}: ${said}`, { status, body, headers });
 }
+
+/** Whose request an upstream refuses, unless told otherwise: serve's. */
+export const DEFAULT_CALLER = 'the gateway';
 
 /** `text` with every occurrence of `secret` replaced; keys too short to be secrets are left alone. */
 export function redact(text: string, secret: string): string {

@@ -16,6 +16,8 @@ export interface UpstreamsOptions {
   readonly maxRetries?: 0 | 1;
   /** Milliseconds until the upstream's response headers; none by default (the chat pipeline's deadline bounds each attempt). */
   readonly timeoutMs?: number;
+  /** Whose request an upstream's 401/403/404 names as refused; default `the gateway` (serve). */
+  readonly caller?: string;
 }
 
 /** Per-call options. */
@@ -49,10 +51,14 @@ export class Upstreams {
       // OpenAI's organisation and project go to OpenAI only, never to another provider.
       const organization = endpoint.provider === 'openai' ? options.env['OPENAI_ORG_ID'] : undefined;
       const project = endpoint.provider === 'openai' ? options.env['OPENAI_PROJECT_ID'] : undefined;
-      const passThrough = passThroughTarget(endpoint, {
-        ...(organization ? { 'openai-organization': organization } : {}),
-        ...(project ? { 'openai-project': project } : {}),
-      });
+      const passThrough = passThroughTarget(
+        endpoint,
+        {
+          ...(organization ? { 'openai-organization': organization } : {}),
+          ...(project ? { 'openai-project': project } : {}),
+        },
+        options.caller,
+      );
       this.#targets.set(model, { endpoint, passThrough });
     }
   }

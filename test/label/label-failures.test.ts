@@ -143,7 +143,12 @@ describe('routellm label when upstreams fail', () => {
     const out = join(fakes.dir, 'battles.jsonl');
     const result = await runCliInProcess(['label', '--prompts', prompts, '--out', out, '--concurrency', '1', ...fakes.flags], { cwd: fakes.dir });
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/routellm: model "j\/judge-1" refused .*401: Incorrect API key.*; 6 prompt\(s\) not labelled yet: fix this and run the same command again to continue\n$/);
+    // It is label's request the judge refused (there is no gateway in label).
+    expect(result.stderr).toMatch(/routellm: model "j\/judge-1" refused routellm label's request \(401: Incorrect API key\).*; 6 prompt\(s\) not labelled yet: fix this and run the same command again to continue\n$/);
+    expect(result.stderr).not.toContain('gateway');
+    // Nothing to train on: no train hint for an empty file.
+    expect(result.stdout).toContain('battles.jsonl holds 0 battle(s)\n');
+    expect(result.stdout).not.toContain('routellm train');
     expect(fakes.judge.requests).toHaveLength(1);
     expect(await readJsonlRecords(out)).toEqual([]);
     expect(await readJsonlRecords(join(fakes.dir, 'battles.failed.jsonl'))).toEqual([]);

@@ -64,6 +64,7 @@ export async function runLabel(flags: LabelFlags, io: CliIo): Promise<void> {
     // label retries itself, after the global pause: the client's own retry would hammer.
     maxRetries: 0,
     timeoutMs: timeoutSeconds * 1000,
+    caller: 'routellm label',
   });
   try {
     await checkOutputFile(outPath, '--out');
@@ -213,7 +214,7 @@ function report(summary: LabelRunSummary, context: RunContext): void {
   io.stdout.write(
     `labelled ${summary.labelled} prompt(s) (weak won ${summary.winners.model_b}, strong won ${summary.winners.model_a}${summary.winners.tie > 0 ? `, ties ${summary.winners.tie}` : ''}), ` +
       `${summary.failed} failed${summary.failed > 0 ? ` (in ${failedName}, with the reason)` : ''}, spent ${formatUsd(summary.spentUsd)}\n` +
-      `${flags.out} holds ${total} battle(s); train on them: routellm train --router mf --data ${flags.out} --out <dir>\n`,
+      `${flags.out} holds ${total} battle(s)${total > 0 ? `; train on them: routellm train --router mf --data ${flags.out} --out <dir>` : ''}\n`,
   );
   const left = summary.abandoned + summary.notStarted;
   if (summary.stop === 'interrupted') {
