@@ -3,17 +3,18 @@ import type { PriceTable, TokenUsage } from '../upstream/price-table.js';
 import { judgeMessages } from './judge-prompt.js';
 import { estimateTokens, type LabelModels } from './label-cost-estimate.js';
 import type { LabelProgress } from './label-progress.js';
-import { modelFields, usageField, type BattleRecord, type FailedStage, type FailureRecord } from './label-records.js';
+import { modelFields, usageField, type BattleRecord, type FailedStage, type FailureRecord, type PaidAnswers } from './label-records.js';
 import { classifyCallFailure } from './call-failure.js';
 import { completeOnce, type ChatSender, type ModelAnswer } from './model-answer.js';
 import { parseVerdict } from './parse-verdict.js';
 import type { RateGate } from './rate-gate.js';
 import { winnerForScore, type WinnerRule } from './winner-rule.js';
 
-/** One prompt to label, with its key. */
+/** One prompt to label, with its key, and any answers an earlier run paid for (only judged then). */
 export interface LabelJob {
   readonly prompt: string;
   readonly key: string;
+  readonly paid?: { readonly strong?: ModelAnswer; readonly weak?: ModelAnswer };
 }
 
 /** Where finished lines go: an append-only file (JsonlAppendFile) or anything that takes records. */
@@ -39,6 +40,11 @@ export interface LabelRunOptions {
   readonly estimate: (prompt: string) => number | undefined;
   readonly battles: RecordSink;
   readonly failures: RecordSink;
+  /**
+   * Prompts a stop (Ctrl-C, a fatal error) left with answers already paid for: a FailureRecord
+   * with `paid_answers` each, so a re-run judges them instead of asking again. Not failures.
+   */
+  readonly kept?: RecordSink;
   readonly progress: LabelProgress;
   /** Aborted on Ctrl-C: no prompt is started after it, and the calls in flight are aborted. */
   readonly signal?: AbortSignal;
@@ -176,23 +182,44 @@ export async function labelPrompts(options: LabelRunOptions): Promise<LabelRunSu
     }
   };
 
+  /** The answers each prompt in flight has (reused or paid for now), for the line a failure or a stop writes. */
+  const answersOf = new Map<string, { strong?: ModelAnswer; weak?: ModelAnswer }>();
+  const paidAnswers = (key: string): PaidAnswers | undefined => {
+    const answers = answersOf.get(key);
+    if (!answers?.strong && !answers?.weak) return undefined;
+    const kept = (answer: ModelAnswer | undefined) => (answer ? { content: answer.content, usage: usageField(answer.usage) } : undefined);
+    const strong = kept(answers.strong);
+    const weak = kept(answers.weak);
+    return { max_tokens: options.maxTokens ?? null, ...(strong ? { strong } : {}), ...(weak ? { weak } : {}) };
+  };
+
   const labelOne = async (job: LabelJob): Promise<void> => {
     const question = { messages: [{ role: 'user', content: job.prompt }], ...(options.maxTokens !== undefined ? { max_tokens: options.maxTokens } : {}) };
+    const answers: { strong?: ModelAnswer; weak?: ModelAnswer } = { ...job.paid };
+    answersOf.set(job.key, answers);
     // When one answer fails, the other is not worth paying for: its call is aborted too.
     const answering = new AbortController();
     const stopAnswering = () => answering.abort();
     signal.addEventListener('abort', stopAnswering, { once: true });
     if (signal.aborted) answering.abort();
-    const answer = (stage: 'strong answer' | 'weak answer', model: string) =>
-      call(stage, model, question, answering.signal).catch((error: unknown) => {
+    const answer = async (stage: 'strong answer' | 'weak answer', role: 'strong' | 'weak', model: string) => {
+      // An answer an earlier run paid for is judged, not bought again (its cost still goes in the battle's cost_usd).
+      const saved = job.paid?.[role];
+      if (saved) return { answer: saved, usd: costOf(model, question, saved) };
+      try {
+        const paid = await call(stage, model, question, answering.signal);
+        answers[role] = paid.answer;
+        return paid;
+      } catch (error) {
         answering.abort();
         throw error;
-      });
-    const answers = await Promise.allSettled([answer('strong answer', models.strong), answer('weak answer', models.weak)]);
+      }
+    };
+    const settled = await Promise.allSettled([answer('strong answer', 'strong', models.strong), answer('weak answer', 'weak', models.weak)]);
     signal.removeEventListener('abort', stopAnswering);
-    const reasons = answers.flatMap((a) => (a.status === 'rejected' ? [a.reason as unknown] : []));
+    const reasons = settled.flatMap((a) => (a.status === 'rejected' ? [a.reason as unknown] : []));
     if (reasons.length > 0) throw reasons.find((r) => r instanceof FatalFailure) ?? reasons.find((r) => r instanceof PromptFailure) ?? reasons[0];
-    const [strong, weak] = answers.map((a) => (a as PromiseFulfilledResult<{ answer: ModelAnswer; usd: number | undefined }>).value) as [
+    const [strong, weak] = settled.map((a) => (a as PromiseFulfilledResult<{ answer: ModelAnswer; usd: number | undefined }>).value) as [
       { answer: ModelAnswer; usd: number | undefined },
       { answer: ModelAnswer; usd: number | undefined },
     ];
@@ -221,15 +248,41 @@ export async function labelPrompts(options: LabelRunOptions): Promise<LabelRunSu
     labelled += 1;
   };
 
+  /** A stopped prompt's paid answers, kept for the re-run (see `kept`); false when the line could not be written. */
+  const keep = (job: LabelJob, why: string): boolean => {
+    const paid = paidAnswers(job.key);
+    if (!paid || !options.kept) return true;
+    const stage: FailedStage = paid.strong && paid.weak ? 'judge' : paid.strong ? 'weak answer' : 'strong answer';
+    const record: FailureRecord = {
+      prompt: job.prompt,
+      prompt_id: job.key,
+      stage,
+      reason: `the run stopped (${why}) before this prompt was labelled; its answers are kept for the re-run`,
+      status: null,
+      paid_answers: paid,
+      ...modelFields(models),
+      failed_at: now().toISOString(),
+    };
+    try {
+      options.kept.append(record);
+      return true;
+    } catch (writeError) {
+      stopFatally(`cannot write the failed prompts: ${(writeError as Error).message}`);
+      return false;
+    }
+  };
+
   const settle = async (job: LabelJob): Promise<void> => {
     try {
       await labelOne(job);
     } catch (error) {
       if (error instanceof Abandoned) {
         abandoned += 1;
+        keep(job, 'interrupted');
       } else if (error instanceof FatalFailure) {
         abandoned += 1;
         stopFatally(error.message);
+        keep(job, error.message);
       } else if (error instanceof PromptFailure) {
         const record: FailureRecord = {
           prompt: job.prompt,
@@ -238,6 +291,7 @@ export async function labelPrompts(options: LabelRunOptions): Promise<LabelRunSu
           reason: error.message,
           status: error.status ?? null,
           ...(error.verdict !== undefined ? { judge_verdict: error.verdict } : {}),
+          ...(paidAnswers(job.key) ? { paid_answers: paidAnswers(job.key)! } : {}),
           ...modelFields(models),
           failed_at: now().toISOString(),
         };
@@ -253,6 +307,8 @@ export async function labelPrompts(options: LabelRunOptions): Promise<LabelRunSu
         abandoned += 1;
         stopFatally(error instanceof Error ? error.message : String(error));
       }
+    } finally {
+      answersOf.delete(job.key);
     }
   };
 

@@ -37,7 +37,27 @@ export interface BattleRecord {
 /** Which step of a prompt failed. */
 export type FailedStage = 'strong answer' | 'weak answer' | 'judge' | 'verdict';
 
-/** One line of `--failed`: a prompt not labelled, and why. A re-run tries it again. */
+/** One answer label paid for, as kept in `--failed`. */
+export interface PaidAnswer {
+  readonly content: string;
+  readonly usage: UsageField;
+}
+
+/**
+ * The answers a prompt had when it stopped short of a battle (the judge failed or wrote no
+ * rating, or the run stopped), with the --max-tokens they were asked with (null: none). A re-run
+ * with the same models and --max-tokens reuses them instead of paying for them again.
+ */
+export interface PaidAnswers {
+  readonly max_tokens: number | null;
+  readonly strong?: PaidAnswer;
+  readonly weak?: PaidAnswer;
+}
+
+/**
+ * One line of `--failed`: a prompt not labelled, and why, with any answers already paid for.
+ * A re-run tries it again, and keeps one line per prompt.
+ */
 export interface FailureRecord {
   readonly prompt: string;
   readonly prompt_id: string;
@@ -47,6 +67,7 @@ export interface FailureRecord {
   readonly status: number | null;
   /** The judge's answer, when the verdict could not be read. */
   readonly judge_verdict?: string;
+  readonly paid_answers?: PaidAnswers;
   readonly strong_model: string;
   readonly weak_model: string;
   readonly judge_model: string;

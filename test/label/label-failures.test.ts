@@ -151,7 +151,72 @@ describe('routellm label when upstreams fail', () => {
     expect(result.stdout).not.toContain('routellm train');
     expect(fakes.judge.requests).toHaveLength(1);
     expect(await readJsonlRecords(out)).toEqual([]);
+    // The one prompt that reached the judge keeps its two paid answers for the re-run; it is not counted as failed.
+    expect(result.stdout).toContain(', 0 failed, ');
+    const kept = await readJsonlRecords(join(fakes.dir, 'battles.failed.jsonl'));
+    expect(kept).toEqual([
+      expect.objectContaining({
+        prompt: 'p1',
+        stage: 'judge',
+        reason: expect.stringMatching(/^the run stopped \(model "j\/judge-1" refused .*\) before this prompt was labelled; its answers are kept for the re-run$/),
+        paid_answers: { max_tokens: null, strong: { content: 'strong answer: p1', usage: expect.any(Object) }, weak: { content: 'weak answer: p1', usage: expect.any(Object) } },
+      }),
+    ]);
+    // With the judge's key fixed, the re-run judges p1 without asking either model again.
+    fakes.judge.reply = judgeReply(() => 4);
+    const again = await runCliInProcess(['label', '--prompts', prompts, '--out', out, '--concurrency', '1', ...fakes.flags], { cwd: fakes.dir });
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stderr).toMatch(/to label now: 6 \(1 with answers an earlier run paid for, kept in battles\.failed\.jsonl: only judged now\)/);
+    expect(fakes.strong.requests.filter((request) => lastText(request.body) === 'p1')).toHaveLength(1);
+    expect(fakes.weak.requests.filter((request) => lastText(request.body) === 'p1')).toHaveLength(1);
+    expect((await readJsonlRecords(out)).map((b) => b.prompt).sort()).toEqual(['p1', 'p2', 'p3', 'p4', 'p5', 'p6']);
     expect(await readJsonlRecords(join(fakes.dir, 'battles.failed.jsonl'))).toEqual([]);
+  });
+
+  it('keeps the answers of a prompt whose judge writes no rating: a re-run only re-judges, and --failed keeps one line per prompt', async () => {
+    let rating = false;
+    fakes = await startLabelUpstreams({ judge: judgeReply(() => (rating ? 'Good. [[4]]' : 'I cannot rate this.')) });
+    const names = Array.from({ length: 20 }, (_, i) => `question ${i}`);
+    const prompts = await promptFile(fakes.dir, names);
+    const out = join(fakes.dir, 'battles.jsonl');
+    const failedPath = join(fakes.dir, 'battles.failed.jsonl');
+    const run = () => runCliInProcess(['label', '--prompts', prompts, '--out', out, ...fakes!.flags], { cwd: fakes!.dir });
+    expect((await run()).code).toBe(1);
+    const first = await readJsonlRecords(failedPath);
+    expect(first).toHaveLength(20);
+    expect(first[0]).toMatchObject({ stage: 'verdict', judge_verdict: 'I cannot rate this.', paid_answers: { max_tokens: null, strong: { content: expect.stringMatching(/^strong answer: /) }, weak: { content: expect.stringMatching(/^weak answer: /) } } });
+    // Run 2, the judge still broken: only the judge is asked again, and --failed does not grow.
+    expect((await run()).code).toBe(1);
+    expect(fakes.strong.requests).toHaveLength(20);
+    expect(fakes.weak.requests).toHaveLength(20);
+    expect(fakes.judge.requests).toHaveLength(40);
+    const second = await readJsonlRecords(failedPath);
+    expect(second).toHaveLength(20);
+    expect(new Set(second.map((f) => f.prompt_id)).size).toBe(20);
+    // Run 3, the judge fixed: 20 battles, no answer bought again, --failed empty.
+    rating = true;
+    const third = await run();
+    expect(third.code, third.stderr).toBe(0);
+    expect(fakes.strong.requests).toHaveLength(20);
+    expect(fakes.weak.requests).toHaveLength(20);
+    const battles = await readJsonlRecords(out);
+    expect(battles.map((b) => b.prompt).sort()).toEqual([...names].sort());
+    // A battle's usage and cost still count the answers an earlier run paid for.
+    expect(battles[0].usage.strong).toEqual(first[0].paid_answers.strong.usage);
+    expect(battles[0].cost_usd).toBeGreaterThan(0);
+    expect(await readJsonlRecords(failedPath)).toEqual([]);
+  });
+
+  it('does not reuse answers asked with another --max-tokens (they would be cut at another length)', async () => {
+    fakes = await startLabelUpstreams({ judge: judgeReply(() => 'no rating') });
+    const prompts = await promptFile(fakes.dir, ['only one']);
+    const out = join(fakes.dir, 'battles.jsonl');
+    const run = (...extra: string[]) => runCliInProcess(['label', '--prompts', prompts, '--out', out, ...extra, ...fakes!.flags], { cwd: fakes!.dir });
+    expect((await run('--max-tokens', '100')).code).toBe(1);
+    expect((await run('--max-tokens', '200')).code).toBe(1);
+    expect(fakes.strong.requests).toHaveLength(2);
+    const [line] = await readJsonlRecords(join(fakes.dir, 'battles.failed.jsonl'));
+    expect(line.paid_answers.max_tokens).toBe(200);
   });
 
   it('stops on an exhausted quota (429 insufficient_quota) instead of retrying it', async () => {

@@ -57,8 +57,16 @@ describe('routellm label interrupted with Ctrl-C', () => {
     expect(kept.length).toBeGreaterThanOrEqual(8);
     expect(kept.length).toBeLessThan(60);
     expect(first.stdout).toContain(`labelled ${kept.length} prompt(s)`);
-    // Aborted prompts went nowhere: not in the battles, not in the failed file.
-    expect(await readFile(join(fakes.dir, 'battles.failed.jsonl'), 'utf8')).toBe('');
+    // Aborted prompts are not battles; those whose answers were already paid for (the judge was
+    // answering) keep them in the failed file, not counted as failed, and nothing else is there.
+    const stopped = await readJsonlRecords(join(fakes.dir, 'battles.failed.jsonl'));
+    expect(first.stdout).toContain(', 0 failed, ');
+    for (const line of stopped) {
+      expect(line.reason).toBe('the run stopped (interrupted) before this prompt was labelled; its answers are kept for the re-run');
+      expect(line.paid_answers.strong.content).toBe(`strong answer: ${line.prompt}`);
+    }
+    expect(stopped.length).toBeGreaterThan(0);
+    const strongAsked = fakes.strong.requests.length;
 
     const second = await labelChild(argv, fakes.dir);
     expect(second.code).toBe(0);
@@ -67,5 +75,9 @@ describe('routellm label interrupted with Ctrl-C', () => {
     expect(labelled).toHaveLength(60);
     expect(new Set(labelled).size).toBe(60);
     expect([...labelled].sort()).toEqual([...all].sort());
+    // Their answers were not bought again, and the failed file is empty once every prompt is a battle.
+    const strongPrompts = fakes.strong.requests.slice(strongAsked).map((request) => lastText(request.body));
+    for (const line of stopped) expect(strongPrompts).not.toContain(line.prompt);
+    expect(await readFile(join(fakes.dir, 'battles.failed.jsonl'), 'utf8')).toBe('');
   });
 });

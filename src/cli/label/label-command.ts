@@ -33,7 +33,7 @@ export function defineLabelCommand(program: Command, io: CliIo): void {
     .description("Build training battles from your prompts: both models answer each one, and a judge model rates the weak answer against the strong one (RouteLLM's recipe).")
     .requiredOption('--prompts <file>', 'prompts: CSV (the --column column), JSONL (the --column field; serve --sample-prompts files as they are) or plain text, one per line')
     .requiredOption('--out <file>', 'battles JSONL, appended to: prompts already in it are skipped, so a re-run continues')
-    .option('--failed <file>', 'JSONL of prompts that could not be labelled, with the reason (default: <out>.failed.jsonl beside --out)')
+    .option('--failed <file>', 'JSONL of prompts that could not be labelled, with the reason and any answers already paid for, which a re-run judges instead of buying again; one line per prompt (default: <out>.failed.jsonl beside --out)')
     .option('--column <name>', 'CSV column or JSONL field holding the prompt', 'prompt')
     .option('--strong-model <model>', 'the strong model, answering as the reference (env ROUTELLM_STRONG_MODEL; config models.strong)')
     .option('--weak-model <model>', 'the weak model, whose answers the judge rates (env ROUTELLM_WEAK_MODEL; config models.weak)')
@@ -64,7 +64,8 @@ Models go through the same providers, keys and base URLs as serve (see serve --h
 every call pauses for the upstream's retry-after (else 1 s, doubling); a wrong key, model or URL
 (401/403/404) or an exhausted quota stops the run. Ctrl-C aborts the calls in flight, writes what
 is finished and exits 130; run the same command again to continue. Exit 1 when a prompt failed
-(it is in --failed; a re-run tries it again).
+(it is in --failed; a re-run tries it again). Answers already paid for are kept in --failed when
+the judge fails or the run stops, and a re-run judges them instead of asking the models again.
 
 Examples:
   $ routellm label --prompts prompts.csv --strong-model gpt-4o --weak-model groq/llama-3.1-8b-instant --judge-model gpt-4o --out battles.jsonl --dry-run

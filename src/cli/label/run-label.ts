@@ -4,6 +4,8 @@ import { readPromptFile } from '../../calibrate/read-prompt-file.js';
 import { loadConfig } from '../../config/load-config.js';
 import { PriceTable } from '../../upstream/price-table.js';
 import { readExistingBattles } from '../../label/existing-battles.js';
+import { readFailedPrompts, reusableAnswers, writeFailedPrompts } from '../../label/failed-prompts.js';
+import type { BattleRecord, FailureRecord } from '../../label/label-records.js';
 import { JsonlAppendFile } from '../../label/jsonl-append-file.js';
 import { estimateLabelCost, estimatePromptCost, TYPICAL_ANSWER_TOKENS, TYPICAL_VERDICT_TOKENS, type LabelModels, type TokenAssumptions } from '../../label/label-cost-estimate.js';
 import { labelPrompts, type LabelJob, type LabelRunSummary } from '../../label/label-prompts.js';
@@ -87,7 +89,15 @@ export async function runLabel(flags: LabelFlags, io: CliIo): Promise<void> {
     }
     if (unique.size === 0) throw new UsageError(`no prompts in ${flags.prompts}: every one is blank`);
     const chosen = sample === undefined ? [...unique.values()] : sampleInOrder([...unique.values()], sample, seed);
-    const jobs = chosen.filter((job) => !existing.keys.has(job.key));
+    // Answers an earlier run paid for (in --failed) are judged, not bought again.
+    const failedBefore = await readFailedPrompts(failedPath, '--failed');
+    const jobs = chosen
+      .filter((job) => !existing.keys.has(job.key))
+      .map((job) => {
+        const paid = reusableAnswers(failedBefore.records.get(job.key), models, maxTokens);
+        return paid ? { ...job, paid } : job;
+      });
+    const reused = jobs.filter((job) => job.paid !== undefined).length;
 
     const prices = new PriceTable(config.prices ?? {});
     const assumptions: TokenAssumptions = { answerTokens: maxTokens ?? TYPICAL_ANSWER_TOKENS, verdictTokens: TYPICAL_VERDICT_TOKENS };
@@ -105,7 +115,8 @@ export async function runLabel(flags: LabelFlags, io: CliIo): Promise<void> {
         (blank > 0 ? `, ${blank} blank skipped` : '') +
         (read.length - blank - unique.size > 0 ? `, ${read.length - blank - unique.size} duplicate(s) skipped` : '') +
         (sample !== undefined ? `; a sample of ${chosen.length} (--seed ${seed})` : ''),
-      `  already labelled in ${flags.out}: ${chosen.length - jobs.length}${existing.tornBytes > 0 ? ` (and a last line a crash cut short, ${existing.tornBytes} bytes, which is dropped: its prompt is labelled again)` : ''}; to label now: ${jobs.length}`,
+      `  already labelled in ${flags.out}: ${chosen.length - jobs.length}${existing.tornBytes > 0 ? ` (and a last line a crash cut short, ${existing.tornBytes} bytes, which is dropped: its prompt is labelled again)` : ''}; to label now: ${jobs.length}` +
+        (reused > 0 ? ` (${reused} with answers an earlier run paid for, kept in ${relativeOr(flags.failed, failedPath, io.cwd)}: only judged now)` : ''),
       ...estimate.models.map(
         (m) =>
           `  ${m.role.padEnd(6)} ${m.model} at ${publicURL(upstreams.endpoint(m.model).baseURL)}: ~${m.inputTokens} input + ~${m.outputTokens} output tokens, ` +
@@ -121,11 +132,15 @@ export async function runLabel(flags: LabelFlags, io: CliIo): Promise<void> {
       return;
     }
     io.stderr.write(`${plan}\n`);
+    // One line per prompt in --failed, none for a prompt --out now holds (an earlier run may have appended several).
+    const stillFailed = new Map(failedBefore.records);
+    for (const key of existing.keys) stillFailed.delete(key);
+    if (stillFailed.size !== failedBefore.lines || failedBefore.tornBytes > 0) await writeFailedPrompts(failedPath, stillFailed.values());
     if (jobs.length === 0) {
       io.stdout.write(`nothing to label: every prompt is in ${flags.out} already\n`);
       return;
     }
-    await runJobs({ flags, io, jobs, models, upstreams, prices, assumptions, concurrency, retries, rule, maxTokens, maxCost, outPath, failedPath, existingLines: existing.lines });
+    await runJobs({ flags, io, jobs, models, upstreams, prices, assumptions, concurrency, retries, rule, maxTokens, maxCost, outPath, failedPath, stillFailed, existingLines: existing.lines });
   } finally {
     upstreams.close();
   }
@@ -146,6 +161,8 @@ interface RunContext {
   readonly maxCost: number | undefined;
   readonly outPath: string;
   readonly failedPath: string;
+  /** --failed as the run starts, one line per prompt; this run's lines replace them, and its battles remove them. */
+  readonly stillFailed: Map<string, FailureRecord>;
   readonly existingLines: number;
 }
 
@@ -162,6 +179,9 @@ async function runJobs(context: RunContext): Promise<void> {
     ? await (await import('../../label/progress/ink-label-progress.js')).inkLabelProgress(io.stderr, colour)
     : plainLabelProgress((line) => io.stderr.write(line));
   let failuresNoted = 0;
+  // --failed is appended as prompts fail (a crash keeps them), then rewritten with one line per prompt.
+  const failedNow = new Map<string, FailureRecord>();
+  const labelledNow = new Set<string>();
   const battles = await JsonlAppendFile.open(context.outPath);
   let failures: Awaited<ReturnType<typeof JsonlAppendFile.open>> | undefined;
   let summary: LabelRunSummary;
@@ -181,14 +201,27 @@ async function runJobs(context: RunContext): Promise<void> {
       prices,
       ...(context.maxCost !== undefined ? { maxCostUsd: context.maxCost } : {}),
       estimate: (prompt) => estimatePromptCost(prompt, models, prices, assumptions),
-      battles: battles.file,
+      battles: {
+        append(record) {
+          battles.file.append(record);
+          labelledNow.add((record as BattleRecord).prompt_id);
+        },
+      },
       failures: {
         append(record) {
-          failedFile.append(record);
+          const failure = record as FailureRecord;
+          failedFile.append(failure);
+          failedNow.set(failure.prompt_id, failure);
           failuresNoted += 1;
-          const failure = record as { prompt_id: string; stage: string; reason: string };
           if (failuresNoted <= NOTED_FAILURES) progress.note(`failed ${failure.prompt_id} (${failure.stage}): ${failure.reason}`);
           if (failuresNoted === NOTED_FAILURES) progress.note(`further failures are written to ${flags.failed ?? basename(context.failedPath)} only`);
+        },
+      },
+      kept: {
+        append(record) {
+          const stopped = record as FailureRecord;
+          failedFile.append(stopped);
+          failedNow.set(stopped.prompt_id, stopped);
         },
       },
       progress,
@@ -203,6 +236,13 @@ async function runJobs(context: RunContext): Promise<void> {
       io.signal?.removeEventListener('abort', keepAlive);
     }
   }
+  const stillFailed = context.stillFailed;
+  for (const [key, record] of failedNow) {
+    stillFailed.delete(key);
+    stillFailed.set(key, record);
+  }
+  for (const key of labelledNow) stillFailed.delete(key);
+  await writeFailedPrompts(context.failedPath, stillFailed.values());
   report(summary, context);
 }
 
