@@ -10,6 +10,7 @@ import { defineTrainCommand } from './train/train-command.js';
 import type { CliIo } from './io.js';
 import { helpEpilogue, outputColumns } from './terminal.js';
 import { wasReported } from './reported-error.js';
+import { usageErrorLine } from './usage-error-line.js';
 
 const VERSION = '0.1.0';
 
@@ -18,21 +19,30 @@ const VERSION = '0.1.0';
  * (cheap) and import their heavy modules only when they run, so `route` starts fast.
  */
 export function createProgram(io: CliIo): Command {
+  return buildProgram(io).program;
+}
+
+/** The program, and the command whose usage error commander raised last (it says it through outputError). */
+function buildProgram(io: CliIo): { program: Command; failedCommand(): Command | undefined } {
+  let failed: Command | undefined;
   // Help is wrapped to the terminal's width (80 when piped), as are the epilogues (helpEpilogue).
-  const output = {
+  // Usage errors are not written by commander: runCli says them in one line (usageErrorLine).
+  const outputOf = (command: () => Command) => ({
     writeOut: (text: string) => io.stdout.write(text),
     writeErr: (text: string) => io.stderr.write(text),
+    outputError: () => {
+      failed = command();
+    },
     getOutHelpWidth: () => outputColumns(io.stdout, io.env),
     getErrHelpWidth: () => outputColumns(io.stderr, io.env),
-  };
-  const program = new Command('routellm')
+  });
+  const program: Command = new Command('routellm')
     .description('Route each LLM request to a strong or a weak model, chosen per prompt.')
     .version(VERSION, '-V, --version')
-    .showHelpAfterError('(run with --help for usage)')
     // Commander stops wrapping option descriptions narrower than 40 columns; a 60-column terminal still wants them wrapped.
     .configureHelp({ minWidthToWrap: 15 })
     .exitOverride()
-    .configureOutput(output)
+    .configureOutput(outputOf(() => program))
     .addHelpText('after', helpEpilogue(io, `
 Examples:
   $ routellm route "Prove that there are infinitely many primes"
@@ -50,9 +60,9 @@ serve needs each upstream model's API key.
   defineTrainCommand(program, io);
   // Subcommands inherit the parent's output and exit settings only when created after them.
   for (const command of program.commands) {
-    command.exitOverride().configureOutput(output);
+    command.exitOverride().configureOutput(outputOf(() => command));
   }
-  return program;
+  return { program, failedCommand: () => failed };
 }
 
 /**
@@ -60,14 +70,23 @@ serve needs each upstream model's API key.
  * 2 usage or configuration error, 70 a bug. Never calls process.exit.
  */
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
-  const program = createProgram(io);
+  const { program, failedCommand } = buildProgram(io);
   try {
     await program.parseAsync([...argv], { from: 'user' });
     return 0;
   } catch (error) {
     if (error instanceof CommanderError) {
-      // Commander has already printed its message.
-      return error.exitCode === 0 ? 0 : 2;
+      // --help and --version (0), and help shown for no command at all, are printed already.
+      if (error.exitCode === 0) return 0;
+      if (error.code === 'commander.help') return 2;
+      const command = failedCommand() ?? program;
+      const line = usageErrorLine(error.message, command === program ? 'routellm' : `routellm ${command.name()}`);
+      if (command.name() === 'serve') {
+        // serve says every start-up failure through its logger; a flag it cannot parse is one too.
+        const { reportServeUsageError } = await import('./serve/serve-usage-error.js');
+        await reportServeUsageError(line, argv, io);
+      } else io.stderr.write(`routellm: ${line}\n`);
+      return 2;
     }
     if (wasReported(error)) return error instanceof RoutellmError ? exitCodeFor(error) : 70;
     if (error instanceof RoutellmError) {
