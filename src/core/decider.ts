@@ -190,7 +190,7 @@ export class Decider {
 
   /**
    * Routes an OpenAI chat request body: validates `model` and `messages`, decides on the
-   * last message's text, and returns the body to forward with `model` replaced.
+   * last user message's text (routingText), and returns the body to forward with `model` replaced.
    * Every other field is passed through untouched.
    */
   async routeChat(body: Readonly<Record<string, unknown>>): Promise<{ decision: RoutingDecision; forward: Record<string, unknown> }> {
