@@ -338,7 +338,7 @@ describe('routellm calibrate on long runs', () => {
   it.each([
     [['--task', 'generate', '--strong-model-pct', '0.5'], '--task generate only scores prompts into the win-rate cache and takes no --strong-model-pct; run --task calibrate afterwards'],
     [['--task', 'generate', '--write-table'], 'takes no --write-table'],
-    [['--task', 'fit'], "option '--task <task>' argument 'fit' is invalid. Allowed choices are calibrate, generate."],
+    [['--task', 'fit'], "option '--task <task>' argument 'fit' is invalid. Allowed choices are calibrate, generate; run routellm calibrate --help for usage"],
   ])('calibrate %j: exit 2', async (args, message) => {
     const { dir, cache } = await workspace();
     const result = await runCliInProcess(['calibrate', '--prompts', 'prompts.txt', ...args, ...cache], { cwd: dir });
