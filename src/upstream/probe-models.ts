@@ -32,14 +32,14 @@ export async function probeModels(
   const lists = new Map<string, Promise<ListAnswer>>();
   for (const endpoint of endpoints) {
     if (endpoint.modelsURL === undefined) continue;
-    const key = `${endpoint.modelsURL}\n${endpoint.apiKey}`;
+    const key = `${endpoint.modelsURL}\n${endpoint.apiKey ?? ''}`;
     if (!lists.has(key)) lists.set(key, readList(endpoint, options.fetch, timeoutMs));
   }
   return Promise.all(
     endpoints.map(async (endpoint): Promise<ModelProbe> => {
       const model = endpoint.model;
       if (endpoint.modelsURL === undefined) return { model, outcome: 'no_list', detail: `${endpoint.provider} has no model list to check "${endpoint.upstreamModel}" against` };
-      const answer = await (lists.get(`${endpoint.modelsURL}\n${endpoint.apiKey}`) as Promise<ListAnswer>);
+      const answer = await (lists.get(`${endpoint.modelsURL}\n${endpoint.apiKey ?? ''}`) as Promise<ListAnswer>);
       const where = publicURL(endpoint.modelsURL);
       if (answer.kind === 'ids') {
         if (answer.ids.some((id) => sameModel(id, endpoint.upstreamModel))) return { model, outcome: 'listed', detail: `${where} lists "${endpoint.upstreamModel}"` };

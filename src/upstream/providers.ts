@@ -50,9 +50,6 @@ export const PROVIDERS: readonly Provider[] = [
   { prefix: 'xai', baseURL: 'https://api.x.ai/v1', keyEnv: 'XAI_API_KEY', baseURLEnv: 'XAI_API_BASE' },
 ];
 
-/** Sent as the bearer token to servers that need no key: the SDK refuses to run without one. */
-export const NO_KEY = 'routellm-no-key';
-
 /** Where one configured model name is sent, and as what. */
 export interface UpstreamEndpoint {
   /** The model name as configured, e.g. `groq/llama-3.1-8b-instant`. */
@@ -63,12 +60,13 @@ export interface UpstreamEndpoint {
   readonly provider: string;
   /** The OpenAI base URL (for Azure, the deployment's): `chat/completions` and `models` hang off it. */
   readonly baseURL: string;
-  readonly apiKey: string;
+  /** Undefined when no key is configured: then no authentication header is sent at all. */
+  readonly apiKey: string | undefined;
   /** The full chat-completions URL, query included (Azure's api-version). */
   readonly chatURL: string;
   /** The URL of the provider's model list, when it has one the start-up probe can read. */
   readonly modelsURL: string | undefined;
-  /** Authentication headers: `authorization: Bearer <key>`, or Azure's `api-key`. */
+  /** Authentication headers: `authorization: Bearer <key>`, Azure's `api-key`, or none without a key. */
   readonly authHeaders: Readonly<Record<string, string>>;
 }
 
@@ -100,7 +98,7 @@ export function resolveUpstream(
 ): UpstreamEndpoint {
   if (overrides.baseURL) {
     const baseURL = trimSlash(checkedBaseURL(overrides.baseURL, overrides.baseURLSource ?? '--base-url'));
-    const apiKey = overrides.apiKey || nonEmpty(env['OPENAI_API_KEY']) || NO_KEY;
+    const apiKey = overrides.apiKey || nonEmpty(env['OPENAI_API_KEY']);
     return openAIEndpoint(model, model, 'custom', baseURL, apiKey, true);
   }
   const slash = model.indexOf('/');
@@ -126,14 +124,14 @@ export function resolveUpstream(
   if ((provider.prefix === 'ollama' || provider.prefix === 'ollama_chat') && fromEnv !== undefined && !baseURL.endsWith('/v1')) baseURL += '/v1';
   const keyVariables = provider.keyEnv === undefined ? [] : [provider.keyEnv, ...(provider.altKeyEnvs ?? [])];
   const fromKeyEnv = keyVariables.map((name) => nonEmpty(env[name])).find((value) => value !== undefined);
-  const apiKey = overrides.apiKey || fromKeyEnv || (provider.keyEnv === undefined || provider.keyOptional ? NO_KEY : undefined);
-  if (apiKey === undefined) {
+  const apiKey = overrides.apiKey || fromKeyEnv;
+  if (apiKey === undefined && provider.keyEnv !== undefined && provider.keyOptional !== true) {
     throw new ConfigError(
       `model "${model}" goes to ${provider.prefix} (${baseURL}) but ${provider.keyEnv}${provider.altKeyEnvs?.length ? ` (or ${provider.altKeyEnvs.join(', ')})` : ''} is not set; ` +
         `export ${provider.keyEnv}, or pass --api-key (with --base-url for another endpoint)`,
     );
   }
-  if (provider.kind === 'azure') return azureEndpoint(model, upstreamModel, baseURL, apiKey, env);
+  if (provider.kind === 'azure') return azureEndpoint(model, upstreamModel, baseURL, apiKey as string, env);
   return openAIEndpoint(model, upstreamModel, provider.prefix, baseURL, apiKey, provider.listsModels ?? true);
 }
 
@@ -149,7 +147,7 @@ function unknownPrefix(model: string, prefix: string, extraProviders: readonly P
   );
 }
 
-function openAIEndpoint(model: string, upstreamModel: string, provider: string, baseURL: string, apiKey: string, listsModels: boolean): UpstreamEndpoint {
+function openAIEndpoint(model: string, upstreamModel: string, provider: string, baseURL: string, apiKey: string | undefined, listsModels: boolean): UpstreamEndpoint {
   return {
     model,
     upstreamModel,
@@ -158,7 +156,8 @@ function openAIEndpoint(model: string, upstreamModel: string, provider: string, 
     apiKey,
     chatURL: `${baseURL}/chat/completions`,
     modelsURL: listsModels ? `${baseURL}/models` : undefined,
-    authHeaders: { authorization: `Bearer ${apiKey}` },
+    // No key, no header: a made-up bearer token would be logged and refused by an upstream with auth.
+    authHeaders: apiKey === undefined ? {} : { authorization: `Bearer ${apiKey}` },
   };
 }
 

@@ -84,7 +84,9 @@ export function upstreamStatusError(
   const where = endpointLabel(endpoint);
   const said = redact(message, endpoint.apiKey);
   if (GATEWAY_SIDE_STATUSES.has(status)) {
-    return new UpstreamHttpError(`${where} refused ${caller}'s request (${status}: ${said}); check the model name, base URL and API key`, {
+    // Without a key nothing was sent to authenticate: say so, rather than send the user to check a key they never set.
+    const hint = endpoint.apiKey === undefined && status === 401 ? 'no API key was sent (none is configured); pass --api-key' : 'check the model name, base URL and API key';
+    return new UpstreamHttpError(`${where} refused ${caller}'s request (${status}: ${said}); ${hint}`, {
       status: 502,
       body: undefined,
       headers: {},
@@ -99,6 +101,6 @@ export function upstreamStatusError(
 export const DEFAULT_CALLER = 'the gateway';
 
 /** `text` with every occurrence of `secret` replaced; keys too short to be secrets are left alone. */
-export function redact(text: string, secret: string): string {
-  return secret.length >= 8 ? text.split(secret).join('[redacted]') : text;
+export function redact(text: string, secret: string | undefined): string {
+  return secret !== undefined && secret.length >= 8 ? text.split(secret).join('[redacted]') : text;
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/core/index.js';
-import { NO_KEY, PROVIDERS, resolveUpstream } from '../../src/upstream/providers.js';
+import { PROVIDERS, resolveUpstream } from '../../src/upstream/providers.js';
 
 describe('resolveUpstream', () => {
   it('covers every provider the issue names', () => {
@@ -33,7 +33,8 @@ describe('resolveUpstream', () => {
   it('sends ollama models to localhost:11434 with no key needed', () => {
     const endpoint = resolveUpstream('ollama/llama3', {}, {});
     expect(endpoint.baseURL).toBe('http://localhost:11434/v1');
-    expect(endpoint.apiKey).toBe(NO_KEY);
+    expect(endpoint.apiKey).toBeUndefined();
+    expect(endpoint.authHeaders).toEqual({});
   });
 
   it("uses Google's OpenAI-compatible endpoint for gemini/", () => {
@@ -62,7 +63,8 @@ describe('resolveUpstream', () => {
   it('sends every model verbatim to --base-url, overriding the table', () => {
     const endpoint = resolveUpstream('groq/llama', { baseURL: 'http://127.0.0.1:4000/v1', apiKey: 'k' }, { GROQ_API_KEY: 'g' });
     expect(endpoint).toMatchObject({ upstreamModel: 'groq/llama', provider: 'custom', baseURL: 'http://127.0.0.1:4000/v1', apiKey: 'k' });
-    expect(resolveUpstream('m', { baseURL: 'http://x/v1' }, {}).apiKey).toBe(NO_KEY);
+    // No key configured: no authentication header at all, not a made-up bearer token.
+    expect(resolveUpstream('m', { baseURL: 'http://x/v1' }, {})).toMatchObject({ apiKey: undefined, authHeaders: {} });
   });
 
   it('refuses a prefix with no model', () => {

@@ -71,7 +71,10 @@ describe('Upstreams (chat completions over the node:http pass-through)', () => {
   });
 
   it.each([401, 403, 404])('turns an upstream %i (the gateway misconfigured, not the client) into a 502 with no upstream body', async (status) => {
-    const error = await failureFor({ kind: 'error', status, body: { error: { message: 'no such model', type: 'invalid_request_error', param: 'model', code: 'model_not_found' } } });
+    const error = await failureFor(
+      { kind: 'error', status, body: { error: { message: 'no such model', type: 'invalid_request_error', param: 'model', code: 'model_not_found' } } },
+      { baseURL: upstream.baseURL, apiKey: 'configured-key' },
+    );
     expect(error).toBeInstanceOf(UpstreamError);
     expect(error.status).toBe(502);
     expect(error.body).toBeUndefined();

@@ -84,7 +84,7 @@ export async function runDoctorChecks(inputs: DoctorInputs, io: CliIo): Promise<
       try {
         const endpoint = resolveUpstream(model, routing.overrides, io.env, routing.providers);
         endpoints.push(endpoint);
-        add(`key ${model}`, 'ok', `${endpoint.provider} at ${publicURL(endpoint.baseURL)}, ${endpoint.apiKey === 'routellm-no-key' ? 'no key needed' : 'key set'}`);
+        add(`key ${model}`, 'ok', `${endpoint.provider} at ${publicURL(endpoint.baseURL)}, ${endpoint.apiKey === undefined ? 'no key (none sent)' : 'key set'}`);
       } catch (error) {
         add(`key ${model}`, 'fail', problem(error));
       }
