@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { exitCodeFor, RoutellmError } from '../core/index.js';
+import { defineChatCommand } from './chat/chat-command.js';
 import { defineCalibrateCommand } from './calibrate/calibrate-command.js';
 import { defineDoctorCommand } from './doctor/doctor-command.js';
 import { defineEvalCommand } from './eval/eval-command.js';
@@ -53,6 +54,7 @@ serve needs each upstream model's API key.
 `));
   defineRouteCommand(program, io);
   defineServeCommand(program, io);
+  defineChatCommand(program, io);
   defineDoctorCommand(program, io);
   defineEvalCommand(program, io);
   defineCalibrateCommand(program, io);

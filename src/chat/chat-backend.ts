@@ -1,0 +1,36 @@
+import type { TokenUsage } from '../upstream/price-table.js';
+
+/** One message of the conversation, as `routellm chat` keeps it. */
+export interface ChatMessage {
+  readonly role: 'user' | 'assistant';
+  readonly content: string;
+}
+
+/** One answer and how it was routed: what `routellm chat` shows beside it. */
+export interface ChatAnswer {
+  readonly content: string;
+  /** The model that answered (after a fallback, the other one). */
+  readonly model: string;
+  /** The model the router chose, when a fallback answered instead. */
+  readonly fallbackFrom: string | undefined;
+  readonly router: string;
+  /** The threshold in force: for a share, the live one it stood for. */
+  readonly threshold: number;
+  readonly strongWinRate: number;
+  /** The upstream's token counts, when it sent them. */
+  readonly usage: TokenUsage | undefined;
+}
+
+/**
+ * Where `routellm chat` sends each turn: a running `routellm serve` (serve-chat-backend) or a
+ * Controller in this process (controller-chat-backend). Both answer through serve's chat pipeline.
+ */
+export interface ChatBackend {
+  /** Where the answers come from, for the status line: the serve URL or "in-process". */
+  readonly where: string;
+  /** The routers a turn may name, in order. */
+  readonly routers: readonly string[];
+  /** Answers the conversation with `model` (`router-<router>-<threshold>`); `signal` abandons the call. */
+  send(messages: readonly ChatMessage[], model: string, signal: AbortSignal): Promise<ChatAnswer>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,29 @@
+import type { PriceTable } from '../upstream/price-table.js';
+import type { ChatAnswer } from './chat-backend.js';
+
+/**
+ * The line `routellm chat` prints above an answer: the model that answered and on which side, the
+ * strong win rate against the threshold, the router, the latency and the cost, e.g.
+ * `gpt-4o (strong) · win rate 0.612 ≥ 0.405 · difficulty · 812 ms · $0.00042`.
+ * The cost is the answer's tokens at `prices` (the built-in table and the config's `prices:`);
+ * it says why when it cannot be known.
+ */
+export function describeAnswer(answer: ChatAnswer, latencyMs: number, prices: PriceTable): string {
+  const strong = answer.strongWinRate >= answer.threshold;
+  const side = answer.fallbackFrom !== undefined ? `fallback from ${answer.fallbackFrom}` : strong ? 'strong' : 'weak';
+  const comparison = `win rate ${answer.strongWinRate.toFixed(3)} ${strong ? '≥' : '<'} ${+answer.threshold.toFixed(4)}`;
+  return [`${answer.model} (${side})`, comparison, answer.router, `${Math.round(latencyMs)} ms`, costText(answer, prices)].join(' · ');
+}
+
+function costText(answer: ChatAnswer, prices: PriceTable): string {
+  if (answer.usage === undefined) return 'cost unknown (no usage in the answer)';
+  const cost = prices.costOf(answer.model, answer.usage);
+  if (cost === undefined) return `cost unknown (no price for ${answer.model}; add it under prices: in --config)`;
+  return `$${formatUsd(cost)}`;
+}
+
+/** Two significant digits below a cent, four decimals above: $0.00042, $0.0315. */
+function formatUsd(usd: number): string {
+  if (usd === 0) return '0';
+  return usd < 0.01 ? usd.toFixed(Math.min(12, 1 - Math.floor(Math.log10(usd)))) : usd.toFixed(4);
+}

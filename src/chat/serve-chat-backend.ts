@@ -1,0 +1,86 @@
+import OpenAI, { APIConnectionError, APIError, AuthenticationError } from 'openai';
+import { parseModelName, UpstreamError, UsageError } from '../core/index.js';
+import { readUsage } from '../upstream/price-table.js';
+import type { ChatBackend } from './chat-backend.js';
+
+/** Where `routellm chat --url` finds a running serve, and with what key. */
+export interface ServeChatOptions {
+  /** serve's OpenAI base URL, e.g. `http://127.0.0.1:6060/v1`. */
+  readonly url: string;
+  /** One of serve's `--auth-key`s, when it asks for one. */
+  readonly apiKey?: string | undefined;
+  readonly fetch?: typeof globalThis.fetch | undefined;
+}
+
+/**
+ * `routellm chat --url`: each turn is a chat completion to a running `routellm serve`, read back with
+ * its `x-routellm-*` headers. The routers are the ones its `/v1/models` lists; a server that cannot be
+ * reached, refuses the key or lists no `router-*` model fails here, before the chat opens.
+ */
+export async function serveChatBackend(options: ServeChatOptions): Promise<ChatBackend> {
+  const url = options.url.replace(/\/+$/, '');
+  // serve retries its upstream once itself; a second layer of retries here would only hide a dead server.
+  const client = new OpenAI({ baseURL: url, apiKey: options.apiKey ?? 'unused', maxRetries: 0, ...(options.fetch ? { fetch: options.fetch } : {}) });
+  const routers: string[] = [];
+  try {
+    for await (const model of client.models.list()) {
+      const router = routerOf(model.id);
+      if (router !== undefined && !routers.includes(router)) routers.push(router);
+    }
+  } catch (error) {
+    throw startError(url, error);
+  }
+  if (routers.length === 0) {
+    throw new UpstreamError(`${url}/models lists no "router-<router>-<threshold>" model: is that a routellm serve? Check --url`);
+  }
+  return {
+    where: url,
+    routers,
+    async send(messages, model, signal) {
+      try {
+        const { data, response } = await client.chat.completions.create({ model, messages: [...messages] }, { signal }).withResponse();
+        const headers = response.headers;
+        return {
+          content: data.choices[0]?.message.content ?? '',
+          model: data.model,
+          fallbackFrom: headers.get('x-routellm-fallback') ?? undefined,
+          router: headers.get('x-routellm-router') ?? parseModelName(model).router,
+          threshold: Number(headers.get('x-routellm-threshold')),
+          strongWinRate: Number(headers.get('x-routellm-strong-win-rate')),
+          usage: readUsage(data.usage),
+        };
+      } catch (error) {
+        if (error instanceof APIConnectionError && !signal.aborted) throw new UpstreamError(`cannot reach ${url}: ${causeOf(error)}; is routellm serve still running?`, { cause: error });
+        throw error;
+      }
+    },
+    close: async () => {},
+  };
+}
+
+function routerOf(id: string): string | undefined {
+  try {
+    return parseModelName(id).router;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Why the first call to serve failed, in one line that says what to do. */
+function startError(url: string, error: unknown): Error {
+  if (error instanceof AuthenticationError) return new UsageError(`${url} refused the key (401): pass one of serve's --auth-key values with --api-key`);
+  if (error instanceof APIConnectionError) return new UpstreamError(`cannot reach ${url}: ${causeOf(error)}; start it with "routellm serve" or check --url`, { cause: error });
+  if (error instanceof APIError) return new UpstreamError(`${url}/models answered ${error.status ?? 'an error'}: ${error.message}; is --url a routellm serve's /v1 address?`, { cause: error });
+  return error as Error;
+}
+
+/** The network error under the SDK's "Connection error." (ECONNREFUSED, ENOTFOUND...). */
+function causeOf(error: APIConnectionError): string {
+  let cause: unknown = error.cause;
+  while (cause instanceof Error) {
+    const code = (cause as NodeJS.ErrnoException).code;
+    if (typeof code === 'string') return code;
+    cause = cause.cause;
+  }
+  return error.message;
+}

@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import { describeThreshold, nextRouter, stepThreshold, toggleThresholdKind } from '../../src/chat/threshold-dial.js';
+
+describe('the chat threshold keys', () => {
+  it('↑ always means more calls strong: a higher share, a lower win-rate threshold, a higher budget', () => {
+    expect(stepThreshold({ kind: 'strong-share', share: 0.5 }, 1)).toEqual({ kind: 'strong-share', share: 0.6 });
+    expect(stepThreshold({ kind: 'win-rate', value: 0.5 }, 1)).toEqual({ kind: 'win-rate', value: 0.45 });
+    expect(stepThreshold({ kind: 'budget', usdPerHour: 20 }, 1)).toEqual({ kind: 'budget', usdPerHour: 21 });
+    expect(stepThreshold({ kind: 'win-rate', value: 0.3 }, -1)).toEqual({ kind: 'win-rate', value: 0.35 });
+  });
+
+  it('stays where every command accepts it: shares within 5%..95% (0% and 100% are refused), win rates within [0, 1], budgets from $1/h', () => {
+    expect(stepThreshold({ kind: 'strong-share', share: 0.9 }, 1)).toEqual({ kind: 'strong-share', share: 0.95 });
+    expect(stepThreshold({ kind: 'strong-share', share: 0.95 }, 1)).toEqual({ kind: 'strong-share', share: 0.95 });
+    expect(stepThreshold({ kind: 'strong-share', share: 0.1 }, -1)).toEqual({ kind: 'strong-share', share: 0.05 });
+    expect(stepThreshold({ kind: 'win-rate', value: 0.02 }, 1)).toEqual({ kind: 'win-rate', value: 0 });
+    expect(stepThreshold({ kind: 'win-rate', value: 0.98 }, -1)).toEqual({ kind: 'win-rate', value: 1 });
+    expect(stepThreshold({ kind: 'budget', usdPerHour: 1.5 }, -1)).toEqual({ kind: 'budget', usdPerHour: 1 });
+  });
+
+  it('Ctrl-T turns a share into the threshold last in force, and anything else into 50%', () => {
+    expect(toggleThresholdKind({ kind: 'strong-share', share: 0.3 }, 0.4123)).toEqual({ kind: 'win-rate', value: 0.4123 });
+    expect(toggleThresholdKind({ kind: 'strong-share', share: 0.3 }, undefined)).toEqual({ kind: 'win-rate', value: 0.5 });
+    expect(toggleThresholdKind({ kind: 'win-rate', value: 0.2 }, 0.2)).toEqual({ kind: 'strong-share', share: 0.5 });
+  });
+
+  it('says each kind of threshold, and Tab cycles the routers both ways', () => {
+    expect([describeThreshold({ kind: 'strong-share', share: 0.35 }), describeThreshold({ kind: 'win-rate', value: 0.3 }), describeThreshold({ kind: 'budget', usdPerHour: 20 })]).toEqual([
+      '35% strong',
+      'win rate ≥ 0.3',
+      '$20/h strong spend',
+    ]);
+    expect(nextRouter(['a', 'b', 'c'], 'c', 1)).toBe('a');
+    expect(nextRouter(['a', 'b', 'c'], 'a', -1)).toBe('c');
+  });
+});

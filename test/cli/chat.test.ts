@@ -1,0 +1,116 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../../src/cli/program.js';
+import { runCliInProcess } from '../helpers/run-cli-in-process.js';
+import { startUpstreamServer, type UpstreamServer } from '../helpers/upstream-server.js';
+
+/** An interactive terminal in memory: a raw-mode stdin keys are written to, and an 80-column stdout. */
+function terminal() {
+  const stdin = Object.assign(new PassThrough(), { isTTY: true as const, setRawMode: () => stdin, ref: () => stdin, unref: () => stdin });
+  const stdout = Object.assign(new PassThrough(), { isTTY: true as const, columns: 80, rows: 24 });
+  const stderr = new PassThrough();
+  let screen = '';
+  let errors = '';
+  stdout.on('data', (chunk: Buffer) => (screen += chunk.toString()));
+  stderr.on('data', (chunk: Buffer) => (errors += chunk.toString()));
+  const signal = new AbortController();
+  return {
+    io: { stdin, stdout, stderr, env: {}, cwd: dir, fetch: globalThis.fetch, signal: signal.signal },
+    screen: () => screen,
+    errors: () => errors,
+    signal,
+    /** Resolves once the chat reads keys (ink listens on stdin), the one sign of it a CI run gives: there ink draws only its transcript until it exits. */
+    async ready(): Promise<void> {
+      for (let waited = 0; waited < 10_000; waited += 20) {
+        if (stdin.listenerCount('readable') > 0) return;
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      throw new Error(`the chat never read its keys; stderr: ${errors}`);
+    },
+    async shows(text: string): Promise<void> {
+      for (let waited = 0; waited < 10_000; waited += 20) {
+        if (screen.includes(text)) return;
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      throw new Error(`the terminal never showed "${text}"; it shows:\n${screen}\nstderr: ${errors}`);
+    },
+  };
+}
+
+let upstream: UpstreamServer;
+let dir: string;
+beforeAll(async () => {
+  upstream = await startUpstreamServer();
+  dir = await mkdtemp(join(tmpdir(), 'routellm-chat-'));
+  await writeFile(join(dir, 'prices.yaml'), 'prices:\n  strong-model: { input: 10, output: 30 }\n  weak-model: { input: 1, output: 2 }\n');
+});
+afterAll(async () => {
+  await upstream.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+const OFFLINE = ['--routers', 'random', '--strong-model', 'strong-model', '--weak-model', 'weak-model'];
+
+describe('routellm chat: bad flags and no terminal', () => {
+  it.each([
+    [['--threshold', '50'], /^routellm: --threshold: threshold 50 is outside \[0, 1\]; .*write the share as 50%\n$/],
+    [['--url', 'ftp://example.com'], /^routellm: --url ftp:\/\/example.com is not an http\(s\) URL; give serve's OpenAI base URL, e\.g\. http:\/\/127\.0\.0\.1:6060\/v1\n$/],
+    [['--url', 'http://127.0.0.1:6060/v1', '--strong-model', 'gpt-4o'], /^routellm: --strong-model chooses the models of an in-process chat; with --url .* drop one of the two\n$/],
+    [['--router', 'mf', '--routers', 'random'], /^routellm: --router mf is not among --routers random: add it there, or pick one of those\n$/],
+  ])('routellm chat %j: one line, exit 2', async (args, message) => {
+    const result = await runCliInProcess(['chat', ...args]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(message);
+  });
+
+  it('refuses to run off a terminal, saying what to use instead (exit 2)', async () => {
+    const result = await runCliInProcess(['chat'], { stdin: 'hello\n' });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe(
+      'routellm: routellm chat needs an interactive terminal (stdin and stdout are not both a TTY); for scripts use routellm route, or POST /v1/chat/completions to routellm serve\n',
+    );
+  });
+
+  it('says on one line that --url cannot be reached (exit 1), before drawing anything', async () => {
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const port = (closed.address() as { port: number }).port;
+    await new Promise((resolve) => closed.close(resolve));
+    const tty = terminal();
+    const code = await runCli(['chat', '--url', `http://127.0.0.1:${port}/v1`], tty.io);
+    expect(code).toBe(1);
+    expect(tty.errors()).toBe(`routellm: cannot reach http://127.0.0.1:${port}/v1: ECONNREFUSED; start it with "routellm serve" or check --url\n`);
+    expect(tty.screen()).toBe('');
+  });
+});
+
+describe('routellm chat on a terminal, offline against a local endpoint', () => {
+  it('answers a turn with its routing, latency and cost at --config prices, and Ctrl-C exits 0', async () => {
+    const tty = terminal();
+    const exit = runCli(['chat', ...OFFLINE, '--base-url', upstream.baseURL, '--config', 'prices.yaml', '--threshold', '0.5'], tty.io);
+    await tty.ready();
+    tty.io.stdin.write('hello there');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    tty.io.stdin.write('\r');
+    await tty.shows('echo: hello there');
+    // 10 prompt tokens and 3 completion tokens at either model's price.
+    expect(tty.screen()).toMatch(/(strong-model \(strong\) · win rate 0\.\d{3} ≥ 0\.5 · random · \d+ ms · \$0\.00019|weak-model \(weak\) · win rate 0\.\d{3} < 0\.5 · random · \d+ ms · \$0\.000016)/);
+    tty.io.stdin.write('\u0003');
+    expect(await exit).toBe(0);
+    expect(tty.errors()).toBe('');
+    // The status line, drawn live on a terminal (and once, at the end, when CI is set).
+    expect(tty.screen()).toContain('router random · win rate ≥ 0.5 · in-process');
+  });
+
+  it('closes the same way on SIGINT/SIGTERM from outside (the CLI signal)', async () => {
+    const tty = terminal();
+    const exit = runCli(['chat', ...OFFLINE, '--base-url', upstream.baseURL], tty.io);
+    await tty.ready();
+    tty.signal.abort();
+    expect(await exit).toBe(0);
+  });
+});
