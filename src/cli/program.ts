@@ -47,10 +47,12 @@ function buildProgram(io: CliIo): { program: Command; failedCommand(): Command |
     .addHelpText('after', helpEpilogue(io, `
 Examples:
   $ routellm route "Prove that there are infinitely many primes"
+  $ routellm serve --base-url http://127.0.0.1:11434/v1 --strong-model llama3.1:70b --weak-model llama3.2:1b
   $ routellm serve --strong-model gpt-4o --weak-model groq/llama-3.1-8b-instant
+  $ routellm chat --url http://127.0.0.1:6060/v1
 
 Run "routellm <command> --help" for flags and examples. route works offline with the shipped router;
-serve needs each upstream model's API key.
+serve and chat need each upstream model's API key, or a local endpoint with --base-url (Ollama's above).
 `));
   defineRouteCommand(program, io);
   defineServeCommand(program, io);
