@@ -6,6 +6,7 @@ import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runChild } from '../helpers/run-cli-child.js';
 import { startUpstreamServer, type UpstreamServer } from '../helpers/upstream-server.js';
 
 /**
@@ -62,15 +63,7 @@ function childEnv(): Record<string, string> {
 }
 
 function runBash(script: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('bash', ['-e', '-o', 'pipefail', '-c', script], { cwd: ROOT, env: childEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (text: string) => (stdout += text));
-    child.stderr.setEncoding('utf8').on('data', (text: string) => (stderr += text));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+  return runChild('bash', ['-e', '-o', 'pipefail', '-c', script], { cwd: ROOT, env: childEnv() });
 }
 
 /** A serve block runs in the background, as in a second terminal, until it listens; the blocks after it talk to it. */

@@ -9,12 +9,17 @@ export function runCliChild(
   argv: readonly string[],
   options: { stdin?: string | Uint8Array; env?: Record<string, string | undefined>; cwd?: string } = {},
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return runChild(process.execPath, [BIN, ...argv], { ...options, env: { ...process.env, ...options.env } });
+}
+
+/** Runs `command` with exactly the environment `env` and collects its output; `stdin` as UTF-8 text or bytes. */
+export function runChild(
+  command: string,
+  args: readonly string[],
+  options: { stdin?: string | Uint8Array; env: Record<string, string | undefined>; cwd?: string | undefined },
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...argv], {
-      cwd: options.cwd,
-      env: { ...process.env, ...options.env },
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
+    const child = spawn(command, args, { cwd: options.cwd, env: options.env, stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (text: string) => (stdout += text));
