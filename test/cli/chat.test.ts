@@ -6,6 +6,7 @@ import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/program.js';
 import { runCliInProcess } from '../helpers/run-cli-in-process.js';
+import { startServeInProcess } from '../helpers/serve-in-process.js';
 import { startUpstreamServer, type UpstreamServer } from '../helpers/upstream-server.js';
 
 /** An interactive terminal in memory: a raw-mode stdin keys are written to, and an 80-column stdout. */
@@ -85,6 +86,24 @@ describe('routellm chat: bad flags and no terminal', () => {
     expect(code).toBe(1);
     expect(tty.errors()).toBe(`routellm: cannot reach http://127.0.0.1:${port}/v1: ECONNREFUSED; start it with "routellm serve" or check --url\n`);
     expect(tty.screen()).toBe('');
+  });
+
+  it("says a serve that refuses the key so, naming --api-key (exit 2); with the key it opens", async () => {
+    const serve = await startServeInProcess([...OFFLINE, '--base-url', upstream.baseURL, '--auth-key', 'client-secret', '--no-probe', '--port', '0'], { cwd: dir });
+    try {
+      const url = `${serve.listening[1]}/v1`;
+      const refused = terminal();
+      expect(await runCli(['chat', '--url', url], refused.io)).toBe(2);
+      expect(refused.errors()).toBe(`routellm: ${url} refused the key (401): pass one of serve's --auth-key values with --api-key\n`);
+      const tty = terminal();
+      const exit = runCli(['chat', '--url', url, '--api-key', 'client-secret'], tty.io);
+      await tty.ready();
+      tty.signal.abort();
+      expect(await exit).toBe(0);
+      expect(tty.screen()).toContain(`router random · 50% strong · ${url}`);
+    } finally {
+      expect(await serve.stop()).toBe(0);
+    }
   });
 });
 
