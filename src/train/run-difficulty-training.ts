@@ -27,8 +27,9 @@ const RECIPE = `## Recipe
   (standardised), one intercept per source, each source weighing the same; the bias is the mean
   intercept. The learned logit is clipped to the training prompts' 0.5%-99.5% range.
 - Fixed terms: the hand-set task prior (src/routers/difficulty/task-prior.ts: word groups for proof,
-  design, optimise, analysis, code and rewriting, and a 0/1 formal-notation flag, formal-math.ts,
-  that gets no learned weight) times prior_weight; content shrink n / (n + shrink_k) toward the
+  design, optimise and analysis, the same in seven other languages, a rewrite request without any
+  reasoning asked for, a short ask about pasted material, and a 0/1 formal-notation flag; the last
+  four get no learned weight) times prior_weight; content shrink n / (n + shrink_k) toward the
   training logits' floor quantile.
 - Multiple-choice questions asked on their own go to the shipped lexical expert, mapped onto this
   scale by 101 quantiles over the training prompts that take that path.

@@ -1,25 +1,11 @@
 import { isMultipleChoice } from '../lexical/multiple-choice.js';
+import { ASKS, OTHER_LANGUAGE_REASONING } from './ask-word-groups.js';
 import { formalMath } from './formal-math.js';
+import { givenMaterialRequest } from './given-material.js';
+import { rewriteRequest } from './rewrite-request.js';
 
 /** Version of the structure features; part of the checkpoint, so old weights are refused. */
-export const STRUCTURE_FEATURES_ID = 'structure:v2';
-
-/**
- * What the task asks for, as a priori word groups (not learned from any test prompt): a model
- * learns from the training data how much each kind of request says about difficulty.
- */
-const ASKS: ReadonlyArray<readonly [string, RegExp]> = [
-  ['asks_proof', /\b(prove|proof|derive|derivation|show that|demonstrate that|rigorous(ly)?)\b/g],
-  ['asks_design', /\b(design|architect(ure)?|implement(ation)?|build|develop|refactor)\b/g],
-  ['asks_analysis', /\b(analy[sz]e|analysis|compare|contrast|evaluate|critique|assess|justify|trade-?offs?)\b/g],
-  ['asks_explain', /\b(explain|why|how (does|do|can|would))\b/g],
-  ['asks_compute', /\b(calculate|compute|solve|find|determine|how (many|much|long|far))\b/g],
-  ['asks_code', /\b(code|function|program|script|algorithm|python|javascript|typescript|java|c\+\+|sql|regex|api|class)\b/g],
-  ['asks_optimise', /\b(optimi[sz]e|efficient(ly)?|complexity|performance|scal(e|able|ability)|concurren(t|cy))\b/g],
-  ['asks_depth', /\b(step[- ]by[- ]step|in detail|detailed|thorough(ly)?|comprehensive|rigorous)\b/g],
-  ['asks_rewrite', /\b(translate|summari[sz]e|rephrase|rewrite|paraphrase|correct|spelling|grammar|sort|format|list)\b/g],
-  ['asks_constraints', /\b(must|without|at (least|most)|exactly|ensure|constraint|assume)\b/g],
-];
+export const STRUCTURE_FEATURES_ID = 'structure:v3';
 
 /** Names of the structure features, in vector order. */
 export const STRUCTURE_FEATURE_NAMES: readonly string[] = [
@@ -45,8 +31,13 @@ export const STRUCTURE_FEATURE_NAMES: readonly string[] = [
   'distinct_share',
   'mean_word_length',
   ...ASKS.map(([name]) => name),
-  // Formal notation (formal-math.ts), 0 or 1: weighed by the task prior only, not learned.
+  // Weighed by the task prior only, not learned (task-prior.ts): formal notation (formal-math.ts),
+  // 0 or 1; a request to transform given text (rewrite-request.ts); a short ask about pasted
+  // material (given-material.ts), 0 or 1; reasoning words in other languages (ask-word-groups.ts).
   'formal_math',
+  'rewrite_request',
+  'given_material',
+  'asks_reasoning_other_language',
 ];
 
 const WORD = /\p{L}[\p{L}\p{M}'’-]*/gu;
@@ -118,6 +109,9 @@ export function structureFeatures(focus: string, whole: string, fewShot: boolean
     contentWords.length > 0 ? Math.log(contentWords.reduce((s, w) => s + w.length, 0) / contentWords.length) : 0,
     ...ASKS.map(([, pattern]) => log1p(count(lower, pattern))),
     formalMath(focus),
+    rewriteRequest(focus),
+    givenMaterialRequest(focus),
+    log1p(count(lower, OTHER_LANGUAGE_REASONING)),
   ];
   return Float32Array.from(values);
 }

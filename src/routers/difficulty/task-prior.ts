@@ -10,24 +10,36 @@
  * counted arithmetic operators and TeX, which fire on `+ - * /` in word problems and vary inside a
  * domain, so it reordered math word problems by their operators (Spearman with the small models'
  * measured failure rate on held-out RouterDC GSM8K 0.22 with the counts, 0.30 with the flag, 0.32
- * for the learned part alone) and sent "What is 2+2?" to the strong model. Weights apply to the structure features' raw values; the
- * trained model adds `prior_weight` times this sum to its logit. The word-group counts are also
- * learned features (the data weighs them too); the formal-notation flag is prior-only.
+ * for the learned part alone) and sent "What is 2+2?" to the strong model.
+ *
+ * Transforming given text is weighed by `rewrite_request` (rewrite-request.ts: the rewrite verb as
+ * the request's verb, none when the request also asks for reasoning), not by the learned
+ * `asks_rewrite` count, which fires on "correct" or "summarise" anywhere in a research question.
+ * A short ask about pasted material that asks for no reasoning (given-material.ts) gets -1: the
+ * material's length and code make the learned part read it as hard. Reasoning words in other
+ * languages weigh as the English proof/design/analysis groups do. These three came from the
+ * obvious-tier set's dev half (test/fixtures/obvious; datasets/README.md, steps 31-33).
+ *
+ * Weights apply to the structure features' raw values; the trained model adds `prior_weight` times
+ * this sum to its logit. The English word-group counts are also learned features (the data weighs
+ * them too); the features in PRIOR_ONLY_FEATURES are not.
  */
 export const TASK_PRIOR: Readonly<Record<string, number>> = Object.freeze({
   asks_proof: 1,
   asks_design: 1,
   asks_optimise: 1,
   asks_analysis: 1,
-  asks_code: 0.5,
   formal_math: 0.5,
-  asks_rewrite: -1,
+  rewrite_request: -1,
+  given_material: -1,
+  asks_reasoning_other_language: 1,
 });
 
 /**
- * Features the prior weighs and training leaves at weight 0: what formal notation means for
- * difficulty across kinds of prompt is what the data cannot teach. Inside MATH it does not rank;
- * outside it, 390 of the 421 training prompts where it fires are multiple-choice science
- * questions (MMLU, CMMLU, C-Eval).
+ * Features the prior weighs and training leaves at weight 0, because the data cannot teach them.
+ * Formal notation: inside MATH it does not rank; outside it, 390 of the 421 training prompts where
+ * it fires are multiple-choice science questions (MMLU, CMMLU, C-Eval). Rewrite requests and short
+ * asks about pasted material: no training set holds easy requests of either kind. Other-language
+ * reasoning words: only CMMLU and C-Eval hold other languages, all multiple-choice questions.
  */
-export const PRIOR_ONLY_FEATURES: readonly string[] = ['formal_math'];
+export const PRIOR_ONLY_FEATURES: readonly string[] = ['formal_math', 'rewrite_request', 'given_material', 'asks_reasoning_other_language'];

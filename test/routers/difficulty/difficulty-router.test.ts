@@ -29,8 +29,8 @@ describe('the difficulty router', () => {
     const dir = join(datasetsDir(), 'difficulty');
     const [weights, config] = await Promise.all([readFile(join(dir, 'model.safetensors')), readFile(join(dir, 'config.json'))]);
     const names = { weights: 'w.safetensors', config: 'c.json' };
-    expect(decodeDifficultyCheckpoint(weights, config, names).model.dim).toBe(288);
+    expect(decodeDifficultyCheckpoint(weights, config, names).model.dim).toBe(291);
     const other = Buffer.from(JSON.stringify({ ...JSON.parse(config.toString('utf8')), features: 'structure:v0' }));
-    expect(() => decodeDifficultyCheckpoint(weights, other, names)).toThrow(/c\.json: "features" is "structure:v0"; this version reads structure:v2\+use-static:v1/);
+    expect(() => decodeDifficultyCheckpoint(weights, other, names)).toThrow(/c\.json: "features" is "structure:v0"; this version reads structure:v3\+use-static:v1/);
   });
 });
