@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readJsonl } from './read-jsonl.js';
 
 /** One row of test/fixtures/sanity/prompts.jsonl: a prompt whose right tier is obvious to a person. */
 export interface SanityRow {
@@ -17,15 +17,7 @@ export const SANITY_SET_URL = new URL('../fixtures/sanity/prompts.jsonl', import
  * fields themselves are checked by test/fixtures/sanity-fixture.test.ts.
  */
 export function loadSanitySet(url: URL = SANITY_SET_URL): SanityRow[] {
-  const lines = readFileSync(url, 'utf8').split('\n');
-  if (lines.at(-1) === '') lines.pop();
-  return lines.map((line, i) => {
-    try {
-      return JSON.parse(line) as SanityRow;
-    } catch (error) {
-      throw new Error(`sanity set line ${i + 1} is not JSON: ${(error as Error).message}`);
-    }
-  });
+  return readJsonl<SanityRow>(url, 'sanity set');
 }
 
 /** Length in Unicode code points (an emoji counts once), the unit the set's length rules use. */

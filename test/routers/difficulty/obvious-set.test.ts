@@ -4,17 +4,14 @@ import { createBuiltinRegistry } from '../../../src/routers/builtin-registry.js'
 import { DEFAULT_ROUTER } from '../../../src/routers/default-router.js';
 import { nodeRouterContext } from '../../../src/runtime/node-router-context.js';
 import { runCliInProcess } from '../../helpers/run-cli-in-process.js';
+import { tierAuc } from '../../helpers/tier-auc.js';
 import { loadObviousSet, obviousPrompt, type ObviousRow } from '../../helpers/obvious-set.js';
 
 const rows = loadObviousSet();
 
-/** Share of (strong, weak) pairs the router orders right, ties as half: the ROC AUC. */
+/** The AUC of a router's scores against the rows' expected tiers. */
 function auc(scored: ReadonlyArray<{ row: ObviousRow; score: number }>): number {
-  const strong = scored.filter((s) => s.row.expect === 'strong');
-  const weak = scored.filter((s) => s.row.expect === 'weak');
-  let right = 0;
-  for (const s of strong) for (const w of weak) right += s.score > w.score ? 1 : s.score === w.score ? 0.5 : 0;
-  return right / (strong.length * weak.length);
+  return tierAuc(scored.map((s) => ({ expect: s.row.expect, score: s.score })));
 }
 
 async function scoreSplit(split: ObviousRow['split']): Promise<Array<{ row: ObviousRow; score: number }>> {
