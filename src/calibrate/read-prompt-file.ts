@@ -36,8 +36,11 @@ export async function* readPromptChunks(path: string, column: string, options: {
   const input = createReadStream(path);
   try {
     let prompts: string[] = [];
-    for await (const { text, line } of readUtf8Lines(input, (n) => `${path}: line ${n}`)) {
+    for await (const { text, line, terminated } of readUtf8Lines(input, (n) => `${path}: line ${n}`)) {
       if (text.trim() === '') continue;
+      // A JSONL file's last line with no line end that does not parse is a line still being
+      // appended (serve --sample-prompts writes whole lines) or one a crash cut short: not a prompt.
+      if (jsonl && !terminated && !parses(text)) continue;
       prompts.push(jsonl ? jsonlPrompt(text, line, path, column) : text);
       if (prompts.length === CHUNK) {
         yield { prompts, bytesRead: input.bytesRead };
@@ -56,6 +59,15 @@ export async function readPromptFile(path: string, column: string): Promise<stri
   for await (const chunk of readPromptChunks(path, column)) prompts.push(...chunk.prompts);
   if (prompts.length === 0) throw new UsageError(`no prompts in ${path}`);
   return prompts;
+}
+
+function parses(text: string): boolean {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function jsonlPrompt(line: string, lineNumber: number, path: string, column: string): string {

@@ -43,6 +43,14 @@ export interface ServerFileConfig {
   readonly shareWindow?: number;
   /** Where live share windows are kept: a file path (relative to the config file) or redis://. */
   readonly shareState?: string;
+  /** The prompt sample's file (`--sample-prompts`), relative to the config file. */
+  readonly samplePrompts?: string;
+  /** Share of routed requests sampled (`--sample-rate`), in [0, 1]. */
+  readonly sampleRate?: number;
+  /** Request fields kept with each sample (`--sample-fields`). */
+  readonly sampleFields?: readonly string[];
+  /** Bytes past which the sample file is rotated (`--sample-max-size`). */
+  readonly sampleMaxBytes?: number;
 }
 
 /** Price of one model in USD per million tokens (`prices:`). */
@@ -88,6 +96,10 @@ const SERVER_KEYS: Readonly<Record<string, [keyof ServerFileConfig, Reader<unkno
   verbose: ['verbose', (value, where) => bool(value, where)],
   share_window: ['shareWindow', (value, where) => integerIn(value, where, 1, MAX_SHARE_WINDOW)],
   share_state: ['shareState', (value, where) => nonEmptyString(value, where)],
+  sample_prompts: ['samplePrompts', (value, where) => nonEmptyString(value, where)],
+  sample_rate: ['sampleRate', (value, where) => rateIn(value, where)],
+  sample_fields: ['sampleFields', (value, where) => stringList(value, where)],
+  sample_max_size: ['sampleMaxBytes', (value, where) => sizeIn(value, where)],
 };
 
 /**
@@ -218,6 +230,29 @@ function integerIn(value: unknown, where: string, min: number, max: number): num
     throw new ConfigError(`${where} must be an integer from ${min} to ${max}, got ${kind(value)}`);
   }
   return number;
+}
+
+function rateIn(value: unknown, where: string): number {
+  const number = toNumber(value);
+  if (typeof number !== 'number' || !Number.isFinite(number) || number < 0 || number > 1) {
+    throw new ConfigError(`${where} must be a share from 0 to 1 (e.g. 0.01), got ${kind(value)}`);
+  }
+  return number;
+}
+
+function sizeIn(value: unknown, where: string): number {
+  const bytes = typeof value === 'number' ? value : typeof value === 'string' ? byteCount(value) : undefined;
+  if (bytes === undefined || !Number.isInteger(bytes) || bytes < 1) throw new ConfigError(`${where} must be a size in bytes, e.g. 104857600, 500m or 1g; got ${kind(value)}`);
+  return bytes;
+}
+
+/** Bytes of a size like `1048576`, `512k`, `100m`, `1g` (powers of 1024; a trailing `b`/`ib` allowed); undefined when it is not one. */
+export function byteCount(raw: string): number | undefined {
+  const match = /^(\d+(?:\.\d+)?)\s*([kmg]?)i?b?$/i.exec(raw.trim());
+  if (!match) return undefined;
+  const scale = { '': 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 }[(match[2] ?? '').toLowerCase() as '' | 'k' | 'm' | 'g'];
+  const bytes = Math.floor(Number(match[1]) * scale);
+  return bytes >= 1 ? bytes : undefined;
 }
 
 function shareIn(value: unknown, where: string): number {

@@ -6,7 +6,7 @@ import type { ProgressStream } from '../hub/download-progress.js';
 import { DEFAULT_ROUTER } from '../routers/default-router.js';
 import { createBuiltinRegistry } from '../routers/builtin-registry.js';
 import { nodeRouterContext } from '../runtime/node-router-context.js';
-import { ChatPipeline } from '../server/chat/chat-pipeline.js';
+import { ChatPipeline, type RoutedSampler } from '../server/chat/chat-pipeline.js';
 import type { ChatObserver } from '../server/observe/chat-observer.js';
 import { resolveChatOptions, type ChatOptions } from '../server/options/chat-options.js';
 import { resolveShareOptions, sharesThroughRedis, shareStateStore, type ShareOptions } from '../shares/share-options.js';
@@ -26,6 +26,8 @@ export interface ControllerInternals {
   readonly progress?: ProgressStream;
   /** `options.config`, read already (serve reads it for its own settings too). */
   readonly config?: RoutellmConfig;
+  /** Keeps a share of routed prompts (`serve --sample-prompts`). */
+  readonly sampler?: RoutedSampler;
 }
 
 /** A Controller's working parts, as serve and the Controller both answer with them. */
@@ -117,7 +119,7 @@ export async function prepareController(options: ControllerOptions, internals: C
           log: { warn, info: (line) => logger.info({}, `routellm: ${line}`) },
         });
         await shareStore?.start();
-        const pipeline = new ChatPipeline({ routing: { decider, upstreams }, options: chatOptions, logger, observer: internals.observer, shares: liveShares });
+        const pipeline = new ChatPipeline({ routing: { decider, upstreams }, options: chatOptions, logger, observer: internals.observer, shares: liveShares, sampler: internals.sampler });
         const store = shareStore;
         let closing: Promise<void> | undefined;
         return {

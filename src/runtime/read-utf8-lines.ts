@@ -7,6 +7,8 @@ const CR = 0x0d;
 export interface NumberedLine {
   readonly text: string;
   readonly line: number;
+  /** False for a last line with no line end: possibly a write still under way, or one a crash cut short. */
+  readonly terminated: boolean;
 }
 
 /**
@@ -18,11 +20,11 @@ export interface NumberedLine {
 export async function* readUtf8Lines(input: AsyncIterable<Uint8Array | string> | Iterable<Uint8Array | string>, where: (line: number) => string): AsyncGenerator<NumberedLine> {
   const decoder = new TextDecoder('utf-8', { fatal: true });
   let line = 0;
-  const decode = (bytes: Uint8Array): NumberedLine => {
+  const decode = (bytes: Uint8Array, terminated = true): NumberedLine => {
     line += 1;
     const end = bytes.length > 0 && bytes[bytes.length - 1] === CR ? bytes.length - 1 : bytes.length;
     try {
-      return { text: decoder.decode(bytes.subarray(0, end)), line };
+      return { text: decoder.decode(bytes.subarray(0, end)), line, terminated };
     } catch {
       throw new UsageError(`${where(line)} is not valid UTF-8 text; prompts must be UTF-8 (convert e.g. with iconv -f latin1 -t utf-8)`);
     }
@@ -40,5 +42,5 @@ export async function* readUtf8Lines(input: AsyncIterable<Uint8Array | string> |
     }
     if (start < bytes.length) pending.push(bytes.subarray(start));
   }
-  if (pending.length > 0) yield decode(Buffer.concat(pending));
+  if (pending.length > 0) yield decode(Buffer.concat(pending), false);
 }

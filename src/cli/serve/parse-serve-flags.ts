@@ -1,4 +1,5 @@
 import { UsageError } from '../../core/index.js';
+import { byteCount } from '../../config/config-sections.js';
 
 /** `--port`: an integer in [0, 65535]; 0 asks the system for a free port. */
 export function parsePort(raw: string): number {
@@ -7,11 +8,9 @@ export function parsePort(raw: string): number {
   return port;
 }
 
-/** `--max-body`: bytes, optionally with a k or m suffix (powers of 1024). */
+/** `--max-body`: bytes, optionally with a k, m or g suffix (powers of 1024). */
 export function parseByteSize(raw: string): number {
-  const match = /^(\d+(?:\.\d+)?)\s*([km]?)i?b?$/i.exec(raw.trim());
-  const scale = { '': 1, k: 1024, m: 1024 * 1024 }[(match?.[2] ?? '').toLowerCase() as '' | 'k' | 'm'];
-  const bytes = match ? Math.floor(Number(match[1]) * scale) : Number.NaN;
-  if (!(bytes >= 1)) throw new UsageError(`--max-body: "${raw}" is not a size; give bytes, e.g. 1048576, 512k or 10m`);
+  const bytes = byteCount(raw);
+  if (bytes === undefined) throw new UsageError(`--max-body: "${raw}" is not a size; give bytes, e.g. 1048576, 512k or 10m`);
   return bytes;
 }

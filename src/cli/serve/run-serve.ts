@@ -7,6 +7,10 @@ import { createServeLog, resolveLogFormat, type LogFormat } from '../../server/o
 import { ServeObserver } from '../../server/observe/serve-observer.js';
 import { registerShareMetrics } from '../../server/observe/share-metrics.js';
 import { resolveHttpOptions } from '../../server/options/http-options.js';
+import { resolveSampleOptions, type SampleOptions } from '../../server/options/sample-options.js';
+import { registerSampleMetrics } from '../../server/observe/sample-metrics.js';
+import { PromptSampler } from '../../server/sample/prompt-sampler.js';
+import { SampleFile } from '../../server/sample/sample-file.js';
 import { startServer } from '../../server/http/start-server.js';
 import { parseRedisUrl, publicRedisUrl } from '../../shares/redis-share-state.js';
 import { probeModels, type ModelProbe } from '../../upstream/probe-models.js';
@@ -50,12 +54,37 @@ async function serve(flags: ServeFlags, io: CliIo, log: RequestLog, format: LogF
   // The gateway's prompt-free lines know --log-prompts before the first request.
   log.setLogPrompts(flags.logPrompts ?? config.server?.logPrompts ?? false);
   const metrics = new GatewayMetrics({ defaultMetrics: true });
+  const sampling = resolveSampleOptions(flags, config, io.cwd);
+  // Opened before anything loads: an unwritable path stops start-up (exit 2) in a moment.
+  const sampleFile = sampling ? await openSampleFile(sampling, log) : undefined;
+  try {
+    await serveWith(flags, io, log, format, { config, port, host, http, maxBody, metrics, sampling, sampleFile });
+  } finally {
+    await sampleFile?.close();
+  }
+}
+
+interface ServeSetup {
+  readonly config: Awaited<ReturnType<typeof loadConfig>>;
+  readonly port: number;
+  readonly host: string;
+  readonly http: ReturnType<typeof resolveHttpOptions>;
+  readonly maxBody: number;
+  readonly metrics: GatewayMetrics;
+  readonly sampling: SampleOptions | undefined;
+  readonly sampleFile: SampleFile | undefined;
+}
+
+async function serveWith(flags: ServeFlags, io: CliIo, log: RequestLog, format: LogFormat, setup: ServeSetup): Promise<void> {
+  const { config, port, host, http, maxBody, metrics, sampling, sampleFile } = setup;
+  const sampler = sampling && sampleFile ? new PromptSampler({ rate: sampling.rate, fields: sampling.fields, sink: sampleFile }) : undefined;
+  if (sampleFile) registerSampleMetrics(metrics.registry, sampleFile);
   // The upstreams are resolved first (a missing key or an unknown provider prefix fails before the
   // routers load), and each provider's model list is read while they do.
   const prepared = await prepareController(
     { ...flags, baseURL: flags.baseUrl, env: io.env, cwd: io.cwd, fetch: io.fetch, logger: log.logger },
     // Hub downloads: a live bar on a terminal (pretty), else their one line through the logger like every other.
-    { config, observer: new ServeObserver(metrics, log), progress: format === 'pretty' ? io.stderr : { write: (text: string) => log.logger.info(text.trim().replace(/^routellm: /, '')) } },
+    { config, observer: new ServeObserver(metrics, log), ...(sampler ? { sampler } : {}), progress: format === 'pretty' ? io.stderr : { write: (text: string) => log.logger.info(text.trim().replace(/^routellm: /, '')) } },
   );
   let parts: ControllerParts | undefined;
   try {
@@ -90,6 +119,15 @@ async function serve(flags: ServeFlags, io: CliIo, log: RequestLog, format: LogF
     const strongURL = publicURL(upstreams.endpoint(pair.strong).baseURL);
     const weakURL = publicURL(upstreams.endpoint(pair.weak).baseURL);
     log.logger.info({ strong_url: strongURL, weak_url: weakURL }, `routellm upstreams: ${pair.strong} at ${strongURL}; ${pair.weak} at ${weakURL}`);
+    if (sampling) {
+      log.logger.info(
+        { sample_prompts: sampling.path, sample_rate: sampling.rate, sample_fields: sampling.fields, sample_max_bytes: sampling.maxBytes },
+        `routellm prompt sampling ON: ${formatRate(sampling.rate)} of routed prompts are stored in ${sampling.path} (users' prompts: keep the file private; ` +
+          `${sampling.fields.length > 0 ? `fields kept: ${sampling.fields.join(', ')}` : 'no other request field'}; rotated past ${Math.round(sampling.maxBytes / 1024 / 1024)} MiB)`,
+      );
+    } else {
+      log.logger.info({ sample_prompts: null }, 'routellm prompt sampling off (--sample-prompts FILE keeps a share of routed prompts for routellm label)');
+    }
     log.logger.info(
       { share_window: parts.shareOptions.window },
       `routellm shares: router-<r>-<n>% holds n% of each share's last ${parts.shareOptions.window} requests (windows kept ${shareStateWhere(parts.shareOptions.state)})`,
@@ -129,6 +167,19 @@ function reportProbe(log: RequestLog, probe: ModelProbe): void {
     const sample = probe.listedSample?.length ? ` (it lists e.g. ${probe.listedSample.map((id) => `"${id}"`).join(', ')})` : '';
     log.logger.warn(fields, `model "${probe.model}": ${probe.detail}${sample}`);
   }
+}
+
+/** Opens the sample file; a write that fails later is said once per run of failures. */
+function openSampleFile(sampling: SampleOptions, log: RequestLog): Promise<SampleFile> {
+  return SampleFile.open(sampling.path, {
+    maxBytes: sampling.maxBytes,
+    onWriteError: (error) =>
+      log.logger.warn({ sample_prompts: sampling.path, err: error.message }, `prompt sampling: cannot write ${sampling.path} (${error.message}); sampled prompts are dropped and counted in routellm_prompt_samples_total until a write succeeds`),
+  });
+}
+
+function formatRate(rate: number): string {
+  return `${Number((rate * 100).toPrecision(6))}%`;
 }
 
 /** Where --share-state keeps the windows, for the start-up line (a Redis URL without its password). */

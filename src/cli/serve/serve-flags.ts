@@ -6,13 +6,14 @@ import { DEFAULT_DEGRADED_SHARE, DEFAULT_DEGRADED_WINDOW_MS } from '../../server
 import { DEFAULT_DEADLINE_MS, DEFAULT_TIMEOUT_MS, DEFAULT_TTFB_TIMEOUT_MS } from '../../server/policy/upstream-deadline.js';
 import { DEFAULT_MAX_CONCURRENCY, DEFAULT_MAX_QUEUE } from '../../server/options/chat-options.js';
 import { DEFAULT_SERVER_LIMITS, type HttpSettings } from '../../server/options/http-options.js';
+import { DEFAULT_SAMPLE_RATE, type SampleSettings } from '../../server/options/sample-options.js';
 
 /**
  * Flags of `routellm serve`, as commander parses them: the Controller's options (the same names,
  * camel-cased), the HTTP server's own, and where it listens. `fallback` and `streamUsage` stay
  * undefined unless `--[no-]fallback` / `--[no-]stream-usage` was given, so the config file can decide.
  */
-export interface ServeFlags extends Omit<ControllerSettings, 'routers' | 'baseURL' | 'prices' | 'providers' | 'config'>, HttpSettings {
+export interface ServeFlags extends Omit<ControllerSettings, 'routers' | 'baseURL' | 'prices' | 'providers' | 'config'>, HttpSettings, SampleSettings {
   readonly routers: string[];
   readonly config?: string;
   /** `--base-url` (commander's camel case of it; the Controller's option is `baseURL`). */
@@ -49,6 +50,10 @@ export function serveSettingOptions(): Option[] {
     new Option('--no-stream-usage', "never add stream_options to a client's stream, for upstreams that reject the field; those streams' tokens and cost are then known only when the client asks for usage"),
     new Option('--share-window <n>', `requests per live share window: router-<r>-30% holds 30% of the last n requests (default ${DEFAULT_SHARE_WINDOW})`).argParser(windowSize),
     new Option('--share-state <file|redis-url>', 'keep live share windows across restarts in FILE, or share them between replicas in redis://host:port/db'),
+    new Option('--sample-prompts <file>', "append a random share of routed prompts to FILE as JSONL, for routellm label (off by default; stores users' prompts: docs/learn-from-traffic.md)"),
+    new Option('--sample-rate <share>', `share of routed requests --sample-prompts keeps, from 0 to 1 (default ${DEFAULT_SAMPLE_RATE})`).argParser(rateOf),
+    new Option('--sample-fields <fields>', 'request body fields kept with each sampled prompt, comma-separated (e.g. user,metadata; none by default)').argParser((value: string) => value.split(',')),
+    new Option('--sample-max-size <bytes>', 'rotate the --sample-prompts file past this size (suffixes k, m, g; default 100m; 5 old files kept)'),
   ];
 }
 
@@ -63,6 +68,12 @@ function positiveSeconds(value: string): number {
 function shareOf(value: string): number {
   const number = Number(value);
   if (value.trim() === '' || !Number.isFinite(number) || number < 0 || number >= 1) throw new InvalidArgumentError('expected a share from 0 to below 1, e.g. 0.2');
+  return number;
+}
+
+function rateOf(value: string): number {
+  const number = Number(value);
+  if (value.trim() === '' || !Number.isFinite(number) || number < 0 || number > 1) throw new InvalidArgumentError('expected a share from 0 to 1, e.g. 0.01 for 1%');
   return number;
 }
 

@@ -28,10 +28,17 @@ export interface ChatPipelineDeps {
   readonly observer?: ChatObserver | undefined;
   /** Live shares (the ShareCalibrator), reported in the stats. */
   readonly shares?: ShareStatsSource | undefined;
+  /** Keeps a share of routed prompts (`serve --sample-prompts`); nothing is kept when absent. */
+  readonly sampler?: RoutedSampler | undefined;
   /** Wall clock for the stats' `since`; injected so tests can pin it. */
   readonly now?: () => Date;
   /** Monotonic milliseconds for the degradation window; injected so tests can move time. */
   readonly clock?: () => number;
+}
+
+/** Told each routed request (the PromptSampler): must not block or throw. */
+export interface RoutedSampler {
+  offer(decision: RoutingDecision, body: Readonly<Record<string, unknown>>): void;
 }
 
 /** A chat request as the pipeline takes it: the checked body, and the client's own bytes of it when there are any to forward. */
@@ -68,6 +75,7 @@ export class ChatPipeline {
   /** What new requests are routed and answered with; each request keeps the set it began with. */
   readonly routing: RoutingSet;
   readonly #shares: ShareStatsSource | undefined;
+  readonly #sampler: RoutedSampler | undefined;
   /** Requests begun and not yet finished (the in-flight gauge). */
   inFlight = 0;
 
@@ -82,6 +90,7 @@ export class ChatPipeline {
     this.spend = new SpendTracker(this.prices, pair, (deps.now ?? (() => new Date()))());
     this.limiter = new ConcurrencyLimiter({ maxConcurrent: options.maxConcurrency, maxQueue: options.maxQueue });
     this.#shares = deps.shares;
+    this.#sampler = deps.sampler;
     this.health = new RoutingHealth({
       share: options.degradedShare,
       windowMs: options.degradedWindowMs,
@@ -125,6 +134,7 @@ export class ChatPipeline {
     record.stream = wantsStream;
     // What the router scored, not the whole prompt again: bounded like the decision itself.
     record.routed(decision, this.options.logPrompts ? boundedRoutingText(routingText(body['messages'])) : undefined);
+    this.#sampler?.offer(decision, body);
     if (this.options.verbose) {
       // serve --verbose: the decision as it is made, before the upstream answers.
       this.logger?.info(
