@@ -14,4 +14,9 @@ export interface CliIo {
   readonly fetch: typeof globalThis.fetch;
   /** Aborted on SIGINT/SIGTERM by `bin/`; long-running commands (serve) stop on it. */
   readonly signal?: AbortSignal;
+  /**
+   * Subscribes to SIGHUP (`bin/`: the process's); returns the unsubscribe. serve reloads on it.
+   * While nobody listens the signal keeps its default (the process ends).
+   */
+  readonly onHangup?: (listener: () => void) => () => void;
 }

@@ -31,6 +31,10 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
       cwd: process.cwd(),
       fetch: globalThis.fetch,
       signal: controller.signal,
+      onHangup: (listener) => {
+        process.on('SIGHUP', listener);
+        return () => process.off('SIGHUP', listener);
+      },
     });
     // serve drains and exits 0 on a signal; a command cut short by it reports the signal.
     return interrupted !== undefined && code !== 0 ? interrupted : code;

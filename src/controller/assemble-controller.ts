@@ -1,4 +1,4 @@
-import { BUDGET_PRIOR_TOKENS, ShareCalibrator, type ModelPair, type RouterFactory } from '../core/index.js';
+import { BUDGET_PRIOR_TOKENS, ConfigError, ShareCalibrator, type ModelPair, type RouterFactory } from '../core/index.js';
 import { configFromObject, loadConfig, type RoutellmConfig } from '../config/load-config.js';
 import { resolveModelPair, samePairWarning } from '../config/resolve-model-pair.js';
 import { unknownConfigRouterWarnings } from '../config/unknown-config-routers.js';
@@ -8,6 +8,7 @@ import { createBuiltinRegistry } from '../routers/builtin-registry.js';
 import { nodeRouterContext } from '../runtime/node-router-context.js';
 import { ChatPipeline, type RoutedSampler } from '../server/chat/chat-pipeline.js';
 import type { ChatObserver } from '../server/observe/chat-observer.js';
+import type { ReloadResult } from '../server/reload/routing-reloads.js';
 import { resolveChatOptions, type ChatOptions } from '../server/options/chat-options.js';
 import { resolveShareOptions, sharesThroughRedis, shareStateStore, type ShareOptions } from '../shares/share-options.js';
 import type { ShareStateStore } from '../shares/share-state-store.js';
@@ -43,9 +44,17 @@ export interface ControllerParts {
   /** Keeps the share windows beyond the process (`shareState`), when asked. */
   readonly shareStore: ShareStateStore | undefined;
   readonly logger: Logger;
+  /**
+   * Re-reads the config file and rebuilds the routers (their weights), the calibration tables and
+   * the upstreams off to the side, then swaps them in at once: requests in flight finish on the old
+   * set. Throws (ConfigError and the like) and keeps the old set when anything fails. Reloads run
+   * one at a time, in order.
+   */
+  reload(): Promise<ReloadResult>;
   /** Saves the share windows and closes the upstream connections. */
   close(): Promise<void>;
 }
+
 
 /** A Controller half built: the upstreams are resolved (a missing key has failed already), the routers not loaded yet. */
 export interface PreparedController {
@@ -79,15 +88,17 @@ export async function prepareController(options: ControllerOptions, internals: C
   const samePair = samePairWarning(pair);
   if (samePair) warn(samePair);
   // The upstreams first: a missing key or an unknown provider prefix fails before the routers load.
-  const upstreams = new Upstreams({
-    pair,
-    ...upstreamRouting(options, env, config),
-    // With fallback on, the other model is the retry: a transport retry first would double the wait
-    // (and sleep through a 429's retry-after) before falling back.
-    maxRetries: chatOptions.fallback ? 0 : 1,
-    // No timeoutMs: the pipeline's deadline bounds every attempt by --ttfb-timeout, --timeout and
-    // --deadline, and, armed first with a budget no longer, always fires first.
-  });
+  const upstreamsFor = (from: RoutellmConfig) =>
+    new Upstreams({
+      pair,
+      ...upstreamRouting(options, env, from),
+      // With fallback on, the other model is the retry: a transport retry first would double the wait
+      // (and sleep through a 429's retry-after) before falling back.
+      maxRetries: chatOptions.fallback ? 0 : 1,
+      // No timeoutMs: the pipeline's deadline bounds every attempt by --ttfb-timeout, --timeout and
+      // --deadline, and, armed first with a budget no longer, always fires first.
+    });
+  const upstreams = upstreamsFor(config);
   return {
     pair,
     upstreams,
@@ -102,18 +113,23 @@ export async function prepareController(options: ControllerOptions, internals: C
           now: () => performance.now(),
           strongCostPrior: new PriceTable(chatOptions.prices).costOf(pair.strong, { inputTokens: BUDGET_PRIOR_TOKENS.input, outputTokens: BUDGET_PRIOR_TOKENS.output }),
         });
-        const decider = await buildDecider({
-          registry,
-          routers: routers.map((router) => (isFactory(router) ? router.name : router)),
-          pair,
-          config,
-          context: nodeRouterContext({ env, cwd, fetch, ...(internals.progress ? { stderr: internals.progress } : {}) }),
-          // Shares are resolved here, at start-up: say now which routers' shares will be refused.
-          onShareProblem: warn,
-          // Said once per router and threshold, at its first request.
-          onThresholdAdvice: warn,
-          liveShares,
-        });
+        const context = nodeRouterContext({ env, cwd, fetch, ...(internals.progress ? { stderr: internals.progress } : {}) });
+        const deciderFor = (from: RoutellmConfig) =>
+          buildDecider({
+            registry,
+            routers: routers.map((router) => (isFactory(router) ? router.name : router)),
+            pair,
+            config: from,
+            context,
+            // Shares are resolved here, at start-up: say now which routers' shares will be refused.
+            onShareProblem: warn,
+            // Said once per router and threshold, at its first request.
+            onThresholdAdvice: warn,
+            // The same live shares across reloads: a router whose fingerprint is unchanged keeps its
+            // windows; one with new weights starts fresh from the new calibration table (ShareCalibrator.track).
+            liveShares,
+          });
+        const decider = await deciderFor(config);
         shareStore = shareStateStore(shareOptions, liveShares, {
           fingerprints: new Map(decider.routerNames().map((name) => [name, decider.router(name).fingerprint])),
           log: { warn, info: (line) => logger.info({}, `routellm: ${line}`) },
@@ -122,6 +138,40 @@ export async function prepareController(options: ControllerOptions, internals: C
         const pipeline = new ChatPipeline({ routing: { decider, upstreams }, options: chatOptions, logger, observer: internals.observer, shares: liveShares, sampler: internals.sampler });
         const store = shareStore;
         let closing: Promise<void> | undefined;
+        let loaded = config;
+        let reloading: Promise<unknown> = Promise.resolve();
+        const reloadOnce = async (): Promise<ReloadResult> => {
+          const started = performance.now();
+          // An object given as the config is read again as it is (its routers' weights are re-read).
+          const next = typeof given === 'object' && given !== null ? configFromObject(given, cwd) : await loadConfig(given, env, cwd);
+          const nextPair = resolveModelPair(options, env, next.models);
+          if (nextPair.strong !== pair.strong || nextPair.weak !== pair.weak) {
+            throw new ConfigError(
+              `the model pair changed (strong ${pair.strong} -> ${nextPair.strong}, weak ${pair.weak} -> ${nextPair.weak}); a reload keeps the pair it started with: restart to change models`,
+            );
+          }
+          for (const warning of unknownConfigRouterWarnings(next, registry, names)) warn(warning);
+          const before = pipeline.routing.decider;
+          const nextUpstreams = upstreamsFor(next);
+          let nextDecider;
+          try {
+            nextDecider = await deciderFor(next);
+          } catch (error) {
+            nextUpstreams.close();
+            throw error;
+          }
+          pipeline.swapRouting({ decider: nextDecider, upstreams: nextUpstreams }, (old) => old.upstreams.close());
+          const needsRestart = (['server', 'prices'] as const).filter((key) => JSON.stringify(next[key]) !== JSON.stringify(loaded[key]));
+          loaded = next;
+          const fingerprints = Object.fromEntries(nextDecider.routerNames().map((name) => [name, nextDecider.router(name).fingerprint]));
+          return {
+            generation: pipeline.generation,
+            routers: fingerprints,
+            changed: nextDecider.routerNames().filter((name) => !before.routerNames().includes(name) || before.router(name).fingerprint !== fingerprints[name]),
+            needsRestart,
+            tookMs: Math.round(performance.now() - started),
+          };
+        };
         return {
           pair,
           config,
@@ -131,6 +181,11 @@ export async function prepareController(options: ControllerOptions, internals: C
           pipeline,
           shareStore,
           logger,
+          reload() {
+            const run = reloading.then(reloadOnce, reloadOnce);
+            reloading = run.catch(() => {});
+            return run;
+          },
           close() {
             closing ??= (async () => {
               try {

@@ -10,6 +10,8 @@ import { resolveHttpOptions } from '../../server/options/http-options.js';
 import { resolveSampleOptions, type SampleOptions } from '../../server/options/sample-options.js';
 import { registerSampleMetrics } from '../../server/observe/sample-metrics.js';
 import { PromptSampler } from '../../server/sample/prompt-sampler.js';
+import { registerReloadMetrics } from '../../server/observe/reload-metrics.js';
+import { RoutingReloads } from '../../server/reload/routing-reloads.js';
 import { SampleFile } from '../../server/sample/sample-file.js';
 import { startServer } from '../../server/http/start-server.js';
 import { parseRedisUrl, publicRedisUrl } from '../../shares/redis-share-state.js';
@@ -95,9 +97,13 @@ async function serveWith(flags: ServeFlags, io: CliIo, log: RequestLog, format: 
     for (const probe of await probed) reportProbe(log, probe);
     if (io.signal?.aborted) return;
     watchPipeline(metrics, parts);
+    const pipeline = parts.pipeline;
+    const reloads = new RoutingReloads(parts.reload, log.logger);
+    registerReloadMetrics(metrics.registry, { reloads, routing: () => pipeline.routing });
+    const reload = (source: string) => reloads.reload(source);
     let server;
     try {
-      server = await startServer({ pipeline: parts.pipeline, http, metrics, host, port, maxBody, log: (line) => log.logger.error(line) });
+      server = await startServer({ pipeline, http, metrics, host, port, maxBody, reload, log: (line) => log.logger.error(line) });
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       if (code === 'EADDRINUSE') throw new UsageError(`port ${port} on ${host} is already in use; pick another with --port`);
@@ -132,11 +138,15 @@ async function serveWith(flags: ServeFlags, io: CliIo, log: RequestLog, format: 
       { share_window: parts.shareOptions.window },
       `routellm shares: router-<r>-<n>% holds n% of each share's last ${parts.shareOptions.window} requests (windows kept ${shareStateWhere(parts.shareOptions.state)})`,
     );
+    // SIGHUP reloads (one at a time, in order); it no longer ends the process while serve runs.
+    const stopHangups = io.onHangup?.(() => void reload('SIGHUP'));
+    log.logger.info({ reload: `${server.url}/v1/routellm/reload` }, `routellm reload: kill -HUP ${process.pid} or POST ${server.url}/v1/routellm/reload re-reads the config file and the routers' weights`);
     await new Promise<void>((resolve) => {
       if (!io.signal) return; // Without a signal (embedded use) the server runs until the process ends.
       if (io.signal.aborted) resolve();
       else io.signal.addEventListener('abort', () => resolve(), { once: true });
     });
+    stopHangups?.();
     log.logger.info({ in_flight: server.inFlight() }, `routellm: shutting down, finishing ${server.inFlight()} in-flight request(s)`);
     await server.close();
     uncap?.();

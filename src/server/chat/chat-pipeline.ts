@@ -72,8 +72,13 @@ export class ChatPipeline {
   readonly health: RoutingHealth;
   readonly observer: ChatObserver;
   readonly logger: ChatLogger | undefined;
-  /** What new requests are routed and answered with; each request keeps the set it began with. */
-  readonly routing: RoutingSet;
+  /** Reloads of the routing set so far (0: the one loaded at start-up). */
+  generation = 0;
+  #routing: RoutingSet;
+  /** Requests holding each routing set (RequestRecord), so a replaced set is let go once its last request ends. */
+  readonly #holds = new Map<RoutingSet, number>();
+  /** Replaced sets still held, and what to do once they are not. */
+  readonly #retired = new Map<RoutingSet, () => void>();
   readonly #shares: ShareStatsSource | undefined;
   readonly #sampler: RoutedSampler | undefined;
   /** Requests begun and not yet finished (the in-flight gauge). */
@@ -82,7 +87,7 @@ export class ChatPipeline {
   constructor(deps: ChatPipelineDeps) {
     const options = deps.options;
     this.options = options;
-    this.routing = deps.routing;
+    this.#routing = deps.routing;
     this.observer = deps.observer ?? SILENT_OBSERVER;
     this.logger = deps.logger;
     const pair = deps.routing.decider.pair;
@@ -106,6 +111,45 @@ export class ChatPipeline {
           `add it to the config file as prices: { "${model}": { input: <USD per 1M tokens>, output: <USD per 1M tokens> } }`,
       );
     }
+  }
+
+  /** What new requests are routed and answered with; each request keeps the set it began with. */
+  get routing(): RoutingSet {
+    return this.#routing;
+  }
+
+  /**
+   * Reload: new requests use `next` from now on; requests in flight finish on the set they began
+   * with. `retire(old)` runs once no request holds the replaced set any more (at once if none does):
+   * that is when its upstream connections may close. Returns the replaced set.
+   */
+  swapRouting(next: RoutingSet, retire: (old: RoutingSet) => void): RoutingSet {
+    const old = this.#routing;
+    this.#routing = next;
+    this.generation += 1;
+    if (this.#holds.has(old)) this.#retired.set(old, () => retire(old));
+    else retire(old);
+    return old;
+  }
+
+  /** A request takes the current routing set for its whole life (RequestRecord); `releaseRouting` gives it back. */
+  holdRouting(): RoutingSet {
+    const set = this.#routing;
+    this.#holds.set(set, (this.#holds.get(set) ?? 0) + 1);
+    return set;
+  }
+
+  releaseRouting(set: RoutingSet): void {
+    const left = (this.#holds.get(set) ?? 1) - 1;
+    if (left > 0) {
+      this.#holds.set(set, left);
+      return;
+    }
+    this.#holds.delete(set);
+    const retire = this.#retired.get(set);
+    if (retire === undefined) return;
+    this.#retired.delete(set);
+    retire();
   }
 
   /** Starts the bookkeeping of one request; call `finish` on the result when it is over. */
@@ -225,8 +269,10 @@ export class ChatPipeline {
    */
   stats(): GatewayStats {
     const health = this.health;
+    const decider = this.#routing.decider;
     return {
       ...this.spend.stats(),
+      routing: { generation: this.generation, routers: Object.fromEntries(decider.routerNames().map((name) => [name, decider.router(name).fingerprint])) },
       ...(this.#shares ? { shares: shareStatsJson(this.#shares) } : {}),
       fallbacks: Object.fromEntries(FALLBACK_REASONS.map((reason) => [reason, health.byReason.get(reason) ?? 0])),
       routing_health: {
@@ -285,6 +331,8 @@ export class ChatPipeline {
 
 /** `GET /v1/routellm/stats`: the spend report, fallbacks by reason, and the routing health window. */
 export interface GatewayStats extends SpendStats {
+  /** The routers in use: reloads so far (0 = as started) and each router's fingerprint (its weights' hash). */
+  readonly routing: { readonly generation: number; readonly routers: Readonly<Record<string, string>> };
   /** Fallbacks since start-up, by reason. */
   readonly fallbacks: Readonly<Record<string, number>>;
   readonly routing_health: {

@@ -60,7 +60,7 @@ export class RequestRecord {
 
   constructor(pipeline: ChatPipeline, requestId: string, origin: RequestOrigin) {
     this.#pipeline = pipeline;
-    this.routing = pipeline.routing;
+    this.routing = pipeline.holdRouting();
     this.requestId = requestId;
     this.method = origin.method;
     this.path = origin.path;
@@ -113,6 +113,7 @@ export class RequestRecord {
     const pipeline = this.#pipeline;
     const observer = pipeline.observer;
     if (this.#inFlight) pipeline.inFlight -= 1;
+    pipeline.releaseRouting(this.routing);
     // The final answer may say more than the reason given when refusing (a body over --max-body).
     if (this.#rejectedFor !== undefined) observer.observeRejected(rejectedReason(status, this.#rejectedFor));
     if (this.chat) observer.observeRequest({ router: this.decision?.router ?? 'none', model: this.model ?? 'none', status });

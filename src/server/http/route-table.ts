@@ -5,6 +5,7 @@ import { elapsedMs } from './answer-headers.js';
 import { createChatEndpoint } from './chat-endpoint.js';
 import { MODEL_PATH_PREFIX, modelList, retrieveModel } from './models.js';
 import type { Handler, RequestContext } from './request-context.js';
+import type { ReloadOutcome } from '../reload/routing-reloads.js';
 
 /** Path -> method -> handler. A new endpoint is a new row here. HEAD is answered by the GET handler (node:http sends no body for HEAD). */
 export type RouteTable = Readonly<Record<string, Readonly<Record<string, Handler>>>>;
@@ -17,6 +18,8 @@ export interface RouteTableDeps {
   readonly metrics?: { text(): Promise<string>; readonly contentType: string } | undefined;
   /** True once shutdown began: /health says so. */
   readonly shuttingDown: () => boolean;
+  /** Reloads the routers (`POST /v1/routellm/reload`); no such endpoint without it. */
+  readonly reload?: ((source: string) => Promise<ReloadOutcome>) | undefined;
 }
 
 /** The route-table key of `GET /v1/models/{model}`, as the 404 message lists it. */
@@ -66,6 +69,7 @@ export function routeTable(deps: RouteTableDeps): RouteTable {
           },
         }
       : {}),
+    ...(deps.reload ? { '/v1/routellm/reload': { POST: reloadHandler(deps.reload) } } : {}),
     '/v1/routellm/stats': {
       GET: (_request, response) => {
         const text = JSON.stringify(pipeline.stats());
@@ -73,6 +77,21 @@ export function routeTable(deps: RouteTableDeps): RouteTable {
         response.end(text);
       },
     },
+  };
+}
+
+/**
+ * `POST /v1/routellm/reload`: reloads the routers and answers what is in use now, or, when the
+ * reload failed (the old routers keep serving), a 500 `reload_failed` in OpenAI's error shape.
+ */
+function reloadHandler(reload: (source: string) => Promise<ReloadOutcome>): Handler {
+  return async (_request, response, context) => {
+    const outcome = await reload('POST /v1/routellm/reload');
+    if (!outcome.ok) {
+      throw new RequestError(500, `reload failed, the previous routers keep serving: ${outcome.error.message}`, { type: 'server_error', code: 'reload_failed' });
+    }
+    const { generation, routers, changed, needsRestart, tookMs } = outcome.result;
+    sendJson(response, 200, { object: 'routellm.reload', status: 'ok', generation, routers, changed, needs_restart: needsRestart, took_ms: tookMs }, context);
   };
 }
 

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { ChatPipeline } from '../chat/chat-pipeline.js';
 import { newRequestId } from '../chat/request-id.js';
 import { DEFAULT_HTTP_OPTIONS, type HttpOptions } from '../options/http-options.js';
+import type { ReloadOutcome } from '../reload/routing-reloads.js';
 import { LightAbort } from '../../upstream/light-abort.js';
 import { admit } from './admission.js';
 import { answerError } from './answer-error.js';
@@ -36,6 +37,8 @@ export interface ServerOptions {
   readonly shutdownGraceMs?: number;
   /** Where unexpected errors are reported (one line each, with the stack); silent when absent. */
   readonly log?: (line: string) => void;
+  /** Reloads the routers for `POST /v1/routellm/reload` (behind the API key); no such endpoint when absent. */
+  readonly reload?: ((source: string) => Promise<ReloadOutcome>) | undefined;
 }
 
 export interface RunningServer {
@@ -68,7 +71,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const inFlight = new Set<InFlightRequest>();
   let shuttingDown = false;
   let onDrained: (() => void) | undefined;
-  const routes = routeTable({ pipeline, maxBody: options.maxBody ?? DEFAULT_MAX_BODY, metrics: options.metrics, shuttingDown: () => shuttingDown });
+  const routes = routeTable({ pipeline, maxBody: options.maxBody ?? DEFAULT_MAX_BODY, metrics: options.metrics, shuttingDown: () => shuttingDown, reload: options.reload });
   const answer = (request: Parameters<typeof answerError>[0], response: Parameters<typeof answerError>[1], error: unknown, context: RequestContext) =>
     answerError(request, response, error, context, onInternal);
 
