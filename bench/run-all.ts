@@ -13,6 +13,7 @@ export const BENCHES: readonly { name: string; run: () => Promise<void> }[] = [
   { name: 'share-drift', run: async () => (await import('./share-drift.js')).runShareDriftBench() },
   { name: 'body-stall', run: async () => (await import('./body-stall.js')).runBodyStallBench() },
   { name: 'router-speed-sw', run: async () => (await import('./router-speed-sw.js')).runSwRankingSpeedBench() },
+  { name: 'reload-under-load', run: async () => (await import('./reload-under-load.js')).runReloadUnderLoadBench() },
   { name: 'router-speed-multi', run: async () => (await import('./router-speed-multi.js')).runMultiRouterSpeedBench() },
 ];
 
