@@ -42,7 +42,8 @@ stops the server at start-up (exit 2).
 
 Endpoints: POST /v1/chat/completions, GET /v1/models (each router at the shares 20%, 50%, 80%;
 any threshold in [0, 1] or share works) and /v1/models/{id}, GET /health (always open, even with --auth-key),
-GET /metrics (Prometheus), GET /v1/routellm/stats (spend, strong-only spend, saving); HEAD on
+GET /metrics (Prometheus), GET /v1/routellm/stats (spend, strong-only spend, saving), POST
+/v1/routellm/reload (re-reads the config and the routers' weights; SIGHUP does the same); HEAD on
 each GET endpoint. Every stderr line goes through one pino logger (JSON off a terminal, pretty
 on one; --log-format), one per request (prompts only with --log-prompts). A routed model that
 fails before its first byte is retried once on the other model (x-routellm-fallback,
