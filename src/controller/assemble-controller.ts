@@ -163,7 +163,7 @@ export async function prepareController(options: ControllerOptions, internals: C
           pipeline.swapRouting({ decider: nextDecider, upstreams: nextUpstreams }, (old) => old.upstreams.close());
           const needsRestart = (['server', 'prices'] as const).filter((key) => JSON.stringify(next[key]) !== JSON.stringify(loaded[key]));
           loaded = next;
-          const fingerprints = Object.fromEntries(nextDecider.routerNames().map((name) => [name, nextDecider.router(name).fingerprint]));
+          const fingerprints = pipeline.routerFingerprints();
           return {
             generation: pipeline.generation,
             routers: fingerprints,

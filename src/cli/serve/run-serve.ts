@@ -99,7 +99,7 @@ async function serveWith(flags: ServeFlags, io: CliIo, log: RequestLog, format: 
     watchPipeline(metrics, parts);
     const pipeline = parts.pipeline;
     const reloads = new RoutingReloads(parts.reload, log.logger);
-    registerReloadMetrics(metrics.registry, { reloads, routing: () => pipeline.routing });
+    registerReloadMetrics(metrics.registry, { reloads, routerFingerprints: () => pipeline.routerFingerprints() });
     const reload = (source: string) => reloads.reload(source);
     let server;
     try {

@@ -132,6 +132,12 @@ export class ChatPipeline {
     return old;
   }
 
+  /** Each router new requests use, by name, with its fingerprint (the hash of its weights). */
+  routerFingerprints(): Record<string, string> {
+    const decider = this.#routing.decider;
+    return Object.fromEntries(decider.routerNames().map((name) => [name, decider.router(name).fingerprint]));
+  }
+
   /** A request takes the current routing set for its whole life (RequestRecord); `releaseRouting` gives it back. */
   holdRouting(): RoutingSet {
     const set = this.#routing;
@@ -269,10 +275,9 @@ export class ChatPipeline {
    */
   stats(): GatewayStats {
     const health = this.health;
-    const decider = this.#routing.decider;
     return {
       ...this.spend.stats(),
-      routing: { generation: this.generation, routers: Object.fromEntries(decider.routerNames().map((name) => [name, decider.router(name).fingerprint])) },
+      routing: { generation: this.generation, routers: this.routerFingerprints() },
       ...(this.#shares ? { shares: shareStatsJson(this.#shares) } : {}),
       fallbacks: Object.fromEntries(FALLBACK_REASONS.map((reason) => [reason, health.byReason.get(reason) ?? 0])),
       routing_health: {

@@ -1,11 +1,10 @@
 import { Counter, Gauge, type Registry } from 'prom-client';
-import type { RoutingSet } from '../chat/routing-set.js';
 
 /** What the reload metrics read when scraped. */
 export interface ReloadMetricsSource {
   readonly reloads: { readonly ok: number; readonly failed: number; readonly lastSuccess: number };
-  /** The routing set new requests use. */
-  routing(): RoutingSet;
+  /** Each router new requests use, by name, with its fingerprint. */
+  routerFingerprints(): Readonly<Record<string, string>>;
 }
 
 /**
@@ -39,8 +38,7 @@ export function registerReloadMetrics(registry: Registry, source: ReloadMetricsS
     registers: [registry],
     collect() {
       this.reset();
-      const decider = source.routing().decider;
-      for (const name of decider.routerNames()) this.labels(name, decider.router(name).fingerprint).set(1);
+      for (const [name, fingerprint] of Object.entries(source.routerFingerprints())) this.labels(name, fingerprint).set(1);
     },
   });
 }
