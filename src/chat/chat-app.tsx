@@ -60,6 +60,8 @@ export function ChatApp(props: ChatAppProps) {
     router: props.router,
     threshold: props.threshold,
     pending: undefined as string | undefined,
+    /** The answer in flight so far, as it streams. */
+    partial: '',
     history: [] as ChatMessage[],
     inFlight: undefined as AbortController | undefined,
     liveThreshold: undefined as number | undefined,
@@ -86,20 +88,29 @@ export function ChatApp(props: ChatAppProps) {
     change(() => {
       state.input = '';
       state.pending = model;
+      state.partial = '';
       state.inFlight = call;
     });
     const started = now();
+    let firstText: number | undefined;
+    const onText = (soFar: string) => {
+      if (call.signal.aborted) return;
+      firstText ??= now();
+      change(() => (state.partial = soFar));
+    };
     const settle = (entry: Omit<Entry, 'id'>) => {
       state.pending = undefined;
+      state.partial = '';
       state.inFlight = undefined;
       add(entry);
     };
-    backend.send(messages, model, call.signal).then(
+    backend.send(messages, model, call.signal, onText).then(
       (answer) => {
         if (call.signal.aborted) return;
         state.history = [...messages, { role: 'assistant', content: answer.content }];
         state.liveThreshold = answer.threshold;
-        settle({ kind: 'answer', text: answer.content, meta: describeAnswer(answer, now() - started, prices) });
+        const latency = { totalMs: now() - started, firstTextMs: firstText === undefined ? undefined : firstText - started };
+        settle({ kind: 'answer', text: answer.content, meta: describeAnswer(answer, latency, prices) });
       },
       // The turn is dropped from the conversation: the next one starts from the last answered.
       (error: unknown) => {
@@ -127,7 +138,7 @@ export function ChatApp(props: ChatAppProps) {
     }
   });
 
-  const { entries, input, router, threshold, pending } = state;
+  const { entries, input, router, threshold, pending, partial } = state;
   const routerPosition = backend.routers.length > 1 ? ` (${backend.routers.indexOf(router) + 1}/${backend.routers.length})` : '';
   return (
     <>
@@ -144,6 +155,7 @@ export function ChatApp(props: ChatAppProps) {
       </Static>
       <Box flexDirection="column">
         {pending !== undefined ? <Text>{paint(DIM, `… ${pending} is answering`)}</Text> : null}
+        {pending !== undefined && partial !== '' ? <Text>{partial}</Text> : null}
         <Text>
           router {paint(BOLD, router)}
           {routerPosition} · {paint(BOLD, describeThreshold(threshold))} · {backend.where}

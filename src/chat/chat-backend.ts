@@ -30,7 +30,10 @@ export interface ChatBackend {
   readonly where: string;
   /** The routers a turn may name, in order. */
   readonly routers: readonly string[];
-  /** Answers the conversation with `model` (`router-<router>-<threshold>`); `signal` abandons the call. */
-  send(messages: readonly ChatMessage[], model: string, signal: AbortSignal): Promise<ChatAnswer>;
+  /**
+   * Answers the conversation with `model` (`router-<router>-<threshold>`), streamed: `onText` gets the
+   * answer so far as it grows; `signal` abandons the call.
+   */
+  send(messages: readonly ChatMessage[], model: string, signal: AbortSignal, onText: (soFar: string) => void): Promise<ChatAnswer>;
   close(): Promise<void>;
 }

@@ -1,6 +1,6 @@
 import { Controller, type ControllerOptions } from '../index.js';
-import { readUsage } from '../upstream/price-table.js';
 import type { ChatBackend } from './chat-backend.js';
+import { readChatStream } from './read-chat-stream.js';
 
 /**
  * `routellm chat` without a server: each turn goes through a Controller in this process (the
@@ -11,16 +11,19 @@ export async function controllerChatBackend(options: ControllerOptions): Promise
   return {
     where: 'in-process',
     routers: controller.routers(),
-    async send(messages, model, signal) {
-      const routed = await controller.chat.completions.create({ model, messages: [...messages] }, { signal }).withDecision();
+    async send(messages, model, signal, onText) {
+      const routed = await controller.chat.completions
+        .create({ model, messages: [...messages], stream: true, stream_options: { include_usage: true } }, { signal })
+        .withDecision();
+      const streamed = await readChatStream(routed.data, onText);
       return {
-        content: routed.data.choices[0]?.message.content ?? '',
+        content: streamed.content,
         model: routed.model,
         fallbackFrom: routed.fallbackFrom,
         router: routed.decision.router,
         threshold: routed.decision.threshold,
         strongWinRate: routed.decision.strongWinRate,
-        usage: readUsage(routed.data.usage),
+        usage: streamed.usage,
       };
     },
     close: () => controller.close(),

@@ -4,15 +4,21 @@ import type { ChatAnswer } from './chat-backend.js';
 /**
  * The line `routellm chat` prints above an answer: the model that answered and on which side, the
  * strong win rate against the threshold, the router, the latency and the cost, e.g.
- * `gpt-4o (strong) · win rate 0.612 ≥ 0.405 · difficulty · 812 ms · $0.00042`.
+ * `gpt-4o (strong) · win rate 0.612 ≥ 0.405 · difficulty · 812 ms (first text 95 ms) · $0.00042`.
  * The cost is the answer's tokens at `prices` (the built-in table and the config's `prices:`);
  * it says why when it cannot be known.
  */
-export function describeAnswer(answer: ChatAnswer, latencyMs: number, prices: PriceTable): string {
+export function describeAnswer(answer: ChatAnswer, latency: { totalMs: number; firstTextMs: number | undefined }, prices: PriceTable): string {
   const strong = answer.strongWinRate >= answer.threshold;
   const side = answer.fallbackFrom !== undefined ? `fallback from ${answer.fallbackFrom}` : strong ? 'strong' : 'weak';
   const comparison = `win rate ${answer.strongWinRate.toFixed(3)} ${strong ? '≥' : '<'} ${+answer.threshold.toFixed(4)}`;
-  return [`${answer.model} (${side})`, comparison, answer.router, `${Math.round(latencyMs)} ms`, costText(answer, prices)].join(' · ');
+  return [`${answer.model} (${side})`, comparison, answer.router, latencyText(latency), costText(answer, prices)].join(' · ');
+}
+
+/** "1624 ms (first text 812 ms)": the whole answer, and how long its first text took to come. */
+function latencyText(latency: { totalMs: number; firstTextMs: number | undefined }): string {
+  const total = `${Math.round(latency.totalMs)} ms`;
+  return latency.firstTextMs === undefined ? total : `${total} (first text ${Math.round(latency.firstTextMs)} ms)`;
 }
 
 function costText(answer: ChatAnswer, prices: PriceTable): string {

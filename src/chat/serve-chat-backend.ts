@@ -1,7 +1,7 @@
 import OpenAI, { APIConnectionError, APIError, AuthenticationError } from 'openai';
 import { parseModelName, UpstreamError, UsageError } from '../core/index.js';
-import { readUsage } from '../upstream/price-table.js';
 import type { ChatBackend } from './chat-backend.js';
+import { readChatStream } from './read-chat-stream.js';
 
 /** Where `routellm chat --url` finds a running serve, and with what key. */
 export interface ServeChatOptions {
@@ -13,8 +13,8 @@ export interface ServeChatOptions {
 }
 
 /**
- * `routellm chat --url`: each turn is a chat completion to a running `routellm serve`, read back with
- * its `x-routellm-*` headers. The routers are the ones its `/v1/models` lists; a server that cannot be
+ * `routellm chat --url`: each turn is a streamed chat completion to a running `routellm serve`, read
+ * back with its `x-routellm-*` headers. The routers are the ones its `/v1/models` lists; a server that cannot be
  * reached, refuses the key or lists no `router-*` model fails here, before the chat opens.
  */
 export async function serveChatBackend(options: ServeChatOptions): Promise<ChatBackend> {
@@ -36,19 +36,22 @@ export async function serveChatBackend(options: ServeChatOptions): Promise<ChatB
   return {
     where: url,
     routers,
-    async send(messages, model, signal) {
+    async send(messages, model, signal, onText) {
       try {
-        const { data, response } = await client.chat.completions.create({ model, messages: [...messages] }, { signal }).withResponse();
+        const { data, response } = await client.chat.completions
+          .create({ model, messages: [...messages], stream: true, stream_options: { include_usage: true } }, { signal })
+          .withResponse();
         const headers = response.headers;
+        const streamed = await readChatStream(data, onText);
         return {
-          content: data.choices[0]?.message.content ?? '',
-          model: data.model,
+          content: streamed.content,
+          model: headers.get('x-routellm-model') ?? streamed.model ?? '',
           fallbackFrom: headers.get('x-routellm-fallback') ?? undefined,
           router: headers.get('x-routellm-router') ?? parseModelName(model).router,
           threshold: Number(headers.get('x-routellm-threshold')),
           strongWinRate: Number(headers.get('x-routellm-strong-win-rate')),
-          usage: readUsage(data.usage),
-        };
+          usage: streamed.usage,
+          };
       } catch (error) {
         if (error instanceof APIConnectionError && !signal.aborted) throw new UpstreamError(`cannot reach ${url}: ${causeOf(error)}; is routellm serve still running?`, { cause: error });
         throw error;

@@ -42,7 +42,7 @@ afterAll(async () => {
   await upstream.close();
 });
 
-/** A clock that moves 812 ms between reads, so each answer's latency reads 812 ms. */
+/** A clock that moves 812 ms between reads (the call, its first text, its end): each answer reads 1624 ms, first text 812 ms. */
 function steppingClock(): () => number {
   let time = 0;
   return () => (time += 812);
@@ -58,10 +58,13 @@ async function type(stdin: { write(data: string): void }, ...keys: string[]): Pr
 
 const tick = () => new Promise((resolve) => setTimeout(resolve, 10));
 
-/** Waits until the screen shows `text` (the transcript scrolls out of ink's dynamic frame into its static output). */
+/**
+ * Waits until the screen shows `text` (the transcript scrolls out of ink's dynamic frame into its static
+ * output). Lines the terminal's width wrapped are read joined again, as one reads them.
+ */
 async function screenShows(screen: () => string | undefined, text: string | RegExp): Promise<string> {
   for (let waited = 0; waited < 5000; waited += 10) {
-    const frame = screen() ?? '';
+    const frame = (screen() ?? '').replace(/\n/g, ' ');
     if (typeof text === 'string' ? frame.includes(text) : text.test(frame)) return frame;
     await tick();
   }
@@ -81,12 +84,12 @@ describe('routellm chat (in-process, through the library Controller)', () => {
       expect(app.lastFrame()).toContain('router keyword (1/2) · win rate ≥ 0.5 · in-process');
       await type(app.stdin, 'a HARD question', ENTER);
       // 10 prompt tokens at $10/M and 4 completion tokens ("echo: a HARD question") at $30/M.
-      await screenShows(screen, 'strong-model (strong) · win rate 0.900 ≥ 0.5 · keyword · 812 ms · $0.00022');
+      await screenShows(screen, 'strong-model (strong) · win rate 0.900 ≥ 0.5 · keyword · 1624 ms (first text 812 ms) · $0.00022');
       expect(screen()).toContain('echo: a HARD question');
       // Text and Enter in one read, as a fast typist's keys or a script's come.
       await type(app.stdin, `hi${ENTER}`);
       // 10 prompt tokens at $1/M and 2 completion tokens at $2/M.
-      await screenShows(screen, 'weak-model (weak) · win rate 0.100 < 0.5 · keyword · 812 ms · $0.000014');
+      await screenShows(screen, 'weak-model (weak) · win rate 0.100 < 0.5 · keyword · 1624 ms (first text 812 ms) · $0.000014');
       // The second turn carried the whole conversation upstream.
       expect(upstream.requests.at(-1)!.body.messages.map((m: { role: string }) => m.role)).toEqual(['user', 'assistant', 'user']);
     } finally {
@@ -107,7 +110,7 @@ describe('routellm chat (in-process, through the library Controller)', () => {
       await type(app.stdin, DOWN, DOWN, DOWN);
       expect(app.lastFrame()).toContain('win rate ≥ 0.6');
       await type(app.stdin, 'what is 2 + 2?', ENTER);
-      await screenShows(screen, /model \((strong|weak)\) · win rate 0\.\d{3} [≥<] 0\.6 · random · 812 ms/);
+      await screenShows(screen, /model \((strong|weak)\) · win rate 0\.\d{3} [≥<] 0\.6 · random · 1624 ms \(first text 812 ms\)/);
       await type(app.stdin, CTRL_T);
       expect(app.lastFrame()).toContain('50% strong');
       await type(app.stdin, UP);
@@ -132,6 +135,21 @@ describe('routellm chat (in-process, through the library Controller)', () => {
       await type(app.stdin, 'hi', ENTER);
       await screenShows(screen, 'strong-model (fallback from weak-model) · win rate 0.100 < 0.5');
       expect(screen()).toMatch(/warning: .*weak-model/);
+    } finally {
+      app.unmount();
+    }
+  });
+
+  it('shows the answer as it streams, under the call in flight', async () => {
+    upstream.reply = () => ({ kind: 'stream', content: 'one two three four five six', delayMs: 60 });
+    const { app, screen } = renderChat(inProcess);
+    try {
+      await type(app.stdin, 'hi', ENTER);
+      // A frame with part of the answer while the call is still answering.
+      await screenShows(() => app.lastFrame(), /… router-keyword-0\.5 is answering one two /);
+      expect(app.lastFrame()).not.toContain('six');
+      await screenShows(screen, 'weak-model (weak) · win rate 0.100 < 0.5 · keyword');
+      expect(screen()).toContain('one two three four five six');
     } finally {
       app.unmount();
     }
@@ -167,7 +185,7 @@ describe('routellm chat --url (through a running serve)', () => {
     try {
       expect(app.lastFrame()).toContain(`router random (1/2) · 50% strong · ${serve.listening[1]}/v1`);
       await type(app.stdin, TAB, 'Prove that there are infinitely many primes.', ENTER);
-      const frame = await screenShows(screen, /(strong|weak)-model \((strong|weak)\) · win rate \d\.\d{3} [≥<] 0\.\d+ · difficulty · 812 ms · \$0\.\d+/);
+      const frame = await screenShows(screen, /(strong|weak)-model \((strong|weak)\) · win rate \d\.\d{3} [≥<] 0\.\d+ · difficulty · 1624 ms \(first text 812 ms\) · \$0\.\d+/);
       // The side shown is the one the win rate and threshold say, as serve's headers gave them.
       const [, model, side, rate, sign, threshold] = /(strong|weak)-model \((strong|weak)\) · win rate (\S+) ([≥<]) (\S+)/.exec(frame)!;
       expect(side).toBe(model);

@@ -117,7 +117,8 @@ describe('routellm chat on a terminal, offline against a local endpoint', () => 
     tty.io.stdin.write('\r');
     await tty.shows('echo: hello there');
     // 10 prompt tokens and 3 completion tokens at either model's price.
-    expect(tty.screen()).toMatch(/(strong-model \(strong\) · win rate 0\.\d{3} ≥ 0\.5 · random · \d+ ms · \$0\.00019|weak-model \(weak\) · win rate 0\.\d{3} < 0\.5 · random · \d+ ms · \$0\.000016)/);
+    // What the terminal shows, read without its control sequences and with wrapped lines joined again.
+    expect(tty.screen().replace(/\u001b\[[0-9;?]*[A-Za-z]/g, '').replace(/\s*\n\s*/g, ' ')).toMatch(/(strong-model \(strong\) · win rate 0\.\d{3} ≥ 0\.5 · random · \d+ ms \(first text \d+ ms\) · \$0\.00019|weak-model \(weak\) · win rate 0\.\d{3} < 0\.5 · random · \d+ ms \(first text \d+ ms\) · \$0\.000016)/);
     tty.io.stdin.write('\u0003');
     expect(await exit).toBe(0);
     expect(tty.errors()).toBe('');
