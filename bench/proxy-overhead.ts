@@ -21,8 +21,8 @@ import { writeBenchSection } from './benchmarks-md.js';
  * at a fixed 500 req/s, latency counted from each request's scheduled time, three
  * interleaved runs pooled; (c) 50 concurrent workers, three rounds each interleaving direct
  * and every proxy after a warm-up, the median round's ratio against that round's direct.
- * Alternatives (the SDK over the node:http fetch or global fetch; a bare node:http proxy)
- * get (a) and (c), so the transport choice stands on numbers from the same run.
+ * The pipeline without serve's metrics and log, and a bare node:http proxy, get (a) and (c);
+ * BENCH_SERVE_BASELINE=<bin/routellm.js of another tree> adds that tree's serve for an A/B.
  * BENCH_MODES=stream (or json) runs one mode only, for quick checks.
  */
 
@@ -313,22 +313,27 @@ export async function runProxyOverheadBench(): Promise<void> {
       /listening on http:\/\/127\.0\.0\.1:(\d+)/,
     );
     children.push(serveChild.child);
-    const coreChild = await spawnAndWait([self, '--role', 'proxy', '--client', 'pass-through', '--upstream', upstreamURL], 'stdout', /PORT (\d+)/);
+    const coreChild = await spawnAndWait([self, '--role', 'proxy', '--upstream', upstreamURL], 'stdout', /PORT (\d+)/);
     children.push(coreChild.child);
-    const sdkChild = await spawnAndWait([self, '--role', 'proxy', '--client', 'sdk', '--transport', 'node-http', '--upstream', upstreamURL], 'stdout', /PORT (\d+)/);
-    children.push(sdkChild.child);
-    const fetchChild = await spawnAndWait([self, '--role', 'proxy', '--client', 'sdk', '--transport', 'fetch', '--upstream', upstreamURL], 'stdout', /PORT (\d+)/);
-    children.push(fetchChild.child);
     const bareChild = await spawnAndWait([self, '--role', 'bare', '--upstream-port', String(upstreamPort)], 'stdout', /PORT (\d+)/);
     children.push(bareChild.child);
+    // BENCH_SERVE_BASELINE=<another tree's bin/routellm.js>: that tree's serve beside this one's, in the same run (an A/B).
+    const baselineBin = process.env['BENCH_SERVE_BASELINE'];
+    const baselineChild = baselineBin
+      ? await spawnLoggingToFile(
+          [baselineBin, 'serve', '--port', '0', '--routers', 'random', '--base-url', upstreamURL, '--api-key', 'bench', '--strong-model', 'strong', '--weak-model', 'weak'],
+          join(logDir, 'serve-baseline.log'),
+          /listening on http:\/\/127\.0\.0\.1:(\d+)/,
+        )
+      : undefined;
+    if (baselineChild) children.push(baselineChild.child);
 
     const direct = endpoint('direct', upstreamPort);
-    const serve = endpoint('`routellm serve` (gateway on)', Number(serveChild.match[1]), serveChild.child.pid);
-    const core = endpoint('core proxy: node:http pass-through, raw pipe (no gateway)', Number(coreChild.match[1]), coreChild.child.pid);
-    const sdk = endpoint('SDK + node:http fetch, raw pipe (no gateway)', Number(sdkChild.match[1]), sdkChild.child.pid);
-    const sdkFetch = endpoint('SDK + global fetch, web-stream relay (no gateway)', Number(fetchChild.match[1]), fetchChild.child.pid);
-    const bare = endpoint('bare node:http proxy: no SDK, no routing', Number(bareChild.match[1]), bareChild.child.pid);
-    const proxies = [serve, core, sdk, sdkFetch, bare];
+    const serve = endpoint('`routellm serve` (as shipped)', Number(serveChild.match[1]), serveChild.child.pid);
+    const core = endpoint("serve's pipeline unwatched (no metrics, no request log)", Number(coreChild.match[1]), coreChild.child.pid);
+    const bare = endpoint('bare node:http proxy: no routing, no checks', Number(bareChild.match[1]), bareChild.child.pid);
+    const baseline = baselineChild ? endpoint(`\`routellm serve\`, baseline tree (${baselineBin})`, Number(baselineChild.match[1]), baselineChild.child.pid) : undefined;
+    const proxies = [serve, core, bare, ...(baseline ? [baseline] : [])];
     const fullSuite = [serve, core];
 
     const rows: string[] = [];
@@ -372,9 +377,9 @@ export async function runProxyOverheadBench(): Promise<void> {
       const cpu = (proxy: Endpoint) => satProxies[proxies.indexOf(proxy)]?.cpuPerRequestUs ?? Number.NaN;
       const ratioOf = (proxy: Endpoint) => satProxies[proxies.indexOf(proxy)]?.ratio ?? 0;
       findings.push(
-        `- ${label}: the node:http pass-through gives ${ratioOf(core).toFixed(2)} of direct against ${ratioOf(sdk).toFixed(2)} for the SDK over the same node:http fetch ` +
-          `and ${ratioOf(sdkFetch).toFixed(2)} for the SDK over global fetch (${cpu(core).toFixed(0)} vs ${cpu(sdk).toFixed(0)} vs ${cpu(sdkFetch).toFixed(0)} µs of proxy CPU per request: ` +
-          `the SDK's own work is ${(cpu(sdk) - cpu(core)).toFixed(0)} µs); the gateway adds ${(cpu(serve) - cpu(core)).toFixed(0)} µs to the pass-through; the bare proxy ${cpu(bare).toFixed(0)} µs.`,
+        `- ${label}: serve ${ratioOf(serve).toFixed(2)} of direct at ${cpu(serve).toFixed(0)} µs of CPU a request; its pipeline unwatched ${cpu(core).toFixed(0)} µs ` +
+          `(metrics and the request log cost ${(cpu(serve) - cpu(core)).toFixed(0)} µs); the bare proxy ${cpu(bare).toFixed(0)} µs` +
+          (baseline ? `; the baseline tree's serve ${ratioOf(baseline).toFixed(2)} of direct at ${cpu(baseline).toFixed(0)} µs.` : '.'),
       );
       const failures = [
         ['direct', openDirect.errors + satDirect.errors] as const,
@@ -405,7 +410,7 @@ ${SATURATION_WARMUP_SECONDS} s of warm-up and ${SATURATION_SECONDS} s timed with
 the same round's direct), CPU per request is over all rounds.
 **serve** is \`node bin/routellm.js serve\` as shipped (gateway: request log to stderr, metrics, fallback, limits), its stderr
 a file (as a log shipper's would; a pipe read by the load generator would bill the log's reading to the load generator);
-**core** is \`startServer\` without the gateway: routing + the node:http pass-through, the hot path without the gateway.
+**core** is the same server and pipeline without serve's watch (no Prometheus metrics, no request log), as the library runs it.
 The machine is noisy: direct throughput alone moves by 30-80% between runs, so read ratios, not absolutes. The
 one-at-a-time figures (a) are dominated by process wake-ups on this VM rather than by work: in separate A/B runs the
 same request path answered about 2x faster one-at-a-time inside the \`serve\` CLI process (which does more work per
@@ -422,12 +427,10 @@ ${memoryRows.join('\n')}
 
 This run: serve ${verdict(serve, memory[0]?.peak ?? Infinity)}; core ${verdict(core, memory[1]?.peak ?? Infinity)}.
 
-### Transport alternatives, same run
+### Every proxy, same run
 
-\`serve\` and the core proxy post chat completions straight over node:http with a keep-alive agent (the pass-through,
-\`src/upstream/chat-pass-through.ts\`); the two SDK rows are the same server with the upstream call made by the
-\`openai\` SDK (\`chat.completions.create(...).asResponse()\`, \`client: 'sdk'\`) over the node:http fetch or Node's
-global fetch. The bare node:http proxy (no SDK, no routing, no JSON parsing) is the ceiling any proxy on this machine can reach.
+The bare node:http proxy (no routing, no JSON parsing, no checks) is the ceiling any proxy on this machine can reach.
+The HTTP client each proxy uses to reach the models is compared with undici and the SDK in \`bench/http-client.ts\`.
 
 | mode | proxy | added p50 (a) | added p99 (a) | throughput (c) | ratio of direct (c) | proxy CPU per request (c) |
 | --- | --- | ---: | ---: | ---: | ---: | ---: |

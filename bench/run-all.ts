@@ -6,6 +6,9 @@ import { pathToFileURL } from 'node:url';
  */
 export const BENCHES: readonly { name: string; run: () => Promise<void> }[] = [
   { name: 'proxy-overhead', run: async () => (await import('./proxy-overhead.js')).runProxyOverheadBench() },
+  { name: 'in-process', run: async () => (await import('./in-process.js')).runInProcessBench() },
+  { name: 'http-client', run: async () => (await import('./http-client.js')).runHttpClientBench() },
+  { name: 'library-choices', run: async () => (await import('./library-choices.js')).runLibraryChoicesBench() },
   { name: 'cold-start', run: async () => (await import('./cold-start.js')).runColdStartBench() },
   { name: 'eval-speed', run: async () => (await import('./eval-speed.js')).runEvalSpeedBench() },
   { name: 'router-speed', run: async () => (await import('./router-speed.js')).runRouterSpeedBench() },

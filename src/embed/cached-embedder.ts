@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 import { RouterError } from '../core/index.js';
 import type { Embedder } from './embedder.js';
 
@@ -39,34 +40,26 @@ export function createCachedEmbedder(inner: Embedder, options: { maxEntries?: nu
   const maxEntries = options.maxEntries ?? 10_000;
   if (!Number.isInteger(maxEntries) || maxEntries < 1) throw new RangeError(`maxEntries must be a positive integer, got ${maxEntries}`);
   const maxBytes = options.maxBytes ?? DEFAULT_CACHE_MAX_BYTES;
-  let bytes = 0;
-  // A Map iterates in insertion order: re-inserting on use keeps the least recent first.
-  const cache = new Map<string, Float32Array>();
-  const pending = new Map<string, Promise<Float32Array>>();
   const stats: CacheStats = { hits: 0, misses: 0, evictions: 0 };
+  // lru-cache (README, design notes: half the time of a Map re-inserted on each hit), bounded by count and bytes.
+  const cache = new LRUCache<string, Float32Array>({
+    max: maxEntries,
+    maxSize: maxBytes,
+    // An entry alone over the bound is still kept: the caller is about to use it.
+    maxEntrySize: Number.MAX_SAFE_INTEGER,
+    sizeCalculation: (vector, text) => cacheEntryBytes(text, vector),
+    dispose: (_vector, _text, reason) => {
+      if (reason === 'evict') stats.evictions++;
+    },
+  });
+  const pending = new Map<string, Promise<Float32Array>>();
 
   function remember(text: string, vector: Float32Array): void {
-    const old = cache.get(text);
-    if (old !== undefined) bytes -= cacheEntryBytes(text, old);
-    cache.delete(text);
     cache.set(text, vector);
-    bytes += cacheEntryBytes(text, vector);
-    // The newest entry stays even when it alone is over the bound: the caller is about to use it.
-    while (cache.size > maxEntries || (bytes > maxBytes && cache.size > 1)) {
-      const oldest = cache.keys().next().value as string;
-      bytes -= cacheEntryBytes(oldest, cache.get(oldest) as Float32Array);
-      cache.delete(oldest);
-      stats.evictions++;
-    }
   }
 
   function lookup(text: string): Float32Array | undefined {
-    const vector = cache.get(text);
-    if (vector !== undefined) {
-      cache.delete(text);
-      cache.set(text, vector);
-    }
-    return vector;
+    return cache.get(text);
   }
 
   return {
@@ -76,7 +69,7 @@ export function createCachedEmbedder(inner: Embedder, options: { maxEntries?: nu
       return cache.size;
     },
     get bytes() {
-      return bytes;
+      return cache.calculatedSize;
     },
     stats,
     peek: lookup,

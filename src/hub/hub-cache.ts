@@ -1,4 +1,5 @@
-import { lstat, mkdir, readdir, readFile, rename, stat, symlink, unlink, writeFile } from 'node:fs/promises';
+import { lstat, mkdir, readdir, readFile, stat, symlink, unlink } from 'node:fs/promises';
+import writeFileAtomic from 'write-file-atomic';
 import { dirname, join, relative } from 'node:path';
 import { isCommitHash, repoFolderName, type HubRepo } from './repo-id.js';
 
@@ -81,10 +82,9 @@ export class HubCache {
     }
     if (current === commit) return;
     await mkdir(dirname(path), { recursive: true });
-    // Atomic, so a concurrent reader never sees an empty ref.
-    const temp = `${path}.${process.pid}.tmp`;
-    await writeFile(temp, commit);
-    await rename(temp, path);
+    // Atomic, so a concurrent reader never sees an empty ref; write-file-atomic's temporary names are its own per
+    // call, so two writers of one ref in this process (two downloads of one repo) no longer rename each other's file.
+    await writeFileAtomic(path, commit);
   }
 
   /** Points `snapshots/<commit>/<file>` at `blobs/<etag>` with a relative symlink, as the Python does. */

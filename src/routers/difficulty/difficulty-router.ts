@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 import { createHash } from 'node:crypto';
 import { ConfigError, type Router, type RouterFactory, type RouterOptions } from '../../core/index.js';
 import { useStaticEmbedder } from '../../embed/offline-embedders.js';
@@ -39,19 +40,14 @@ export function difficultyScorer(checkpoint: Pick<DifficultyCheckpoint, 'model' 
       : difficultyWinRate(checkpoint.model, difficultyInput(prompt, embed));
 }
 
-/** Wraps a scorer with an LRU of its most recent `maxEntries` answers, keyed by prompt. */
+/** Wraps a scorer with an LRU (lru-cache; README, design notes) of its most recent `maxEntries` answers, keyed by prompt. */
 export function cachedScorer(score: (prompt: string) => number, maxEntries: number): (prompt: string) => number {
-  const cache = new Map<string, number>();
+  const cache = new LRUCache<string, number>({ max: maxEntries });
   return (prompt) => {
     const hit = cache.get(prompt);
-    if (hit !== undefined) {
-      cache.delete(prompt);
-      cache.set(prompt, hit);
-      return hit;
-    }
+    if (hit !== undefined) return hit;
     const value = score(prompt);
     cache.set(prompt, value);
-    if (cache.size > maxEntries) cache.delete(cache.keys().next().value as string);
     return value;
   };
 }
