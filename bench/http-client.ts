@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import http from 'node:http';
 import { cpus } from 'node:os';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import OpenAI from 'openai';
@@ -9,9 +10,9 @@ import { startUpstreamServer } from '../test/helpers/upstream-server.js';
 import { writeBenchSection } from './benchmarks-md.js';
 
 /*
- * The proxy's HTTP client to the models (src/upstream/chat-pass-through.ts, node:http with a
- * keep-alive agent) against undici's Pool.request, Node's global fetch (undici's fetch) and the
- * openai SDK over it, doing the proxy's job: post one chat completion and read its body whole (the
+ * The proxy's HTTP client to the models (src/upstream/chat-pass-through.ts: undici's Agent since
+ * this bench showed it cheaper) against node:http with a keep-alive agent (the pass-through before),
+ * undici's Pool.request bare, Node's global fetch (undici's fetch) and the openai SDK over it, doing the proxy's job: post one chat completion and read its body whole (the
  * JSON answer, or the whole SSE stream). The upstream runs in its own process; this process runs
  * only the client, so its CPU per request is the client's cost. Rounds interleave the clients.
  */
@@ -35,15 +36,29 @@ function clients(baseURL: string): Record<string, Client> {
   const upstreams = new Upstreams({ pair: { strong: 'strong', weak: 'weak' }, overrides: { baseURL, apiKey: 'bench' }, env: {}, maxRetries: 0 });
   const pool = new Pool(url.origin, { connections: CONCURRENCY + 14, pipelining: 1 });
   const sdk = new OpenAI({ baseURL, apiKey: 'bench', maxRetries: 0 });
+  const nodeAgent = new http.Agent({ keepAlive: true, maxSockets: Infinity, scheduling: 'lifo' });
   const headers = { 'content-type': 'application/json', accept: 'application/json', authorization: 'Bearer bench' };
   const encoded = { json: Buffer.from(JSON.stringify(BODIES.json)), stream: Buffer.from(JSON.stringify(BODIES.stream)) };
   return {
-    'pass-through (node:http, ours)': async (mode) => {
+    'the pass-through (ours: undici Agent.request)': async (mode) => {
       const response = await upstreams.chat('weak', BODIES[mode], { signal: new LightAbort() });
       const body = response.takeBody();
       for await (const _chunk of body) void _chunk;
     },
-    'undici Pool.request': async (mode) => {
+    'node:http with a keep-alive agent (the pass-through before)': (mode) =>
+      new Promise<void>((resolve, reject) => {
+        const request = http.request(
+          { hostname: url.hostname, port: url.port, path: url.pathname, method: 'POST', headers: { ...headers, 'content-length': String(encoded[mode].length) }, agent: nodeAgent },
+          (response) => {
+            response.on('data', () => {});
+            response.on('end', () => resolve());
+            response.on('error', reject);
+          },
+        );
+        request.on('error', reject);
+        request.end(encoded[mode]);
+      }),
+    'undici Pool.request, bare': async (mode) => {
       const { body } = await pool.request({ path: url.pathname, method: 'POST', headers, body: encoded[mode] });
       for await (const _chunk of body) void _chunk;
     },
@@ -104,12 +119,12 @@ export async function runHttpClientBench(): Promise<void> {
           figures.get(name)?.cpu.push(result.cpuUs);
         }
       }
-      const ours = median(figures.get('pass-through (node:http, ours)')?.cpu ?? []);
+      const ours = median(figures.get('the pass-through (ours: undici Agent.request)')?.cpu ?? []);
       for (const [name, { rps, cpu }] of figures) {
         rows.push(`| ${mode === 'json' ? 'non-streaming' : 'streaming'} | ${name} | ${median(rps).toFixed(0)} req/s | ${median(cpu).toFixed(0)} µs | ${(median(cpu) / ours).toFixed(2)}× |`);
       }
     }
-    const markdown = `## The proxy's HTTP client: node:http pass-through against undici (\`bench/http-client.ts\`)
+    const markdown = `## The proxy's HTTP client: undici against node:http, fetch and the SDK (\`bench/http-client.ts\`)
 
 One run on this machine (${cpus().length} cores, Node ${process.version}, ${new Date().toISOString().slice(0, 16)}Z): the upstream test server in
 its own process, the client alone in this one, ${CONCURRENCY} requests in flight, keep-alive connections; each client posts the

@@ -18,7 +18,7 @@ import { writeBenchSection } from './benchmarks-md.js';
  * does here (issue 14): the SSE relay against eventsource-parser, the concurrency limiter against
  * p-limit and p-queue, the atomic write against write-file-atomic, the LRU of the embedding and score
  * caches against lru-cache. Each figure is the median of 7 timed rounds after a warm-up, in one process.
- * The HTTP client (chat-pass-through.ts against undici) has its own bench: bench/http-client.ts.
+ * The HTTP client (chat-pass-through.ts: undici against node:http and fetch) has its own bench: bench/http-client.ts.
  */
 
 const ROUNDS = 7;
@@ -199,7 +199,7 @@ export async function runLibraryChoicesBench(): Promise<void> {
 
 One run on this machine (${cpus().length} cores, Node ${process.version}, ${new Date().toISOString().slice(0, 16)}Z), one process, each
 figure the median of ${ROUNDS} timed rounds after a warm-up; per call (per stream for the relay). What each figure decided is
-in the README's design notes. The HTTP client (the node:http pass-through against undici) is \`bench/http-client.ts\`.
+in the README's design notes. The HTTP client (undici against node:http, fetch and the SDK) is \`bench/http-client.ts\`.
 
 | part | work | ours | library |
 | --- | --- | ---: | --- |

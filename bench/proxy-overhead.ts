@@ -34,7 +34,8 @@ const OPEN_LOOP_RUNS = 3;
 const SATURATION_CONCURRENCY = 50;
 const SATURATION_SECONDS = 1.5;
 const SATURATION_WARMUP_SECONDS = 0.5;
-const SATURATION_ROUNDS = 3;
+/** BENCH_SATURATION_ROUNDS overrides it, for an A/B that needs more rounds than the default run. */
+const SATURATION_ROUNDS = Number(process.env['BENCH_SATURATION_ROUNDS'] ?? 3);
 
 const TARGETS = {
   sequentialP50Us: 500,
@@ -213,7 +214,12 @@ interface SaturationFigures {
 async function saturationRounds(endpoints: readonly Endpoint[], mode: Mode): Promise<SaturationFigures[]> {
   const rounds = endpoints.map(() => [] as { rps: number; errors: number; done: number; cpuUs: number }[]);
   for (let round = 0; round < SATURATION_ROUNDS; round += 1) {
-    for (const [index, endpoint] of endpoints.entries()) {
+    // Direct first, then the proxies in an order rotated each round: on this shared VM the last
+    // place of a round was the worst one (an A/B of two serves read the order, not the code).
+    const proxies = [...endpoints.keys()].slice(1);
+    const order = [0, ...proxies.slice(round % proxies.length), ...proxies.slice(0, round % proxies.length)];
+    for (const index of order) {
+      const endpoint = endpoints[index] as Endpoint;
       await saturation(endpoint, mode, SATURATION_WARMUP_SECONDS);
       rounds[index]?.push(await saturationWithCpu(endpoint, mode));
     }
@@ -405,7 +411,7 @@ the upstream test server, each proxy and the load generator in separate processe
 connections; the same body direct and through the proxy (${BODIES.json.length} B; the streaming answer is 14 SSE events
 with \`stream_options.include_usage\`). Added latency = proxy percentile minus direct percentile, same run.
 (a) per proxy, ${SEQUENTIAL} requests after ${SEQUENTIAL_WARMUP} warm-up, alternating with direct (each row's direct column is its own pass); (b) ${OPEN_LOOP_RUNS} runs of ${OPEN_LOOP_SECONDS} s at ${OPEN_LOOP_RATE} req/s per endpoint,
-interleaved, latency from each request's scheduled time, pooled; (c) ${SATURATION_ROUNDS} rounds, each giving direct and then every proxy
+interleaved, latency from each request's scheduled time, pooled; (c) ${SATURATION_ROUNDS} rounds, each giving direct and then every proxy (their order rotated round by round)
 ${SATURATION_WARMUP_SECONDS} s of warm-up and ${SATURATION_SECONDS} s timed with ${SATURATION_CONCURRENCY} workers; throughput and ratio are the median round's (ratio against
 the same round's direct), CPU per request is over all rounds.
 **serve** is \`node bin/routellm.js serve\` as shipped (gateway: request log to stderr, metrics, fallback, limits), its stderr

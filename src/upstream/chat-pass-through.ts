@@ -1,5 +1,6 @@
-import http, { type IncomingHttpHeaders, type IncomingMessage } from 'node:http';
-import https from 'node:https';
+import type { IncomingHttpHeaders } from 'node:http';
+import type { Readable } from 'node:stream';
+import { Agent } from 'undici';
 import { UpstreamError, UpstreamTimeoutError } from '../core/index.js';
 import type { AbortSignalLike } from './light-abort.js';
 import type { UpstreamEndpoint } from './providers.js';
@@ -12,7 +13,7 @@ export interface UpstreamResponse {
   readonly status: number;
   readonly headers: ResponseHeaders;
   /** The upstream's byte stream, to relay or read; handed out once. */
-  takeBody(): IncomingMessage;
+  takeBody(): Readable;
   /** The body as text (label reads whole completions). */
   text(): Promise<string>;
 }
@@ -49,19 +50,19 @@ class IncomingHeaders implements ResponseHeaders {
 export class PassThroughResponse implements UpstreamResponse {
   readonly status: number;
   readonly headers: IncomingHeaders;
-  #incoming: IncomingMessage | undefined;
+  #body: Readable | undefined;
 
-  constructor(incoming: IncomingMessage) {
-    this.status = incoming.statusCode ?? 502;
-    this.headers = new IncomingHeaders(incoming.headers);
-    this.#incoming = incoming;
+  constructor(status: number, headers: IncomingHttpHeaders, body: Readable) {
+    this.status = status;
+    this.headers = new IncomingHeaders(headers);
+    this.#body = body;
   }
 
-  takeBody(): IncomingMessage {
-    const incoming = this.#incoming;
-    if (!incoming) throw new TypeError('the upstream body was already taken');
-    this.#incoming = undefined;
-    return incoming;
+  takeBody(): Readable {
+    const body = this.#body;
+    if (!body) throw new TypeError('the upstream body was already taken');
+    this.#body = undefined;
+    return body;
   }
 
   async text(): Promise<string> {
@@ -71,33 +72,26 @@ export class PassThroughResponse implements UpstreamResponse {
   }
 }
 
-/** Keep-alive agents for the pass-through, one pair per Upstreams. */
+/** The connection pools of the pass-through, one per Upstreams: undici's Agent (a keep-alive pool per origin). */
 export interface PassThroughAgents {
-  readonly http: http.Agent;
-  readonly https: https.Agent;
+  readonly dispatcher: Agent;
 }
 
-/** Keep-alive agents as the measured bare proxy uses them (BENCHMARKS.md, proxy-overhead). */
+/**
+ * undici's Agent, chosen by measurement over node:http's agents (README, design notes;
+ * BENCHMARKS.md, http-client). Its own clocks are off: the chat pipeline's deadline bounds every
+ * attempt (undici's default 300 s between body chunks would cut a slow stream the pipeline allows).
+ */
 export function createPassThroughAgents(): PassThroughAgents {
-  const options = { keepAlive: true, maxSockets: Infinity, scheduling: 'lifo' as const };
-  return { http: new http.Agent(options), https: new https.Agent(options) };
+  return { dispatcher: new Agent({ headersTimeout: 0, bodyTimeout: 0, keepAliveTimeout: 4_000 }) };
 }
 
-/** One model's pass-through target, resolved once: URL parts and the request headers that never change. */
+/** One model's pass-through target, resolved once: its origin, path and the request headers that never change. */
 export interface PassThroughTarget {
   readonly endpoint: UpstreamEndpoint;
-  readonly secure: boolean;
-  readonly hostname: string;
-  readonly port: string;
+  readonly origin: string;
   readonly path: string;
   readonly headers: Readonly<Record<string, string>>;
-  /**
-   * `headers` as a raw name/value list, then the Host header node would add (with its port
-   * unless the scheme's default): handed to http.request as an array, node writes them
-   * straight into the request head instead of first storing each with setHeader.
-   */
-  readonly headerList: readonly string[];
-  readonly hostHeader: string;
   /** Whose request an error names as refused (`the gateway`, `routellm label`). */
   readonly caller: string;
 }
@@ -112,18 +106,7 @@ export function passThroughTarget(endpoint: UpstreamEndpoint, extraHeaders: Read
     ...endpoint.authHeaders,
     ...extraHeaders,
   };
-  return {
-    endpoint,
-    secure: url.protocol === 'https:',
-    hostname: url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname,
-    port: url.port,
-    path: url.pathname + url.search,
-    headers,
-    headerList: Object.entries(headers).flat(),
-    // URL keeps IPv6 brackets in `host` and drops the scheme's default port, as node's Host header does.
-    hostHeader: url.host,
-    caller,
-  };
+  return { endpoint, origin: url.origin, path: url.pathname + url.search, headers, caller };
 }
 
 export interface PassThroughOptions {
@@ -135,9 +118,9 @@ export interface PassThroughOptions {
 }
 
 /**
- * POSTs a chat-completions body over node:http with a keep-alive agent and resolves with the
- * answer once its headers are in, body unread. The hot path of the proxy: no SDK, no fetch,
- * no web streams (measured in BENCHMARKS.md, proxy-overhead). Errors are the core's
+ * POSTs a chat-completions body through undici's pool and resolves with the answer once its
+ * headers are in, body unread. The hot path of the proxy: no SDK, no fetch, no web streams
+ * (measured in BENCHMARKS.md, http-client and proxy-overhead). Errors are the core's
  * UpstreamError family with the messages, statuses and retry rules of the openai SDK (one retry
  * at most on connection errors, timeouts, 408/409/429/5xx, an upstream's `x-should-retry` obeyed).
  */
@@ -169,72 +152,32 @@ function attempt(target: PassThroughTarget, agents: PassThroughAgents, body: Buf
   const { signal, timeoutMs } = options;
   const where = endpointLabel(target.endpoint);
   if (signal.aborted) return Promise.reject(new UpstreamError(`request to ${where} was aborted`));
-  return new Promise((resolve, reject) => {
-    const request = (target.secure ? https : http).request({
-      hostname: target.hostname,
-      port: target.port,
+  return agents.dispatcher
+    .request({
+      origin: target.origin,
       path: target.path,
       method: 'POST',
-      headers: [...target.headerList, 'content-length', String(body.length), 'Host', target.hostHeader],
-      agent: target.secure ? agents.https : agents.http,
-    });
-    let settled = false;
-    let timer: NodeJS.Timeout | undefined;
-    const done = () => {
-      settled = true;
-      if (timer !== undefined) clearTimeout(timer);
-    };
-    const onAbort = () => {
-      // Destroying the socket is what tells the upstream that nobody is listening any more.
-      request.destroy();
-      incoming?.destroy();
-      if (settled) return;
-      done();
-      reject(new UpstreamError(`request to ${where} was aborted`));
-    };
-    let incoming: IncomingMessage | undefined;
-    signal.addEventListener('abort', onAbort, { once: true });
-    const forget = () => signal.removeEventListener('abort', onAbort);
-    if (timeoutMs !== undefined) {
-      timer = setTimeout(() => {
-        if (settled) return;
-        done();
-        forget();
-        request.destroy();
-        resolve({ error: new UpstreamTimeoutError(`${where} did not answer in time`), retry: true });
-      }, timeoutMs);
-      timer.unref();
-    }
-    request.on('error', (error) => {
-      if (settled) return;
-      done();
-      forget();
-      const message = error.message;
-      resolve({
-        error: /timed? ?out/i.test(message) ? new UpstreamTimeoutError(`${where} did not answer in time`, { cause: error }) : new UpstreamError(`cannot reach ${where}: ${connectionFailure(error)}`, { cause: error }),
-        retry: true,
-      });
-    });
-    request.on('response', (response) => {
-      incoming = response;
-      if (settled) {
-        response.destroy();
-        return;
-      }
-      done();
-      response.once('close', forget);
-      const status = response.statusCode ?? 502;
-      if (status >= 200 && status < 300) {
-        resolve(new PassThroughResponse(response));
-        return;
-      }
-      readCapped(response, MAX_ERROR_BODY).then(
-        (bytes) => resolve(statusFailure(target, status, bytes.toString('utf8'), response.headers)),
-        (error: Error) => resolve({ error: new UpstreamError(`cannot reach ${where}: ${connectionFailure(error)}`, { cause: error }), retry: true }),
-      );
-    });
-    request.end(body);
-  });
+      headers: target.headers,
+      body,
+      // undici listens to it as it would to an AbortSignal; aborting destroys the request, and the body once streaming.
+      signal: signal as never,
+      ...(timeoutMs === undefined ? {} : { headersTimeout: timeoutMs }),
+    })
+    .then<PassThroughResponse | Failure, Failure>(
+      (response): PassThroughResponse | Promise<Failure> => {
+        const status = response.statusCode;
+        if (status >= 200 && status < 300) return new PassThroughResponse(status, response.headers as IncomingHttpHeaders, response.body);
+        return readCapped(response.body, MAX_ERROR_BODY).then(
+          (bytes) => statusFailure(target, status, bytes.toString('utf8'), response.headers as IncomingHttpHeaders),
+          (error: Error): Failure => ({ error: new UpstreamError(`cannot reach ${where}: ${connectionFailure(error)}`, { cause: error }), retry: true }),
+        );
+      },
+      (error: Error & { code?: string }): Failure => {
+        if (signal.aborted) throw new UpstreamError(`request to ${where} was aborted`, { cause: error });
+        if (error.code === 'UND_ERR_HEADERS_TIMEOUT') return { error: new UpstreamTimeoutError(`${where} did not answer in time`, { cause: error }), retry: true };
+        return { error: new UpstreamError(`cannot reach ${where}: ${connectionFailure(error)}`, { cause: error }), retry: true };
+      },
+    );
 }
 
 /** An error status, with the message the openai SDK would report for it, as a typed failure. */

@@ -1,10 +1,10 @@
-import type { IncomingMessage } from 'node:http';
+import type { Readable } from 'node:stream';
 
 /**
  * Reads an upstream response body, keeping at most `cap` bytes: an error body is for a
  * message, and a misbehaving upstream must not make us buffer without bound.
  */
-export function readCapped(stream: IncomingMessage, cap: number): Promise<Buffer> {
+export function readCapped(stream: Readable, cap: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -16,7 +16,7 @@ export function readCapped(stream: IncomingMessage, cap: number): Promise<Buffer
     stream.on('end', () => resolve(Buffer.concat(chunks)));
     stream.on('error', reject);
     stream.on('close', () => {
-      if (!stream.complete) reject(new Error('upstream closed the connection before the error body ended'));
+      if (!stream.readableEnded) reject(new Error('upstream closed the connection before the error body ended'));
     });
   });
 }

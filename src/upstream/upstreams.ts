@@ -33,8 +33,8 @@ export interface ChatCallOptions {
 
 /**
  * The upstream side of the chat pipeline: the endpoint of each model of the pair, resolved once at
- * start-up so a missing key fails there, not on the first request, and the keep-alive agents chat
- * completions are posted through (chat-pass-through.ts: node:http, chosen by measurement; README,
+ * start-up so a missing key fails there, not on the first request, and the keep-alive pools chat
+ * completions are posted through (chat-pass-through.ts: undici, chosen by measurement; README,
  * design notes).
  */
 export class Upstreams {
@@ -87,8 +87,7 @@ export class Upstreams {
 
   /** Closes pooled upstream connections. */
   close(): void {
-    this.#agents.http.destroy();
-    this.#agents.https.destroy();
+    void this.#agents.dispatcher.destroy();
   }
 
   #target(model: string) {

@@ -23,7 +23,7 @@ export interface StreamAnswer {
   readonly kind: 'sse';
   readonly upstream: UpstreamResponse;
   readonly source: AsyncIterator<Buffer>;
-  /** Whether the upstream's body has been received whole. */
+  /** Whether the upstream's body has ended (read to its end). */
   readonly complete: () => boolean;
   /** Closes the upstream response at once, even while a read waits on it. */
   readonly destroy: () => void;
@@ -99,7 +99,7 @@ async function readFirstEvent(upstream: UpstreamResponse, keepUsageChunk: boolea
         // An error as the very first event: nothing has reached the client, so the other model may answer.
         throw upstreamErrorEvent(relay.upstreamError, model, 'answered with an error event');
       }
-      return { kind: 'sse', upstream, source, complete: () => raw.complete, destroy: () => raw.destroy(), relay, decoder, first: out, done: next.done === true };
+      return { kind: 'sse', upstream, source, complete: () => raw.readableEnded, destroy: () => raw.destroy(), relay, decoder, first: out, done: next.done === true };
     }
   } catch (error) {
     if (error instanceof UpstreamError) throw error;
