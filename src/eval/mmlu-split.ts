@@ -12,8 +12,3 @@ export function mmluSplitOf(prompt: string): MmluSplit {
   const firstByte = createHash('sha1').update(prompt, 'utf8').digest()[0] as number;
   return firstByte % 2 === 0 ? 'train' : 'eval';
 }
-
-/** Keeps the prompts of one split; `all` keeps everything. */
-export function inMmluSplit(prompt: string, split: MmluSplit | 'all'): boolean {
-  return split === 'all' || mmluSplitOf(prompt) === split;
-}

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { inMmluSplit, mmluSplitOf } from '../../src/eval/mmlu-split.js';
+import { mmluSplitOf } from '../../src/eval/mmlu-split.js';
 
 describe('mmluSplitOf', () => {
   it('puts a prompt in train when the first byte of its sha1 is even', () => {
@@ -15,11 +15,5 @@ describe('mmluSplitOf', () => {
       const even = (createHash('sha1').update(Buffer.from(prompt, 'utf8')).digest()[0] as number) % 2 === 0;
       expect(mmluSplitOf(prompt)).toBe(even ? 'train' : 'eval');
     }
-  });
-
-  it('"all" keeps everything', () => {
-    expect(inMmluSplit('abc', 'all')).toBe(true);
-    expect(inMmluSplit('abc', 'train')).toBe(false);
-    expect(inMmluSplit('abc', 'eval')).toBe(true);
   });
 });

@@ -96,6 +96,13 @@ describe('folders form layers', () => {
     expect(graphs.get('src/server')?.size).toBeGreaterThan(2);
   });
 
+  it('config knows nothing of the server, and flag types live in src/cli (no other folder imports cli)', () => {
+    const src = graphs.get('src') as Map<string, Map<string, string>>;
+    expect(src.get('config/')?.get('server/')).toBeUndefined();
+    const intoCli = [...src].filter(([, edges]) => edges.has('cli/')).map(([, edges]) => edges.get('cli/'));
+    expect(intoCli).toEqual([]);
+  });
+
   it.each([...graphs.keys()].sort())('no two folders of %s import each other, directly or round a cycle', (level) => {
     const graph = graphs.get(level) as Map<string, Map<string, string>>;
     // Each cycle, with the imports that close it, so the message says which line to move.

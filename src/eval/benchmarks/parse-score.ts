@@ -13,13 +13,6 @@ export function parseScoreCell(value: string | undefined, where: string): { valu
   return { value: number, boolean: false };
 }
 
-/** A correctness cell: True/False only (MMLU, GSM8K). */
-export function parseCorrectCell(value: string | undefined, where: string): number {
-  const parsed = parseScoreCell(value, where);
-  if (!parsed.boolean) throw new UsageError(`${where}: expected True or False, got ${JSON.stringify(value)}`);
-  return parsed.value;
-}
-
 function clip(text: string): string {
   return text.length > 40 ? `${text.slice(0, 37)}...` : text;
 }

@@ -17,15 +17,6 @@ export interface PairedScores {
   readonly optimalBudget: 'fractional' | 'whole';
 }
 
-/** The benchmark score when `strong[i]` says which items go to the strong model. */
-export function routedScore(scores: PairedScores, strong: ArrayLike<boolean | number>): number {
-  let sum = 0;
-  for (let i = 0; i < scores.strong.length; i += 1) {
-    sum += strong[i] ? (scores.strong[i] as number) : (scores.weak[i] as number);
-  }
-  return (sum / (scores.strong.length * scores.rowsPerItem)) * scores.scale;
-}
-
 /** One model's own score: every item to that model. */
 export function modelScore(scores: PairedScores, side: 'strong' | 'weak'): number {
   let sum = 0;

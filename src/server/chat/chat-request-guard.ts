@@ -111,15 +111,6 @@ const NOT_BLANK = /\S/;
 /** FIELD_CHECKS as a list, made once rather than per request. */
 const FIELD_CHECK_LIST = Object.entries(FIELD_CHECKS);
 
-/**
- * Checks a raw request: content type JSON, body valid UTF-8, nesting bounded, no duplicate
- * keys, valid JSON, an object, and the known fields of the right types (not `model`). Returns the parsed
- * body; throws an OpenAI-shaped RequestError (400 or 415) naming what is wrong.
- */
-export function parseChatRequest(body: Uint8Array, contentType: string | undefined): Record<string, unknown> {
-  return readChatRequest(body, contentType).body;
-}
-
 /** A checked request body and, when its top-level `model` is a plain string, the bytes to forward it from. */
 export interface ChatRequest {
   readonly body: Record<string, unknown>;
@@ -140,7 +131,12 @@ export interface SourceBody {
   readonly openEnd: number;
 }
 
-/** `parseChatRequest`, also handing back the source bytes and the place of `model` in them. */
+/**
+ * Checks a raw request: content type JSON, body valid UTF-8, nesting bounded, no duplicate
+ * keys, valid JSON, an object, and the known fields of the right types (not `model`). Returns the parsed
+ * body, with the source bytes and the place of `model` in them; throws an OpenAI-shaped RequestError
+ * (400 or 415) naming what is wrong.
+ */
 export function readChatRequest(body: Uint8Array, contentType: string | undefined): ChatRequest {
   checkContentType(contentType);
   let text: string;

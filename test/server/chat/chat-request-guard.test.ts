@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { RoutingError } from '../../../src/core/index.js';
-import { parseChatRequest } from '../../../src/server/chat/chat-request-guard.js';
+import { readChatRequest } from '../../../src/server/chat/chat-request-guard.js';
 import { RequestError } from '../../../src/server/errors/request-error.js';
 import { checkJsonStructure } from '../../../src/server/chat/json-structure.js';
 
 const ok = { model: 'router-random-0.5', messages: [{ role: 'user', content: 'hi' }] };
+/** The checked body, as serve's chat endpoint reads it. */
+const parseChatRequest = (body: Uint8Array, contentType: string | undefined) => readChatRequest(body, contentType).body;
 const encode = (value: unknown) => Buffer.from(typeof value === 'string' ? value : JSON.stringify(value));
 
 function refusal(body: Uint8Array, contentType: string | undefined = 'application/json'): RequestError {
@@ -17,7 +19,7 @@ function refusal(body: Uint8Array, contentType: string | undefined = 'applicatio
   throw new Error('expected a refusal');
 }
 
-describe('parseChatRequest', () => {
+describe('readChatRequest', () => {
   it('accepts a well-formed request, with unknown and null fields passed through', () => {
     const body = { ...ok, temperature: null, stream: true, stream_options: { include_usage: true }, some_future_field: [1] };
     expect(parseChatRequest(encode(body), 'application/json; charset=utf-8')).toEqual(body);
