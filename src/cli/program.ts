@@ -16,14 +16,10 @@ import { usageErrorLine } from './usage-error-line.js';
 const VERSION = '0.1.0';
 
 /**
- * Builds the `routellm` program over the given io. Commands declare their flags here
- * (cheap) and import their heavy modules only when they run, so `route` starts fast.
+ * The `routellm` program over the given io, and the command whose usage error commander raised
+ * last (it says it through outputError). Commands declare their flags here (cheap) and import
+ * their heavy modules only when they run, so `route` starts fast.
  */
-export function createProgram(io: CliIo): Command {
-  return buildProgram(io).program;
-}
-
-/** The program, and the command whose usage error commander raised last (it says it through outputError). */
 function buildProgram(io: CliIo): { program: Command; failedCommand(): Command | undefined } {
   let failed: Command | undefined;
   // Help is wrapped to the terminal's width (80 when piped), as are the epilogues (helpEpilogue).
