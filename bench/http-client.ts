@@ -1,13 +1,12 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import http from 'node:http';
 import { cpus } from 'node:os';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import OpenAI from 'openai';
 import { Pool } from 'undici';
 import { LightAbort } from '../src/upstream/light-abort.js';
 import { Upstreams } from '../src/upstream/upstreams.js';
-import { startUpstreamServer } from '../test/helpers/upstream-server.js';
 import { writeBenchSection } from './benchmarks-md.js';
+import { spawnUpstreamProcess } from './upstream-process.js';
 
 /*
  * The proxy's HTTP client to the models (src/upstream/chat-pass-through.ts: undici's Agent since
@@ -97,17 +96,9 @@ const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floo
 
 /** Runs the comparison and writes its BENCHMARKS.md section. */
 export async function runHttpClientBench(): Promise<void> {
-  const self = fileURLToPath(import.meta.url);
-  const child: ChildProcess = spawn(process.execPath, [self, '--role', 'upstream'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const upstream = await spawnUpstreamProcess();
   try {
-    const port = await new Promise<number>((resolve, reject) => {
-      child.stdout?.setEncoding('utf8').on('data', (text: string) => {
-        const match = /PORT (\d+)/.exec(text);
-        if (match) resolve(Number(match[1]));
-      });
-      child.on('exit', (code) => reject(new Error(`upstream exited ${code}`)));
-    });
-    const all = clients(`http://127.0.0.1:${port}/v1`);
+    const all = clients(upstream.baseURL);
     const rows: string[] = [];
     for (const mode of ['json', 'stream'] as const) {
       const figures = new Map<string, { rps: number[]; cpu: number[] }>(Object.keys(all).map((name) => [name, { rps: [], cpu: [] }]));
@@ -138,19 +129,13 @@ ${rows.join('\n')}
     await writeBenchSection('http-client', markdown);
     process.stdout.write(`${markdown}\n`);
   } finally {
-    child.kill('SIGTERM');
+    upstream.close();
   }
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  if (process.argv.includes('--role')) {
-    const upstream = await startUpstreamServer({ record: false });
-    process.stdout.write(`PORT ${new URL(upstream.baseURL).port}\n`);
-    process.on('SIGTERM', () => process.exit(0));
-  } else {
-    runHttpClientBench().catch((error: unknown) => {
-      process.stderr.write(`${(error as Error)?.stack ?? String(error)}\n`);
-      process.exitCode = 1;
-    });
-  }
+  runHttpClientBench().catch((error: unknown) => {
+    process.stderr.write(`${(error as Error)?.stack ?? String(error)}\n`);
+    process.exitCode = 1;
+  });
 }

@@ -1,10 +1,9 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { cpus } from 'node:os';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import OpenAI from 'openai';
 import { Controller } from '../src/controller/controller.js';
-import { startUpstreamServer } from '../test/helpers/upstream-server.js';
 import { writeBenchSection } from './benchmarks-md.js';
+import { spawnUpstreamProcess } from './upstream-process.js';
 
 /*
  * What the in-process path adds to a call (issue 14: <= 50 µs p50): the Controller's
@@ -64,17 +63,10 @@ async function cpuPerCall(call: Call, stream: boolean): Promise<number> {
 
 /** Runs the comparison and writes its BENCHMARKS.md section. */
 export async function runInProcessBench(): Promise<void> {
-  const child: ChildProcess = spawn(process.execPath, [fileURLToPath(import.meta.url), '--role', 'upstream'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const upstream = await spawnUpstreamProcess();
   let controller: Controller | undefined;
   try {
-    const port = await new Promise<number>((resolve, reject) => {
-      child.stdout?.setEncoding('utf8').on('data', (text: string) => {
-        const match = /PORT (\d+)/.exec(text);
-        if (match) resolve(Number(match[1]));
-      });
-      child.on('exit', (code) => reject(new Error(`upstream exited ${code}`)));
-    });
-    const baseURL = `http://127.0.0.1:${port}/v1`;
+    const baseURL = upstream.baseURL;
     const client = new OpenAI({ baseURL, apiKey: 'bench', maxRetries: 0 });
     controller = await Controller.create({ routers: ['random'], strongModel: 'strong', weakModel: 'weak', baseURL, apiKey: 'bench', env: {}, logger: { info() {}, warn() {} } });
     const inProcess = controller;
@@ -95,7 +87,7 @@ One run on this machine (${cpus().length} cores, Node ${process.version}, ${new 
 own process; in this one, the \`openai\` client called straight at it (\`model: weak\`) and \`controller.chat.completions.create\`
 (\`router-random-0.5\`: routing, the request checks, clocks, fallback, accounting, live shares off for a numeric threshold),
 ${SEQUENTIAL} calls each after ${WARMUP} warm-up, one at a time, alternating; answers read whole (a stream to its end). Then ${CONCURRENT_CALLS}
-calls with ${CONCURRENCY} in flight, for the CPU per call. The Controller posts over the node:http pass-through, the client over
+calls with ${CONCURRENCY} in flight, for the CPU per call. The Controller posts through undici's Agent (the pass-through), the client over
 Node's fetch: the Controller's call can cost less than the client's own.
 
 | mode | openai client, p50 | Controller, p50 | added p50 | target <= 50 µs | p99 client / Controller | CPU per call client / Controller |
@@ -106,19 +98,13 @@ ${rows.join('\n')}
     process.stdout.write(`${markdown}\n`);
   } finally {
     await controller?.close();
-    child.kill('SIGTERM');
+    upstream.close();
   }
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  if (process.argv.includes('--role')) {
-    const upstream = await startUpstreamServer({ record: false });
-    process.stdout.write(`PORT ${new URL(upstream.baseURL).port}\n`);
-    process.on('SIGTERM', () => process.exit(0));
-  } else {
-    runInProcessBench().catch((error: unknown) => {
-      process.stderr.write(`${(error as Error)?.stack ?? String(error)}\n`);
-      process.exitCode = 1;
-    });
-  }
+  runInProcessBench().catch((error: unknown) => {
+    process.stderr.write(`${(error as Error)?.stack ?? String(error)}\n`);
+    process.exitCode = 1;
+  });
 }
