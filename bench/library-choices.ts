@@ -199,7 +199,7 @@ export async function runLibraryChoicesBench(): Promise<void> {
 
 One run on this machine (${cpus().length} cores, Node ${process.version}, ${new Date().toISOString().slice(0, 16)}Z), one process, each
 figure the median of ${ROUNDS} timed rounds after a warm-up; per call (per stream for the relay). What each figure decided is
-in the README's design notes. The HTTP client (undici against node:http, fetch and the SDK) is \`bench/http-client.ts\`.
+in docs/development.md's design notes. The HTTP client (undici against node:http, fetch and the SDK) is \`bench/http-client.ts\`.
 
 | part | work | ours | library |
 | --- | --- | ---: | --- |

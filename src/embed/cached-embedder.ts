@@ -41,7 +41,7 @@ export function createCachedEmbedder(inner: Embedder, options: { maxEntries?: nu
   if (!Number.isInteger(maxEntries) || maxEntries < 1) throw new RangeError(`maxEntries must be a positive integer, got ${maxEntries}`);
   const maxBytes = options.maxBytes ?? DEFAULT_CACHE_MAX_BYTES;
   const stats: CacheStats = { hits: 0, misses: 0, evictions: 0 };
-  // lru-cache (README, design notes: half the time of a Map re-inserted on each hit), bounded by count and bytes.
+  // lru-cache (docs/development.md, design notes: half the time of a Map re-inserted on each hit), bounded by count and bytes.
   const cache = new LRUCache<string, Float32Array>({
     max: maxEntries,
     maxSize: maxBytes,

@@ -7,7 +7,7 @@ import writeFileAtomicLibrary from 'write-file-atomic';
  * Writes a file so readers see the old one or the new one, never half of it, and the new one
  * survives a crash once this resolves: write-file-atomic (a temporary file beside it, fsync, a
  * rename; concurrent writes of one path in this process queued; the old file's owner kept). A
- * failed write leaves no temporary file behind. README, design notes: why the library.
+ * failed write leaves no temporary file behind. docs/development.md, design notes: why the library.
  */
 export async function writeFileAtomic(path: string, data: Uint8Array | string): Promise<void> {
   await mkdir(dirname(path), { recursive: true });

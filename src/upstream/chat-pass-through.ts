@@ -78,7 +78,7 @@ export interface PassThroughAgents {
 }
 
 /**
- * undici's Agent, chosen by measurement over node:http's agents (README, design notes;
+ * undici's Agent, chosen by measurement over node:http's agents (docs/development.md, design notes;
  * BENCHMARKS.md, http-client). Its own clocks are off: the chat pipeline's deadline bounds every
  * attempt (undici's default 300 s between body chunks would cut a slow stream the pipeline allows).
  */

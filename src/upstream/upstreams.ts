@@ -34,7 +34,7 @@ export interface ChatCallOptions {
 /**
  * The upstream side of the chat pipeline: the endpoint of each model of the pair, resolved once at
  * start-up so a missing key fails there, not on the first request, and the keep-alive pools chat
- * completions are posted through (chat-pass-through.ts: undici, chosen by measurement; README,
+ * completions are posted through (chat-pass-through.ts: undici, chosen by measurement; docs/development.md,
  * design notes).
  */
 export class Upstreams {

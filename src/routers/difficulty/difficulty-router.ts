@@ -40,7 +40,7 @@ export function difficultyScorer(checkpoint: Pick<DifficultyCheckpoint, 'model' 
       : difficultyWinRate(checkpoint.model, difficultyInput(prompt, embed));
 }
 
-/** Wraps a scorer with an LRU (lru-cache; README, design notes) of its most recent `maxEntries` answers, keyed by prompt. */
+/** Wraps a scorer with an LRU (lru-cache; docs/development.md, design notes) of its most recent `maxEntries` answers, keyed by prompt. */
 export function cachedScorer(score: (prompt: string) => number, maxEntries: number): (prompt: string) => number {
   const cache = new LRUCache<string, number>({ max: maxEntries });
   return (prompt) => {
