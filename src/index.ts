@@ -14,6 +14,10 @@ export { RoutedPromise, type Decision, type RoutedResponse } from './controller/
 export { builtinRouters, createRouter } from './controller/routers.js';
 export { createRandomRouter, type Router, type RouterContext, type RouterFactory, type RouterOptions } from './core/index.js';
 
+// Routing over an ordered list of models (docs/multi-model.md): the list, and the rule's choice.
+export type { ModelEntry, ModelList, TokenPrice } from './core/index.js';
+export type { ModelListEntry } from './config/config-sections.js';
+
 // Model names: router-<router>-<threshold>.
 export { formatModelName, parseModelName, type ParsedModelName, type ThresholdSpec } from './core/index.js';
 

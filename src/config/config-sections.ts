@@ -59,11 +59,27 @@ export interface ModelPrice {
   readonly output: number;
 }
 
-/** The strong and weak model named in `models:`. */
+/** The strong and weak model named in `models:`, or (`models:` as a list) an ordered list of models. */
 export interface ModelsSection {
   readonly strong?: string;
   readonly weak?: string;
+  /** `models:` as a list: the models, cheapest first, as written (prices checked when the list is resolved). */
+  readonly list?: readonly ModelListEntry[];
 }
+
+/** One entry of `models:` as a list, as written in the file (snake_case keys become these). */
+export interface ModelListEntry {
+  readonly name: string;
+  readonly provider?: string;
+  readonly baseUrl?: string;
+  readonly apiKeyEnv?: string;
+  /** USD per million tokens; absent: looked up in `prices:` and the built-in table. */
+  readonly price?: ModelPrice;
+  readonly tags: readonly string[];
+  readonly scoredAs?: string;
+}
+
+const MODEL_ENTRY_KEYS = ['name', 'provider', 'base_url', 'api_key_env', 'price', 'tags', 'scored_as'];
 
 /** The non-router sections of the config file: what serve, label and the library read besides the routers' options. */
 export interface ConfigSections {
@@ -116,6 +132,7 @@ export function parseConfigSections(document: Readonly<Record<string, unknown>>,
 }
 
 function parseModels(value: unknown, where: string): ModelsSection {
+  if (Array.isArray(value)) return { list: value.map((entry, index) => parseModelEntry(entry, `${where}[${index}]`)) };
   const section = mapping(value, where);
   const models: { strong?: string; weak?: string } = {};
   for (const [key, item] of Object.entries(section)) {
@@ -123,6 +140,46 @@ function parseModels(value: unknown, where: string): ModelsSection {
     models[key] = nonEmptyString(item, `${where}.${key}`);
   }
   return models;
+}
+
+/** One entry of `models:` as a list: `{name, provider | base_url (+ api_key_env), price: {input, output}, tags, scored_as}`, or a bare name. */
+function parseModelEntry(value: unknown, where: string): ModelListEntry {
+  if (typeof value === 'string') return { name: nonEmptyString(value, where), tags: [] };
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new ConfigError(`${where} must be a model name or a mapping with name, price: {input, output}, and provider or base_url; got ${kind(value)}`);
+  }
+  const record = value as Record<string, unknown>;
+  for (const key of Object.keys(record)) {
+    if (!MODEL_ENTRY_KEYS.includes(key)) throw new ConfigError(`${where}.${key} is not a known key; use ${MODEL_ENTRY_KEYS.join(', ')}`);
+  }
+  const name = nonEmptyString(record['name'], `${where}.name`);
+  const entry: { -readonly [K in keyof ModelListEntry]: ModelListEntry[K] } = { name, tags: [] };
+  if (record['provider'] !== undefined && record['base_url'] !== undefined) {
+    throw new ConfigError(`${where} ("${name}") gives both provider and base_url; give one`);
+  }
+  if (record['provider'] !== undefined) entry.provider = nonEmptyString(record['provider'], `${where}.provider`);
+  if (record['base_url'] !== undefined) entry.baseUrl = httpURL(nonEmptyString(record['base_url'], `${where}.base_url`), `${where}.base_url`);
+  const keyEnv = record['api_key_env'];
+  if (keyEnv !== undefined) {
+    if (typeof keyEnv !== 'string' || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(keyEnv)) {
+      throw new ConfigError(`${where}.api_key_env must be the name of an environment variable (like GROQ_API_KEY), not a key`);
+    }
+    entry.apiKeyEnv = keyEnv;
+  }
+  if (record['price'] !== undefined && record['price'] !== null) entry.price = parsePrice(record['price'], `${where}.price`);
+  if (record['tags'] !== undefined) entry.tags = stringList(record['tags'], `${where}.tags`);
+  if (record['scored_as'] !== undefined) entry.scoredAs = nonEmptyString(record['scored_as'], `${where}.scored_as`);
+  return entry;
+}
+
+function httpURL(value: string, where: string): string {
+  try {
+    const url = new URL(value);
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error('not http');
+  } catch {
+    throw new ConfigError(`${where} must be an http(s) URL, got ${JSON.stringify(value)}`);
+  }
+  return value;
 }
 
 function parseProviders(value: unknown, where: string): Record<string, ProviderConfig> {
@@ -172,18 +229,21 @@ export function parsePrices(value: unknown, where: string): Record<string, Model
   if (typeof value !== 'object' || Array.isArray(value)) throw new ConfigError(`${where} must be a mapping of model -> {input, output}`);
   const prices: Record<string, ModelPrice> = {};
   for (const [model, entry] of Object.entries(value as Record<string, unknown>)) {
-    if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) {
-      throw new ConfigError(`${where}.${model} must be {input: <USD per 1M tokens>, output: <USD per 1M tokens>}`);
-    }
-    const record = entry as Record<string, unknown>;
-    for (const key of Object.keys(record)) {
-      if (key !== 'input' && key !== 'output') throw new ConfigError(`${where}.${model}.${key} is not a price field; use input and output`);
-    }
-    const input = toPrice(record['input'], `${where}.${model}.input`);
-    const output = toPrice(record['output'], `${where}.${model}.output`);
-    prices[model] = { input, output };
+    prices[model] = parsePrice(entry, `${where}.${model}`);
   }
   return prices;
+}
+
+/** `{input, output}` in USD per million tokens. */
+function parsePrice(entry: unknown, where: string): ModelPrice {
+  if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) {
+    throw new ConfigError(`${where} must be {input: <USD per 1M tokens>, output: <USD per 1M tokens>}`);
+  }
+  const record = entry as Record<string, unknown>;
+  for (const key of Object.keys(record)) {
+    if (key !== 'input' && key !== 'output') throw new ConfigError(`${where}.${key} is not a price field; use input and output`);
+  }
+  return { input: toPrice(record['input'], `${where}.input`), output: toPrice(record['output'], `${where}.output`) };
 }
 
 function toPrice(value: unknown, where: string): number {

@@ -1,5 +1,6 @@
-import { BUDGET_PRIOR_TOKENS, ConfigError, ShareCalibrator, type ModelPair, type RouterFactory } from '../core/index.js';
+import { BUDGET_PRIOR_TOKENS, ConfigError, pairOfModelList, ShareCalibrator, type ModelList, type ModelPair, type RouterFactory } from '../core/index.js';
 import { configFromObject, loadConfig, type RoutellmConfig } from '../config/load-config.js';
+import { resolveModelList } from '../config/resolve-model-list.js';
 import { resolveModelPair, samePairWarning } from '../config/resolve-model-pair.js';
 import { unknownConfigRouterWarnings } from '../config/unknown-config-routers.js';
 import type { ProgressStream } from '../hub/download-progress.js';
@@ -34,6 +35,8 @@ export interface ControllerInternals {
 /** A Controller's working parts, as serve and the Controller both answer with them. */
 export interface ControllerParts {
   readonly pair: ModelPair;
+  /** The ordered list of models routed over (the config's `models:` list, the `models` option); undefined for a pair. */
+  readonly modelList: ModelList | undefined;
   readonly config: RoutellmConfig;
   readonly options: ChatOptions;
   readonly shareOptions: ShareOptions;
@@ -59,6 +62,7 @@ export interface ControllerParts {
 /** A Controller half built: the upstreams are resolved (a missing key has failed already), the routers not loaded yet. */
 export interface PreparedController {
   readonly pair: ModelPair;
+  readonly modelList: ModelList | undefined;
   readonly upstreams: Upstreams;
   /** Loads the routers and the calibration tables, starts the share store, and builds the pipeline. */
   finish(): Promise<ControllerParts>;
@@ -77,20 +81,27 @@ export async function prepareController(options: ControllerOptions, internals: C
   const warn = (line: string) => logger.warn({}, line);
   const given = options.config;
   const config = internals.config ?? (typeof given === 'object' && given !== null ? configFromObject(given, cwd) : await loadConfig(given, env, cwd));
-  const pair = resolveModelPair(options, env, config.models);
-  const chatOptions = resolveChatOptions(options, config);
+  const resolved = resolveChatOptions(options, config);
+  const modelList = resolveModelList(options, env, config.models ?? {}, (model) => new PriceTable(resolved.prices).priceOf(model), `${config.path ?? 'config'}: models`);
+  // A list's own prices are what its models cost: spend and the single-model bills use them.
+  const chatOptions = modelList ? { ...resolved, prices: { ...resolved.prices, ...listPrices(modelList) } } : resolved;
+  const prices = new PriceTable(chatOptions.prices);
+  const pair = modelList ? pairOfModelList(modelList) : resolveModelPair(options, env, config.models);
   const shareOptions = resolveShareOptions(options, config, cwd);
-  const routers = options.routers ?? [DEFAULT_ROUTER];
+  // Over a list, the default is the router over a list that ships (knn), chosen in buildDecider.
+  const routers = options.routers ?? (modelList ? [] : [DEFAULT_ROUTER]);
   const registry = createBuiltinRegistry();
   for (const router of routers) if (isFactory(router)) registry.register(router);
   const names = routers.map((router) => (typeof router === 'string' ? router : router.name));
   for (const warning of unknownConfigRouterWarnings(config, registry, names)) warn(warning);
-  const samePair = samePairWarning(pair);
+  const samePair = modelList ? undefined : samePairWarning(pair);
   if (samePair) warn(samePair);
   // The upstreams first: a missing key or an unknown provider prefix fails before the routers load.
   const upstreamsFor = (from: RoutellmConfig) =>
     new Upstreams({
       pair,
+      // A reload keeps the list it started with (a changed list is refused below): its entries say where each model goes.
+      modelList,
       ...upstreamRouting(options, env, from),
       // With fallback on, the other model is the retry: a transport retry first would double the wait
       // (and sleep through a 429's retry-after) before falling back.
@@ -101,6 +112,7 @@ export async function prepareController(options: ControllerOptions, internals: C
   const upstreams = upstreamsFor(config);
   return {
     pair,
+    modelList,
     upstreams,
     async finish() {
       let shareStore: ShareStateStore | undefined;
@@ -111,7 +123,7 @@ export async function prepareController(options: ControllerOptions, internals: C
           sharing: sharesThroughRedis(shareOptions),
           // router-<r>-$20/h: a clock for its request rate, and a strong call's cost until one is measured.
           now: () => performance.now(),
-          strongCostPrior: new PriceTable(chatOptions.prices).costOf(pair.strong, { inputTokens: BUDGET_PRIOR_TOKENS.input, outputTokens: BUDGET_PRIOR_TOKENS.output }),
+          strongCostPrior: prices.costOf(pair.strong, { inputTokens: BUDGET_PRIOR_TOKENS.input, outputTokens: BUDGET_PRIOR_TOKENS.output }),
         });
         const context = nodeRouterContext({ env, cwd, fetch, ...(internals.progress ? { stderr: internals.progress } : {}) });
         const deciderFor = (from: RoutellmConfig) =>
@@ -128,10 +140,12 @@ export async function prepareController(options: ControllerOptions, internals: C
             // The same live shares across reloads: a router whose fingerprint is unchanged keeps its
             // windows; one with new weights starts fresh from the new calibration table (ShareCalibrator.track).
             liveShares,
+            modelList,
+            shareWindow: shareOptions.window,
           });
         const decider = await deciderFor(config);
         shareStore = shareStateStore(shareOptions, liveShares, {
-          fingerprints: new Map(decider.routerNames().map((name) => [name, decider.router(name).fingerprint])),
+          fingerprints: new Map(decider.routerNames().map((name) => [name, decider.fingerprint(name)])),
           log: { warn, info: (line) => logger.info({}, `routellm: ${line}`) },
         });
         await shareStore?.start();
@@ -144,7 +158,11 @@ export async function prepareController(options: ControllerOptions, internals: C
           const started = performance.now();
           // An object given as the config is read again as it is (its routers' weights are re-read).
           const next = typeof given === 'object' && given !== null ? configFromObject(given, cwd) : await loadConfig(given, env, cwd);
-          const nextPair = resolveModelPair(options, env, next.models);
+          const nextList = resolveModelList(options, env, next.models ?? {}, (model) => new PriceTable(resolved.prices).priceOf(model), `${next.path ?? 'config'}: models`);
+          if (JSON.stringify(nextList ?? null) !== JSON.stringify(modelList ?? null)) {
+            throw new ConfigError('the models: list changed; a reload keeps the list it started with (models, prices, where they are sent): restart to change models');
+          }
+          const nextPair = nextList ? pairOfModelList(nextList) : resolveModelPair(options, env, next.models);
           if (nextPair.strong !== pair.strong || nextPair.weak !== pair.weak) {
             throw new ConfigError(
               `the model pair changed (strong ${pair.strong} -> ${nextPair.strong}, weak ${pair.weak} -> ${nextPair.weak}); a reload keeps the pair it started with: restart to change models`,
@@ -167,13 +185,14 @@ export async function prepareController(options: ControllerOptions, internals: C
           return {
             generation: pipeline.generation,
             routers: fingerprints,
-            changed: nextDecider.routerNames().filter((name) => !before.routerNames().includes(name) || before.router(name).fingerprint !== fingerprints[name]),
+            changed: nextDecider.routerNames().filter((name) => !before.routerNames().includes(name) || before.fingerprint(name) !== fingerprints[name]),
             needsRestart,
             tookMs: Math.round(performance.now() - started),
           };
         };
         return {
           pair,
+          modelList,
           config,
           options: chatOptions,
           shareOptions,
@@ -208,4 +227,9 @@ export async function prepareController(options: ControllerOptions, internals: C
 
 function isFactory(router: unknown): router is RouterFactory {
   return typeof router === 'object' && router !== null && typeof (router as RouterFactory).create === 'function';
+}
+
+/** Each listed model's price, by name (every entry of a resolved list has one). */
+function listPrices(list: ModelList): Record<string, { input: number; output: number }> {
+  return Object.fromEntries(list.flatMap((entry) => (entry.price ? [[entry.name, entry.price]] : [])));
 }

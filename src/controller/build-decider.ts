@@ -1,6 +1,8 @@
-import { ConfigError, Decider, type ModelPair, type Router, type RouterContext, type RouterRegistry, type ShareCalibrator, type ShareResolver, type ThresholdAdvisor } from '../core/index.js';
+import { ConfigError, Decider, expectedCosts, ModelListRouting, type ModelList, type ModelScorer, type ModelPair, type Router, type RouterContext, type RouterRegistry, type ShareCalibrator, type ShareResolver, type ThresholdAdvisor } from '../core/index.js';
 import { loadShareTables } from '../calibrate/load-calibration-table.js';
 import type { RoutellmConfig } from '../config/load-config.js';
+import { DEFAULT_MODEL_SCORER, modelScorerFactory } from '../routers/multi/model-scorers.js';
+import { allInOrder } from '../runtime/all-in-order.js';
 
 export interface BuildDeciderOptions {
   readonly registry: RouterRegistry;
@@ -23,10 +25,28 @@ export interface BuildDeciderOptions {
   readonly onThresholdAdvice?: (line: string) => void;
   /** Holds shares on live traffic (serve); without it a share is the table's fixed threshold. */
   readonly liveShares?: ShareCalibrator;
+  /**
+   * An ordered list of models (the config's `models:` list): the routers named are then routers over
+   * a list (`knn`, `mf`; default knn), and `pair` is not used.
+   */
+  readonly modelList?: ModelList | undefined;
+  /** Prompts a cost share's knob is cut on over a list (serve's --share-window); default 200. */
+  readonly shareWindow?: number | undefined;
 }
+
+/**
+ * The tokens of the request the rule weighs each model's price at: a model's expected cost is its
+ * price for this many input and output tokens (prices, not each prompt's length, so the cost scale
+ * and a share's knob stay fixed across prompts). 1,000 in and 500 out, as the budget's prior.
+ */
+export const TYPICAL_REQUEST_TOKENS = { input: 1000, output: 500 } as const;
 
 /** Builds the routers named and the Decider over them: the one start-up path for every command. */
 export async function buildDecider(options: BuildDeciderOptions): Promise<Decider> {
+  if (options.modelList) {
+    const list = await buildListRouting(options.modelList, options);
+    return new Decider({ pair: options.pair, routers: new Map(), list });
+  }
   const names = options.routers.filter((router): router is string => typeof router === 'string');
   const built = await options.registry.build(names, options.config.routers, options.context);
   const routers = new Map<string, Router>();
@@ -63,4 +83,21 @@ function checkedRouter(router: Router): Router {
     throw new ConfigError(`router name "${given.name}" may use only letters, digits and underscores`);
   }
   return router;
+}
+
+/** Loads the routers over a list named (default knn) and checks that each scores every model of the list. */
+async function buildListRouting(models: ModelList, options: BuildDeciderOptions): Promise<ModelListRouting> {
+  const names = options.routers.map((router) => {
+    if (typeof router !== 'string') throw new ConfigError(`router "${router.name}" is a two-model router; over a list of models use a router over a list (knn, mf)`);
+    return router;
+  });
+  const wanted = names.length > 0 ? [...new Set(names)] : [DEFAULT_MODEL_SCORER];
+  const scorers = await allInOrder(wanted.map(async (name) => (await modelScorerFactory(name)).create(options.config.routers[name] ?? {}, options.context)));
+  return new ModelListRouting({
+    models,
+    scorers: new Map(scorers.map((scorer: ModelScorer, index) => [wanted[index] as string, scorer])),
+    costs: expectedCosts(models, TYPICAL_REQUEST_TOKENS.input, TYPICAL_REQUEST_TOKENS.output),
+    ...(options.shareWindow !== undefined ? { shareWindow: options.shareWindow } : {}),
+    where: `${options.config.path ?? 'config'}: models`,
+  });
 }

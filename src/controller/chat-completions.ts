@@ -79,7 +79,7 @@ export class ChatCompletions {
     }
     const { decision, lease } = opened;
     const answer = lease.value;
-    const routed = { decision: publicDecision(decision), model: lease.model, attempts: lease.attempts, fallbackFrom: lease.fallbackFrom, requestId: record.requestId };
+    const routed = { decision: publicDecision(decision), model: lease.model, attempts: lease.attempts, fallbackFrom: lease.fallbackFrom, requestId: record.requestId, ...(lease.tried ? { tried: lease.tried } : {}) };
     if (answer.kind === 'json') {
       caller.unlink();
       record.usage(answer.usage);

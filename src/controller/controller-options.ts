@@ -1,5 +1,5 @@
 import type { RouterFactory, Router } from '../core/index.js';
-import type { ModelPrice } from '../config/config-sections.js';
+import type { ModelListEntry, ModelPrice } from '../config/config-sections.js';
 import type { ChatSettings } from '../server/options/chat-options.js';
 import type { ShareSettings } from '../shares/share-options.js';
 
@@ -28,6 +28,13 @@ export interface ControllerSettings extends ChatSettings, ShareSettings {
   readonly strongModel?: string | undefined;
   /** The weak model (`--weak-model`; env ROUTELLM_WEAK_MODEL; config `models.weak`). */
   readonly weakModel?: string | undefined;
+  /**
+   * An ordered list of models to route over, cheapest first (the last is the reference), over the
+   * config's `models:` list: names, or `{ name, price: { input, output }, provider | baseUrl, apiKeyEnv,
+   * tags, scoredAs }`. Routers are then routers over a list (`knn`, the default, or `mf`), and
+   * `router-<r>-<knob>` / `router-<r>-<share>%` choose among them (docs/multi-model.md).
+   */
+  readonly models?: readonly (string | ModelListEntry)[] | undefined;
   /**
    * The YAML config file's path (`--config`), relative to `cwd`; or the config itself as an object in
    * the file's shape (router name -> options, plus `models`, `providers`, `prices`, `server`), as

@@ -1,4 +1,4 @@
-import { scorePrompts, type ModelPair } from '../core/index.js';
+import { scorePrompts, type ModelList, type ModelPair } from '../core/index.js';
 import type { GatewayStats } from '../server/chat/chat-pipeline.js';
 import { prepareController, type ControllerParts } from './assemble-controller.js';
 import { ChatCompletions } from './chat-completions.js';
@@ -22,13 +22,16 @@ export type ControllerStats = GatewayStats;
 export class Controller {
   /** `chat.completions.create(params, options?)`, as on the `openai` client. */
   readonly chat: { readonly completions: ChatCompletions };
-  /** The models routed between. */
+  /** The models routed between (over a list: its cheapest model and its reference). */
   readonly modelPair: ModelPair;
+  /** The ordered list of models routed over (the `models` option, the config's `models:` list); undefined for a pair. */
+  readonly modelList: ModelList | undefined;
   readonly #parts: ControllerParts;
 
   private constructor(parts: ControllerParts) {
     this.#parts = parts;
     this.modelPair = parts.pair;
+    this.modelList = parts.modelList;
     this.chat = { completions: ChatCompletions.over(parts.pipeline) };
   }
 
@@ -57,10 +60,14 @@ export class Controller {
     return (await this.decide(prompt, router, threshold)).model;
   }
 
-  /** `route` with the whole decision: router, threshold in force, strong win rate, tier, model. */
+  /**
+   * `route` with the whole decision: router, threshold in force, strong win rate, tier, model. Over a
+   * list of models the threshold is the rule's knob (any number >= 0, or a cost share like `'30%'`),
+   * and the decision carries every model's predicted quality (`qualities`) instead of a win rate.
+   */
   async decide(prompt: string, router: string, threshold: number | string): Promise<Decision> {
     const decider = this.#parts.pipeline.routing.decider;
-    const target = decider.resolveModel(`router-${router}-${threshold}`);
+    const target = decider.resolveTarget(`router-${router}-${threshold}`);
     return publicDecision(await decider.decide(target, prompt));
   }
 

@@ -1,4 +1,4 @@
-import type { RoutingDecision } from '../core/index.js';
+import { qualitiesByModel, type RoutingDecision } from '../core/index.js';
 
 /** What the router decided for one call (the routing headers serve sends, as fields). */
 export interface Decision {
@@ -6,12 +6,14 @@ export interface Decision {
   readonly router: string;
   /** The threshold in force: the one asked for, or for a share (`router-mf-30%`) the live one. */
   readonly threshold: number;
-  /** The router's strong win rate for the prompt, in [0, 1]. */
-  readonly strongWinRate: number;
-  /** `strong` when the win rate reached the threshold. */
+  /** The router's strong win rate for the prompt, in [0, 1]; undefined over a list of models (see `qualities`). */
+  readonly strongWinRate?: number | undefined;
+  /** `strong` when the win rate reached the threshold; over a list, when the reference (the last model) was chosen. */
   readonly tier: 'strong' | 'weak';
   /** The model routed to. */
   readonly model: string;
+  /** Over a list of models: every model's predicted quality, by name, in list order. */
+  readonly qualities?: Readonly<Record<string, number>>;
 }
 
 /** A call's answer and how it was routed and answered. */
@@ -20,8 +22,10 @@ export interface RoutedResponse<T> {
   readonly decision: Decision;
   /** The model that answered: the routed one, or the other one after a fallback. */
   readonly model: string;
-  /** Upstream attempts made: 1, or 2 after a fallback. */
+  /** Upstream attempts made: 1, or 2 after a fallback (over a list, up to the list's length). */
   readonly attempts: number;
+  /** Over a list of models: the models tried, in order, the answering one last. */
+  readonly tried?: readonly string[];
   /** The routed model that failed, when the other one answered. */
   readonly fallbackFrom: string | undefined;
   /** The request's id (serve's `x-request-id`), as log lines name it. */
@@ -30,6 +34,8 @@ export interface RoutedResponse<T> {
 
 /** The public part of a decision (a budget's bookkeeping stays inside). */
 export function publicDecision(decision: RoutingDecision): Decision {
+  const list = decision.list;
+  if (list) return { router: decision.router, threshold: decision.threshold, tier: decision.tier, model: decision.model, qualities: qualitiesByModel(list) };
   return { router: decision.router, threshold: decision.threshold, strongWinRate: decision.strongWinRate, tier: decision.tier, model: decision.model };
 }
 

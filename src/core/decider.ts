@@ -1,4 +1,6 @@
 import { RoutingError } from './errors.js';
+import { type ListChoice, type ListTarget, type ModelListRouting } from './model-list/list-routing.js';
+import { pairOfModelList } from './model-list/model-list.js';
 import type { ModelPair } from './model-pair.js';
 import { parseModelName, type ThresholdSpec } from './parse-model-name.js';
 import { unknownRouterError } from './registry.js';
@@ -34,16 +36,26 @@ export interface DeciderOptions {
    * table's fixed threshold (`route`). Numeric thresholds are never adapted.
    */
   readonly liveShares?: ShareCalibrator;
+  /**
+   * Routing over an ordered list of models (the config's `models:` list): model names then address
+   * the list routers (`knn`, `mf`), and `pair` is the list's cheapest model and its reference.
+   */
+  readonly list?: ModelListRouting;
 }
 
 /** What the controller decided for one prompt. */
 export interface RoutingDecision {
   readonly router: string;
+  /** The threshold in force; over a list, the rule's knob. */
   readonly threshold: number;
-  readonly strongWinRate: number;
+  /** The strong model's win rate; undefined over a list (see `list.qualities`). */
+  readonly strongWinRate?: number | undefined;
+  /** Over a list: `strong` for the reference (the last model), `weak` for any other. */
   readonly tier: Tier;
   /** The model that should answer. */
   readonly model: string;
+  /** Over a list: every model's predicted quality, the chosen index and the costs weighed. */
+  readonly list?: ListChoice;
   /** For a budget name: told each strong answer's cost, so the budget can hold. */
   readonly budget?: { spend(usd: number): void };
 }
@@ -65,6 +77,8 @@ export interface RouteTarget {
  */
 export class Decider {
   readonly pair: ModelPair;
+  /** Routing over a list of models, when the config gives one. */
+  readonly list: ModelListRouting | undefined;
   readonly #routers: ReadonlyMap<string, Router>;
   readonly #resolveShare: ShareResolver | undefined;
   readonly #adviseThreshold: ThresholdAdvisor | undefined;
@@ -73,7 +87,8 @@ export class Decider {
   readonly #liveShares: ShareCalibrator | undefined;
 
   constructor(options: DeciderOptions) {
-    this.pair = options.pair;
+    this.list = options.list;
+    this.pair = options.list ? pairOfModelList(options.list.models) : options.pair;
     this.#routers = options.routers;
     this.#resolveShare = options.resolveShare;
     this.#adviseThreshold = options.adviseThreshold;
@@ -82,13 +97,18 @@ export class Decider {
   }
 
   routerNames(): string[] {
-    return [...this.#routers.keys()];
+    return this.list ? this.list.routerNames() : [...this.#routers.keys()];
   }
 
   router(name: string): Router {
     const router = this.#routers.get(name);
     if (!router) throw unknownRouterError(name, this.routerNames());
     return router;
+  }
+
+  /** The fingerprint of a loaded router (over a list, of the router over a list), for caches, share windows and reloads. */
+  fingerprint(name: string): string {
+    return this.list ? this.list.scorer(name).fingerprint : this.router(name).fingerprint;
   }
 
   /** `router-mf-0.116` -> the mf router and 0.116. Throws RoutingError naming what is wrong. */
@@ -99,6 +119,11 @@ export class Decider {
     if (parsed.threshold.kind === 'strong-share') return { router, threshold, share: parsed.threshold.share };
     if (parsed.threshold.kind === 'budget') return { router, threshold, budget: parsed.threshold.usdPerHour };
     return { router, threshold };
+  }
+
+  /** A model name's target: over a list of models, a list router and its knob; else as resolveModel. */
+  resolveTarget(model: unknown): RouteTarget | ListTarget {
+    return this.list ? this.list.resolve(model) : this.resolveModel(model);
   }
 
   /**
@@ -148,7 +173,8 @@ export class Decider {
   }
 
   /** Decides for one prompt (on its bounded routing text, as eval and calibrate score it). */
-  async decide(target: RouteTarget, prompt: string): Promise<RoutingDecision> {
+  async decide(target: RouteTarget | ListTarget, prompt: string): Promise<RoutingDecision> {
+    if ('kind' in target) return this.#decideOverList(target, prompt);
     const strongWinRate = checkedWinRate(target.router, await target.router.strongWinRate(boundedRoutingText(prompt)));
     let threshold = target.threshold;
     let tier: Tier;
@@ -174,6 +200,13 @@ export class Decider {
     return budget ? { ...decision, budget } : decision;
   }
 
+  async #decideOverList(target: ListTarget, prompt: string): Promise<RoutingDecision> {
+    const list = this.list;
+    if (!list) throw new RoutingError(`router "${target.scorer.name}" routes over a list of models, and none is configured`, { param: 'model', code: 'unknown_router' });
+    const decision = await list.decide(target, prompt);
+    return { ...decision, tier: decision.list.index === decision.list.models.length - 1 ? 'strong' : 'weak' };
+  }
+
   /**
    * Decides for a whole batch at once so that exactly round(share * n) of it goes strong
    * (`route --share-of-input`): the highest win rates, ties taken in input order. The threshold
@@ -194,7 +227,7 @@ export class Decider {
    * Every other field is passed through untouched.
    */
   async routeChat(body: Readonly<Record<string, unknown>>): Promise<{ decision: RoutingDecision; forward: Record<string, unknown> }> {
-    const target = this.resolveModel(body['model']);
+    const target = this.resolveTarget(body['model']);
     const prompt = routingText(body['messages']);
     const decision = await this.decide(target, prompt);
     return { decision, forward: { ...body, model: decision.model } };

@@ -12,7 +12,7 @@ export {
 } from './errors.js';
 export type { HubAccess } from './hub-access.js';
 export { DEFAULT_MODEL_PAIR, type ModelPair } from './model-pair.js';
-export { EXTREME_SHARE_ADVICE, formatModelName, parseModelName, parseThreshold, type ParsedModelName, type ThresholdSpec } from './parse-model-name.js';
+export { EXTREME_SHARE_ADVICE, formatModelName, parseModelName, parseThreshold, type ParsedModelName, type ThresholdOptions, type ThresholdSpec } from './parse-model-name.js';
 export { rejectUnknownOptions } from './reject-unknown-options.js';
 export { RouterRegistry, type RouterContext, type RouterFactory, type RouterOptions } from './registry.js';
 export { chooseTier, scorePrompts, type Router, type Tier } from './router.js';
@@ -45,3 +45,6 @@ export { ShareWindow, type ShareCut, type WindowEntry } from './shares/share-win
 export { chooseByShortfall, chooseModel, costScale, shortfalls } from './model-list/choose-model.js';
 export { costShareAt, costShareCurve, knobForCostShare, switchPoints, type CostShareCurve, type SwitchPoint } from './model-list/knob-for-cost-share.js';
 export type { ModelScorer, ModelScorerFactory } from './model-list/model-scorer.js';
+export { CostShareWindow } from './model-list/cost-share-window.js';
+export { ModelListRouting, qualitiesByModel, type ListChoice, type ListDecision, type ListRoutingOptions, type ListTarget } from './model-list/list-routing.js';
+export { checkModelList, expectedCosts, modelListOfPair, pairOfModelList, scoreColumns, type ModelEntry, type ModelList, type TokenPrice } from './model-list/model-list.js';

@@ -23,7 +23,7 @@ const FORMAT = 'expected "router-<router>-<threshold>", e.g. "router-mf-0.116" o
  * first two hyphens, the rest is the threshold, a number in [0, 1]. We also accept
  * `<percent>%`, a share of strong-model calls resolved through a calibration table.
  */
-export function parseModelName(model: unknown): ParsedModelName {
+export function parseModelName(model: unknown, options: ThresholdOptions = {}): ParsedModelName {
   if (typeof model !== 'string' || model.length === 0) {
     throw new RoutingError(`model must be a non-empty string; ${FORMAT}`, { param: 'model', code: 'invalid_model' });
   }
@@ -40,7 +40,13 @@ export function parseModelName(model: unknown): ParsedModelName {
       code: 'invalid_model',
     });
   }
-  return { router, threshold: parseThreshold(raw) };
+  return { router, threshold: parseThreshold(raw, options) };
+}
+
+/** How a threshold is read: over a list of models (docs/multi-model.md) the knob may exceed 1. */
+export interface ThresholdOptions {
+  /** True over a list of models: a numeric knob is any number >= 0, not a win rate in [0, 1]. */
+  readonly knob?: boolean;
 }
 
 /** What to do instead of a 0% or 100% share, wherever one is refused (route, serve, calibrate). */
@@ -53,7 +59,7 @@ export const EXTREME_SHARE_ADVICE =
  * extreme quantiles are the lowest and highest rates it saw, so they would not mean "never"
  * and "always" for prompts outside its sample.
  */
-export function parseThreshold(raw: string): ThresholdSpec {
+export function parseThreshold(raw: string, options: ThresholdOptions = {}): ThresholdSpec {
   if (raw.startsWith('$')) {
     const match = /^\$(\d+(?:\.\d*)?|\.\d+)\/h$/.exec(raw);
     const usdPerHour = match ? Number(match[1]) : Number.NaN;
@@ -90,10 +96,12 @@ export function parseThreshold(raw: string): ThresholdSpec {
       code: 'invalid_threshold',
     });
   }
+  if (options.knob === true && value > 1) return { kind: 'win-rate', value };
   if (value < 0 || value > 1) {
     // 50 is most likely a share written without its % sign: say how to write it.
     const share = value > 1 && value < 100 ? `; for ${raw}% of calls to the strong model write the share as ${raw}%` : '';
-    throw new RoutingError(`threshold ${raw} is outside [0, 1]${share}`, { param: 'model', code: 'invalid_threshold' });
+    const range = options.knob === true ? 'is below 0; over a list of models the knob is a number >= 0' : 'is outside [0, 1]';
+    throw new RoutingError(`threshold ${raw} ${range}${options.knob === true ? '' : share}`, { param: 'model', code: 'invalid_threshold' });
   }
   return { kind: 'win-rate', value };
 }

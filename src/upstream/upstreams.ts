@@ -1,13 +1,19 @@
-import { ConfigError, type ModelPair } from '../core/index.js';
+import { ConfigError, type ModelEntry, type ModelList, type ModelPair } from '../core/index.js';
 import type { AbortSignalLike } from './light-abort.js';
 import { createPassThroughAgents, passThroughTarget, postChat, type PassThroughTarget, type UpstreamResponse } from './chat-pass-through.js';
 import { spliceBody, type SplicedBodySource } from './splice-body.js';
-import { resolveUpstream, type Provider, type UpstreamEndpoint, type UpstreamOverrides } from './providers.js';
+import { NO_KEY, resolveUpstream, type Provider, type UpstreamEndpoint, type UpstreamOverrides } from './providers.js';
 
 export interface UpstreamsOptions {
   readonly pair: ModelPair;
   /** Models beside the pair this client also sends to (label's judge), resolved the same way. */
   readonly extraModels?: readonly string[];
+  /**
+   * An ordered list of models (the config's `models:` list), each sent where its entry says: its
+   * `base_url` (name unchanged, key from `api_key_env`), its `provider` (as `<provider>/<name>`), else
+   * as any other model name.
+   */
+  readonly modelList?: ModelList | undefined;
   readonly overrides?: UpstreamOverrides;
   /** Extra `<prefix>/` providers (the config file's `providers:`), tried before the built-in table. */
   readonly providers?: readonly Provider[];
@@ -46,8 +52,11 @@ export class Upstreams {
   constructor(options: UpstreamsOptions) {
     this.#maxRetries = options.maxRetries ?? 1;
     this.#timeoutMs = options.timeoutMs;
-    for (const model of new Set([options.pair.strong, options.pair.weak, ...(options.extraModels ?? [])])) {
-      const endpoint = resolveUpstream(model, options.overrides ?? {}, options.env, options.providers);
+    const entries = new Map<string, ModelEntry>((options.modelList ?? []).map((entry) => [entry.name, entry]));
+    const models = options.modelList ? [...entries.keys(), ...(options.extraModels ?? [])] : [options.pair.strong, options.pair.weak, ...(options.extraModels ?? [])];
+    for (const model of new Set(models)) {
+      const entry = entries.get(model);
+      const endpoint = entry ? entryEndpoint(entry, options) : resolveUpstream(model, options.overrides ?? {}, options.env, options.providers);
       // OpenAI's organisation and project go to OpenAI only, never to another provider.
       const organization = endpoint.provider === 'openai' ? options.env['OPENAI_ORG_ID'] : undefined;
       const project = endpoint.provider === 'openai' ? options.env['OPENAI_PROJECT_ID'] : undefined;
@@ -95,4 +104,16 @@ export class Upstreams {
     if (!target) throw new ConfigError(`model "${model}" is not one of the configured models`);
     return target;
   }
+}
+
+/** Where one entry of a list of models is sent: its base URL, its provider, or as any model name. */
+function entryEndpoint(entry: ModelEntry, options: UpstreamsOptions) {
+  if (entry.baseUrl !== undefined) {
+    const keyEnv = entry.apiKeyEnv;
+    const key = keyEnv === undefined ? NO_KEY : options.env[keyEnv];
+    if (key === undefined || key === '') throw new ConfigError(`model "${entry.name}" goes to ${entry.baseUrl} with the key in ${keyEnv}, which is not set; export ${keyEnv}`);
+    return resolveUpstream(entry.name, { baseURL: entry.baseUrl, apiKey: key, baseURLSource: `models: "${entry.name}" base_url` }, options.env, options.providers);
+  }
+  const name = entry.provider !== undefined ? `${entry.provider}/${entry.name}` : entry.name;
+  return { ...resolveUpstream(name, options.overrides ?? {}, options.env, options.providers), model: entry.name };
 }

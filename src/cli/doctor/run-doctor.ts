@@ -5,6 +5,7 @@ import { markReported } from '../reported-error.js';
 import { outputColumns } from '../terminal.js';
 import { wrapWords } from '../../runtime/wrap-text.js';
 import { runDoctorChecks } from './doctor-checks.js';
+import { DEFAULT_ROUTER } from '../../routers/default-router.js';
 
 /** Narrowest detail column worth keeping beside the checks' names; below it each detail goes under its name. */
 const MIN_DETAIL_COLUMNS = 40;
@@ -15,7 +16,7 @@ const DETAIL_UNDER = '      ';
  * (80 columns when piped) under its own column, or one JSON document; exit 1 when any failed.
  */
 export async function runDoctor(flags: DoctorFlags, io: CliIo): Promise<void> {
-  const checks = await runDoctorChecks(flags, io);
+  const checks = await runDoctorChecks({ ...flags, routers: flags.routers ?? [DEFAULT_ROUTER] }, io);
   const failed = checks.filter((check) => check.status === 'fail');
   if (flags.json) {
     io.stdout.write(`${JSON.stringify({ ok: failed.length === 0, checks })}\n`);

@@ -1,4 +1,8 @@
-import { parseThreshold, UsageError, type RoutingDecision } from '../../core/index.js';
+import { pairOfModelList, parseThreshold, qualitiesByModel, UsageError, type RoutingDecision, type ThresholdOptions } from '../../core/index.js';
+import { resolveModelList } from '../../config/resolve-model-list.js';
+import { DEFAULT_ROUTER } from '../../routers/default-router.js';
+import { DEFAULT_MODEL_SCORER } from '../../routers/multi/model-scorers.js';
+import { PriceTable } from '../../upstream/price-table.js';
 import { unknownConfigRouterWarnings } from '../../config/unknown-config-routers.js';
 import { loadConfig } from '../../config/load-config.js';
 import { createBuiltinRegistry } from '../../routers/builtin-registry.js';
@@ -20,14 +24,20 @@ export async function runRoute(prompt: string | undefined, flags: RouteFlags, io
     throw new UsageError('the prompt is empty: pass the text to route, or "-" to read prompts from stdin');
   }
   const config = await loadConfig(flags.config, io.env, io.cwd);
+  const modelList = resolveModelList(flags, io.env, config.models ?? {}, (model) => new PriceTable(config.prices).priceOf(model), `${config.path ?? 'config'}: models`);
+  if (modelList) {
+    await routeOverList(prompt, fromStdin, flags, io, { config, modelList });
+    return;
+  }
+  const routerName = flags.router ?? DEFAULT_ROUTER;
   const registry = createBuiltinRegistry();
-  for (const warning of unknownConfigRouterWarnings(config, registry, [flags.router])) io.stderr.write(`routellm: warning: ${warning}\n`);
+  for (const warning of unknownConfigRouterWarnings(config, registry, [routerName])) io.stderr.write(`routellm: warning: ${warning}\n`);
   const pair = resolveModelPair(flags, io.env, config.models);
   const samePair = samePairWarning(pair);
   if (samePair) io.stderr.write(`routellm: warning: ${samePair}\n`);
   const controller = await buildDecider({
     registry,
-    routers: [flags.router],
+    routers: [routerName],
     pair,
     config,
     context: nodeRouterContext({ env: io.env, cwd: io.cwd, fetch: io.fetch, stderr: io.stderr }),
@@ -35,8 +45,8 @@ export async function runRoute(prompt: string | undefined, flags: RouteFlags, io
   });
   const spec = parseThresholdFlag(flags.threshold);
   const target = {
-    router: controller.router(flags.router),
-    threshold: controller.resolveThreshold(flags.router, spec),
+    router: controller.router(routerName),
+    threshold: controller.resolveThreshold(routerName, spec),
   };
   const share = spec.kind === 'strong-share' ? spec.share : undefined;
   const print = (decision: RoutingDecision, line?: number) =>
@@ -64,9 +74,9 @@ export async function runRoute(prompt: string | undefined, flags: RouteFlags, io
   if (count === 0) throw new UsageError('no prompts on stdin: expected one prompt per line, or JSONL with a "prompt" field');
 }
 
-function parseThresholdFlag(raw: string) {
+function parseThresholdFlag(raw: string, options: ThresholdOptions = {}) {
   try {
-    return parseThreshold(raw);
+    return parseThreshold(raw, options);
   } catch (error) {
     throw new UsageError(`--threshold: ${(error as Error).message}`);
   }
@@ -92,5 +102,65 @@ function formatDecision(decision: RoutingDecision, share: number | undefined): s
   const relation = decision.tier === 'strong' ? '>=' : decision.strongWinRate === decision.threshold ? '= (a tie; earlier prompts took the strong share)' : '<';
   // A calibrated threshold has many digits; four are enough to read, --json keeps them all.
   const threshold = share === undefined ? String(decision.threshold) : `${+decision.threshold.toFixed(4)} (${+(share * 100).toFixed(2)}% strong calls)`;
-  return `${decision.model}\t${decision.tier}: win rate ${decision.strongWinRate.toFixed(4)} ${relation} threshold ${threshold} (router ${decision.router})\n`;
+  return `${decision.model}\t${decision.tier}: win rate ${(decision.strongWinRate as number).toFixed(4)} ${relation} threshold ${threshold} (router ${decision.router})\n`;
+}
+
+/**
+ * `routellm route` over the config's `models:` list: the router over a list (`--router`, default
+ * knn) scores every model, and the rule picks one at the knob, or at the knob that spends the cost
+ * share on the prompts routed so far in this run (the prompt itself included).
+ */
+async function routeOverList(
+  prompt: string | undefined,
+  fromStdin: boolean,
+  flags: RouteFlags,
+  io: CliIo,
+  setup: { config: Awaited<ReturnType<typeof loadConfig>>; modelList: NonNullable<ReturnType<typeof resolveModelList>> },
+): Promise<void> {
+  if (flags.shareOfInput) throw new UsageError('--share-of-input splits a batch between two models; over a models: list a share like --threshold 30% is held on the prompts routed so far');
+  const router = flags.router ?? DEFAULT_MODEL_SCORER;
+  const spec = parseThresholdFlag(flags.threshold, { knob: true });
+  if (spec.kind === 'budget') throw new UsageError(`--threshold: a budget like ${flags.threshold} is held by routellm serve only, and not over a list yet; give a knob like 0.2 or a cost share like 30%`);
+  const decider = await buildDecider({
+    registry: createBuiltinRegistry(),
+    routers: [router],
+    pair: pairOfModelList(setup.modelList),
+    config: setup.config,
+    context: nodeRouterContext({ env: io.env, cwd: io.cwd, fetch: io.fetch, stderr: io.stderr }),
+    modelList: setup.modelList,
+  });
+  const list = decider.list as NonNullable<typeof decider.list>;
+  const target = spec.kind === 'win-rate' ? { kind: 'list' as const, scorer: list.scorer(router), knob: spec.value } : { kind: 'list' as const, scorer: list.scorer(router), knob: 0, share: spec.share };
+  const share = target.share;
+  const print = (decision: RoutingDecision, line?: number) =>
+    io.stdout.write(flags.json ? `${JSON.stringify(listJson(decision, share, line))}\n` : formatListDecision(decision, share));
+  if (!fromStdin) {
+    print(await decider.decide(target, prompt ?? ''));
+    return;
+  }
+  let count = 0;
+  for await (const { prompt: text, line } of readPrompts(io.stdin)) {
+    print(await decider.decide(target, text), line);
+    count += 1;
+  }
+  if (count === 0) throw new UsageError('no prompts on stdin: expected one prompt per line, or JSONL with a "prompt" field');
+}
+
+/** `route --json` over a list: the chosen model, the router, the knob in force, the asked cost share, every model's predicted quality. */
+export function listJson(decision: RoutingDecision, share: number | undefined, line?: number) {
+  return {
+    model: decision.model,
+    router: decision.router,
+    knob: decision.threshold,
+    share: share ?? null,
+    qualities: decision.list ? qualitiesByModel(decision.list) : {},
+    ...(line === undefined ? {} : { line }),
+  };
+}
+
+function formatListDecision(decision: RoutingDecision, share: number | undefined): string {
+  const list = decision.list;
+  const quality = list ? (list.qualities[list.index] as number).toFixed(4) : '?';
+  const knob = share === undefined ? String(decision.threshold) : `${+decision.threshold.toFixed(4)} (${+(share * 100).toFixed(2)}% cost share)`;
+  return `${decision.model}\tpredicted quality ${quality} at knob ${knob} (router ${decision.router}; model ${(list?.index ?? 0) + 1} of ${list?.models.length ?? 0}, cheapest first)\n`;
 }

@@ -91,7 +91,8 @@ async function serveWith(flags: ServeFlags, io: CliIo, log: RequestLog, format: 
   let parts: ControllerParts | undefined;
   try {
     const { pair, upstreams } = prepared;
-    const endpoints = [...new Set([pair.strong, pair.weak])].map((model) => upstreams.endpoint(model));
+    const listed = prepared.modelList?.map((entry) => entry.name);
+    const endpoints = [...new Set(listed ?? [pair.strong, pair.weak])].map((model) => upstreams.endpoint(model));
     const probed = flags.probe === false ? Promise.resolve([]) : probeModels(endpoints, { fetch: io.fetch });
     parts = await prepared.finish();
     for (const probe of await probed) reportProbe(log, probe);
@@ -122,9 +123,14 @@ async function serveWith(flags: ServeFlags, io: CliIo, log: RequestLog, format: 
         `deadline ${options.deadlineMs / 1000} s, metrics at ${server.url}/metrics, spend at ${server.url}/v1/routellm/stats`,
     );
     // Said once here: error messages name the model only, since they reach clients.
-    const strongURL = publicURL(upstreams.endpoint(pair.strong).baseURL);
-    const weakURL = publicURL(upstreams.endpoint(pair.weak).baseURL);
-    log.logger.info({ strong_url: strongURL, weak_url: weakURL }, `routellm upstreams: ${pair.strong} at ${strongURL}; ${pair.weak} at ${weakURL}`);
+    if (listed) {
+      const where = listed.map((model) => `${model} at ${publicURL(upstreams.endpoint(model).baseURL)}`);
+      log.logger.info({ models: listed }, `routellm upstreams (cheapest first): ${where.join('; ')}`);
+    } else {
+      const strongURL = publicURL(upstreams.endpoint(pair.strong).baseURL);
+      const weakURL = publicURL(upstreams.endpoint(pair.weak).baseURL);
+      log.logger.info({ strong_url: strongURL, weak_url: weakURL }, `routellm upstreams: ${pair.strong} at ${strongURL}; ${pair.weak} at ${weakURL}`);
+    }
     if (sampling) {
       log.logger.info(
         { sample_prompts: sampling.path, sample_rate: sampling.rate, sample_fields: sampling.fields, sample_max_bytes: sampling.maxBytes },
@@ -164,6 +170,10 @@ function watchPipeline(metrics: GatewayMetrics, parts: ControllerParts): void {
   metrics.sample.upstreamInFlight = () => pipeline.limiter.active;
   metrics.sample.queued = () => pipeline.limiter.queued;
   metrics.sample.savingUsd = () => pipeline.spend.savingUsd;
+  if (pipeline.routing.decider.list) {
+    metrics.sample.singleModelBills = () => pipeline.spend.singleModelBills();
+    metrics.watchSingleModelBills();
+  }
   metrics.sample.routingHealth = () => pipeline.health.models().map((model) => ({ model, ...pipeline.health.window(model) }));
   registerShareMetrics(metrics.registry, parts.liveShares);
 }

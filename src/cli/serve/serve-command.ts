@@ -16,7 +16,7 @@ export function defineServeCommand(program: Command, io: CliIo): void {
   const command = program
     .command('serve')
     .description('Run an OpenAI-compatible server that routes each chat request to the strong or the weak model.')
-    .addOption(new Option('--routers <names...>', 'routers to load; requests pick one with model "router-<name>-<threshold>"').default([DEFAULT_ROUTER]));
+    .addOption(new Option('--routers <names...>', `routers to load; requests pick one with model "router-<name>-<threshold>" (default: ${DEFAULT_ROUTER}; over a models: list in --config, knn)`));
   for (const option of modelPairOptions()) command.addOption(option);
   for (const option of upstreamFlagOptions()) command.addOption(option);
   command

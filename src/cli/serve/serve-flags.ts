@@ -14,7 +14,7 @@ import { DEFAULT_SAMPLE_RATE, type SampleSettings } from '../../server/options/s
  * undefined unless `--[no-]fallback` / `--[no-]stream-usage` was given, so the config file can decide.
  */
 export interface ServeFlags extends Omit<ControllerSettings, 'routers' | 'baseURL' | 'prices' | 'providers' | 'config'>, HttpSettings, SampleSettings {
-  readonly routers: string[];
+  readonly routers?: string[] | undefined;
   readonly config?: string;
   /** `--base-url` (commander's camel case of it; the Controller's option is `baseURL`). */
   readonly baseUrl?: string;

@@ -1,4 +1,4 @@
-import { boundedRoutingText, RouterError, routingText, UpstreamTimeoutError, type RoutingDecision } from '../../core/index.js';
+import { boundedRoutingText, qualitiesByModel, RouterError, routingText, UpstreamTimeoutError, type RoutingDecision } from '../../core/index.js';
 import { LightAbort, type AbortSignalLike } from '../../upstream/light-abort.js';
 import { PriceTable } from '../../upstream/price-table.js';
 import { SILENT_OBSERVER, type ChatLogger, type ChatObserver } from '../observe/chat-observer.js';
@@ -6,7 +6,7 @@ import { loggedError } from '../observe/logged-error.js';
 import { shareStatsJson, type ShareStatsJson, type ShareStatsSource } from '../observe/share-stats.js';
 import type { ChatOptions } from '../options/chat-options.js';
 import { ConcurrencyLimiter } from '../policy/concurrency-limiter.js';
-import { callWithFallback, FALLBACK_REASONS, failureReason, otherModel, type FailureReason } from '../policy/fallback-policy.js';
+import { attemptOrder, callWithFallback, FALLBACK_REASONS, failureReason, otherModel, type FailureReason } from '../policy/fallback-policy.js';
 import { RoutingHealth, type HealthChange } from '../policy/routing-health.js';
 import { SpendTracker, type SpendStats } from '../spend/spend-tracker.js';
 import type { SourceBody } from './chat-request-guard.js';
@@ -92,7 +92,7 @@ export class ChatPipeline {
     this.logger = deps.logger;
     const pair = deps.routing.decider.pair;
     this.prices = new PriceTable(options.prices);
-    this.spend = new SpendTracker(this.prices, pair, (deps.now ?? (() => new Date()))());
+    this.spend = new SpendTracker(this.prices, pair, (deps.now ?? (() => new Date()))(), deps.routing.decider.list?.names);
     this.limiter = new ConcurrencyLimiter({ maxConcurrent: options.maxConcurrency, maxQueue: options.maxQueue });
     this.#shares = deps.shares;
     this.#sampler = deps.sampler;
@@ -102,7 +102,7 @@ export class ChatPipeline {
       ...(deps.clock ? { now: deps.clock } : {}),
       onChange: (change) => this.#healthChanged(change),
     });
-    for (const model of new Set([pair.strong, pair.weak])) {
+    for (const model of new Set(deps.routing.decider.list?.names ?? [pair.strong, pair.weak])) {
       if (this.prices.priceOf(model) !== undefined) continue;
       // A model without a price would count as free; the stats then say the saving is unknown instead.
       this.logger?.warn(
@@ -135,7 +135,7 @@ export class ChatPipeline {
   /** Each router new requests use, by name, with its fingerprint (the hash of its weights). */
   routerFingerprints(): Record<string, string> {
     const decider = this.#routing.decider;
-    return Object.fromEntries(decider.routerNames().map((name) => [name, decider.router(name).fingerprint]));
+    return Object.fromEntries(decider.routerNames().map((name) => [name, decider.fingerprint(name)]));
   }
 
   /** A request takes the current routing set for its whole life (RequestRecord); `releaseRouting` gives it back. */
@@ -188,8 +188,7 @@ export class ChatPipeline {
     if (this.options.verbose) {
       // serve --verbose: the decision as it is made, before the upstream answers.
       this.logger?.info(
-        { request_id: record.requestId, router: decision.router, threshold: decision.threshold, strong_win_rate: decision.strongWinRate, model: decision.model },
-        `routed to ${decision.model}: ${decision.router} win rate ${decision.strongWinRate} ${decision.strongWinRate >= decision.threshold ? '>=' : '<'} threshold ${decision.threshold}`,
+        ...verboseDecision(record.requestId, decision),
       );
     }
     // --no-stream-usage: the client's body as it is, for upstreams that refuse stream_options.
@@ -218,12 +217,15 @@ export class ChatPipeline {
   ): Promise<UpstreamLease<T>> {
     const release = this.limiter.tryAcquire(clientSignal) ?? (await this.#waitForSlot(record, clientSignal));
     const pair = record.routing.decider.pair;
+    // Over a list of models a failure tries the next model up, then down (fallbackOrder).
+    const ladder = record.routing.decider.list?.names;
+    const tried: string[] = [];
     let current: UpstreamAttempt | undefined;
     let model = routedModel;
     let fellBackFor: FailureReason | undefined;
-    const onFailure = (failed: string, error: unknown, willRetry: boolean): void => {
+    const onFailure = (failed: string, error: unknown, willRetry: boolean, next: string | undefined): void => {
       const reason = failureReason(error);
-      const to = willRetry ? otherModel(pair, failed) : undefined;
+      const to = willRetry ? (ladder ? next : otherModel(pair, failed)) : undefined;
       this.observer.observeFailure(failed, reason, to);
       if (to === undefined) return;
       fellBackFor = reason;
@@ -236,14 +238,19 @@ export class ChatPipeline {
     try {
       const outcome = await callWithFallback(
         routedModel,
-        { pair, enabled: this.options.fallback, signal: clientSignal, onFailure },
+        { pair, ladder, mayContinue: () => record.deadlineLeftMs() > 0, enabled: this.options.fallback, signal: clientSignal, onFailure },
         (attemptModel, attemptNumber) => {
           model = attemptModel;
-          // The first attempt keeps half of what --deadline has left for the fallback, if one may follow.
-          const reserve = attemptNumber === 1 && this.options.fallback && otherModel(pair, attemptModel) !== undefined;
+          if (ladder) tried.push(attemptModel);
+          // The first attempt keeps half of what --deadline has left for the fallback, if one may follow;
+          // over a list, every attempt but the last keeps half of what is left for the next model.
+          const reserve = ladder
+            ? this.options.fallback && attemptNumber < attemptOrder(routedModel, { pair, ladder, enabled: true }).length
+            : attemptNumber === 1 && this.options.fallback && otherModel(pair, attemptModel) !== undefined;
           const context = new UpstreamAttempt(this, record, attemptModel, attemptNumber, clientSignal, reserve);
           current = context;
           record.attempts = attemptNumber;
+          if (ladder) record.tried = tried;
           // A promise chain, not an async frame: one promise fewer per request.
           try {
             return attempt(attemptModel, context).catch((error: unknown) => {
@@ -332,6 +339,23 @@ export class ChatPipeline {
       this.logger?.info(fields, `routing recovered: ${percent} of the calls routed to "${change.model}" fell back over the last ${window}`);
     }
   }
+}
+
+/** serve --verbose's line for a decision: the win rate against the threshold, or over a list the chosen model's quality and the knob. */
+function verboseDecision(requestId: string, decision: RoutingDecision): [Record<string, unknown>, string] {
+  const list = decision.list;
+  if (list) {
+    const qualities = qualitiesByModel(list);
+    return [
+      { request_id: requestId, router: decision.router, knob: decision.threshold, qualities, model: decision.model },
+      `routed to ${decision.model}: ${decision.router} predicts quality ${qualities[decision.model]} at knob ${decision.threshold}`,
+    ];
+  }
+  const rate = decision.strongWinRate as number;
+  return [
+    { request_id: requestId, router: decision.router, threshold: decision.threshold, strong_win_rate: rate, model: decision.model },
+    `routed to ${decision.model}: ${decision.router} win rate ${rate} ${rate >= decision.threshold ? '>=' : '<'} threshold ${decision.threshold}`,
+  ];
 }
 
 /** `GET /v1/routellm/stats`: the spend report, fallbacks by reason, and the routing health window. */

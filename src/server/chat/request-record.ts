@@ -40,6 +40,8 @@ export class RequestRecord {
   model: string | undefined;
   fallbackFrom: string | undefined;
   attempts: number | undefined;
+  /** Over a list of models: the models tried so far, in order (`x-routellm-attempts` lists them). */
+  tried: readonly string[] | undefined;
   ttfbMs: number | undefined;
   stream: boolean | undefined;
   /** Routing text, kept only for the log and only when --log-prompts is on. */
@@ -120,7 +122,7 @@ export class RequestRecord {
     const tokens = readUsage(this.#usage);
     // A stream the client (499) or shutdown (503) cut short was still answered, and cost something.
     if (this.chat && this.model !== undefined && (status < 400 || this.answered)) {
-      const cost = pipeline.spend.record(this.model, tokens);
+      const cost = pipeline.spend.record(this.model, tokens, this.decision?.list);
       this.costUsd = cost.costUsd;
       // A budget name (router-mf-$20/h) holds the strong model's spend: it is told each strong answer's cost.
       if (cost.costUsd !== undefined && this.model === this.routing.decider.pair.strong) this.decision?.budget?.spend(cost.costUsd);
@@ -137,6 +139,7 @@ export class RequestRecord {
       router: this.decision?.router,
       threshold: this.decision?.threshold,
       strongWinRate: this.decision?.strongWinRate,
+      qualities: this.decision?.list,
       routedModel: this.decision?.model,
       model: this.model,
       attempts: this.attempts,

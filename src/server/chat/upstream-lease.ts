@@ -25,6 +25,7 @@ export class Lease<T> implements UpstreamLease<T> {
   readonly model: string;
   readonly attempts: number;
   readonly fallbackFrom: string | undefined;
+  readonly tried: readonly string[] | undefined;
   readonly #attempt: UpstreamAttempt;
   readonly #release: () => void;
   #ended = false;
@@ -34,6 +35,7 @@ export class Lease<T> implements UpstreamLease<T> {
     this.model = outcome.model;
     this.attempts = outcome.attempts;
     this.fallbackFrom = outcome.fallbackFrom;
+    this.tried = outcome.tried;
     this.#attempt = attempt;
     this.#release = release;
   }

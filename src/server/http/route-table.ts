@@ -37,7 +37,7 @@ export function routeTable(deps: RouteTableDeps): RouteTable {
   /** True for a model name chat completions would route (any threshold, a resolvable share). */
   const acceptsModel = (id: string): boolean => {
     try {
-      decider().resolveModel(id);
+      decider().resolveTarget(id);
       return true;
     } catch {
       return false;

@@ -1,3 +1,4 @@
+import type { ListChoice } from '../../core/index.js';
 import type { FailureReason } from '../policy/fallback-policy.js';
 
 /** One finished request: the fields of its log line. Only what is listed here is ever logged. */
@@ -12,6 +13,8 @@ export interface RequestLogRecord {
   readonly router?: string | undefined;
   readonly threshold?: number | undefined;
   readonly strongWinRate?: number | undefined;
+  /** Over a list of models: every model's predicted quality (logged as model -> quality). */
+  readonly qualities?: ListChoice | undefined;
   /** The model routed to. */
   readonly routedModel?: string | undefined;
   /** The model that answered (differs after a fallback). */

@@ -30,6 +30,8 @@ export class GatewayMetrics {
   readonly rejected: Counter<'reason'>;
   readonly routingDegraded: Gauge<'model'>;
   readonly fallbackShare: Gauge<'model'>;
+  /** Over a list of models only (registered then): each model's bill for the same tokens. */
+  singleModelSpendUsd: Gauge<'model'> | undefined;
   readonly #routedCounts = new Map<string, number>();
   #routedTotal = 0;
   /**
@@ -58,13 +60,17 @@ export class GatewayMetrics {
     savingUsd?: () => number | undefined;
     /** Each routed model's fallback share over the degradation window, and whether it is degraded. */
     routingHealth?: () => Iterable<{ model: string; share: number; degraded: boolean }>;
+    /** Over a list of models: each model's bill for the tokens served (see watchSingleModelBills). */
+    singleModelBills?: () => Iterable<{ model: string; usd: number }>;
   } = {};
+  readonly #prefix: string;
 
   constructor(options: { defaultMetrics?: boolean; prefix?: string } = {}) {
     // Every metric fed by the plain-number series flushes them when it is collected, so a scrape,
     // or any reader of one metric's values, sees them up to date.
     const flush = () => this.#flush();
     const p = options.prefix ?? 'routellm_';
+    this.#prefix = p;
     const registers = [this.registry];
     this.requests = new Counter({
       name: `${p}requests_total`,
@@ -215,6 +221,25 @@ export class GatewayMetrics {
       },
     });
     if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: this.registry, prefix: p });
+  }
+
+  /**
+   * Over a list of models: registers `routellm_single_model_spend_usd{model}`, what the tokens served
+   * would have cost on each model alone (the all-strongest bill is the reference's, the best single
+   * model's is its row), read from `sample.singleModelBills` when scraped. Not registered for a pair.
+   */
+  watchSingleModelBills(): void {
+    if (this.singleModelSpendUsd) return;
+    const sample = this.sample;
+    this.singleModelSpendUsd = new Gauge({
+      name: `${this.#prefix}single_model_spend_usd`,
+      help: 'Over a list of models: the tokens served priced at each model alone, in USD (compare with cost_usd_total; the reference is the all-strongest bill).',
+      labelNames: ['model'],
+      registers: [this.registry],
+      collect() {
+        for (const entry of sample.singleModelBills?.() ?? []) this.labels(entry.model).set(entry.usd);
+      },
+    });
   }
 
   /** Records a routing decision (the routed share is computed from the counts when scraped). */

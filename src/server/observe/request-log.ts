@@ -1,4 +1,5 @@
 import { pino, type DestinationStream, type Logger } from 'pino';
+import { qualitiesByModel } from '../../core/index.js';
 import type { RequestLogRecord } from './chat-observer.js';
 
 /**
@@ -89,6 +90,7 @@ export class RequestLog {
     if (record.router !== undefined) line += `,"router":${str(record.router)}`;
     if (record.threshold !== undefined) line += `,"threshold":${num(record.threshold)}`;
     if (record.strongWinRate !== undefined) line += `,"strong_win_rate":${num(record.strongWinRate)}`;
+    if (record.qualities !== undefined) line += `,"qualities":${JSON.stringify(qualitiesByModel(record.qualities))}`;
     if (record.routedModel !== undefined) line += `,"routed_model":${str(record.routedModel)}`;
     if (record.model !== undefined) line += `,"model":${str(record.model)}`;
     if (record.attempts !== undefined) line += `,"attempts":${num(record.attempts)}`;

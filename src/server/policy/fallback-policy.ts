@@ -52,51 +52,85 @@ export function otherModel(pair: ModelPair, model: string): string | undefined {
   return undefined;
 }
 
+/**
+ * The order a list of models (cheapest first) is tried in when `routed` fails: the models above it,
+ * nearest first (a stronger model can answer what a weaker one would), then those below it, nearest
+ * first. With two models it is the pair's one retry on the other model.
+ */
+export function fallbackOrder(ladder: readonly string[], routed: string): string[] {
+  const at = ladder.indexOf(routed);
+  if (at < 0) return [routed];
+  return [routed, ...ladder.slice(at + 1), ...ladder.slice(0, at).reverse()];
+}
+
 /** The result of a call made under the fallback policy. */
 export interface FallbackOutcome<T> {
   readonly value: T;
   /** The model that answered. */
   readonly model: string;
-  /** Upstream attempts made, 1 or 2: the `x-routellm-attempts` header. */
+  /** Upstream attempts made (1, or 2 after the pair's fallback; up to the list's length over a list). */
   readonly attempts: number;
-  /** The routed model that failed, when the answer came from the other one: `x-routellm-fallback`. */
+  /** The routed model that failed, when the answer came from another one: `x-routellm-fallback`. */
   readonly fallbackFrom: string | undefined;
+  /** Over a list: the models tried, in order, the answering one last (`x-routellm-attempts` lists them). */
+  readonly tried?: readonly string[] | undefined;
 }
 
 export interface FallbackOptions {
   readonly pair: ModelPair;
+  /**
+   * A list of models, cheapest first: a failed attempt tries the next model up, then down (see
+   * fallbackOrder), while `mayContinue` allows. Without it, the pair's one retry on the other model.
+   */
+  readonly ladder?: readonly string[] | undefined;
+  /** Asked before each further attempt over a list: false once --deadline has nothing left. */
+  readonly mayContinue?: () => boolean;
   /** False with `--no-fallback`. */
   readonly enabled: boolean;
   /** Aborted when the client goes away: a gone client gets no second attempt. */
   readonly signal?: AbortSignalLike;
-  /** Called for each failed attempt, with whether another attempt follows. */
-  readonly onFailure?: (model: string, error: unknown, willRetry: boolean) => void;
+  /** Called for each failed attempt, with whether another attempt follows and on which model. */
+  readonly onFailure?: (model: string, error: unknown, willRetry: boolean, next: string | undefined) => void;
+}
+
+/** The models a call routed to `routedModel` may be answered by, in the order they are tried. */
+export function attemptOrder(routedModel: string, options: Pick<FallbackOptions, 'pair' | 'ladder' | 'enabled'>): string[] {
+  if (!options.enabled) return [routedModel];
+  if (options.ladder) return fallbackOrder(options.ladder, routedModel);
+  const other = otherModel(options.pair, routedModel);
+  return other === undefined ? [routedModel] : [routedModel, other];
 }
 
 /**
- * Calls `attempt(routedModel)`; if it fails before the first byte for a fallback-eligible
- * reason, calls `attempt(otherModel)` once. `attempt` must resolve only once the upstream
- * answered with headers (and, for non-streams, a parsed body), and must not have written
- * anything to the client: a stream that has started is never replayed.
- * When every attempt fails, the last error is thrown unchanged so the caller maps it.
+ * Calls `attempt(routedModel)`; if it fails before the first byte for a fallback-eligible reason,
+ * calls `attempt` on the next model of attemptOrder (the pair's other model, once; over a list,
+ * the next up, then down). `attempt` must resolve only once the upstream answered with headers
+ * (and, for non-streams, a parsed body), and must not have written anything to the client: a
+ * stream that has started is never replayed. When every attempt fails, the last error is thrown
+ * unchanged so the caller maps it.
  */
 export async function callWithFallback<T>(
   routedModel: string,
   options: FallbackOptions,
   attempt: (model: string, attemptNumber: number) => Promise<T>,
 ): Promise<FallbackOutcome<T>> {
-  try {
-    return { value: await attempt(routedModel, 1), model: routedModel, attempts: 1, fallbackFrom: undefined };
-  } catch (error) {
-    const other = otherModel(options.pair, routedModel);
-    const retry = options.enabled && other !== undefined && options.signal?.aborted !== true && isFallbackEligible(error);
-    options.onFailure?.(routedModel, error, retry);
-    if (!retry || other === undefined) throw error;
+  const order = attemptOrder(routedModel, { ...options, enabled: true });
+  for (let index = 0; ; index += 1) {
+    const model = order[index] as string;
     try {
-      return { value: await attempt(other, 2), model: other, attempts: 2, fallbackFrom: routedModel };
-    } catch (secondError) {
-      options.onFailure?.(other, secondError, false);
-      throw secondError;
+      const value = await attempt(model, index + 1);
+      const outcome = { value, model, attempts: index + 1, fallbackFrom: index > 0 ? routedModel : undefined };
+      return options.ladder ? { ...outcome, tried: order.slice(0, index + 1) } : outcome;
+    } catch (error) {
+      const next = order[index + 1];
+      const retry =
+        options.enabled &&
+        next !== undefined &&
+        options.signal?.aborted !== true &&
+        isFallbackEligible(error) &&
+        (index === 0 || options.ladder === undefined || (options.mayContinue?.() ?? true));
+      options.onFailure?.(model, error, retry, retry ? next : undefined);
+      if (!retry) throw error;
     }
   }
 }

@@ -1,4 +1,4 @@
-import type { ModelPair } from '../../core/index.js';
+import type { ListChoice, ModelPair } from '../../core/index.js';
 import type { PriceTable, TokenUsage } from '../../upstream/price-table.js';
 
 /** Per-model totals in the stats report. */
@@ -35,6 +35,35 @@ export interface SpendStats {
   /** Requests answered without usage totals (a stream the client or upstream cut short): their cost is unknown. */
   readonly usage_unknown_requests: number;
   readonly models: Readonly<Record<string, ModelSpend>>;
+  /** Over a list of models only: the routed spend beside each single model's bill. */
+  readonly list?: ListSpendStats;
+}
+
+/** Over a list of models: what the same tokens would have cost on each model alone, and the best single model. */
+export interface ListSpendStats {
+  /** The list, cheapest first; the last is the reference. */
+  readonly models: readonly string[];
+  /** The same tokens at the reference's price (= strong_only_spend_usd): the all-strongest bill. */
+  readonly all_strongest_spend_usd: number | null;
+  /**
+   * The best single model: the one predicted most accurate on the requests served (the highest mean
+   * predicted quality), its mean predicted quality, and the same tokens at its price.
+   */
+  readonly best_single_model: { readonly model: string; readonly mean_predicted_quality: number; readonly spend_usd: number | null } | null;
+  /** spend_usd / best single model's bill, when both are known. */
+  readonly spend_ratio_to_best_single: number | null;
+  /** Each model's bill for the same tokens, and its mean predicted quality over the requests served. */
+  readonly single_model_bills: Readonly<Record<string, { readonly spend_usd: number | null; readonly mean_predicted_quality: number | null }>>;
+}
+
+/** Over a list: the models, and per model the same tokens' bill, whether it has a price, the predicted quality summed; requests counted. */
+interface ListTally {
+  readonly models: readonly string[];
+  readonly bills: Float64Array;
+  readonly priced: Uint8Array;
+  readonly quality: Float64Array;
+  requests: number;
+  billed: number;
 }
 
 /** What one recorded response cost. */
@@ -62,16 +91,42 @@ export class SpendTracker {
   #usageUnknown = 0;
   /** Requests with usage that the strong model's missing price left out of the strong-only spend. */
   #strongOnlyMissing = 0;
+  /** Over a list: the models, and per model the same tokens' bill, the predicted quality summed, and requests counted. */
+  readonly #list: ListTally | undefined;
 
-  constructor(prices: PriceTable, pair: ModelPair, since: Date) {
+  constructor(prices: PriceTable, pair: ModelPair, since: Date, list?: readonly string[]) {
     this.#prices = prices;
     this.#pair = pair;
     this.#since = since.toISOString();
+    if (list) {
+      const n = list.length;
+      const priced = Uint8Array.from(list, (model) => (prices.priceOf(model) === undefined ? 0 : 1));
+      this.#list = { models: list, bills: new Float64Array(n), priced, quality: new Float64Array(n), requests: 0, billed: 0 };
+    }
+  }
+
+  /** Over a list: one routed request's predicted qualities, for the best single model (call once per answered request). */
+  #recordList(choice: ListChoice | undefined, usage: TokenUsage | undefined): void {
+    const list = this.#list;
+    if (list === undefined || choice === undefined || choice.models.length !== list.models.length) return;
+    list.requests += 1;
+    for (let m = 0; m < list.models.length; m += 1) list.quality[m] = (list.quality[m] as number) + (choice.qualities[m] as number);
+    if (usage === undefined) return;
+    list.billed += 1;
+    for (let m = 0; m < list.models.length; m += 1) list.bills[m] = (list.bills[m] as number) + (this.#prices.costOf(list.models[m] as string, usage) ?? 0);
+  }
+
+  /** Each single model's bill for the same tokens (list mode), by model, for the metrics; empty for a pair. */
+  singleModelBills(): { model: string; usd: number }[] {
+    const list = this.#list;
+    if (list === undefined) return [];
+    return list.models.flatMap((model, m) => (list.priced[m] ? [{ model, usd: list.bills[m] as number }] : []));
   }
 
   /** Records one answered request. `usage` undefined counts it as a request whose usage (and cost) is unknown. */
-  record(model: string, usage: TokenUsage | undefined): RecordedCost {
+  record(model: string, usage: TokenUsage | undefined, choice?: ListChoice): RecordedCost {
     this.#requests += 1;
+    if (this.#list) this.#recordList(choice, usage);
     let entry = this.#models.get(model);
     if (entry === undefined) {
       entry = { requests: 0, input_tokens: 0, output_tokens: 0, cost_usd: 0, unpriced_requests: 0, usage_unknown_requests: 0 };
@@ -144,6 +199,23 @@ export class SpendTracker {
       unpriced_requests: this.#unpriced,
       usage_unknown_requests: this.#usageUnknown,
       models: Object.fromEntries([...this.#models].map(([model, spend]) => [model, { ...spend, cost_usd: round(spend.cost_usd) }])),
+      ...(this.#list ? { list: this.#listStats(strongOnly, because === undefined) } : {}),
+    };
+  }
+
+  #listStats(allStrongest: number | null, spendKnown: boolean): ListSpendStats {
+    const list = this.#list as ListTally;
+    const bill = (m: number): number | null => (list.billed > 0 && list.priced[m] ? round(list.bills[m] as number) : null);
+    const mean = (m: number): number | null => (list.requests > 0 ? round((list.quality[m] as number) / list.requests) : null);
+    let best = -1;
+    for (let m = 0; m < list.models.length; m += 1) if (list.requests > 0 && (best < 0 || (list.quality[m] as number) > (list.quality[best] as number))) best = m;
+    const bestBill = best < 0 ? null : bill(best);
+    return {
+      models: list.models,
+      all_strongest_spend_usd: allStrongest,
+      best_single_model: best < 0 ? null : { model: list.models[best] as string, mean_predicted_quality: mean(best) as number, spend_usd: bestBill },
+      spend_ratio_to_best_single: spendKnown && bestBill !== null && bestBill > 0 ? round(this.#spend / bestBill) : null,
+      single_model_bills: Object.fromEntries(list.models.map((model, m) => [model, { spend_usd: bill(m), mean_predicted_quality: mean(m) }])),
     };
   }
 }

@@ -1,0 +1,154 @@
+import { RoutingError } from '../errors.js';
+import { parseModelName } from '../parse-model-name.js';
+import { unknownRouterError } from '../registry.js';
+import { boundedRoutingText } from '../routing-text.js';
+import { DEFAULT_SHARE_WINDOW, MAX_SHARE_TRACKS } from '../shares/share-calibrator.js';
+import { chooseByShortfall, costScale, shortfalls } from './choose-model.js';
+import { CostShareWindow } from './cost-share-window.js';
+import { scoreColumns, type ModelList } from './model-list.js';
+import type { ModelScorer } from './model-scorer.js';
+
+/** A list router and its knob, resolved from a model name (`router-knn-0.2`, `router-knn-30%`). */
+export interface ListTarget {
+  readonly kind: 'list';
+  readonly scorer: ModelScorer;
+  /** The knob t of the rule (choose-model.ts); for a share, 0 until the window has cut one. */
+  readonly knob: number;
+  /** The asked cost share (0..1) of the way from the all-cheapest to the all-strongest bill. */
+  readonly share?: number;
+}
+
+/** What the rule saw and chose over a list, for headers, logs, `route --json` and the library. */
+export interface ListChoice {
+  /** The chosen model's place in the list (0 = cheapest). */
+  readonly index: number;
+  /** The list's model names, in order. */
+  readonly models: readonly string[];
+  /** Every model's predicted quality, list order. */
+  readonly qualities: Float64Array;
+  /** q_ref - q_m, list order. */
+  readonly shortfalls: Float64Array;
+  /** The expected cost per request weighed, USD, list order. */
+  readonly costs: Float64Array;
+}
+
+export interface ListRoutingOptions {
+  readonly models: ModelList;
+  /** The routers over a list, by name (`knn`, `mf`); each must score every model of the list. */
+  readonly scorers: ReadonlyMap<string, ModelScorer>;
+  /** Each model's expected cost per request in USD, list order: what the rule weighs. */
+  readonly costs: ArrayLike<number>;
+  /** Prompts a share's knob is cut on (default 200, as two-model shares). */
+  readonly shareWindow?: number;
+  /** How errors name the list, e.g. `config.yaml: models`. */
+  readonly where?: string;
+}
+
+/** A list decision as the Decider returns it: the model, the knob in force, and what the rule saw. */
+export interface ListDecision {
+  readonly router: string;
+  readonly threshold: number;
+  readonly model: string;
+  readonly list: ListChoice;
+}
+
+/**
+ * Routing over an ordered list of models (docs/multi-model.md): turns `router-<r>-<knob>` and
+ * `router-<r>-<share>%` into a list router and a knob, and decides with the rule of
+ * choose-model.ts. A share is held on the prompts routed with it (the last `shareWindow`), the
+ * knob cut by knobForCostShare before each decision, the prompt itself included. No I/O.
+ */
+export class ModelListRouting {
+  readonly models: ModelList;
+  readonly names: readonly string[];
+  readonly costs: Float64Array;
+  readonly scaled: Float64Array;
+  readonly #scorers: ReadonlyMap<string, ModelScorer>;
+  readonly #columns = new Map<string, Int32Array>();
+  readonly #windowSize: number;
+  readonly #windows = new Map<string, CostShareWindow>();
+
+  constructor(options: ListRoutingOptions) {
+    this.models = options.models;
+    this.names = options.models.map((entry) => entry.name);
+    this.costs = Float64Array.from(options.costs);
+    if (this.costs.length !== this.models.length) throw new RangeError(`${this.costs.length} costs for ${this.models.length} models`);
+    this.scaled = costScale(this.costs, this.models.length - 1);
+    this.#scorers = options.scorers;
+    this.#windowSize = options.shareWindow ?? DEFAULT_SHARE_WINDOW;
+    for (const [name, scorer] of options.scorers) this.#columns.set(name, scoreColumns(options.models, scorer.models, name, options.where ?? 'models'));
+  }
+
+  routerNames(): string[] {
+    return [...this.#scorers.keys()];
+  }
+
+  scorer(name: string): ModelScorer {
+    const scorer = this.#scorers.get(name);
+    if (!scorer) throw unknownRouterError(name, this.routerNames());
+    return scorer;
+  }
+
+  /** `router-knn-0.2` -> knn and knob 0.2; `router-knn-30%` -> knn and a cost share of 30%. */
+  resolve(model: unknown): ListTarget {
+    const parsed = parseModelName(model, { knob: true });
+    const scorer = this.scorer(parsed.router);
+    const spec = parsed.threshold;
+    if (spec.kind === 'win-rate') return { kind: 'list', scorer, knob: spec.value };
+    if (spec.kind === 'strong-share') return { kind: 'list', scorer, knob: 0, share: spec.share };
+    throw new RoutingError('a budget like router-knn-$20/h is not held over a list of models yet; give a knob like 0.2 or a cost share like 30%', {
+      param: 'model',
+      code: 'invalid_threshold',
+    });
+  }
+
+  /** Each model's predicted quality on the prompt, list order (checked: a NaN would route at random). */
+  async qualities(scorer: ModelScorer, prompt: string): Promise<Float64Array> {
+    const scores = await scorer.scores(boundedRoutingText(prompt));
+    const columns = this.#columns.get(scorer.name) as Int32Array;
+    return Float64Array.from(columns, (column, index) => {
+      const quality = scores[column] as number;
+      if (!(quality >= 0 && quality <= 1)) {
+        throw new RoutingError(`router "${scorer.name}" returned an invalid quality ${quality} for "${this.names[index]}"`, { code: 'router_failure' });
+      }
+      return quality;
+    });
+  }
+
+  /** Decides for one prompt: the rule at the target's knob, or at the knob its share's window cuts. */
+  async decide(target: ListTarget, prompt: string): Promise<ListDecision> {
+    const qualities = await this.qualities(target.scorer, prompt);
+    const losses = shortfalls(qualities, this.models.length - 1);
+    let knob = target.knob;
+    if (target.share !== undefined) {
+      const window = this.#window(target.scorer.name, target.share);
+      window.observe(losses);
+      knob = window.knob(target.share);
+    }
+    const index = chooseByShortfall(losses, this.scaled, knob);
+    return {
+      router: target.scorer.name,
+      threshold: knob,
+      model: this.names[index] as string,
+      list: { index, models: this.names, qualities, shortfalls: losses, costs: this.costs },
+    };
+  }
+
+  #window(router: string, share: number): CostShareWindow {
+    const key = `${router}\0${share}`;
+    let window = this.#windows.get(key);
+    if (window === undefined) {
+      if (this.#windows.size >= MAX_SHARE_TRACKS) {
+        throw new RoutingError(`too many distinct shares in use (${MAX_SHARE_TRACKS}); use one of those already asked for`, { param: 'model', code: 'invalid_threshold' });
+      }
+      window = new CostShareWindow(this.#windowSize, this.scaled);
+      this.#windows.set(key, window);
+    }
+    return window;
+  }
+}
+
+/** A choice's predicted qualities as an object, model -> quality, in list order (logs, JSON). */
+export function qualitiesByModel(choice: ListChoice): Record<string, number> {
+  return Object.fromEntries(choice.models.map((model, index) => [model, choice.qualities[index] as number]));
+}

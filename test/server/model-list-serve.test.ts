@@ -1,0 +1,199 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import OpenAI, { BadRequestError } from 'openai';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { runCliInProcess } from '../helpers/run-cli-in-process.js';
+import { startServeInProcess, type ServeInProcess } from '../helpers/serve-in-process.js';
+import { echoReply, startUpstreamServer, type RecordedRequest, type UpstreamReply, type UpstreamServer } from '../helpers/upstream-server.js';
+
+// Three fake models on 127.0.0.1, cheapest first; the shipped knn router scores them as three of
+// RouterBench's models (scored_as), so its predictions are real ones.
+const MODELS = ['local-7b', 'mid-13b', 'frontier'] as const;
+let upstreams: Record<string, UpstreamServer>;
+let dir: string;
+let config: string;
+
+beforeAll(async () => {
+  upstreams = {};
+  for (const model of MODELS) upstreams[model] = await startUpstreamServer({ reply: answerAs(model) });
+  dir = await mkdtemp(join(tmpdir(), 'routellm-model-list-'));
+  config = join(dir, 'models.yaml');
+  await writeFile(
+    config,
+    `models:
+  - name: local-7b
+    base_url: ${upstreams['local-7b']!.baseURL}
+    scored_as: mistralai/mistral-7b-chat
+    price: { input: 0.2, output: 0.2 }
+    tags: [local]
+  - name: mid-13b
+    base_url: ${upstreams['mid-13b']!.baseURL}
+    scored_as: WizardLM/WizardLM-13B-V1.2
+    price: { input: 0.5, output: 1.5 }
+  - name: frontier
+    base_url: ${upstreams['frontier']!.baseURL}
+    api_key_env: FRONTIER_KEY
+    scored_as: gpt-4-1106-preview
+    price: { input: 10, output: 30 }
+`,
+  );
+});
+afterAll(async () => {
+  for (const upstream of Object.values(upstreams)) await upstream.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+function answerAs(model: string) {
+  return (request: RecordedRequest): UpstreamReply => (request.body.stream ? echoReply(request) : { kind: 'json', content: `answer from ${model}` });
+}
+
+let serve: ServeInProcess | undefined;
+afterEach(async () => {
+  for (const model of MODELS) upstreams[model]!.reply = answerAs(model);
+  if (serve) await serve.stop();
+  serve = undefined;
+});
+
+async function start(args: string[] = []): Promise<{ url: string; client: OpenAI }> {
+  serve = await startServeInProcess(['--port', '0', '--config', config, ...args], { cwd: dir, env: { FRONTIER_KEY: 'sk-frontier' } });
+  const url = serve.listening[1]!;
+  return { url, client: new OpenAI({ baseURL: `${url}/v1`, apiKey: 'client', maxRetries: 0 }) };
+}
+
+const messages = [{ role: 'user' as const, content: 'Which planet is known as the red planet? A) Venus B) Mars C) Jupiter D) Saturn' }];
+
+function logLines(): any[] {
+  return serve!
+    .log()
+    .split('\n')
+    .filter((line) => line.startsWith('{'))
+    .map((line) => JSON.parse(line));
+}
+
+describe('routellm serve over a models: list', () => {
+  it("routes to the chosen model's upstream and says so in headers, the request log, stats and metrics", async () => {
+    const { url, client } = await start();
+    expect(serve!.log()).toContain('routers: knn');
+    expect(serve!.log()).toContain('cheapest first');
+
+    // A knob far above every shortfall: the cheapest model.
+    const cheap = await client.chat.completions.create({ model: 'router-knn-1000', messages }).withResponse();
+    expect(cheap.data.choices[0]?.message.content).toBe('answer from local-7b');
+    expect(cheap.response.headers.get('x-routellm-model')).toBe('local-7b');
+    expect(cheap.response.headers.get('x-routellm-knob')).toBe('1000');
+    expect(cheap.response.headers.get('x-routellm-attempts')).toBe('local-7b');
+    expect(cheap.response.headers.get('x-routellm-strong-win-rate')).toBeNull();
+    const quality = Number(cheap.response.headers.get('x-routellm-quality'));
+    expect(quality).toBeGreaterThan(0);
+    expect(quality).toBeLessThan(1);
+    expect(upstreams['local-7b']!.requests.at(-1)?.body.model).toBe('local-7b');
+
+    // Knob 0: the model predicted best; the request log carries every model's predicted quality.
+    const best = await client.chat.completions.create({ model: 'router-knn-0', messages }).withResponse();
+    const chosen = best.response.headers.get('x-routellm-model')!;
+    expect(best.data.choices[0]?.message.content).toBe(`answer from ${chosen}`);
+    if (chosen === 'frontier') expect(upstreams['frontier']!.requests.at(-1)?.headers.authorization).toBe('Bearer sk-frontier');
+
+    const stats = (await (await fetch(`${url}/v1/routellm/stats`)).json()) as any;
+    expect(stats.requests).toBe(2);
+    expect(stats.list.models).toEqual(MODELS);
+    // The all-strongest bill is the same tokens at the reference's price.
+    expect(stats.list.all_strongest_spend_usd).toBe(stats.strong_only_spend_usd);
+    expect(stats.list.single_model_bills.frontier.spend_usd).toBe(stats.strong_only_spend_usd);
+    expect(stats.list.single_model_bills['local-7b'].spend_usd).toBeLessThan(stats.list.single_model_bills['mid-13b'].spend_usd);
+    const bestModel = stats.list.best_single_model;
+    const means = MODELS.map((model) => stats.list.single_model_bills[model].mean_predicted_quality as number);
+    expect(bestModel.mean_predicted_quality).toBe(Math.max(...means));
+    expect(bestModel.spend_usd).toBe(stats.list.single_model_bills[bestModel.model].spend_usd);
+    expect(stats.list.spend_ratio_to_best_single).toBeCloseTo(stats.spend_usd / bestModel.spend_usd, 6);
+
+    const metrics = await (await fetch(`${url}/metrics`)).text();
+    expect(metrics).toMatch(/routellm_requests_total\{router="knn",model="local-7b",status="200"\} 1/);
+    expect(metrics).toMatch(new RegExp(`routellm_single_model_spend_usd\\{model="frontier"\\} ${stats.strong_only_spend_usd}`));
+
+    await serve!.stop();
+    const chats = logLines().filter((line) => line.path === '/v1/chat/completions');
+    expect(chats).toHaveLength(2);
+    expect(Object.keys(chats[0].qualities)).toEqual(MODELS);
+    expect(chats[0].qualities['local-7b']).toBe(quality);
+    expect(chats[0].strong_win_rate).toBeUndefined();
+    const predicted = chats[1].qualities as Record<string, number>;
+    expect(predicted[chosen]).toBe(Math.max(...Object.values(predicted)));
+    serve = undefined;
+  });
+
+  it('falls back through the list: the next model up, and x-routellm-attempts lists the models tried', async () => {
+    const { client } = await start();
+    upstreams['local-7b']!.reply = () => ({ kind: 'error', status: 503 });
+    upstreams['mid-13b']!.reply = () => ({ kind: 'error', status: 500 });
+    const { data, response } = await client.chat.completions.create({ model: 'router-knn-1000', messages }).withResponse();
+    expect(data.choices[0]?.message.content).toBe('answer from frontier');
+    expect(response.headers.get('x-routellm-attempts')).toBe('local-7b,mid-13b,frontier');
+    expect(response.headers.get('x-routellm-fallback')).toBe('local-7b');
+    expect(response.headers.get('x-routellm-model')).toBe('frontier');
+  });
+
+  it('falls back down the list when the reference fails', async () => {
+    const { client } = await start();
+    upstreams['frontier']!.reply = () => ({ kind: 'error', status: 503 });
+    upstreams['mid-13b']!.reply = () => ({ kind: 'error', status: 503 });
+    // Knob 0 takes the model predicted best: here the reference, which scores far above the two small ones.
+    const { data, response } = await client.chat.completions.create({ model: 'router-knn-0', messages }).withResponse();
+    expect(response.headers.get('x-routellm-attempts')).toBe('frontier,mid-13b,local-7b');
+    expect(data.choices[0]?.message.content).toBe('answer from local-7b');
+  });
+
+  it('holds a cost share over the traffic: router-knn-<share>% between the all-cheapest and the all-strongest bill', async () => {
+    const { client } = await start();
+    const prompts = ['What is 2+2?', 'Write a Python function that merges two sorted lists.', 'Prove that there are infinitely many primes.', 'Which is larger, 3/7 or 4/9?', 'Translate "good morning" into French.', 'Explain recursion to a child.'];
+    const chosen: string[] = [];
+    for (const content of prompts) {
+      for (const share of ['1%', '99%']) {
+        const { response } = await client.chat.completions.create({ model: `router-knn-${share}`, messages: [{ role: 'user', content }] }).withResponse();
+        chosen.push(`${share}:${response.headers.get('x-routellm-model')}`);
+      }
+    }
+    const at = (share: string) => chosen.filter((entry) => entry.startsWith(`${share}:`)).map((entry) => MODELS.indexOf(entry.split(':')[1] as (typeof MODELS)[number]));
+    const mean = (values: number[]) => values.reduce((sum, value) => sum + value, 0) / values.length;
+    expect(mean(at('99%'))).toBeGreaterThan(mean(at('1%')));
+  });
+
+  it('refuses a bad model name with OpenAI-shaped 400s through the official client', async () => {
+    const { client } = await start();
+    const negative = (await client.chat.completions.create({ model: 'router-knn--1', messages }).catch((error: unknown) => error)) as BadRequestError;
+    expect(negative).toBeInstanceOf(BadRequestError);
+    expect(negative.error).toMatchObject({ message: 'threshold -1 is below 0; over a list of models the knob is a number >= 0', param: 'model', code: 'invalid_threshold' });
+    const pairRouter = (await client.chat.completions.create({ model: 'router-difficulty-0.5', messages }).catch((error: unknown) => error)) as BadRequestError;
+    expect(pairRouter.status).toBe(400);
+    expect(pairRouter.error).toMatchObject({ message: 'unknown router "difficulty"; this server has: knn', code: 'unknown_router' });
+    const budget = (await client.chat.completions.create({ model: 'router-knn-$20/h', messages }).catch((error: unknown) => error)) as BadRequestError;
+    expect(budget.status).toBe(400);
+    expect((budget.error as any).message).toContain('not held over a list of models yet');
+  });
+});
+
+describe('a bad models: list is one line and exit 2', () => {
+  const cases: [string, string, string][] = [
+    ['empty', 'models: []\n', 'models must list at least two models, cheapest first (got 0)'],
+    ['one model', 'models:\n  - name: a\n    price: { input: 1, output: 1 }\n', 'models must list at least two models, cheapest first (got 1)'],
+    ['a bad price', 'models:\n  - name: a\n    price: { input: -1, output: 1 }\n  - name: b\n    price: { input: 1, output: 1 }\n', 'models[0].price.input must be a non-negative number of USD per million tokens, got -1'],
+    ['no price', 'models:\n  - name: my-own-a\n  - name: gpt-4o\n', 'models[0] ("my-own-a") has no price; give it price: { input: <USD per 1M tokens>, output: <USD per 1M tokens> }'],
+    ['a model listed twice', 'models:\n  - gpt-4o\n  - gpt-4o\n', 'models[1]: model "gpt-4o" is listed twice'],
+    ['an unknown key', 'models:\n  - name: gpt-4o\n    prize: 3\n  - gpt-4\n', 'models[0].prize is not a known key'],
+    ['a model the router does not score', 'models:\n  - gpt-4o-mini\n  - gpt-4o\n', 'models[0]: router "knn" does not score "gpt-4o-mini"; it scores "mistralai/mistral-7b-chat"'],
+  ];
+  it.each(cases)('%s', async (_name, yaml, message) => {
+    const file = join(dir, `bad-${_name.replace(/ /g, '-')}.yaml`);
+    await writeFile(file, yaml);
+    const result = await runCliInProcess(['route', '--config', file, 'hello'], { cwd: dir });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(message);
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+    const served = await runCliInProcess(['serve', '--port', '0', '--config', file], { cwd: dir, env: { OPENAI_API_KEY: 'sk-test' } });
+    expect(served.code).toBe(2);
+    const lines = served.stderr.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(JSON.parse(lines[0]!).msg).toContain(message);
+  });
+});
