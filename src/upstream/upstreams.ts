@@ -2,7 +2,7 @@ import { ConfigError, type ModelEntry, type ModelList, type ModelPair } from '..
 import type { AbortSignalLike } from './light-abort.js';
 import { createPassThroughAgents, passThroughTarget, postChat, type PassThroughTarget, type UpstreamResponse } from './chat-pass-through.js';
 import { spliceBody, type SplicedBodySource } from './splice-body.js';
-import { NO_KEY, resolveUpstream, type Provider, type UpstreamEndpoint, type UpstreamOverrides } from './providers.js';
+import { resolveUpstream, type Provider, type UpstreamEndpoint, type UpstreamOverrides } from './providers.js';
 
 export interface UpstreamsOptions {
   readonly pair: ModelPair;
@@ -110,9 +110,10 @@ export class Upstreams {
 function entryEndpoint(entry: ModelEntry, options: UpstreamsOptions) {
   if (entry.baseUrl !== undefined) {
     const keyEnv = entry.apiKeyEnv;
-    const key = keyEnv === undefined ? NO_KEY : options.env[keyEnv];
-    if (key === undefined || key === '') throw new ConfigError(`model "${entry.name}" goes to ${entry.baseUrl} with the key in ${keyEnv}, which is not set; export ${keyEnv}`);
-    return resolveUpstream(entry.name, { baseURL: entry.baseUrl, apiKey: key, baseURLSource: `models: "${entry.name}" base_url` }, options.env, options.providers);
+    const key = keyEnv === undefined ? undefined : options.env[keyEnv];
+    if (keyEnv !== undefined && (key === undefined || key === '')) throw new ConfigError(`model "${entry.name}" goes to ${entry.baseUrl} with the key in ${keyEnv}, which is not set; export ${keyEnv}`);
+    // Only the entry's own key goes to its base URL (no api_key_env: none), never OPENAI_API_KEY.
+    return resolveUpstream(entry.name, { baseURL: entry.baseUrl, apiKey: key, baseURLSource: `models: "${entry.name}" base_url` }, { ...options.env, OPENAI_API_KEY: undefined }, options.providers);
   }
   const name = entry.provider !== undefined ? `${entry.provider}/${entry.name}` : entry.name;
   return { ...resolveUpstream(name, options.overrides ?? {}, options.env, options.providers), model: entry.name };

@@ -56,7 +56,7 @@ afterEach(async () => {
 });
 
 async function start(args: string[] = []): Promise<{ url: string; client: OpenAI }> {
-  serve = await startServeInProcess(['--port', '0', '--config', config, ...args], { cwd: dir, env: { FRONTIER_KEY: 'sk-frontier' } });
+  serve = await startServeInProcess(['--port', '0', '--config', config, ...args], { cwd: dir, env: { FRONTIER_KEY: 'sk-frontier', OPENAI_API_KEY: 'sk-openai' } });
   const url = serve.listening[1]!;
   return { url, client: new OpenAI({ baseURL: `${url}/v1`, apiKey: 'client', maxRetries: 0 }) };
 }
@@ -88,6 +88,8 @@ describe('routellm serve over a models: list', () => {
     expect(quality).toBeGreaterThan(0);
     expect(quality).toBeLessThan(1);
     expect(upstreams['local-7b']!.requests.at(-1)?.body.model).toBe('local-7b');
+    // An entry's base URL gets its own key (api_key_env) or none, never OPENAI_API_KEY.
+    expect(upstreams['local-7b']!.requests.at(-1)?.headers.authorization).toBeUndefined();
 
     // Knob 0: the model predicted best; the request log carries every model's predicted quality.
     const best = await client.chat.completions.create({ model: 'router-knn-0', messages }).withResponse();
