@@ -16,6 +16,8 @@ export interface CalibrateFlags {
   readonly config?: string;
   /** RouteLLM's `--task`: calibrate (the default) or generate. */
   readonly task?: string;
+  /** A list of models, cheapest first: print the knob for a cost share over --prompts (routers over a list). */
+  readonly models?: string;
 }
 
 /** Declares `routellm calibrate`; the work happens in ../calibrate/run-calibrate.ts. */
@@ -33,6 +35,10 @@ export function defineCalibrateCommand(program: Command, io: CliIo): void {
     .option('--data <dir>', 'with --write-table: benchmark data directory, its siblings holding the rest of the mix (default: $ROUTELLM_DATA, then ../shared/datasets/routellm)')
     .option('--cache-dir <dir>', 'win-rate cache (default: $ROUTELLM_CACHE_DIR, $XDG_CACHE_HOME/routellm, ~/.cache/routellm)')
     .option('--config <file>', 'YAML config: router name -> options')
+    .option(
+      '--models <a,b,...>',
+      'a list of models, cheapest first (names of the config\'s models: list, or models the router scores): print the knob that spends --strong-model-pct as a cost share (of the way from the all-cheapest to the all-strongest bill) on --prompts, for routers over a list (--routers, default knn)',
+    )
     .addOption(
       new Option('--task <task>', "RouteLLM's tasks: calibrate (the default: print thresholds, or --write-table) or generate (score the prompts, --prompts or the MMLU train half, into the win-rate cache, so calibrating on them is instant)").choices(['calibrate', 'generate']),
     )
@@ -48,6 +54,7 @@ Examples:
   $ routellm calibrate --routers mf lexical --strong-model-pct 30% --prompts traffic.csv --json
   $ routellm calibrate --write-table
   $ routellm calibrate --write-table --prompts traffic.jsonl --table my-table.json
+  $ routellm calibrate --config list.yaml --models small,mid,big --strong-model-pct 30% --prompts traffic.jsonl
   $ ROUTELLM_CALIBRATION_TABLE=my-table.json routellm serve`))
     .action(async (flags: CalibrateFlags) => {
       const { runCalibrate } = await import('./run-calibrate.js');

@@ -65,6 +65,11 @@ const PLAIN_PROGRESS_EVERY_MS = 10_000;
  * (RouteLLM's: score the prompts and fill the win-rate cache, so later calibrations are instant).
  */
 export async function runCalibrate(flags: CalibrateFlags, io: CliIo): Promise<void> {
+  if (flags.models !== undefined) {
+    const { runCalibrateModels } = await import('./run-calibrate-models.js');
+    await runCalibrateModels(flags, io);
+    return;
+  }
   // commander has checked it is one of the two.
   const task = flags.task ?? 'calibrate';
   rejectFlagsThatDoNotApply(flags, task === 'generate');

@@ -1,0 +1,58 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCliInProcess } from '../helpers/run-cli-in-process.js';
+
+const MODELS = 'mistralai/mistral-7b-chat,zero-one-ai/Yi-34B-Chat,gpt-4-1106-preview';
+let dir: string;
+let prompts: string;
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'routellm-calibrate-models-'));
+  prompts = join(dir, 'traffic.txt');
+  await writeFile(
+    prompts,
+    ['What is 2+2?', 'Prove that there are infinitely many primes.', 'Write a Python function that merges two sorted lists.', 'Which planet is the red planet? A) Venus B) Mars', 'Translate "thank you" into German.', 'Explain the halting problem.'].join('\n'),
+  );
+});
+afterAll(() => rm(dir, { recursive: true, force: true }));
+
+describe('routellm calibrate --models', () => {
+  it('prints the knob for a cost share over the prompts; a larger share gives a smaller knob', async () => {
+    const low = await runCliInProcess(['calibrate', '--models', MODELS, '--strong-model-pct', '10%', '--prompts', prompts, '--json'], { cwd: dir });
+    expect(low.stderr).toBe('');
+    const high = await runCliInProcess(['calibrate', '--models', MODELS, '--strong-model-pct', '90%', '--prompts', prompts, '--json'], { cwd: dir });
+    const [a, b] = [JSON.parse(low.stdout), JSON.parse(high.stdout)];
+    expect(a).toMatchObject({ router: 'knn', models: MODELS.split(','), cost_share_pct: 10, n: 6 });
+    expect(b.cost_share_pct).toBe(90);
+    expect(a.knob).toBeGreaterThan(b.knob);
+    const text = await runCliInProcess(['calibrate', '--models', MODELS, '--strong-model-pct', '30%', '--prompts', prompts], { cwd: dir });
+    expect(text.stdout).toMatch(/^For a 30\.0% cost share over mistralai\/mistral-7b-chat, zero-one-ai\/Yi-34B-Chat, gpt-4-1106-preview for knn, knob = [\d.]+ \(router-knn-[\d.]+; 6 prompts\)\n$/);
+  });
+
+  it('takes the models of the config list, with their prices and scored_as', async () => {
+    const config = join(dir, 'list.yaml');
+    await writeFile(config, 'models:\n  - name: small\n    scored_as: mistralai/mistral-7b-chat\n    price: { input: 0.1, output: 0.1 }\n  - name: big\n    scored_as: gpt-4-1106-preview\n    price: { input: 10, output: 30 }\n');
+    const result = await runCliInProcess(['calibrate', '--config', config, '--models', 'small,big', '--strong-model-pct', '50%', '--prompts', prompts, '--json'], { cwd: dir });
+    expect(result.stderr).toBe('');
+    expect(JSON.parse(result.stdout)).toMatchObject({ models: ['small', 'big'], cost_share_pct: 50 });
+    const unknown = await runCliInProcess(['calibrate', '--config', config, '--models', 'small,huge', '--strong-model-pct', '50%', '--prompts', prompts], { cwd: dir });
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('--models: "huge" is not in the models: list of');
+  });
+
+  it.each([
+    [['--models', 'a'], '--models must name two models or more'],
+    [['--models', 'a,a'], '--models names "a" twice'],
+    [['--models', MODELS], '--models needs --strong-model-pct'],
+    [['--models', MODELS, '--strong-model-pct', '30%'], '--models needs --prompts FILE'],
+    [['--models', MODELS, '--strong-model-pct', '30%', '--write-table'], '--models prints the knob for a cost share over --prompts and takes no --write-table'],
+    [['--models', 'gpt-4o-mini,gpt-4o', '--strong-model-pct', '30%', '--prompts', 'PROMPTS'], '--models[0]: router "knn" does not score "gpt-4o-mini"'],
+    [['--models', MODELS, '--routers', 'difficulty', '--strong-model-pct', '30%', '--prompts', 'PROMPTS'], '"difficulty" is not a router over a list of models'],
+  ])('%j is one line and exit 2', async (flags, message) => {
+    const result = await runCliInProcess(['calibrate', ...flags.map((flag) => (flag === 'PROMPTS' ? prompts : flag))], { cwd: dir });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(message);
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+  });
+});
