@@ -22,7 +22,8 @@ export async function controllerChatBackend(options: ControllerOptions): Promise
         fallbackFrom: routed.fallbackFrom,
         router: routed.decision.router,
         threshold: routed.decision.threshold,
-        strongWinRate: routed.decision.strongWinRate,
+        // Undefined over a models: list (every model's quality instead): chat shows pairs' win rates only.
+        strongWinRate: routed.decision.strongWinRate ?? Number.NaN,
         usage: streamed.usage,
       };
     },

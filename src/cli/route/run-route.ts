@@ -62,13 +62,23 @@ export async function runRoute(prompt: string | undefined, flags: RouteFlags, io
     decisions.forEach((decision, index) => print(decision, batch[index]?.line));
     return;
   }
-  if (!fromStdin) {
-    print(await controller.decide(target, prompt ?? ''));
+  await decideEach(fromStdin ? undefined : (prompt ?? ''), io, (text) => controller.decide(target, text), print);
+}
+
+/** Decides the one prompt given, or each prompt on stdin (with its line), and prints each decision. */
+async function decideEach(
+  prompt: string | undefined,
+  io: CliIo,
+  decide: (prompt: string) => Promise<RoutingDecision>,
+  print: (decision: RoutingDecision, line?: number) => void,
+): Promise<void> {
+  if (prompt !== undefined) {
+    print(await decide(prompt));
     return;
   }
   let count = 0;
   for await (const { prompt: text, line } of readPrompts(io.stdin)) {
-    print(await controller.decide(target, text), line);
+    print(await decide(text), line);
     count += 1;
   }
   if (count === 0) throw new UsageError('no prompts on stdin: expected one prompt per line, or JSONL with a "prompt" field');
@@ -134,16 +144,7 @@ async function routeOverList(
   const share = target.share;
   const print = (decision: RoutingDecision, line?: number) =>
     io.stdout.write(flags.json ? `${JSON.stringify(listJson(decision, share, line))}\n` : formatListDecision(decision, share));
-  if (!fromStdin) {
-    print(await decider.decide(target, prompt ?? ''));
-    return;
-  }
-  let count = 0;
-  for await (const { prompt: text, line } of readPrompts(io.stdin)) {
-    print(await decider.decide(target, text), line);
-    count += 1;
-  }
-  if (count === 0) throw new UsageError('no prompts on stdin: expected one prompt per line, or JSONL with a "prompt" field');
+  await decideEach(fromStdin ? undefined : (prompt ?? ''), io, (text) => decider.decide(target, text), print);
 }
 
 /** `route --json` over a list: the chosen model, the router, the knob in force, the asked cost share, every model's predicted quality. */
