@@ -20,7 +20,7 @@ try {
   // In-process routing, no server and no call: which model would answer, and why.
   for (const prompt of ['Thanks!', 'Prove that there are infinitely many primes.']) {
     const decision = await controller.decide(prompt, 'difficulty', '50%');
-    console.log(`${JSON.stringify(prompt)} -> ${decision.model} (strong win rate ${decision.strongWinRate.toFixed(3)}, threshold ${decision.threshold.toFixed(3)})`);
+    console.log(`${JSON.stringify(prompt)} -> ${decision.model} (strong win rate ${decision.strongWinRate?.toFixed(3)}, threshold ${decision.threshold.toFixed(3)})`);
   }
 
   // A streamed answer, routed by the router above: the openai package's own Stream of chunks.
