@@ -14,8 +14,8 @@ const VALUES = [
 ];
 const TYPES = [
   'ChatRequestOptions', 'ControllerEnvironment', 'ControllerOptions', 'ControllerSettings', 'ControllerStats', 'CurveMetrics', 'CurvePoint',
-  'Decision', 'Logger', 'ParsedModelName', 'ProviderSettings', 'RoutedResponse', 'RoutellmConfig', 'Router', 'RouterContext', 'RouterFactory',
-  'RouterMetrics', 'RouterOptions', 'ThresholdSpec',
+  'Decision', 'Logger', 'ModelEntry', 'ModelList', 'ModelListEntry', 'ParsedModelName', 'ProviderSettings', 'RoutedResponse', 'RoutellmConfig', 'Router', 'RouterContext', 'RouterFactory',
+  'RouterMetrics', 'RouterOptions', 'ThresholdSpec', 'TokenPrice',
 ];
 
 describe('the package as a library (built by npm test)', () => {
