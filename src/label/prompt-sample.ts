@@ -20,7 +20,8 @@ export interface PromptSample {
   /** The threshold it decided with (a share like `router-mf-30%` resolved to its win rate). */
   readonly threshold: number;
   /** The router's strong-model win rate for the prompt. */
-  readonly strong_win_rate: number;
+  /** Absent over a models: list (no pair, no win rate). */
+  readonly strong_win_rate?: number | undefined;
   /** The model the request was routed to. */
   readonly model: string;
   /** Request fields named by `--sample-fields`, when any. */
