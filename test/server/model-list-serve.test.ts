@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import OpenAI, { BadRequestError } from 'openai';
@@ -159,6 +159,37 @@ describe('routellm serve over a models: list', () => {
     const at = (share: string) => chosen.filter((entry) => entry.startsWith(`${share}:`)).map((entry) => MODELS.indexOf(entry.split(':')[1] as (typeof MODELS)[number]));
     const mean = (values: number[]) => values.reduce((sum, value) => sum + value, 0) / values.length;
     expect(mean(at('99%'))).toBeGreaterThan(mean(at('1%')));
+  });
+
+  it('streams over a list with the same headers; a request every model fails names them all', async () => {
+    const { url, client } = await start();
+    const { data: stream, response } = await client.chat.completions.create({ model: 'router-knn-1000', messages, stream: true }).withResponse();
+    expect(response.headers.get('x-routellm-model')).toBe('local-7b');
+    expect(response.headers.get('x-routellm-attempts')).toBe('local-7b');
+    let text = '';
+    for await (const chunk of stream) text += chunk.choices[0]?.delta?.content ?? '';
+    expect(text).toContain('echo:');
+    for (const model of MODELS) upstreams[model]!.reply = () => ({ kind: 'error', status: 503 });
+    const failed = await fetch(`${url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: 'router-knn-1000', messages }) });
+    expect(failed.status).toBeGreaterThanOrEqual(500);
+    expect(failed.headers.get('x-routellm-attempts')).toBe('local-7b,mid-13b,frontier');
+    expect(failed.headers.get('x-routellm-model')).toBe('frontier');
+    expect(((await failed.json()) as any).error.message).toEqual(expect.any(String));
+  });
+
+  it('reloads over the same list, and refuses a changed list (the old one keeps serving)', async () => {
+    const copy = join(dir, 'reloaded.yaml');
+    await writeFile(copy, await readFile(config, 'utf8'));
+    const { url, client } = await start(['--config', copy]);
+    const same = await fetch(`${url}/v1/routellm/reload`, { method: 'POST' });
+    expect(same.status).toBe(200);
+    expect(((await same.json()) as any).routers).toEqual({ knn: expect.any(String) });
+    await writeFile(copy, (await readFile(config, 'utf8')).replace('input: 10, output: 30', 'input: 5, output: 15'));
+    const changed = await fetch(`${url}/v1/routellm/reload`, { method: 'POST' });
+    expect(changed.status).toBe(500);
+    expect(((await changed.json()) as any).error.message).toContain('the models: list changed');
+    const { response } = await client.chat.completions.create({ model: 'router-knn-1000', messages }).withResponse();
+    expect(response.headers.get('x-routellm-model')).toBe('local-7b');
   });
 
   it('refuses a bad model name with OpenAI-shaped 400s through the official client', async () => {
