@@ -47,4 +47,4 @@ export { costShareAt, costShareCurve, knobForCostShare, switchPoints, type CostS
 export type { ModelScorer, ModelScorerFactory } from './model-list/model-scorer.js';
 export { CostShareWindow } from './model-list/cost-share-window.js';
 export { ModelListRouting, qualitiesByModel, type ListChoice, type ListDecision, type ListRoutingOptions, type ListTarget } from './model-list/list-routing.js';
-export { checkModelList, expectedCosts, modelListOfPair, pairOfModelList, scoreColumns, type ModelEntry, type ModelList, type TokenPrice } from './model-list/model-list.js';
+export { checkModelList, expectedCosts, pairOfModelList, scoreColumns, type ModelEntry, type ModelList, type TokenPrice } from './model-list/model-list.js';

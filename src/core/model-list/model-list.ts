@@ -30,14 +30,6 @@ export interface ModelEntry {
  */
 export type ModelList = readonly ModelEntry[];
 
-/** The two-entry list of a strong/weak pair, weak first: `--strong-model`/`--weak-model`. */
-export function modelListOfPair(pair: ModelPair, priceOf: (model: string) => TokenPrice | undefined): ModelList {
-  return [
-    { name: pair.weak, price: priceOf(pair.weak), tags: [] },
-    { name: pair.strong, price: priceOf(pair.strong), tags: [] },
-  ];
-}
-
 /** The pair a list stands for where two seats are asked for (spend, budgets): the cheapest model and the reference. */
 export function pairOfModelList(list: ModelList): ModelPair {
   return { weak: (list[0] as ModelEntry).name, strong: (list[list.length - 1] as ModelEntry).name };
