@@ -107,7 +107,7 @@ export function attemptOrder(routedModel: string, options: Pick<FallbackOptions,
  * the next up, then down). `attempt` must resolve only once the upstream answered with headers
  * (and, for non-streams, a parsed body), and must not have written anything to the client: a
  * stream that has started is never replayed. When every attempt fails, the last error is thrown
- * unchanged so the caller maps it.
+ * (so the caller maps it as that failure), its message naming every attempt, the routed model's first.
  */
 export async function callWithFallback<T>(
   routedModel: string,
@@ -115,6 +115,7 @@ export async function callWithFallback<T>(
   attempt: (model: string, attemptNumber: number) => Promise<T>,
 ): Promise<FallbackOutcome<T>> {
   const order = attemptOrder(routedModel, { ...options, enabled: true });
+  const failures: unknown[] = [];
   for (let index = 0; ; index += 1) {
     const model = order[index] as string;
     try {
@@ -130,7 +131,22 @@ export async function callWithFallback<T>(
         isFallbackEligible(error) &&
         (index === 0 || options.ladder === undefined || (options.mayContinue?.() ?? true));
       options.onFailure?.(model, error, retry, retry ? next : undefined);
-      if (!retry) throw error;
+      failures.push(error);
+      if (!retry) throw namingEveryAttempt(failures);
     }
   }
+}
+
+/**
+ * The fallback's error (its class, status and headers decide the answer), its message led by the
+ * routed model's failure: a client told only the second model's reason fixes that one and is
+ * surprised the first is broken too. An upstream's own 4xx body (a 429 passed through) is unchanged.
+ */
+function namingEveryAttempt(failures: readonly unknown[]): unknown {
+  const last = failures.at(-1);
+  if (failures.length < 2 || !failures.every((failure) => failure instanceof Error)) return last;
+  const messages = (failures as Error[]).map((failure) => failure.message);
+  const every = failures.length === 2 ? 'both models failed' : `all ${failures.length} models tried failed`;
+  (last as Error).message = `${every}: ${messages[0]}; then, on fallback, ${messages.slice(1).join('; then ')}`;
+  return last;
 }

@@ -222,6 +222,16 @@ describe('both models fail, or fallback is off: a clear OpenAI-shaped error', ()
     expect(proxy.upstream.requests.length - seen).toBe(2);
   });
 
+  it('502 naming both attempts and their reasons when both refuse the key (401)', async () => {
+    proxy.upstream.behave = () => ({ status: 401, body: { error: { message: 'invalid api key', type: 'invalid_request_error', param: null, code: 'invalid_api_key' } } });
+    const error = (await proxy.client().chat.completions.create({ model: MODEL, messages: HARD }).catch((caught: unknown) => caught)) as APIError;
+    expect(error.status).toBe(502);
+    // The routed (strong) model's failure first, then the fallback's: before, only the second was named.
+    expect(error.message).toMatch(
+      new RegExp(`^502 both models failed: model "${PAIR.strong}" refused the gateway's request \\(401: invalid api key\\).*; then, on fallback, model "${PAIR.weak}" refused the gateway's request \\(401: invalid api key\\)`),
+    );
+  });
+
   it('429 with retry-after passed through when both are rate limited', async () => {
     proxy.upstream.behave = () => ({
       status: 429,
