@@ -20,6 +20,7 @@ import { publicURL } from '../../upstream/upstream-error-details.js';
 import type { CliIo } from '../io.js';
 import { markReported } from '../reported-error.js';
 import { capYoungGeneration } from './cap-young-generation.js';
+import { HeldStartUpLines } from './held-start-up-lines.js';
 import { parseByteSize, parsePort } from './parse-serve-flags.js';
 import { DEFAULT_HOST, DEFAULT_PORT } from './serve-command.js';
 import type { ServeFlags } from './serve-flags.js';
@@ -81,10 +82,12 @@ async function serveWith(flags: ServeFlags, io: CliIo, log: RequestLog, format: 
   const { config, port, host, http, maxBody, metrics, sampling, sampleFile } = setup;
   const sampler = sampling && sampleFile ? new PromptSampler({ rate: sampling.rate, fields: sampling.fields, sink: sampleFile }) : undefined;
   if (sampleFile) registerSampleMetrics(metrics.registry, sampleFile);
+  // Warnings found while starting are written once the server listens: a fatal start-up error stands alone.
+  const startUp = new HeldStartUpLines(log.logger);
   // The upstreams are resolved first (a missing key or an unknown provider prefix fails before the
   // routers load), and each provider's model list is read while they do.
   const prepared = await prepareController(
-    { ...flags, baseURL: flags.baseUrl, env: io.env, cwd: io.cwd, fetch: io.fetch, logger: log.logger },
+    { ...flags, baseURL: flags.baseUrl, env: io.env, cwd: io.cwd, fetch: io.fetch, logger: startUp },
     // Hub downloads: a live bar on a terminal (pretty), else their one line through the logger like every other.
     { config, observer: new ServeObserver(metrics, log), ...(sampler ? { sampler } : {}), progress: format === 'pretty' ? io.stderr : { write: (text: string) => log.logger.info(text.trim().replace(/^routellm: /, '')) } },
   );
@@ -95,7 +98,6 @@ async function serveWith(flags: ServeFlags, io: CliIo, log: RequestLog, format: 
     const endpoints = [...new Set(listed ?? [pair.strong, pair.weak])].map((model) => upstreams.endpoint(model));
     const probed = flags.probe === false ? Promise.resolve([]) : probeModels(endpoints, { fetch: io.fetch });
     parts = await prepared.finish();
-    for (const probe of await probed) reportProbe(log, probe);
     if (io.signal?.aborted) return;
     watchPipeline(metrics, parts);
     const pipeline = parts.pipeline;
@@ -111,6 +113,8 @@ async function serveWith(flags: ServeFlags, io: CliIo, log: RequestLog, format: 
       if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') throw new UsageError(`cannot listen on host "${host}": ${code}; check --host`);
       throw error;
     }
+    startUp.release();
+    for (const probe of await probed) reportProbe(log, probe);
     // Only the real CLI process: an embedded or test server leaves the host's heap alone.
     const uncap = io.stderr === process.stderr && process.env['ROUTELLM_YOUNG_GEN'] !== 'default' ? capYoungGeneration() : undefined;
     const options = parts.options;

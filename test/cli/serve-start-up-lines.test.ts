@@ -1,0 +1,48 @@
+import { createServer } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { logMessages } from '../helpers/log-messages.js';
+import { runCliInProcess } from '../helpers/run-cli-in-process.js';
+import { startServeInProcess } from '../helpers/serve-in-process.js';
+import { startUpstreamServer, type UpstreamServer } from '../helpers/upstream-server.js';
+
+let upstream: UpstreamServer;
+beforeAll(async () => {
+  upstream = await startUpstreamServer();
+});
+afterAll(async () => {
+  await upstream.close();
+});
+
+// Two models without a price: each is a start-up warning.
+const UNPRICED = ['--strong-model', 'strong-unpriced', '--weak-model', 'weak-unpriced', '--no-probe'];
+
+describe("serve's start-up lines", () => {
+  it('a fatal start-up error (port in use) stands alone: the warnings found before it are not written', async () => {
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const port = (blocker.address() as { port: number }).port;
+    try {
+      const result = await runCliInProcess(['serve', '--port', String(port), '--base-url', upstream.baseURL, ...UNPRICED]);
+      expect(result.code).toBe(2);
+      // Before: two long "has no price" warnings, then the line that matters.
+      expect(logMessages(result.stderr).split('\n')).toEqual([`port ${port} on 127.0.0.1 is already in use; pick another with --port`]);
+    } finally {
+      blocker.close();
+    }
+  });
+
+  it('a server that starts writes the same warnings, in order, before its listening line', async () => {
+    const serve = await startServeInProcess(['--port', '0', '--base-url', upstream.baseURL, ...UNPRICED], { cwd: process.cwd() });
+    try {
+      const lines = logMessages(serve.log()).split('\n');
+      const strong = lines.findIndex((line) => line.startsWith('model "strong-unpriced" has no price'));
+      const weak = lines.findIndex((line) => line.startsWith('model "weak-unpriced" has no price'));
+      const listening = lines.findIndex((line) => line.startsWith('routellm listening on'));
+      expect(strong).toBeGreaterThanOrEqual(0);
+      expect(weak).toBeGreaterThan(strong);
+      expect(listening).toBeGreaterThan(weak);
+    } finally {
+      expect(await serve.stop()).toBe(0);
+    }
+  });
+});
