@@ -10,7 +10,7 @@ import { nodeRouterContext } from '../runtime/node-router-context.js';
 import { ChatPipeline, type RoutedSampler } from '../server/chat/chat-pipeline.js';
 import type { ChatObserver } from '../server/observe/chat-observer.js';
 import type { ReloadResult } from '../server/reload/routing-reloads.js';
-import { resolveChatOptions, type ChatOptions } from '../server/options/chat-options.js';
+import { resolveChatOptions, timeoutBeyondDeadlineWarning, type ChatOptions } from '../server/options/chat-options.js';
 import { resolveShareOptions, sharesThroughRedis, shareStateStore, type ShareOptions } from '../shares/share-options.js';
 import type { ShareStateStore } from '../shares/share-state-store.js';
 import { PriceTable } from '../upstream/price-table.js';
@@ -96,6 +96,8 @@ export async function prepareController(options: ControllerOptions, internals: C
   for (const warning of unknownConfigRouterWarnings(config, registry, names)) warn(warning);
   const samePair = modelList ? undefined : samePairWarning(pair);
   if (samePair) warn(samePair);
+  const overlong = timeoutBeyondDeadlineWarning(options, config, chatOptions);
+  if (overlong) warn(overlong);
   // The upstreams first: a missing key or an unknown provider prefix fails before the routers load.
   const upstreamsFor = (from: RoutellmConfig) =>
     new Upstreams({

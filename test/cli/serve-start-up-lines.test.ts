@@ -1,6 +1,6 @@
 import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { logMessages } from '../helpers/log-messages.js';
+import { logLinesAt, logMessages } from '../helpers/log-messages.js';
 import { runCliInProcess } from '../helpers/run-cli-in-process.js';
 import { startServeInProcess } from '../helpers/serve-in-process.js';
 import { startUpstreamServer, type UpstreamServer } from '../helpers/upstream-server.js';
@@ -43,6 +43,25 @@ describe("serve's start-up lines", () => {
       expect(listening).toBeGreaterThan(weak);
     } finally {
       expect(await serve.stop()).toBe(0);
+    }
+  });
+
+  it('warns, once, when --timeout is above --deadline (it can never apply); the default timeout is not warned about', async () => {
+    const priced = ['--strong-model', 'gpt-4o', '--weak-model', 'gpt-4o-mini', '--no-probe', '--port', '0', '--base-url', upstream.baseURL];
+    const overlong = await startServeInProcess([...priced, '--timeout', '1000', '--deadline', '10'], { cwd: process.cwd() });
+    try {
+      expect(logLinesAt(overlong.log(), 40).map((line) => line['msg'])).toEqual([
+        '--timeout 1000 s is above --deadline 10 s, so it never applies: each attempt is bounded by what the deadline has left; lower --timeout, or raise --deadline',
+      ]);
+    } finally {
+      expect(await overlong.stop()).toBe(0);
+    }
+    // Only --deadline given: the default --timeout (600 s) is above it too, but nobody asked for it.
+    const deadlineOnly = await startServeInProcess([...priced, '--deadline', '10'], { cwd: process.cwd() });
+    try {
+      expect(logLinesAt(deadlineOnly.log(), 40)).toEqual([]);
+    } finally {
+      expect(await deadlineOnly.stop()).toBe(0);
     }
   });
 });

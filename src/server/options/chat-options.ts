@@ -99,6 +99,21 @@ export function resolveChatOptions(settings: ChatSettings, config: Pick<Routellm
   };
 }
 
+/**
+ * The warning for a --timeout (or `server: timeout:`) given above the deadline: every attempt is cut
+ * by what the deadline has left first, so that timeout can never apply. A warning, not a refusal: the
+ * server still works as the deadline says. The default timeout (600 s, above the default 540 s
+ * deadline on purpose, so the deadline decides) is not warned about.
+ */
+export function timeoutBeyondDeadlineWarning(settings: ChatSettings, config: Pick<RoutellmConfig, 'server'>, options: ChatOptions): string | undefined {
+  const given = settings.timeout !== undefined ? '--timeout' : config.server?.timeoutMs !== undefined ? 'server: timeout' : undefined;
+  if (given === undefined || options.timeoutMs <= options.deadlineMs) return undefined;
+  return (
+    `${given} ${options.timeoutMs / 1000} s is above --deadline ${options.deadlineMs / 1000} s, so it never applies: each attempt is bounded by ` +
+    `what the deadline has left; lower --timeout, or raise --deadline`
+  );
+}
+
 /** A duration given in seconds, as ms; undefined when not given. */
 export function secondsSetting(name: string, seconds: number | undefined): number | undefined {
   if (seconds === undefined) return undefined;
