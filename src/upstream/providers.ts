@@ -1,4 +1,4 @@
-import { ConfigError } from '../core/index.js';
+import { ConfigError, DEFAULT_MODEL_PAIR } from '../core/index.js';
 
 /** An OpenAI-compatible provider: where its API lives and which variable holds its key. */
 export interface Provider {
@@ -49,6 +49,13 @@ export const PROVIDERS: readonly Provider[] = [
   { prefix: 'deepseek', baseURL: 'https://api.deepseek.com/v1', keyEnv: 'DEEPSEEK_API_KEY', baseURLEnv: 'DEEPSEEK_API_BASE' },
   { prefix: 'xai', baseURL: 'https://api.x.ai/v1', keyEnv: 'XAI_API_KEY', baseURLEnv: 'XAI_API_BASE' },
 ];
+
+/**
+ * The default weak model (RouteLLM's `mistralai/Mixtral-8x7B-Instruct-v0.1`) with the provider
+ * prefix that serves it: the name is a Hugging Face id, which no provider table knows, so a
+ * command that calls the models needs this name (or --base-url). Help, errors and doctor quote it.
+ */
+export const DEFAULT_WEAK_MODEL_WITH_PROVIDER = `together_ai/${DEFAULT_MODEL_PAIR.weak}`;
 
 /** Where one configured model name is sent, and as what. */
 export interface UpstreamEndpoint {
@@ -141,6 +148,13 @@ export function knownPrefixes(extraProviders: readonly Provider[] = []): string[
 }
 
 function unknownPrefix(model: string, prefix: string, extraProviders: readonly Provider[]): ConfigError {
+  if (model === DEFAULT_MODEL_PAIR.weak) {
+    // The default itself: the fix as one flag to paste, not the table of prefixes.
+    return new ConfigError(
+      `the default weak model "${model}" names no provider to call it at; pass --weak-model ${DEFAULT_WEAK_MODEL_WITH_PROVIDER} ` +
+        `(with TOGETHERAI_API_KEY set), another <provider>/<model>, or --base-url <url> to send both models to one endpoint`,
+    );
+  }
   return new ConfigError(
     `model "${model}" has the provider prefix "${prefix}/", which no provider table knows (known: ${knownPrefixes(extraProviders).join(', ')}); ` +
       `use one of those (openai/${model} sends it to OPENAI_BASE_URL as it is), add "${prefix}" under providers: in the config file, or send every model to one endpoint with --base-url`,

@@ -54,9 +54,12 @@ export class Upstreams {
     this.#timeoutMs = options.timeoutMs;
     const entries = new Map<string, ModelEntry>((options.modelList ?? []).map((entry) => [entry.name, entry]));
     const models = options.modelList ? [...entries.keys(), ...(options.extraModels ?? [])] : [options.pair.strong, options.pair.weak, ...(options.extraModels ?? [])];
-    for (const model of new Set(models)) {
+    const endpoints = resolveEach([...new Set(models)], (model) => {
       const entry = entries.get(model);
-      const endpoint = entry ? entryEndpoint(entry, options) : resolveUpstream(model, options.overrides ?? {}, options.env, options.providers);
+      return entry ? entryEndpoint(entry, options) : resolveUpstream(model, options.overrides ?? {}, options.env, options.providers);
+    });
+    for (const endpoint of endpoints) {
+      const model = endpoint.model;
       // OpenAI's organisation and project go to OpenAI only, never to another provider.
       const organization = endpoint.provider === 'openai' ? options.env['OPENAI_ORG_ID'] : undefined;
       const project = endpoint.provider === 'openai' ? options.env['OPENAI_PROJECT_ID'] : undefined;
@@ -117,4 +120,25 @@ function entryEndpoint(entry: ModelEntry, options: UpstreamsOptions) {
   }
   const name = entry.provider !== undefined ? `${entry.provider}/${entry.name}` : entry.name;
   return { ...resolveUpstream(name, options.overrides ?? {}, options.env, options.providers), model: entry.name };
+}
+
+/**
+ * Resolves every model before failing, so a first run learns every fix at once (the strong
+ * model's missing key and the weak model's provider), not one per attempt: one line, each
+ * model's problem after the other.
+ */
+function resolveEach(models: readonly string[], resolve: (model: string) => UpstreamEndpoint): UpstreamEndpoint[] {
+  const endpoints: UpstreamEndpoint[] = [];
+  const problems: ConfigError[] = [];
+  for (const model of models) {
+    try {
+      endpoints.push(resolve(model));
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      problems.push(error);
+    }
+  }
+  if (problems.length === 1) throw problems[0];
+  if (problems.length > 1) throw new ConfigError(problems.map((problem) => problem.message).join('; and '));
+  return endpoints;
 }

@@ -26,7 +26,7 @@ export function defineChatCommand(program: Command, io: CliIo): void {
     .addOption(new Option('--router <name>', 'router of the first turn (Tab changes it; default: the first of --routers, or the first serve lists)'))
     .addOption(new Option('--threshold <value>', 'a strong-call share like 50%, or a win rate in [0, 1] (↑/↓ change it)').default('50%'))
     .addOption(new Option('--routers <names...>', `routers to load in this process (default ${DEFAULT_ROUTER}, or --router)`));
-  for (const option of modelPairOptions()) command.addOption(option);
+  for (const option of modelPairOptions({ calls: true })) command.addOption(option);
   command
     .addOption(new Option('--base-url <url>', 'in this process: send both models to this OpenAI-compatible endpoint, names verbatim (env ROUTELLM_BASE_URL)'))
     .addOption(new Option('--api-key <key>', "in this process: the key for both models (env ROUTELLM_API_KEY); with --url: one of serve's --auth-key values"))

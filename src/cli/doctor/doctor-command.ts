@@ -15,7 +15,7 @@ export function defineDoctorCommand(program: Command, io: CliIo): void {
     .command('doctor')
     .description("Check what serve needs, one line per check: config file, each model's key, each upstream's reachability and model name, the routers' data, the calibration table; exit 1 on a problem.")
     .addOption(new Option('--routers <names...>', 'routers serve would load').default([DEFAULT_ROUTER]));
-  for (const option of [...modelPairOptions(), ...upstreamFlagOptions()]) command.addOption(option);
+  for (const option of [...modelPairOptions({ calls: true }), ...upstreamFlagOptions()]) command.addOption(option);
   command
     .addOption(new Option('--json', 'print one JSON document: {"ok": bool, "checks": [{check, status, detail}]}'))
     .addHelpText(

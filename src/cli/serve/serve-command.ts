@@ -17,7 +17,7 @@ export function defineServeCommand(program: Command, io: CliIo): void {
     .command('serve')
     .description('Run an OpenAI-compatible server that routes each chat request to the strong or the weak model.')
     .addOption(new Option('--routers <names...>', `routers to load; requests pick one with model "router-<name>-<threshold>" (default: ${DEFAULT_ROUTER}; over a models: list in --config, knn)`));
-  for (const option of modelPairOptions()) command.addOption(option);
+  for (const option of modelPairOptions({ calls: true })) command.addOption(option);
   for (const option of upstreamFlagOptions()) command.addOption(option);
   command
     .addOption(new Option('--port <port>', `port to listen on; 0 picks a free one (config server.port; default ${DEFAULT_PORT})`))
