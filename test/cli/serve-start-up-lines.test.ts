@@ -64,4 +64,27 @@ describe("serve's start-up lines", () => {
       expect(await deadlineOnly.stop()).toBe(0);
     }
   });
+
+  it('an Anthropic strong model and a local Ollama weak one have prices: no warning, and the saving is known', async () => {
+    const origin = upstream.baseURL;
+    const serve = await startServeInProcess(
+      ['--port', '0', '--no-probe', '--strong-model', 'anthropic/claude-3-5-sonnet-latest', '--weak-model', 'ollama_chat/llama3'],
+      { cwd: process.cwd(), env: { ANTHROPIC_API_KEY: 'x', ANTHROPIC_API_BASE: origin, OLLAMA_API_BASE: origin } },
+    );
+    try {
+      // Before: two "has no price" warnings, and saving_usd null for ever.
+      expect(logLinesAt(serve.log(), 40)).toEqual([]);
+      const url = serve.listening[1] as string;
+      for (const model of ['router-difficulty-0', 'router-difficulty-1']) {
+        const response = await fetch(`${url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model, messages: [{ role: 'user', content: 'hi' }] }) });
+        expect(response.status).toBe(200);
+        await response.arrayBuffer();
+      }
+      const stats = (await (await fetch(`${url}/v1/routellm/stats`)).json()) as Record<string, unknown>;
+      expect(stats['saving_unknown_because']).toBeNull();
+      expect(stats['saving_usd']).toBeGreaterThan(0);
+    } finally {
+      expect(await serve.stop()).toBe(0);
+    }
+  });
 });

@@ -22,6 +22,31 @@ describe('PriceTable', () => {
     expect(table.priceOf('unknown-model')).toBeUndefined();
   });
 
+  it("prices Anthropic's models by their API ids, dated or -latest, with or without the provider prefix", () => {
+    const defaults = new PriceTable();
+    // Before: no Anthropic row, so a Claude pair's saving was always unknown.
+    expect(defaults.priceOf('anthropic/claude-3-5-sonnet-latest')).toEqual({ input: 3, output: 15 });
+    expect(defaults.priceOf('claude-3-5-sonnet-20241022')).toEqual({ input: 3, output: 15 });
+    expect(defaults.priceOf('anthropic/claude-3-5-haiku-20241022')).toEqual({ input: 0.8, output: 4 });
+    expect(defaults.priceOf('anthropic/claude-sonnet-4-20250514')).toEqual({ input: 3, output: 15 });
+    expect(defaults.priceOf('claude-opus-4-1-20250805')).toEqual({ input: 15, output: 75 });
+    expect(defaults.priceOf('anthropic/claude-3-haiku-20240307')).toEqual({ input: 0.25, output: 1.25 });
+    expect(defaults.priceOf('anthropic/claude-haiku-4-5')).toEqual({ input: 1, output: 5 });
+    // The config still wins, and an unknown Claude is still unknown.
+    expect(new PriceTable({ 'claude-3-5-sonnet-latest': { input: 1, output: 1 } }).priceOf('anthropic/claude-3-5-sonnet-latest')).toEqual({ input: 1, output: 1 });
+    expect(defaults.priceOf('anthropic/claude-9-nonesuch')).toBeUndefined();
+  });
+
+  it('prices models on local providers (ollama, lm_studio) at 0 unless the config prices them', () => {
+    const defaults = new PriceTable();
+    expect(defaults.priceOf('ollama_chat/llama3')).toEqual({ input: 0, output: 0 });
+    expect(defaults.priceOf('ollama/qwen2.5:7b')).toEqual({ input: 0, output: 0 });
+    expect(defaults.priceOf('lm_studio/qwen2.5-7b-instruct')).toEqual({ input: 0, output: 0 });
+    expect(new PriceTable({ llama3: { input: 0.1, output: 0.2 } }).priceOf('ollama_chat/llama3')).toEqual({ input: 0.1, output: 0.2 });
+    // A self-hosted server elsewhere (vLLM) costs something nobody told us: still unknown.
+    expect(defaults.priceOf('hosted_vllm/meta-llama/Llama-3-8B')).toBeUndefined();
+  });
+
   it('turns usage into USD per million tokens', () => {
     expect(costAt({ input: 10, output: 30 }, { inputTokens: 1_000_000, outputTokens: 500_000 })).toBe(25);
     expect(table.costOf('my-model', { inputTokens: 1000, outputTokens: 1000 })).toBeCloseTo(0.003, 12);
