@@ -83,7 +83,7 @@ describe('SpendTracker', () => {
 
   it('reports spend, strong-only spend and the saving; a request without usage is counted as unknown, not free', () => {
     const spend = new SpendTracker(prices, pair, new Date('2026-01-01T00:00:00Z'));
-    expect(spend.stats()).toMatchObject({ saving_usd: null, saving_unknown_because: 'no request with usage yet' });
+    expect(spend.stats()).toMatchObject({ strong_only_spend_usd: 0, saving_usd: 0, saving_unknown_because: null, failed_requests: 0, requests_by_status: {} });
     expect(spend.savingUsd).toBe(0);
     spend.record('strong', { inputTokens: 1_000_000, outputTokens: 0 }); // $10, strong-only $10
     spend.record('weak', { inputTokens: 1_000_000, outputTokens: 1_000_000 }); // $2, strong-only $40

@@ -178,6 +178,7 @@ function watchPipeline(metrics: GatewayMetrics, parts: ControllerParts): void {
     metrics.sample.singleModelBills = () => pipeline.spend.singleModelBills();
     metrics.watchSingleModelBills();
   }
+  if (pipeline.prices.priceOf(pipeline.routing.decider.pair.strong) === undefined) metrics.omitStrongOnlyCost();
   metrics.sample.routingHealth = () => pipeline.health.models().map((model) => ({ model, ...pipeline.health.window(model) }));
   registerShareMetrics(metrics.registry, parts.liveShares);
 }

@@ -121,7 +121,10 @@ export class RequestRecord {
     if (this.chat) observer.observeRequest({ router: this.decision?.router ?? 'none', model: this.model ?? 'none', status });
     const tokens = readUsage(this.#usage);
     // A stream the client (499) or shutdown (503) cut short was still answered, and cost something.
-    if (this.chat && this.model !== undefined && (status < 400 || this.answered)) {
+    const answered = this.chat && this.model !== undefined && (status < 400 || this.answered);
+    // The stats count every chat request the metrics count, answered or failed.
+    if (this.chat) pipeline.spend.finished(status, answered);
+    if (answered && this.model !== undefined) {
       const cost = pipeline.spend.record(this.model, tokens, this.decision?.list);
       this.costUsd = cost.costUsd;
       // A budget name (router-mf-$20/h) holds the strong model's spend: it is told each strong answer's cost.

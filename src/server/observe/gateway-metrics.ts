@@ -42,6 +42,7 @@ export class GatewayMetrics {
   readonly #routedSeries = new SeriesTable((values) => new CountedSeries(this.routed.labels(...values)));
   readonly #requestSeries = new SeriesTable((values) => new CountedSeries(this.requests.labels(...values)));
   readonly #tokenSeries = new SeriesTable((values) => new CountedSeries(this.tokens.labels(...values)));
+  readonly #strongOnlyName: string;
   readonly #costSeries = new SeriesTable((values) => new CountedSeries(this.costUsd.labels(...values)));
   readonly #unpricedSeries = new SeriesTable((values) => new CountedSeries(this.unpricedResponses.labels(...values)));
   readonly #usageUnknownSeries = new SeriesTable((values) => new CountedSeries(this.usageUnknown.labels(...values)));
@@ -141,8 +142,9 @@ export class GatewayMetrics {
       registers,
       collect: flush,
     });
+    this.#strongOnlyName = `${p}strong_only_cost_usd_total`;
     this.strongOnlyCostUsd = new Counter({
-      name: `${p}strong_only_cost_usd_total`,
+      name: this.#strongOnlyName,
       help: 'What the same tokens would have cost had every call gone to the strong model, in USD.',
       registers,
       collect: flush,
@@ -150,7 +152,7 @@ export class GatewayMetrics {
     const sampled = this.sample;
     this.savingUsd = new Gauge({
       name: `${p}saving_usd`,
-      help: 'Strong-only cost minus actual cost since start, in USD (what routing saved); NaN once a request came from a model without a price.',
+      help: 'Strong-only cost minus actual cost since start, in USD (what routing saved); NaN (unknown) once a request came from a model without a price, and always when the strong model has none.',
       registers,
       collect() {
         // NaN, not a figure: a model without a price would count as free and overstate the saving.
@@ -274,6 +276,14 @@ export class GatewayMetrics {
   observeFailure(model: string, reason: FailureReason, fallbackTo: string | undefined): void {
     this.upstreamFailures.inc({ model, reason });
     if (fallbackTo !== undefined) this.fallbacks.inc({ from: model, to: fallbackTo, reason });
+  }
+
+  /**
+   * The strong model has no price: the strong-only cost is unknown, so its counter is not exported
+   * at all (a 0 would read as "strong-only cost $0"), as the stats say null.
+   */
+  omitStrongOnlyCost(): void {
+    this.registry.removeSingleMetric(this.#strongOnlyName);
   }
 
   /** Records token usage and its cost. */

@@ -19,16 +19,21 @@ export interface SpendStats {
   readonly since: string;
   readonly strong_model: string;
   readonly weak_model: string;
+  /** Chat requests a model answered (a stream cut short included): the ones spend counts. */
   readonly requests: number;
+  /** Chat requests answered with an error and no model's answer (both models failed, a 4xx, a timeout, a refusal). */
+  readonly failed_requests: number;
+  /** Every finished chat request by the HTTP status it got, as `routellm_requests_total` counts them: `requests + failed_requests`. */
+  readonly requests_by_status: Readonly<Record<string, number>>;
   /** Spend of the requests with usage from a priced model. */
   readonly spend_usd: number;
-  /** The same tokens priced at the strong model: what the calls would have cost unrouted. */
+  /** The same tokens priced at the strong model: what the calls would have cost unrouted; null when the strong model has no price. */
   readonly strong_only_spend_usd: number | null;
   /** Null whenever it would be made up: see `saving_unknown_because`. */
   readonly saving_usd: number | null;
   /** saving / strong_only_spend, 0..1; null when `saving_usd` is, or strong-only spend is 0. */
   readonly saving_ratio: number | null;
-  /** Why `saving_usd` is null (a model without a price, no usage yet); null when it is known. */
+  /** Why `saving_usd` is null (a model without a price); null when it is known. */
   readonly saving_unknown_because: string | null;
   /** Requests with usage from a model without a price (their cost is unknown, not 0). */
   readonly unpriced_requests: number;
@@ -86,8 +91,11 @@ export class SpendTracker {
   #requests = 0;
   #spend = 0;
   #strongOnly = 0;
-  #strongOnlyKnown = false;
+  /** Whether the strong model has a price: without one the strong-only spend, so the saving, is unknown from the start. */
+  readonly #strongPriced: boolean;
   #unpriced = 0;
+  #failed = 0;
+  readonly #byStatus = new Map<number, number>();
   #usageUnknown = 0;
   /** Requests with usage that the strong model's missing price left out of the strong-only spend. */
   #strongOnlyMissing = 0;
@@ -98,6 +106,7 @@ export class SpendTracker {
     this.#prices = prices;
     this.#pair = pair;
     this.#since = since.toISOString();
+    this.#strongPriced = prices.priceOf(pair.strong) !== undefined;
     if (list) {
       const n = list.length;
       const priced = Uint8Array.from(list, (model) => (prices.priceOf(model) === undefined ? 0 : 1));
@@ -121,6 +130,12 @@ export class SpendTracker {
     const list = this.#list;
     if (list === undefined) return [];
     return list.models.flatMap((model, m) => (list.priced[m] ? [{ model, usd: list.bills[m] as number }] : []));
+  }
+
+  /** Counts one finished chat request by its status; `answered` says it was `record`ed, else it failed. */
+  finished(status: number, answered: boolean): void {
+    this.#byStatus.set(status, (this.#byStatus.get(status) ?? 0) + 1);
+    if (!answered) this.#failed += 1;
   }
 
   /** Records one answered request. `usage` undefined counts it as a request whose usage (and cost) is unknown. */
@@ -149,16 +164,15 @@ export class SpendTracker {
       this.#spend += costUsd;
     }
     const strongOnlyUsd = this.#prices.costOf(this.#pair.strong, usage);
-    if (strongOnlyUsd !== undefined) {
-      this.#strongOnly += strongOnlyUsd;
-      this.#strongOnlyKnown = true;
-    } else this.#strongOnlyMissing += 1;
+    if (strongOnlyUsd !== undefined) this.#strongOnly += strongOnlyUsd;
+    else this.#strongOnlyMissing += 1;
     return { costUsd, strongOnlyUsd };
   }
 
   /**
    * Strong-only spend minus actual spend so far, in USD (0 before any call); undefined once a
-   * request had usage from an unpriced model, which would otherwise count as free.
+   * request had usage from an unpriced model, which would otherwise count as free, and always
+   * when the strong model has no price. The stats' `saving_usd` says the same.
    */
   get savingUsd(): number | undefined {
     return this.#priceMissing() ? undefined : this.#strongOnly - this.#spend;
@@ -166,12 +180,12 @@ export class SpendTracker {
 
   /** A request's cost, or its strong-only cost, is unknown for want of a price. */
   #priceMissing(): boolean {
-    return this.#unpriced > 0 || this.#strongOnlyMissing > 0;
+    return this.#unpriced > 0 || this.#strongOnlyMissing > 0 || !this.#strongPriced;
   }
 
   /** Why the saving cannot be given, or undefined when it can. */
   #savingUnknownBecause(): string | undefined {
-    if (!this.#priceMissing()) return this.#strongOnlyKnown ? undefined : 'no request with usage yet';
+    if (!this.#priceMissing()) return undefined;
     if (this.#unpriced > 0) {
       const models = [...this.#models].filter(([, spend]) => spend.unpriced_requests > 0).map(([model]) => JSON.stringify(model));
       const which = models.length === 1 ? 'which has no price, so its cost is' : 'which have no price, so their cost is';
@@ -182,7 +196,7 @@ export class SpendTracker {
 
   /** The report for `GET /v1/routellm/stats`. */
   stats(): SpendStats {
-    const strongOnly = this.#strongOnlyKnown ? round(this.#strongOnly) : null;
+    const strongOnly = this.#strongPriced ? round(this.#strongOnly) : null;
     const because = this.#savingUnknownBecause();
     const saving = because === undefined ? round(this.#strongOnly - this.#spend) : null;
     return {
@@ -191,6 +205,8 @@ export class SpendTracker {
       strong_model: this.#pair.strong,
       weak_model: this.#pair.weak,
       requests: this.#requests,
+      failed_requests: this.#failed,
+      requests_by_status: Object.fromEntries([...this.#byStatus].sort(([a], [b]) => a - b).map(([status, count]) => [String(status), count])),
       spend_usd: round(this.#spend),
       strong_only_spend_usd: strongOnly,
       saving_usd: saving,
