@@ -151,6 +151,8 @@ export async function prepareController(options: ControllerOptions, internals: C
           log: { warn, info: (line) => logger.info({}, `routellm: ${line}`) },
         });
         await shareStore?.start();
+        // Windows restored from --share-state are reported from start-up, not from their first request.
+        decider.openSavedShares();
         const pipeline = new ChatPipeline({ routing: { decider, upstreams }, options: chatOptions, logger, observer: internals.observer, shares: liveShares, sampler: internals.sampler });
         const store = shareStore;
         let closing: Promise<void> | undefined;

@@ -172,6 +172,27 @@ export class Decider {
     if (line !== undefined) this.#onThresholdAdvice?.(line);
   }
 
+  /**
+   * Opens the live share of every saved window loaded at start-up (`--share-state`) whose router is
+   * loaded with the same weights, so the stats and metrics show it before its first request (they list
+   * live shares only). A share the calibration table cannot resolve stays closed, as a request would find it.
+   */
+  openSavedShares(): void {
+    const live = this.#liveShares;
+    if (!live) return;
+    for (const saved of live.pendingSaved()) {
+      const router = this.#routers.get(saved.router);
+      if (!router || router.fingerprint !== saved.fingerprint) continue;
+      let threshold: number;
+      try {
+        threshold = this.resolveThreshold(saved.router, { kind: 'strong-share', share: saved.share });
+      } catch {
+        continue;
+      }
+      live.track(router, saved.share, threshold);
+    }
+  }
+
   /** Decides for one prompt (on its bounded routing text, as eval and calibrate score it). */
   async decide(target: RouteTarget | ListTarget, prompt: string): Promise<RoutingDecision> {
     if ('kind' in target) return this.#decideOverList(target, prompt);

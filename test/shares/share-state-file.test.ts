@@ -75,6 +75,12 @@ describe('--share-state FILE', () => {
     const second = await serve(file, ['--share-window', '40']);
     try {
       expect(second.log()).toContain(`share state: loaded 1 window(s) from ${file}`);
+      // Reported before any request (before: "shares": [] and no routellm_share_* series until the first one).
+      const url = second.listening[1] as string;
+      expect(await shares(url)).toEqual([expect.objectContaining({ model: 'router-mf-30%', threshold: live, threshold_source: 'window', window_fill: 40 })]);
+      const metrics = await (await fetch(`${url}/metrics`)).text();
+      expect(metrics).toContain('routellm_share_window_fill{router="mf",share="30%"} 40');
+      expect(metrics).toContain(`routellm_share_threshold{router="mf",share="30%"} ${live}`);
       // The first request after the restart is routed by the saved window's cut, not the table's.
       expect((await ask(second.listening[1] as string, 'hello again')).threshold).toBe(live);
     } finally {

@@ -318,6 +318,11 @@ export class ShareCalibrator {
     }
   }
 
+  /** Saved windows loaded (`load`) that no track has taken yet: what start-up can open before any request. */
+  pendingSaved(): SavedTrack[] {
+    return [...this.#saved.values()].filter((saved) => this.#tracks.get(saved.router)?.get(saved.share) === undefined);
+  }
+
   #evictLeastRecent(): void {
     let oldest: ShareTrack | BudgetTrack | undefined;
     for (const track of this.tracks()) if (!oldest || track.lastUsed < oldest.lastUsed) oldest = track;
