@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Redis as RedisClient } from 'ioredis';
-import { UsageError, type ShareCalibrator, type ShareTrack, type WindowEntry } from '../core/index.js';
-import type { ShareStateLog, ShareStateStore } from './share-state-store.js';
+import { UsageError, type SavedTrack, type ShareCalibrator, type ShareTrack, type WindowEntry } from '../core/index.js';
+import type { RouterFingerprints, ShareStateLog, ShareStateStore } from './share-state-store.js';
 
 /** How often the local windows sync with Redis, at most. */
 export const REDIS_SYNC_INTERVAL_MS = 250;
@@ -43,6 +43,7 @@ export class RedisShareState implements ShareStateStore {
   readonly #calibrator: ShareCalibrator;
   readonly #log: ShareStateLog;
   readonly #intervalMs: number;
+  readonly #fingerprints: RouterFingerprints;
   #client: RedisClient | undefined;
   #timer: NodeJS.Timeout | undefined;
   #syncing: Promise<void> | undefined;
@@ -53,8 +54,9 @@ export class RedisShareState implements ShareStateStore {
   #socketError: string | undefined;
   readonly #keys = new WeakMap<ShareTrack, string>();
 
-  constructor(url: URL, calibrator: ShareCalibrator, options: { log: ShareStateLog; intervalMs?: number }) {
+  constructor(url: URL, calibrator: ShareCalibrator, options: { log: ShareStateLog; intervalMs?: number; fingerprints?: RouterFingerprints }) {
     this.#url = url;
+    this.#fingerprints = options.fingerprints ?? new Map();
     this.#calibrator = calibrator;
     this.#log = options.log;
     this.#intervalMs = options.intervalMs ?? REDIS_SYNC_INTERVAL_MS;
@@ -81,10 +83,37 @@ export class RedisShareState implements ShareStateStore {
     this.#client = client;
     try {
       await client.connect();
+      await this.#loadShared(client);
     } catch (error) {
       this.#outage(error);
     }
     this.#schedule();
+  }
+
+  /**
+   * The windows Redis holds for the routers loaded here (same weights), read once at start-up so
+   * they are live shares, in the stats and metrics, before this replica's first request.
+   */
+  async #loadShared(client: RedisClient): Promise<void> {
+    const saved: SavedTrack[] = [];
+    for (const [router, fingerprint] of this.#fingerprints) {
+      const prefix = `routellm:share:${router}:`;
+      const suffix = `:${weightsOf(fingerprint)}`;
+      let cursor = '0';
+      do {
+        const [next, keys] = await client.scan(cursor, 'MATCH', `${prefix}*${suffix}`, 'COUNT', 100);
+        cursor = next;
+        for (const key of keys) {
+          const share = Number(key.slice(prefix.length, key.length - suffix.length));
+          if (!(share >= 0 && share <= 1)) continue;
+          const entries = this.#decode(await client.lrange(key, 0, -1));
+          if (entries.length > 0) saved.push({ router, fingerprint, share, entries });
+        }
+      } while (cursor !== '0');
+    }
+    if (saved.length === 0) return;
+    this.#calibrator.load(saved);
+    this.#log.info(`share state: loaded ${saved.length} window(s) from Redis at ${publicRedisUrl(this.#url)}`);
   }
 
   async close(): Promise<void> {
@@ -157,9 +186,7 @@ export class RedisShareState implements ShareStateStore {
   #keyOf(track: ShareTrack): string {
     let key = this.#keys.get(track);
     if (key === undefined) {
-      // Replicas share a window only for the same router weights: the fingerprint is part of the key.
-      const weights = createHash('sha256').update(track.fingerprint).digest('hex').slice(0, 16);
-      key = `routellm:share:${track.router}:${track.share}:${weights}`;
+      key = `routellm:share:${track.router}:${track.share}:${weightsOf(track.fingerprint)}`;
       this.#keys.set(track, key);
     }
     return key;
@@ -177,6 +204,11 @@ export class RedisShareState implements ShareStateStore {
     }
     return entries;
   }
+}
+
+/** Replicas share a window only for the same router weights: the fingerprint's hash is part of the key. */
+function weightsOf(fingerprint: string): string {
+  return createHash('sha256').update(fingerprint).digest('hex').slice(0, 16);
 }
 
 /** One routed request in a shared list: `s` or `w` (its tier) and its win rate. */

@@ -46,7 +46,7 @@ export function sharesThroughRedis(options: ShareOptions): boolean {
 /** The store for `options.state`, or undefined when windows stay in memory. */
 export function shareStateStore(options: ShareOptions, calibrator: ShareCalibrator, deps: { fingerprints: RouterFingerprints; log: ShareStateLog }): ShareStateStore | undefined {
   if (options.state === undefined) return undefined;
-  if (isRedis(options.state)) return new RedisShareState(parseRedisUrl(options.state), calibrator, { log: deps.log });
+  if (isRedis(options.state)) return new RedisShareState(parseRedisUrl(options.state), calibrator, { log: deps.log, fingerprints: deps.fingerprints });
   return new FileShareState(options.state, calibrator, deps);
 }
 

@@ -121,6 +121,31 @@ describe.skipIf(!datasets)('--share-state redis://: three replicas hold one shar
     }
   });
 
+  it('a replica started later reports the windows Redis holds before its first request', async () => {
+    const replica = () =>
+      startServeInProcess(
+        ['--port', '0', '--routers', 'mf', '--base-url', upstream.baseURL, '--api-key', 'up', '--strong-model', 'big', '--weak-model', 'small', '--share-state', redis.url(5)],
+        { cwd: dir },
+      );
+    const first = await replica();
+    try {
+      await sendAtRandom([first], Array.from({ length: 30 }, (_, i) => `hello number ${i}`), async () => {}, 1);
+      expect((await thresholds([first]))[0]?.window_fill).toBe(30);
+    } finally {
+      // Shutdown sends what the last sync did not.
+      expect(await first.stop()).toBe(0);
+    }
+    const later = await replica();
+    try {
+      // Before: "shares": [] until this replica's first request of that name.
+      expect(await thresholds([later])).toEqual([expect.objectContaining({ window_fill: 30 })]);
+      expect(later.log()).toContain('share state: loaded 1 window(s) from Redis at');
+      expect(await (await fetch(`${later.listening[1]}/metrics`)).text()).toContain('routellm_share_window_fill{router="mf",share="30%"} 30');
+    } finally {
+      expect(await later.stop()).toBe(0);
+    }
+  });
+
   it('Redis down at start-up: serve starts, warns once and routes on its own window', async () => {
     const down = await startRedisServer();
     await down.stop();
