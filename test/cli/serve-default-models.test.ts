@@ -47,10 +47,11 @@ describe('serve with the default models (RouteLLM\'s pair, the weak one a Huggin
     }
   });
 
-  it('help says it, for the commands that call the models (serve, doctor), not for route', async () => {
-    for (const command of ['serve', 'doctor']) {
-      const help = await runCliInProcess([command, '--help']);
-      expect(unwrapped(help.stdout)).toContain(`default mistralai/Mixtral-8x7B-Instruct-v0.1, which needs --base-url; else pass --weak-model ${DEFAULT_WEAK_MODEL_WITH_PROVIDER}`);
+  it('help says it, for the commands that call the models (serve, doctor, chat), not for route', async () => {
+    for (const command of ['serve', 'doctor', 'chat']) {
+      const help = unwrapped((await runCliInProcess([command, '--help'])).stdout);
+      expect(help).toContain('default mistralai/Mixtral-8x7B-Instruct-v0.1, which needs --base-url or a provider: see below');
+      expect(help).toContain(`without --base-url pass --weak-model ${DEFAULT_WEAK_MODEL_WITH_PROVIDER} (with TOGETHERAI_API_KEY set)`);
     }
     const route = await runCliInProcess(['route', '--help']);
     expect(unwrapped(route.stdout)).not.toContain('which needs --base-url');

@@ -2,7 +2,7 @@ import { Command, Option } from 'commander';
 import { DEFAULT_ROUTER } from '../../routers/default-router.js';
 import type { CliIo } from '../io.js';
 import { helpEpilogue } from '../terminal.js';
-import { modelPairOptions } from '../shared-options.js';
+import { DEFAULT_WEAK_MODEL_HELP, modelPairOptions } from '../shared-options.js';
 
 /** Flags of `routellm chat`, as commander parses them. */
 export interface ChatFlags {
@@ -39,6 +39,8 @@ Keys: Enter sends; Tab / Shift-Tab change the router; Up sends more calls strong
 switches between a share and a win-rate threshold; Ctrl-C (or Ctrl-D on an empty line) quits. The cost
 is the answer's tokens at the built-in prices and --config's prices:. chat needs a terminal: for
 scripts use routellm route, or POST /v1/chat/completions to routellm serve.
+
+${DEFAULT_WEAK_MODEL_HELP}
 
 Examples:
   $ routellm chat --url http://127.0.0.1:6060/v1

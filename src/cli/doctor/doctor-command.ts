@@ -1,7 +1,7 @@
 import { Command, Option } from 'commander';
 import { DEFAULT_ROUTER } from '../../routers/default-router.js';
 import type { CliIo } from '../io.js';
-import { modelPairOptions } from '../shared-options.js';
+import { DEFAULT_WEAK_MODEL_HELP, modelPairOptions } from '../shared-options.js';
 import { helpEpilogue } from '../terminal.js';
 import { upstreamFlagOptions } from '../upstream-flags.js';
 import type { ServeFlags } from '../serve/serve-flags.js';
@@ -27,6 +27,8 @@ Each entry: ok, warn (could not check, e.g. a provider without a model list, or 
 ignores, e.g. for a router this run does not load), fail, or skip (not checked: the config file
 it reads did not load), then the check and what was found. The same checks run when serve
 starts; serve warns, doctor fails.
+
+${DEFAULT_WEAK_MODEL_HELP}
 
 Examples:
   $ routellm doctor --strong-model gpt-4o --weak-model groq/llama-3.1-8b-instant

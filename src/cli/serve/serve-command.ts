@@ -3,7 +3,7 @@ import { DEFAULT_ROUTER } from '../../routers/default-router.js';
 import { knownPrefixes } from '../../upstream/providers.js';
 import type { CliIo } from '../io.js';
 import { helpEpilogue } from '../terminal.js';
-import { modelPairOptions } from '../shared-options.js';
+import { DEFAULT_WEAK_MODEL_HELP, modelPairOptions } from '../shared-options.js';
 import { upstreamFlagOptions } from '../upstream-flags.js';
 import { serveSettingOptions, type ServeFlags } from './serve-flags.js';
 
@@ -39,6 +39,8 @@ ${knownPrefixes().map((prefix) => `${prefix}/`).join(', ')}
 slash goes to OpenAI (OPENAI_BASE_URL, OPENAI_API_KEY); an unknown prefix stops start-up (exit 2).
 --base-url sends both models, names unchanged, to one endpoint. A model whose key is missing
 stops the server at start-up (exit 2).
+
+${DEFAULT_WEAK_MODEL_HELP}
 
 Endpoints: POST /v1/chat/completions, GET /v1/models (each router at the shares 20%, 50%, 80%;
 any threshold in [0, 1] or share works) and /v1/models/{id}, GET /health (always open, even with --auth-key),
