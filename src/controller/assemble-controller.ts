@@ -11,7 +11,8 @@ import { ChatPipeline, type RoutedSampler } from '../server/chat/chat-pipeline.j
 import type { ChatObserver } from '../server/observe/chat-observer.js';
 import type { ReloadResult } from '../server/reload/routing-reloads.js';
 import { resolveChatOptions, timeoutBeyondDeadlineWarning, type ChatOptions } from '../server/options/chat-options.js';
-import { resolveShareOptions, sharesThroughRedis, shareStateStore, type ShareOptions } from '../shares/share-options.js';
+import { resolveShareOptions, sharesBeyondProcess, shareStateStore, type ShareOptions } from '../shares/share-options.js';
+import type { ShareChannel } from '../shares/share-channel.js';
 import type { ShareStateStore } from '../shares/share-state-store.js';
 import { PriceTable } from '../upstream/price-table.js';
 import { upstreamRouting } from '../upstream/upstream-routing.js';
@@ -30,6 +31,8 @@ export interface ControllerInternals {
   readonly config?: RoutellmConfig;
   /** Keeps a share of routed prompts (`serve --sample-prompts`). */
   readonly sampler?: RoutedSampler;
+  /** A `serve --workers N` worker's channel to the primary, which holds the share windows of every worker. */
+  readonly shareChannel?: ShareChannel;
 }
 
 /** A Controller's working parts, as serve and the Controller both answer with them. */
@@ -122,7 +125,7 @@ export async function prepareController(options: ControllerOptions, internals: C
         // router-<r>-30% holds 30% of the live traffic, not of the calibration table's prompts.
         const liveShares = new ShareCalibrator({
           window: shareOptions.window,
-          sharing: sharesThroughRedis(shareOptions),
+          sharing: sharesBeyondProcess(shareOptions, internals.shareChannel),
           // router-<r>-$20/h: a clock for its request rate, and a strong call's cost until one is measured.
           now: () => performance.now(),
           strongCostPrior: prices.costOf(pair.strong, { inputTokens: BUDGET_PRIOR_TOKENS.input, outputTokens: BUDGET_PRIOR_TOKENS.output }),
@@ -149,6 +152,7 @@ export async function prepareController(options: ControllerOptions, internals: C
         shareStore = shareStateStore(shareOptions, liveShares, {
           fingerprints: new Map(decider.routerNames().map((name) => [name, decider.fingerprint(name)])),
           log: { warn, info: (line) => logger.info({}, `routellm: ${line}`) },
+          channel: internals.shareChannel,
         });
         await shareStore?.start();
         // Windows restored from --share-state are reported from start-up, not from their first request.

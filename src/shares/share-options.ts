@@ -2,8 +2,10 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import { ConfigError, DEFAULT_SHARE_WINDOW, type ShareCalibrator } from '../core/index.js';
 import { MAX_SHARE_WINDOW } from '../config/config-sections.js';
 import type { RoutellmConfig } from '../config/load-config.js';
+import { ClusterShareState } from './cluster-share-state.js';
 import { FileShareState } from './file-share-state.js';
 import { parseRedisUrl, RedisShareState } from './redis-share-state.js';
+import type { ShareChannel } from './share-channel.js';
 import type { RouterFingerprints, ShareStateLog, ShareStateStore } from './share-state-store.js';
 
 /** Live shares as asked for (serve's `--share-window`/`--share-state`, the Controller's options of the same names). */
@@ -38,15 +40,27 @@ export function resolveShareOptions(flags: ShareSettings, config: Pick<RoutellmC
   return { window: flags.shareWindow ?? file.shareWindow ?? DEFAULT_SHARE_WINDOW, state };
 }
 
-/** Whether live shares are shared through Redis (the calibrator must then keep unsent requests). */
-export function sharesThroughRedis(options: ShareOptions): boolean {
-  return options.state !== undefined && isRedis(options.state);
+/**
+ * Whether live shares are shared beyond this process, through Redis or (a `serve --workers N`
+ * worker) the primary: the calibrator must then keep unsent requests.
+ */
+export function sharesBeyondProcess(options: ShareOptions, channel?: ShareChannel): boolean {
+  return (options.state !== undefined && isRedis(options.state)) || channel !== undefined;
 }
 
-/** The store for `options.state`, or undefined when windows stay in memory. */
-export function shareStateStore(options: ShareOptions, calibrator: ShareCalibrator, deps: { fingerprints: RouterFingerprints; log: ShareStateLog }): ShareStateStore | undefined {
+/**
+ * The store for `options.state`, or undefined when windows stay in memory. Redis is shared
+ * directly, by workers as by replicas; otherwise a worker (`channel`) shares through the
+ * primary, which also keeps the file.
+ */
+export function shareStateStore(
+  options: ShareOptions,
+  calibrator: ShareCalibrator,
+  deps: { fingerprints: RouterFingerprints; log: ShareStateLog; channel?: ShareChannel | undefined },
+): ShareStateStore | undefined {
+  if (options.state !== undefined && isRedis(options.state)) return new RedisShareState(parseRedisUrl(options.state), calibrator, { log: deps.log, fingerprints: deps.fingerprints });
+  if (deps.channel) return new ClusterShareState(deps.channel, calibrator, { log: deps.log });
   if (options.state === undefined) return undefined;
-  if (isRedis(options.state)) return new RedisShareState(parseRedisUrl(options.state), calibrator, { log: deps.log, fingerprints: deps.fingerprints });
   return new FileShareState(options.state, calibrator, deps);
 }
 

@@ -18,10 +18,13 @@ import { parseRedisUrl, publicRedisUrl } from '../../shares/redis-share-state.js
 import { probeModels, type ModelProbe } from '../../upstream/probe-models.js';
 import { publicURL } from '../../upstream/upstream-error-details.js';
 import type { CliIo } from '../io.js';
-import { markReported } from '../reported-error.js';
+import cluster from 'node:cluster';
+import { markReported, wasReported } from '../reported-error.js';
+import { WORKER_SETUP_ENV, type WorkerSetup } from './cluster-messages.js';
+import { WorkerLink } from './worker-link.js';
 import { capYoungGeneration } from './cap-young-generation.js';
 import { HeldStartUpLines } from './held-start-up-lines.js';
-import { parseByteSize, parsePort } from './parse-serve-flags.js';
+import { parseByteSize, parsePort, parseWorkers } from './parse-serve-flags.js';
 import { DEFAULT_HOST, DEFAULT_PORT } from './serve-command.js';
 import type { ServeFlags } from './serve-flags.js';
 
@@ -33,11 +36,21 @@ import type { ServeFlags } from './serve-flags.js';
  * (JSON, or pretty on a terminal), a start-up failure included.
  */
 export async function runServe(flags: ServeFlags, io: CliIo): Promise<void> {
+  // A `--workers N` worker runs with the flags its primary parsed.
+  const setup = cluster.isWorker && io.env[WORKER_SETUP_ENV] ? (JSON.parse(io.env[WORKER_SETUP_ENV] as string) as WorkerSetup) : undefined;
+  if (setup) flags = setup.flags;
   const format = resolveLogFormat(flags.logFormat, io.env, io.stderr.isTTY === true);
-  const log = await createServeLog({ format, stderr: io.stderr });
+  const log = await createServeLog({ format, stderr: io.stderr, ...(setup ? { worker: setup.slot } : {}) });
   try {
-    await serve(flags, io, log, format);
+    const workers = setup || flags.workers === undefined ? 1 : parseWorkers(flags.workers);
+    if (workers > 1) {
+      parseByteSize(flags.maxBody);
+      if (flags.port !== undefined) parsePort(flags.port);
+      const { serveWorkers } = await import('./serve-workers.js');
+      await serveWorkers({ ...flags, logFormat: format }, workers, io, log);
+    } else await serve(flags, io, log, format, setup);
   } catch (error) {
+    if (wasReported(error)) throw error;
     // Said once, through the logger, in the format of every other line; the CLI only sets the exit code.
     if (exitCodeFor(error) === 70) log.logger.error({ err: error }, `internal error: ${(error as Error)?.message ?? String(error)}`);
     else log.logger.error((error as Error).message);
@@ -46,7 +59,7 @@ export async function runServe(flags: ServeFlags, io: CliIo): Promise<void> {
   }
 }
 
-async function serve(flags: ServeFlags, io: CliIo, log: RequestLog, format: LogFormat): Promise<void> {
+async function serve(flags: ServeFlags, io: CliIo, log: RequestLog, format: LogFormat, worker?: WorkerSetup): Promise<void> {
   const maxBody = parseByteSize(flags.maxBody);
   const flagPort = flags.port === undefined ? undefined : parsePort(flags.port);
   // Read once, for serve's own settings (host, port, auth) and the Controller's.
@@ -61,7 +74,7 @@ async function serve(flags: ServeFlags, io: CliIo, log: RequestLog, format: LogF
   // Opened before anything loads: an unwritable path stops start-up (exit 2) in a moment.
   const sampleFile = sampling ? await openSampleFile(sampling, log) : undefined;
   try {
-    await serveWith(flags, io, log, format, { config, port, host, http, maxBody, metrics, sampling, sampleFile });
+    await serveWith(flags, io, log, format, { config, port, host, http, maxBody, metrics, sampling, sampleFile, worker });
   } finally {
     await sampleFile?.close();
   }
@@ -76,10 +89,12 @@ interface ServeSetup {
   readonly metrics: GatewayMetrics;
   readonly sampling: SampleOptions | undefined;
   readonly sampleFile: SampleFile | undefined;
+  /** Set in a `serve --workers N` worker. */
+  readonly worker: WorkerSetup | undefined;
 }
 
 async function serveWith(flags: ServeFlags, io: CliIo, log: RequestLog, format: LogFormat, setup: ServeSetup): Promise<void> {
-  const { config, port, host, http, maxBody, metrics, sampling, sampleFile } = setup;
+  const { config, port, host, http, maxBody, metrics, sampling, sampleFile, worker } = setup;
   const sampler = sampling && sampleFile ? new PromptSampler({ rate: sampling.rate, fields: sampling.fields, sink: sampleFile }) : undefined;
   if (sampleFile) registerSampleMetrics(metrics.registry, sampleFile);
   // Warnings found while starting are written once the server listens: a fatal start-up error stands alone.
@@ -89,24 +104,34 @@ async function serveWith(flags: ServeFlags, io: CliIo, log: RequestLog, format: 
   const prepared = await prepareController(
     { ...flags, baseURL: flags.baseUrl, env: io.env, cwd: io.cwd, fetch: io.fetch, logger: startUp },
     // Hub downloads: a live bar on a terminal (pretty), else their one line through the logger like every other.
-    { config, observer: new ServeObserver(metrics, log), ...(sampler ? { sampler } : {}), progress: format === 'pretty' ? io.stderr : { write: (text: string) => log.logger.info(text.trim().replace(/^routellm: /, '')) } },
+    { config, observer: new ServeObserver(metrics, log), ...(sampler ? { sampler } : {}), ...(worker ? { shareChannel: process as never } : {}), progress: format === 'pretty' ? io.stderr : { write: (text: string) => log.logger.info(text.trim().replace(/^routellm: /, '')) } },
   );
   let parts: ControllerParts | undefined;
   try {
     const { pair, upstreams } = prepared;
     const listed = prepared.modelList?.map((entry) => entry.name);
     const endpoints = [...new Set(listed ?? [pair.strong, pair.weak])].map((model) => upstreams.endpoint(model));
-    const probed = flags.probe === false ? Promise.resolve([]) : probeModels(endpoints, { fetch: io.fetch });
+    // Under --workers, the first worker alone reads the model lists (and says what it found).
+    const probed = flags.probe === false || (worker && worker.slot > 1) ? Promise.resolve([]) : probeModels(endpoints, { fetch: io.fetch });
     parts = await prepared.finish();
     if (io.signal?.aborted) return;
     watchPipeline(metrics, parts);
     const pipeline = parts.pipeline;
     const reloads = new RoutingReloads(parts.reload, log.logger);
     registerReloadMetrics(metrics.registry, { reloads, routerFingerprints: () => pipeline.routerFingerprints() });
-    const reload = (source: string) => reloads.reload(source);
+    // A worker answers /metrics and /v1/routellm/stats with every worker's, added up by the primary.
+    const link = worker ? new WorkerLink(process as never, async () => ({ metrics: await metrics.registry.getMetricsAsJSON(), stats: pipeline.stats() })) : undefined;
+    const reload = (source: string) => {
+      // Under --workers, a POST reaches one worker: the primary has the others reload too (SIGHUP, which it also forwards).
+      if (source !== 'SIGHUP') link?.reloadOthers();
+      return reloads.reload(source);
+    };
+    const served = link
+      ? { metrics: { text: async () => (await link.collect()).text, contentType: metrics.contentType }, stats: async () => (await link.collect()).stats }
+      : { metrics };
     let server;
     try {
-      server = await startServer({ pipeline, http, metrics, host, port, maxBody, reload, log: (line) => log.logger.error(line) });
+      server = await startServer({ pipeline, http, ...served, host, port, maxBody, reload, log: (line) => log.logger.error(line) });
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       if (code === 'EADDRINUSE') throw new UsageError(`port ${port} on ${host} is already in use; pick another with --port`);
@@ -120,38 +145,39 @@ async function serveWith(flags: ServeFlags, io: CliIo, log: RequestLog, format: 
     const options = parts.options;
     const routers = parts.pipeline.routing.decider.routerNames();
     const auth = http.authKeys.length > 0;
-    log.logger.info({ url: server.url, routers, strong: pair.strong, weak: pair.weak }, `routellm listening on ${server.url} (routers: ${routers.join(', ')}; strong: ${pair.strong}; weak: ${pair.weak})`);
-    log.logger.info(
-      { auth, fallback: options.fallback, deadline_s: options.deadlineMs / 1000 },
-      `routellm gateway: auth ${auth ? `on (${http.authKeys.length} key(s))` : 'off'}, fallback ${options.fallback ? 'on' : 'off'}, ` +
-        `deadline ${options.deadlineMs / 1000} s, metrics at ${server.url}/metrics, spend at ${server.url}/v1/routellm/stats`,
-    );
-    // Said once here: error messages name the model only, since they reach clients.
-    if (listed) {
-      const where = listed.map((model) => `${model} at ${publicURL(upstreams.endpoint(model).baseURL)}`);
-      log.logger.info({ models: listed }, `routellm upstreams (cheapest first): ${where.join('; ')}`);
-    } else {
+    const listed = prepared.modelList?.map((entry) => entry.name);
+    const endpoints = [...new Set(listed ?? [pair.strong, pair.weak])].map((model) => upstreams.endpoint(model));
+    // Under --workers, the first worker alone reads the model lists (and says what it found).
+    const probed = flags.probe === false || (worker && worker.slot > 1) ? Promise.resolve([]) : probeModels(endpoints, { fetch: io.fetch });
+      log.logger.info(
+        { auth, fallback: options.fallback, deadline_s: options.deadlineMs / 1000 },
+        `routellm gateway: auth ${auth ? `on (${http.authKeys.length} key(s))` : 'off'}, fallback ${options.fallback ? 'on' : 'off'}, ` +
+          `deadline ${options.deadlineMs / 1000} s, metrics at ${server.url}/metrics, spend at ${server.url}/v1/routellm/stats`,
+      );
+      // Said once here: error messages name the model only, since they reach clients.
       const strongURL = publicURL(upstreams.endpoint(pair.strong).baseURL);
       const weakURL = publicURL(upstreams.endpoint(pair.weak).baseURL);
       log.logger.info({ strong_url: strongURL, weak_url: weakURL }, `routellm upstreams: ${pair.strong} at ${strongURL}; ${pair.weak} at ${weakURL}`);
-    }
-    if (sampling) {
+      if (sampling) {
+        log.logger.info(
+          { sample_prompts: sampling.path, sample_rate: sampling.rate, sample_fields: sampling.fields, sample_max_bytes: sampling.maxBytes },
+          `routellm prompt sampling ON: ${formatRate(sampling.rate)} of routed prompts are stored in ${sampling.path} (users' prompts: keep the file private; ` +
+            `${sampling.fields.length > 0 ? `fields kept: ${sampling.fields.join(', ')}` : 'no other request field'}; rotated past ${Math.round(sampling.maxBytes / 1024 / 1024)} MiB)`,
+        );
+      } else {
+        log.logger.info({ sample_prompts: null }, 'routellm prompt sampling off (--sample-prompts FILE keeps a share of routed prompts for routellm label)');
+      }
       log.logger.info(
-        { sample_prompts: sampling.path, sample_rate: sampling.rate, sample_fields: sampling.fields, sample_max_bytes: sampling.maxBytes },
-        `routellm prompt sampling ON: ${formatRate(sampling.rate)} of routed prompts are stored in ${sampling.path} (users' prompts: keep the file private; ` +
-          `${sampling.fields.length > 0 ? `fields kept: ${sampling.fields.join(', ')}` : 'no other request field'}; rotated past ${Math.round(sampling.maxBytes / 1024 / 1024)} MiB)`,
+        { share_window: parts.shareOptions.window },
+        `routellm shares: router-<r>-<n>% holds n% of each share's last ${parts.shareOptions.window} requests (windows kept ${shareStateWhere(parts.shareOptions.state)})`,
       );
-    } else {
-      log.logger.info({ sample_prompts: null }, 'routellm prompt sampling off (--sample-prompts FILE keeps a share of routed prompts for routellm label)');
     }
-    log.logger.info(
-      { share_window: parts.shareOptions.window },
-      `routellm shares: router-<r>-<n>% holds n% of each share's last ${parts.shareOptions.window} requests (windows kept ${shareStateWhere(parts.shareOptions.state)})`,
-    );
     // SIGHUP reloads (one at a time, in order); it no longer ends the process while serve runs.
     const stopHangups = io.onHangup?.(() => void reload('SIGHUP'));
-    log.logger.info({ reload: `${server.url}/v1/routellm/reload` }, `routellm reload: kill -HUP ${process.pid} or POST ${server.url}/v1/routellm/reload re-reads the config file and the routers' weights`);
+    // Under --workers the primary says it, with its own pid.
+    if (!worker) log.logger.info({ reload: `${server.url}/v1/routellm/reload` }, `routellm reload: kill -HUP ${process.pid} or POST ${server.url}/v1/routellm/reload re-reads the config file and the routers' weights`);
     await new Promise<void>((resolve) => {
+      link?.onShutdown(resolve);
       if (!io.signal) return; // Without a signal (embedded use) the server runs until the process ends.
       if (io.signal.aborted) resolve();
       else io.signal.addEventListener('abort', () => resolve(), { once: true });
@@ -160,10 +186,13 @@ async function serveWith(flags: ServeFlags, io: CliIo, log: RequestLog, format: 
     log.logger.info({ in_flight: server.inFlight() }, `routellm: shutting down, finishing ${server.inFlight()} in-flight request(s)`);
     await server.close();
     uncap?.();
+    link?.close();
   } finally {
     if (parts) await parts.close();
     else prepared.upstreams.close();
     log.flush();
+    // The IPC channel keeps a worker alive: closing it lets the process end (the primary sees the exit).
+    if (worker) cluster.worker?.disconnect();
   }
 }
 

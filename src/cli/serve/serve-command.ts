@@ -22,6 +22,7 @@ export function defineServeCommand(program: Command, io: CliIo): void {
   command
     .addOption(new Option('--port <port>', `port to listen on; 0 picks a free one (config server.port; default ${DEFAULT_PORT})`))
     .addOption(new Option('--host <host>', `interface to bind; 0.0.0.0 for every interface (config server.host; default ${DEFAULT_HOST})`))
+    .addOption(new Option('--workers <n>', 'server processes sharing the port (node:cluster), as RouteLLM\'s --workers; a crashed one is restarted, /metrics and stats add them up (default 1: one process)'))
     .addOption(new Option('--max-body <bytes>', 'largest request body accepted, in bytes (suffixes k, m: 512k, 10m)').default('10m'))
     .addOption(new Option('--log-format <format>', 'stderr lines as pino JSON or pino-pretty text (env ROUTELLM_LOG_FORMAT; default: pretty on a terminal, json otherwise)').choices(['json', 'pretty']));
   for (const option of serveSettingOptions()) command.addOption(option);

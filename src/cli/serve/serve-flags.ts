@@ -27,6 +27,8 @@ export interface ServeFlags extends Omit<ControllerSettings, 'routers' | 'baseUR
   /** False with `--no-probe`: skip reading each upstream's model list at start-up. */
   readonly probe?: boolean;
   readonly authKey?: string[];
+  /** `--workers`: server processes sharing the port (node:cluster); undefined or "1" serves from this process. */
+  readonly workers?: string;
 }
 
 /** serve's flags of the chat pipeline, the HTTP server and live shares, declared once so help and parsing agree. */

@@ -20,6 +20,8 @@ export interface RouteTableDeps {
   readonly shuttingDown: () => boolean;
   /** Reloads the routers (`POST /v1/routellm/reload`); no such endpoint without it. */
   readonly reload?: ((source: string) => Promise<ReloadOutcome>) | undefined;
+  /** What `GET /v1/routellm/stats` answers (`serve --workers N`: every worker's); the pipeline's own stats when absent. */
+  readonly stats?: (() => unknown) | undefined;
 }
 
 /** The route-table key of `GET /v1/models/{model}`, as the 404 message lists it. */
@@ -71,8 +73,8 @@ export function routeTable(deps: RouteTableDeps): RouteTable {
       : {}),
     ...(deps.reload ? { '/v1/routellm/reload': { POST: reloadHandler(deps.reload) } } : {}),
     '/v1/routellm/stats': {
-      GET: (_request, response) => {
-        const text = JSON.stringify(pipeline.stats());
+      GET: async (_request, response) => {
+        const text = JSON.stringify(await (deps.stats ?? (() => pipeline.stats()))());
         response.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
         response.end(text);
       },

@@ -29,6 +29,8 @@ export interface ServerOptions {
   readonly http?: HttpOptions;
   /** Prometheus metrics for `GET /metrics`; no such endpoint when absent. */
   readonly metrics?: { text(): Promise<string>; readonly contentType: string } | undefined;
+  /** What `GET /v1/routellm/stats` answers; the pipeline's stats when absent (`serve --workers N` gives every worker's). */
+  readonly stats?: (() => unknown) | undefined;
   readonly host?: string;
   /** 0 picks a free port; the real one is in `port` and `url`. */
   readonly port?: number;
@@ -71,7 +73,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const inFlight = new Set<InFlightRequest>();
   let shuttingDown = false;
   let onDrained: (() => void) | undefined;
-  const routes = routeTable({ pipeline, maxBody: options.maxBody ?? DEFAULT_MAX_BODY, metrics: options.metrics, shuttingDown: () => shuttingDown, reload: options.reload });
+  const routes = routeTable({ pipeline, maxBody: options.maxBody ?? DEFAULT_MAX_BODY, metrics: options.metrics, stats: options.stats, shuttingDown: () => shuttingDown, reload: options.reload });
   const answer = (request: Parameters<typeof answerError>[0], response: Parameters<typeof answerError>[1], error: unknown, context: RequestContext) =>
     answerError(request, response, error, context, onInternal);
 

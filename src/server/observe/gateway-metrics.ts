@@ -152,6 +152,7 @@ export class GatewayMetrics {
     const sampled = this.sample;
     this.savingUsd = new Gauge({
       name: `${p}saving_usd`,
+      aggregator: 'sum',
       help: 'Strong-only cost minus actual cost since start, in USD (what routing saved); NaN (unknown) once a request came from a model without a price, and always when the strong model has none.',
       registers,
       collect() {
@@ -176,6 +177,7 @@ export class GatewayMetrics {
     const sample = this.sample;
     this.inFlight = new Gauge({
       name: `${p}in_flight_requests`,
+      aggregator: 'sum',
       help: 'Requests being handled now (not counting the /metrics scrape itself).',
       registers,
       collect() {
@@ -184,6 +186,7 @@ export class GatewayMetrics {
     });
     this.upstreamInFlight = new Gauge({
       name: `${p}upstream_in_flight_requests`,
+      aggregator: 'sum',
       help: 'Upstream calls holding a concurrency slot now.',
       registers,
       collect() {
@@ -192,6 +195,7 @@ export class GatewayMetrics {
     });
     this.queued = new Gauge({
       name: `${p}queued_requests`,
+      aggregator: 'sum',
       help: 'Requests waiting for an upstream slot.',
       registers,
       collect() {
@@ -206,6 +210,7 @@ export class GatewayMetrics {
     });
     this.routingDegraded = new Gauge({
       name: `${p}routing_degraded`,
+      aggregator: 'max',
       help: "1 while more than --degraded-share of the model's calls fell back over --degraded-window, else 0.",
       labelNames: ['model'],
       registers,
@@ -215,6 +220,7 @@ export class GatewayMetrics {
     });
     this.fallbackShare = new Gauge({
       name: `${p}fallback_share`,
+      aggregator: 'average',
       help: "Share of the model's routed calls that fell back to the other model over --degraded-window (0..1).",
       labelNames: ['model'],
       registers,

@@ -46,14 +46,19 @@ export class RequestLog {
   #held = '';
 
   /** `destination` defaults to stderr (fd 2), written asynchronously with a bounded buffer. */
-  constructor(options: { destination?: DestinationStream; logPrompts?: boolean; level?: string; holdLines?: boolean } = {}) {
+  /** `"worker":N` on every line of a `serve --workers N` worker; empty otherwise. */
+  readonly #workerField: string;
+
+  /** `destination` defaults to stderr (fd 2), written asynchronously with a bounded buffer; `worker` marks each line of a --workers worker. */
+  constructor(options: { destination?: DestinationStream; logPrompts?: boolean; level?: string; holdLines?: boolean; worker?: number | undefined } = {}) {
     this.#logPrompts = options.logPrompts ?? false;
+    this.#workerField = options.worker === undefined ? '' : `,"worker":${options.worker}`;
     this.#holdLines = options.holdLines ?? options.destination === undefined;
     this.#destination = options.destination ?? pino.destination({ dest: 2, sync: false, maxLength: MAX_PENDING_LOG_BYTES });
     this.logger = pino(
       {
         level: options.level ?? 'info',
-        base: undefined,
+        base: options.worker === undefined ? undefined : { worker: options.worker },
         messageKey: 'msg',
         redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
         timestamp: pino.stdTimeFunctions.isoTime,
@@ -85,7 +90,7 @@ export class RequestLog {
     // A 200 with an error is a stream that failed after it started: a failure, whatever status went out.
     const level = record.status >= 500 ? 'error' : record.status >= 400 || record.error !== undefined ? 'warn' : 'info';
     if (!this.logger.isLevelEnabled(level)) return;
-    let line = `{"level":${LEVELS[level]},"time":"${isoNow()}","request_id":${str(record.requestId)},"method":${str(record.method)},"path":${str(record.path)},"status":${num(record.status)},"latency_ms":${num(round3(record.latencyMs))}`;
+    let line = `{"level":${LEVELS[level]},"time":"${isoNow()}"${this.#workerField},"request_id":${str(record.requestId)},"method":${str(record.method)},"path":${str(record.path)},"status":${num(record.status)},"latency_ms":${num(round3(record.latencyMs))}`;
     if (record.clientRequestId !== undefined) line += `,"client_request_id":${str(record.clientRequestId)}`;
     if (record.router !== undefined) line += `,"router":${str(record.router)}`;
     if (record.threshold !== undefined) line += `,"threshold":${num(record.threshold)}`;

@@ -26,10 +26,10 @@ export function resolveLogFormat(flag: string | undefined, env: Readonly<Record<
  * asynchronous bounded writer (or straight to an injected stream); pretty through pino-pretty,
  * loaded only then.
  */
-export async function createServeLog(options: { format: LogFormat; stderr: Writable & { hasColors?: () => boolean }; logPrompts?: boolean }): Promise<RequestLog> {
+export async function createServeLog(options: { format: LogFormat; stderr: Writable & { hasColors?: () => boolean }; logPrompts?: boolean; worker?: number }): Promise<RequestLog> {
   const real = options.stderr === process.stderr;
   if (options.format === 'json') {
-    return new RequestLog({ logPrompts: options.logPrompts ?? false, ...(real ? {} : { destination: options.stderr as never }) });
+    return new RequestLog({ logPrompts: options.logPrompts ?? false, worker: options.worker, ...(real ? {} : { destination: options.stderr as never }) });
   }
   const { default: pretty } = await import('pino-pretty');
   const destination = pretty({
@@ -39,5 +39,5 @@ export async function createServeLog(options: { format: LogFormat; stderr: Writa
     translateTime: 'SYS:HH:MM:ss.l',
     ignore: 'pid,hostname',
   });
-  return new RequestLog({ logPrompts: options.logPrompts ?? false, destination, holdLines: real });
+  return new RequestLog({ logPrompts: options.logPrompts ?? false, destination, holdLines: real, worker: options.worker });
 }

@@ -8,10 +8,13 @@ import { shareLabel, type ShareStatsSource } from './share-stats.js';
  */
 export function registerShareMetrics(registry: Registry, source: ShareStatsSource, prefix = 'routellm_'): void {
   const labelNames = ['router', 'share'] as const;
-  const gauge = (name: string, help: string, read: (track: ShareTrackStats) => number | null) =>
+  // Under `serve --workers N` each worker reports the window the workers hold together (through the
+  // primary), a sync apart: the aggregate is their average, or the fullest window's fill.
+  const gauge = (name: string, help: string, read: (track: ShareTrackStats) => number | null, aggregator: 'average' | 'max' = 'average') =>
     new Gauge({
       name: `${prefix}${name}`,
       help,
+      aggregator,
       labelNames,
       registers: [registry],
       collect() {
@@ -21,7 +24,7 @@ export function registerShareMetrics(registry: Registry, source: ShareStatsSourc
     });
   gauge('share_realized', 'Share of the live window of router-<router>-<share> requests that went to the strong model (0..1).', (track) => track.realizedShare);
   gauge('share_threshold', 'Win-rate threshold in force for router-<router>-<share> (the calibration table until the window is warm).', (track) => track.threshold);
-  gauge('share_window_fill', 'Requests in the live window of router-<router>-<share> (of routellm_share_window_size).', (track) => track.windowFill);
+  gauge('share_window_fill', 'Requests in the live window of router-<router>-<share> (of routellm_share_window_size).', (track) => track.windowFill, 'max');
   gauge('share_allowed', 'Share of calls a budget name (router-<router>-$<usd>/h) allows now; the asked share for a share name (0..1).', (track) => track.share);
-  gauge('share_window_size', 'Requests a live share window holds when full (--share-window).', (track) => track.windowSize);
+  gauge('share_window_size', 'Requests a live share window holds when full (--share-window).', (track) => track.windowSize, 'max');
 }

@@ -1,0 +1,68 @@
+import type { GatewayStats } from '../chat/chat-pipeline.js';
+import type { ShareStatsJson } from './share-stats.js';
+import type { ModelSpend } from '../spend/spend-tracker.js';
+
+/** `GET /v1/routellm/stats` of `serve --workers N`: every worker's stats in one, and how many answered. */
+export type MergedStats = GatewayStats & { readonly workers: number };
+
+const round = (value: number) => Math.round(value * 1e9) / 1e9;
+
+/**
+ * Every worker's stats as one server's: counts, tokens and spend summed; `since` the earliest;
+ * the saving known only when every worker knows it; each model's fallback share recomputed from
+ * the summed calls; each live share as the worker whose window is fullest reports it (the workers
+ * hold one window through the primary, so they differ by at most a sync's worth of requests).
+ */
+export function mergeStats(list: readonly GatewayStats[]): MergedStats {
+  const [first] = list;
+  if (!first) throw new RangeError('mergeStats needs the stats of at least one worker');
+  const sum = (read: (stats: GatewayStats) => number) => round(list.reduce((total, stats) => total + read(stats), 0));
+  const models: Record<string, ModelSpend> = {};
+  for (const stats of list) {
+    for (const [model, spend] of Object.entries(stats.models)) {
+      const into = (models[model] ??= { requests: 0, input_tokens: 0, output_tokens: 0, cost_usd: 0, unpriced_requests: 0, usage_unknown_requests: 0 });
+      for (const key of Object.keys(spend) as (keyof ModelSpend)[]) into[key] = round((into[key] ?? 0) + (spend[key] ?? 0));
+    }
+  }
+  const strongOnlyKnown = list.some((stats) => stats.strong_only_spend_usd !== null);
+  const strongOnly = sum((stats) => stats.strong_only_spend_usd ?? 0);
+  const spend = sum((stats) => stats.spend_usd);
+  const unknownBecause = list.find((stats) => stats.saving_unknown_because !== null && stats.saving_usd === null)?.saving_unknown_because ?? null;
+  const saving = unknownBecause === null && strongOnlyKnown ? round(strongOnly - spend) : null;
+  const fallbacks: Record<string, number> = {};
+  for (const stats of list) for (const [reason, count] of Object.entries(stats.fallbacks)) fallbacks[reason] = (fallbacks[reason] ?? 0) + count;
+  const health: Record<string, { calls: number; fallbacks: number; fallback_share: number; degraded: boolean }> = {};
+  for (const stats of list) {
+    for (const [model, window] of Object.entries(stats.routing_health.models)) {
+      const into = (health[model] ??= { calls: 0, fallbacks: 0, fallback_share: 0, degraded: false });
+      into.calls += window.calls;
+      into.fallbacks += window.fallbacks;
+      into.degraded ||= window.degraded;
+    }
+  }
+  for (const window of Object.values(health)) window.fallback_share = window.calls === 0 ? 0 : Math.round((window.fallbacks / window.calls) * 1e4) / 1e4;
+  const shares = new Map<string, ShareStatsJson>();
+  for (const stats of list) {
+    for (const share of stats.shares ?? []) {
+      const seen = shares.get(share.model);
+      if (!seen || share.window_fill > seen.window_fill) shares.set(share.model, share);
+    }
+  }
+  return {
+    ...first,
+    since: list.map((stats) => stats.since).sort()[0] as string,
+    requests: sum((stats) => stats.requests),
+    spend_usd: spend,
+    strong_only_spend_usd: strongOnlyKnown ? strongOnly : null,
+    saving_usd: saving,
+    saving_ratio: saving === null || strongOnly === 0 ? null : round(saving / strongOnly),
+    saving_unknown_because: saving === null ? (unknownBecause ?? first.saving_unknown_because) : null,
+    unpriced_requests: sum((stats) => stats.unpriced_requests),
+    usage_unknown_requests: sum((stats) => stats.usage_unknown_requests),
+    models,
+    ...(list.some((stats) => stats.shares) ? { shares: [...shares.values()] } : {}),
+    fallbacks,
+    routing_health: { ...first.routing_health, models: health },
+    workers: list.length,
+  };
+}

@@ -1,0 +1,118 @@
+import { readFile } from 'node:fs/promises';
+import { savedTracksOf, shareStateDocument, type SavedTrack, type WindowEntry } from '../core/index.js';
+import { writeFileAtomic } from '../runtime/write-file-atomic.js';
+import { FILE_SAVE_INTERVAL_MS } from './file-share-state.js';
+import type { ShareSyncReply, ShareSyncRequest } from './share-channel.js';
+import type { ShareStateLog } from './share-state-store.js';
+
+interface HubWindow {
+  readonly router: string;
+  readonly fingerprint: string;
+  readonly share: number;
+  entries: WindowEntry[];
+}
+
+/**
+ * `serve --workers N`, in the primary: the shared window of each router, share and router
+ * weights (the fingerprint is part of the key, so workers share a window only for the same
+ * weights). Each worker's sync appends what it routed and gets the whole window back. With
+ * `--share-state FILE` the hub loads the file at start-up and writes it (atomically, at most once
+ * a second while windows change, and at shutdown) in the single-process format.
+ */
+export class ClusterShareHub {
+  readonly #windows = new Map<string, HubWindow>();
+  readonly #path: string | undefined;
+  readonly #windowSize: number;
+  readonly #log: ShareStateLog;
+  #changes = 0;
+  #savedAt = 0;
+  #timer: NodeJS.Timeout | undefined;
+  #writing: Promise<void> | undefined;
+
+  constructor(options: { path?: string | undefined; windowSize: number; log: ShareStateLog }) {
+    this.#path = options.path;
+    this.#windowSize = options.windowSize;
+    this.#log = options.log;
+  }
+
+  /** Loads `--share-state FILE` (a missing file starts cold; a foreign one warns once) and starts saving it. */
+  async start(): Promise<void> {
+    if (this.#path === undefined) return;
+    const tracks = await this.#load(this.#path);
+    for (const track of tracks) this.#windows.set(keyOf(track), { ...track, entries: [...track.entries] });
+    if (tracks.length > 0) this.#log.info(`share state: loaded ${tracks.length} window(s) from ${this.#path} for the workers`);
+    this.#timer = setInterval(() => void this.#save(), FILE_SAVE_INTERVAL_MS);
+    this.#timer.unref();
+  }
+
+  /** Appends each track's new requests to its shared window and answers with the windows. */
+  sync(request: ShareSyncRequest): ShareSyncReply {
+    const windows = request.tracks.map((track) => {
+      const key = keyOf(track);
+      let window = this.#windows.get(key);
+      if (!window) {
+        window = { router: track.router, fingerprint: track.fingerprint, share: track.share, entries: [] };
+        this.#windows.set(key, window);
+      }
+      if (track.unsent.length > 0) {
+        window.entries.push(...track.unsent);
+        if (window.entries.length > track.capacity) window.entries = window.entries.slice(-track.capacity);
+        this.#changes += 1;
+      }
+      return window.entries;
+    });
+    return { type: 'routellm:shares-reply', id: request.id, windows };
+  }
+
+  /** Saves once more and stops. */
+  async close(): Promise<void> {
+    clearInterval(this.#timer);
+    await this.#writing;
+    await this.#save();
+  }
+
+  async #load(path: string): Promise<SavedTrack[]> {
+    let text: string;
+    try {
+      text = await readFile(path, 'utf8');
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code !== 'ENOENT') this.#log.warn(`share state: cannot read ${path} (${code ?? String(error)}); shares start from the calibration table`);
+      return [];
+    }
+    let document: unknown;
+    try {
+      document = JSON.parse(text);
+    } catch {
+      document = undefined;
+    }
+    const tracks = document === undefined ? 'not valid JSON' : savedTracksOf(document);
+    if (typeof tracks === 'string') {
+      this.#log.warn(`share state: ${path} is not a routellm share-state file (${tracks}); shares start from the calibration table and the file will be replaced`);
+      return [];
+    }
+    return tracks;
+  }
+
+  #save(): Promise<void> {
+    const path = this.#path;
+    if (path === undefined || this.#writing || this.#changes === this.#savedAt) return this.#writing ?? Promise.resolve();
+    const changes = this.#changes;
+    const tracks = [...this.#windows.values()].map((window) => ({ router: window.router, fingerprint: window.fingerprint, share: window.share, entries: window.entries }));
+    this.#writing = writeFileAtomic(path, JSON.stringify(shareStateDocument(this.#windowSize, tracks)))
+      .then(
+        () => {
+          this.#savedAt = changes;
+        },
+        (error: unknown) => this.#log.warn(`share state: cannot write ${path} (${(error as NodeJS.ErrnoException).code ?? String(error)}); routing goes on, and saving is retried every second`),
+      )
+      .finally(() => {
+        this.#writing = undefined;
+      });
+    return this.#writing;
+  }
+}
+
+function keyOf(track: { router: string; share: number; fingerprint: string }): string {
+  return `${track.router}\u0000${track.share}\u0000${track.fingerprint}`;
+}

@@ -1,0 +1,178 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import OpenAI from 'openai';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { restartDelayMs } from '../../../src/cli/serve/serve-workers.js';
+import { BIN } from '../../helpers/run-cli-child.js';
+import { logMessages } from '../../helpers/log-messages.js';
+import { runCliInProcess } from '../../helpers/run-cli-in-process.js';
+import { LISTENING } from '../../helpers/serve-in-process.js';
+import { startUpstreamServer, type UpstreamServer } from '../../helpers/upstream-server.js';
+
+describe('serve --workers, bad values', () => {
+  it.each(['0', '-1', 'abc', '1.5', '65'])('refuses --workers %s in one line, exit 2', async (value) => {
+    const result = await runCliInProcess(['serve', '--workers', value, '--port', '0', '--base-url', 'http://127.0.0.1:9/v1', '--api-key', 'k']);
+    expect(result.code).toBe(2);
+    const lines = logMessages(result.stderr).split('\n').filter(Boolean);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toContain(`--workers: "${value}" is not a number of worker processes from 1 to 64`);
+  });
+});
+
+describe('restartDelayMs', () => {
+  it('starts at 0.1 s and doubles to at most 10 s, so a crash loop does not spin', () => {
+    expect([1, 2, 3, 4].map(restartDelayMs)).toEqual([100, 200, 400, 800]);
+    expect(restartDelayMs(8)).toBe(10_000);
+    expect(restartDelayMs(50)).toBe(10_000);
+  });
+});
+
+/** A `routellm serve --workers N` child process and its stderr. */
+interface Cluster {
+  readonly child: ChildProcess;
+  readonly url: string;
+  log(): string;
+  readonly exited: Promise<number | null>;
+  /** Resolves once stderr matches `pattern` (checked on every write). */
+  waitFor(pattern: RegExp): Promise<RegExpExecArray>;
+}
+
+async function startCluster(args: readonly string[]): Promise<Cluster> {
+  const child = spawn(process.execPath, [BIN, 'serve', ...args], { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, OPENAI_API_KEY: '' } });
+  let stderr = '';
+  const watchers: { pattern: RegExp; resolve: (match: RegExpExecArray) => void }[] = [];
+  child.stderr?.setEncoding('utf8').on('data', (text: string) => {
+    stderr += text;
+    for (const watcher of [...watchers]) {
+      const match = watcher.pattern.exec(stderr);
+      if (match) {
+        watchers.splice(watchers.indexOf(watcher), 1);
+        watcher.resolve(match);
+      }
+    }
+  });
+  const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+  const waitFor = (pattern: RegExp) =>
+    new Promise<RegExpExecArray>((resolve, reject) => {
+      const match = pattern.exec(stderr);
+      if (match) return resolve(match);
+      watchers.push({ pattern, resolve });
+      void exited.then(() => reject(new Error(`serve exited before ${pattern}: ${stderr}`)));
+    });
+  await waitFor(/workers serving on/);
+  // Each worker's own "listening" line may reach stderr after the primary's.
+  const workers = Number(args[args.indexOf('--workers') + 1]);
+  while (workerPids(stderr).size < workers) await new Promise((resolve) => setTimeout(resolve, 20));
+  const url = (LISTENING.exec(stderr) as RegExpExecArray)[1] as string;
+  return { child, url, log: () => stderr, exited, waitFor };
+}
+
+/** Pids of the workers that said they listen, by worker number (a restarted one replaces its entry). */
+function workerPids(log: string): Map<number, number> {
+  const pids = new Map<number, number>();
+  for (const line of log.split('\n')) {
+    if (!line.startsWith('{')) continue;
+    const entry = JSON.parse(line) as { msg?: string; worker?: number; pid?: number };
+    if (entry.msg?.startsWith('routellm listening on') && entry.worker !== undefined && entry.pid !== undefined) pids.set(entry.worker, entry.pid);
+  }
+  return pids;
+}
+
+async function metricValue(url: string, series: string): Promise<number> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  return text
+    .split('\n')
+    .filter((line) => line.startsWith(series))
+    .reduce((sum, line) => sum + Number(line.slice(line.lastIndexOf(' ') + 1)), 0);
+}
+
+describe('serve --workers 2, a real cluster on 127.0.0.1', () => {
+  let upstream: UpstreamServer;
+  let cluster: Cluster;
+  beforeAll(async () => {
+    upstream = await startUpstreamServer({ record: false });
+    cluster = await startCluster(['--workers', '2', '--port', '0', '--routers', 'random', '--base-url', upstream.baseURL, '--api-key', 'k', '--strong-model', 'big', '--weak-model', 'small', '--no-probe']);
+  }, 60_000);
+  afterAll(async () => {
+    if (cluster.child.exitCode === null) cluster.child.kill('SIGKILL');
+    await upstream.close();
+  });
+
+  it('adds up every worker in /metrics and /v1/routellm/stats', async () => {
+    expect(workerPids(cluster.log()).size).toBe(2);
+    // A connection each, so the primary hands them to both workers.
+    const answers = await Promise.all(
+      Array.from({ length: 40 }, (_, index) =>
+        fetch(`${cluster.url}/v1/chat/completions`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', connection: 'close' },
+          body: JSON.stringify({ model: 'router-random-50%', messages: [{ role: 'user', content: `hello ${index}` }] }),
+        }).then((response) => response.status),
+      ),
+    );
+    expect(answers.every((status) => status === 200)).toBe(true);
+    // Both workers answered some of them (their request lines carry their pid).
+    const answeredBy = new Set(
+      cluster
+        .log()
+        .split('\n')
+        .filter((line) => line.includes('"path":"/v1/chat/completions"'))
+        .map((line) => (JSON.parse(line) as { worker: number }).worker),
+    );
+    expect(answeredBy.size).toBe(2);
+    // Asked twice: each scrape reaches one worker, and each says the sum.
+    for (let scrape = 0; scrape < 2; scrape += 1) expect(await metricValue(cluster.url, 'routellm_requests_total{')).toBe(40);
+    expect(await metricValue(cluster.url, 'routellm_routed_total{')).toBe(40);
+    expect(await metricValue(cluster.url, 'routellm_routed_share{')).toBeCloseTo(1, 6);
+    expect(await metricValue(cluster.url, 'routellm_workers')).toBe(2);
+    const stats = (await (await fetch(`${cluster.url}/v1/routellm/stats`)).json()) as { requests: number; workers: number; models: Record<string, { requests: number }> };
+    expect(stats.workers).toBe(2);
+    expect(stats.requests).toBe(40);
+    expect(Object.values(stats.models).reduce((sum, model) => sum + model.requests, 0)).toBe(40);
+  });
+
+  it('restarts a worker killed mid-traffic, and every request gets an answer or an OpenAI-shaped error', async () => {
+    upstream.reply = () => ({ kind: 'json', content: 'slow', delayMs: 20 });
+    const before = workerPids(cluster.log());
+    const victim = before.get(1) as number;
+    // The official client, as users run it (its default retries included).
+    const client = new OpenAI({ baseURL: `${cluster.url}/v1`, apiKey: 'client', timeout: 20_000 });
+    let sent = 0;
+    const outcomes: string[] = [];
+    const worker = async () => {
+      while (sent < 300) {
+        sent += 1;
+        try {
+          const answer = await client.chat.completions.create({ model: 'router-random-50%', messages: [{ role: 'user', content: 'hi' }] });
+          outcomes.push(answer.choices[0]?.message.content === 'slow' ? 'answer' : 'wrong answer');
+        } catch (error) {
+          outcomes.push(error instanceof OpenAI.APIError ? `openai error ${error.status ?? 'connection'}` : `other: ${String(error)}`);
+        }
+      }
+    };
+    const traffic = Promise.all(Array.from({ length: 8 }, worker));
+    while (outcomes.length < 60) await new Promise((resolve) => setTimeout(resolve, 10));
+    process.kill(victim, 'SIGKILL');
+    await traffic;
+    expect(outcomes).toHaveLength(300);
+    // None lost, none in another shape; with the client's retries, in practice every one is answered.
+    expect(outcomes.filter((outcome) => outcome !== 'answer' && !outcome.startsWith('openai error'))).toEqual([]);
+    expect(outcomes.filter((outcome) => outcome === 'answer').length).toBeGreaterThanOrEqual(290);
+    await cluster.waitFor(/"signal":"SIGKILL"[^\n]*restarting it in 0\.1 s/);
+    // Worker 1 comes back with a new pid, and the cluster serves with two workers again.
+    while (!(workerPids(cluster.log()).get(1) !== victim)) await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(await metricValue(cluster.url, 'routellm_workers')).toBe(2);
+    expect(await metricValue(cluster.url, 'routellm_worker_restarts_total')).toBe(1);
+  }, 60_000);
+
+  it('answers in-flight requests on SIGTERM, then every worker and the primary exit 0', async () => {
+    upstream.reply = () => ({ kind: 'json', content: 'late', delayMs: 1500 });
+    const client = new OpenAI({ baseURL: `${cluster.url}/v1`, apiKey: 'client', maxRetries: 0 });
+    const inFlight = Array.from({ length: 6 }, () => client.chat.completions.create({ model: 'router-random-50%', messages: [{ role: 'user', content: 'hi' }] }));
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    cluster.child.kill('SIGTERM');
+    const answers = await Promise.all(inFlight);
+    expect(answers.map((answer) => answer.choices[0]?.message.content)).toEqual(Array(6).fill('late'));
+    expect(await cluster.exited).toBe(0);
+    expect(logMessages(cluster.log())).toContain('routellm: all workers stopped');
+  }, 30_000);
+});
