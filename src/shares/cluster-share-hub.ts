@@ -1,7 +1,6 @@
-import { readFile } from 'node:fs/promises';
-import { savedTracksOf, shareStateDocument, type SavedTrack, type WindowEntry } from '../core/index.js';
+import { shareStateDocument, type WindowEntry } from '../core/index.js';
 import { writeFileAtomic } from '../runtime/write-file-atomic.js';
-import { FILE_SAVE_INTERVAL_MS } from './file-share-state.js';
+import { FILE_SAVE_INTERVAL_MS, readShareStateFile } from './file-share-state.js';
 import type { ShareSyncReply, ShareSyncRequest } from './share-channel.js';
 import type { ShareStateLog } from './share-state-store.js';
 
@@ -28,6 +27,7 @@ export class ClusterShareHub {
   #savedAt = 0;
   #timer: NodeJS.Timeout | undefined;
   #writing: Promise<void> | undefined;
+  #failing = false;
 
   constructor(options: { path?: string | undefined; windowSize: number; log: ShareStateLog }) {
     this.#path = options.path;
@@ -38,7 +38,7 @@ export class ClusterShareHub {
   /** Loads `--share-state FILE` (a missing file starts cold; a foreign one warns once) and starts saving it. */
   async start(): Promise<void> {
     if (this.#path === undefined) return;
-    const tracks = await this.#load(this.#path);
+    const tracks = (await readShareStateFile(this.#path, this.#log)) ?? [];
     for (const track of tracks) this.#windows.set(keyOf(track), { ...track, entries: [...track.entries] });
     if (tracks.length > 0) this.#log.info(`share state: loaded ${tracks.length} window(s) from ${this.#path} for the workers`);
     this.#timer = setInterval(() => void this.#save(), FILE_SAVE_INTERVAL_MS);
@@ -71,29 +71,6 @@ export class ClusterShareHub {
     await this.#save();
   }
 
-  async #load(path: string): Promise<SavedTrack[]> {
-    let text: string;
-    try {
-      text = await readFile(path, 'utf8');
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      if (code !== 'ENOENT') this.#log.warn(`share state: cannot read ${path} (${code ?? String(error)}); shares start from the calibration table`);
-      return [];
-    }
-    let document: unknown;
-    try {
-      document = JSON.parse(text);
-    } catch {
-      document = undefined;
-    }
-    const tracks = document === undefined ? 'not valid JSON' : savedTracksOf(document);
-    if (typeof tracks === 'string') {
-      this.#log.warn(`share state: ${path} is not a routellm share-state file (${tracks}); shares start from the calibration table and the file will be replaced`);
-      return [];
-    }
-    return tracks;
-  }
-
   #save(): Promise<void> {
     const path = this.#path;
     if (path === undefined || this.#writing || this.#changes === this.#savedAt) return this.#writing ?? Promise.resolve();
@@ -103,8 +80,14 @@ export class ClusterShareHub {
       .then(
         () => {
           this.#savedAt = changes;
+          if (this.#failing) this.#log.info(`share state: ${path} is written again`);
+          this.#failing = false;
         },
-        (error: unknown) => this.#log.warn(`share state: cannot write ${path} (${(error as NodeJS.ErrnoException).code ?? String(error)}); routing goes on, and saving is retried every second`),
+        (error: unknown) => {
+          // Once per outage, not every second.
+          if (!this.#failing) this.#log.warn(`share state: cannot write ${path} (${(error as NodeJS.ErrnoException).code ?? String(error)}); routing goes on, and saving is retried every second`);
+          this.#failing = true;
+        },
       )
       .finally(() => {
         this.#writing = undefined;

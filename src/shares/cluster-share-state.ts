@@ -1,6 +1,7 @@
 import type { ShareCalibrator, WindowEntry } from '../core/index.js';
 import { isShareSyncReply, sendQuietly, type ShareChannel, type ShareSyncReply } from './share-channel.js';
 import type { ShareStateLog, ShareStateStore } from './share-state-store.js';
+import { SyncLoop } from './sync-loop.js';
 
 /** How often a worker syncs its windows with the primary, at most (as the Redis store does). */
 export const CLUSTER_SYNC_INTERVAL_MS = 250;
@@ -19,10 +20,7 @@ export class ClusterShareState implements ShareStateStore {
   readonly #channel: ShareChannel;
   readonly #calibrator: ShareCalibrator;
   readonly #log: ShareStateLog;
-  readonly #intervalMs: number;
-  #timer: NodeJS.Timeout | undefined;
-  #syncing: Promise<void> | undefined;
-  #closed = false;
+  readonly #loop: SyncLoop;
   #nextId = 0;
   #warned = false;
 
@@ -30,31 +28,18 @@ export class ClusterShareState implements ShareStateStore {
     this.#channel = channel;
     this.#calibrator = calibrator;
     this.#log = options.log;
-    this.#intervalMs = options.intervalMs ?? CLUSTER_SYNC_INTERVAL_MS;
+    this.#loop = new SyncLoop(options.intervalMs ?? CLUSTER_SYNC_INTERVAL_MS, () => this.#sync());
   }
 
   async start(): Promise<void> {
     // Windows the primary kept (or loaded from --share-state FILE) arrive with each track's first sync.
-    this.#schedule();
+    this.#loop.start();
   }
 
   async close(): Promise<void> {
-    this.#closed = true;
-    clearTimeout(this.#timer);
-    await this.#syncing;
+    await this.#loop.stop();
     // What was routed since the last sync, once more, so the other workers (and the file) keep it.
     await this.#sync();
-  }
-
-  #schedule(): void {
-    if (this.#closed) return;
-    this.#timer = setTimeout(() => {
-      this.#syncing = this.#sync().finally(() => {
-        this.#syncing = undefined;
-        this.#schedule();
-      });
-    }, this.#intervalMs);
-    this.#timer.unref();
   }
 
   async #sync(): Promise<void> {

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { savedTracksOf, shareStateDocument, type ShareCalibrator } from '../core/index.js';
+import { savedTracksOf, shareStateDocument, type SavedTrack, type ShareCalibrator } from '../core/index.js';
 import { writeFileAtomic } from '../runtime/write-file-atomic.js';
 import type { RouterFingerprints, ShareStateLog, ShareStateStore } from './share-state-store.js';
 
@@ -46,25 +46,8 @@ export class FileShareState implements ShareStateStore {
   }
 
   async #load(): Promise<void> {
-    let text: string;
-    try {
-      text = await readFile(this.#path, 'utf8');
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      if (code !== 'ENOENT') this.#log.warn(`share state: cannot read ${this.#path} (${code ?? String(error)}); shares start from the calibration table`);
-      return;
-    }
-    let document: unknown;
-    try {
-      document = JSON.parse(text);
-    } catch {
-      document = undefined;
-    }
-    const tracks = document === undefined ? 'not valid JSON' : savedTracksOf(document);
-    if (typeof tracks === 'string') {
-      this.#log.warn(`share state: ${this.#path} is not a routellm share-state file (${tracks}); shares start from the calibration table and the file will be replaced`);
-      return;
-    }
+    const tracks = await readShareStateFile(this.#path, this.#log);
+    if (tracks === undefined) return;
     const usable = tracks.filter((track) => this.#fingerprints.get(track.router) === track.fingerprint);
     const dropped = tracks.length - usable.length;
     if (dropped > 0) {
@@ -99,4 +82,32 @@ export class FileShareState implements ShareStateStore {
       });
     return this.#writing;
   }
+}
+
+/**
+ * The windows a `--share-state` file keeps. Undefined when there are none to load: a missing file
+ * (silently), one that cannot be read or is not a share-state file (one warning each; the file is
+ * replaced at the next save).
+ */
+export async function readShareStateFile(path: string, log: ShareStateLog): Promise<SavedTrack[] | undefined> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== 'ENOENT') log.warn(`share state: cannot read ${path} (${code ?? String(error)}); shares start from the calibration table`);
+    return undefined;
+  }
+  let document: unknown;
+  try {
+    document = JSON.parse(text);
+  } catch {
+    document = undefined;
+  }
+  const tracks = document === undefined ? 'not valid JSON' : savedTracksOf(document);
+  if (typeof tracks === 'string') {
+    log.warn(`share state: ${path} is not a routellm share-state file (${tracks}); shares start from the calibration table and the file will be replaced`);
+    return undefined;
+  }
+  return tracks;
 }

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Redis as RedisClient } from 'ioredis';
 import { UsageError, type SavedTrack, type ShareCalibrator, type ShareTrack, type WindowEntry } from '../core/index.js';
 import type { RouterFingerprints, ShareStateLog, ShareStateStore } from './share-state-store.js';
+import { SyncLoop } from './sync-loop.js';
 
 /** How often the local windows sync with Redis, at most. */
 export const REDIS_SYNC_INTERVAL_MS = 250;
@@ -42,12 +43,9 @@ export class RedisShareState implements ShareStateStore {
   readonly #url: URL;
   readonly #calibrator: ShareCalibrator;
   readonly #log: ShareStateLog;
-  readonly #intervalMs: number;
+  readonly #loop: SyncLoop;
   readonly #fingerprints: RouterFingerprints;
   #client: RedisClient | undefined;
-  #timer: NodeJS.Timeout | undefined;
-  #syncing: Promise<void> | undefined;
-  #closed = false;
   #healthy = true;
   #warnedEntries = false;
   /** The last connection error ioredis reported, for the outage warning. */
@@ -59,7 +57,7 @@ export class RedisShareState implements ShareStateStore {
     this.#fingerprints = options.fingerprints ?? new Map();
     this.#calibrator = calibrator;
     this.#log = options.log;
-    this.#intervalMs = options.intervalMs ?? REDIS_SYNC_INTERVAL_MS;
+    this.#loop = new SyncLoop(options.intervalMs ?? REDIS_SYNC_INTERVAL_MS, () => this.#sync());
   }
 
   async start(): Promise<void> {
@@ -87,7 +85,7 @@ export class RedisShareState implements ShareStateStore {
     } catch (error) {
       this.#outage(error);
     }
-    this.#schedule();
+    this.#loop.start();
   }
 
   /**
@@ -117,23 +115,10 @@ export class RedisShareState implements ShareStateStore {
   }
 
   async close(): Promise<void> {
-    this.#closed = true;
-    clearTimeout(this.#timer);
-    await this.#syncing;
+    await this.#loop.stop();
     // The requests routed since the last sync, once more, so the other replicas keep them.
     if (this.#healthy && this.#client?.status === 'ready') await this.#sync();
     this.#client?.disconnect();
-  }
-
-  #schedule(): void {
-    if (this.#closed) return;
-    this.#timer = setTimeout(() => {
-      this.#syncing = this.#sync().finally(() => {
-        this.#syncing = undefined;
-        this.#schedule();
-      });
-    }, this.#intervalMs);
-    this.#timer.unref();
   }
 
   async #sync(): Promise<void> {
