@@ -17,6 +17,7 @@ export const BENCHES: readonly { name: string; run: () => Promise<void> }[] = [
   { name: 'body-stall', run: async () => (await import('./body-stall.js')).runBodyStallBench() },
   { name: 'router-speed-sw', run: async () => (await import('./router-speed-sw.js')).runSwRankingSpeedBench() },
   { name: 'reload-under-load', run: async () => (await import('./reload-under-load.js')).runReloadUnderLoadBench() },
+  { name: 'serve-workers', run: async () => (await import('./serve-workers.js')).runServeWorkersBench() },
   { name: 'router-speed-multi', run: async () => (await import('./router-speed-multi.js')).runMultiRouterSpeedBench() },
 ];
 

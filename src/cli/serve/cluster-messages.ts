@@ -1,6 +1,6 @@
 import type { GatewayStats } from '../../server/chat/chat-pipeline.js';
 import type { MetricJson } from '../../server/observe/aggregate-metrics.js';
-import type { MergedStats } from '../../server/observe/merge-stats.js';
+import type { MergedStats } from '../../server/chat/merge-stats.js';
 import type { ServeFlags } from './serve-flags.js';
 
 /**

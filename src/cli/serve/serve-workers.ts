@@ -5,7 +5,7 @@ import { RoutellmError, UsageError } from '../../core/index.js';
 import { loadConfig } from '../../config/load-config.js';
 import { DEFAULT_SHUTDOWN_GRACE_MS } from '../../server/http/start-server.js';
 import { aggregateMetrics, type MetricJson } from '../../server/observe/aggregate-metrics.js';
-import { mergeStats } from '../../server/observe/merge-stats.js';
+import { mergeStats } from '../../server/chat/merge-stats.js';
 import type { RequestLog } from '../../server/observe/request-log.js';
 import type { GatewayStats } from '../../server/chat/chat-pipeline.js';
 import { packageRoot } from '../../runtime/package-paths.js';

@@ -1,7 +1,7 @@
 import { RequestError } from '../../server/errors/request-error.js';
 import type { GatewayStats } from '../../server/chat/chat-pipeline.js';
 import type { MetricJson } from '../../server/observe/aggregate-metrics.js';
-import type { MergedStats } from '../../server/observe/merge-stats.js';
+import type { MergedStats } from '../../server/chat/merge-stats.js';
 import { sendQuietly, type ShareChannel } from '../../shares/share-channel.js';
 import { isClusterMessage, type ClusterMessage } from './cluster-messages.js';
 

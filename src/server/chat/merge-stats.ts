@@ -1,5 +1,5 @@
-import type { GatewayStats } from '../chat/chat-pipeline.js';
-import type { ShareStatsJson } from './share-stats.js';
+import type { GatewayStats } from './chat-pipeline.js';
+import type { ShareStatsJson } from '../observe/share-stats.js';
 import type { ModelSpend } from '../spend/spend-tracker.js';
 
 /** `GET /v1/routellm/stats` of `serve --workers N`: every worker's stats in one, and how many answered. */
