@@ -1,11 +1,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { request as httpRequest } from 'node:http';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { restartDelayMs } from '../../../src/cli/serve/serve-workers.js';
 import { BIN } from '../../helpers/run-cli-child.js';
 import { logMessages } from '../../helpers/log-messages.js';
 import { runCliInProcess } from '../../helpers/run-cli-in-process.js';
-import { LISTENING } from '../../helpers/serve-in-process.js';
+import { LISTENING, startServeInProcess } from '../../helpers/serve-in-process.js';
 import { startUpstreamServer, type UpstreamServer } from '../../helpers/upstream-server.js';
 
 describe('serve --workers, bad values', () => {
@@ -15,6 +16,21 @@ describe('serve --workers, bad values', () => {
     const lines = logMessages(result.stderr).split('\n').filter(Boolean);
     expect(lines).toHaveLength(1);
     expect(lines[0]).toContain(`--workers: "${value}" is not a number of worker processes from 1 to 64`);
+  });
+});
+
+describe('serve --workers 1', () => {
+  it('is the single-process server: it listens in this process, without a primary', async () => {
+    const upstream = await startUpstreamServer({ record: false });
+    try {
+      const serve = await startServeInProcess(['--workers', '1', '--port', '0', '--routers', 'random', '--base-url', upstream.baseURL, '--api-key', 'k', '--no-probe'], { cwd: process.cwd() });
+      expect(logMessages(serve.log())).not.toContain('workers serving on');
+      const stats = (await (await fetch(`${serve.listening[1]}/v1/routellm/stats`)).json()) as Record<string, unknown>;
+      expect(stats['workers']).toBeUndefined();
+      expect(await serve.stop()).toBe(0);
+    } finally {
+      await upstream.close();
+    }
   });
 });
 
@@ -99,16 +115,18 @@ describe('serve --workers 2, a real cluster on 127.0.0.1', () => {
 
   it('adds up every worker in /metrics and /v1/routellm/stats', async () => {
     expect(workerPids(cluster.log()).size).toBe(2);
-    // A connection each, so the primary hands them to both workers.
-    const answers = await Promise.all(
-      Array.from({ length: 40 }, (_, index) =>
-        fetch(`${cluster.url}/v1/chat/completions`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', connection: 'close' },
-          body: JSON.stringify({ model: 'router-random-50%', messages: [{ role: 'user', content: `hello ${index}` }] }),
-        }).then((response) => response.status),
-      ),
-    );
+    // A connection each (node:http without an agent), so the primary hands them round the workers.
+    const post = (index: number) =>
+      new Promise<number>((resolve, reject) => {
+        const body = JSON.stringify({ model: 'router-random-50%', messages: [{ role: 'user', content: `hello ${index}` }] });
+        const request = httpRequest(`${cluster.url}/v1/chat/completions`, { method: 'POST', agent: false, headers: { 'content-type': 'application/json' } }, (response) => {
+          response.resume();
+          response.on('end', () => resolve(response.statusCode ?? 0));
+        });
+        request.on('error', reject);
+        request.end(body);
+      });
+    const answers = await Promise.all(Array.from({ length: 40 }, (_, index) => post(index)));
     expect(answers.every((status) => status === 200)).toBe(true);
     // Both workers answered some of them (their request lines carry their pid).
     const answeredBy = new Set(
