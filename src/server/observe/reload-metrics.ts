@@ -26,6 +26,8 @@ export function registerReloadMetrics(registry: Registry, source: ReloadMetricsS
   new Gauge({
     name: `${prefix}reload_last_success_timestamp_seconds`,
     help: 'Unix time of the last successful router load (start-up or reload).',
+    // serve --workers: the worker that loaded least recently (a sum of times would mean nothing).
+    aggregator: 'min',
     registers: [registry],
     collect() {
       this.set(source.reloads.lastSuccess);
@@ -35,6 +37,8 @@ export function registerReloadMetrics(registry: Registry, source: ReloadMetricsS
     name: `${prefix}router_info`,
     help: 'Each router in use, with the fingerprint (hash) of its weights; always 1.',
     labelNames: ['router', 'fingerprint'],
+    // serve --workers: 1 while any worker runs those weights (during a reload two fingerprints may show).
+    aggregator: 'max',
     registers: [registry],
     collect() {
       this.reset();

@@ -182,6 +182,16 @@ describe('serve --workers 2, a real cluster on 127.0.0.1', () => {
     expect(await metricValue(cluster.url, 'routellm_worker_restarts_total')).toBe(1);
   }, 60_000);
 
+  it('reloads every worker on a POST that reaches one of them', async () => {
+    const before = await metricValue(cluster.url, 'routellm_reloads_total{outcome="ok"}');
+    const response = await fetch(`${cluster.url}/v1/routellm/reload`, { method: 'POST' });
+    expect(response.status).toBe(200);
+    // The worker that took the POST reloads; the primary sends SIGHUP to the other, which reloads too.
+    while ((await metricValue(cluster.url, 'routellm_reloads_total{outcome="ok"}')) < before + 2) await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(await metricValue(cluster.url, 'routellm_reloads_total{outcome="ok"}')).toBe(before + 2);
+    expect(await metricValue(cluster.url, 'routellm_router_info{')).toBe(1);
+  }, 30_000);
+
   it('answers in-flight requests on SIGTERM, then every worker and the primary exit 0', async () => {
     upstream.reply = () => ({ kind: 'json', content: 'late', delayMs: 1500 });
     const client = new OpenAI({ baseURL: `${cluster.url}/v1`, apiKey: 'client', maxRetries: 0 });
