@@ -145,19 +145,23 @@ async function serveWith(flags: ServeFlags, io: CliIo, log: RequestLog, format: 
     const options = parts.options;
     const routers = parts.pipeline.routing.decider.routerNames();
     const auth = http.authKeys.length > 0;
-    const listed = prepared.modelList?.map((entry) => entry.name);
-    const endpoints = [...new Set(listed ?? [pair.strong, pair.weak])].map((model) => upstreams.endpoint(model));
-    // Under --workers, the first worker alone reads the model lists (and says what it found).
-    const probed = flags.probe === false || (worker && worker.slot > 1) ? Promise.resolve([]) : probeModels(endpoints, { fetch: io.fetch });
+    log.logger.info({ url: server.url, routers, ...(worker ? { pid: process.pid } : {}), strong: pair.strong, weak: pair.weak }, `routellm listening on ${server.url} (routers: ${routers.join(', ')}; strong: ${pair.strong}; weak: ${pair.weak})`);
+    // Said once: under --workers, by the first worker only.
+    if (!worker || worker.slot === 1) {
       log.logger.info(
         { auth, fallback: options.fallback, deadline_s: options.deadlineMs / 1000 },
         `routellm gateway: auth ${auth ? `on (${http.authKeys.length} key(s))` : 'off'}, fallback ${options.fallback ? 'on' : 'off'}, ` +
           `deadline ${options.deadlineMs / 1000} s, metrics at ${server.url}/metrics, spend at ${server.url}/v1/routellm/stats`,
       );
       // Said once here: error messages name the model only, since they reach clients.
-      const strongURL = publicURL(upstreams.endpoint(pair.strong).baseURL);
-      const weakURL = publicURL(upstreams.endpoint(pair.weak).baseURL);
-      log.logger.info({ strong_url: strongURL, weak_url: weakURL }, `routellm upstreams: ${pair.strong} at ${strongURL}; ${pair.weak} at ${weakURL}`);
+      if (listed) {
+        const where = listed.map((model) => `${model} at ${publicURL(upstreams.endpoint(model).baseURL)}`);
+        log.logger.info({ models: listed }, `routellm upstreams (cheapest first): ${where.join('; ')}`);
+      } else {
+        const strongURL = publicURL(upstreams.endpoint(pair.strong).baseURL);
+        const weakURL = publicURL(upstreams.endpoint(pair.weak).baseURL);
+        log.logger.info({ strong_url: strongURL, weak_url: weakURL }, `routellm upstreams: ${pair.strong} at ${strongURL}; ${pair.weak} at ${weakURL}`);
+      }
       if (sampling) {
         log.logger.info(
           { sample_prompts: sampling.path, sample_rate: sampling.rate, sample_fields: sampling.fields, sample_max_bytes: sampling.maxBytes },
