@@ -16,7 +16,8 @@ export interface ChatAnswer {
   readonly router: string;
   /** The threshold in force: for a share, the live one it stood for. */
   readonly threshold: number;
-  readonly strongWinRate: number;
+  /** The strong model's win rate; undefined over a `models:` list, where no one model is the strong one. */
+  readonly strongWinRate: number | undefined;
   /** The upstream's token counts, when it sent them. */
   readonly usage: TokenUsage | undefined;
 }

@@ -22,8 +22,7 @@ export async function controllerChatBackend(options: ControllerOptions): Promise
         fallbackFrom: routed.fallbackFrom,
         router: routed.decision.router,
         threshold: routed.decision.threshold,
-        // Undefined over a models: list (every model's quality instead): chat shows pairs' win rates only.
-        strongWinRate: routed.decision.strongWinRate ?? Number.NaN,
+        strongWinRate: routed.decision.strongWinRate,
         usage: streamed.usage,
       };
     },

@@ -9,10 +9,12 @@ import type { ChatAnswer } from './chat-backend.js';
  * it says why when it cannot be known.
  */
 export function describeAnswer(answer: ChatAnswer, latency: { totalMs: number; firstTextMs: number | undefined }, prices: PriceTable): string {
-  const strong = answer.strongWinRate >= answer.threshold;
-  const side = answer.fallbackFrom !== undefined ? `fallback from ${answer.fallbackFrom}` : strong ? 'strong' : 'weak';
-  const comparison = `win rate ${answer.strongWinRate.toFixed(3)} ${strong ? '≥' : '<'} ${+answer.threshold.toFixed(4)}`;
-  return [`${answer.model} (${side})`, comparison, answer.router, latencyText(latency), costText(answer, prices)].join(' · ');
+  const rate = answer.strongWinRate;
+  // Over a models: list there is no strong win rate: the model and the threshold (the knob) say it all.
+  const strong = rate !== undefined && rate >= answer.threshold;
+  const side = answer.fallbackFrom !== undefined ? ` (fallback from ${answer.fallbackFrom})` : rate === undefined ? '' : strong ? ' (strong)' : ' (weak)';
+  const comparison = rate === undefined ? `threshold ${+answer.threshold.toFixed(4)}` : `win rate ${rate.toFixed(3)} ${strong ? '≥' : '<'} ${+answer.threshold.toFixed(4)}`;
+  return [`${answer.model}${side}`, comparison, answer.router, latencyText(latency), costText(answer, prices)].join(' · ');
 }
 
 /** "1624 ms (first text 812 ms)": the whole answer, and how long its first text took to come. */

@@ -49,7 +49,8 @@ export async function serveChatBackend(options: ServeChatOptions): Promise<ChatB
           fallbackFrom: headers.get('x-routellm-fallback') ?? undefined,
           router: headers.get('x-routellm-router') ?? parseModelName(model).router,
           threshold: Number(headers.get('x-routellm-threshold')),
-          strongWinRate: Number(headers.get('x-routellm-strong-win-rate')),
+          // Absent over a models: list.
+          strongWinRate: optionalNumber(headers.get('x-routellm-strong-win-rate')),
           usage: streamed.usage,
           };
       } catch (error) {
@@ -59,6 +60,10 @@ export async function serveChatBackend(options: ServeChatOptions): Promise<ChatB
     },
     close: async () => {},
   };
+}
+
+function optionalNumber(text: string | null): number | undefined {
+  return text === null ? undefined : Number(text);
 }
 
 function routerOf(id: string): string | undefined {

@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { PriceTable } from '../../src/upstream/price-table.js';
+import { describeAnswer } from '../../src/chat/describe-answer.js';
 import { describeThreshold, nextRouter, stepThreshold, toggleThresholdKind } from '../../src/chat/threshold-dial.js';
 
 describe('the chat threshold keys', () => {
@@ -32,5 +34,14 @@ describe('the chat threshold keys', () => {
     ]);
     expect(nextRouter(['a', 'b', 'c'], 'c', 1)).toBe('a');
     expect(nextRouter(['a', 'b', 'c'], 'a', -1)).toBe('c');
+  });
+});
+
+describe('the line above an answer', () => {
+  const prices = new PriceTable({ 'a-model': { input: 1, output: 1 } });
+  const answer = { content: 'hi', model: 'a-model', fallbackFrom: undefined, router: 'knn', threshold: 0.2, usage: { inputTokens: 10, outputTokens: 10 } };
+  it('over a models: list, where there is no strong win rate, says the threshold alone (no NaN, no side)', () => {
+    expect(describeAnswer({ ...answer, strongWinRate: undefined }, { totalMs: 100, firstTextMs: undefined }, prices)).toBe('a-model · threshold 0.2 · knn · 100 ms · $0.000020');
+    expect(describeAnswer({ ...answer, strongWinRate: 0.5 }, { totalMs: 100, firstTextMs: 40 }, prices)).toBe('a-model (strong) · win rate 0.500 ≥ 0.2 · knn · 100 ms (first text 40 ms) · $0.000020');
   });
 });
