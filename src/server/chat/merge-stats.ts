@@ -8,7 +8,7 @@ export type MergedStats = GatewayStats & { readonly workers: number };
 const round = (value: number) => Math.round(value * 1e9) / 1e9;
 
 /**
- * Every worker's stats as one server's: counts, tokens and spend summed; `since` the earliest;
+ * Every worker's stats as one server's: counts (answered, failed, by status), tokens and spend summed; `since` the earliest;
  * the saving known only when every worker knows it; each model's fallback share recomputed from
  * the summed calls; each live share as the worker whose window is fullest reports it (the workers
  * hold one window through the primary, so they differ by at most a sync's worth of requests).
@@ -29,6 +29,8 @@ export function mergeStats(list: readonly GatewayStats[]): MergedStats {
   const spend = sum((stats) => stats.spend_usd);
   const unknownBecause = list.find((stats) => stats.saving_unknown_because !== null && stats.saving_usd === null)?.saving_unknown_because ?? null;
   const saving = unknownBecause === null && strongOnlyKnown ? round(strongOnly - spend) : null;
+  const byStatus: Record<string, number> = {};
+  for (const stats of list) for (const [status, count] of Object.entries(stats.requests_by_status)) byStatus[status] = (byStatus[status] ?? 0) + count;
   const fallbacks: Record<string, number> = {};
   for (const stats of list) for (const [reason, count] of Object.entries(stats.fallbacks)) fallbacks[reason] = (fallbacks[reason] ?? 0) + count;
   const health: Record<string, { calls: number; fallbacks: number; fallback_share: number; degraded: boolean }> = {};
@@ -52,6 +54,8 @@ export function mergeStats(list: readonly GatewayStats[]): MergedStats {
     ...first,
     since: list.map((stats) => stats.since).sort()[0] as string,
     requests: sum((stats) => stats.requests),
+    failed_requests: sum((stats) => stats.failed_requests),
+    requests_by_status: byStatus,
     spend_usd: spend,
     strong_only_spend_usd: strongOnlyKnown ? strongOnly : null,
     saving_usd: saving,

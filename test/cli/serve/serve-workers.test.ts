@@ -142,9 +142,12 @@ describe('serve --workers 2, a real cluster on 127.0.0.1', () => {
     expect(await metricValue(cluster.url, 'routellm_routed_total{')).toBe(40);
     expect(await metricValue(cluster.url, 'routellm_routed_share{')).toBeCloseTo(1, 6);
     expect(await metricValue(cluster.url, 'routellm_workers')).toBe(2);
-    const stats = (await (await fetch(`${cluster.url}/v1/routellm/stats`)).json()) as { requests: number; workers: number; models: Record<string, { requests: number }> };
+    const stats = (await (await fetch(`${cluster.url}/v1/routellm/stats`)).json()) as { requests: number; failed_requests: number; requests_by_status: Record<string, number>; workers: number; models: Record<string, { requests: number }> };
     expect(stats.workers).toBe(2);
     expect(stats.requests).toBe(40);
+    // By status as routellm_requests_total counts them: every worker's, not the scraped one's.
+    expect(stats.requests_by_status).toEqual({ '200': 40 });
+    expect(stats.failed_requests).toBe(0);
     expect(Object.values(stats.models).reduce((sum, model) => sum + model.requests, 0)).toBe(40);
   });
 
