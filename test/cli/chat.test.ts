@@ -1,5 +1,5 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
+import { freePort } from '../helpers/free-port.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -77,10 +77,7 @@ describe('routellm chat: bad flags and no terminal', () => {
   });
 
   it('says on one line that --url cannot be reached (exit 1), before drawing anything', async () => {
-    const closed = createServer();
-    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
-    const port = (closed.address() as { port: number }).port;
-    await new Promise((resolve) => closed.close(resolve));
+    const port = await freePort();
     const tty = terminal();
     const code = await runCli(['chat', '--url', `http://127.0.0.1:${port}/v1`], tty.io);
     expect(code).toBe(1);

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
+import { freePort } from './free-port.js';
 
 /** A real `redis-server` on 127.0.0.1, spawned by a test (installed by .ci/run). */
 export interface RedisServer {
@@ -11,15 +11,6 @@ export interface RedisServer {
   /** Starts it again on the same port, empty (no persistence). */
   restart(): Promise<void>;
   stop(): Promise<void>;
-}
-
-/** A port that was free a moment ago. */
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }
 
 export async function startRedisServer(): Promise<RedisServer> {

@@ -1,5 +1,4 @@
-import { createServer } from 'node:net';
-import type { AddressInfo } from 'node:net';
+import { freePort } from '../../helpers/free-port.js';
 import { APIError } from 'openai';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { PAIR, startGatewayProxy, type GatewayProxy } from '../helpers/gateway-harness.js';
@@ -287,7 +286,7 @@ describe('--no-fallback', () => {
 
 describe('an upstream that refuses connections', () => {
   it('answers 502 after trying both models, and counts both failures', async () => {
-    const port = await closedPort();
+    const port = await freePort();
     const dead = await startGatewayProxy({
       upstream: {
         baseURL: `http://127.0.0.1:${port}/v1`,
@@ -314,10 +313,3 @@ describe('an upstream that refuses connections', () => {
   });
 });
 
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as AddressInfo).port;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
