@@ -1,4 +1,4 @@
-import { ConfigError, Decider, expectedCosts, ModelListRouting, type ModelList, type ModelScorer, type ModelPair, type Router, type RouterContext, type RouterRegistry, type ShareCalibrator, type ShareResolver, type ThresholdAdvisor } from '../core/index.js';
+import { ConfigError, Decider, ModelListRouting, type ModelList, type ModelScorer, type ModelPair, type Router, type RouterContext, type RouterRegistry, type ShareCalibrator, type ShareResolver, type ThresholdAdvisor } from '../core/index.js';
 import { loadShareTables } from '../calibrate/load-calibration-table.js';
 import type { RoutellmConfig } from '../config/load-config.js';
 import { DEFAULT_MODEL_SCORER, modelScorerFactory } from '../routers/multi/model-scorers.js';
@@ -33,13 +33,6 @@ export interface BuildDeciderOptions {
   /** Prompts a cost share's knob is cut on over a list (serve's --share-window); default 200. */
   readonly shareWindow?: number | undefined;
 }
-
-/**
- * The tokens of the request the rule weighs each model's price at: a model's expected cost is its
- * price for this many input and output tokens (prices, not each prompt's length, so the cost scale
- * and a share's knob stay fixed across prompts). 1,000 in and 500 out, as the budget's prior.
- */
-export const TYPICAL_REQUEST_TOKENS = { input: 1000, output: 500 } as const;
 
 /** Builds the routers named and the Decider over them: the one start-up path for every command. */
 export async function buildDecider(options: BuildDeciderOptions): Promise<Decider> {
@@ -96,7 +89,6 @@ async function buildListRouting(models: ModelList, options: BuildDeciderOptions)
   return new ModelListRouting({
     models,
     scorers: new Map(scorers.map((scorer: ModelScorer, index) => [wanted[index] as string, scorer])),
-    costs: expectedCosts(models, TYPICAL_REQUEST_TOKENS.input, TYPICAL_REQUEST_TOKENS.output),
     ...(options.shareWindow !== undefined ? { shareWindow: options.shareWindow } : {}),
     where: `${options.config.path ?? 'config'}: models`,
   });

@@ -1,6 +1,7 @@
 import { RoutingError } from './errors.js';
 import { type ListChoice, type ListTarget, type ModelListRouting } from './model-list/list-routing.js';
 import { pairOfModelList } from './model-list/model-list.js';
+import { requestTokens, type RequestTokens } from './model-list/request-tokens.js';
 import type { ModelPair } from './model-pair.js';
 import { parseModelName, type ThresholdSpec } from './parse-model-name.js';
 import { unknownRouterError } from './registry.js';
@@ -193,9 +194,12 @@ export class Decider {
     }
   }
 
-  /** Decides for one prompt (on its bounded routing text, as eval and calibrate score it). */
-  async decide(target: RouteTarget | ListTarget, prompt: string): Promise<RoutingDecision> {
-    if ('kind' in target) return this.#decideOverList(target, prompt);
+  /**
+   * Decides for one prompt (on its bounded routing text, as eval and calibrate score it). Over a
+   * list, `tokens` is the request's size its costs are priced at (default: the prompt alone).
+   */
+  async decide(target: RouteTarget | ListTarget, prompt: string, tokens?: RequestTokens): Promise<RoutingDecision> {
+    if ('kind' in target) return this.#decideOverList(target, prompt, tokens);
     const strongWinRate = checkedWinRate(target.router, await target.router.strongWinRate(boundedRoutingText(prompt)));
     let threshold = target.threshold;
     let tier: Tier;
@@ -221,10 +225,10 @@ export class Decider {
     return budget ? { ...decision, budget } : decision;
   }
 
-  async #decideOverList(target: ListTarget, prompt: string): Promise<RoutingDecision> {
+  async #decideOverList(target: ListTarget, prompt: string, tokens: RequestTokens | undefined): Promise<RoutingDecision> {
     const list = this.list;
     if (!list) throw new RoutingError(`router "${target.scorer.name}" routes over a list of models, and none is configured`, { param: 'model', code: 'unknown_router' });
-    const decision = await list.decide(target, prompt);
+    const decision = await list.decide(target, prompt, tokens);
     return { ...decision, tier: decision.list.index === decision.list.models.length - 1 ? 'strong' : 'weak' };
   }
 
@@ -250,7 +254,8 @@ export class Decider {
   async routeChat(body: Readonly<Record<string, unknown>>): Promise<{ decision: RoutingDecision; forward: Record<string, unknown> }> {
     const target = this.resolveTarget(body['model']);
     const prompt = routingText(body['messages']);
-    const decision = await this.decide(target, prompt);
+    // Over a list each model's cost is priced at the whole request: every message in, max_tokens out.
+    const decision = await this.decide(target, prompt, 'kind' in target ? requestTokens(body) : undefined);
     return { decision, forward: { ...body, model: decision.model } };
   }
 }

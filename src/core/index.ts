@@ -16,6 +16,7 @@ export { EXTREME_SHARE_ADVICE, formatModelName, parseModelName, parseThreshold, 
 export { rejectUnknownOptions } from './reject-unknown-options.js';
 export { RouterRegistry, type RouterContext, type RouterFactory, type RouterOptions } from './registry.js';
 export { chooseTier, scorePrompts, type Router, type Tier } from './router.js';
+export { estimateTokens } from './estimate-tokens.js';
 export { boundedRoutingText, MAX_ROUTING_CHARS, routingText, validateMessages } from './routing-text.js';
 export { createRandomRouter, randomRouterFactory, seededRandom } from './routers/random.js';
 export {
@@ -42,8 +43,10 @@ export {
 export { shareOfBatch, type BatchCut } from './shares/share-of-batch.js';
 export { SHARE_STATE_FORMAT, savedTracksOf, shareStateDocument, type ShareStateDocument } from './shares/share-state-document.js';
 export { ShareWindow, type ShareCut, type WindowEntry } from './shares/share-window.js';
-export { chooseByShortfall, chooseModel, costScale, shortfalls } from './model-list/choose-model.js';
-export { costShareAt, costShareCurve, knobForCostShare, switchPoints, type CostShareCurve, type SwitchPoint } from './model-list/knob-for-cost-share.js';
+export { chooseByShortfall, chooseModel, costScale, costSpan, scaleCosts, shortfalls } from './model-list/choose-model.js';
+export { costShareAt, costShareCurve, knobForCostShare, switchPoints, weightedCostShareCurve, type CostShareCurve, type PricedShortfalls, type SwitchPoint } from './model-list/knob-for-cost-share.js';
+export { requestCosts, typicalCostUnit, type RequestCosts } from './model-list/request-costs.js';
+export { promptTokens, requestTokens, TYPICAL_REQUEST_TOKENS, type RequestTokens } from './model-list/request-tokens.js';
 export type { ModelScorer, ModelScorerFactory } from './model-list/model-scorer.js';
 export { CostShareWindow } from './model-list/cost-share-window.js';
 export { ModelListRouting, qualitiesByModel, type ListChoice, type ListDecision, type ListRoutingOptions, type ListTarget } from './model-list/list-routing.js';

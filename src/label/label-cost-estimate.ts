@@ -1,3 +1,4 @@
+import { estimateTokens } from '../core/index.js';
 import { costAt, type PriceTable } from '../upstream/price-table.js';
 import { JUDGE_SYSTEM_MESSAGE } from './judge-prompt.js';
 
@@ -20,15 +21,6 @@ export interface TokenAssumptions {
 export const TYPICAL_ANSWER_TOKENS = 512;
 /** Output tokens assumed for a verdict. */
 export const TYPICAL_VERDICT_TOKENS = 200;
-
-/**
- * Tokens in a text, estimated as its UTF-8 bytes / 4: about 4 characters a token for English
- * with OpenAI's tokenizers, and bytes rather than characters so Chinese or Japanese (3 bytes a
- * character, about one token each) are not undercounted fourfold. Plus a few for the message frame.
- */
-export function estimateTokens(text: string): number {
-  return Math.ceil(Buffer.byteLength(text, 'utf8') / 4) + 4;
-}
 
 const JUDGE_FRAME_TOKENS = estimateTokens(JUDGE_SYSTEM_MESSAGE) + 30;
 

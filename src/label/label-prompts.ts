@@ -1,7 +1,8 @@
 import { setMaxListeners } from 'node:events';
 import type { PriceTable, TokenUsage } from '../upstream/price-table.js';
 import { judgeMessages } from './judge-prompt.js';
-import { estimateTokens, type LabelModels } from './label-cost-estimate.js';
+import { estimateTokens } from '../core/index.js';
+import type { LabelModels } from './label-cost-estimate.js';
 import type { LabelProgress } from './label-progress.js';
 import { modelFields, usageField, type BattleRecord, type FailedStage, type FailureRecord, type PaidAnswers } from './label-records.js';
 import { classifyCallFailure } from './call-failure.js';

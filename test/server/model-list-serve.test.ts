@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import OpenAI, { BadRequestError } from 'openai';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { chooseByShortfall, requestCosts, requestTokens, shortfalls, switchPoints, typicalCostUnit } from '../../src/core/index.js';
 import { runCliInProcess } from '../helpers/run-cli-in-process.js';
 import { startServeInProcess, type ServeInProcess } from '../helpers/serve-in-process.js';
 import { echoReply, startUpstreamServer, type RecordedRequest, type UpstreamReply, type UpstreamServer } from '../helpers/upstream-server.js';
@@ -123,6 +124,45 @@ describe('routellm serve over a models: list', () => {
     const predicted = chats[1].qualities as Record<string, number>;
     expect(predicted[chosen]).toBe(Math.max(...Object.values(predicted)));
     serve = undefined;
+  });
+
+  it("prices each model at the request's own size: the same question behind a 20,000-token context goes to a cheaper model at the same knob", async () => {
+    const { client } = await start();
+    await client.chat.completions.create({ model: 'router-knn-0', messages });
+    let line: any;
+    for (let i = 0; i < 100 && !line; i += 1) {
+      line = logLines().find((entry) => entry.path === '/v1/chat/completions');
+      if (!line) await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    const losses = shortfalls(MODELS.map((model) => line.qualities[model] as number), 2);
+    // The list's prices, as the config gives them (USD per million tokens).
+    const list = [0.2, 0.2, 0.5, 1.5, 10, 30].reduce<{ name: string; price: { input: number; output: number }; tags: string[] }[]>(
+      (out, _, i, all) => (i % 2 === 0 ? [...out, { name: MODELS[i / 2]!, price: { input: all[i]!, output: all[i + 1]! }, tags: [] }] : out),
+      [],
+    );
+    const unit = typicalCostUnit(list);
+    const context = 'Background notes. '.repeat(4400);
+    const long = [{ role: 'system' as const, content: context }, ...messages];
+    const short = requestCosts(list, requestTokens({ messages }), unit);
+    const wide = requestCosts(list, requestTokens({ messages: long }), unit);
+    expect(wide.step / short.step).toBeGreaterThan(10);
+    // A knob just below the short request's last switch to the cheapest model: it keeps a dearer one.
+    const last = switchPoints(losses, short.scaled).at(-1)!;
+    expect(last.to).toBe(0);
+    const knob = Number((last.knob * 0.99).toFixed(6));
+    expect(chooseByShortfall(losses, short.scaled, knob)).toBe(last.from);
+    const expectedLong = chooseByShortfall(losses, wide.scaled, knob);
+    expect(expectedLong).toBeLessThan(last.from);
+
+    const a = await client.chat.completions.create({ model: `router-knn-${knob}`, messages }).withResponse();
+    const b = await client.chat.completions.create({ model: `router-knn-${knob}`, messages: long }).withResponse();
+    expect(a.response.headers.get('x-routellm-model')).toBe(MODELS[last.from]);
+    expect(b.response.headers.get('x-routellm-model')).toBe(MODELS[expectedLong]);
+    // max_tokens caps the answer priced: a short answer makes the dearer models cheaper, never the other way.
+    const capped = requestCosts(list, requestTokens({ messages, max_tokens: 1 }), unit);
+    const c = await client.chat.completions.create({ model: `router-knn-${knob}`, messages, max_tokens: 1 }).withResponse();
+    expect(c.response.headers.get('x-routellm-model')).toBe(MODELS[chooseByShortfall(losses, capped.scaled, knob)]);
+    expect(MODELS.indexOf(c.response.headers.get('x-routellm-model') as (typeof MODELS)[number])).toBeGreaterThanOrEqual(last.from);
   });
 
   it('falls back through the list: the next model up, and x-routellm-attempts lists the models tried', async () => {

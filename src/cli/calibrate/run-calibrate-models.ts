@@ -1,9 +1,8 @@
 import { resolve } from 'node:path';
-import { boundedRoutingText, costScale, costShareCurve, expectedCosts, knobForCostShare, scoreColumns, shortfalls, UsageError, type ModelEntry } from '../../core/index.js';
+import { boundedRoutingText, costScale, knobForCostShare, promptTokens, requestCosts, scoreColumns, shortfalls, typicalCostUnit, UsageError, weightedCostShareCurve, type ModelEntry, type PricedShortfalls } from '../../core/index.js';
 import { formatSharePercent, parseShare, sharePercent } from '../../calibrate/parse-share.js';
 import { readPromptChunks } from '../../calibrate/read-prompt-file.js';
 import { loadConfig } from '../../config/load-config.js';
-import { TYPICAL_REQUEST_TOKENS } from '../../controller/build-decider.js';
 import { DEFAULT_MODEL_SCORER, modelScorerFactory } from '../../routers/multi/model-scorers.js';
 import { fsUsageError, isFsError } from '../../runtime/output-path.js';
 import { nodeRouterContext } from '../../runtime/node-router-context.js';
@@ -39,14 +38,13 @@ export async function runCalibrateModels(flags: CalibrateFlags, io: CliIo): Prom
   for (const router of flags.routers ?? [DEFAULT_MODEL_SCORER]) {
     const scorer = await (await modelScorerFactory(router)).create(config.routers[router] ?? {}, context);
     const columns = scoreColumns(entries, scorer.models, router, '--models');
-    const costs = costsOf(entries, columns, scorer.meanCostUsd);
-    const scaled = costScale(costs, entries.length - 1);
-    const rows: Float64Array[] = [];
+    const costOf = costsOf(entries, columns, scorer.meanCostUsd);
+    const rows: PricedShortfalls[] = [];
     for (const prompt of prompts) {
       const scores = await scorer.scores(boundedRoutingText(prompt));
-      rows.push(shortfalls(Float64Array.from(columns, (column) => scores[column] as number), entries.length - 1));
+      rows.push({ losses: shortfalls(Float64Array.from(columns, (column) => scores[column] as number), entries.length - 1), ...costOf(prompt) });
     }
-    const knob = knobForCostShare(costShareCurve(rows, scaled), share);
+    const knob = knobForCostShare(weightedCostShareCurve(rows), share);
     io.stdout.write(
       flags.json
         ? `${JSON.stringify({ router, models: names, cost_share_pct: sharePercent(share), knob, n: prompts.length })}\n`
@@ -63,10 +61,20 @@ function modelNames(raw: string): string[] {
   return names;
 }
 
-/** Each model's expected cost per request: prices when every model has one, else the router's mean cost per training prompt. */
-function costsOf(entries: readonly ModelEntry[], columns: Int32Array, meanCostUsd: readonly number[] | undefined): Float64Array {
-  if (entries.every((entry) => entry.price !== undefined)) return expectedCosts(entries, TYPICAL_REQUEST_TOKENS.input, TYPICAL_REQUEST_TOKENS.output);
-  if (meanCostUsd) return Float64Array.from(columns, (column) => meanCostUsd[column] as number);
+/**
+ * Each prompt's costs on the rule's scale: with every model priced, priced at the prompt's own
+ * tokens as serve prices a request (the prompt in, the typical answer out); else the router's mean
+ * cost per training prompt, the same for every prompt.
+ */
+function costsOf(entries: readonly ModelEntry[], columns: Int32Array, meanCostUsd: readonly number[] | undefined): (prompt: string) => { scaled: Float64Array; step: number } {
+  if (entries.every((entry) => entry.price !== undefined)) {
+    const unit = typicalCostUnit(entries);
+    return (prompt) => requestCosts(entries, promptTokens(prompt), unit);
+  }
+  if (meanCostUsd) {
+    const scaled = costScale(Float64Array.from(columns, (column) => meanCostUsd[column] as number), entries.length - 1);
+    return () => ({ scaled, step: 1 });
+  }
   const missing = entries.find((entry) => entry.price === undefined) as ModelEntry;
   throw new UsageError(`--models: "${missing.name}" has no price; add it under prices: (or in the models: list) of --config`);
 }

@@ -38,6 +38,14 @@ export function shortfalls(quality: ArrayLike<number>, reference: number): Float
  * model costs the same, every u is 0 and the rule takes the best predicted model.
  */
 export function costScale(costs: ArrayLike<number>, reference: number): Float64Array {
+  return scaleCosts(costs, costSpan(costs, reference));
+}
+
+/**
+ * The unit of the rule's cost scale for these costs: the reference's cost above the cheapest model's
+ * (or, when the reference is the cheapest, the dearest model's); 0 when every model costs the same.
+ */
+export function costSpan(costs: ArrayLike<number>, reference: number): number {
   let low = Number.POSITIVE_INFINITY;
   let high = Number.NEGATIVE_INFINITY;
   for (let m = 0; m < costs.length; m += 1) {
@@ -47,7 +55,17 @@ export function costScale(costs: ArrayLike<number>, reference: number): Float64A
     high = Math.max(high, c);
   }
   if (!(reference >= 0 && reference < costs.length)) throw new RangeError(`reference ${reference} is not one of the ${costs.length} models`);
-  const span = (costs[reference] as number) - low > 0 ? (costs[reference] as number) - low : high - low;
+  return (costs[reference] as number) - low > 0 ? (costs[reference] as number) - low : high - low;
+}
+
+/**
+ * Costs in units of `span` above the cheapest of them: u_m = (c_m - c_min) / span (all 0 when span
+ * is 0). With a request's own costs and the typical request's span, a request that costs k times
+ * the typical one has its costs k times as far apart on the scale (docs/multi-model.md).
+ */
+export function scaleCosts(costs: ArrayLike<number>, span: number): Float64Array {
+  let low = Number.POSITIVE_INFINITY;
+  for (let m = 0; m < costs.length; m += 1) low = Math.min(low, costs[m] as number);
   return Float64Array.from(costs as ArrayLike<number>, (c) => (span > 0 ? (c - low) / span : 0));
 }
 

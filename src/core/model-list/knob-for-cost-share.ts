@@ -57,13 +57,36 @@ export function switchPoints(losses: ArrayLike<number>, scaled: ArrayLike<number
 
 /** The cost-share curve of a set of prompts, from each one's shortfalls (see choose-model.ts) and the scaled costs. */
 export function costShareCurve(shortfallRows: Iterable<ArrayLike<number>>, scaled: ArrayLike<number>): CostShareCurve {
+  return weightedCostShareCurve(withScale(shortfallRows, scaled));
+}
+
+/**
+ * One prompt as the cost-share curve weighs it when prompts cost differently: its shortfalls, its
+ * own costs on the rule's scale (the typical request's span as the unit, see scaleCosts) and its
+ * step from the all-cheapest to the all-strongest bill on that scale (costSpan / the unit).
+ */
+export interface PricedShortfalls {
+  readonly losses: ArrayLike<number>;
+  readonly scaled: ArrayLike<number>;
+  readonly step: number;
+}
+
+/**
+ * The cost-share curve of prompts that each cost differently: the share at t is the bill above the
+ * all-cheapest one, over the all-strongest bill above it, summed over the prompts (so a long prompt
+ * weighs in its share by what it costs). With every prompt on one scale (step 1) it is
+ * costShareCurve's share of each prompt's way, averaged.
+ */
+export function weightedCostShareCurve(prompts: Iterable<PricedShortfalls>): CostShareCurve {
   const points: SwitchPoint[] = [];
-  let prompts = 0;
-  // Every walk ends at a model with no cheaper one, at u = 0: a prompt's share at t is the sum
+  let count = 0;
+  let total = 0;
+  // Every walk ends at a model with no cheaper one, at u = 0: a prompt's spend at t is the sum
   // of its drops at or above t.
-  for (const losses of shortfallRows) {
-    prompts += 1;
-    points.push(...switchPoints(losses, scaled));
+  for (const prompt of prompts) {
+    count += 1;
+    total += prompt.step;
+    points.push(...switchPoints(prompt.losses, prompt.scaled));
   }
   points.sort((a, b) => a.knob - b.knob);
   const knobs: number[] = [];
@@ -79,9 +102,13 @@ export function costShareCurve(shortfallRows: Iterable<ArrayLike<number>>, scale
   let tail = 0;
   for (let i = knobs.length - 1; i >= 0; i -= 1) {
     tail += mass[i] as number;
-    shares[i] = prompts > 0 ? tail / prompts : 0;
+    shares[i] = total > 0 ? tail / total : 0;
   }
-  return { knobs: Float64Array.from(knobs), shares, atZero: shares.length > 0 ? (shares[0] as number) : 0, prompts };
+  return { knobs: Float64Array.from(knobs), shares, atZero: shares.length > 0 ? (shares[0] as number) : 0, prompts: count };
+}
+
+function* withScale(rows: Iterable<ArrayLike<number>>, scaled: ArrayLike<number>): Generator<PricedShortfalls> {
+  for (const losses of rows) yield { losses, scaled, step: 1 };
 }
 
 /** The cost share the rule spends at knob `t` over the curve's prompts. */

@@ -5,7 +5,9 @@ import { boundedRoutingText } from '../routing-text.js';
 import { DEFAULT_SHARE_WINDOW, MAX_SHARE_TRACKS } from '../shares/share-calibrator.js';
 import { chooseByShortfall, costScale, shortfalls } from './choose-model.js';
 import { CostShareWindow } from './cost-share-window.js';
-import { scoreColumns, type ModelList } from './model-list.js';
+import { expectedCosts, scoreColumns, type ModelList } from './model-list.js';
+import { requestCosts, typicalCostUnit, type RequestCosts } from './request-costs.js';
+import { promptTokens, TYPICAL_REQUEST_TOKENS, type RequestTokens } from './request-tokens.js';
 import type { ModelScorer } from './model-scorer.js';
 
 /** A list router and its knob, resolved from a model name (`router-knn-0.2`, `router-knn-30%`). */
@@ -28,16 +30,22 @@ export interface ListChoice {
   readonly qualities: Float64Array;
   /** q_ref - q_m, list order. */
   readonly shortfalls: Float64Array;
-  /** The expected cost per request weighed, USD, list order. */
+  /** The expected cost of this request weighed, USD, list order. */
   readonly costs: Float64Array;
+  /** The tokens the costs were priced at (the request's estimate; undefined with fixed costs). */
+  readonly tokens?: RequestTokens;
 }
 
 export interface ListRoutingOptions {
   readonly models: ModelList;
   /** The routers over a list, by name (`knn`, `mf`); each must score every model of the list. */
   readonly scorers: ReadonlyMap<string, ModelScorer>;
-  /** Each model's expected cost per request in USD, list order: what the rule weighs. */
-  readonly costs: ArrayLike<number>;
+  /**
+   * Fixed expected costs per request in USD, list order, weighed for every prompt whatever its
+   * length (calibrate without prices, tests). Default: each request's own costs from the models'
+   * prices at its tokens, on the scale of the typical request (request-costs.ts).
+   */
+  readonly costs?: ArrayLike<number>;
   /** Prompts a share's knob is cut on (default 200, as two-model shares). */
   readonly shareWindow?: number;
   /** How errors name the list, e.g. `config.yaml: models`. */
@@ -63,6 +71,8 @@ export class ModelListRouting {
   readonly names: readonly string[];
   readonly costs: Float64Array;
   readonly scaled: Float64Array;
+  /** The typical request's step, the cost unit, when costs come from each request's tokens. */
+  readonly #unit: number | undefined;
   readonly #scorers: ReadonlyMap<string, ModelScorer>;
   readonly #columns = new Map<string, Int32Array>();
   readonly #windowSize: number;
@@ -71,7 +81,12 @@ export class ModelListRouting {
   constructor(options: ListRoutingOptions) {
     this.models = options.models;
     this.names = options.models.map((entry) => entry.name);
-    this.costs = Float64Array.from(options.costs);
+    if (options.costs === undefined) {
+      const unpriced = options.models.find((entry) => entry.price === undefined);
+      if (unpriced) throw new RangeError(`model "${unpriced.name}" has no price; give costs or a price on every model`);
+      this.costs = expectedCosts(options.models, TYPICAL_REQUEST_TOKENS.input, TYPICAL_REQUEST_TOKENS.output);
+      this.#unit = typicalCostUnit(options.models);
+    } else this.costs = Float64Array.from(options.costs);
     if (this.costs.length !== this.models.length) throw new RangeError(`${this.costs.length} costs for ${this.models.length} models`);
     this.scaled = costScale(this.costs, this.models.length - 1);
     this.#scorers = options.scorers;
@@ -115,22 +130,28 @@ export class ModelListRouting {
     });
   }
 
-  /** Decides for one prompt: the rule at the target's knob, or at the knob its share's window cuts. */
-  async decide(target: ListTarget, prompt: string): Promise<ListDecision> {
+  /**
+   * Decides for one prompt: the rule at the target's knob, or at the knob its share's window cuts,
+   * weighing each model's cost of this request (`tokens`; default the prompt alone in and the
+   * typical answer out), unless the costs are fixed.
+   */
+  async decide(target: ListTarget, prompt: string, tokens?: RequestTokens): Promise<ListDecision> {
     const qualities = await this.qualities(target.scorer, prompt);
     const losses = shortfalls(qualities, this.models.length - 1);
+    const asked = this.#unit === undefined ? undefined : (tokens ?? promptTokens(prompt));
+    const priced: RequestCosts = asked === undefined ? { costs: this.costs, scaled: this.scaled, step: 1 } : requestCosts(this.models, asked, this.#unit as number);
     let knob = target.knob;
     if (target.share !== undefined) {
       const window = this.#window(target.scorer.name, target.share);
-      window.observe(losses);
+      window.observe(losses, priced.scaled, priced.step);
       knob = window.knob(target.share);
     }
-    const index = chooseByShortfall(losses, this.scaled, knob);
+    const index = chooseByShortfall(losses, priced.scaled, knob);
     return {
       router: target.scorer.name,
       threshold: knob,
       model: this.names[index] as string,
-      list: { index, models: this.names, qualities, shortfalls: losses, costs: this.costs },
+      list: { index, models: this.names, qualities, shortfalls: losses, costs: priced.costs, ...(asked ? { tokens: asked } : {}) },
     };
   }
 
