@@ -12,7 +12,9 @@ import { registerSampleMetrics } from '../../server/observe/sample-metrics.js';
 import { PromptSampler } from '../../server/sample/prompt-sampler.js';
 import { registerReloadMetrics } from '../../server/observe/reload-metrics.js';
 import { RoutingReloads } from '../../server/reload/routing-reloads.js';
-import { SampleFile } from '../../server/sample/sample-file.js';
+import { ForwardedSamples } from '../../server/sample/forwarded-samples.js';
+import type { SampleFile } from '../../server/sample/sample-file.js';
+import { openSampleFile } from './open-sample-file.js';
 import { startServer } from '../../server/http/start-server.js';
 import { parseRedisUrl, publicRedisUrl } from '../../shares/redis-share-state.js';
 import { probeModels, type ModelProbe } from '../../upstream/probe-models.js';
@@ -71,12 +73,15 @@ async function serve(flags: ServeFlags, io: CliIo, log: RequestLog, format: LogF
   log.setLogPrompts(flags.logPrompts ?? config.server?.logPrompts ?? false);
   const metrics = new GatewayMetrics({ defaultMetrics: true });
   const sampling = resolveSampleOptions(flags, config, io.cwd);
-  // Opened before anything loads: an unwritable path stops start-up (exit 2) in a moment.
-  const sampleFile = sampling ? await openSampleFile(sampling, log) : undefined;
+  // Opened before anything loads: an unwritable path stops start-up (exit 2) in a moment. Under
+  // --workers the primary opened it, and alone writes it: a worker sends it its lines.
+  const sampleFile = sampling ? (worker ? new ForwardedSamples(process as never) : await openSampleFile(sampling, log)) : undefined;
   try {
     await serveWith(flags, io, log, format, { config, port, host, http, maxBody, metrics, sampling, sampleFile, worker });
   } finally {
     await sampleFile?.close();
+    // The IPC channel keeps a worker alive: closing it (after the last sampled lines went) lets the process end.
+    if (worker) cluster.worker?.disconnect();
   }
 }
 
@@ -88,7 +93,8 @@ interface ServeSetup {
   readonly maxBody: number;
   readonly metrics: GatewayMetrics;
   readonly sampling: SampleOptions | undefined;
-  readonly sampleFile: SampleFile | undefined;
+  /** The file, or under --workers the lines' way to the primary's file. */
+  readonly sampleFile: SampleFile | ForwardedSamples | undefined;
   /** Set in a `serve --workers N` worker. */
   readonly worker: WorkerSetup | undefined;
 }
@@ -195,8 +201,6 @@ async function serveWith(flags: ServeFlags, io: CliIo, log: RequestLog, format: 
     if (parts) await parts.close();
     else prepared.upstreams.close();
     log.flush();
-    // The IPC channel keeps a worker alive: closing it lets the process end (the primary sees the exit).
-    if (worker) cluster.worker?.disconnect();
   }
 }
 
@@ -225,15 +229,6 @@ function reportProbe(log: RequestLog, probe: ModelProbe): void {
     const sample = probe.listedSample?.length ? ` (it lists e.g. ${probe.listedSample.map((id) => `"${id}"`).join(', ')})` : '';
     log.logger.warn(fields, `model "${probe.model}": ${probe.detail}${sample}`);
   }
-}
-
-/** Opens the sample file; a write that fails later is said once per run of failures. */
-function openSampleFile(sampling: SampleOptions, log: RequestLog): Promise<SampleFile> {
-  return SampleFile.open(sampling.path, {
-    maxBytes: sampling.maxBytes,
-    onWriteError: (error) =>
-      log.logger.warn({ sample_prompts: sampling.path, err: error.message }, `prompt sampling: cannot write ${sampling.path} (${error.message}); sampled prompts are dropped and counted in routellm_prompt_samples_total until a write succeeds`),
-  });
 }
 
 function formatRate(rate: number): string {

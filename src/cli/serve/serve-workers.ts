@@ -12,6 +12,10 @@ import { packageRoot } from '../../runtime/package-paths.js';
 import { ClusterShareHub } from '../../shares/cluster-share-hub.js';
 import { isShareSyncRequest, sendQuietly } from '../../shares/share-channel.js';
 import { resolveShareOptions } from '../../shares/share-options.js';
+import { resolveSampleOptions } from '../../server/options/sample-options.js';
+import { registerSampleMetrics } from '../../server/observe/sample-metrics.js';
+import { isSampleLinesMessage } from '../../server/sample/forwarded-samples.js';
+import { openSampleFile } from './open-sample-file.js';
 import type { CliIo } from '../io.js';
 import { markReported } from '../reported-error.js';
 import { isClusterMessage, WORKER_SETUP_ENV, type ClusterMessage, type WorkerSetup } from './cluster-messages.js';
@@ -67,9 +71,19 @@ export async function serveWorkers(flags: ServeFlags, count: number, io: CliIo, 
     windowSize: shareOptions.window,
     log: { warn: (line) => logger.warn(line), info: (line) => logger.info(`routellm: ${line}`) },
   });
-  await hub.start();
+  // The one writer of --sample-prompts' file (its size cap and rotation hold for the whole cluster):
+  // the workers send it their lines. Opened before any worker starts: an unwritable path stops start-up.
+  const sampling = resolveSampleOptions(flags, config, io.cwd);
+  const sampleFile = sampling ? await openSampleFile(sampling, log) : undefined;
+  try {
+    await hub.start();
+  } catch (error) {
+    await sampleFile?.close();
+    throw error;
+  }
 
   const registry = new Registry();
+  if (sampleFile) registerSampleMetrics(registry, sampleFile);
   const live = new Gauge({ name: 'routellm_workers', help: 'Worker processes serving now (serve --workers).', registers: [registry] });
   const restarts = new Counter({ name: 'routellm_worker_restarts_total', help: 'Workers restarted after they exited (serve --workers).', registers: [registry] });
 
@@ -116,6 +130,10 @@ export async function serveWorkers(flags: ServeFlags, count: number, io: CliIo, 
   };
 
   const onMessage = (worker: Worker, message: unknown) => {
+    if (isSampleLinesMessage(message)) {
+      for (const line of message.lines) if (typeof line === 'string') sampleFile?.push(line);
+      return;
+    }
     if (isShareSyncRequest(message)) {
       sendQuietly(worker, hub.sync(message));
       return;
@@ -188,6 +206,7 @@ export async function serveWorkers(flags: ServeFlags, count: number, io: CliIo, 
   const started = await fork(first);
   if (!started) {
     await hub.close();
+    await sampleFile?.close();
     // The worker said why, in its own line.
     throw markReported(first.exitCode === 2 ? new UsageError('serve: the first worker could not start') : new RoutellmError('serve: the first worker could not start'));
   }
@@ -217,16 +236,25 @@ export async function serveWorkers(flags: ServeFlags, count: number, io: CliIo, 
     running.map(
       (worker) =>
         new Promise<void>((resolve) => {
-          if (worker.process.exitCode !== null || worker.process.signalCode !== null) return resolve();
+          const exited = worker.process.exitCode !== null || worker.process.signalCode !== null;
+          // Gone once it exited and its channel closed: the sampled lines it sent last are read by then.
+          let pending = (exited ? 0 : 1) + (worker.isConnected() ? 1 : 0);
+          if (pending === 0) return resolve();
           const kill = setTimeout(() => worker.process.kill('SIGKILL'), STOP_TIMEOUT_MS);
-          worker.once('exit', () => {
+          const done = () => {
+            pending -= 1;
+            if (pending > 0) return;
             clearTimeout(kill);
             resolve();
-          });
+          };
+          if (!exited) worker.once('exit', done);
+          if (worker.isConnected()) worker.once('disconnect', done);
+          if (exited) return;
           if (!sendQuietly(worker, { type: 'routellm:shutdown' } satisfies ClusterMessage)) worker.process.kill('SIGTERM');
         }),
     ),
   );
   await hub.close();
+  await sampleFile?.close();
   logger.info('routellm: all workers stopped');
 }

@@ -1,4 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { request as httpRequest } from 'node:http';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -206,4 +209,105 @@ describe('serve --workers 2, a real cluster on 127.0.0.1', () => {
     expect(await cluster.exited).toBe(0);
     expect(logMessages(cluster.log())).toContain('routellm: all workers stopped');
   }, 30_000);
+});
+
+describe('serve --workers 2 --sample-prompts: the primary alone writes and rotates the one file', () => {
+  it('keeps every sampled prompt once, in files no bigger than --sample-max-size, and /metrics counts them', async () => {
+    const upstream = await startUpstreamServer({ record: false });
+    const dir = await mkdtemp(join(tmpdir(), 'routellm-worker-samples-'));
+    const samples = join(dir, 'samples.jsonl');
+    const maxBytes = 8192;
+    try {
+      const cluster = await startCluster(['--workers', '2', '--port', '0', '--routers', 'random', '--base-url', upstream.baseURL, '--api-key', 'k', '--strong-model', 'big', '--weak-model', 'small', '--no-probe', '--sample-prompts', samples, '--sample-rate', '1', '--sample-max-size', String(maxBytes)]);
+      const post = (index: number) =>
+        new Promise<number>((resolve, reject) => {
+          const body = JSON.stringify({ model: 'router-random-50%', messages: [{ role: 'user', content: `prompt ${index}: ${'a fairly long question about sampling '.repeat(3)}` }] });
+          const request = httpRequest(`${cluster.url}/v1/chat/completions`, { method: 'POST', agent: false, headers: { 'content-type': 'application/json' } }, (response) => {
+            response.resume();
+            response.on('end', () => resolve(response.statusCode ?? 0));
+          });
+          request.on('error', reject);
+          request.end(body);
+        });
+      // About 250 bytes a line: 120 lines are ~30 KB, so about 4 files of 8 KB (5 rotated ones are kept).
+      const count = 120;
+      for (let start = 0; start < count; start += 20) {
+        const answers = await Promise.all(Array.from({ length: 20 }, (_, offset) => post(start + offset)));
+        expect(answers.every((status) => status === 200)).toBe(true);
+      }
+      const answeredBy = new Set(
+        cluster
+          .log()
+          .split('\n')
+          .filter((line) => line.includes('"path":"/v1/chat/completions"'))
+          .map((line) => (JSON.parse(line) as { worker: number }).worker),
+      );
+      expect(answeredBy.size).toBe(2);
+      cluster.child.kill('SIGTERM');
+      expect(await cluster.exited).toBe(0);
+
+      const files = (await readdir(dir)).filter((name) => name.startsWith('samples')).sort();
+      expect(files.length).toBeGreaterThanOrEqual(3);
+      const prompts: string[] = [];
+      for (const name of files) {
+        const path = join(dir, name);
+        expect((await stat(path)).size, name).toBeLessThanOrEqual(maxBytes);
+        const text = await readFile(path, 'utf8');
+        expect(text.endsWith('\n'), name).toBe(true);
+        for (const line of text.split('\n').filter(Boolean)) prompts.push((JSON.parse(line) as { prompt: string }).prompt);
+      }
+      // Each prompt once: none lost, none written twice.
+      expect(prompts).toHaveLength(count);
+      expect(new Set(prompts.map((prompt) => prompt.split(':')[0])).size).toBe(count);
+      // Rotated in order: the newest file holds the last lines written, FILE.1 the ones before.
+      expect(files[0]).toBe('samples.1.jsonl');
+      expect(files.at(-1)).toBe('samples.jsonl');
+    } finally {
+      await upstream.close();
+      await rm(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
+
+  it('counts them in /metrics, added up over the cluster: written by the primary, none dropped', async () => {
+    const upstream = await startUpstreamServer({ record: false });
+    const dir = await mkdtemp(join(tmpdir(), 'routellm-worker-samples-'));
+    try {
+      const cluster = await startCluster(['--workers', '2', '--port', '0', '--routers', 'random', '--base-url', upstream.baseURL, '--api-key', 'k', '--strong-model', 'big', '--weak-model', 'small', '--no-probe', '--sample-prompts', join(dir, 's.jsonl'), '--sample-rate', '1']);
+      const client = new OpenAI({ baseURL: `${cluster.url}/v1`, apiKey: 'client', maxRetries: 0 });
+      for (let n = 0; n < 10; n += 1) await client.chat.completions.create({ model: 'router-random-50%', messages: [{ role: 'user', content: `hi ${n}` }] });
+      // Lines reach the primary within a batch (0.2 s) and its file within another.
+      let written = 0;
+      for (let tries = 0; tries < 50 && written < 10; tries += 1) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        written = await metricValue(cluster.url, 'routellm_prompt_samples_total{outcome="written"}');
+      }
+      expect(written).toBe(10);
+      expect(await metricValue(cluster.url, 'routellm_prompt_samples_total{outcome="dropped_queue_full"}')).toBe(0);
+      expect(await metricValue(cluster.url, 'routellm_prompt_samples_total{outcome="dropped_write_error"}')).toBe(0);
+      cluster.child.kill('SIGTERM');
+      expect(await cluster.exited).toBe(0);
+      expect((await readFile(join(dir, 's.jsonl'), 'utf8')).split('\n').filter(Boolean)).toHaveLength(10);
+    } finally {
+      await upstream.close();
+      await rm(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
+
+  it('refuses an unwritable --sample-prompts path in the primary, before any worker starts: one line, exit 2', async () => {
+    // Under a regular file: no directory can be made there.
+    const dir = await mkdtemp(join(tmpdir(), 'routellm-worker-samples-'));
+    await writeFile(join(dir, 'file'), '');
+    const path = join(dir, 'file', 'samples.jsonl');
+    const child = spawn(process.execPath, [BIN, 'serve', '--workers', '2', '--port', '0', '--base-url', 'http://127.0.0.1:9/v1', '--api-key', 'k', '--no-probe', '--sample-prompts', path], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr?.setEncoding('utf8').on('data', (text: string) => (stderr += text));
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(code).toBe(2);
+    const lines = logMessages(stderr).split('\n').filter(Boolean);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toContain(`--sample-prompts: cannot write ${path}`);
+    // No worker started: it would have said it listens.
+    expect(stderr).not.toContain('listening on');
+    await rm(dir, { recursive: true, force: true });
+  });
 });
