@@ -150,7 +150,7 @@ export async function prepareController(options: ControllerOptions, internals: C
           });
         const decider = await deciderFor(config);
         shareStore = shareStateStore(shareOptions, liveShares, {
-          fingerprints: new Map(decider.routerNames().map((name) => [name, decider.fingerprint(name)])),
+          fingerprints: new Map(decider.routerNames().map((name) => [name, decider.shareFingerprint(name)])),
           log: { warn, info: (line) => logger.info({}, `routellm: ${line}`) },
           channel: internals.shareChannel,
         });

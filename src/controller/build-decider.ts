@@ -38,7 +38,7 @@ export interface BuildDeciderOptions {
 export async function buildDecider(options: BuildDeciderOptions): Promise<Decider> {
   if (options.modelList) {
     const list = await buildListRouting(options.modelList, options);
-    return new Decider({ pair: options.pair, routers: new Map(), list });
+    return new Decider({ pair: options.pair, routers: new Map(), list, ...(options.liveShares ? { liveShares: options.liveShares } : {}) });
   }
   const names = options.routers.filter((router): router is string => typeof router === 'string');
   const built = await options.registry.build(names, options.config.routers, options.context);
@@ -90,6 +90,7 @@ async function buildListRouting(models: ModelList, options: BuildDeciderOptions)
     models,
     scorers: new Map(scorers.map((scorer: ModelScorer, index) => [wanted[index] as string, scorer])),
     ...(options.shareWindow !== undefined ? { shareWindow: options.shareWindow } : {}),
+    ...(options.liveShares ? { liveShares: options.liveShares } : {}),
     where: `${options.config.path ?? 'config'}: models`,
   });
 }

@@ -112,6 +112,11 @@ export class Decider {
     return this.list ? this.list.scorer(name).fingerprint : this.router(name).fingerprint;
   }
 
+  /** What a share window of a loaded router is kept for: its fingerprint, and over a list the models it scores (ModelListRouting.shareFingerprint). */
+  shareFingerprint(name: string): string {
+    return this.list ? this.list.shareFingerprint(name) : this.router(name).fingerprint;
+  }
+
   /** `router-mf-0.116` -> the mf router and 0.116. Throws RoutingError naming what is wrong. */
   resolveModel(model: unknown): RouteTarget {
     const parsed = parseModelName(model);
@@ -182,6 +187,10 @@ export class Decider {
     const live = this.#liveShares;
     if (!live) return;
     for (const saved of live.pendingSaved()) {
+      if (saved.kind === 'list') {
+        this.list?.openSaved(saved.router, saved.fingerprint, saved.share);
+        continue;
+      }
       const router = this.#routers.get(saved.router);
       if (!router || router.fingerprint !== saved.fingerprint) continue;
       let threshold: number;

@@ -26,7 +26,6 @@ export {
   ShareTrack,
   type BudgetRefusal,
   type LiveDecision,
-  type SavedTrack,
   type ShareCalibratorOptions,
   type ShareTrackStats,
   type TrackedRouter,
@@ -40,8 +39,9 @@ export {
   type BudgetStats,
   type BudgetTrackOptions,
 } from './shares/budget-track.js';
+export type { KeptEntry, KeptTrack, ListWindowEntry, SavedListTrack, SavedPairTrack, SavedTrack } from './shares/kept-track.js';
 export { shareOfBatch, type BatchCut } from './shares/share-of-batch.js';
-export { SHARE_STATE_FORMAT, savedTracksOf, shareStateDocument, type ShareStateDocument } from './shares/share-state-document.js';
+export { SHARE_STATE_FORMAT, listEntryProblem, savedTracksOf, shareStateDocument, type ShareStateDocument } from './shares/share-state-document.js';
 export { ShareWindow, type ShareCut, type WindowEntry } from './shares/share-window.js';
 export { chooseByShortfall, chooseModel, costScale, costSpan, scaleCosts, shortfalls } from './model-list/choose-model.js';
 export { costShareAt, costShareCurve, knobForCostShare, switchPoints, weightedCostShareCurve, type CostShareCurve, type PricedShortfalls, type SwitchPoint } from './model-list/knob-for-cost-share.js';

@@ -1,14 +1,15 @@
-import { shareStateDocument, type WindowEntry } from '../core/index.js';
+import { shareStateDocument, type KeptEntry, type SavedTrack } from '../core/index.js';
 import { writeFileAtomic } from '../runtime/write-file-atomic.js';
 import { FILE_SAVE_INTERVAL_MS, readShareStateFile } from './file-share-state.js';
 import type { ShareSyncReply, ShareSyncRequest } from './share-channel.js';
 import type { ShareStateLog } from './share-state-store.js';
 
 interface HubWindow {
+  readonly kind: 'pair' | 'list';
   readonly router: string;
   readonly fingerprint: string;
   readonly share: number;
-  entries: WindowEntry[];
+  entries: KeptEntry[];
 }
 
 /**
@@ -51,7 +52,7 @@ export class ClusterShareHub {
       const key = keyOf(track);
       let window = this.#windows.get(key);
       if (!window) {
-        window = { router: track.router, fingerprint: track.fingerprint, share: track.share, entries: [] };
+        window = { kind: track.kind, router: track.router, fingerprint: track.fingerprint, share: track.share, entries: [] };
         this.#windows.set(key, window);
       }
       if (track.unsent.length > 0) {
@@ -75,7 +76,7 @@ export class ClusterShareHub {
     const path = this.#path;
     if (path === undefined || this.#writing || this.#changes === this.#savedAt) return this.#writing ?? Promise.resolve();
     const changes = this.#changes;
-    const tracks = [...this.#windows.values()].map((window) => ({ router: window.router, fingerprint: window.fingerprint, share: window.share, entries: window.entries }));
+    const tracks = [...this.#windows.values()].map((window) => ({ kind: window.kind, router: window.router, fingerprint: window.fingerprint, share: window.share, entries: window.entries }) as SavedTrack);
     this.#writing = writeFileAtomic(path, JSON.stringify(shareStateDocument(this.#windowSize, tracks)))
       .then(
         () => {
@@ -96,6 +97,6 @@ export class ClusterShareHub {
   }
 }
 
-function keyOf(track: { router: string; share: number; fingerprint: string }): string {
-  return `${track.router}\u0000${track.share}\u0000${track.fingerprint}`;
+function keyOf(track: { kind: string; router: string; share: number; fingerprint: string }): string {
+  return `${track.kind}\u0000${track.router}\u0000${track.share}\u0000${track.fingerprint}`;
 }

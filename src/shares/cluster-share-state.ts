@@ -1,4 +1,4 @@
-import type { ShareCalibrator, WindowEntry } from '../core/index.js';
+import type { KeptEntry, ShareCalibrator } from '../core/index.js';
 import { isShareSyncReply, sendQuietly, type ShareChannel, type ShareSyncReply } from './share-channel.js';
 import type { ShareStateLog, ShareStateStore } from './share-state-store.js';
 import { SyncLoop } from './sync-loop.js';
@@ -43,17 +43,17 @@ export class ClusterShareState implements ShareStateStore {
   }
 
   async #sync(): Promise<void> {
-    const tracks = this.#calibrator.tracks();
+    const tracks = this.#calibrator.keptTracks();
     if (tracks.length === 0) return;
     const sent = tracks.map((track) => track.takeUnsent());
     const id = (this.#nextId += 1);
     const reply = await this.#ask(id, {
       type: 'routellm:shares',
       id,
-      tracks: tracks.map((track, index) => ({ router: track.router, fingerprint: track.fingerprint, share: track.share, capacity: track.window.capacity, unsent: sent[index] as WindowEntry[] })),
+      tracks: tracks.map((track, index) => ({ kind: track.kind, router: track.router, fingerprint: track.fingerprint, share: track.share, capacity: track.capacity, unsent: sent[index] as KeptEntry[] })),
     });
     if (!reply) {
-      tracks.forEach((track, index) => track.returnUnsent(sent[index] as WindowEntry[]));
+      tracks.forEach((track, index) => track.returnUnsent(sent[index] as KeptEntry[]));
       if (!this.#warned) this.#log.warn('share state: the primary process did not answer a share sync; this worker routes with its own windows until it does');
       this.#warned = true;
       return;

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Redis as RedisClient } from 'ioredis';
-import { UsageError, type SavedTrack, type ShareCalibrator, type ShareTrack, type WindowEntry } from '../core/index.js';
+import { listEntryProblem, UsageError, type KeptEntry, type KeptTrack, type ListWindowEntry, type SavedTrack, type ShareCalibrator, type WindowEntry } from '../core/index.js';
 import type { RouterFingerprints, ShareStateLog, ShareStateStore } from './share-state-store.js';
 import { SyncLoop } from './sync-loop.js';
 
@@ -50,7 +50,7 @@ export class RedisShareState implements ShareStateStore {
   #warnedEntries = false;
   /** The last connection error ioredis reported, for the outage warning. */
   #socketError: string | undefined;
-  readonly #keys = new WeakMap<ShareTrack, string>();
+  readonly #keys = new WeakMap<KeptTrack, string>();
 
   constructor(url: URL, calibrator: ShareCalibrator, options: { log: ShareStateLog; intervalMs?: number; fingerprints?: RouterFingerprints }) {
     this.#url = url;
@@ -105,7 +105,8 @@ export class RedisShareState implements ShareStateStore {
           const share = Number(key.slice(prefix.length, key.length - suffix.length));
           if (!(share >= 0 && share <= 1)) continue;
           const entries = this.#decode(await client.lrange(key, 0, -1));
-          if (entries.length > 0) saved.push({ router, fingerprint, share, entries });
+          // A list's window (`l...` entries) or a pair's (`s`/`w`): the key's fingerprint says which, the entries show it.
+          if (entries.length > 0) saved.push(isListEntry(entries[0] as KeptEntry) ? { kind: 'list', router, fingerprint, share, entries: entries.filter(isListEntry) } : { kind: 'pair', router, fingerprint, share, entries: entries.filter((entry) => !isListEntry(entry)) as WindowEntry[] });
         }
       } while (cursor !== '0');
     }
@@ -123,16 +124,16 @@ export class RedisShareState implements ShareStateStore {
 
   async #sync(): Promise<void> {
     const client = this.#client;
-    const tracks = this.#calibrator.tracks();
+    const tracks = this.#calibrator.keptTracks();
     if (!client || tracks.length === 0) return;
     const sent = tracks.map((track) => track.takeUnsent());
     const multi = client.multi();
     tracks.forEach((track, index) => {
       const key = this.#keyOf(track);
-      const unsent = sent[index] as WindowEntry[];
+      const unsent = sent[index] as KeptEntry[];
       if (unsent.length > 0) {
         multi.rpush(key, ...unsent.map(encodeEntry));
-        multi.ltrim(key, -track.window.capacity, -1);
+        multi.ltrim(key, -track.capacity, -1);
         multi.pexpire(key, KEY_TTL_MS);
       }
       multi.lrange(key, 0, -1);
@@ -142,13 +143,13 @@ export class RedisShareState implements ShareStateStore {
       replies = await multi.exec();
       if (!replies) throw new Error('the transaction was aborted');
     } catch (error) {
-      tracks.forEach((track, index) => track.returnUnsent(sent[index] as WindowEntry[]));
+      tracks.forEach((track, index) => track.returnUnsent(sent[index] as KeptEntry[]));
       this.#outage(error);
       return;
     }
     let at = 0;
     tracks.forEach((track, index) => {
-      at += (sent[index] as WindowEntry[]).length > 0 ? 3 : 0;
+      at += (sent[index] as KeptEntry[]).length > 0 ? 3 : 0;
       const [error, value] = replies[at] as [Error | null, unknown];
       at += 1;
       if (error || !Array.isArray(value)) return;
@@ -168,7 +169,7 @@ export class RedisShareState implements ShareStateStore {
     );
   }
 
-  #keyOf(track: ShareTrack): string {
+  #keyOf(track: KeptTrack): string {
     let key = this.#keys.get(track);
     if (key === undefined) {
       key = `routellm:share:${track.router}:${track.share}:${weightsOf(track.fingerprint)}`;
@@ -177,8 +178,8 @@ export class RedisShareState implements ShareStateStore {
     return key;
   }
 
-  #decode(values: readonly string[]): WindowEntry[] {
-    const entries: WindowEntry[] = [];
+  #decode(values: readonly string[]): KeptEntry[] {
+    const entries: KeptEntry[] = [];
     for (const value of values) {
       const entry = decodeEntry(value);
       if (entry) entries.push(entry);
@@ -196,12 +197,25 @@ function weightsOf(fingerprint: string): string {
   return createHash('sha256').update(fingerprint).digest('hex').slice(0, 16);
 }
 
-/** One routed request in a shared list: `s` or `w` (its tier) and its win rate. */
-function encodeEntry([rate, strong]: WindowEntry): string {
+/**
+ * One routed request in a shared list: a pair's, `s` or `w` (its tier) and its win rate; a list's,
+ * `l` and its model index and shortfalls, comma-separated.
+ */
+function encodeEntry(entry: KeptEntry): string {
+  if (isListEntry(entry)) return `l${entry.join(',')}`;
+  const [rate, strong] = entry;
   return `${strong ? 's' : 'w'}${rate}`;
 }
 
-function decodeEntry(value: string): WindowEntry | undefined {
+function isListEntry(entry: KeptEntry): entry is ListWindowEntry {
+  return typeof entry[1] === 'number';
+}
+
+function decodeEntry(value: string): KeptEntry | undefined {
+  if (value[0] === 'l') {
+    const row = value.slice(1).split(',').map(Number);
+    return listEntryProblem(row) === undefined ? row : undefined;
+  }
   const tier = value[0];
   const rate = Number(value.slice(1));
   if ((tier !== 's' && tier !== 'w') || value.length < 2 || !(rate >= 0 && rate <= 1)) return undefined;

@@ -1,4 +1,4 @@
-import type { WindowEntry } from '../core/index.js';
+import type { KeptEntry } from '../core/index.js';
 
 /**
  * The IPC channel between a `serve --workers N` worker and the primary (a cluster worker's
@@ -13,11 +13,13 @@ export interface ShareChannel {
 
 /** One track as a worker sends it: which window, and the requests it routed since the last sync. */
 export interface SyncedTrack {
+  /** A pair's window or a list's (their entries differ). */
+  readonly kind: 'pair' | 'list';
   readonly router: string;
   readonly fingerprint: string;
   readonly share: number;
   readonly capacity: number;
-  readonly unsent: readonly WindowEntry[];
+  readonly unsent: readonly KeptEntry[];
 }
 
 /** Worker to primary: the requests routed since the last sync, per track. */
@@ -31,7 +33,7 @@ export interface ShareSyncRequest {
 export interface ShareSyncReply {
   readonly type: 'routellm:shares-reply';
   readonly id: number;
-  readonly windows: readonly (readonly WindowEntry[])[];
+  readonly windows: readonly (readonly KeptEntry[])[];
 }
 
 export function isShareSyncRequest(message: unknown): message is ShareSyncRequest {

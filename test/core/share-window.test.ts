@@ -71,8 +71,8 @@ describe('ShareCalibrator', () => {
   it('starts a track from a saved window of the same weights only', () => {
     const calibrator = new ShareCalibrator({ window: 4 });
     calibrator.load([
-      { router: 'r', fingerprint: 'r:1', share: 0.5, entries: [[0.1, false], [0.2, false], [0.3, true], [0.4, true]] },
-      { router: 'r', fingerprint: 'r:old', share: 0.25, entries: [[0.1, false]] },
+      { kind: 'pair', router: 'r', fingerprint: 'r:1', share: 0.5, entries: [[0.1, false], [0.2, false], [0.3, true], [0.4, true]] },
+      { kind: 'pair', router: 'r', fingerprint: 'r:old', share: 0.25, entries: [[0.1, false]] },
     ]);
     expect(calibrator.track(router, 0.5, 0.9).threshold).toBe(0.3);
     expect(calibrator.track(router, 0.25, 0.9).window.fill).toBe(0);

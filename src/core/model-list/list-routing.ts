@@ -2,9 +2,9 @@ import { RoutingError } from '../errors.js';
 import { parseModelName } from '../parse-model-name.js';
 import { unknownRouterError } from '../registry.js';
 import { boundedRoutingText } from '../routing-text.js';
-import { DEFAULT_SHARE_WINDOW, MAX_SHARE_TRACKS } from '../shares/share-calibrator.js';
+import { DEFAULT_SHARE_WINDOW, ShareCalibrator } from '../shares/share-calibrator.js';
 import { chooseByShortfall, costScale, shortfalls } from './choose-model.js';
-import { CostShareWindow } from './cost-share-window.js';
+import { CostShareTrack } from './cost-share-track.js';
 import { expectedCosts, scoreColumns, type ModelList } from './model-list.js';
 import { requestCosts, typicalCostUnit, type RequestCosts } from './request-costs.js';
 import { promptTokens, TYPICAL_REQUEST_TOKENS, type RequestTokens } from './request-tokens.js';
@@ -48,6 +48,11 @@ export interface ListRoutingOptions {
   readonly costs?: ArrayLike<number>;
   /** Prompts a share's knob is cut on (default 200, as two-model shares). */
   readonly shareWindow?: number;
+  /**
+   * Keeps the share windows (serve's, with the pair's: saved by `--share-state`, shared through
+   * Redis and between `--workers`, kept across reloads); without it they live in this object.
+   */
+  readonly liveShares?: ShareCalibrator;
   /** How errors name the list, e.g. `config.yaml: models`. */
   readonly where?: string;
 }
@@ -75,8 +80,8 @@ export class ModelListRouting {
   readonly #unit: number | undefined;
   readonly #scorers: ReadonlyMap<string, ModelScorer>;
   readonly #columns = new Map<string, Int32Array>();
-  readonly #windowSize: number;
-  readonly #windows = new Map<string, CostShareWindow>();
+  readonly #liveShares: ShareCalibrator;
+  readonly #fingerprints = new Map<string, string>();
 
   constructor(options: ListRoutingOptions) {
     this.models = options.models;
@@ -90,7 +95,7 @@ export class ModelListRouting {
     if (this.costs.length !== this.models.length) throw new RangeError(`${this.costs.length} costs for ${this.models.length} models`);
     this.scaled = costScale(this.costs, this.models.length - 1);
     this.#scorers = options.scorers;
-    this.#windowSize = options.shareWindow ?? DEFAULT_SHARE_WINDOW;
+    this.#liveShares = options.liveShares ?? new ShareCalibrator({ window: options.shareWindow ?? DEFAULT_SHARE_WINDOW });
     for (const [name, scorer] of options.scorers) this.#columns.set(name, scoreColumns(options.models, scorer.models, name, options.where ?? 'models'));
   }
 
@@ -102,6 +107,28 @@ export class ModelListRouting {
     const scorer = this.#scorers.get(name);
     if (!scorer) throw unknownRouterError(name, this.routerNames());
     return scorer;
+  }
+
+  /**
+   * What a share window of `router` over this list means something for: the router's weights, the
+   * router's models this list's entries stand for, in list order (the shortfalls' columns), and
+   * the typical request's costs (the scale its entries' costs are on).
+   */
+  shareFingerprint(name: string): string {
+    const scorer = this.scorer(name);
+    let fingerprint = this.#fingerprints.get(name);
+    if (fingerprint === undefined) {
+      const columns = this.#columns.get(name) as Int32Array;
+      fingerprint = `${scorer.fingerprint}|list:${Array.from(columns, (column) => scorer.models[column]).join(',')}|costs:${Array.from(this.costs).join(',')}`;
+      this.#fingerprints.set(name, fingerprint);
+    }
+    return fingerprint;
+  }
+
+  /** Opens the share of a window saved for this list (`--share-state`, Redis), so the stats show it before its first request. */
+  openSaved(router: string, fingerprint: string, share: number): void {
+    if (!this.#scorers.has(router) || this.shareFingerprint(router) !== fingerprint) return;
+    this.#track(router, share);
   }
 
   /** `router-knn-0.2` -> knn and knob 0.2; `router-knn-30%` -> knn and a cost share of 30%. */
@@ -141,12 +168,9 @@ export class ModelListRouting {
     const asked = this.#unit === undefined ? undefined : (tokens ?? promptTokens(prompt));
     const priced: RequestCosts = asked === undefined ? { costs: this.costs, scaled: this.scaled, step: 1 } : requestCosts(this.models, asked, this.#unit as number);
     let knob = target.knob;
-    if (target.share !== undefined) {
-      const window = this.#window(target.scorer.name, target.share);
-      window.observe(losses, priced.scaled, priced.step);
-      knob = window.knob(target.share);
-    }
-    const index = chooseByShortfall(losses, priced.scaled, knob);
+    let index: number;
+    if (target.share !== undefined) ({ knob, index } = this.#track(target.scorer.name, target.share).decide(losses, priced.scaled, priced.step));
+    else index = chooseByShortfall(losses, priced.scaled, knob);
     return {
       router: target.scorer.name,
       threshold: knob,
@@ -155,17 +179,10 @@ export class ModelListRouting {
     };
   }
 
-  #window(router: string, share: number): CostShareWindow {
-    const key = `${router}\0${share}`;
-    let window = this.#windows.get(key);
-    if (window === undefined) {
-      if (this.#windows.size >= MAX_SHARE_TRACKS) {
-        throw new RoutingError(`too many distinct shares in use (${MAX_SHARE_TRACKS}); use one of those already asked for`, { param: 'model', code: 'invalid_threshold' });
-      }
-      window = new CostShareWindow(this.#windowSize, this.scaled);
-      this.#windows.set(key, window);
-    }
-    return window;
+  #track(router: string, share: number): CostShareTrack {
+    const live = this.#liveShares;
+    const tracked = { name: router, fingerprint: this.shareFingerprint(router) };
+    return live.listTrack(tracked, share, () => new CostShareTrack(tracked, share, this.scaled, live.windowSize, live.sharing));
   }
 }
 

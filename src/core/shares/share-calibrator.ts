@@ -1,4 +1,5 @@
 import { BudgetTrack, type BudgetStats } from './budget-track.js';
+import type { KeptTrack, SavedPairTrack, SavedTrack } from './kept-track.js';
 import { ShareWindow, type ShareCut, type WindowEntry } from './share-window.js';
 
 /**
@@ -41,21 +42,14 @@ export interface ShareTrackStats {
   readonly budget?: BudgetStats;
 }
 
-/** One track as saved (file) or shared (Redis): a router, an asked share and its window. */
-export interface SavedTrack {
-  readonly router: string;
-  readonly fingerprint: string;
-  readonly share: number;
-  readonly entries: readonly WindowEntry[];
-}
-
 /**
  * The live threshold of one router at one asked share. Until its window holds `warmFill`
  * requests it routes with the calibration table's threshold; from then on with the window's cut
  * for the share. A request whose win rate ties with the cut goes strong for the part of the tie
  * the share needs (a running credit, so the same tie alternates deterministically).
  */
-export class ShareTrack {
+export class ShareTrack implements KeptTrack {
+  readonly kind = 'pair' as const;
   readonly router: string;
   readonly fingerprint: string;
   readonly share: number;
@@ -81,6 +75,10 @@ export class ShareTrack {
     this.window = new ShareWindow(windowSize);
     this.warmFill = Math.max(1, Math.ceil(windowSize / 4));
     this.#unsent = sharing ? [] : undefined;
+  }
+
+  get capacity(): number {
+    return this.window.capacity;
   }
 
   /** Whether the window's own cut is in force. */
@@ -153,8 +151,8 @@ export class ShareTrack {
     };
   }
 
-  saved(): SavedTrack {
-    return { router: this.router, fingerprint: this.fingerprint, share: this.share, entries: this.window.entries() };
+  saved(): SavedPairTrack {
+    return { kind: 'pair', router: this.router, fingerprint: this.fingerprint, share: this.share, entries: this.window.entries() };
   }
 
   #record(winRate: number, strong: boolean): void {
@@ -197,6 +195,8 @@ export class ShareCalibrator {
   readonly maxTracks: number;
   readonly sharing: boolean;
   readonly #tracks = new Map<string, Map<number, ShareTrack>>();
+  /** Cost-share tracks over a list of models, by router and share. */
+  readonly #listTracks = new Map<string, KeptTrack>();
   readonly #saved = new Map<string, SavedTrack>();
   readonly #budgets = new Map<string, Map<number, BudgetTrack>>();
   readonly #now: (() => number) | undefined;
@@ -262,29 +262,56 @@ export class ShareCalibrator {
       }
       track = new ShareTrack(router, share, tableThreshold, this.windowSize, this.sharing);
       const saved = this.#saved.get(savedKey(router.name, share));
-      if (saved && saved.fingerprint === router.fingerprint) track.load(saved.entries);
+      if (saved?.kind === 'pair' && saved.fingerprint === router.fingerprint) track.load(saved.entries);
       byShare.set(share, track);
     }
     track.lastUsed = ++this.#uses;
     return track;
   }
 
-  /** Every track in use. */
+  /**
+   * The cost-share track over a list of models of `router` (its fingerprint names the weights and
+   * the models scored) at `share`, made on first use by `make` (core/model-list builds it) and
+   * started from a saved window of the same fingerprint: kept, saved and shared like a pair's.
+   */
+  listTrack<T extends KeptTrack>(router: TrackedRouter, share: number, make: () => T): T {
+    const key = savedKey(router.name, share);
+    let track = this.#listTracks.get(key);
+    if (track === undefined || track.fingerprint !== router.fingerprint) {
+      if (track === undefined) {
+        if (this.#count >= this.maxTracks) this.#evictLeastRecent();
+        this.#count += 1;
+      }
+      track = make();
+      const saved = this.#saved.get(key);
+      if (saved?.kind === 'list' && saved.fingerprint === router.fingerprint) track.load(saved.entries);
+      this.#listTracks.set(key, track);
+    }
+    track.lastUsed = ++this.#uses;
+    return track as T;
+  }
+
+  /** Every pair track in use. */
   tracks(): ShareTrack[] {
     return [...this.#tracks.values()].flatMap((byShare) => [...byShare.values()]);
+  }
+
+  /** Every window the share-state stores keep: the pair's tracks, then the lists'. */
+  keptTracks(): KeptTrack[] {
+    return [...this.tracks(), ...this.#listTracks.values()];
   }
 
   /** Requests routed through every live share so far: changes whenever there is something new to save. */
   get observed(): number {
     let total = this.#retired;
-    for (const track of this.tracks()) total += track.observed;
+    for (const track of this.keptTracks()) total += track.observed;
     return total;
   }
 
   stats(): ShareTrackStats[] {
     const budgets = [...this.#budgets.values()].flatMap((byBudget) => [...byBudget.values()]);
     return [
-      ...this.tracks().map((track) => track.stats()),
+      ...this.keptTracks().map((track) => track.stats()),
       ...budgets.map((track) => {
         const realized = track.window.realizedShare;
         return {
@@ -301,9 +328,9 @@ export class ShareCalibrator {
     ];
   }
 
-  /** Every track's window, to save. */
+  /** Every kept window, to save. */
   saved(): SavedTrack[] {
-    return this.tracks().map((track) => track.saved());
+    return this.keptTracks().map((track) => track.saved());
   }
 
   /**
@@ -313,24 +340,27 @@ export class ShareCalibrator {
   load(saved: readonly SavedTrack[]): void {
     for (const entry of saved) {
       this.#saved.set(savedKey(entry.router, entry.share), entry);
-      const track = this.#tracks.get(entry.router)?.get(entry.share);
+      const track = entry.kind === 'pair' ? this.#tracks.get(entry.router)?.get(entry.share) : this.#listTracks.get(savedKey(entry.router, entry.share));
       if (track && track.fingerprint === entry.fingerprint) track.load(entry.entries);
     }
   }
 
   /** Saved windows loaded (`load`) that no track has taken yet: what start-up can open before any request. */
   pendingSaved(): SavedTrack[] {
-    return [...this.#saved.values()].filter((saved) => this.#tracks.get(saved.router)?.get(saved.share) === undefined);
+    return [...this.#saved.values()].filter((saved) =>
+      saved.kind === 'pair' ? this.#tracks.get(saved.router)?.get(saved.share) === undefined : !this.#listTracks.has(savedKey(saved.router, saved.share)),
+    );
   }
 
   #evictLeastRecent(): void {
-    let oldest: ShareTrack | BudgetTrack | undefined;
-    for (const track of this.tracks()) if (!oldest || track.lastUsed < oldest.lastUsed) oldest = track;
+    let oldest: KeptTrack | BudgetTrack | undefined;
+    for (const track of this.keptTracks()) if (!oldest || track.lastUsed < oldest.lastUsed) oldest = track;
     for (const byBudget of this.#budgets.values()) for (const track of byBudget.values()) if (!oldest || track.lastUsed < oldest.lastUsed) oldest = track;
     if (!oldest) return;
     if (oldest instanceof BudgetTrack) this.#budgets.get(oldest.router)?.delete(oldest.usdPerHour);
     else {
-      this.#tracks.get(oldest.router)?.delete(oldest.share);
+      if (oldest.kind === 'pair') this.#tracks.get(oldest.router)?.delete(oldest.share);
+      else this.#listTracks.delete(savedKey(oldest.router, oldest.share));
       this.#retired += oldest.observed;
     }
     this.#count -= 1;
