@@ -56,7 +56,7 @@ export class Upstreams {
     const models = options.modelList ? [...entries.keys(), ...(options.extraModels ?? [])] : [options.pair.strong, options.pair.weak, ...(options.extraModels ?? [])];
     const endpoints = resolveEach([...new Set(models)], (model) => {
       const entry = entries.get(model);
-      return entry ? entryEndpoint(entry, options) : resolveUpstream(model, options.overrides ?? {}, options.env, options.providers);
+      return entry ? modelEntryEndpoint(entry, options) : resolveUpstream(model, options.overrides ?? {}, options.env, options.providers);
     });
     for (const endpoint of endpoints) {
       const model = endpoint.model;
@@ -109,8 +109,11 @@ export class Upstreams {
   }
 }
 
-/** Where one entry of a list of models is sent: its base URL, its provider, or as any model name. */
-function entryEndpoint(entry: ModelEntry, options: UpstreamsOptions) {
+/**
+ * Where one entry of a list of models is sent: its base URL (with only its own key), its provider,
+ * or as any model name. A ConfigError when its key is not set (serve and `routellm doctor` alike).
+ */
+export function modelEntryEndpoint(entry: ModelEntry, options: Pick<UpstreamsOptions, 'overrides' | 'env' | 'providers'>): UpstreamEndpoint {
   if (entry.baseUrl !== undefined) {
     const keyEnv = entry.apiKeyEnv;
     const key = keyEnv === undefined ? undefined : options.env[keyEnv];

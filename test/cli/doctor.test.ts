@@ -65,7 +65,8 @@ describe('routellm doctor', () => {
 
   it('a config file that does not load is one fail line: what reads it is skipped, not checked with the defaults', async () => {
     const result = await runCliInProcess(['doctor', '--routers', 'random', '--config', join(dir, 'absent.yaml'), '--base-url', upstream.baseURL, '--strong-model', 'big', '--weak-model', 'small'], { cwd: dir });
-    expect(result.code).toBe(1);
+    // A configuration serve would refuse (exit 2) is exit 2 here too.
+    expect(result.code).toBe(2);
     const out = lines(result.stdout);
     expect(out[0]).toMatch(/^fail +config .*absent\.yaml/);
     expect(out.filter((line) => line.startsWith('fail'))).toHaveLength(1);
@@ -75,7 +76,7 @@ describe('routellm doctor', () => {
     // QA's case: a config naming its own models, with an unset variable: no line about the default pair.
     await writeFile(join(dir, 'c1.yaml'), 'models: { strong: strong-m, weak: local/weak-m }\nproviders:\n  local: { base_url: "http://127.0.0.1:9/v1", api_key_env: LOCAL_KEY }\nserver:\n  auth_keys: "${ROUTELLM_CLIENT_KEYS}"\n');
     const unset = await runCliInProcess(['doctor', '--config', 'c1.yaml', '--json'], { cwd: dir });
-    expect(unset.code).toBe(1);
+    expect(unset.code).toBe(2);
     const report = JSON.parse(unset.stdout) as { checks: { check: string; status: string; detail: string }[] };
     expect(report.checks.filter((check) => check.status === 'fail')).toEqual([{ check: 'config', status: 'fail', detail: expect.stringContaining('ROUTELLM_CLIENT_KEYS is not set') }]);
     expect(unset.stdout).not.toContain('gpt-4-1106-preview');

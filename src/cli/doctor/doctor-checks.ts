@@ -2,17 +2,21 @@ import { access } from 'node:fs/promises';
 import { calibrationTablePaths, readCalibrationTable } from '../../calibrate/load-calibration-table.js';
 import { loadConfig, type RoutellmConfig } from '../../config/load-config.js';
 import { unknownConfigKeysWarning, unusedRouterSectionsWarning } from '../../config/unknown-config-routers.js';
-import type { ModelPair } from '../../core/index.js';
+import { ConfigError, pairOfModelList, type ModelList, type ModelPair } from '../../core/index.js';
+import { resolveModelList } from '../../config/resolve-model-list.js';
 import { createBuiltinRegistry } from '../../routers/builtin-registry.js';
 import { buildDecider } from '../../controller/build-decider.js';
 import { nodeRouterContext } from '../../runtime/node-router-context.js';
 import { datasetsDir } from '../../runtime/package-paths.js';
 import { probeModels } from '../../upstream/probe-models.js';
+import { PriceTable } from '../../upstream/price-table.js';
 import { resolveUpstream, type UpstreamEndpoint } from '../../upstream/providers.js';
+import { modelEntryEndpoint } from '../../upstream/upstreams.js';
 import { publicURL } from '../../upstream/upstream-error-details.js';
 import type { CliIo } from '../io.js';
 import { resolveModelPair } from '../../config/resolve-model-pair.js';
 import { upstreamRoutingOfFlags } from '../upstream-flags.js';
+import { DEFAULT_ROUTER } from '../../routers/default-router.js';
 
 /**
  * One line of `routellm doctor`: `fail` is a problem (non-zero exit); `warn` something it could
@@ -25,9 +29,20 @@ export interface DoctorCheck {
   readonly detail: string;
 }
 
-/** What `routellm doctor` reads: serve's own flags for the pair, routers and upstreams. */
+/** What `routellm doctor` found: a line per check, and whether the configuration itself is unusable. */
+export interface DoctorReport {
+  readonly checks: DoctorCheck[];
+  /**
+   * True when the config file did not load or its models are invalid (a bad `models:` list, or one
+   * the router does not score): serve would refuse to start with exit 2, and doctor exits 2 too.
+   */
+  readonly badConfig: boolean;
+}
+
+/** What `routellm doctor` reads: serve's own flags for the pair or list, routers and upstreams. */
 export interface DoctorInputs {
-  readonly routers: readonly string[];
+  /** Routers serve would load; default: the default router for a pair, knn over a list. */
+  readonly routers?: readonly string[] | undefined;
   readonly strongModel?: string;
   readonly weakModel?: string;
   readonly config?: string;
@@ -39,10 +54,10 @@ export interface DoctorInputs {
 
 /**
  * The checks `serve` makes at start-up, each said as one line instead of stopping at the first:
- * the config file, the pair, each model's key and endpoint, each upstream's reachability and
- * whether it lists the model, the routers' data files, and the calibration table.
+ * the config file, the pair or the `models:` list, each model's key and endpoint, each upstream's
+ * reachability and whether it lists the model, the routers' data files, and the calibration table.
  */
-export async function runDoctorChecks(inputs: DoctorInputs, io: CliIo): Promise<DoctorCheck[]> {
+export async function runDoctorChecks(inputs: DoctorInputs, io: CliIo): Promise<DoctorReport> {
   const checks: DoctorCheck[] = [];
   const add = (check: string, status: DoctorCheck['status'], detail: string) => checks.push({ check, status, detail });
   const problem = (error: unknown) => (error instanceof Error ? error.message : String(error));
@@ -53,7 +68,7 @@ export async function runDoctorChecks(inputs: DoctorInputs, io: CliIo): Promise<
     const registry = createBuiltinRegistry();
     // A key that is no router (a typo) is a problem; options for a router this run does not load are not.
     const unknown = unknownConfigKeysWarning(config, registry);
-    const unused = unusedRouterSectionsWarning(config, registry, inputs.routers);
+    const unused = unusedRouterSectionsWarning(config, registry, inputs.routers ?? [DEFAULT_ROUTER]);
     if (unknown !== undefined) add('config', 'fail', [unknown, unused].filter(Boolean).join('; '));
     else if (unused !== undefined) add('config', 'warn', unused);
     else add('config', 'ok', inputs.config === undefined ? 'no config file given: defaults' : `${inputs.config} reads`);
@@ -68,25 +83,40 @@ export async function runDoctorChecks(inputs: DoctorInputs, io: CliIo): Promise<
   }
 
   let pair: ModelPair | undefined;
+  let list: ModelList | undefined;
+  let badConfig = config === undefined;
   if (config !== undefined) {
     try {
-      pair = resolveModelPair(inputs, io.env, config.models);
-      add('models', pair.strong === pair.weak ? 'fail' : 'ok', pair.strong === pair.weak ? `both seats hold "${pair.strong}": every prompt goes to it` : `strong ${pair.strong}, weak ${pair.weak}`);
+      // As serve: a pair given (flags, ROUTELLM_STRONG_MODEL/ROUTELLM_WEAK_MODEL) wins over the file's list.
+      list = resolveModelList(inputs, io.env, config.models ?? {}, (model) => new PriceTable(config?.prices).priceOf(model), `${config.path ?? 'config'}: models`);
+      if (list !== undefined) {
+        pair = pairOfModelList(list);
+        add('models', 'ok', `${list.length} models, cheapest first: ${list.map((entry) => entry.name).join(', ')} (the reference: ${pair.strong})`);
+      } else {
+        pair = resolveModelPair(inputs, io.env, config.models);
+        add('models', pair.strong === pair.weak ? 'fail' : 'ok', pair.strong === pair.weak ? `both seats hold "${pair.strong}": every prompt goes to it` : `strong ${pair.strong}, weak ${pair.weak}`);
+      }
     } catch (error) {
       add('models', 'fail', problem(error));
+      badConfig = true;
     }
   }
 
   const endpoints: UpstreamEndpoint[] = [];
   if (pair !== undefined && config !== undefined) {
     const routing = upstreamRoutingOfFlags(inputs, io.env, config);
-    for (const model of new Set([pair.strong, pair.weak])) {
+    // Over a list each model goes where its entry says (base_url and its own key, provider), as serve sends it.
+    const models: { name: string; resolve: () => UpstreamEndpoint }[] = list
+      ? list.map((entry) => ({ name: entry.name, resolve: () => modelEntryEndpoint(entry, routing) }))
+      : [...new Set([pair.strong, pair.weak])].map((name) => ({ name, resolve: () => resolveUpstream(name, routing.overrides, io.env, routing.providers) }));
+    for (const model of models) {
       try {
-        const endpoint = resolveUpstream(model, routing.overrides, io.env, routing.providers);
+        const endpoint = model.resolve();
         endpoints.push(endpoint);
-        add(`key ${model}`, 'ok', `${endpoint.provider} at ${publicURL(endpoint.baseURL)}, ${endpoint.apiKey === undefined ? 'no key (none sent)' : 'key set'}`);
+        const sent = endpoint.upstreamModel !== model.name ? ` as "${endpoint.upstreamModel}"` : '';
+        add(`key ${model.name}`, 'ok', `${endpoint.provider} at ${publicURL(endpoint.baseURL)}${sent}, ${endpoint.apiKey === undefined ? 'no key (none sent)' : 'key set'}`);
       } catch (error) {
-        add(`key ${model}`, 'fail', problem(error));
+        add(`key ${model.name}`, 'fail', problem(error));
       }
     }
   }
@@ -124,14 +154,18 @@ export async function runDoctorChecks(inputs: DoctorInputs, io: CliIo): Promise<
   }
   if (config !== undefined && pair !== undefined) {
     const shareProblems: string[] = [];
+    const routers = inputs.routers ?? (list ? [] : [DEFAULT_ROUTER]);
     try {
-      const controller = await buildDecider({ registry: createBuiltinRegistry(), routers: inputs.routers, pair, config, context, onShareProblem: (line) => shareProblems.push(line) });
-      add('routers', 'ok', `${controller.routerNames().join(', ')} loaded`);
+      const controller = await buildDecider({ registry: createBuiltinRegistry(), routers, pair, config, context, modelList: list, onShareProblem: (line) => shareProblems.push(line) });
+      add('routers', 'ok', `${controller.routerNames().join(', ')} loaded${list ? `, scoring every model of the list` : ''}`);
       if (shareProblems.length > 0) for (const line of shareProblems) add('calibration', 'fail', line);
+      else if (list) add('calibration', 'ok', `over a list a cost share (router-${controller.routerNames()[0]}-30%) is cut on the traffic served: no table needed`);
       else if (!checks.some((check) => check.check === 'calibration')) add('calibration', 'ok', `shares (router-<r>-50%) resolve for ${controller.routerNames().join(', ')}`);
     } catch (error) {
       add('routers', 'fail', problem(error));
+      // A list whose models the router does not score (scored_as) is a bad list, as serve says with exit 2.
+      if (list && error instanceof ConfigError) badConfig = true;
     }
   }
-  return checks;
+  return { checks, badConfig };
 }

@@ -1,11 +1,10 @@
-import { RoutellmError } from '../../core/index.js';
+import { ConfigError, RoutellmError } from '../../core/index.js';
 import type { DoctorFlags } from './doctor-command.js';
 import type { CliIo } from '../io.js';
 import { markReported } from '../reported-error.js';
 import { outputColumns } from '../terminal.js';
 import { wrapWords } from '../../runtime/wrap-text.js';
 import { runDoctorChecks } from './doctor-checks.js';
-import { DEFAULT_ROUTER } from '../../routers/default-router.js';
 
 /** Narrowest detail column worth keeping beside the checks' names; below it each detail goes under its name. */
 const MIN_DETAIL_COLUMNS = 40;
@@ -13,10 +12,11 @@ const DETAIL_UNDER = '      ';
 
 /**
  * `routellm doctor`: one entry per check on stdout, its detail wrapped to the terminal's width
- * (80 columns when piped) under its own column, or one JSON document; exit 1 when any failed.
+ * (80 columns when piped) under its own column, or one JSON document; exit 2 when the config file
+ * does not load or its models are invalid (serve would refuse them with exit 2), else 1 when any check failed.
  */
 export async function runDoctor(flags: DoctorFlags, io: CliIo): Promise<void> {
-  const checks = await runDoctorChecks({ ...flags, routers: flags.routers ?? [DEFAULT_ROUTER] }, io);
+  const { checks, badConfig } = await runDoctorChecks(flags, io);
   const failed = checks.filter((check) => check.status === 'fail');
   if (flags.json) {
     io.stdout.write(`${JSON.stringify({ ok: failed.length === 0, checks })}\n`);
@@ -34,5 +34,6 @@ export async function runDoctor(flags: DoctorFlags, io: CliIo): Promise<void> {
     }
   }
   // The lines above said what is wrong; the exit code says that something is.
+  if (badConfig) throw markReported(new ConfigError(`doctor: ${failed.length} problem(s), the configuration among them`));
   if (failed.length > 0) throw markReported(new RoutellmError(`doctor: ${failed.length} problem(s)`));
 }
