@@ -26,6 +26,14 @@ export class HeldStartUpLines implements Logger {
     else this.#target.warn(fields, message);
   }
 
+  /**
+   * Drops the held lines and passes every later one through: a `serve --workers N` worker other
+   * than the first, whose start-up finds what the first one's found and said already.
+   */
+  discard(): void {
+    this.#held = undefined;
+  }
+
   /** Writes the held lines, in order, and every later one as it comes. */
   release(): void {
     const held = this.#held ?? [];

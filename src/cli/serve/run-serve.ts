@@ -144,7 +144,9 @@ async function serveWith(flags: ServeFlags, io: CliIo, log: RequestLog, format: 
       if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') throw new UsageError(`cannot listen on host "${host}": ${code}; check --host`);
       throw error;
     }
-    startUp.release();
+    // Under --workers the first worker says them; the others would repeat each line word for word.
+    if (worker && worker.slot > 1) startUp.discard();
+    else startUp.release();
     for (const probe of await probed) reportProbe(log, probe);
     // Only the real CLI process: an embedded or test server leaves the host's heap alone.
     const uncap = io.stderr === process.stderr && process.env['ROUTELLM_YOUNG_GEN'] !== 'default' ? capYoungGeneration() : undefined;

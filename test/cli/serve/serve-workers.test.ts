@@ -116,6 +116,13 @@ describe('serve --workers 2, a real cluster on 127.0.0.1', () => {
     await upstream.close();
   });
 
+  it('says each start-up warning once, from the first worker, not once per worker', () => {
+    // Both workers listen (their own lines), but the unpriced models are said once.
+    expect(workerPids(cluster.log()).size).toBe(2);
+    const unpriced = logMessages(cluster.log()).split('\n').filter((line) => line.startsWith('model "big" has no price'));
+    expect(unpriced).toHaveLength(1);
+  });
+
   it('adds up every worker in /metrics and /v1/routellm/stats', async () => {
     expect(workerPids(cluster.log()).size).toBe(2);
     // A connection each (node:http without an agent), so the primary hands them round the workers.
