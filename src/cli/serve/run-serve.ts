@@ -24,6 +24,7 @@ import cluster from 'node:cluster';
 import { markReported, wasReported } from '../reported-error.js';
 import { WORKER_SETUP_ENV, type WorkerSetup } from './cluster-messages.js';
 import { WorkerLink } from './worker-link.js';
+import { foldRouteLLMUpstreamNames } from '../upstream-flags.js';
 import { capYoungGeneration } from './cap-young-generation.js';
 import { HeldStartUpLines } from './held-start-up-lines.js';
 import { parseByteSize, parsePort, parseWorkers } from './parse-serve-flags.js';
@@ -44,6 +45,7 @@ export async function runServe(flags: ServeFlags, io: CliIo): Promise<void> {
   const format = resolveLogFormat(flags.logFormat, io.env, io.stderr.isTTY === true);
   const log = await createServeLog({ format, stderr: io.stderr, ...(setup ? { worker: setup.slot } : {}) });
   try {
+    flags = foldRouteLLMUpstreamNames(flags);
     const workers = setup || flags.workers === undefined ? 1 : parseWorkers(flags.workers);
     if (workers > 1) {
       parseByteSize(flags.maxBody);

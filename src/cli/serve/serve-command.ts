@@ -4,7 +4,7 @@ import { knownPrefixes } from '../../upstream/providers.js';
 import type { CliIo } from '../io.js';
 import { helpEpilogue } from '../terminal.js';
 import { DEFAULT_WEAK_MODEL_HELP, modelPairOptions } from '../shared-options.js';
-import { upstreamFlagOptions } from '../upstream-flags.js';
+import { routeLLMUpstreamOptions, upstreamFlagOptions } from '../upstream-flags.js';
 import { serveSettingOptions, type ServeFlags } from './serve-flags.js';
 
 /** Where `routellm serve` listens unless --port/--host or the config's `server:` say otherwise. */
@@ -18,7 +18,7 @@ export function defineServeCommand(program: Command, io: CliIo): void {
     .description('Run an OpenAI-compatible server that routes each chat request to the strong or the weak model.')
     .addOption(new Option('--routers <names...>', `routers to load; requests pick one with model "router-<name>-<threshold>" (default: ${DEFAULT_ROUTER}; over a models: list in --config, knn)`));
   for (const option of modelPairOptions({ calls: true })) command.addOption(option);
-  for (const option of upstreamFlagOptions()) command.addOption(option);
+  for (const option of [...upstreamFlagOptions(), ...routeLLMUpstreamOptions()]) command.addOption(option);
   command
     .addOption(new Option('--port <port>', `port to listen on; 0 picks a free one (config server.port; default ${DEFAULT_PORT})`))
     .addOption(new Option('--host <host>', `interface to bind; 0.0.0.0 for every interface (config server.host; default ${DEFAULT_HOST})`))

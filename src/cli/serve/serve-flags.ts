@@ -18,6 +18,9 @@ export interface ServeFlags extends Omit<ControllerSettings, 'routers' | 'baseUR
   readonly config?: string;
   /** `--base-url` (commander's camel case of it; the Controller's option is `baseURL`). */
   readonly baseUrl?: string;
+  /** RouteLLM's `--alt-base-url` / `--alt-api-key`: folded into baseUrl / apiKey before anything reads them. */
+  readonly altBaseUrl?: string;
+  readonly altApiKey?: string;
   /** undefined unless given, so the config file's `server.port` can decide. */
   readonly port?: string;
   readonly host?: string;
