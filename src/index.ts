@@ -8,7 +8,7 @@
 export { Controller, type ControllerStats } from './controller/controller.js';
 export type { ControllerEnvironment, ControllerOptions, ControllerSettings, Logger, ProviderSettings } from './controller/controller-options.js';
 export { ChatCompletions, type ChatRequestOptions } from './controller/chat-completions.js';
-export { RoutedPromise, type Decision, type RoutedResponse } from './controller/routed-promise.js';
+export { RoutedPromise, type Decision, type ModelQualities, type RoutedResponse } from './controller/routed-promise.js';
 
 // Routers: the built-ins by name, one built on its own, or one of your own.
 export { builtinRouters, createRouter } from './controller/routers.js';

@@ -1,9 +1,9 @@
-import { scorePrompts, type ModelList, type ModelPair } from '../core/index.js';
+import { qualitiesByModel, RoutingError, scorePrompts, type ModelList, type ModelPair } from '../core/index.js';
 import type { GatewayStats } from '../server/chat/chat-pipeline.js';
 import { prepareController, type ControllerParts } from './assemble-controller.js';
 import { ChatCompletions } from './chat-completions.js';
 import type { ControllerOptions } from './controller-options.js';
-import { publicDecision, type Decision } from './routed-promise.js';
+import { publicDecision, type Decision, type ModelQualities } from './routed-promise.js';
 
 /** `GET /v1/routellm/stats` as an object: spend, strong-only spend and saving, fallbacks, routing health, live shares. */
 export type ControllerStats = GatewayStats;
@@ -74,9 +74,33 @@ export class Controller {
   /**
    * The strong model's win rate for each prompt, in order: RouteLLM's
    * `batch_calculate_win_rate(prompts, router)`. Routers that batch (embedding calls) score all at once.
+   * Over a list of models it rejects with a RoutingError naming `qualities`, the list's equivalent.
    */
   winRates(prompts: readonly string[], router: string): Promise<number[]> {
-    return scorePrompts(this.#parts.pipeline.routing.decider.router(router), prompts);
+    const decider = this.#parts.pipeline.routing.decider;
+    if (decider.list) {
+      return Promise.reject(
+        new RoutingError(`winRates is the pair's strong win rate; over a list of models, controller.qualities(prompts, '${router}') gives every model's predicted quality`, { param: 'router', code: 'unknown_router' }),
+      );
+    }
+    return scorePrompts(decider.router(router), prompts);
+  }
+
+  /**
+   * Over a list of models, every model's predicted quality for each prompt, in order: the
+   * `qualities` of `decide(prompt, router, knob)` (model -> quality, list order) without a decision,
+   * so no share window moves. The list's `winRates`. A RoutingError over a pair, or for a router
+   * that is not loaded.
+   */
+  async qualities(prompts: readonly string[], router: string): Promise<ModelQualities[]> {
+    const list = this.#parts.pipeline.routing.decider.list;
+    if (!list) {
+      throw new RoutingError(`qualities are predicted over a list of models (the models option, or models: in the config); over the pair, controller.winRates(prompts, '${router}') gives the strong win rate`, { param: 'router', code: 'unknown_router' });
+    }
+    const scorer = list.scorer(router);
+    const out: ModelQualities[] = [];
+    for (const prompt of prompts) out.push(qualitiesByModel({ models: list.names, qualities: await list.qualities(scorer, prompt) }));
+    return out;
   }
 
   /** What `GET /v1/routellm/stats` says: spend, saving, fallbacks by reason, routing health, live shares. */

@@ -1,5 +1,8 @@
 import { qualitiesByModel, type RoutingDecision } from '../core/index.js';
 
+/** Every model's predicted quality for one prompt, model -> quality in list order (a list router's scores). */
+export type ModelQualities = Readonly<Record<string, number>>;
+
 /** What the router decided for one call (the routing headers serve sends, as fields). */
 export interface Decision {
   /** The router that scored the prompt. */
@@ -13,7 +16,7 @@ export interface Decision {
   /** The model routed to. */
   readonly model: string;
   /** Over a list of models: every model's predicted quality, by name, in list order. */
-  readonly qualities?: Readonly<Record<string, number>>;
+  readonly qualities?: ModelQualities;
 }
 
 /** A call's answer and how it was routed and answered. */

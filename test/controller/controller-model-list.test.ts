@@ -1,6 +1,6 @@
 import { BadRequestError } from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ConfigError } from '../../src/core/index.js';
+import { ConfigError, RoutingError } from '../../src/core/index.js';
 import { Controller } from '../../src/index.js';
 import { startUpstreamServer, type UpstreamServer } from '../helpers/upstream-server.js';
 
@@ -47,6 +47,34 @@ describe('the Controller over a list of models', () => {
     const stats = controller.stats();
     expect(stats.list?.models).toEqual(['local-7b', 'yi-34b', 'gpt-4-1106-preview']);
     expect(stats.list?.all_strongest_spend_usd).toBeGreaterThan(stats.spend_usd);
+  });
+
+  it("predicts every model's quality for each prompt (qualities), the same as decide's, and winRates says to use it", async () => {
+    const prompts = ['What is the capital of France?', 'Write a Python function that returns the n-th prime.', 'Which is heavier, a kilo of iron or a kilo of feathers?'];
+    const qualities = await controller.qualities(prompts, 'knn');
+    expect(qualities).toHaveLength(3);
+    for (const [index, prompt] of prompts.entries()) {
+      expect(Object.keys(qualities[index]!)).toEqual(['local-7b', 'yi-34b', 'gpt-4-1106-preview']);
+      expect(qualities[index]).toEqual((await controller.decide(prompt, 'knn', 0)).qualities);
+    }
+    // The prompts are scored apart: they are not all predicted alike.
+    expect(new Set(qualities.map((q) => q['gpt-4-1106-preview'])).size).toBeGreaterThan(1);
+    expect(await controller.qualities([], 'knn')).toEqual([]);
+    await expect(controller.qualities(prompts, 'mf')).rejects.toThrow(RoutingError);
+    await expect(controller.qualities(prompts, 'mf')).rejects.toThrow('unknown router "mf"; this server has: knn');
+    await expect(controller.winRates(prompts, 'knn')).rejects.toThrow(RoutingError);
+    await expect(controller.winRates(prompts, 'knn')).rejects.toThrow("over a list of models, controller.qualities(prompts, 'knn') gives every model's predicted quality");
+  });
+
+  it('qualities over a pair is a RoutingError naming winRates', async () => {
+    const pair = await Controller.create({ routers: ['random'], strongModel: 'big', weakModel: 'small', baseURL: upstreams[0]!.baseURL, apiKey: 'k', env: {}, logger: { info() {}, warn() {} } });
+    try {
+      await expect(pair.qualities(['hi'], 'random')).rejects.toThrow(RoutingError);
+      await expect(pair.qualities(['hi'], 'random')).rejects.toThrow("over the pair, controller.winRates(prompts, 'random') gives the strong win rate");
+      expect(await pair.winRates(['hi'], 'random')).toHaveLength(1);
+    } finally {
+      await pair.close();
+    }
   });
 
   it('refuses a bad knob as an OpenAI BadRequestError', async () => {

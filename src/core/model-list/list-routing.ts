@@ -187,6 +187,6 @@ export class ModelListRouting {
 }
 
 /** A choice's predicted qualities as an object, model -> quality, in list order (logs, JSON). */
-export function qualitiesByModel(choice: ListChoice): Record<string, number> {
+export function qualitiesByModel(choice: Pick<ListChoice, 'models' | 'qualities'>): Record<string, number> {
   return Object.fromEntries(choice.models.map((model, index) => [model, choice.qualities[index] as number]));
 }
