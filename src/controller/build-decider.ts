@@ -1,5 +1,6 @@
-import { ConfigError, Decider, ModelListRouting, type ModelList, type ModelScorer, type ModelPair, type Router, type RouterContext, type RouterRegistry, type ShareCalibrator, type ShareResolver, type ThresholdAdvisor } from '../core/index.js';
+import { ConfigError, Decider, ModelListRouting, type ListPrior, type ModelList, type ModelScorer, type ModelPair, type Router, type RouterContext, type RouterRegistry, type ShareCalibrator, type ShareResolver, type ThresholdAdvisor } from '../core/index.js';
 import { loadShareTables } from '../calibrate/load-calibration-table.js';
+import { readListPrior } from '../calibrate/list-prior-table.js';
 import type { RoutellmConfig } from '../config/load-config.js';
 import { DEFAULT_MODEL_SCORER, modelScorerFactory } from '../routers/multi/model-scorers.js';
 import { allInOrder } from '../runtime/all-in-order.js';
@@ -91,6 +92,22 @@ async function buildListRouting(models: ModelList, options: BuildDeciderOptions)
     scorers: new Map(scorers.map((scorer: ModelScorer, index) => [wanted[index] as string, scorer])),
     ...(options.shareWindow !== undefined ? { shareWindow: options.shareWindow } : {}),
     ...(options.liveShares ? { liveShares: options.liveShares } : {}),
+    priors: await listPriors(scorers, options),
     where: `${options.config.path ?? 'config'}: models`,
   });
+}
+
+/**
+ * Where each router's cost shares start: its shipped prior (datasets/calibration/list-prior-<r>.json).
+ * A router of your own has none (its shares start on live traffic); a table made for other weights
+ * or damaged is said once (onShareProblem) and not used.
+ */
+async function listPriors(scorers: readonly ModelScorer[], options: BuildDeciderOptions): Promise<Map<string, ListPrior>> {
+  const priors = new Map<string, ListPrior>();
+  for (const scorer of scorers) {
+    const prior = await readListPrior(scorer, options.context);
+    if (typeof prior === 'string') options.onShareProblem?.(`cost shares of router "${scorer.name}" start on live traffic alone: ${prior}`);
+    else if (prior) priors.set(scorer.name, prior);
+  }
+  return priors;
 }

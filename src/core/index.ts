@@ -49,5 +49,5 @@ export { requestCosts, typicalCostUnit, type RequestCosts } from './model-list/r
 export { promptTokens, requestTokens, TYPICAL_REQUEST_TOKENS, type RequestTokens } from './model-list/request-tokens.js';
 export type { ModelScorer, ModelScorerFactory } from './model-list/model-scorer.js';
 export { CostShareWindow } from './model-list/cost-share-window.js';
-export { ModelListRouting, qualitiesByModel, type ListChoice, type ListDecision, type ListRoutingOptions, type ListTarget } from './model-list/list-routing.js';
+export { ModelListRouting, qualitiesByModel, type ListChoice, type ListDecision, type ListPrior, type ListRoutingOptions, type ListTarget } from './model-list/list-routing.js';
 export { checkModelList, expectedCosts, pairOfModelList, scoreColumns, type ModelEntry, type ModelList, type TokenPrice } from './model-list/model-list.js';

@@ -1,3 +1,4 @@
+import type { PricedShortfalls } from './knob-for-cost-share.js';
 import type { KeptEntry, KeptTrack, ListWindowEntry, SavedListTrack } from '../shares/kept-track.js';
 import type { ShareTrackStats, TrackedRouter } from '../shares/share-calibrator.js';
 import { listEntryProblem } from '../shares/share-state-document.js';
@@ -23,12 +24,13 @@ export class CostShareTrack implements KeptTrack {
   /** Prompts routed here that a sharing store has not yet sent; undefined when nothing shares. */
   #unsent: ListWindowEntry[] | undefined;
 
-  constructor(router: TrackedRouter, share: number, scaled: Float64Array, windowSize: number, sharing: boolean) {
+  /** `prior`: the prompts the window starts full of (CostShareWindow), until live ones push them out. */
+  constructor(router: TrackedRouter, share: number, scaled: Float64Array, windowSize: number, sharing: boolean, prior: readonly PricedShortfalls[] = []) {
     this.router = router.name;
     this.fingerprint = router.fingerprint;
     this.share = share;
     this.#scaled = scaled;
-    this.window = new CostShareWindow(windowSize, scaled);
+    this.window = new CostShareWindow(windowSize, scaled, prior);
     this.#unsent = sharing ? [] : undefined;
   }
 
@@ -50,9 +52,9 @@ export class CostShareTrack implements KeptTrack {
     return { knob, index };
   }
 
-  /** The knob the next prompt would be decided at, but for its own shortfalls (0 while the window is empty). */
+  /** The knob the next prompt would be decided at, but for its own shortfalls (0 while the window and its prior are empty). */
   get knob(): number {
-    return this.window.fill > 0 ? this.window.knob(this.share) : 0;
+    return this.window.fill + this.window.priorFill > 0 ? this.window.knob(this.share) : 0;
   }
 
   takeUnsent(): ListWindowEntry[] {
@@ -86,7 +88,8 @@ export class CostShareTrack implements KeptTrack {
       router: this.router,
       share: this.share,
       threshold: this.knob,
-      source: 'window',
+      // 'table' while prompts of the router's prior (its training prompts) are still in the window.
+      source: this.window.priorFill > 0 ? 'table' : 'window',
       realizedShare: Number.isNaN(realized) ? null : realized,
       windowFill: this.window.fill,
       windowSize: this.capacity,

@@ -16,12 +16,17 @@ export class CostShareWindow {
   readonly #costs: Float64Array;
   readonly #steps: Float64Array;
   readonly #chosen: Int32Array;
+  readonly #prior: readonly PricedShortfalls[];
   #start = 0;
   #size = 0;
   #curve: CostShareCurve | undefined;
 
-  /** `scaled`: the models' costs on the rule's scale (costScale) for a prompt observed without its own. */
-  constructor(capacity: number, scaled: Float64Array) {
+  /**
+   * `scaled`: the models' costs on the rule's scale (costScale) for a prompt observed without its
+   * own. `prior`: prompts the window starts full of (the router's training prompts, see
+   * ListPrior), pushed out one by one as live prompts come in; empty, the window starts empty.
+   */
+  constructor(capacity: number, scaled: Float64Array, prior: readonly PricedShortfalls[] = []) {
     if (!Number.isInteger(capacity) || capacity < 1) throw new RangeError(`window capacity must be a positive integer, got ${capacity}`);
     this.capacity = capacity;
     this.#models = scaled.length;
@@ -30,6 +35,12 @@ export class CostShareWindow {
     this.#costs = new Float64Array(capacity * scaled.length);
     this.#steps = new Float64Array(capacity);
     this.#chosen = new Int32Array(capacity);
+    this.#prior = prior;
+  }
+
+  /** Prior prompts still in the window: the first `capacity - fill` of the prior. */
+  get priorFill(): number {
+    return Math.min(this.#prior.length, this.capacity - this.#size);
   }
 
   /** Prompts in the window (up to `capacity`). */
@@ -101,6 +112,7 @@ export class CostShareWindow {
 
   *#each(): Generator<PricedShortfalls> {
     const m = this.#models;
+    for (let i = 0; i < this.priorFill; i += 1) yield this.#prior[i] as PricedShortfalls;
     for (let i = 0; i < this.#size; i += 1) {
       const slot = this.#slot(i);
       yield { losses: this.#rows.subarray(slot * m, slot * m + m), scaled: this.#costs.subarray(slot * m, slot * m + m), step: this.#steps[slot] as number };

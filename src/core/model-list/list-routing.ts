@@ -5,6 +5,7 @@ import { boundedRoutingText } from '../routing-text.js';
 import { DEFAULT_SHARE_WINDOW, ShareCalibrator } from '../shares/share-calibrator.js';
 import { chooseByShortfall, costScale, shortfalls } from './choose-model.js';
 import { CostShareTrack } from './cost-share-track.js';
+import type { PricedShortfalls } from './knob-for-cost-share.js';
 import { expectedCosts, scoreColumns, type ModelList } from './model-list.js';
 import { requestCosts, typicalCostUnit, type RequestCosts } from './request-costs.js';
 import { promptTokens, TYPICAL_REQUEST_TOKENS, type RequestTokens } from './request-tokens.js';
@@ -36,6 +37,20 @@ export interface ListChoice {
   readonly tokens?: RequestTokens;
 }
 
+/**
+ * A list router's predictions on a sample of its own training prompts
+ * (`datasets/calibration/list-prior-<router>.json`, `npm run calibration:lists`): a cost share's
+ * window starts full of them, priced at this list's prices, and live prompts push them out one by
+ * one; so the first requests of a share are cut on the router's training traffic plus what came
+ * so far, as a pair's share starts from its calibration table.
+ */
+export interface ListPrior {
+  /** Per prompt, each of the router's models' predicted quality, in the router's model order. */
+  readonly qualities: readonly ArrayLike<number>[];
+  /** Per prompt, its estimated input tokens (priced with the typical answer out). */
+  readonly inputTokens: readonly number[];
+}
+
 export interface ListRoutingOptions {
   readonly models: ModelList;
   /** The routers over a list, by name (`knn`, `mf`); each must score every model of the list. */
@@ -55,6 +70,8 @@ export interface ListRoutingOptions {
   readonly liveShares?: ShareCalibrator;
   /** How errors name the list, e.g. `config.yaml: models`. */
   readonly where?: string;
+  /** Where each router's shares start (ListPrior), by router name; a router without one starts empty. */
+  readonly priors?: ReadonlyMap<string, ListPrior>;
 }
 
 /** A list decision as the Decider returns it: the model, the knob in force, and what the rule saw. */
@@ -82,6 +99,8 @@ export class ModelListRouting {
   readonly #columns = new Map<string, Int32Array>();
   readonly #liveShares: ShareCalibrator;
   readonly #fingerprints = new Map<string, string>();
+  readonly #priors: ReadonlyMap<string, ListPrior>;
+  readonly #priorRows = new Map<string, PricedShortfalls[]>();
 
   constructor(options: ListRoutingOptions) {
     this.models = options.models;
@@ -96,6 +115,7 @@ export class ModelListRouting {
     this.scaled = costScale(this.costs, this.models.length - 1);
     this.#scorers = options.scorers;
     this.#liveShares = options.liveShares ?? new ShareCalibrator({ window: options.shareWindow ?? DEFAULT_SHARE_WINDOW });
+    this.#priors = options.priors ?? new Map();
     for (const [name, scorer] of options.scorers) this.#columns.set(name, scoreColumns(options.models, scorer.models, name, options.where ?? 'models'));
   }
 
@@ -182,7 +202,25 @@ export class ModelListRouting {
   #track(router: string, share: number): CostShareTrack {
     const live = this.#liveShares;
     const tracked = { name: router, fingerprint: this.shareFingerprint(router) };
-    return live.listTrack(tracked, share, () => new CostShareTrack(tracked, share, this.scaled, live.windowSize, live.sharing));
+    return live.listTrack(tracked, share, () => new CostShareTrack(tracked, share, this.scaled, live.windowSize, live.sharing, this.#prior(router)));
+  }
+
+  /** The router's prior prompts as this list weighs them: shortfalls over its models, priced at its prices. */
+  #prior(router: string): PricedShortfalls[] {
+    let rows = this.#priorRows.get(router);
+    if (rows === undefined) {
+      const prior = this.#priors.get(router);
+      const columns = this.#columns.get(router) as Int32Array;
+      const reference = this.models.length - 1;
+      rows = (prior?.qualities ?? []).map((row, i) => {
+        const losses = shortfalls(Float64Array.from(columns, (column) => row[column] as number), reference);
+        if (this.#unit === undefined) return { losses, scaled: this.scaled, step: 1 };
+        const { scaled, step } = requestCosts(this.models, { input: prior?.inputTokens[i] ?? TYPICAL_REQUEST_TOKENS.input, output: TYPICAL_REQUEST_TOKENS.output }, this.#unit);
+        return { losses, scaled, step };
+      });
+      this.#priorRows.set(router, rows);
+    }
+    return rows;
   }
 }
 
