@@ -1,12 +1,16 @@
-import { qualitiesByModel, RoutingError, scorePrompts, type ModelList, type ModelPair } from '../core/index.js';
+import { InternalError, qualitiesByModel, RoutellmError, RoutingError, scorePrompts, type ModelList, type ModelPair } from '../core/index.js';
 import type { GatewayStats } from '../server/chat/chat-pipeline.js';
 import { prepareController, type ControllerParts } from './assemble-controller.js';
+import type { ReloadResult } from '../server/reload/routing-reloads.js';
 import { ChatCompletions } from './chat-completions.js';
 import type { ControllerOptions } from './controller-options.js';
 import { publicDecision, type Decision, type ModelQualities } from './routed-promise.js';
 
 /** `GET /v1/routellm/stats` as an object: spend, strong-only spend and saving, fallbacks, routing health, live shares. */
 export type ControllerStats = GatewayStats;
+
+/** What a reload loaded (`Controller.reload()`; serve's `POST /v1/routellm/reload` answers the same, snake_cased). */
+export type { ReloadResult };
 
 /**
  * RouteLLM's Controller in TypeScript: loads routers, routes each prompt to the strong or the weak
@@ -101,6 +105,24 @@ export class Controller {
     const out: ModelQualities[] = [];
     for (const prompt of prompts) out.push(qualitiesByModel({ models: list.names, qualities: await list.qualities(scorer, prompt) }));
     return out;
+  }
+
+  /**
+   * Re-reads the config file (or the config object given) and the routers' weights, builds the
+   * routers, their calibration tables and the upstreams aside, then swaps them in at once: what
+   * serve's SIGHUP and `POST /v1/routellm/reload` run, the same code. Calls in flight finish on the
+   * old set; later calls route on the new one. Reloads run one at a time, in order. When anything
+   * fails the old set keeps serving and the promise rejects with the RoutellmError that stopped it
+   * (a ConfigError for a config that does not parse, weights that are not there, or a changed model
+   * pair or list, which need a new Controller).
+   */
+  async reload(): Promise<ReloadResult> {
+    try {
+      return await this.#parts.reload();
+    } catch (error) {
+      if (error instanceof RoutellmError) throw error;
+      throw new InternalError(`reload failed, the previous routers keep serving: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    }
   }
 
   /** What `GET /v1/routellm/stats` says: spend, saving, fallbacks by reason, routing health, live shares. */

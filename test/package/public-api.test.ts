@@ -14,7 +14,7 @@ const VALUES = [
 ];
 const TYPES = [
   'ChatRequestOptions', 'ControllerEnvironment', 'ControllerOptions', 'ControllerSettings', 'ControllerStats', 'CurveMetrics', 'CurvePoint',
-  'Decision', 'Logger', 'ModelEntry', 'ModelList', 'ModelListEntry', 'ModelQualities', 'ParsedModelName', 'ProviderSettings', 'RoutedResponse', 'RoutellmConfig', 'Router', 'RouterContext', 'RouterFactory',
+  'Decision', 'Logger', 'ModelEntry', 'ModelList', 'ModelListEntry', 'ModelQualities', 'ParsedModelName', 'ProviderSettings', 'ReloadResult', 'RoutedResponse', 'RoutellmConfig', 'Router', 'RouterContext', 'RouterFactory',
   'RouterMetrics', 'RouterOptions', 'ThresholdSpec', 'TokenPrice',
 ];
 
