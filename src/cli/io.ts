@@ -19,4 +19,6 @@ export interface CliIo {
    * While nobody listens the signal keeps its default (the process ends).
    */
   readonly onHangup?: (listener: () => void) => () => void;
+  /** Monotonic milliseconds for serve's budgets per hour (`router-<r>-$20/h`); default performance.now. */
+  readonly now?: () => number;
 }

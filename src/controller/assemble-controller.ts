@@ -33,6 +33,8 @@ export interface ControllerInternals {
   readonly sampler?: RoutedSampler;
   /** A `serve --workers N` worker's channel to the primary, which holds the share windows of every worker. */
   readonly shareChannel?: ShareChannel;
+  /** Monotonic milliseconds for budgets per hour (serve's clock); default performance.now. */
+  readonly now?: () => number;
 }
 
 /** A Controller's working parts, as serve and the Controller both answer with them. */
@@ -127,7 +129,7 @@ export async function prepareController(options: ControllerOptions, internals: C
           window: shareOptions.window,
           sharing: sharesBeyondProcess(shareOptions, internals.shareChannel),
           // router-<r>-$20/h: a clock for its request rate, and a strong call's cost until one is measured.
-          now: () => performance.now(),
+          now: internals.now ?? (() => performance.now()),
           strongCostPrior: prices.costOf(pair.strong, { inputTokens: BUDGET_PRIOR_TOKENS.input, outputTokens: BUDGET_PRIOR_TOKENS.output }),
         });
         const context = nodeRouterContext({ env, cwd, fetch, ...(internals.progress ? { stderr: internals.progress } : {}) });

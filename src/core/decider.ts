@@ -58,7 +58,7 @@ export interface RoutingDecision {
   /** Over a list: every model's predicted quality, the chosen index and the costs weighed. */
   readonly list?: ListChoice;
   /** For a budget name: told each strong answer's cost, so the budget can hold. */
-  readonly budget?: { spend(usd: number): void };
+  readonly budget?: { spend(usd: number, expectedUsd?: number): void };
 }
 
 /** A router and a concrete threshold, resolved from a model name. */

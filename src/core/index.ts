@@ -25,6 +25,7 @@ export {
   ShareCalibrator,
   ShareTrack,
   type BudgetRefusal,
+  type ListBudget,
   type LiveDecision,
   type ShareCalibratorOptions,
   type ShareTrackStats,
@@ -49,5 +50,7 @@ export { requestCosts, typicalCostUnit, type RequestCosts } from './model-list/r
 export { promptTokens, requestTokens, TYPICAL_REQUEST_TOKENS, type RequestTokens } from './model-list/request-tokens.js';
 export type { ModelScorer, ModelScorerFactory } from './model-list/model-scorer.js';
 export { CostShareWindow } from './model-list/cost-share-window.js';
+export { ListBudgetTrack, type ListBudgetTrackOptions } from './model-list/list-budget-track.js';
+export { BudgetPace } from './shares/budget-pace.js';
 export { ModelListRouting, qualitiesByModel, type ListChoice, type ListDecision, type ListPrior, type ListRoutingOptions, type ListTarget } from './model-list/list-routing.js';
 export { checkModelList, expectedCosts, pairOfModelList, scoreColumns, type ModelEntry, type ModelList, type TokenPrice } from './model-list/model-list.js';

@@ -51,7 +51,7 @@ describe('routellm route over a models: list', () => {
 
   it.each([
     [['--threshold', '-1'], '--threshold: threshold -1 is below 0; over a list of models the knob is a number >= 0'],
-    [['--threshold', '$5/h'], 'not over a list yet'],
+    [['--threshold', '$5/h'], '--threshold: a budget like $5/h is held on live traffic by routellm serve only; give a knob like 0.2 or a cost share like 30%'],
     [['--threshold', '30%', '--share-of-input'], '--share-of-input splits a batch between two models'],
     [['--router', 'difficulty'], '"difficulty" is not a router over a list of models; those are: knn, mf'],
   ])('%j is one line and exit 2', async (flags, message) => {

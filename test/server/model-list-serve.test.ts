@@ -240,9 +240,14 @@ describe('routellm serve over a models: list', () => {
     const pairRouter = (await client.chat.completions.create({ model: 'router-difficulty-0.5', messages }).catch((error: unknown) => error)) as BadRequestError;
     expect(pairRouter.status).toBe(400);
     expect(pairRouter.error).toMatchObject({ message: 'unknown router "difficulty"; this server has: knn', code: 'unknown_router' });
-    const budget = (await client.chat.completions.create({ model: 'router-knn-$20/h', messages }).catch((error: unknown) => error)) as BadRequestError;
+    const budget = (await client.chat.completions.create({ model: 'router-knn-$0/h', messages }).catch((error: unknown) => error)) as BadRequestError;
     expect(budget.status).toBe(400);
-    expect((budget.error as any).message).toContain('not held over a list of models yet');
+    expect(budget.error).toMatchObject({ param: 'model', code: 'invalid_threshold' });
+    expect((budget.error as any).message).toContain('not a budget; write a strong-model spend per hour like $20/h');
+    // A budget is held over a list (test/shares/list-budget-serve.test.ts): answered, with its knob.
+    const held = await client.chat.completions.create({ model: 'router-knn-$20/h', messages }).withResponse();
+    expect(held.response.headers.get('x-routellm-router')).toBe('knn');
+    expect(Number(held.response.headers.get('x-routellm-knob'))).toBeGreaterThanOrEqual(0);
   });
 });
 

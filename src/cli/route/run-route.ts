@@ -130,7 +130,7 @@ async function routeOverList(
   if (flags.shareOfInput) throw new UsageError('--share-of-input splits a batch between two models; over a models: list a share like --threshold 30% is held on the prompts routed so far');
   const router = flags.router ?? DEFAULT_MODEL_SCORER;
   const spec = parseThresholdFlag(flags.threshold, { knob: true });
-  if (spec.kind === 'budget') throw new UsageError(`--threshold: a budget like ${flags.threshold} is held by routellm serve only, and not over a list yet; give a knob like 0.2 or a cost share like 30%`);
+  if (spec.kind === 'budget') throw new UsageError(`--threshold: a budget like ${flags.threshold} is held on live traffic by routellm serve only; give a knob like 0.2 or a cost share like 30%`);
   const decider = await buildDecider({
     registry: createBuiltinRegistry(),
     routers: [router],

@@ -112,7 +112,7 @@ async function serveWith(flags: ServeFlags, io: CliIo, log: RequestLog, format: 
   const prepared = await prepareController(
     { ...flags, baseURL: flags.baseUrl, env: io.env, cwd: io.cwd, fetch: io.fetch, logger: startUp },
     // Hub downloads: a live bar on a terminal (pretty), else their one line through the logger like every other.
-    { config, observer: new ServeObserver(metrics, log), ...(sampler ? { sampler } : {}), ...(worker ? { shareChannel: process as never } : {}), progress: format === 'pretty' ? io.stderr : { write: (text: string) => log.logger.info(text.trim().replace(/^routellm: /, '')) } },
+    { config, observer: new ServeObserver(metrics, log), ...(sampler ? { sampler } : {}), ...(worker ? { shareChannel: process as never } : {}), ...(io.now ? { now: io.now } : {}), progress: format === 'pretty' ? io.stderr : { write: (text: string) => log.logger.info(text.trim().replace(/^routellm: /, '')) } },
   );
   let parts: ControllerParts | undefined;
   try {

@@ -5,6 +5,7 @@ import { boundedRoutingText } from '../routing-text.js';
 import { DEFAULT_SHARE_WINDOW, ShareCalibrator } from '../shares/share-calibrator.js';
 import { chooseByShortfall, costScale, shortfalls } from './choose-model.js';
 import { CostShareTrack } from './cost-share-track.js';
+import { ListBudgetTrack } from './list-budget-track.js';
 import type { PricedShortfalls } from './knob-for-cost-share.js';
 import { expectedCosts, scoreColumns, type ModelList } from './model-list.js';
 import { requestCosts, typicalCostUnit, type RequestCosts } from './request-costs.js';
@@ -19,6 +20,8 @@ export interface ListTarget {
   readonly knob: number;
   /** The asked cost share (0..1) of the way from the all-cheapest to the all-strongest bill. */
   readonly share?: number;
+  /** The budget in USD per hour (`router-knn-$20/h`) for every call routed with the name. */
+  readonly budget?: number;
 }
 
 /** What the rule saw and chose over a list, for headers, logs, `route --json` and the library. */
@@ -80,6 +83,8 @@ export interface ListDecision {
   readonly threshold: number;
   readonly model: string;
   readonly list: ListChoice;
+  /** For a budget name: told each answer's real cost and what was expected, so the budget can hold. */
+  readonly budget?: { spend(usd: number, expectedUsd?: number): void };
 }
 
 /**
@@ -158,10 +163,13 @@ export class ModelListRouting {
     const spec = parsed.threshold;
     if (spec.kind === 'win-rate') return { kind: 'list', scorer, knob: spec.value };
     if (spec.kind === 'strong-share') return { kind: 'list', scorer, knob: 0, share: spec.share };
-    throw new RoutingError('a budget like router-knn-$20/h is not held over a list of models yet; give a knob like 0.2 or a cost share like 30%', {
-      param: 'model',
-      code: 'invalid_threshold',
-    });
+    if (this.#liveShares.budgetRefusal === 'not-live') {
+      throw new RoutingError('a budget like router-knn-$20/h is held on live traffic by routellm serve only; give a knob like 0.2 or a cost share like 30%', {
+        param: 'model',
+        code: 'invalid_threshold',
+      });
+    }
+    return { kind: 'list', scorer, knob: 0, budget: spec.usdPerHour };
   }
 
   /** Each model's predicted quality on the prompt, list order (checked: a NaN would route at random). */
@@ -189,13 +197,18 @@ export class ModelListRouting {
     const priced: RequestCosts = asked === undefined ? { costs: this.costs, scaled: this.scaled, step: 1 } : requestCosts(this.models, asked, this.#unit as number);
     let knob = target.knob;
     let index: number;
-    if (target.share !== undefined) ({ knob, index } = this.#track(target.scorer.name, target.share).decide(losses, priced.scaled, priced.step));
+    let budget: ListBudgetTrack | undefined;
+    if (target.budget !== undefined) {
+      budget = this.#budget(target.scorer.name, target.budget);
+      ({ knob, index } = budget.decide(losses, priced.scaled, priced.step, priced.costs));
+    } else if (target.share !== undefined) ({ knob, index } = this.#track(target.scorer.name, target.share).decide(losses, priced.scaled, priced.step));
     else index = chooseByShortfall(losses, priced.scaled, knob);
     return {
       router: target.scorer.name,
       threshold: knob,
       model: this.names[index] as string,
       list: { index, models: this.names, qualities, shortfalls: losses, costs: priced.costs, ...(asked ? { tokens: asked } : {}) },
+      ...(budget ? { budget } : {}),
     };
   }
 
@@ -203,6 +216,12 @@ export class ModelListRouting {
     const live = this.#liveShares;
     const tracked = { name: router, fingerprint: this.shareFingerprint(router) };
     return live.listTrack(tracked, share, () => new CostShareTrack(tracked, share, this.scaled, live.windowSize, live.sharing, this.#prior(router)));
+  }
+
+  #budget(router: string, usdPerHour: number): ListBudgetTrack {
+    const live = this.#liveShares;
+    const tracked = { name: router, fingerprint: this.shareFingerprint(router) };
+    return live.listBudgetTrack(tracked, usdPerHour, (now) => new ListBudgetTrack(tracked, { usdPerHour, windowSize: live.windowSize, now, scaled: this.scaled, prior: this.#prior(router) }));
   }
 
   /** The router's prior prompts as this list weighs them: shortfalls over its models, priced at its prices. */

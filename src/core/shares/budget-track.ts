@@ -1,18 +1,14 @@
+import { BudgetPace } from './budget-pace.js';
 import type { LiveDecision, TrackedRouter } from './share-calibrator.js';
 import { ShareWindow, type ShareCut } from './share-window.js';
 
-/** How long the request rate is averaged over: a spike is seen within about this long. */
-export const BUDGET_RATE_TIME_CONSTANT_MS = 60_000;
-/** Saved-up or overspent budget is paid back over this long (and at most this much is saved up). */
-export const BUDGET_PAYBACK_MS = 5 * 60_000;
+export { BUDGET_PAYBACK_MS, BUDGET_RATE_TIME_CONSTANT_MS } from './budget-pace.js';
 /** Tokens assumed for a strong call's cost until the first strong answer's usage is known. */
 export const BUDGET_PRIOR_TOKENS = { input: 1000, output: 500 } as const;
 /** While no strong cost is measured, a probe whose cost never came back (it failed) is sent again after this long. */
 export const BUDGET_PROBE_RETRY_MS = 60_000;
 /** The share whose table threshold a probe's win rate must reach: a prompt at least as hard as the median. */
 const PROBE_SHARE = 0.5;
-
-const HOUR_MS = 3_600_000;
 
 export interface BudgetTrackOptions {
   readonly usdPerHour: number;
@@ -63,16 +59,11 @@ export class BudgetTrack {
   lastUsed = 0;
   readonly #now: () => number;
   readonly #tableThreshold: (share: number) => number;
-  readonly #ratePerMs: number;
-  readonly #started: number;
-  #decayedArrivals = 0;
-  #lastArrival: number;
+  readonly #pace: BudgetPace;
   #strongCost: number;
   #costMeasured = false;
   /** When the last cold-start probe went strong, while no cost is measured. */
   #probeAt: number | undefined;
-  #allowance: number;
-  #allowanceAt: number;
   #tieCredit = 0;
 
   constructor(router: TrackedRouter, options: BudgetTrackOptions) {
@@ -83,20 +74,14 @@ export class BudgetTrack {
     this.warmFill = Math.max(1, Math.ceil(options.windowSize / 4));
     this.#now = options.now;
     this.#tableThreshold = options.tableThreshold;
-    this.#ratePerMs = options.usdPerHour / HOUR_MS;
     this.#strongCost = options.strongCostPrior;
-    this.#started = options.now();
-    this.#lastArrival = this.#started;
-    // Starts empty: nothing saved up, so the first minutes cannot spend ahead of the budget.
-    this.#allowance = 0;
-    this.#allowanceAt = this.#started;
+    this.#pace = new BudgetPace(options.usdPerHour, options.now());
   }
 
   /** The share of calls the budget allows now. */
   share(now: number = this.#now()): number {
-    const requestsPerMs = this.#requestRate(now);
-    const allowance = this.#allowanceNow(now);
-    const spendPerMs = this.#ratePerMs + allowance / BUDGET_PAYBACK_MS;
+    const requestsPerMs = this.#pace.requestRate(now);
+    const spendPerMs = this.#pace.spendPerMs(now);
     const share = spendPerMs / (requestsPerMs * this.#strongCost);
     return Number.isFinite(share) ? Math.min(1, Math.max(0, share)) : 1;
   }
@@ -109,7 +94,7 @@ export class BudgetTrack {
   /** Routes one request by its win rate and records it. */
   decide(winRate: number): LiveDecision {
     const now = this.#now();
-    this.#arrive(now);
+    this.#pace.arrive(now);
     const share = this.share(now);
     const cut = this.#cutFor(share);
     const threshold = cut.threshold;
@@ -136,9 +121,7 @@ export class BudgetTrack {
   /** A strong answer cost `usd` (from its usage and the price table). */
   spend(usd: number): void {
     if (!(usd >= 0)) return;
-    const now = this.#now();
-    this.#allowance = this.#allowanceNow(now) - usd;
-    this.#allowanceAt = now;
+    this.#pace.spend(usd, this.#now());
     // The mean strong cost follows the measured ones (the prior is replaced by the first).
     this.#strongCost = this.#costMeasured ? this.#strongCost * 0.9 + usd * 0.1 : usd;
     this.#costMeasured = true;
@@ -148,8 +131,8 @@ export class BudgetTrack {
     const now = this.#now();
     return {
       usdPerHour: this.usdPerHour,
-      allowanceUsd: this.#allowanceNow(now),
-      requestsPerHour: this.#requestRate(now) * HOUR_MS,
+      allowanceUsd: this.#pace.allowance(now),
+      requestsPerHour: this.#pace.requestsPerHour(now),
       strongCostUsd: this.#strongCost,
     };
   }
@@ -166,24 +149,5 @@ export class BudgetTrack {
     if (share <= 0) return { threshold: 1, tieFraction: 0 };
     if (this.window.fill < this.warmFill) return { threshold: this.#tableThreshold(Math.min(0.999, Math.max(0.001, share))), tieFraction: 1 };
     return this.window.cut(share) as ShareCut;
-  }
-
-  /** The allowance at `now`: refilled at the budget's rate, capped at BUDGET_PAYBACK_MS of it. */
-  #allowanceNow(now: number): number {
-    const refilled = this.#allowance + (now - this.#allowanceAt) * this.#ratePerMs;
-    return Math.min(refilled, this.#ratePerMs * BUDGET_PAYBACK_MS);
-  }
-
-  #arrive(now: number): void {
-    this.#decayedArrivals = this.#decayedArrivals * Math.exp(-(now - this.#lastArrival) / BUDGET_RATE_TIME_CONSTANT_MS) + 1;
-    this.#lastArrival = now;
-  }
-
-  /** Requests per ms: exponentially decayed arrivals, corrected for the time since the track began. */
-  #requestRate(now: number): number {
-    const tau = BUDGET_RATE_TIME_CONSTANT_MS;
-    const decayed = this.#decayedArrivals * Math.exp(-(now - this.#lastArrival) / tau);
-    const elapsed = Math.max(now - this.#started, 1);
-    return decayed / (tau * (1 - Math.exp(-elapsed / tau)));
   }
 }

@@ -181,6 +181,15 @@ export interface ShareCalibratorOptions {
   readonly strongCostPrior?: number;
 }
 
+/** A budget over a list of models (core/model-list's ListBudgetTrack), kept with the pair's budgets. */
+export interface ListBudget {
+  readonly router: string;
+  readonly fingerprint: string;
+  readonly usdPerHour: number;
+  lastUsed: number;
+  stats(): ShareTrackStats;
+}
+
 /** Why a budget cannot be held here, or undefined when it can. */
 export type BudgetRefusal = 'not-live' | 'no-price';
 
@@ -199,6 +208,8 @@ export class ShareCalibrator {
   readonly #listTracks = new Map<string, KeptTrack>();
   readonly #saved = new Map<string, SavedTrack>();
   readonly #budgets = new Map<string, Map<number, BudgetTrack>>();
+  /** Budgets over a list of models, by router and USD per hour. */
+  readonly #listBudgets = new Map<string, ListBudget>();
   readonly #now: (() => number) | undefined;
   readonly #strongCostPrior: number | undefined;
   #count = 0;
@@ -245,6 +256,25 @@ export class ShareCalibrator {
     }
     track.lastUsed = ++this.#uses;
     return track;
+  }
+
+  /**
+   * The budget over a list of `router` (its fingerprint names the weights and the list) at
+   * `usdPerHour`, made on first use by `make` with this calibrator's clock (check budgetRefusal first).
+   */
+  listBudgetTrack<T extends ListBudget>(router: TrackedRouter, usdPerHour: number, make: (now: () => number) => T): T {
+    const key = savedKey(router.name, usdPerHour);
+    let track = this.#listBudgets.get(key);
+    if (track === undefined || track.fingerprint !== router.fingerprint) {
+      if (track === undefined) {
+        if (this.#count >= this.maxTracks) this.#evictLeastRecent();
+        this.#count += 1;
+      }
+      track = make(this.#now ?? (() => 0));
+      this.#listBudgets.set(key, track);
+    }
+    track.lastUsed = ++this.#uses;
+    return track as T;
   }
 
   /** The track of `router` at `share`, made on first use starting from `tableThreshold`. */
@@ -325,6 +355,7 @@ export class ShareCalibrator {
           budget: track.budgetStats(),
         };
       }),
+      ...[...this.#listBudgets.values()].map((track) => track.stats()),
     ];
   }
 
@@ -353,11 +384,13 @@ export class ShareCalibrator {
   }
 
   #evictLeastRecent(): void {
-    let oldest: KeptTrack | BudgetTrack | undefined;
+    let oldest: KeptTrack | BudgetTrack | ListBudget | undefined;
     for (const track of this.keptTracks()) if (!oldest || track.lastUsed < oldest.lastUsed) oldest = track;
+    for (const track of this.#listBudgets.values()) if (!oldest || track.lastUsed < oldest.lastUsed) oldest = track;
     for (const byBudget of this.#budgets.values()) for (const track of byBudget.values()) if (!oldest || track.lastUsed < oldest.lastUsed) oldest = track;
     if (!oldest) return;
     if (oldest instanceof BudgetTrack) this.#budgets.get(oldest.router)?.delete(oldest.usdPerHour);
+    else if (!('kind' in oldest)) this.#listBudgets.delete(savedKey(oldest.router, oldest.usdPerHour));
     else {
       if (oldest.kind === 'pair') this.#tracks.get(oldest.router)?.delete(oldest.share);
       else this.#listTracks.delete(savedKey(oldest.router, oldest.share));

@@ -128,7 +128,10 @@ export class RequestRecord {
       const cost = pipeline.spend.record(this.model, tokens, this.decision?.list);
       this.costUsd = cost.costUsd;
       // A budget name (router-mf-$20/h) holds the strong model's spend: it is told each strong answer's cost.
-      if (cost.costUsd !== undefined && this.model === this.routing.decider.pair.strong) this.decision?.budget?.spend(cost.costUsd);
+      // Over a list it holds every call's spend: it is told each answer's cost and what that model was expected to cost.
+      const list = this.decision?.list;
+      if (cost.costUsd !== undefined && list) this.decision?.budget?.spend(cost.costUsd, list.costs[list.models.indexOf(this.model)]);
+      else if (cost.costUsd !== undefined && this.model === this.routing.decider.pair.strong) this.decision?.budget?.spend(cost.costUsd);
       if (tokens) observer.observeUsage(this.model, tokens.inputTokens, tokens.outputTokens, cost.costUsd, cost.strongOnlyUsd);
       else observer.observeUsageUnknown(this.model);
     }

@@ -95,7 +95,8 @@ describe('routing over a list of models', () => {
     const list = routing(fixedScorer(['cheap', 'mid', 'ref'], [0.1, 0.2, 0.3]));
     expect(() => list.resolve('router-fixed--1')).toThrow(RoutingError);
     expect(() => list.resolve('router-fixed--1')).toThrow('threshold -1 is below 0; over a list of models the knob is a number >= 0');
-    expect(() => list.resolve('router-fixed-$20/h')).toThrow(/not held over a list of models yet/);
+    // Without a clock (no serve) a budget cannot be held.
+    expect(() => list.resolve('router-fixed-$20/h')).toThrow('a budget like router-knn-$20/h is held on live traffic by routellm serve only; give a knob like 0.2 or a cost share like 30%');
     expect(() => list.resolve('router-mf-0.5')).toThrow('unknown router "mf"; this server has: fixed');
     expect(() => routing(fixedScorer(['cheap', 'ref'], [0.1, 0.3]))).toThrow(new ConfigError('models[1]: router "fixed" does not score "mid"; it scores "cheap", "ref"; name one of them with scored_as: in the entry'));
     const broken = routing(fixedScorer(['cheap', 'mid', 'ref'], [0.1, Number.NaN, 0.3]));

@@ -1,0 +1,69 @@
+/** How long the request rate is averaged over: a spike is seen within about this long. */
+export const BUDGET_RATE_TIME_CONSTANT_MS = 60_000;
+/** Saved-up or overspent budget is paid back over this long (and at most this much is saved up). */
+export const BUDGET_PAYBACK_MS = 5 * 60_000;
+
+const HOUR_MS = 3_600_000;
+
+/**
+ * The pace of a budget per hour (`router-<r>-$20/h`), for a pair (BudgetTrack) as over a list
+ * (ListBudgetTrack): the request rate, averaged over about a minute, and an allowance that the
+ * budget fills at its rate (up to BUDGET_PAYBACK_MS of it) and each answer's cost drains. What may
+ * be spent per ms now is the budget's rate plus the allowance paid back (or saved-up budget spent)
+ * over BUDGET_PAYBACK_MS. Pure: the clock is passed in.
+ */
+export class BudgetPace {
+  readonly usdPerHour: number;
+  readonly #ratePerMs: number;
+  readonly #started: number;
+  #decayedArrivals = 0;
+  #lastArrival: number;
+  #allowance: number;
+  #allowanceAt: number;
+
+  constructor(usdPerHour: number, started: number) {
+    this.usdPerHour = usdPerHour;
+    this.#ratePerMs = usdPerHour / HOUR_MS;
+    this.#started = started;
+    this.#lastArrival = started;
+    // Starts empty: nothing saved up, so the first minutes cannot spend ahead of the budget.
+    this.#allowance = 0;
+    this.#allowanceAt = started;
+  }
+
+  /** USD that may be spent per ms now: the budget's rate, plus the allowance over BUDGET_PAYBACK_MS. */
+  spendPerMs(now: number): number {
+    return this.#ratePerMs + this.allowance(now) / BUDGET_PAYBACK_MS;
+  }
+
+  /** A request arrived at `now`. */
+  arrive(now: number): void {
+    this.#decayedArrivals = this.#decayedArrivals * Math.exp(-(now - this.#lastArrival) / BUDGET_RATE_TIME_CONSTANT_MS) + 1;
+    this.#lastArrival = now;
+  }
+
+  /** An answer cost `usd` at `now`. */
+  spend(usd: number, now: number): void {
+    this.#allowance = this.allowance(now) - usd;
+    this.#allowanceAt = now;
+  }
+
+  /** The allowance at `now`: refilled at the budget's rate, capped at BUDGET_PAYBACK_MS of it. */
+  allowance(now: number): number {
+    const refilled = this.#allowance + (now - this.#allowanceAt) * this.#ratePerMs;
+    return Math.min(refilled, this.#ratePerMs * BUDGET_PAYBACK_MS);
+  }
+
+  /** Requests per ms: exponentially decayed arrivals, corrected for the time since the budget began. */
+  requestRate(now: number): number {
+    const tau = BUDGET_RATE_TIME_CONSTANT_MS;
+    const decayed = this.#decayedArrivals * Math.exp(-(now - this.#lastArrival) / tau);
+    const elapsed = Math.max(now - this.#started, 1);
+    return decayed / (tau * (1 - Math.exp(-elapsed / tau)));
+  }
+
+  /** Requests per hour, as estimated at `now` (for the stats). */
+  requestsPerHour(now: number): number {
+    return this.requestRate(now) * HOUR_MS;
+  }
+}
