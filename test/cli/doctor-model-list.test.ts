@@ -4,6 +4,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { doctorEntries as lines } from '../helpers/doctor-entries.js';
 import { runCliInProcess } from '../helpers/run-cli-in-process.js';
 import { startUpstreamServer, type UpstreamServer } from '../helpers/upstream-server.js';
 
@@ -31,16 +32,6 @@ afterAll(async () => {
   await new Promise((resolve) => refusing.close(resolve));
   await rm(dir, { recursive: true, force: true });
 });
-
-const lines = (stdout: string) =>
-  stdout
-    .trimEnd()
-    .split('\n')
-    .reduce<string[]>((entries, line) => {
-      if (/^\s/.test(line) && entries.length > 0) entries[entries.length - 1] += ` ${line.trim()}`;
-      else entries.push(line);
-      return entries;
-    }, []);
 
 /** A models: list of three, each entry sent its own way: a base URL without a key, a provider, a base URL with its own key. */
 function listConfig(urls: { local: string; mid: string; frontier: string }, extra = ''): string {

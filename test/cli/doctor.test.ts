@@ -2,6 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { doctorEntries as lines } from '../helpers/doctor-entries.js';
 import { runCliInProcess } from '../helpers/run-cli-in-process.js';
 import { startUpstreamServer, type UpstreamServer } from '../helpers/upstream-server.js';
 
@@ -15,17 +16,6 @@ afterAll(async () => {
   await upstream.close();
   await rm(dir, { recursive: true, force: true });
 });
-
-/** One entry per check: its first line with the wrapped continuation lines (indented) joined on. */
-const lines = (stdout: string) =>
-  stdout
-    .trimEnd()
-    .split('\n')
-    .reduce<string[]>((entries, line) => {
-      if (/^\s/.test(line) && entries.length > 0) entries[entries.length - 1] += ` ${line.trim()}`;
-      else entries.push(line);
-      return entries;
-    }, []);
 
 describe('routellm doctor', () => {
   it('says ok, one line per check, and exits 0 when serve would start cleanly', async () => {

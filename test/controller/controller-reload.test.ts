@@ -1,8 +1,9 @@
-import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, Controller } from '../../src/index.js';
+import { twoMfCheckpoints } from '../helpers/mf-checkpoints.js';
 import { startUpstreamServer, type UpstreamServer } from '../helpers/upstream-server.js';
 
 let upstream: UpstreamServer;
@@ -10,12 +11,7 @@ let dir: string;
 beforeAll(async () => {
   upstream = await startUpstreamServer();
   dir = await mkdtemp(join(tmpdir(), 'routellm-controller-reload-'));
-  // Two mf checkpoints: the shipped one, and a copy with one weight nudged (other weights, other fingerprint).
-  await cp(join(import.meta.dirname, '../../datasets/mf'), join(dir, 'a'), { recursive: true });
-  await cp(join(dir, 'a'), join(dir, 'b'), { recursive: true });
-  const weights = await readFile(join(dir, 'b', 'model.safetensors'));
-  weights[weights.length - 2] = (weights[weights.length - 2] as number) ^ 0x01;
-  await writeFile(join(dir, 'b', 'model.safetensors'), weights);
+  const weights = await twoMfCheckpoints(dir);
   // A checkpoint cut short, as a copy interrupted halfway leaves it.
   await cp(join(dir, 'a'), join(dir, 'truncated'), { recursive: true });
   await writeFile(join(dir, 'truncated', 'model.safetensors'), weights.subarray(0, weights.length >> 1));
@@ -29,11 +25,16 @@ const quiet = { info() {}, warn() {} };
 const echo = () => (upstream.reply = (request) => ({ kind: 'json', content: `echo: ${request.body.messages.at(-1).content}` }));
 const ask = (controller: Controller, content: string) => controller.chat.completions.create({ model: 'router-mf-0.5', messages: [{ role: 'user', content }] });
 
+/** A Controller on mf, its config file at `config` pointing at checkpoint a. */
+async function onCheckpointA(config: string): Promise<Controller> {
+  await writeFile(config, 'mf:\n  checkpoint_path: ./a\n');
+  return Controller.create({ routers: ['mf'], config, cwd: dir, baseURL: upstream.baseURL, apiKey: 'k', strongModel: 'big', weakModel: 'small', env: {}, logger: quiet });
+}
+
 describe('Controller.reload()', () => {
   it("swaps in new weights while calls are in flight (they finish on the old set), as serve's reload does", async () => {
     const config = join(dir, 'swap.yaml');
-    await writeFile(config, 'mf:\n  checkpoint_path: ./a\n');
-    const controller = await Controller.create({ routers: ['mf'], config, cwd: dir, baseURL: upstream.baseURL, apiKey: 'k', strongModel: 'big', weakModel: 'small', env: {}, logger: quiet });
+    const controller = await onCheckpointA(config);
     try {
       const before = controller.stats().routing;
       expect(before.generation).toBe(0);
@@ -73,8 +74,7 @@ describe('Controller.reload()', () => {
 
   it('a failed reload keeps the old routers serving, calls in flight included, and rejects with a typed error', async () => {
     const config = join(dir, 'broken.yaml');
-    await writeFile(config, 'mf:\n  checkpoint_path: ./a\n');
-    const controller = await Controller.create({ routers: ['mf'], config, cwd: dir, baseURL: upstream.baseURL, apiKey: 'k', strongModel: 'big', weakModel: 'small', env: {}, logger: quiet });
+    const controller = await onCheckpointA(config);
     try {
       const routing = controller.stats().routing;
       for (const [text, message] of [

@@ -1,10 +1,11 @@
-import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { logMessages } from '../../helpers/log-messages.js';
 import { startServeInProcess } from '../../helpers/serve-in-process.js';
+import { twoMfCheckpoints } from '../../helpers/mf-checkpoints.js';
 import { startUpstreamServer, type UpstreamServer } from '../../helpers/upstream-server.js';
 
 let upstream: UpstreamServer;
@@ -12,12 +13,7 @@ let dir: string;
 beforeAll(async () => {
   upstream = await startUpstreamServer();
   dir = await mkdtemp(join(tmpdir(), 'routellm-reload-'));
-  // Two mf checkpoints: the shipped one, and a copy with one weight nudged (other weights, other fingerprint).
-  await cp(join(import.meta.dirname, '../../../datasets/mf'), join(dir, 'a'), { recursive: true });
-  await cp(join(dir, 'a'), join(dir, 'b'), { recursive: true });
-  const weights = await readFile(join(dir, 'b', 'model.safetensors'));
-  weights[weights.length - 2] = (weights[weights.length - 2] as number) ^ 0x01;
-  await writeFile(join(dir, 'b', 'model.safetensors'), weights);
+  await twoMfCheckpoints(dir);
 });
 afterAll(async () => {
   await upstream.close();
