@@ -42,6 +42,7 @@ export class UpstreamAttempt implements AttemptContext {
       firstByteMs: reserveForFallback ? left / 2 : undefined,
       ttfbMs: record.stream === true ? pipeline.options.ttfbTimeoutMs : undefined,
       parent: clientSignal,
+      model,
     });
   }
 

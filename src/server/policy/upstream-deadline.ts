@@ -29,6 +29,11 @@ export interface DeadlineOptions {
    * when a fallback may still follow, so that the other model keeps half of what --deadline had left.
    */
   readonly firstByteMs?: number | undefined;
+  /**
+   * The model this attempt calls, named at the head of the timeout's message (`model "x": ...`), as
+   * every other upstream failure is: after a fallback the client reads both models' reasons in one line.
+   */
+  readonly model?: string | undefined;
 }
 
 /** Which clock ran out: the first byte's (silence, or the fallback's reserve), a stream's silence between events, or the whole budget. */
@@ -60,12 +65,14 @@ export class UpstreamDeadline {
   readonly #firstByteBy: number;
   readonly #firstByteMs: number;
   readonly #parent: AbortSignalLike | undefined;
+  readonly #model: string | undefined;
   readonly #onParentAbort = () => this.#controller.abort(this.#parent?.reason);
   /** Which clock ran out, if one did. */
   expired: ExpiredClock | undefined;
 
   constructor(options: DeadlineOptions) {
     this.#parent = options.parent;
+    this.#model = options.model;
     this.#totalMs = options.totalMs;
     // A silence limit no shorter than the whole budget never runs out first.
     this.#ttfbMs = options.ttfbMs === undefined ? undefined : Math.min(options.ttfbMs, options.totalMs);
@@ -150,7 +157,7 @@ export class UpstreamDeadline {
     if (this.#controller.signal.aborted) return;
     this.expired = which;
     const ttfb = formatSeconds(this.#ttfbMs ?? 0);
-    const message =
+    const reason =
       which === 'ttfb'
         ? `the upstream model sent no response within ${ttfb} (--ttfb-timeout)`
         : which === 'first_byte'
@@ -160,6 +167,7 @@ export class UpstreamDeadline {
             : this.#totalSource === '--deadline'
               ? `the request did not finish within its --deadline (${formatSeconds(this.#totalMs)} were left for this attempt)`
               : `the upstream request did not finish within ${formatSeconds(this.#totalMs)} (--timeout)`;
+    const message = this.#model === undefined ? reason : `model "${this.#model}": ${reason}`;
     this.#controller.abort(new UpstreamTimeoutError(message));
   }
 }

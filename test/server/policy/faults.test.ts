@@ -231,6 +231,15 @@ describe('both models fail, or fallback is off: a clear OpenAI-shaped error', ()
     );
   });
 
+  it('504 naming both models when both time out (their timeouts said "the upstream" before)', async () => {
+    proxy.upstream.behave = () => 'hang-before-headers';
+    const error = (await proxy.client().chat.completions.create({ model: MODEL, messages: HARD, stream: true }).catch((caught: unknown) => caught)) as APIError;
+    expect(error.status).toBe(504);
+    expect(error.message).toMatch(
+      new RegExp(`^504 both models failed: model "${PAIR.strong}": the upstream model sent no response within 1 s \\(--ttfb-timeout\\); then, on fallback, model "${PAIR.weak}": the upstream model sent no response within 1 s`),
+    );
+  });
+
   it('429 with retry-after passed through when both are rate limited', async () => {
     proxy.upstream.behave = () => ({
       status: 429,
