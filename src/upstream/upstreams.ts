@@ -141,7 +141,9 @@ function resolveEach(models: readonly string[], resolve: (model: string) => Upst
       problems.push(error);
     }
   }
-  if (problems.length === 1) throw problems[0];
-  if (problems.length > 1) throw new ConfigError(problems.map((problem) => problem.message).join('; and '));
+  // A problem both models share (one bad --base-url) is said once.
+  const messages = [...new Set(problems.map((problem) => problem.message))];
+  if (messages.length === 1) throw problems[0];
+  if (messages.length > 1) throw new ConfigError(messages.join('; and '));
   return endpoints;
 }

@@ -124,6 +124,12 @@ describe('base URLs are checked at start-up', () => {
     }
   });
 
+  it('says a problem both models share (one --base-url) once, not once per model', () => {
+    const start = () => new Upstreams({ pair: { strong: 's', weak: 'w' }, overrides: { baseURL: 'notaurl' }, env: {} });
+    expect(start).toThrow('--base-url: "notaurl" is not a URL; expected e.g. http://localhost:8000/v1');
+    expect(start).not.toThrow('; and ');
+  });
+
   it('checks OPENAI_BASE_URL the same way', () => {
     expect(() => new Upstreams({ pair: { strong: 's', weak: 'w' }, env: { OPENAI_BASE_URL: 'localhost:8000', OPENAI_API_KEY: 'k' } })).toThrow(/OPENAI_BASE_URL: localhost: URLs are not supported/);
   });
