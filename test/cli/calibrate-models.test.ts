@@ -41,6 +41,18 @@ describe('routellm calibrate --models', () => {
     expect(unknown.stderr).toContain('--models: "huge" is not in the models: list of');
   });
 
+  it("takes the config's models: list when --models is not given (it printed the default pair router's threshold)", async () => {
+    const config = join(dir, 'list-only.yaml');
+    await writeFile(config, 'models:\n  - name: small\n    scored_as: mistralai/mistral-7b-chat\n    price: { input: 0.1, output: 0.1 }\n  - name: big\n    scored_as: gpt-4-1106-preview\n    price: { input: 10, output: 30 }\n');
+    const result = await runCliInProcess(['calibrate', '--config', config, '--strong-model-pct', '30%', '--prompts', prompts, '--json'], { cwd: dir });
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout)).toMatchObject({ router: 'knn', models: ['small', 'big'], cost_share_pct: 30, n: 6 });
+    const noPrompts = await runCliInProcess(['calibrate', '--config', config, '--strong-model-pct', '30%'], { cwd: dir });
+    expect(noPrompts.code).toBe(2);
+    expect(noPrompts.stderr).toBe(`routellm: ${config} holds a models: list: the knob for a cost share over it depends on the traffic, so give --prompts FILE (prompts like yours)\n`);
+  });
+
   it.each([
     [['--models', 'a'], '--models must name two models or more'],
     [['--models', 'a,a'], '--models names "a" twice'],

@@ -57,6 +57,22 @@ interface Setup {
   close(): void;
 }
 
+/**
+ * `--config` holding a `models:` list, with no --models and no --routers: the list is what serve and
+ * route use, so its knob for the share is what to print (as `--models <the list>`), not the default
+ * pair router's threshold, which no request over that list can use. --write-table and --task
+ * generate keep their pair-router meaning.
+ */
+async function withConfigListModels(flags: CalibrateFlags, io: CliIo): Promise<CalibrateFlags> {
+  if (flags.models !== undefined || flags.routers !== undefined || flags.config === undefined || flags.writeTable || flags.table !== undefined || flags.task === 'generate') return flags;
+  const list = (await loadConfig(flags.config, io.env, io.cwd)).models?.list;
+  if (list === undefined) return flags;
+  if (flags.prompts === undefined) {
+    throw new UsageError(`${flags.config} holds a models: list: the knob for a cost share over it depends on the traffic, so give --prompts FILE (prompts like yours)`);
+  }
+  return { ...flags, models: list.map((entry) => entry.name).join(',') };
+}
+
 /** How often plain progress (not on a terminal, or under CI) says how far a long run is. */
 const PLAIN_PROGRESS_EVERY_MS = 10_000;
 
@@ -65,6 +81,7 @@ const PLAIN_PROGRESS_EVERY_MS = 10_000;
  * (RouteLLM's: score the prompts and fill the win-rate cache, so later calibrations are instant).
  */
 export async function runCalibrate(flags: CalibrateFlags, io: CliIo): Promise<void> {
+  flags = await withConfigListModels(flags, io);
   if (flags.models !== undefined) {
     const { runCalibrateModels } = await import('./run-calibrate-models.js');
     await runCalibrateModels(flags, io);
