@@ -81,7 +81,7 @@ export function parseThreshold(raw: string, options: ThresholdOptions = {}): Thr
       );
     }
     if (!(percent > 0 && percent < 100)) {
-      throw new RoutingError(`threshold "${clip(raw)}" is not a strong-model share between 0% and 100%`, {
+      throw new RoutingError(`threshold "${clip(raw)}" is not a ${options.knob === true ? 'cost' : 'strong-model'} share between 0% and 100%`, {
         param: 'model',
         code: 'invalid_threshold',
       });
@@ -91,7 +91,9 @@ export function parseThreshold(raw: string, options: ThresholdOptions = {}): Thr
   const parsed = SIGNED_NUMBER.test(raw) ? Number(raw) : Number.NaN;
   const value = parsed === 0 ? 0 : parsed; // -0 (Python's float("-0") is valid too) reads as 0
   if (Number.isNaN(value)) {
-    throw new RoutingError(`threshold "${clip(raw)}" is not a number; use a number in [0, 1] or a share like 50%`, {
+    // Over a list the knob is any number >= 0 and a share is of the bill, not of strong calls.
+    const advice = options.knob === true ? 'use a knob >= 0 or a cost share like 30%' : 'use a number in [0, 1] or a share like 50%';
+    throw new RoutingError(`threshold "${clip(raw)}" is not a number; ${advice}`, {
       param: 'model',
       code: 'invalid_threshold',
     });

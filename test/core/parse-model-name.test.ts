@@ -57,6 +57,14 @@ describe('parseModelName', () => {
     expect((caught as RoutingError).param).toBe('model');
   });
 
+  it('over a list of models, says knob and cost share (it said "[0, 1]" and "strong-model share" there)', () => {
+    expect(() => parseModelName('router-knn-abc', { knob: true })).toThrow('threshold "abc" is not a number; use a knob >= 0 or a cost share like 30%');
+    expect(() => parseModelName('router-knn-150%', { knob: true })).toThrow('threshold "150%" is not a cost share between 0% and 100%');
+    // The pair's wording is unchanged.
+    expect(() => parseModelName('router-mf-abc')).toThrow('threshold "abc" is not a number; use a number in [0, 1] or a share like 50%');
+    expect(() => parseModelName('router-mf-150%')).toThrow('threshold "150%" is not a strong-model share between 0% and 100%');
+  });
+
   it('rejects a model that is not a string', () => {
     expect(() => parseModelName(42)).toThrow(RoutingError);
     expect(() => parseModelName(undefined)).toThrow(/non-empty string/);
