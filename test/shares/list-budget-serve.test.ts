@@ -1,10 +1,11 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/program.js';
 import { LISTENING } from '../helpers/serve-in-process.js';
+import { writeThreeModelList } from './helpers/three-model-list.js';
 import { startUpstreamServer, type UpstreamServer } from '../helpers/upstream-server.js';
 
 // router-knn-$2/h over a 3-model list, in a real serve whose clock the test drives (CliIo.now),
@@ -19,23 +20,7 @@ beforeAll(async () => {
   upstream = await startUpstreamServer({ record: false, reply: () => ({ kind: 'json', content: Array.from({ length: 200 }, () => 'word').join(' ') }) });
   dir = await mkdtemp(join(tmpdir(), 'routellm-list-budget-'));
   config = join(dir, 'models.yaml');
-  await writeFile(
-    config,
-    `models:
-  - name: local-7b
-    base_url: ${upstream.baseURL}
-    scored_as: mistralai/mistral-7b-chat
-    price: { input: 0.1, output: 0.1 }
-  - name: yi-34b
-    base_url: ${upstream.baseURL}
-    scored_as: zero-one-ai/Yi-34B-Chat
-    price: { input: 0.8, output: 0.8 }
-  - name: frontier
-    base_url: ${upstream.baseURL}
-    scored_as: gpt-4-1106-preview
-    price: { input: 10, output: 30 }
-`,
-  );
+  await writeThreeModelList(config, upstream.baseURL);
 });
 afterAll(async () => {
   await upstream.close();

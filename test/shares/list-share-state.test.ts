@@ -1,5 +1,4 @@
-import { EventEmitter } from 'node:events';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -7,9 +6,10 @@ import { CostShareTrack } from '../../src/core/model-list/cost-share-track.js';
 import { costScale, savedTracksOf, SHARE_STATE_FORMAT, ShareCalibrator } from '../../src/core/index.js';
 import { ClusterShareHub } from '../../src/shares/cluster-share-hub.js';
 import { ClusterShareState } from '../../src/shares/cluster-share-state.js';
-import { isShareSyncRequest, type ShareChannel } from '../../src/shares/share-channel.js';
+import { channelTo } from './helpers/cluster-channel.js';
 import { startRedisServer, type RedisServer } from '../helpers/redis-server.js';
 import { startServeInProcess, type ServeInProcess } from '../helpers/serve-in-process.js';
+import { writeThreeModelList } from './helpers/three-model-list.js';
 import { startUpstreamServer, type UpstreamServer } from '../helpers/upstream-server.js';
 
 // router-knn-30% over a 3-model list: its window is saved by --share-state FILE, shared through
@@ -23,23 +23,7 @@ beforeAll(async () => {
   redis = await startRedisServer();
   dir = await mkdtemp(join(tmpdir(), 'routellm-list-share-'));
   config = join(dir, 'models.yaml');
-  await writeFile(
-    config,
-    `models:
-  - name: local-7b
-    base_url: ${upstream.baseURL}
-    scored_as: mistralai/mistral-7b-chat
-    price: { input: 0.2, output: 0.2 }
-  - name: yi-34b
-    base_url: ${upstream.baseURL}
-    scored_as: zero-one-ai/Yi-34B-Chat
-    price: { input: 0.8, output: 0.8 }
-  - name: frontier
-    base_url: ${upstream.baseURL}
-    scored_as: gpt-4-1106-preview
-    price: { input: 10, output: 30 }
-`,
-  );
+  await writeThreeModelList(config, upstream.baseURL);
 });
 afterAll(async () => {
   await upstream.close();
@@ -98,7 +82,7 @@ describe('list share windows kept beyond one process', () => {
     const saved = JSON.parse(await readFile(file, 'utf8'));
     expect(saved).toMatchObject({ format: SHARE_STATE_FORMAT, window: 40, tracks: [], lists: [{ router: 'knn', share: 0.3 }] });
     // The router's weights, the models it scores for this list in list order, and their typical costs.
-    expect(saved.lists[0].fingerprint).toMatch(/\|list:mistralai\/mistral-7b-chat,zero-one-ai\/Yi-34B-Chat,gpt-4-1106-preview\|costs:0\.0003,0\.0012,0\.025$/);
+    expect(saved.lists[0].fingerprint).toMatch(/\|list:mistralai\/mistral-7b-chat,zero-one-ai\/Yi-34B-Chat,gpt-4-1106-preview\|costs:0\.00015,0\.0012,0\.025$/);
     expect(saved.lists[0].rows).toHaveLength(40);
     // [model index, step, 3 shortfalls, 3 costs on the rule's scale]
     expect(saved.lists[0].rows[0]).toHaveLength(8);
@@ -156,21 +140,6 @@ describe('list share windows kept beyond one process', () => {
   });
 });
 
-/** A worker's end of an IPC channel whose primary end answers share syncs from `hub`, a tick later as IPC would. */
-function channelTo(hub: ClusterShareHub): ShareChannel {
-  const worker = new EventEmitter();
-  return {
-    send(message, callback) {
-      setImmediate(() => {
-        if (isShareSyncRequest(message)) worker.emit('message', structuredClone(hub.sync(structuredClone(message))));
-        callback(null);
-      });
-      return true;
-    },
-    on: (event, listener) => worker.on(event, listener),
-    off: (event, listener) => worker.off(event, listener),
-  };
-}
 
 describe('list share windows held together by serve --workers', () => {
   it('every worker gets the prompts of all of them; the primary keeps --share-state FILE with the pair windows', async () => {

@@ -1,4 +1,3 @@
-import { EventEmitter } from 'node:events';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,23 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { savedTracksOf, ShareCalibrator } from '../../src/core/index.js';
 import { ClusterShareHub } from '../../src/shares/cluster-share-hub.js';
 import { ClusterShareState } from '../../src/shares/cluster-share-state.js';
-import { isShareSyncRequest, type ShareChannel } from '../../src/shares/share-channel.js';
+import { channelTo } from './helpers/cluster-channel.js';
+import { type ShareChannel } from '../../src/shares/share-channel.js';
 
-/** A worker's end of an IPC channel whose primary end answers share syncs from `hub`, a tick later as IPC would. */
-function channelTo(hub: ClusterShareHub): ShareChannel {
-  const worker = new EventEmitter();
-  return {
-    send(message, callback) {
-      setImmediate(() => {
-        if (isShareSyncRequest(message)) worker.emit('message', structuredClone(hub.sync(structuredClone(message))));
-        callback(null);
-      });
-      return true;
-    },
-    on: (event, listener) => worker.on(event, listener),
-    off: (event, listener) => worker.off(event, listener),
-  };
-}
 
 const silent = { warn: () => {}, info: () => {} };
 const router = { name: 'mf', fingerprint: 'weights-1' };

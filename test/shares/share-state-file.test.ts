@@ -71,6 +71,8 @@ describe('--share-state FILE', () => {
     const saved = JSON.parse(await readFile(file, 'utf8'));
     expect(saved).toMatchObject({ format: SHARE_STATE_FORMAT, window: 40, tracks: [{ router: 'mf', share: 0.3 }] });
     expect(saved.tracks[0].rates).toHaveLength(40);
+    // A pair's file is as it always was: no "lists" key (list windows only, docs/shares.md).
+    expect(Object.keys(saved)).toEqual(['format', 'window', 'tracks']);
 
     const second = await serve(file, ['--share-window', '40']);
     try {

@@ -263,18 +263,7 @@ export class ShareCalibrator {
    * `usdPerHour`, made on first use by `make` with this calibrator's clock (check budgetRefusal first).
    */
   listBudgetTrack<T extends ListBudget>(router: TrackedRouter, usdPerHour: number, make: (now: () => number) => T): T {
-    const key = savedKey(router.name, usdPerHour);
-    let track = this.#listBudgets.get(key);
-    if (track === undefined || track.fingerprint !== router.fingerprint) {
-      if (track === undefined) {
-        if (this.#count >= this.maxTracks) this.#evictLeastRecent();
-        this.#count += 1;
-      }
-      track = make(this.#now ?? (() => 0));
-      this.#listBudgets.set(key, track);
-    }
-    track.lastUsed = ++this.#uses;
-    return track as T;
+    return this.#kept(this.#listBudgets, savedKey(router.name, usdPerHour), router.fingerprint, () => make(this.#now ?? (() => 0))) as T;
   }
 
   /** The track of `router` at `share`, made on first use starting from `tableThreshold`. */
@@ -306,19 +295,27 @@ export class ShareCalibrator {
    */
   listTrack<T extends KeptTrack>(router: TrackedRouter, share: number, make: () => T): T {
     const key = savedKey(router.name, share);
-    let track = this.#listTracks.get(key);
-    if (track === undefined || track.fingerprint !== router.fingerprint) {
+    return this.#kept(this.#listTracks, key, router.fingerprint, () => {
+      const track = make();
+      const saved = this.#saved.get(key);
+      if (saved?.kind === 'list' && saved.fingerprint === router.fingerprint) track.load(saved.entries);
+      return track;
+    }) as T;
+  }
+
+  /** The track under `key` in `tracks`, made by `make` when missing or of other weights (counted against maxTracks). */
+  #kept<T extends { readonly fingerprint: string; lastUsed: number }>(tracks: Map<string, T>, key: string, fingerprint: string, make: () => T): T {
+    let track = tracks.get(key);
+    if (track === undefined || track.fingerprint !== fingerprint) {
       if (track === undefined) {
         if (this.#count >= this.maxTracks) this.#evictLeastRecent();
         this.#count += 1;
       }
       track = make();
-      const saved = this.#saved.get(key);
-      if (saved?.kind === 'list' && saved.fingerprint === router.fingerprint) track.load(saved.entries);
-      this.#listTracks.set(key, track);
+      tracks.set(key, track);
     }
     track.lastUsed = ++this.#uses;
-    return track as T;
+    return track;
   }
 
   /** Every pair track in use. */
