@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -14,10 +15,10 @@ import { writeBenchSection } from './benchmarks-md.js';
 /*
  * How close a fresh serve's first requests of `router-knn-<share>%` over a list come to the asked
  * cost share, with the shipped prior (the window starts full of the router's training prompts)
- * and without it (the window starts empty, as before). Held-out prompts: the sha1-odd halves of
- * RouterBench's ARC-Challenge, MBPP and Winogrande train files (never in the prior, which holds
- * sha1-even prompts), dealt in a fresh random order per run, each run a fresh ModelListRouting as
- * a fresh serve builds it (window 200). Pure computation, about a minute.
+ * and without it (the window starts empty, as before). Traffic: held-out RouterBench prompts (the
+ * sha1-odd halves of its ARC-Challenge, MBPP and Winogrande train files; never in the prior, which
+ * holds sha1-even prompts) and Arena-Hard's chat prompts, dealt in a fresh random order per run,
+ * each run a fresh ModelListRouting as a fresh serve builds it (window 200). Pure computation.
  */
 
 const RUNS = 20;
@@ -74,6 +75,15 @@ export async function runListShareWarmStartBench(data = join(packageRoot(), '..'
   if (prior === undefined || typeof prior === 'string') throw new Error(`no usable list prior for knn: ${prior ?? 'none shipped'}; run npm run calibration:lists`);
   const training = await readMultiTrainingData(LIST_PRIOR_SOURCES.map((path) => join(data, path)), knn.models, new Set());
   const heldOut = [...new Set(training.files.flatMap((file) => file.prompts))].filter((prompt) => mmluSplitOf(prompt) === 'eval');
+  // Traffic unlike the prior's: Arena-Hard's 500 real chat prompts (the pair's share tests' held-out chat).
+  const chat = readFileSync(join(data, 'arena-hard', 'question.jsonl'), 'utf8')
+    .split('\n')
+    .filter((line) => line.trim() !== '')
+    .map((line) => JSON.parse(line).turns[0].content as string);
+  const traffics = [
+    { name: 'RouterBench held out', prompts: heldOut },
+    { name: 'Arena-Hard chat', prompts: chat },
+  ];
   const models = (names: readonly string[], prices?: readonly (readonly [number, number])[]): ModelEntry[] =>
     names.map((name, i) => ({ name, price: prices ? { input: prices[i]![0], output: prices[i]![1] } : undefined, tags: [] }));
   const cases: ListCase[] = [
@@ -88,34 +98,37 @@ export async function runListShareWarmStartBench(data = join(packageRoot(), '..'
     },
   ];
   const rows: string[] = [];
-  for (const listCase of cases) {
-    for (const share of SHARES) {
-      const build = (priors: ReadonlyMap<string, ListPrior>) => () =>
-        new ModelListRouting({ models: listCase.models, scorers: new Map([['knn', scorer]]), priors, ...(listCase.costs ? { costs: listCase.costs } : {}) });
-      const cold = await firstRequests(build(new Map()), heldOut, share);
-      const warm = await firstRequests(build(new Map([['knn', prior]])), heldOut, share);
-      const cell = (runs: number[][], k: number) => {
-        const values = runs.map((shares) => shares[k] as number);
-        const mean = values.reduce((a, b) => a + b, 0) / values.length;
-        const error = values.reduce((a, b) => a + Math.abs(b - share), 0) / values.length;
-        return `${(mean * 100).toFixed(1)} (${(error * 100).toFixed(1)})`;
-      };
-      rows.push(`| ${listCase.name} | ${share * 100}% | ${FIRST.map((_, k) => `${cell(cold, k)} / ${cell(warm, k)}`).join(' | ')} |`);
+  for (const traffic of traffics) {
+    for (const listCase of cases) {
+      for (const share of SHARES) {
+        const build = (priors: ReadonlyMap<string, ListPrior>) => () =>
+          new ModelListRouting({ models: listCase.models, scorers: new Map([['knn', scorer]]), priors, ...(listCase.costs ? { costs: listCase.costs } : {}) });
+        const cold = await firstRequests(build(new Map()), traffic.prompts, share);
+        const warm = await firstRequests(build(new Map([['knn', prior]])), traffic.prompts, share);
+        const cell = (runs: number[][], k: number) => {
+          const values = runs.map((shares) => shares[k] as number);
+          const mean = values.reduce((a, b) => a + b, 0) / values.length;
+          const error = values.reduce((a, b) => a + Math.abs(b - share), 0) / values.length;
+          return `${(mean * 100).toFixed(1)} (${(error * 100).toFixed(1)})`;
+        };
+        rows.push(`| ${traffic.name} | ${listCase.name} | ${share * 100}% | ${FIRST.map((_, k) => `${cell(cold, k)} / ${cell(warm, k)}`).join(' | ')} |`);
+      }
     }
   }
   const markdown = [
     '## list-share-warm-start: the first requests of a cost share over a list, with and without the prior',
     '',
     `\`router-knn-<share>%\` over a \`models:\` list, in a fresh serve (window 200): the cost share realised over its`,
-    `first N requests, mean over ${RUNS} random orders of ${heldOut.length} held-out prompts (the sha1-odd halves of`,
-    "RouterBench's ARC-Challenge, MBPP and Winogrande train files), and in brackets the mean distance from the asked",
-    'share, in points. Each cell: **without** the prior (the window starts empty: the first prompts are cut on',
-    'themselves) / **with** it (the window starts full of the 400 training prompts of',
-    '`datasets/calibration/list-prior-knn.json`, which live prompts push out one by one). Realised share: the bill',
+    `first N requests, mean over ${RUNS} random orders of the traffic, and in brackets the mean distance from the asked`,
+    `share, in points. Traffic: ${heldOut.length} held-out RouterBench prompts (the sha1-odd halves of its ARC-Challenge, MBPP`,
+    `and Winogrande train files: like the prior's, never in it), and Arena-Hard's ${chat.length} chat prompts (unlike it). Each cell:`,
+    '**without** the prior (the window starts empty: the first prompts are cut on',
+    'themselves) / **with** it (the cut also counts a quarter window, 50, of the training prompts of',
+    '`datasets/calibration/list-prior-knn.json`, each live prompt pushing five out). Realised share: the bill',
     "above the all-cheapest one over the all-strongest bill's, in dollars.",
     '',
-    `| list | asked | ${FIRST.map((n) => `first ${n}`).join(' | ')} |`,
-    `| --- | ---: | ${FIRST.map(() => '---:').join(' | ')} |`,
+    `| traffic | list | asked | ${FIRST.map((n) => `first ${n}`).join(' | ')} |`,
+    `| --- | --- | ---: | ${FIRST.map(() => '---:').join(' | ')} |`,
     ...rows,
     '',
     `Pure computation (no timing); load average ${loadavg()[0]!.toFixed(1)} at the end, other engineers sharing the 2 cores.`,

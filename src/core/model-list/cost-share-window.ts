@@ -2,6 +2,17 @@ import type { ListWindowEntry } from '../shares/kept-track.js';
 import { knobForCostShare, weightedCostShareCurve, type CostShareCurve, type PricedShortfalls } from './knob-for-cost-share.js';
 
 /**
+ * Prior prompts each live prompt pushes out of a window: the share is of the live traffic, so a
+ * prior that stands in for it is gone after a few live prompts (a quarter window of the prior,
+ * 50 prompts at the default 200, is gone after 10). Chosen on bench list-share-warm-start among
+ * three schedules: a full window of prior pushed out one by one overspent a 30% share by 10-20
+ * points over Arena-Hard's first 200 chat prompts; a quarter window pushed out one by one, by
+ * 11-16 over the first 50; this one is within a point of the cold start's error or better from
+ * the 25th request on, on RouterBench's held-out prompts and on chat.
+ */
+const PRIOR_PUSHED_PER_PROMPT = 5;
+
+/**
  * The last `capacity` prompts routed with one list router and cost share (`router-knn-30%`):
  * each one's shortfalls, its own costs on the rule's scale and the model it went to, so the knob
  * that spends the share of those prompts' bills can be cut with knobForCostShare, as a two-model
@@ -23,8 +34,9 @@ export class CostShareWindow {
 
   /**
    * `scaled`: the models' costs on the rule's scale (costScale) for a prompt observed without its
-   * own. `prior`: prompts the window starts full of (the router's training prompts, see
-   * ListPrior), pushed out one by one as live prompts come in; empty, the window starts empty.
+   * own. `prior`: prompts the cut counts before live ones come in (the router's training prompts,
+   * see ListPrior): the first quarter window of them, PRIOR_PUSHED_PER_PROMPT pushed out by each
+   * live prompt; empty, the window starts empty.
    */
   constructor(capacity: number, scaled: Float64Array, prior: readonly PricedShortfalls[] = []) {
     if (!Number.isInteger(capacity) || capacity < 1) throw new RangeError(`window capacity must be a positive integer, got ${capacity}`);
@@ -38,9 +50,9 @@ export class CostShareWindow {
     this.#prior = prior;
   }
 
-  /** Prior prompts still in the window: the first `capacity - fill` of the prior. */
+  /** Prior prompts still counted: a quarter window of them, less PRIOR_PUSHED_PER_PROMPT per live prompt. */
   get priorFill(): number {
-    return Math.min(this.#prior.length, this.capacity - this.#size);
+    return Math.max(0, Math.min(this.#prior.length, Math.ceil(this.capacity / 4) - PRIOR_PUSHED_PER_PROMPT * this.#size));
   }
 
   /** Prompts in the window (up to `capacity`). */

@@ -128,26 +128,26 @@ describe('fallback through a list', () => {
 });
 
 describe('a cost share over a list starts from the router\'s prior', () => {
-  it('the window starts full of the prior\'s prompts and live ones push them out; without a prior it starts empty', async () => {
+  it('the cut counts a quarter window of the prior\'s prompts, each live prompt pushing out five; without a prior it starts empty', async () => {
     const random = seededRandom(3);
-    const prior = Array.from({ length: 6 }, () => [random() * 0.5, 0.4 + random() * 0.3, 0.7 + random() * 0.3]);
+    const prior = Array.from({ length: 30 }, () => [random() * 0.5, 0.4 + random() * 0.3, 0.7 + random() * 0.3]);
     const live = [0.2, 0.5, 0.95];
     const scorer: ModelScorer = { name: 'fixed', fingerprint: 'f', models: ['cheap', 'mid', 'ref'], scores: () => Float64Array.from(live) };
     const make = (priors = new Map<string, { qualities: number[][]; inputTokens: number[] }>()) =>
-      new ModelListRouting({ models: LIST, scorers: new Map([['fixed', scorer]]), costs: [1, 10, 100], shareWindow: 4, priors });
+      new ModelListRouting({ models: LIST, scorers: new Map([['fixed', scorer]]), costs: [1, 10, 100], shareWindow: 80, priors });
     const scaled = costScale([1, 10, 100], 2);
     const cut = (rows: number[][]) => knobForCostShare(costShareCurve(rows.map((q) => shortfalls(q, 2)), scaled), 0.3);
     const warm = make(new Map([['fixed', { qualities: prior, inputTokens: prior.map(() => 10) }]]));
     const target = warm.resolve('router-fixed-30%');
-    // Window 4: the first prompt is cut with the prior's first 3, the second with its first 2, ...
+    // Window 80: the first prompt is cut with the prior's first 15 (20 less 5), the second with 10, ..., the fourth on its own.
     for (let n = 1; n <= 5; n += 1) {
       const decision = await warm.decide(target, 'x');
-      const rows = [...prior.slice(0, Math.max(0, 4 - n)), ...Array.from({ length: Math.min(n, 4) }, () => live)];
+      const rows = [...prior.slice(0, Math.max(0, 20 - 5 * n)), ...Array.from({ length: n }, () => live)];
       expect(decision.threshold).toBeCloseTo(cut(rows), 12);
     }
     // Cold: the first prompt is cut on itself alone.
     const cold = make();
     expect((await cold.decide(cold.resolve('router-fixed-30%'), 'x')).threshold).toBeCloseTo(cut([live]), 12);
-    expect(cut([live])).not.toBeCloseTo(cut([...prior.slice(0, 3), live]), 6);
+    expect(cut([live])).not.toBeCloseTo(cut([...prior.slice(0, 15), live]), 6);
   });
 });
