@@ -40,6 +40,11 @@ export function modelList(routers: readonly string[], created: number): ModelLis
   };
 }
 
+/** What a threshold may be, as the 404 of `GET /v1/models/{model}` says it: for a pair of models. */
+export const PAIR_THRESHOLDS = 'a threshold in [0, 1] or a share like 50%';
+/** The same over a `models:` list, where the knob is any number >= 0 and a share is of the bill. */
+export const LIST_THRESHOLDS = 'a knob >= 0 or a cost share like 30%';
+
 /** Where `GET /v1/models/{model}` (the SDK's `models.retrieve`) starts; the rest of the path is the id. */
 export const MODEL_PATH_PREFIX = '/v1/models/';
 
@@ -49,7 +54,7 @@ export const MODEL_PATH_PREFIX = '/v1/models/';
  * threshold, a share): a client that retrieves its model before using it must not be refused
  * one that works. Anything else is an OpenAI-shaped 404 `model_not_found`, as OpenAI answers.
  */
-export function retrieveModel(list: ModelList, encodedId: string, accepts: (id: string) => boolean): ModelEntry {
+export function retrieveModel(list: ModelList, encodedId: string, accepts: (id: string) => boolean, thresholds = PAIR_THRESHOLDS): ModelEntry {
   let id: string | undefined;
   try {
     id = decodeURIComponent(encodedId);
@@ -63,7 +68,7 @@ export function retrieveModel(list: ModelList, encodedId: string, accepts: (id: 
   const shown = id ?? encodedId;
   throw new RequestError(
     404,
-    `model "${shown.length > 80 ? `${shown.slice(0, 77)}...` : shown}" is not a model this server routes; GET /v1/models lists some (any router-<router>-<threshold> with a threshold in [0, 1] or a share like 50% works)`,
+    `model "${shown.length > 80 ? `${shown.slice(0, 77)}...` : shown}" is not a model this server routes; GET /v1/models lists some (any router-<router>-<threshold> with ${thresholds} works)`,
     { param: 'model', code: 'model_not_found' },
   );
 }

@@ -3,7 +3,7 @@ import type { ChatPipeline } from '../chat/chat-pipeline.js';
 import { RequestError } from '../errors/request-error.js';
 import { elapsedMs } from './answer-headers.js';
 import { createChatEndpoint } from './chat-endpoint.js';
-import { MODEL_PATH_PREFIX, modelList, retrieveModel } from './models.js';
+import { LIST_THRESHOLDS, MODEL_PATH_PREFIX, modelList, PAIR_THRESHOLDS, retrieveModel } from './models.js';
 import type { Handler, RequestContext } from './request-context.js';
 import type { ReloadOutcome } from '../reload/routing-reloads.js';
 
@@ -51,7 +51,7 @@ export function routeTable(deps: RouteTableDeps): RouteTable {
     [MODEL_ROUTE]: {
       GET: (request, response, context) => {
         const id = pathOf(request.url ?? '/').slice(MODEL_PATH_PREFIX.length);
-        sendJson(response, 200, retrieveModel(modelList(decider().routerNames(), created), id, acceptsModel), context);
+        sendJson(response, 200, retrieveModel(modelList(decider().routerNames(), created), id, acceptsModel, decider().list ? LIST_THRESHOLDS : PAIR_THRESHOLDS), context);
       },
     },
     '/health': {
