@@ -187,6 +187,8 @@ describe('routellm route (in-process)', () => {
     [['route', '--threshold', '1.5', 'x'], undefined, '--threshold: threshold 1.5 is outside [0, 1]'],
     // A share written without its % sign: the message gives the spelling that works.
     [['route', '--threshold', '50', 'x'], undefined, '--threshold: threshold 50 is outside [0, 1]; for 50% of calls to the strong model write the share as 50%\n'],
+    // The budget as typed, after --threshold: like every other --threshold error (it said "a budget like router-mf-$20/h").
+    [['route', '--threshold', '$5/h', 'x'], undefined, 'routellm: --threshold: a budget like $5/h is held on live traffic by routellm serve only; give a threshold or a share like 30%\n'],
     [['route', '--config', '/nonexistent/routellm.yaml', 'x'], undefined, 'cannot read config file /nonexistent/routellm.yaml: ENOENT'],
     [['route', '--frobnicate', 'x'], undefined, "unknown option '--frobnicate'"],
   ])('%j is a usage error with one clear line and exit 2', async (argv, stdin, message) => {

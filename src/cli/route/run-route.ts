@@ -44,6 +44,8 @@ export async function runRoute(prompt: string | undefined, flags: RouteFlags, io
     onThresholdAdvice: (line) => io.stderr.write(`routellm: warning: ${line}\n`),
   });
   const spec = parseThresholdFlag(flags.threshold);
+  // Said as the list path says it: the flag the user typed, not the model-name form the library's error gives.
+  if (spec.kind === 'budget') throw new UsageError(`--threshold: a budget like ${flags.threshold} is held on live traffic by routellm serve only; give a threshold or a share like 30%`);
   const target = {
     router: controller.router(routerName),
     threshold: controller.resolveThreshold(routerName, spec),
