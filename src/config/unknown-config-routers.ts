@@ -8,9 +8,10 @@ const SHOWN_KEYS = 5;
 /**
  * Warnings about config keys that would otherwise be silently ignored, at most one line each:
  * `unknownConfigKeysWarning`, then with `used` `unusedRouterSectionsWarning` (see each).
+ * `listRouters`: the routers over a list of models (`knn:`, `mf:` sections a `models:` list reads).
  */
-export function unknownConfigRouterWarnings(config: RoutellmConfig, registry: RouterRegistry, used?: readonly string[]): string[] {
-  const unknown = unknownConfigKeysWarning(config, registry);
+export function unknownConfigRouterWarnings(config: RoutellmConfig, registry: RouterRegistry, used?: readonly string[], listRouters: readonly string[] = []): string[] {
+  const unknown = unknownConfigKeysWarning(config, registry, listRouters);
   const unused = used === undefined ? undefined : unusedRouterSectionsWarning(config, registry, used);
   return [unknown, unused].filter((line): line is string => line !== undefined);
 }
@@ -21,10 +22,11 @@ export function unknownConfigRouterWarnings(config: RoutellmConfig, registry: Ro
  * key at all is known, the file is not a routellm config (some other YAML, or a text file of
  * `key: value` lines) and that is a ConfigError.
  */
-export function unknownConfigKeysWarning(config: RoutellmConfig, registry: RouterRegistry): string | undefined {
+export function unknownConfigKeysWarning(config: RoutellmConfig, registry: RouterRegistry, listRouters: readonly string[] = []): string | undefined {
   const keys = config.keys ?? Object.keys(config.routers);
-  const unknown = keys.filter((key) => !registry.has(key) && !RESERVED_CONFIG_KEYS.has(key));
-  const known = `routers: ${registry.names().join(', ')}; sections: ${[...RESERVED_CONFIG_KEYS].join(', ')}`;
+  const unknown = keys.filter((key) => !registry.has(key) && !listRouters.includes(key) && !RESERVED_CONFIG_KEYS.has(key));
+  const overList = listRouters.filter((name) => !registry.has(name));
+  const known = `routers: ${registry.names().join(', ')}${overList.length > 0 ? `; over a models: list also ${overList.join(', ')}` : ''}; sections: ${[...RESERVED_CONFIG_KEYS].join(', ')}`;
   if (keys.length > 0 && unknown.length === keys.length) {
     throw new ConfigError(`${fileName(config)} is not a routellm config: none of its keys (${shortList(unknown)}) is a router or a known section (${known})`);
   }

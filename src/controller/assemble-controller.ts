@@ -5,6 +5,7 @@ import { resolveModelPair, samePairWarning } from '../config/resolve-model-pair.
 import { unknownConfigRouterWarnings } from '../config/unknown-config-routers.js';
 import type { ProgressStream } from '../hub/download-progress.js';
 import { DEFAULT_ROUTER } from '../routers/default-router.js';
+import { DEFAULT_MODEL_SCORER, modelScorerNames } from '../routers/multi/model-scorers.js';
 import { createBuiltinRegistry } from '../routers/builtin-registry.js';
 import { nodeRouterContext } from '../runtime/node-router-context.js';
 import { ChatPipeline, type RoutedSampler } from '../server/chat/chat-pipeline.js';
@@ -97,8 +98,10 @@ export async function prepareController(options: ControllerOptions, internals: C
   const routers = options.routers ?? (modelList ? [] : [DEFAULT_ROUTER]);
   const registry = createBuiltinRegistry();
   for (const router of routers) if (isFactory(router)) registry.register(router);
-  const names = routers.map((router) => (typeof router === 'string' ? router : router.name));
-  for (const warning of unknownConfigRouterWarnings(config, registry, names)) warn(warning);
+  const named = routers.map((router) => (typeof router === 'string' ? router : router.name));
+  // The routers this run reads config sections for: over a list with none named, the default list router.
+  const names = modelList && named.length === 0 ? [DEFAULT_MODEL_SCORER] : named;
+  for (const warning of unknownConfigRouterWarnings(config, registry, names, modelList ? modelScorerNames() : [])) warn(warning);
   const samePair = modelList ? undefined : samePairWarning(pair);
   if (samePair) warn(samePair);
   const overlong = timeoutBeyondDeadlineWarning(options, config, chatOptions);
@@ -178,7 +181,7 @@ export async function prepareController(options: ControllerOptions, internals: C
               `the model pair changed (strong ${pair.strong} -> ${nextPair.strong}, weak ${pair.weak} -> ${nextPair.weak}); a reload keeps the pair it started with: restart to change models`,
             );
           }
-          for (const warning of unknownConfigRouterWarnings(next, registry, names)) warn(warning);
+          for (const warning of unknownConfigRouterWarnings(next, registry, names, modelList ? modelScorerNames() : [])) warn(warning);
           const before = pipeline.routing.decider;
           const nextUpstreams = upstreamsFor(next);
           let nextDecider;

@@ -56,8 +56,9 @@ ${extra}`;
 
 describe('routellm doctor over a models: list', () => {
   it("checks each model of the list as serve sends it: its key and endpoint, its upstream's list, the router scoring it; exit 0", async () => {
-    await writeFile(join(dir, 'list.yaml'), listConfig({ local: local.baseURL, mid: mid.baseURL, frontier: frontier.baseURL }));
-    const result = await runCliInProcess(['doctor', '--config', 'list.yaml'], { cwd: dir, env: { FRONTIER_KEY: 'sk-f', MINE_KEY: 'sk-m', OPENAI_API_KEY: 'sk-openai' } });
+    // knn: is the list router's section: read, so neither unknown nor unused.
+    await writeFile(join(dir, 'knn-list.yaml'), listConfig({ local: local.baseURL, mid: mid.baseURL, frontier: frontier.baseURL }, 'knn: {}\n'));
+    const result = await runCliInProcess(['doctor', '--config', 'knn-list.yaml'], { cwd: dir, env: { FRONTIER_KEY: 'sk-f', MINE_KEY: 'sk-m', OPENAI_API_KEY: 'sk-openai' } });
     expect(result.code, result.stdout + result.stderr).toBe(0);
     const out = lines(result.stdout);
     expect(out.every((line) => line.startsWith('ok  ')), result.stdout).toBe(true);

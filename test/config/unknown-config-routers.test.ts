@@ -27,6 +27,15 @@ const KNOWN = '(routers: random, difficulty, hybrid, mf, lexical, sw_ranking, ca
 const expected = () => `routellm: warning: config file ${typo}: "hybird", "routers" are not routers here and are ignored ${KNOWN}`;
 
 describe('config keys that name no router', () => {
+  it('over a models: list, knn: and mf: are read by its routers: not unknown, not unused', () => {
+    const config = parseConfig('models:\n  - { name: a, price: { input: 1, output: 1 } }\n  - { name: b, price: { input: 2, output: 2 } }\nknn: {}\nmf: {}\nbert: {}\n', 'l.yaml', {});
+    expect(unknownConfigRouterWarnings(config, createBuiltinRegistry(), ['knn', 'mf'], ['knn', 'mf'])).toEqual([
+      'config file l.yaml: "bert" is not a router here and is ignored (routers: random, difficulty, hybrid, mf, lexical, sw_ranking, causal_llm; over a models: list also knn; sections: server, models, providers, prices)',
+    ]);
+    // Without the list's routers (a pair run), knn: is unknown, as before.
+    expect(unknownConfigRouterWarnings(config, createBuiltinRegistry(), ['mf'])[0]).toMatch(/^config file l\.yaml: "knn", "bert" are not routers here/);
+  });
+
   it('are listed in one line; routers and the gateway sections are not', () => {
     const config = parseConfig('mf:\n  strong_model: a\nhybird: {}\nserver:\n  timeout: 10\nmodels:\n  strong: a\n  weak: b\nbert:\n  checkpoint_path: x\n', 'c.yaml', {});
     // RouteLLM's own example config has bert: a warning, never an error, so the file still loads.

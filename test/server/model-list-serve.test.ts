@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import OpenAI, { BadRequestError } from 'openai';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { chooseByShortfall, requestCosts, requestTokens, shortfalls, switchPoints, typicalCostUnit } from '../../src/core/index.js';
+import { logMessages } from '../helpers/log-messages.js';
 import { runCliInProcess } from '../helpers/run-cli-in-process.js';
 import { startServeInProcess, type ServeInProcess } from '../helpers/serve-in-process.js';
 import { echoReply, startUpstreamServer, type RecordedRequest, type UpstreamReply, type UpstreamServer } from '../helpers/upstream-server.js';
@@ -230,6 +231,20 @@ describe('routellm serve over a models: list', () => {
     expect(((await changed.json()) as any).error.message).toContain('the models: list changed');
     const { response } = await client.chat.completions.create({ model: 'router-knn-1000', messages }).withResponse();
     expect(response.headers.get('x-routellm-model')).toBe('local-7b');
+  });
+
+  it("reads knn: as the list router's section: no warning that it is no router, at start-up or on reload", async () => {
+    const withKnn = join(dir, 'with-knn.yaml');
+    await writeFile(withKnn, `${await readFile(config, 'utf8')}knn: {}\n`);
+    const { url } = await start(['--config', withKnn]);
+    expect((await fetch(`${url}/v1/routellm/reload`, { method: 'POST' })).status).toBe(200);
+    await writeFile(withKnn, `${await readFile(config, 'utf8')}knn: {}\nknnn: {}\n`);
+    expect((await fetch(`${url}/v1/routellm/reload`, { method: 'POST' })).status).toBe(200);
+    // Only the typo is named, and knn is listed among the routers a list reads.
+    const warnings = logMessages(serve!.log()).split('\n').filter((line) => line.includes('not a router here'));
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toContain('"knnn" is not a router here and is ignored');
+    expect(warnings[0]).toContain('over a models: list also knn');
   });
 
   it('refuses a bad model name with OpenAI-shaped 400s through the official client', async () => {

@@ -17,6 +17,7 @@ import type { CliIo } from '../io.js';
 import { resolveModelPair } from '../../config/resolve-model-pair.js';
 import { upstreamRoutingOfFlags } from '../upstream-flags.js';
 import { DEFAULT_ROUTER } from '../../routers/default-router.js';
+import { DEFAULT_MODEL_SCORER, modelScorerNames } from '../../routers/multi/model-scorers.js';
 
 /**
  * One line of `routellm doctor`: `fail` is a problem (non-zero exit); `warn` something it could
@@ -67,8 +68,9 @@ export async function runDoctorChecks(inputs: DoctorInputs, io: CliIo): Promise<
     config = await loadConfig(inputs.config, io.env, io.cwd);
     const registry = createBuiltinRegistry();
     // A key that is no router (a typo) is a problem; options for a router this run does not load are not.
-    const unknown = unknownConfigKeysWarning(config, registry);
-    const unused = unusedRouterSectionsWarning(config, registry, inputs.routers ?? [DEFAULT_ROUTER]);
+    // With a models: list, knn: and mf: are read by its routers.
+    const unknown = unknownConfigKeysWarning(config, registry, config.models?.list ? modelScorerNames() : []);
+    const unused = unusedRouterSectionsWarning(config, registry, inputs.routers ?? [config.models?.list ? DEFAULT_MODEL_SCORER : DEFAULT_ROUTER]);
     if (unknown !== undefined) add('config', 'fail', [unknown, unused].filter(Boolean).join('; '));
     else if (unused !== undefined) add('config', 'warn', unused);
     else add('config', 'ok', inputs.config === undefined ? 'no config file given: defaults' : `${inputs.config} reads`);
