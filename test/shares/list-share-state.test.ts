@@ -7,7 +7,9 @@ import { costScale, savedTracksOf, SHARE_STATE_FORMAT, ShareCalibrator } from '.
 import { ClusterShareHub } from '../../src/shares/cluster-share-hub.js';
 import { ClusterShareState } from '../../src/shares/cluster-share-state.js';
 import { channelTo } from './helpers/cluster-channel.js';
+import { request as httpRequest } from 'node:http';
 import { startRedisServer, type RedisServer } from '../helpers/redis-server.js';
+import { startCluster, workerPids } from '../helpers/serve-cluster.js';
 import { startServeInProcess, type ServeInProcess } from '../helpers/serve-in-process.js';
 import { writeThreeModelList } from './helpers/three-model-list.js';
 import { startUpstreamServer, type UpstreamServer } from '../helpers/upstream-server.js';
@@ -76,6 +78,8 @@ describe('list share windows kept beyond one process', () => {
       [live] = (await shares(first.listening[1] as string)) as [ShareJson];
       expect(live).toMatchObject({ model: 'router-knn-30%', window_fill: 40 });
       expect(live.realized_share).toBeGreaterThan(0);
+      const metrics = await (await fetch(`${first.listening[1]}/metrics`)).text();
+      expect(metrics).toContain('routellm_share_window_fill{router="knn",share="30%"} 40');
     } finally {
       expect(await first.stop()).toBe(0);
     }
@@ -142,6 +146,38 @@ describe('list share windows kept beyond one process', () => {
 
 
 describe('list share windows held together by serve --workers', () => {
+  it('a real serve --workers 2 over the list: one window of both workers\' prompts, kept by the primary in --share-state FILE', { timeout: 120_000 }, async () => {
+    const file = join(dir, 'workers.json');
+    const cluster = await startCluster(['--workers', '2', '--port', '0', '--config', config, '--share-state', file, '--share-window', '40', '--no-probe']);
+    try {
+      expect(workerPids(cluster.log()).size).toBe(2);
+      // A connection each (node:http without an agent), so the primary hands them round the workers.
+      const post = (prompt: string) =>
+        new Promise<number>((resolve, reject) => {
+          const request = httpRequest(`${cluster.url}/v1/chat/completions`, { method: 'POST', agent: false, headers: { 'content-type': 'application/json' } }, (response) => {
+            response.resume();
+            response.on('end', () => resolve(response.statusCode ?? 0));
+          });
+          request.on('error', reject);
+          request.end(JSON.stringify({ model: 'router-knn-30%', messages: [{ role: 'user', content: prompt }] }));
+        });
+      for (const prompt of PROMPTS.slice(0, 24)) expect(await post(prompt)).toBe(200);
+      // After a sync each worker's window holds the 24 prompts of both (stats show the fullest).
+      let fill = 0;
+      for (let waited = 0; waited < 5000 && fill < 24; waited += 50) {
+        fill = (await shares(cluster.url))[0]?.window_fill ?? 0;
+        if (fill < 24) await tick(50);
+      }
+      expect(fill).toBe(24);
+    } finally {
+      cluster.child.kill('SIGTERM');
+      expect(await cluster.exited).toBe(0);
+    }
+    const saved = JSON.parse(await readFile(file, 'utf8'));
+    expect(saved.lists).toEqual([expect.objectContaining({ router: 'knn', share: 0.3 })]);
+    expect(saved.lists[0].rows).toHaveLength(24);
+  });
+
   it('every worker gets the prompts of all of them; the primary keeps --share-state FILE with the pair windows', async () => {
     const silent = { warn: () => {}, info: () => {} };
     const path = join(dir, 'cluster.json');
