@@ -3,6 +3,7 @@ import { loadConfig } from '../../config/load-config.js';
 import { DEFAULT_ROUTER } from '../../routers/default-router.js';
 import type { ChatBackend } from '../../chat/chat-backend.js';
 import { NoticeFeed } from '../../chat/notice-feed.js';
+import { configPrices } from '../../config/config-prices.js';
 import { PriceTable } from '../../upstream/price-table.js';
 import type { CliIo } from '../io.js';
 import { sizeUnsizedTerminal, useColour } from '../terminal.js';
@@ -36,7 +37,8 @@ export async function runChat(flags: ChatFlags, io: CliIo): Promise<void> {
     throw new UsageError('routellm chat needs an interactive terminal (stdin and stdout are not both a TTY); for scripts use routellm route, or POST /v1/chat/completions to routellm serve');
   }
   const config = await loadConfig(flags.config, io.env, io.cwd);
-  const prices = new PriceTable(config.prices);
+  // The models: list's own prices too: without them every answer over a list said "cost unknown".
+  const prices = new PriceTable(configPrices(config));
   const notices = new NoticeFeed((line) => io.stderr.write(`routellm: warning: ${line}\n`));
   const backend = await connect(flags, routers, io, notices);
   try {
