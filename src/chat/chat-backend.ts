@@ -18,6 +18,8 @@ export interface ChatAnswer {
   readonly threshold: number;
   /** The strong model's win rate; undefined over a `models:` list, where no one model is the strong one. */
   readonly strongWinRate: number | undefined;
+  /** Over a `models:` list: the answering model's predicted quality (serve's x-routellm-quality); undefined over the pair. */
+  readonly quality?: number | undefined;
   /** The upstream's token counts, when it sent them. */
   readonly usage: TokenUsage | undefined;
 }

@@ -23,6 +23,7 @@ export async function controllerChatBackend(options: ControllerOptions): Promise
         router: routed.decision.router,
         threshold: routed.decision.threshold,
         strongWinRate: routed.decision.strongWinRate,
+        quality: routed.decision.qualities?.[routed.model],
         usage: streamed.usage,
       };
     },

@@ -4,16 +4,18 @@ import type { ChatAnswer } from './chat-backend.js';
 /**
  * The line `routellm chat` prints above an answer: the model that answered and on which side, the
  * strong win rate against the threshold, the router, the latency and the cost, e.g.
- * `gpt-4o (strong) · win rate 0.612 ≥ 0.405 · difficulty · 812 ms (first text 95 ms) · $0.00042`.
+ * `gpt-4o (strong) · win rate 0.612 ≥ 0.405 · difficulty · 812 ms (first text 95 ms) · $0.00042`; over a
+ * `models:` list, the answering model's predicted quality and the knob: `yi-34b · quality 0.912 · knob 0.2 · knn · ...`.
  * The cost is the answer's tokens at `prices` (the built-in table and the config's `prices:`);
  * it says why when it cannot be known.
  */
 export function describeAnswer(answer: ChatAnswer, latency: { totalMs: number; firstTextMs: number | undefined }, prices: PriceTable): string {
   const rate = answer.strongWinRate;
-  // Over a models: list there is no strong win rate: the model and the threshold (the knob) say it all.
+  // Over a models: list there is no strong win rate: the answering model's predicted quality and the knob say it.
   const strong = rate !== undefined && rate >= answer.threshold;
   const side = answer.fallbackFrom !== undefined ? ` (fallback from ${answer.fallbackFrom})` : rate === undefined ? '' : strong ? ' (strong)' : ' (weak)';
-  const comparison = rate === undefined ? `threshold ${+answer.threshold.toFixed(4)}` : `win rate ${rate.toFixed(3)} ${strong ? '≥' : '<'} ${+answer.threshold.toFixed(4)}`;
+  const listed = answer.quality === undefined || Number.isNaN(answer.quality) ? `threshold ${+answer.threshold.toFixed(4)}` : `quality ${answer.quality.toFixed(3)} · knob ${+answer.threshold.toFixed(4)}`;
+  const comparison = rate === undefined ? listed : `win rate ${rate.toFixed(3)} ${strong ? '≥' : '<'} ${+answer.threshold.toFixed(4)}`;
   return [`${answer.model}${side}`, comparison, answer.router, latencyText(latency), costText(answer, prices)].join(' · ');
 }
 

@@ -51,6 +51,8 @@ export async function serveChatBackend(options: ServeChatOptions): Promise<ChatB
           threshold: Number(headers.get('x-routellm-threshold')),
           // Absent over a models: list.
           strongWinRate: optionalNumber(headers.get('x-routellm-strong-win-rate')),
+          // Present over a models: list: the answering model's predicted quality.
+          quality: optionalNumber(headers.get('x-routellm-quality')),
           usage: streamed.usage,
           };
       } catch (error) {

@@ -43,5 +43,7 @@ describe('the line above an answer', () => {
   it('over a models: list, where there is no strong win rate, says the threshold alone (no NaN, no side)', () => {
     expect(describeAnswer({ ...answer, strongWinRate: undefined }, { totalMs: 100, firstTextMs: undefined }, prices)).toBe('a-model · threshold 0.2 · knn · 100 ms · $0.000020');
     expect(describeAnswer({ ...answer, strongWinRate: 0.5 }, { totalMs: 100, firstTextMs: 40 }, prices)).toBe('a-model (strong) · win rate 0.500 ≥ 0.2 · knn · 100 ms (first text 40 ms) · $0.000020');
+    // With the answering model's predicted quality (serve's x-routellm-quality, the Controller's decision.qualities).
+    expect(describeAnswer({ ...answer, strongWinRate: undefined, quality: 0.9123 }, { totalMs: 100, firstTextMs: undefined }, prices)).toBe('a-model · quality 0.912 · knob 0.2 · knn · 100 ms · $0.000020');
   });
 });

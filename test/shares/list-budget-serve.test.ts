@@ -5,7 +5,7 @@ import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/program.js';
 import { LISTENING } from '../helpers/serve-in-process.js';
-import { writeThreeModelList } from './helpers/three-model-list.js';
+import { writeThreeModelList } from '../helpers/three-model-list.js';
 import { startUpstreamServer, type UpstreamServer } from '../helpers/upstream-server.js';
 
 // router-knn-$2/h over a 3-model list, in a real serve whose clock the test drives (CliIo.now),

@@ -11,7 +11,7 @@ import { request as httpRequest } from 'node:http';
 import { startRedisServer, type RedisServer } from '../helpers/redis-server.js';
 import { startCluster, workerPids } from '../helpers/serve-cluster.js';
 import { startServeInProcess, type ServeInProcess } from '../helpers/serve-in-process.js';
-import { writeThreeModelList } from './helpers/three-model-list.js';
+import { writeThreeModelList } from '../helpers/three-model-list.js';
 import { startUpstreamServer, type UpstreamServer } from '../helpers/upstream-server.js';
 
 // router-knn-30% over a 3-model list: its window is saved by --share-state FILE, shared through
