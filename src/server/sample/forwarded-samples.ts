@@ -1,7 +1,5 @@
+import { LineQueue } from './line-queue.js';
 import { SAMPLE_QUEUE_BYTES, type SampleFileCounts } from './sample-file.js';
-
-/** Milliseconds lines wait before one message carries them, so a burst becomes one message. */
-const BATCH_MS = 200;
 
 /** Worker to primary: sampled lines for the one sample file the primary writes. */
 export interface SampleLinesMessage {
@@ -31,49 +29,35 @@ export interface SampleChannel {
  */
 export class ForwardedSamples {
   readonly #channel: SampleChannel;
-  readonly #queueBytes: number;
-  #queue: string[] = [];
-  #queuedBytes = 0;
-  #timer: NodeJS.Timeout | undefined;
+  readonly #queue: LineQueue;
   #closed = false;
-  #droppedQueueFull = 0;
   #droppedWriteError = 0;
 
   constructor(channel: SampleChannel, options: { readonly queueBytes?: number } = {}) {
     this.#channel = channel;
-    this.#queueBytes = options.queueBytes ?? SAMPLE_QUEUE_BYTES;
+    this.#queue = new LineQueue(options.queueBytes ?? SAMPLE_QUEUE_BYTES, () => void this.flush());
   }
 
   /** Queues one whole line. Never blocks, never throws: a full queue drops it, counted. */
   push(line: string): void {
-    if (this.#closed) return;
-    if (this.#queuedBytes + line.length > this.#queueBytes) {
-      this.#droppedQueueFull += 1;
-      return;
-    }
-    this.#queue.push(line);
-    this.#queuedBytes += line.length;
-    this.#timer ??= this.#schedule();
+    if (!this.#closed) this.#queue.push(line);
   }
 
   /** Lines dropped here; `written` is the primary's to count. */
   counts(): SampleFileCounts {
-    return { written: 0, droppedQueueFull: this.#droppedQueueFull, droppedWriteError: this.#droppedWriteError, rotations: 0 };
+    return { written: 0, droppedQueueFull: this.#queue.dropped, droppedWriteError: this.#droppedWriteError, rotations: 0 };
   }
 
   /** Lines waiting to be sent. */
   get queued(): number {
-    return this.#queue.length;
+    return this.#queue.lines.length;
   }
 
   /** Resolves once every line queued so far is handed to the channel (or dropped, counted). */
   flush(): Promise<void> {
-    clearTimeout(this.#timer);
-    this.#timer = undefined;
-    if (this.#queue.length === 0) return Promise.resolve();
-    const lines = this.#queue;
-    this.#queue = [];
-    this.#queuedBytes = 0;
+    this.#queue.cancel();
+    if (this.#queue.lines.length === 0) return Promise.resolve();
+    const lines = this.#queue.take();
     return new Promise<void>((resolve) => {
       const dropped = () => {
         this.#droppedWriteError += lines.length;
@@ -92,14 +76,5 @@ export class ForwardedSamples {
     if (this.#closed) return;
     this.#closed = true;
     await this.flush();
-  }
-
-  #schedule(): NodeJS.Timeout {
-    const timer = setTimeout(() => {
-      this.#timer = undefined;
-      void this.flush();
-    }, BATCH_MS);
-    timer.unref();
-    return timer;
   }
 }

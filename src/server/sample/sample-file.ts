@@ -3,11 +3,10 @@ import { mkdir, open, rename, rm, type FileHandle } from 'node:fs/promises';
 import { dirname, extname } from 'node:path';
 import { UsageError } from '../../core/index.js';
 import { tornTailBytes } from '../../label/jsonl-append-file.js';
+import { LineQueue } from './line-queue.js';
 
 /** Bytes of lines the queue holds before it drops new ones: a stalled disk never grows the heap past this. */
 export const SAMPLE_QUEUE_BYTES = 16 * 1024 * 1024;
-/** Milliseconds lines wait in the queue, so a burst becomes one write. */
-const BATCH_MS = 200;
 /** Bytes written in one append at most. */
 const BATCH_BYTES = 1024 * 1024;
 /** Rotated files kept: FILE.1.jsonl (the newest) to FILE.5.jsonl; the oldest is deleted. */
@@ -46,19 +45,15 @@ export interface SampleFileOptions {
 export class SampleFile {
   readonly path: string;
   readonly #maxBytes: number;
-  readonly #queueBytes: number;
   readonly #onWriteError: ((error: Error) => void) | undefined;
   #handle: FileHandle;
   #size: number;
-  #queue: string[] = [];
-  #queuedBytes = 0;
-  #timer: NodeJS.Timeout | undefined;
+  readonly #queue: LineQueue;
   /** Drains run one after another on this chain. */
   #chain: Promise<void> = Promise.resolve();
   #failing = false;
   #closed = false;
   #written = 0;
-  #droppedQueueFull = 0;
   #droppedWriteError = 0;
   #rotations = 0;
 
@@ -67,7 +62,7 @@ export class SampleFile {
     this.#handle = handle;
     this.#size = size;
     this.#maxBytes = options.maxBytes;
-    this.#queueBytes = options.queueBytes ?? SAMPLE_QUEUE_BYTES;
+    this.#queue = new LineQueue(options.queueBytes ?? SAMPLE_QUEUE_BYTES, () => void this.flush());
     this.#onWriteError = options.onWriteError;
   }
 
@@ -95,31 +90,22 @@ export class SampleFile {
 
   /** Queues one whole line (ending in a newline). Never blocks, never throws: a full queue drops it, counted. */
   push(line: string): void {
-    if (this.#closed) return;
-    // UTF-16 length is within a factor of 3 of the bytes: close enough for a bound.
-    if (this.#queuedBytes + line.length > this.#queueBytes) {
-      this.#droppedQueueFull += 1;
-      return;
-    }
-    this.#queue.push(line);
-    this.#queuedBytes += line.length;
-    this.#timer ??= this.#schedule();
+    if (!this.#closed) this.#queue.push(line);
   }
 
   /** What became of the lines offered so far. */
   counts(): SampleFileCounts {
-    return { written: this.#written, droppedQueueFull: this.#droppedQueueFull, droppedWriteError: this.#droppedWriteError, rotations: this.#rotations };
+    return { written: this.#written, droppedQueueFull: this.#queue.dropped, droppedWriteError: this.#droppedWriteError, rotations: this.#rotations };
   }
 
   /** Lines waiting to be written. */
   get queued(): number {
-    return this.#queue.length;
+    return this.#queue.lines.length;
   }
 
   /** Resolves once every line queued so far is written (or dropped, counted). */
   flush(): Promise<void> {
-    clearTimeout(this.#timer);
-    this.#timer = undefined;
+    this.#queue.cancel();
     this.#chain = this.#chain.then(() => this.#drain());
     return this.#chain;
   }
@@ -132,39 +118,27 @@ export class SampleFile {
     await this.#handle.close();
   }
 
-  #schedule(): NodeJS.Timeout {
-    const timer = setTimeout(() => {
-      this.#timer = undefined;
-      void this.flush();
-    }, BATCH_MS);
-    timer.unref();
-    return timer;
-  }
-
   /**
    * Appends every queued line, a batch at a time, each batch as much as fits under the size cap
    * (rotating first when not even the next line fits). A failed batch is dropped and counted.
    */
   async #drain(): Promise<void> {
-    while (this.#queue.length > 0) {
-      const queue = this.#queue;
+    while (this.#queue.lines.length > 0) {
+      const queue = this.#queue.lines;
       let take = 0;
-      let chars = 0;
       let bytes = 0;
       for (; take < queue.length; take += 1) {
         const size = Buffer.byteLength(queue[take] as string);
         const room = this.#size + bytes + size <= this.#maxBytes || (this.#size === 0 && take === 0);
         if (!room || (take > 0 && bytes + size > BATCH_BYTES)) break;
         bytes += size;
-        chars += (queue[take] as string).length;
       }
       try {
         if (take === 0) {
           await this.#rotate();
           continue;
         }
-        const lines = queue.splice(0, take);
-        this.#queuedBytes -= chars;
+        const lines = this.#queue.take(take);
         try {
           await this.#handle.appendFile(lines.join(''), 'utf8');
           this.#size += bytes;
@@ -179,9 +153,7 @@ export class SampleFile {
         this.#failing = true;
         if (take === 0) {
           // Cannot rotate (the directory went away): drop what is queued rather than spin.
-          this.#droppedWriteError += queue.length;
-          this.#queue = [];
-          this.#queuedBytes = 0;
+          this.#droppedWriteError += this.#queue.take().length;
           return;
         }
       }

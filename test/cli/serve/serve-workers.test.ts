@@ -46,6 +46,29 @@ describe('restartDelayMs', () => {
   });
 });
 
+/** A chat request on its own connection (node:http without an agent), so the primary hands them round the workers; its status. */
+function postOnNewConnection(url: string, content: string): Promise<number> {
+  return new Promise<number>((resolve, reject) => {
+    const body = JSON.stringify({ model: 'router-random-50%', messages: [{ role: 'user', content }] });
+    const request = httpRequest(`${url}/v1/chat/completions`, { method: 'POST', agent: false, headers: { 'content-type': 'application/json' } }, (response) => {
+      response.resume();
+      response.on('end', () => resolve(response.statusCode ?? 0));
+    });
+    request.on('error', reject);
+    request.end(body);
+  });
+}
+
+/** The workers whose request lines show a chat completion. */
+function answeringWorkers(log: string): Set<number> {
+  return new Set(
+    log
+      .split('\n')
+      .filter((line) => line.includes('"path":"/v1/chat/completions"'))
+      .map((line) => (JSON.parse(line) as { worker: number }).worker),
+  );
+}
+
 async function metricValue(url: string, series: string): Promise<number> {
   const text = await (await fetch(`${url}/metrics`)).text();
   return text
@@ -75,28 +98,10 @@ describe('serve --workers 2, a real cluster on 127.0.0.1', () => {
 
   it('adds up every worker in /metrics and /v1/routellm/stats', async () => {
     expect(workerPids(cluster.log()).size).toBe(2);
-    // A connection each (node:http without an agent), so the primary hands them round the workers.
-    const post = (index: number) =>
-      new Promise<number>((resolve, reject) => {
-        const body = JSON.stringify({ model: 'router-random-50%', messages: [{ role: 'user', content: `hello ${index}` }] });
-        const request = httpRequest(`${cluster.url}/v1/chat/completions`, { method: 'POST', agent: false, headers: { 'content-type': 'application/json' } }, (response) => {
-          response.resume();
-          response.on('end', () => resolve(response.statusCode ?? 0));
-        });
-        request.on('error', reject);
-        request.end(body);
-      });
-    const answers = await Promise.all(Array.from({ length: 40 }, (_, index) => post(index)));
+    const answers = await Promise.all(Array.from({ length: 40 }, (_, index) => postOnNewConnection(cluster.url, `hello ${index}`)));
     expect(answers.every((status) => status === 200)).toBe(true);
     // Both workers answered some of them (their request lines carry their pid).
-    const answeredBy = new Set(
-      cluster
-        .log()
-        .split('\n')
-        .filter((line) => line.includes('"path":"/v1/chat/completions"'))
-        .map((line) => (JSON.parse(line) as { worker: number }).worker),
-    );
-    expect(answeredBy.size).toBe(2);
+    expect(answeringWorkers(cluster.log()).size).toBe(2);
     // Asked twice: each scrape reaches one worker, and each says the sum.
     for (let scrape = 0; scrape < 2; scrape += 1) expect(await metricValue(cluster.url, 'routellm_requests_total{')).toBe(40);
     expect(await metricValue(cluster.url, 'routellm_routed_total{')).toBe(40);
@@ -176,30 +181,13 @@ describe('serve --workers 2 --sample-prompts: the primary alone writes and rotat
     const maxBytes = 8192;
     try {
       const cluster = await startCluster(['--workers', '2', '--port', '0', '--routers', 'random', '--base-url', upstream.baseURL, '--api-key', 'k', '--strong-model', 'big', '--weak-model', 'small', '--no-probe', '--sample-prompts', samples, '--sample-rate', '1', '--sample-max-size', String(maxBytes)]);
-      const post = (index: number) =>
-        new Promise<number>((resolve, reject) => {
-          const body = JSON.stringify({ model: 'router-random-50%', messages: [{ role: 'user', content: `prompt ${index}: ${'a fairly long question about sampling '.repeat(3)}` }] });
-          const request = httpRequest(`${cluster.url}/v1/chat/completions`, { method: 'POST', agent: false, headers: { 'content-type': 'application/json' } }, (response) => {
-            response.resume();
-            response.on('end', () => resolve(response.statusCode ?? 0));
-          });
-          request.on('error', reject);
-          request.end(body);
-        });
       // About 250 bytes a line: 120 lines are ~30 KB, so about 4 files of 8 KB (5 rotated ones are kept).
       const count = 120;
       for (let start = 0; start < count; start += 20) {
-        const answers = await Promise.all(Array.from({ length: 20 }, (_, offset) => post(start + offset)));
+        const answers = await Promise.all(Array.from({ length: 20 }, (_, offset) => postOnNewConnection(cluster.url, `prompt ${start + offset}: ${'a fairly long question about sampling '.repeat(3)}`)));
         expect(answers.every((status) => status === 200)).toBe(true);
       }
-      const answeredBy = new Set(
-        cluster
-          .log()
-          .split('\n')
-          .filter((line) => line.includes('"path":"/v1/chat/completions"'))
-          .map((line) => (JSON.parse(line) as { worker: number }).worker),
-      );
-      expect(answeredBy.size).toBe(2);
+      expect(answeringWorkers(cluster.log()).size).toBe(2);
       cluster.child.kill('SIGTERM');
       expect(await cluster.exited).toBe(0);
 
