@@ -169,6 +169,17 @@ describe('list share windows held together by serve --workers', () => {
         if (fill < 24) await tick(50);
       }
       expect(fill).toBe(24);
+      // The stats add up every worker's single-model bills too, not the scraped worker's alone.
+      const stats = (await (await fetch(`${cluster.url}/v1/routellm/stats`)).json()) as {
+        requests: number;
+        strong_only_spend_usd: number;
+        list: { requests: number; all_strongest_spend_usd: number; single_model_bills: Record<string, { spend_usd: number }>; best_single_model: { model: string; spend_usd: number } };
+      };
+      expect(stats.requests).toBe(24);
+      expect(stats.list.requests).toBe(24);
+      expect(stats.list.all_strongest_spend_usd).toBe(stats.strong_only_spend_usd);
+      expect(stats.list.single_model_bills['frontier']?.spend_usd).toBeCloseTo(stats.strong_only_spend_usd, 9);
+      expect(stats.list.best_single_model.spend_usd).toBe(stats.list.single_model_bills[stats.list.best_single_model.model]?.spend_usd);
     } finally {
       cluster.child.kill('SIGTERM');
       expect(await cluster.exited).toBe(0);

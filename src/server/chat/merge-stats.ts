@@ -1,6 +1,6 @@
 import type { GatewayStats } from './chat-pipeline.js';
 import type { ShareStatsJson } from '../observe/share-stats.js';
-import type { ModelSpend } from '../spend/spend-tracker.js';
+import type { ListSpendStats, ModelSpend } from '../spend/spend-tracker.js';
 
 /** `GET /v1/routellm/stats` of `serve --workers N`: every worker's stats in one, and how many answered. */
 export type MergedStats = GatewayStats & { readonly workers: number };
@@ -11,7 +11,8 @@ const round = (value: number) => Math.round(value * 1e9) / 1e9;
  * Every worker's stats as one server's: counts (answered, failed, by status), tokens and spend summed; `since` the earliest;
  * the saving known only when every worker knows it; each model's fallback share recomputed from
  * the summed calls; each live share as the worker whose window is fullest reports it (the workers
- * hold one window through the primary, so they differ by at most a sync's worth of requests).
+ * hold one window through the primary, so they differ by at most a sync's worth of requests); over
+ * a models: list, the single-model bills added up too.
  */
 export function mergeStats(list: readonly GatewayStats[]): MergedStats {
   const [first] = list;
@@ -67,6 +68,35 @@ export function mergeStats(list: readonly GatewayStats[]): MergedStats {
     ...(list.some((stats) => stats.shares) ? { shares: [...shares.values()] } : {}),
     fallbacks,
     routing_health: { ...first.routing_health, models: health },
+    ...(first.list ? { list: mergeListStats(list.map((stats) => stats.list).filter((stats) => stats !== undefined), spend, strongOnlyKnown ? strongOnly : null, saving !== null) } : {}),
     workers: list.length,
+  };
+}
+
+/**
+ * Over a models: list, every worker's single-model bills as one server's: bills summed (unknown when
+ * no worker knows one), mean predicted qualities weighed by each worker's requests, and the best
+ * single model and the spend ratio picked again from those (the first worker's alone said only its share).
+ */
+function mergeListStats(lists: readonly ListSpendStats[], spend: number, allStrongest: number | null, spendKnown: boolean): ListSpendStats {
+  const models = (lists[0] as ListSpendStats).models;
+  const requests = lists.reduce((total, stats) => total + stats.requests, 0);
+  const bills = models.map((model) => {
+    const known = lists.map((stats) => stats.single_model_bills[model]?.spend_usd).filter((bill): bill is number => typeof bill === 'number');
+    return known.length === 0 ? null : round(known.reduce((total, bill) => total + bill, 0));
+  });
+  const means = models.map((model) =>
+    requests === 0 ? null : round(lists.reduce((total, stats) => total + (stats.single_model_bills[model]?.mean_predicted_quality ?? 0) * stats.requests, 0) / requests),
+  );
+  let best = -1;
+  for (let m = 0; m < models.length; m += 1) if (means[m] !== null && (best < 0 || (means[m] as number) > (means[best] as number))) best = m;
+  const bestBill = best < 0 ? null : (bills[best] as number | null);
+  return {
+    models,
+    requests,
+    all_strongest_spend_usd: allStrongest,
+    best_single_model: best < 0 ? null : { model: models[best] as string, mean_predicted_quality: means[best] as number, spend_usd: bestBill },
+    spend_ratio_to_best_single: spendKnown && bestBill !== null && bestBill > 0 ? round(spend / bestBill) : null,
+    single_model_bills: Object.fromEntries(models.map((model, m) => [model, { spend_usd: bills[m] as number | null, mean_predicted_quality: means[m] as number | null }])),
   };
 }

@@ -48,6 +48,8 @@ export interface SpendStats {
 export interface ListSpendStats {
   /** The list, cheapest first; the last is the reference. */
   readonly models: readonly string[];
+  /** The requests the mean predicted qualities are over (what `serve --workers` weighs each worker's by). */
+  readonly requests: number;
   /** The same tokens at the reference's price (= strong_only_spend_usd): the all-strongest bill. */
   readonly all_strongest_spend_usd: number | null;
   /**
@@ -228,6 +230,7 @@ export class SpendTracker {
     const bestBill = best < 0 ? null : bill(best);
     return {
       models: list.models,
+      requests: list.requests,
       all_strongest_spend_usd: allStrongest,
       best_single_model: best < 0 ? null : { model: list.models[best] as string, mean_predicted_quality: mean(best) as number, spend_usd: bestBill },
       spend_ratio_to_best_single: spendKnown && bestBill !== null && bestBill > 0 ? round(this.#spend / bestBill) : null,
