@@ -1,5 +1,4 @@
-import { BudgetPace } from '../shares/budget-pace.js';
-import type { BudgetStats } from '../shares/budget-track.js';
+import { BudgetPace, type BudgetStats } from '../shares/budget-pace.js';
 import type { ShareTrackStats, TrackedRouter } from '../shares/share-calibrator.js';
 import { chooseByShortfall } from './choose-model.js';
 import { CostShareWindow } from './cost-share-window.js';
@@ -125,14 +124,8 @@ export class ListBudgetTrack {
   }
 
   budgetStats(): BudgetStats {
-    const now = this.#now();
-    return {
-      usdPerHour: this.usdPerHour,
-      allowanceUsd: this.#pace.allowance(now),
-      requestsPerHour: this.#pace.requestsPerHour(now),
-      // Over a list: what a call to the reference (the last model) costs, measured: its expected cost times f.
-      strongCostUsd: this.#meanReference() * this.#factor,
-    };
+    // Over a list: what a call to the reference (the last model) costs, measured: its expected cost times f.
+    return this.#pace.stats(this.#now(), this.#meanReference() * this.#factor);
   }
 
   #meanReference(): number {

@@ -1,3 +1,14 @@
+/** What the stats report for a budget. */
+export interface BudgetStats {
+  readonly usdPerHour: number;
+  /** Strong spend the budget has left to give (negative: overspent, being paid back). */
+  readonly allowanceUsd: number;
+  /** Requests per hour, as estimated now. */
+  readonly requestsPerHour: number;
+  /** Mean cost of a strong call (measured, or the prior until one is). */
+  readonly strongCostUsd: number;
+}
+
 /** How long the request rate is averaged over: a spike is seen within about this long. */
 export const BUDGET_RATE_TIME_CONSTANT_MS = 60_000;
 /** Saved-up or overspent budget is paid back over this long (and at most this much is saved up). */
@@ -65,5 +76,10 @@ export class BudgetPace {
   /** Requests per hour, as estimated at `now` (for the stats). */
   requestsPerHour(now: number): number {
     return this.requestRate(now) * HOUR_MS;
+  }
+
+  /** The budget's stats at `now`, with the strong call's cost as its track measures it. */
+  stats(now: number, strongCostUsd: number): BudgetStats {
+    return { usdPerHour: this.usdPerHour, allowanceUsd: this.allowance(now), requestsPerHour: this.requestsPerHour(now), strongCostUsd };
   }
 }

@@ -1,4 +1,4 @@
-import { BudgetPace } from './budget-pace.js';
+import { BudgetPace, type BudgetStats } from './budget-pace.js';
 import type { LiveDecision, TrackedRouter } from './share-calibrator.js';
 import { ShareWindow, type ShareCut } from './share-window.js';
 
@@ -19,17 +19,6 @@ export interface BudgetTrackOptions {
   readonly now: () => number;
   /** The calibration table's threshold for a share: the start, until the window is warm. */
   readonly tableThreshold: (share: number) => number;
-}
-
-/** What the stats report for a budget. */
-export interface BudgetStats {
-  readonly usdPerHour: number;
-  /** Strong spend the budget has left to give (negative: overspent, being paid back). */
-  readonly allowanceUsd: number;
-  /** Requests per hour, as estimated now. */
-  readonly requestsPerHour: number;
-  /** Mean cost of a strong call (measured, or the prior until one is). */
-  readonly strongCostUsd: number;
 }
 
 /**
@@ -128,13 +117,7 @@ export class BudgetTrack {
   }
 
   budgetStats(): BudgetStats {
-    const now = this.#now();
-    return {
-      usdPerHour: this.usdPerHour,
-      allowanceUsd: this.#pace.allowance(now),
-      requestsPerHour: this.#pace.requestsPerHour(now),
-      strongCostUsd: this.#strongCost,
-    };
+    return this.#pace.stats(this.#now(), this.#strongCost);
   }
 
   /** Whether this request goes strong to measure what a strong call costs (see the class comment). */

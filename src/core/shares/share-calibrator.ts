@@ -1,4 +1,5 @@
-import { BudgetTrack, type BudgetStats } from './budget-track.js';
+import type { BudgetStats } from './budget-pace.js';
+import { BudgetTrack } from './budget-track.js';
 import type { KeptTrack, SavedPairTrack, SavedTrack } from './kept-track.js';
 import { ShareWindow, type ShareCut, type WindowEntry } from './share-window.js';
 
