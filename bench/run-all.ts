@@ -19,6 +19,7 @@ export const BENCHES: readonly { name: string; run: () => Promise<void> }[] = [
   { name: 'reload-under-load', run: async () => (await import('./reload-under-load.js')).runReloadUnderLoadBench() },
   { name: 'serve-workers', run: async () => (await import('./serve-workers.js')).runServeWorkersBench() },
   { name: 'router-speed-multi', run: async () => (await import('./router-speed-multi.js')).runMultiRouterSpeedBench() },
+  { name: 'list-share-overhead', run: async () => (await import('./list-share-overhead.js')).runListShareOverheadBench() },
   { name: 'list-share-warm-start', run: async () => (await import('./list-share-warm-start.js')).runListShareWarmStartBench() },
 ];
 
