@@ -197,8 +197,9 @@ function azureEndpoint(model: string, deployment: string, resource: string, apiK
 /**
  * An upstream base URL, checked at start-up: http(s) and no credentials in it (they would be
  * echoed in every error message, and the bearer key goes in --api-key or the key variable).
+ * A ConfigError naming `source` (the flag or variable it came from) otherwise.
  */
-function checkedBaseURL(value: string, source: string): string {
+export function checkedBaseURL(value: string, source: string): string {
   let url: URL;
   try {
     url = new URL(value);

@@ -44,6 +44,16 @@ describe('routellm doctor', () => {
     expect(lines(unknown.stdout).find((line) => line.includes('key groqq/x'))).toMatch(/^fail .*no provider table knows/);
   });
 
+  it('a --base-url that is no URL is a usage error, exit 2 as serve: one fail line for the flag, not one per model', async () => {
+    const result = await runCliInProcess(['doctor', '--routers', 'random', '--base-url', 'notaurl', '--strong-model', 's', '--weak-model', 'w', '--no-probe'], { cwd: dir });
+    expect(result.code, result.stdout).toBe(2);
+    const failed = lines(result.stdout).filter((line) => line.startsWith('fail'));
+    expect(failed).toEqual([expect.stringMatching(/^fail +base-url +--base-url: "notaurl" is not a URL/)]);
+    const fromEnv = await runCliInProcess(['doctor', '--routers', 'random', '--strong-model', 's', '--weak-model', 'w', '--no-probe', '--json'], { cwd: dir, env: { ROUTELLM_BASE_URL: 'ftp://x/v1' } });
+    expect(fromEnv.code).toBe(2);
+    expect((JSON.parse(fromEnv.stdout) as { checks: { check: string; detail: string }[] }).checks.find((check) => check.check === 'base-url')?.detail).toMatch(/^ROUTELLM_BASE_URL: ftp: URLs are not supported/);
+  });
+
   it('--json prints one document with every check', async () => {
     const result = await runCliInProcess(['doctor', '--routers', 'random', '--base-url', upstream.baseURL, '--strong-model', 'big', '--weak-model', 'missing', '--json'], { cwd: dir });
     expect(result.code).toBe(1);

@@ -10,7 +10,7 @@ import { nodeRouterContext } from '../../runtime/node-router-context.js';
 import { datasetsDir } from '../../runtime/package-paths.js';
 import { probeModels } from '../../upstream/probe-models.js';
 import { PriceTable } from '../../upstream/price-table.js';
-import { resolveUpstream, type UpstreamEndpoint } from '../../upstream/providers.js';
+import { checkedBaseURL, resolveUpstream, type UpstreamEndpoint } from '../../upstream/providers.js';
 import { modelEntryEndpoint } from '../../upstream/upstreams.js';
 import { publicURL } from '../../upstream/upstream-error-details.js';
 import type { CliIo } from '../io.js';
@@ -34,8 +34,8 @@ export interface DoctorCheck {
 export interface DoctorReport {
   readonly checks: DoctorCheck[];
   /**
-   * True when the config file did not load or its models are invalid (a bad `models:` list, or one
-   * the router does not score): serve would refuse to start with exit 2, and doctor exits 2 too.
+   * True when the config file did not load, its models are invalid (a bad `models:` list, or one
+   * the router does not score) or --base-url is no URL: serve would refuse to start with exit 2, and doctor exits 2 too.
    */
   readonly badConfig: boolean;
 }
@@ -105,8 +105,20 @@ export async function runDoctorChecks(inputs: DoctorInputs, io: CliIo): Promise<
   }
 
   const endpoints: UpstreamEndpoint[] = [];
-  if (pair !== undefined && config !== undefined) {
-    const routing = upstreamRoutingOfFlags(inputs, io.env, config);
+  const routing = config === undefined ? undefined : upstreamRoutingOfFlags(inputs, io.env, config);
+  const baseURL = routing?.overrides.baseURL;
+  let badBaseURL = false;
+  if (baseURL !== undefined) {
+    try {
+      checkedBaseURL(baseURL, routing?.overrides.baseURLSource ?? '--base-url');
+    } catch (error) {
+      // A malformed flag (or ROUTELLM_BASE_URL) is a usage error, as serve says with exit 2: one line, not one per model.
+      add('base-url', 'fail', problem(error));
+      add('keys', 'skip', `not checked: every model goes to ${routing?.overrides.baseURLSource ?? '--base-url'}, which is not a usable URL`);
+      badConfig = badBaseURL = true;
+    }
+  }
+  if (pair !== undefined && routing !== undefined && !badBaseURL) {
     // Over a list each model goes where its entry says (base_url and its own key, provider), as serve sends it.
     const models: { name: string; resolve: () => UpstreamEndpoint }[] = list
       ? list.map((entry) => ({ name: entry.name, resolve: () => modelEntryEndpoint(entry, routing) }))

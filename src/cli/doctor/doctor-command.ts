@@ -13,7 +13,7 @@ export type DoctorFlags = Pick<ServeFlags, 'routers' | 'strongModel' | 'weakMode
 export function defineDoctorCommand(program: Command, io: CliIo): void {
   const command = program
     .command('doctor')
-    .description("Check what serve needs, one line per check: config file, each model's key, each upstream's reachability and model name (each model of a models: list), the routers' data, the calibration table; exit 1 on a problem, 2 when the config or its models are invalid.")
+    .description("Check what serve needs, one line per check: config file, each model's key, each upstream's reachability and model name (each model of a models: list), the routers' data, the calibration table; exit 1 on a problem, 2 when a flag, the config or its models are invalid (as serve).")
     .addOption(new Option('--routers <names...>', `routers serve would load (default: ${DEFAULT_ROUTER}; over a models: list, knn)`));
   for (const option of [...modelPairOptions({ calls: true }), ...upstreamFlagOptions()]) command.addOption(option);
   command

@@ -13,7 +13,8 @@ const DETAIL_UNDER = '      ';
 /**
  * `routellm doctor`: one entry per check on stdout, its detail wrapped to the terminal's width
  * (80 columns when piped) under its own column, or one JSON document; exit 2 when the config file
- * does not load or its models are invalid (serve would refuse them with exit 2), else 1 when any check failed.
+ * does not load, its models are invalid or --base-url is no URL (serve would refuse them with exit 2),
+ * else 1 when any check failed.
  */
 export async function runDoctor(flags: DoctorFlags, io: CliIo): Promise<void> {
   const { checks, badConfig } = await runDoctorChecks(flags, io);
