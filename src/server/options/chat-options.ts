@@ -2,7 +2,7 @@ import { ConfigError } from '../../core/index.js';
 import { MAX_DURATION_SECONDS, type ModelPrice } from '../../config/config-sections.js';
 import type { RoutellmConfig } from '../../config/load-config.js';
 import { DEFAULT_DEGRADED_SHARE, DEFAULT_DEGRADED_WINDOW_MS } from '../policy/routing-health.js';
-import { DEFAULT_DEADLINE_MS, DEFAULT_TIMEOUT_MS, DEFAULT_TTFB_TIMEOUT_MS } from '../policy/upstream-deadline.js';
+import { DEFAULT_DEADLINE_MS, DEFAULT_TTFB_TIMEOUT_MS, defaultTimeoutMs } from '../policy/upstream-deadline.js';
 
 /** Default `--max-concurrency`: upstream calls at once. */
 export const DEFAULT_MAX_CONCURRENCY = 256;
@@ -17,7 +17,7 @@ export const DEFAULT_MAX_QUEUE = 1024;
 export interface ChatSettings {
   /** Retry a routed model that failed before its first byte on the other model (`--no-fallback`: false). Default true. */
   readonly fallback?: boolean | undefined;
-  /** Seconds each upstream attempt may take, streams included, within `deadline` (`--timeout`; default 600). */
+  /** Seconds each upstream attempt may take, streams included, within `deadline` (`--timeout`; default half of `deadline`: 270). */
   readonly timeout?: number | undefined;
   /** Seconds a stream may stay silent, before its first event and between events (`--ttfb-timeout`; default 60). */
   readonly ttfbTimeout?: number | undefined;
@@ -64,7 +64,7 @@ export interface ChatOptions {
 /** Defaults for everything. */
 export const DEFAULT_CHAT_OPTIONS: ChatOptions = {
   fallback: true,
-  timeoutMs: DEFAULT_TIMEOUT_MS,
+  timeoutMs: defaultTimeoutMs(DEFAULT_DEADLINE_MS),
   ttfbTimeoutMs: DEFAULT_TTFB_TIMEOUT_MS,
   maxConcurrency: DEFAULT_MAX_CONCURRENCY,
   maxQueue: DEFAULT_MAX_QUEUE,
@@ -83,15 +83,16 @@ export const DEFAULT_CHAT_OPTIONS: ChatOptions = {
  */
 export function resolveChatOptions(settings: ChatSettings, config: Pick<RoutellmConfig, 'server' | 'prices'>): ChatOptions {
   const file = config.server ?? {};
+  const deadlineMs = secondsSetting('deadline', settings.deadline) ?? file.deadlineMs ?? DEFAULT_DEADLINE_MS;
   return {
     fallback: settings.fallback ?? file.fallback ?? DEFAULT_CHAT_OPTIONS.fallback,
-    timeoutMs: secondsSetting('timeout', settings.timeout) ?? file.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+    timeoutMs: secondsSetting('timeout', settings.timeout) ?? file.timeoutMs ?? defaultTimeoutMs(deadlineMs),
     ttfbTimeoutMs: secondsSetting('ttfbTimeout', settings.ttfbTimeout) ?? file.ttfbTimeoutMs ?? DEFAULT_TTFB_TIMEOUT_MS,
     maxConcurrency: integerSetting('maxConcurrency', settings.maxConcurrency, 1) ?? file.maxConcurrency ?? DEFAULT_MAX_CONCURRENCY,
     maxQueue: integerSetting('maxQueue', settings.maxQueue, 0) ?? file.maxQueue ?? DEFAULT_MAX_QUEUE,
     logPrompts: settings.logPrompts ?? file.logPrompts ?? false,
     streamUsage: settings.streamUsage ?? file.streamUsage ?? true,
-    deadlineMs: secondsSetting('deadline', settings.deadline) ?? file.deadlineMs ?? DEFAULT_DEADLINE_MS,
+    deadlineMs,
     degradedShare: shareSetting('degradedShare', settings.degradedShare) ?? file.degradedShare ?? DEFAULT_DEGRADED_SHARE,
     degradedWindowMs: secondsSetting('degradedWindow', settings.degradedWindow) ?? file.degradedWindowMs ?? DEFAULT_DEGRADED_WINDOW_MS,
     verbose: settings.verbose ?? file.verbose ?? false,
@@ -102,8 +103,7 @@ export function resolveChatOptions(settings: ChatSettings, config: Pick<Routellm
 /**
  * The warning for a --timeout (or `server: timeout:`) given above the deadline: every attempt is cut
  * by what the deadline has left first, so that timeout can never apply. A warning, not a refusal: the
- * server still works as the deadline says. The default timeout (600 s, above the default 540 s
- * deadline on purpose, so the deadline decides) is not warned about.
+ * server still works as the deadline says. The default timeout, half of the deadline, is never above it.
  */
 export function timeoutBeyondDeadlineWarning(settings: ChatSettings, config: Pick<RoutellmConfig, 'server'>, options: ChatOptions): string | undefined {
   const given = settings.timeout !== undefined ? '--timeout' : config.server?.timeoutMs !== undefined ? 'server: timeout' : undefined;

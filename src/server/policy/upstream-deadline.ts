@@ -1,13 +1,21 @@
 import { UpstreamTimeoutError } from '../../core/index.js';
 import { LightAbort, type AbortSignalLike } from '../../upstream/light-abort.js';
 
-/** Default `--timeout`: a whole upstream request, streams included, in milliseconds. */
-export const DEFAULT_TIMEOUT_MS = 600_000;
 /**
  * Default `--deadline`: one request's whole budget (queue, attempts, fallback), in ms. Under the
  * OpenAI SDK's own 600 s, so its client hears a clear 504 from the gateway before it gives up itself.
  */
 export const DEFAULT_DEADLINE_MS = 540_000;
+
+/**
+ * Default `--timeout` (one upstream attempt, streams included), in ms, for a given deadline: half of it
+ * (270 s of the default 540 s). A routed attempt and its one fallback then each fit in the deadline, and
+ * the timeout still cuts an attempt the deadline alone would let run; a default above the deadline
+ * (600 s once) never applied. Raising --deadline raises it with it.
+ */
+export function defaultTimeoutMs(deadlineMs: number): number {
+  return Math.round(deadlineMs / 2);
+}
 /** Default `--ttfb-timeout`: the longest a stream may stay silent (before its first event and between events), in ms. */
 export const DEFAULT_TTFB_TIMEOUT_MS = 60_000;
 
