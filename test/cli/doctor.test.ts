@@ -82,12 +82,16 @@ describe('routellm doctor', () => {
     expect(unset.stdout).not.toContain('gpt-4-1106-preview');
   });
 
-  it("options for a router this run does not load are a warn (exit 0); a key that is no router at all still fails", async () => {
+  it("options for a router this run does not load are ok (RouteLLM's one file), a misplaced expert's a warn (exit 0); a key that is no router at all still fails", async () => {
     const args = ['doctor', '--routers', 'random', '--base-url', upstream.baseURL, '--strong-model', 'big', '--weak-model', 'small', '--config'];
-    await writeFile(join(dir, 'unused.yaml'), 'mf: {}\nrandom: { seed: 42 }\n');
+    await writeFile(join(dir, 'unused.yaml'), 'mf: {}\nbert: { checkpoint_path: routellm/bert_gpt4_augmented }\nrandom: { seed: 42 }\n');
     const unused = await runCliInProcess([...args, 'unused.yaml'], { cwd: dir });
     expect(unused.code, unused.stdout).toBe(0);
-    expect(lines(unused.stdout)[0]).toMatch(/^warn +config +config file unused\.yaml: "mf:" is ignored: a router's top-level options apply only when that router itself is used/);
+    expect(lines(unused.stdout)[0]).toMatch(/^ok +config +unused\.yaml reads$/);
+    await writeFile(join(dir, 'mf-only.yaml'), 'mf: {}\n');
+    const hybrid = await runCliInProcess(['doctor', '--routers', 'hybrid', '--base-url', upstream.baseURL, '--strong-model', 'big', '--weak-model', 'small', '--config', 'mf-only.yaml'], { cwd: dir });
+    expect(hybrid.code, hybrid.stdout).toBe(0);
+    expect(lines(hybrid.stdout)[0]).toMatch(/^warn +config +config file mf-only\.yaml: "mf:" configures the router of that name, which this run does not use \(it uses hybrid\): hybrid's mf expert takes hybrid: \{mf: \{\.\.\.\}\}$/);
     await writeFile(join(dir, 'typo.yaml'), 'random: { seed: 42 }\nrandm: { seed: 1 }\n');
     const typo = await runCliInProcess([...args, 'typo.yaml'], { cwd: dir });
     expect(typo.code).toBe(1);

@@ -1,7 +1,7 @@
 import { access } from 'node:fs/promises';
 import { calibrationTablePaths, readCalibrationTable } from '../../calibrate/load-calibration-table.js';
 import { loadConfig, type RoutellmConfig } from '../../config/load-config.js';
-import { unknownConfigKeysWarning, unusedRouterSectionsWarning } from '../../config/unknown-config-routers.js';
+import { misplacedExpertSectionsWarning, unknownConfigKeysWarning } from '../../config/unknown-config-routers.js';
 import { ConfigError, pairOfModelList, type ModelList, type ModelPair } from '../../core/index.js';
 import { resolveModelList } from '../../config/resolve-model-list.js';
 import { createBuiltinRegistry } from '../../routers/builtin-registry.js';
@@ -67,10 +67,11 @@ export async function runDoctorChecks(inputs: DoctorInputs, io: CliIo): Promise<
   try {
     config = await loadConfig(inputs.config, io.env, io.cwd);
     const registry = createBuiltinRegistry();
-    // A key that is no router (a typo) is a problem; options for a router this run does not load are not.
-    // With a models: list, knn: and mf: are read by its routers.
+    // A key that is no router (a typo) is a problem; a router's options where its expert was meant
+    // (mf: under hybrid) a warn; options for a router this run does not load are neither (RouteLLM's
+    // one file for all routers). With a models: list, knn: and mf: are read by its routers.
     const unknown = unknownConfigKeysWarning(config, registry, config.models?.list ? modelScorerNames() : []);
-    const unused = unusedRouterSectionsWarning(config, registry, inputs.routers ?? [config.models?.list ? DEFAULT_MODEL_SCORER : DEFAULT_ROUTER]);
+    const unused = misplacedExpertSectionsWarning(config, registry, inputs.routers ?? [config.models?.list ? DEFAULT_MODEL_SCORER : DEFAULT_ROUTER]);
     if (unknown !== undefined) add('config', 'fail', [unknown, unused].filter(Boolean).join('; '));
     else if (unused !== undefined) add('config', 'warn', unused);
     else add('config', 'ok', inputs.config === undefined ? 'no config file given: defaults' : `${inputs.config} reads`);

@@ -24,7 +24,7 @@ export function defineDoctorCommand(program: Command, io: CliIo): void {
         io,
         `
 Each entry: ok, warn (could not check, e.g. a provider without a model list, or options serve
-ignores, e.g. for a router this run does not load), fail, or skip (not checked: the config file
+ignores, e.g. mf: where hybrid: {mf: ...} was meant), fail, or skip (not checked: the config file
 it reads did not load), then the check and what was found. The same checks run when serve
 starts; serve warns, doctor fails.
 
