@@ -4,8 +4,8 @@ import { Counter, Gauge, Registry } from 'prom-client';
 import { RoutellmError, UsageError } from '../../core/index.js';
 import { loadConfig } from '../../config/load-config.js';
 import { DEFAULT_SHUTDOWN_GRACE_MS } from '../../server/http/start-server.js';
-import { aggregateMetrics, type MetricJson } from '../../server/observe/aggregate-metrics.js';
-import { mergeStats } from '../../server/chat/merge-stats.js';
+import { aggregateMetrics, cumulativeMetrics, sumMetrics, type MetricJson } from '../../server/observe/aggregate-metrics.js';
+import { mergeStats, retireStats } from '../../server/chat/merge-stats.js';
 import type { RequestLog } from '../../server/observe/request-log.js';
 import type { GatewayStats } from '../../server/chat/chat-pipeline.js';
 import { packageRoot } from '../../runtime/package-paths.js';
@@ -46,6 +46,8 @@ interface Slot {
   restart: NodeJS.Timeout | undefined;
   /** The exit code of its last worker (1 for a signal). */
   exitCode: number;
+  /** Its worker's latest report, and the scrape it answered (a later one wins). */
+  report: { id: number; value: Report } | undefined;
 }
 
 interface Report {
@@ -59,7 +61,10 @@ interface Report {
  * the rest), which share the port (the primary hands out connections). It restarts a worker that
  * exits (a warning, and a growing delay for one that keeps crashing), holds the live share windows
  * of every worker (and `--share-state FILE`), and answers a worker's scrape with every worker's
- * metrics and stats added up. On the signal it asks each worker to drain and waits for them.
+ * metrics and stats added up. It keeps each worker's latest report: a worker that does not answer a
+ * scrape in time counts with it, and one that exits leaves its counters (`retired`) in every later
+ * total, so counters never go down when a worker is restarted from zero. On the signal it asks each
+ * worker to drain and waits for them.
  */
 export async function serveWorkers(flags: ServeFlags, count: number, io: CliIo, log: RequestLog): Promise<void> {
   const logger = log.logger;
@@ -89,31 +94,60 @@ export async function serveWorkers(flags: ServeFlags, count: number, io: CliIo, 
 
   const silent = io.stderr !== process.stderr;
   cluster.setupPrimary({ exec: join(packageRoot(), 'bin', 'routellm.js'), args: ['serve'], cwd: io.cwd, silent });
-  const slots: Slot[] = Array.from({ length: count }, (_, index) => ({ n: index + 1, worker: undefined, startedAt: 0, listening: false, crashes: 0, restart: undefined, exitCode: 0 }));
+  const slots: Slot[] = Array.from({ length: count }, (_, index) => ({ n: index + 1, worker: undefined, startedAt: 0, listening: false, crashes: 0, restart: undefined, exitCode: 0, report: undefined }));
   let stopping = false;
   let port: string | undefined = flags.port;
   let url = '';
-  const pending = new Map<number, { receive(worker: Worker, report: Report): void; drop(worker: Worker): void }>();
+  const pending = new Map<number, { receive(worker: Worker): void; drop(worker: Worker): void }>();
   let nextReport = 0;
   const countLive = () => live.set(slots.filter((slot) => slot.listening).length);
 
-  /** Every listening worker's report (a worker that does not answer in time is left out). */
+  // What the workers that exited had counted: their last reports' counters. The metrics are a list
+  // (a sum of the earlier ones first, then the ones retired since), summed down one fold at a time.
+  let retiredStats: GatewayStats | undefined;
+  let retiredMetrics: MetricJson[][] = [];
+  let folding = false;
+  const fold = async () => {
+    if (folding || retiredMetrics.length < 2) return;
+    folding = true;
+    const parts = retiredMetrics;
+    const summed = await sumMetrics(parts);
+    retiredMetrics = [summed, ...retiredMetrics.slice(parts.length)];
+    folding = false;
+    void fold();
+  };
+  const retire = (slot: Slot) => {
+    const report = slot.report?.value;
+    slot.report = undefined;
+    if (!report) return;
+    retiredStats = retireStats(retiredStats, report.stats);
+    retiredMetrics = [...retiredMetrics, cumulativeMetrics(report.metrics)];
+    void fold();
+  };
+  /** Keeps `report` as its worker's latest, unless the worker has left its slot (its last one is retired). */
+  const remember = (worker: Worker, id: number, report: Report) => {
+    const slot = slots.find((candidate) => candidate.worker === worker);
+    if (slot && (slot.report === undefined || slot.report.id < id)) slot.report = { id, value: report };
+  };
+
+  /**
+   * Every worker's latest report after asking each listening one for a new one (a worker that does not
+   * answer in time counts with the one before), plus what exited workers had counted.
+   */
   const collect = async (): Promise<{ text: string; stats: ReturnType<typeof mergeStats> } | undefined> => {
     const workers = slots.filter((slot) => slot.listening && slot.worker?.isConnected()).map((slot) => slot.worker as Worker);
     const id = (nextReport += 1);
-    const reports = await new Promise<Report[]>((resolve) => {
-      const got: Report[] = [];
+    await new Promise<void>((resolve) => {
       const waiting = new Set(workers);
       const finish = () => {
         clearTimeout(timer);
         pending.delete(id);
-        resolve(got);
+        resolve();
       };
       const timer = setTimeout(finish, REPORT_TIMEOUT_MS);
       const entry = {
-        receive(worker: Worker, report: Report) {
-          if (waiting.delete(worker)) got.push(report);
-          if (waiting.size === 0) finish();
+        receive(worker: Worker) {
+          if (waiting.delete(worker) && waiting.size === 0) finish();
         },
         drop(worker: Worker) {
           if (waiting.delete(worker) && waiting.size === 0) finish();
@@ -123,10 +157,13 @@ export async function serveWorkers(flags: ServeFlags, count: number, io: CliIo, 
       for (const worker of workers) if (!sendQuietly(worker, { type: 'routellm:report', id } satisfies ClusterMessage)) entry.drop(worker);
       if (waiting.size === 0) finish();
     });
-    if (reports.length === 0) return undefined;
     countLive();
-    const text = await aggregateMetrics([...reports.map((report) => report.metrics), await registry.getMetricsAsJSON()]);
-    return { text, stats: mergeStats(reports.map((report) => report.stats)) };
+    const own = await registry.getMetricsAsJSON();
+    // Read at one moment: a worker that exits now has its report in exactly one of the two.
+    const reports = slots.flatMap((slot) => (slot.worker && slot.report ? [slot.report.value] : []));
+    if (reports.length === 0) return undefined;
+    const text = await aggregateMetrics([...reports.map((report) => report.metrics), ...retiredMetrics, own]);
+    return { text, stats: mergeStats(reports.map((report) => report.stats), retiredStats) };
   };
 
   const onMessage = (worker: Worker, message: unknown) => {
@@ -139,8 +176,10 @@ export async function serveWorkers(flags: ServeFlags, count: number, io: CliIo, 
       return;
     }
     if (!isClusterMessage(message)) return;
-    if (message.type === 'routellm:reported') pending.get(message.id)?.receive(worker, message);
-    else if (message.type === 'routellm:reload-others') hangUp(worker);
+    if (message.type === 'routellm:reported') {
+      remember(worker, message.id, message);
+      pending.get(message.id)?.receive(worker);
+    } else if (message.type === 'routellm:reload-others') hangUp(worker);
     else if (message.type === 'routellm:collect') {
       const id = message.id;
       void collect().then((result) => {
@@ -182,6 +221,7 @@ export async function serveWorkers(flags: ServeFlags, count: number, io: CliIo, 
         const wasListening = slot.listening;
         slot.exitCode = code ?? 1;
         slot.worker = undefined;
+        retire(slot);
         slot.listening = false;
         countLive();
         for (const entry of pending.values()) entry.drop(worker);

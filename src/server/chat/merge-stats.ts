@@ -12,11 +12,13 @@ const round = (value: number) => Math.round(value * 1e9) / 1e9;
  * the saving known only when every worker knows it; each model's fallback share recomputed from
  * the summed calls; each live share as the worker whose window is fullest reports it (the workers
  * hold one window through the primary, so they differ by at most a sync's worth of requests); over
- * a models: list, the single-model bills added up too.
+ * a models: list, the single-model bills added up too. `retired`: what workers that exited had counted
+ * (`retireStats`), added to the counts so they never go down when a worker is restarted from zero.
  */
-export function mergeStats(list: readonly GatewayStats[]): MergedStats {
-  const [first] = list;
+export function mergeStats(live: readonly GatewayStats[], retired?: GatewayStats): MergedStats {
+  const [first] = live;
   if (!first) throw new RangeError('mergeStats needs the stats of at least one worker');
+  const list = retired ? [...live, cumulativeStats(retired)] : live;
   const sum = (read: (stats: GatewayStats) => number) => round(list.reduce((total, stats) => total + read(stats), 0));
   const models: Record<string, ModelSpend> = {};
   for (const stats of list) {
@@ -69,8 +71,23 @@ export function mergeStats(list: readonly GatewayStats[]): MergedStats {
     fallbacks,
     routing_health: { ...first.routing_health, models: health },
     ...(first.list ? { list: mergeListStats(list.map((stats) => stats.list).filter((stats) => stats !== undefined), spend, strongOnlyKnown ? strongOnly : null, saving !== null) } : {}),
-    workers: list.length,
+    workers: live.length,
   };
+}
+
+/**
+ * What of one worker's stats counts since its start-up: everything but the degradation window and the
+ * live shares (those are now, and leave with the worker).
+ */
+export function cumulativeStats(stats: GatewayStats): GatewayStats {
+  const { shares: _shares, ...counted } = stats;
+  return { ...counted, routing_health: { ...stats.routing_health, models: {} } };
+}
+
+/** `retired` (what workers that exited had counted) with the last stats of one more that exited. */
+export function retireStats(retired: GatewayStats | undefined, exited: GatewayStats): GatewayStats {
+  const { workers: _workers, ...merged } = mergeStats([cumulativeStats(exited)], retired);
+  return merged;
 }
 
 /**

@@ -25,3 +25,23 @@ export async function aggregateMetrics(workers: readonly MetricJson[][], prefix 
   );
   return AggregatorRegistry.aggregate(fixed).metrics();
 }
+
+/**
+ * The part of one worker's metrics that counts since its start-up: counters, histograms and the gauges
+ * that add up (`saving_usd`, `single_model_spend_usd`). What `serve --workers` keeps of a worker that
+ * exited, so the cluster's totals never go down when it is restarted from zero; the gauges of now
+ * (in-flight, shares, degraded) leave with it.
+ */
+export function cumulativeMetrics(metrics: readonly MetricJson[], prefix = 'routellm_'): MetricJson[] {
+  const addingGauges = new Set([`${prefix}saving_usd`, `${prefix}single_model_spend_usd`]);
+  return metrics.filter((metric) => {
+    // The JSON says the type as a word ('counter'), whatever the typings' enum says.
+    const type = String(metric.type);
+    return type === 'counter' || type === 'histogram' || (type === 'gauge' && addingGauges.has(metric.name));
+  });
+}
+
+/** Several sets of metrics summed into one (each metric by its own aggregator), in the same JSON form. */
+export async function sumMetrics(parts: readonly MetricJson[][]): Promise<MetricJson[]> {
+  return AggregatorRegistry.aggregate(parts as MetricJson[][]).getMetricsAsJSON();
+}

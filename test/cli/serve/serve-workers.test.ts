@@ -173,6 +173,82 @@ describe('serve --workers 2, a real cluster on 127.0.0.1', () => {
   }, 30_000);
 });
 
+describe('serve --workers 2: a worker killed and restarted keeps its counts in the totals', () => {
+  it('never lowers a counter of /metrics or /v1/routellm/stats, and the totals equal the requests sent', async () => {
+    const upstream = await startUpstreamServer({ record: false });
+    const cluster = await startCluster(['--workers', '2', '--port', '0', '--routers', 'random', '--base-url', upstream.baseURL, '--api-key', 'k', '--strong-model', 'big', '--weak-model', 'small', '--no-probe']);
+    try {
+      let sent = 0;
+      const traffic = async (count: number) => {
+        const answers = await Promise.all(Array.from({ length: count }, (_, index) => postOnNewConnection(cluster.url, `hello ${sent + index}`)));
+        expect(answers.every((status) => status === 200)).toBe(true);
+        sent += count;
+      };
+      type Reading = { requests: number; routed: number; latencyCount: number; statsRequests: number; byStatus: number; modelRequests: number };
+      const read = async (): Promise<Reading> => {
+        const stats = (await (await fetch(`${cluster.url}/v1/routellm/stats`)).json()) as { requests: number; requests_by_status: Record<string, number>; models: Record<string, { requests: number }> };
+        return {
+          requests: await metricValue(cluster.url, 'routellm_requests_total{'),
+          routed: await metricValue(cluster.url, 'routellm_routed_total{'),
+          latencyCount: await metricValue(cluster.url, 'routellm_upstream_latency_seconds_count{'),
+          statsRequests: stats.requests,
+          byStatus: stats.requests_by_status['200'] ?? 0,
+          modelRequests: Object.values(stats.models).reduce((sum, model) => sum + model.requests, 0),
+        };
+      };
+      const readings: Reading[] = [];
+      const expectTotals = (reading: Reading) => {
+        for (const [key, value] of Object.entries(reading)) expect(value, key).toBe(sent);
+      };
+
+      await traffic(40);
+      const pids = workerPids(cluster.log());
+      // The victim answered some of the requests: its counts are what a restart from zero would lose.
+      const victimSlot = [...answeringWorkers(cluster.log())][0] as number;
+      const victim = pids.get(victimSlot) as number;
+      // A scrape asks every worker, and the primary keeps each one's report: here the victim's last.
+      readings.push(await read());
+      expectTotals(readings.at(-1) as Reading);
+
+      process.kill(victim, 'SIGKILL');
+      await cluster.waitFor(/"signal":"SIGKILL"/);
+      // One worker serving (or the victim's successor already): the victim's counts are still there.
+      readings.push(await read());
+      expectTotals(readings.at(-1) as Reading);
+      while (workerPids(cluster.log()).get(victimSlot) === victim) await new Promise((resolve) => setTimeout(resolve, 50));
+      // The successor starts from zero; the cluster's totals do not.
+      readings.push(await read());
+      await traffic(40);
+      readings.push(await read());
+      expect(answeringWorkers(cluster.log()).size).toBe(2);
+      expectTotals(readings.at(-1) as Reading);
+
+      // Then the other worker: two sets of retired counts, summed into one.
+      const otherSlot = victimSlot === 1 ? 2 : 1;
+      const other = workerPids(cluster.log()).get(otherSlot) as number;
+      process.kill(other, 'SIGKILL');
+      while (workerPids(cluster.log()).get(otherSlot) === other) await new Promise((resolve) => setTimeout(resolve, 50));
+      readings.push(await read());
+      expectTotals(readings.at(-1) as Reading);
+      await traffic(20);
+      readings.push(await read());
+      expectTotals(readings.at(-1) as Reading);
+
+      for (let index = 1; index < readings.length; index += 1) {
+        for (const key of Object.keys(readings[index] as Reading) as (keyof Reading)[]) {
+          expect((readings[index] as Reading)[key], `${key} at reading ${index}`).toBeGreaterThanOrEqual((readings[index - 1] as Reading)[key]);
+        }
+      }
+      expect(await metricValue(cluster.url, 'routellm_worker_restarts_total')).toBe(2);
+      cluster.child.kill('SIGTERM');
+      expect(await cluster.exited).toBe(0);
+    } finally {
+      if (cluster.child.exitCode === null) cluster.child.kill('SIGKILL');
+      await upstream.close();
+    }
+  }, 60_000);
+});
+
 describe('serve --workers 2 --sample-prompts: the primary alone writes and rotates the one file', () => {
   it('keeps every sampled prompt once, in files no bigger than --sample-max-size, and /metrics counts them', async () => {
     const upstream = await startUpstreamServer({ record: false });
