@@ -128,14 +128,14 @@ async function serveWith(flags: ServeFlags, io: CliIo, log: RequestLog, format: 
     const reloads = new RoutingReloads(parts.reload, log.logger);
     registerReloadMetrics(metrics.registry, { reloads, routerFingerprints: () => pipeline.routerFingerprints() });
     // A worker answers /metrics and /v1/routellm/stats with every worker's, added up by the primary.
-    const link = worker ? new WorkerLink(process as never, async () => ({ metrics: await metrics.registry.getMetricsAsJSON(), stats: pipeline.stats() })) : undefined;
+    const link = worker ? new WorkerLink(process as never, { metrics: () => metrics.registry.getMetricsAsJSON(), stats: () => pipeline.stats() }) : undefined;
     const reload = (source: string) => {
       // Under --workers, a POST reaches one worker: the primary has the others reload too (SIGHUP, which it also forwards).
       if (source !== 'SIGHUP') link?.reloadOthers();
       return reloads.reload(source);
     };
     const served = link
-      ? { metrics: { text: async () => (await link.collect()).text, contentType: metrics.contentType }, stats: async () => (await link.collect()).stats }
+      ? { metrics: { text: () => link.metricsText(), contentType: metrics.contentType }, stats: () => link.stats() }
       : { metrics };
     let server;
     try {

@@ -4,10 +4,9 @@ import { Counter, Gauge, Registry } from 'prom-client';
 import { RoutellmError, UsageError } from '../../core/index.js';
 import { loadConfig } from '../../config/load-config.js';
 import { DEFAULT_SHUTDOWN_GRACE_MS } from '../../server/http/start-server.js';
-import { aggregateMetrics, cumulativeMetrics, sumMetrics, type MetricJson } from '../../server/observe/aggregate-metrics.js';
-import { mergeStats, retireStats } from '../../server/chat/merge-stats.js';
+import { aggregateMetrics } from '../../server/observe/aggregate-metrics.js';
+import { mergeStats, type MergedStats } from '../../server/chat/merge-stats.js';
 import type { RequestLog } from '../../server/observe/request-log.js';
-import type { GatewayStats } from '../../server/chat/chat-pipeline.js';
 import { packageRoot } from '../../runtime/package-paths.js';
 import { ClusterShareHub } from '../../shares/cluster-share-hub.js';
 import { isShareSyncRequest, sendQuietly } from '../../shares/share-channel.js';
@@ -18,7 +17,8 @@ import { isSampleLinesMessage } from '../../server/sample/forwarded-samples.js';
 import { openSampleFile } from './open-sample-file.js';
 import type { CliIo } from '../io.js';
 import { markReported } from '../reported-error.js';
-import { isClusterMessage, WORKER_SETUP_ENV, type ClusterMessage, type WorkerSetup } from './cluster-messages.js';
+import { isClusterMessage, WORKER_SETUP_ENV, type ClusterMessage, type ReportPart, type WorkerSetup } from './cluster-messages.js';
+import { WorkerReports } from './worker-reports.js';
 import type { ServeFlags } from './serve-flags.js';
 
 /** A worker up this long starts its count of crashes in a row again. */
@@ -46,13 +46,6 @@ interface Slot {
   restart: NodeJS.Timeout | undefined;
   /** The exit code of its last worker (1 for a signal). */
   exitCode: number;
-  /** Its worker's latest report, and the scrape it answered (a later one wins). */
-  report: { id: number; value: Report } | undefined;
-}
-
-interface Report {
-  readonly metrics: MetricJson[];
-  readonly stats: GatewayStats;
 }
 
 /**
@@ -94,7 +87,7 @@ export async function serveWorkers(flags: ServeFlags, count: number, io: CliIo, 
 
   const silent = io.stderr !== process.stderr;
   cluster.setupPrimary({ exec: join(packageRoot(), 'bin', 'routellm.js'), args: ['serve'], cwd: io.cwd, silent });
-  const slots: Slot[] = Array.from({ length: count }, (_, index) => ({ n: index + 1, worker: undefined, startedAt: 0, listening: false, crashes: 0, restart: undefined, exitCode: 0, report: undefined }));
+  const slots: Slot[] = Array.from({ length: count }, (_, index) => ({ n: index + 1, worker: undefined, startedAt: 0, listening: false, crashes: 0, restart: undefined, exitCode: 0 }));
   let stopping = false;
   let port: string | undefined = flags.port;
   let url = '';
@@ -102,39 +95,13 @@ export async function serveWorkers(flags: ServeFlags, count: number, io: CliIo, 
   let nextReport = 0;
   const countLive = () => live.set(slots.filter((slot) => slot.listening).length);
 
-  // What the workers that exited had counted: their last reports' counters. The metrics are a list
-  // (a sum of the earlier ones first, then the ones retired since), summed down one fold at a time.
-  let retiredStats: GatewayStats | undefined;
-  let retiredMetrics: MetricJson[][] = [];
-  let folding = false;
-  const fold = async () => {
-    if (folding || retiredMetrics.length < 2) return;
-    folding = true;
-    const parts = retiredMetrics;
-    const summed = await sumMetrics(parts);
-    retiredMetrics = [summed, ...retiredMetrics.slice(parts.length)];
-    folding = false;
-    void fold();
-  };
-  const retire = (slot: Slot) => {
-    const report = slot.report?.value;
-    slot.report = undefined;
-    if (!report) return;
-    retiredStats = retireStats(retiredStats, report.stats);
-    retiredMetrics = [...retiredMetrics, cumulativeMetrics(report.metrics)];
-    void fold();
-  };
-  /** Keeps `report` as its worker's latest, unless the worker has left its slot (its last one is retired). */
-  const remember = (worker: Worker, id: number, report: Report) => {
-    const slot = slots.find((candidate) => candidate.worker === worker);
-    if (slot && (slot.report === undefined || slot.report.id < id)) slot.report = { id, value: report };
-  };
+  const reports = new WorkerReports<Worker>();
 
   /**
-   * Every worker's latest report after asking each listening one for a new one (a worker that does not
-   * answer in time counts with the one before), plus what exited workers had counted.
+   * One part of every worker's report, added up, after asking each listening worker for a new one (a
+   * worker that does not answer in time counts with the one before), with what exited workers had counted.
    */
-  const collect = async (): Promise<{ text: string; stats: ReturnType<typeof mergeStats> } | undefined> => {
+  const collect = async (part: ReportPart): Promise<{ text: string } | { stats: MergedStats } | undefined> => {
     const workers = slots.filter((slot) => slot.listening && slot.worker?.isConnected()).map((slot) => slot.worker as Worker);
     const id = (nextReport += 1);
     await new Promise<void>((resolve) => {
@@ -154,16 +121,18 @@ export async function serveWorkers(flags: ServeFlags, count: number, io: CliIo, 
         },
       };
       pending.set(id, entry);
-      for (const worker of workers) if (!sendQuietly(worker, { type: 'routellm:report', id } satisfies ClusterMessage)) entry.drop(worker);
+      for (const worker of workers) if (!sendQuietly(worker, { type: 'routellm:report', id, part } satisfies ClusterMessage)) entry.drop(worker);
       if (waiting.size === 0) finish();
     });
     countLive();
+    if (!reports.has(part)) return undefined;
+    if (part === 'stats') {
+      const { live, retired } = reports.stats();
+      return { stats: mergeStats(live, retired) };
+    }
     const own = await registry.getMetricsAsJSON();
-    // Read at one moment: a worker that exits now has its report in exactly one of the two.
-    const reports = slots.flatMap((slot) => (slot.worker && slot.report ? [slot.report.value] : []));
-    if (reports.length === 0) return undefined;
-    const text = await aggregateMetrics([...reports.map((report) => report.metrics), ...retiredMetrics, own]);
-    return { text, stats: mergeStats(reports.map((report) => report.stats), retiredStats) };
+    // Read in one turn, after the await: a worker that exits has its report in the live sets or the retired ones, not both.
+    return { text: await aggregateMetrics([...reports.metrics(), own]) };
   };
 
   const onMessage = (worker: Worker, message: unknown) => {
@@ -177,12 +146,12 @@ export async function serveWorkers(flags: ServeFlags, count: number, io: CliIo, 
     }
     if (!isClusterMessage(message)) return;
     if (message.type === 'routellm:reported') {
-      remember(worker, message.id, message);
+      reports.remember(worker, message.id, message);
       pending.get(message.id)?.receive(worker);
     } else if (message.type === 'routellm:reload-others') hangUp(worker);
     else if (message.type === 'routellm:collect') {
       const id = message.id;
-      void collect().then((result) => {
+      void collect(message.part).then((result) => {
         if (result) sendQuietly(worker, { type: 'routellm:collected', id, ...result } satisfies ClusterMessage);
       });
     }
@@ -221,7 +190,7 @@ export async function serveWorkers(flags: ServeFlags, count: number, io: CliIo, 
         const wasListening = slot.listening;
         slot.exitCode = code ?? 1;
         slot.worker = undefined;
-        retire(slot);
+        reports.retire(worker);
         slot.listening = false;
         countLive();
         for (const entry of pending.values()) entry.drop(worker);

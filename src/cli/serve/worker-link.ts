@@ -3,33 +3,39 @@ import type { GatewayStats } from '../../server/chat/chat-pipeline.js';
 import type { MetricJson } from '../../server/observe/aggregate-metrics.js';
 import type { MergedStats } from '../../server/chat/merge-stats.js';
 import { sendQuietly, type ShareChannel } from '../../shares/share-channel.js';
-import { isClusterMessage, type ClusterMessage } from './cluster-messages.js';
+import { isClusterMessage, type ClusterMessage, type ReportPart, type WorkerReport } from './cluster-messages.js';
 
 /** Longest a scrape waits for the primary's aggregate. */
 const COLLECT_TIMEOUT_MS = 5000;
 
+/** Where a worker's report comes from: each part built only when asked for. */
+export interface WorkerReportSources {
+  metrics(): Promise<MetricJson[]>;
+  stats(): GatewayStats;
+}
+
 /**
  * A `serve --workers N` worker's side of the primary's channel: answers the primary's `report`
- * with this worker's metrics and stats, asks it for every worker's (`collect`) when a scrape
- * reaches this worker, and hears the primary's `shutdown`.
+ * with the part it asks for (this worker's metrics, or its stats), asks it for every worker's
+ * (`collect`) when a scrape reaches this worker, and hears the primary's `shutdown`.
  */
 export class WorkerLink {
   readonly #channel: ShareChannel;
-  readonly #report: () => Promise<{ metrics: MetricJson[]; stats: GatewayStats }>;
+  readonly #sources: WorkerReportSources;
   readonly #pending = new Map<number, (message: Extract<ClusterMessage, { type: 'routellm:collected' }> | undefined) => void>();
   readonly #onMessage: (message: unknown) => void;
   #nextId = 0;
   #shutdown: (() => void) | undefined;
   #shutdownAsked = false;
 
-  constructor(channel: ShareChannel, report: () => Promise<{ metrics: MetricJson[]; stats: GatewayStats }>) {
+  constructor(channel: ShareChannel, sources: WorkerReportSources) {
     this.#channel = channel;
-    this.#report = report;
+    this.#sources = sources;
     this.#onMessage = (message) => {
       if (!isClusterMessage(message)) return;
       if (message.type === 'routellm:report') {
         const id = message.id;
-        void this.#report().then(
+        void this.#report(message.part).then(
           (report) => this.#send({ type: 'routellm:reported', id, ...report }),
           () => {}, // the primary's own timeout skips a worker that cannot report
         );
@@ -49,8 +55,17 @@ export class WorkerLink {
     if (this.#shutdownAsked) listener();
   }
 
-  /** Every worker's metrics (Prometheus text) and stats, aggregated by the primary. */
-  async collect(): Promise<{ text: string; stats: MergedStats }> {
+  /** Every worker's metrics as one Prometheus text, aggregated by the primary. */
+  async metricsText(): Promise<string> {
+    return (await this.#collect('metrics')).text as string;
+  }
+
+  /** Every worker's stats in one, merged by the primary. */
+  async stats(): Promise<MergedStats> {
+    return (await this.#collect('stats')).stats as MergedStats;
+  }
+
+  async #collect(part: ReportPart): Promise<Extract<ClusterMessage, { type: 'routellm:collected' }>> {
     const id = (this.#nextId += 1);
     const answer = await new Promise<Extract<ClusterMessage, { type: 'routellm:collected' }> | undefined>((resolve) => {
       const timer = setTimeout(() => done(undefined), COLLECT_TIMEOUT_MS);
@@ -60,15 +75,19 @@ export class WorkerLink {
         resolve(message);
       };
       this.#pending.set(id, done);
-      if (!this.#send({ type: 'routellm:collect', id })) done(undefined);
+      if (!this.#send({ type: 'routellm:collect', id, part })) done(undefined);
     });
-    if (!answer) {
-      throw new RequestError(503, 'the primary process did not return the workers\' metrics in time (it may be restarting workers or shutting down); retry the scrape', {
+    if (!answer || answer[part === 'metrics' ? 'text' : 'stats'] === undefined) {
+      throw new RequestError(503, `the primary process did not return the workers' ${part} in time (it may be restarting workers or shutting down); retry the scrape`, {
         type: 'server_error',
         code: 'workers_unavailable',
       });
     }
-    return { text: answer.text, stats: answer.stats };
+    return answer;
+  }
+
+  async #report(part: ReportPart): Promise<WorkerReport> {
+    return part === 'metrics' ? { metrics: await this.#sources.metrics() } : { stats: this.#sources.stats() };
   }
 
   /** Asks the primary to reload every other worker (SIGHUP), as this one reloads on POST /v1/routellm/reload. */
