@@ -43,15 +43,16 @@ export class CostShareWindow {
   readonly #pointCounts: Int32Array;
   readonly #pointKnobs: Float64Array;
   readonly #pointDrops: Float64Array;
-  /** The prior prompts' switch points, worked out when first counted. */
-  readonly #priorPoints: (SwitchPoint[] | undefined)[];
+  /** Prior prompts the window counts at most (a quarter of it, or fewer when the prior is smaller). */
+  readonly #priorMax: number;
   /** Every counted switch point, sorted by knob, then by its prompt's order (prior first, oldest first), then its order in the prompt. */
   readonly #sortedKnobs: Float64Array;
   readonly #sortedKeys: Float64Array;
   readonly #sortedDrops: Float64Array;
   #sortedCount = 0;
-  /** Prior prompts whose points are in the sorted arrays: the first #priorIn of them. */
+  /** Prior prompts whose points are in the sorted arrays (the first #priorIn), and the live prompts they were priced at. */
   #priorIn = 0;
+  #priorPricedAt = 0;
   #nextSeq = 0;
   #start = 0;
   #size = 0;
@@ -77,8 +78,8 @@ export class CostShareWindow {
     this.#pointCounts = new Int32Array(capacity);
     this.#pointKnobs = new Float64Array(capacity * this.#perPrompt);
     this.#pointDrops = new Float64Array(capacity * this.#perPrompt);
-    this.#priorPoints = new Array<SwitchPoint[] | undefined>(Math.min(prior.length, priorMaxFill(capacity)));
-    const points = (capacity + this.#priorPoints.length) * this.#perPrompt;
+    this.#priorMax = Math.min(prior.length, priorMaxFill(capacity));
+    const points = (capacity + this.#priorMax) * this.#perPrompt;
     this.#sortedKnobs = new Float64Array(points);
     this.#sortedKeys = new Float64Array(points);
     this.#sortedDrops = new Float64Array(points);
@@ -157,7 +158,7 @@ export class CostShareWindow {
     if (!(share >= 0)) throw new RangeError(`share must be a number >= 0, got ${share}`);
     let total = 0;
     const priorFill = this.priorFill;
-    for (let i = 0; i < priorFill; i += 1) total += (this.#prior[i] as PricedShortfalls).step;
+    for (let i = 0; i < priorFill; i += 1) total += this.#priorStep(i);
     for (let i = 0; i < this.#size; i += 1) total += this.#steps[this.#slot(i)] as number;
     const knobs = this.#sortedKnobs;
     const drops = this.#sortedDrops;
@@ -205,6 +206,7 @@ export class CostShareWindow {
     this.#size = 0;
     this.#sortedCount = 0;
     this.#priorIn = 0;
+    this.#priorPricedAt = 0;
     this.#syncPrior();
     for (const entry of entries.slice(-this.capacity)) this.observe(entry.slice(2, 2 + m), entry.slice(2 + m, 2 + 2 * m), entry[1] as number, entry[0] as number);
   }
@@ -221,28 +223,61 @@ export class CostShareWindow {
     return seq * this.#perPrompt + point;
   }
 
-  /** Counts the first priorFill prior prompts' points, and no others. */
+  /**
+   * Counts the first priorFill prior prompts' points, and no others, each prior prompt priced at
+   * the live prompts' costs (#priorCosts): so while the prior counts, every live prompt that comes
+   * in prices it anew.
+   */
   #syncPrior(): void {
     const wanted = this.priorFill;
-    while (this.#priorIn < wanted) {
-      const i = this.#priorIn;
+    if (this.#priorIn === wanted && (wanted === 0 || this.#priorPricedAt === this.#size)) return;
+    if (this.#priorIn > 0) this.#removePrior();
+    const m = this.#models;
+    for (let i = 0; i < wanted; i += 1) {
       const prompt = this.#prior[i] as PricedShortfalls;
-      let points = this.#priorPoints[i];
-      if (points === undefined) {
-        points = switchPoints(prompt.losses, prompt.scaled);
-        this.#priorPoints[i] = points;
-      }
-      const seq = i - this.#priorPoints.length;
+      const slot = this.#priorSlot(i);
+      const points = switchPoints(prompt.losses, slot < 0 ? prompt.scaled : this.#costs.subarray(slot * m, slot * m + m));
+      const seq = i - this.#priorMax;
       for (let j = 0; j < points.length; j += 1) this.#insert((points[j] as SwitchPoint).knob, this.#key(seq, j), (points[j] as SwitchPoint).drop);
-      this.#priorIn += 1;
     }
-    while (this.#priorIn > wanted) {
-      this.#priorIn -= 1;
-      const i = this.#priorIn;
-      const points = this.#priorPoints[i] as SwitchPoint[];
-      const seq = i - this.#priorPoints.length;
-      for (let j = 0; j < points.length; j += 1) this.#remove((points[j] as SwitchPoint).knob, this.#key(seq, j));
+    this.#priorIn = wanted;
+    this.#priorPricedAt = this.#size;
+  }
+
+  /**
+   * The live prompt whose costs prior prompt i is priced at: the live prompts in turn, oldest
+   * first (i modulo the fill); -1 while there are none (the prior prompt's own costs then).
+   *
+   * Why not the prior prompt's own: the prior holds the router's qualities on its training prompts
+   * (RouterBench's few-shot questions, 370 input tokens on average), and what those prompts cost
+   * says nothing about the traffic the share is held on. Priced at their own tokens, their
+   * switch points sat at knobs cut for long prompts: on chat (Arena-Hard, a median of 38 input
+   * tokens) over three models priced per request, the first 10 requests spent 47% at an asked 30%.
+   * The qualities carry over; the costs are the live traffic's (test/core/model-list/list-share-warm-start.test.ts).
+   */
+  #priorSlot(i: number): number {
+    return this.#size === 0 ? -1 : this.#slot(i % this.#size);
+  }
+
+  /** Prior prompt i's step, at the costs it is priced at (#priorSlot). */
+  #priorStep(i: number): number {
+    const slot = this.#priorSlot(i);
+    return slot < 0 ? (this.#prior[i] as PricedShortfalls).step : (this.#steps[slot] as number);
+  }
+
+  /** Takes every prior prompt's points out (their keys are the negative ones). */
+  #removePrior(): void {
+    const keys = this.#sortedKeys;
+    let kept = 0;
+    for (let at = 0; at < this.#sortedCount; at += 1) {
+      if ((keys[at] as number) < 0) continue;
+      this.#sortedKnobs[kept] = this.#sortedKnobs[at] as number;
+      this.#sortedKeys[kept] = keys[at] as number;
+      this.#sortedDrops[kept] = this.#sortedDrops[at] as number;
+      kept += 1;
     }
+    this.#sortedCount = kept;
+    this.#priorIn = 0;
   }
 
   #removeSlot(slot: number): void {

@@ -43,14 +43,15 @@ export interface ListChoice {
 /**
  * A list router's predictions on a sample of its own training prompts
  * (`datasets/calibration/list-prior-<router>.json`, `npm run calibration:lists`): a cost share's
- * window starts full of them, priced at this list's prices, and live prompts push them out one by
- * one; so the first requests of a share are cut on the router's training traffic plus what came
- * so far, as a pair's share starts from its calibration table.
+ * window starts full of them, priced at this list's prices (at the live prompts' tokens once there
+ * are some: CostShareWindow), and live prompts push them out; so the first requests of a share
+ * are cut on the router's training traffic plus what came so far, as a pair's share starts from
+ * its calibration table.
  */
 export interface ListPrior {
   /** Per prompt, each of the router's models' predicted quality, in the router's model order. */
   readonly qualities: readonly ArrayLike<number>[];
-  /** Per prompt, its estimated input tokens (priced with the typical answer out). */
+  /** Per prompt, its estimated input tokens (priced with the typical answer out, until a live prompt prices it). */
   readonly inputTokens: readonly number[];
 }
 
