@@ -2,6 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCliChild } from '../helpers/run-cli-child.js';
 import { runCliInProcess } from '../helpers/run-cli-in-process.js';
 
 const MODELS = 'mistralai/mistral-7b-chat,zero-one-ai/Yi-34B-Chat,gpt-4-1106-preview';
@@ -51,6 +52,35 @@ describe('routellm calibrate --models', () => {
     const noPrompts = await runCliInProcess(['calibrate', '--config', config, '--strong-model-pct', '30%'], { cwd: dir });
     expect(noPrompts.code).toBe(2);
     expect(noPrompts.stderr).toBe(`routellm: ${config} holds a models: list: the knob for a cost share over it depends on the traffic, so give --prompts FILE (prompts like yours)\n`);
+  });
+
+  it('with a models: list in --config, --routers chooses among the routers over that list (it printed a pair threshold; knn was unknown)', async () => {
+    const config = join(dir, 'list-routers.yaml');
+    await writeFile(config, 'models:\n  - name: small\n    scored_as: mistralai/mistral-7b-chat\n    price: { input: 0.05, output: 0.08 }\n  - name: mid\n    scored_as: zero-one-ai/Yi-34B-Chat\n    price: { input: 0.8, output: 0.8 }\n  - name: big\n    scored_as: gpt-4-1106-preview\n    price: { input: 10, output: 30 }\n');
+    const named = await runCliChild(['calibrate', '--config', config, '--routers', 'mf', 'knn', '--strong-model-pct', '30%', '--prompts', prompts, '--json'], { cwd: dir });
+    expect(named.stderr).toBe('');
+    expect(named.code).toBe(0);
+    const lines = named.stdout.trim().split('\n').map((line) => JSON.parse(line));
+    expect(lines.map((line) => [line.router, line.models, line.cost_share_pct])).toEqual([
+      ['mf', ['small', 'mid', 'big'], 30],
+      ['knn', ['small', 'mid', 'big'], 30],
+    ]);
+    // The same knob as naming the list's models.
+    const explicit = await runCliChild(['calibrate', '--config', config, '--models', 'small,mid,big', '--routers', 'mf', '--strong-model-pct', '30%', '--prompts', prompts, '--json'], { cwd: dir });
+    expect(JSON.parse(explicit.stdout).knob).toBe(lines[0].knob);
+    for (const extra of [['--prompts', prompts], []]) {
+      const pair = await runCliChild(['calibrate', '--config', config, '--routers', 'knn', 'difficulty', '--strong-model-pct', '30%', ...extra], { cwd: dir });
+      expect(pair.code).toBe(2);
+      expect(pair.stdout).toBe('');
+      expect(pair.stderr).toBe('routellm: "difficulty" is not a router over a list of models; those are: knn, mf\n');
+    }
+  });
+
+  it('--models without --config: a name the router does not score is told to use its names or a config list, not an entry it does not have', async () => {
+    const result = await runCliChild(['calibrate', '--models', 'small,big', '--strong-model-pct', '30%', '--prompts', prompts], { cwd: dir });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/^routellm: --models\[0\]: router "knn" does not score "small"; it scores "mistralai\/mistral-7b-chat", .*; name the router's models in --models, or give --config with a models: list whose entries say which each is with scored_as:\n$/);
+    expect(result.stderr).not.toContain('in the entry');
   });
 
   it.each([

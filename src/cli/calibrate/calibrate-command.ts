@@ -37,7 +37,7 @@ export function defineCalibrateCommand(program: Command, io: CliIo): void {
     .option('--config <file>', 'YAML config: router name -> options')
     .option(
       '--models <a,b,...>',
-      'a list of models, cheapest first (names of the config\'s models: list, or models the router scores): print the knob that spends --strong-model-pct as a cost share (of the way from the all-cheapest to the all-strongest bill) on --prompts, for routers over a list (--routers, default knn); default, without --routers: the models: list of --config',
+      'a list of models, cheapest first (names of the config\'s models: list, or models the router scores): print the knob that spends --strong-model-pct as a cost share (of the way from the all-cheapest to the all-strongest bill) on --prompts, for routers over a list (--routers, default knn); default: the models: list of --config, if it has one',
     )
     .addOption(
       new Option('--task <task>', "RouteLLM's tasks: calibrate (the default: print thresholds, or --write-table) or generate (score the prompts, --prompts or the MMLU train half, into the win-rate cache, so calibrating on them is instant)").choices(['calibrate', 'generate']),

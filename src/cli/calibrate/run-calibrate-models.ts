@@ -3,7 +3,7 @@ import { boundedRoutingText, costScale, knobForCostShare, promptTokens, requestC
 import { formatSharePercent, parseShare, sharePercent } from '../../calibrate/parse-share.js';
 import { readPromptChunks } from '../../calibrate/read-prompt-file.js';
 import { loadConfig } from '../../config/load-config.js';
-import { DEFAULT_MODEL_SCORER, modelScorerFactory } from '../../routers/multi/model-scorers.js';
+import { checkModelScorerName, DEFAULT_MODEL_SCORER, modelScorerFactory } from '../../routers/multi/model-scorers.js';
 import { fsUsageError, isFsError } from '../../runtime/output-path.js';
 import { nodeRouterContext } from '../../runtime/node-router-context.js';
 import { PriceTable } from '../../upstream/price-table.js';
@@ -22,6 +22,8 @@ export async function runCalibrateModels(flags: CalibrateFlags, io: CliIo): Prom
     if (given !== undefined) throw new UsageError(`--models prints the knob for a cost share over --prompts and takes no ${flag}`);
   }
   const names = modelNames(flags.models as string);
+  const routers = flags.routers ?? [DEFAULT_MODEL_SCORER];
+  for (const router of routers) checkModelScorerName(router);
   if (flags.strongModelPct === undefined) throw new UsageError('--models needs --strong-model-pct: the cost share, e.g. 30% of the way from the all-cheapest to the all-strongest bill');
   const share = parseShare(flags.strongModelPct);
   if (flags.prompts === undefined) throw new UsageError('--models needs --prompts FILE: the knob for a cost share depends on the traffic, so give prompts like yours');
@@ -35,9 +37,11 @@ export async function runCalibrateModels(flags: CalibrateFlags, io: CliIo): Prom
   });
   const prompts = await readPrompts(resolve(io.cwd, flags.prompts), flags.prompts, flags.column ?? 'prompt');
   const context = nodeRouterContext({ env: io.env, cwd: io.cwd, fetch: io.fetch, stderr: io.stderr });
-  for (const router of flags.routers ?? [DEFAULT_MODEL_SCORER]) {
+  // Without a config list, a name is the router's own (no entry can say scored_as:).
+  const fix = listed ? undefined : `name the router's models in --models, or give --config with a models: list whose entries say which each is with scored_as:`;
+  for (const router of routers) {
     const scorer = await (await modelScorerFactory(router)).create(config.routers[router] ?? {}, context);
-    const columns = scoreColumns(entries, scorer.models, router, '--models');
+    const columns = scoreColumns(entries, scorer.models, router, '--models', fix);
     const costOf = costsOf(entries, columns, scorer.meanCostUsd);
     const rows: PricedShortfalls[] = [];
     for (const prompt of prompts) {

@@ -6,6 +6,7 @@ import { calibrationTablePaths, readShareTables, shippedTablePath, tablePathsSuf
 import { formatSharePercent, parseShare, pythonFloat, sharePercent } from '../../calibrate/parse-share.js';
 import { publishedWinRates, usesPublishedWeights } from '../../calibrate/published-win-rates.js';
 import { readPromptChunks } from '../../calibrate/read-prompt-file.js';
+import { checkModelScorerName } from '../../routers/multi/model-scorers.js';
 import { trafficMixPrompts } from '../../calibrate/traffic-mix.js';
 import { thresholdForShare } from '../../calibrate/threshold-for-share.js';
 import { unknownConfigRouterWarnings } from '../../config/unknown-config-routers.js';
@@ -58,15 +59,17 @@ interface Setup {
 }
 
 /**
- * `--config` holding a `models:` list, with no --models and no --routers: the list is what serve and
- * route use, so its knob for the share is what to print (as `--models <the list>`), not the default
- * pair router's threshold, which no request over that list can use. --write-table and --task
+ * `--config` holding a `models:` list and no --models: the list is what serve and route use, so the
+ * knob for the share over it is what to print (as `--models <the list>`), for the routers over a list
+ * named by --routers (default knn; a pair router there is the one-line error serve gives), not a pair
+ * router's threshold, which no request over that list can use. --write-table, --table and --task
  * generate keep their pair-router meaning.
  */
 async function withConfigListModels(flags: CalibrateFlags, io: CliIo): Promise<CalibrateFlags> {
-  if (flags.models !== undefined || flags.routers !== undefined || flags.config === undefined || flags.writeTable || flags.table !== undefined || flags.task === 'generate') return flags;
+  if (flags.models !== undefined || flags.config === undefined || flags.writeTable || flags.table !== undefined || flags.task === 'generate') return flags;
   const list = (await loadConfig(flags.config, io.env, io.cwd)).models?.list;
   if (list === undefined) return flags;
+  for (const router of flags.routers ?? []) checkModelScorerName(router);
   if (flags.prompts === undefined) {
     throw new UsageError(`${flags.config} holds a models: list: the knob for a cost share over it depends on the traffic, so give --prompts FILE (prompts like yours)`);
   }

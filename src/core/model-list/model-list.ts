@@ -75,9 +75,10 @@ export function expectedCosts(list: ModelList, inputTokens: number, outputTokens
 
 /**
  * Where each model of the list sits in a router's score vector: the router's models by name
- * (`scoredAs`, else `name`). A model the router does not score is a ConfigError naming the ones it does.
+ * (`scoredAs`, else `name`). A model the router does not score is a ConfigError naming the ones it does
+ * and the fix (`fix`; by default, scored_as: in the list's entry).
  */
-export function scoreColumns(list: ModelList, scored: readonly string[], router: string, where: string): Int32Array {
+export function scoreColumns(list: ModelList, scored: readonly string[], router: string, where: string, fix = 'name one of them with scored_as: in the entry'): Int32Array {
   const at = new Map(scored.map((model, index) => [model, index]));
   return Int32Array.from(list, (entry, index) => {
     const key = entry.scoredAs ?? entry.name;
@@ -85,7 +86,7 @@ export function scoreColumns(list: ModelList, scored: readonly string[], router:
     if (column === undefined) {
       throw new ConfigError(
         `${where}[${index}]: router "${router}" does not score "${key}"; it scores ${scored.map((model) => JSON.stringify(model)).join(', ')}; ` +
-          `name one of them with scored_as: in the entry`,
+          fix,
       );
     }
     return column;

@@ -21,9 +21,13 @@ export function modelScorerNames(): string[] {
   return Object.keys(FACTORIES);
 }
 
+/** Checks that `name` is a router over a list of models, else a usage error naming those there are (what serve says). */
+export function checkModelScorerName(name: string): void {
+  if (!Object.hasOwn(FACTORIES, name)) throw new UsageError(`"${name}" is not a router over a list of models; those are: ${modelScorerNames().join(', ')}`);
+}
+
 /** The factory of a router over a list of models, or a usage error naming those there are. */
 export async function modelScorerFactory(name: string): Promise<ModelScorerFactory> {
-  const entry = FACTORIES[name];
-  if (!entry) throw new UsageError(`"${name}" is not a router over a list of models; those are: ${modelScorerNames().join(', ')}`);
-  return entry.load();
+  checkModelScorerName(name);
+  return (FACTORIES[name] as (typeof FACTORIES)[string]).load();
 }
