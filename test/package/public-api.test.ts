@@ -37,7 +37,8 @@ describe('the package as a library (built by npm test)', () => {
 
   it("resolves `import('routellm')` through package.json exports to the public values", () => {
     const manifest = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
-    expect(manifest.exports['.']).toEqual({ types: './dist/index.d.ts', import: './dist/src/index.js' });
+    // `default`, not `import`: require('routellm') loads the same ES module (Node >= 20.19; packed-install.test.ts).
+    expect(manifest.exports['.']).toEqual({ types: './dist/index.d.ts', default: './dist/src/index.js' });
     expect(manifest.types).toBe('./dist/index.d.ts');
     const run = spawnSync(process.execPath, ['--input-type=module', '-e', "const m = await import('routellm'); console.log(JSON.stringify(Object.keys(m).sort()))"], { cwd: ROOT, encoding: 'utf8' });
     expect(run.status, run.stderr).toBe(0);
