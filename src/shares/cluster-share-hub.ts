@@ -1,8 +1,9 @@
-import { shareStateDocument, type KeptEntry, type SavedTrack } from '../core/index.js';
+import { shareStateDocument, type KeptEntry, type PaceDelta, type SavedTrack } from '../core/index.js';
 import { writeFileAtomic } from '../runtime/write-file-atomic.js';
 import { FILE_SAVE_INTERVAL_MS, readShareStateFile } from './file-share-state.js';
 import type { ShareSyncReply, ShareSyncRequest } from './share-channel.js';
 import type { ShareStateLog } from './share-state-store.js';
+import { sharedBudgetKey } from './shared-budget-totals.js';
 
 interface HubWindow {
   readonly kind: 'pair' | 'list';
@@ -21,6 +22,8 @@ interface HubWindow {
  */
 export class ClusterShareHub {
   readonly #windows = new Map<string, HubWindow>();
+  /** Each budget's requests and spend over every worker (held in memory: budgets are not saved). */
+  readonly #budgets = new Map<string, PaceDelta>();
   readonly #path: string | undefined;
   readonly #windowSize: number;
   readonly #log: ShareStateLog;
@@ -46,7 +49,7 @@ export class ClusterShareHub {
     this.#timer.unref();
   }
 
-  /** Appends each track's new requests to its shared window and answers with the windows. */
+  /** Appends each track's new requests to its shared window, adds each budget's, and answers with the windows and the budgets' totals. */
   sync(request: ShareSyncRequest): ShareSyncReply {
     const windows = request.tracks.map((track) => {
       const key = keyOf(track);
@@ -62,7 +65,14 @@ export class ClusterShareHub {
       }
       return window.entries;
     });
-    return { type: 'routellm:shares-reply', id: request.id, windows };
+    const budgets = (request.budgets ?? []).map((budget) => {
+      const key = sharedBudgetKey(budget);
+      const before = this.#budgets.get(key) ?? { requests: 0, usd: 0 };
+      const totals = { requests: before.requests + budget.requests, usd: before.usd + budget.usd };
+      this.#budgets.set(key, totals);
+      return totals;
+    });
+    return { type: 'routellm:shares-reply', id: request.id, windows, budgets };
   }
 
   /** Saves once more and stops. */

@@ -1,6 +1,7 @@
-import type { KeptEntry, ShareCalibrator } from '../core/index.js';
+import type { KeptEntry, PaceDelta, ShareCalibrator } from '../core/index.js';
 import { isShareSyncReply, sendQuietly, type ShareChannel, type ShareSyncReply } from './share-channel.js';
 import type { ShareStateLog, ShareStateStore } from './share-state-store.js';
+import { sharedBudgetKey, SharedBudgetTotals } from './shared-budget-totals.js';
 import { SyncLoop } from './sync-loop.js';
 
 /** How often a worker syncs its windows with the primary, at most (as the Redis store does). */
@@ -21,6 +22,7 @@ export class ClusterShareState implements ShareStateStore {
   readonly #calibrator: ShareCalibrator;
   readonly #log: ShareStateLog;
   readonly #loop: SyncLoop;
+  readonly #budgetTotals = new SharedBudgetTotals();
   #nextId = 0;
   #warned = false;
 
@@ -44,16 +46,20 @@ export class ClusterShareState implements ShareStateStore {
 
   async #sync(): Promise<void> {
     const tracks = this.#calibrator.keptTracks();
-    if (tracks.length === 0) return;
+    const budgets = this.#calibrator.sharedBudgets();
+    if (tracks.length === 0 && budgets.length === 0) return;
     const sent = tracks.map((track) => track.takeUnsent());
+    const spent = budgets.map((budget) => budget.takeUnsent());
     const id = (this.#nextId += 1);
     const reply = await this.#ask(id, {
       type: 'routellm:shares',
       id,
       tracks: tracks.map((track, index) => ({ kind: track.kind, router: track.router, fingerprint: track.fingerprint, share: track.share, capacity: track.capacity, unsent: sent[index] as KeptEntry[] })),
+      budgets: budgets.map((budget, index) => ({ kind: budget.kind, router: budget.router, fingerprint: budget.fingerprint, usdPerHour: budget.usdPerHour, ...(spent[index] as PaceDelta) })),
     });
     if (!reply) {
       tracks.forEach((track, index) => track.returnUnsent(sent[index] as KeptEntry[]));
+      budgets.forEach((budget, index) => budget.returnUnsent(spent[index] as PaceDelta));
       if (!this.#warned) this.#log.warn('share state: the primary process did not answer a share sync; this worker routes with its own windows until it does');
       this.#warned = true;
       return;
@@ -61,6 +67,10 @@ export class ClusterShareState implements ShareStateStore {
     tracks.forEach((track, index) => {
       const window = reply.windows[index];
       if (window) track.adopt(window);
+    });
+    budgets.forEach((budget, index) => {
+      const totals = reply.budgets?.[index];
+      if (totals) this.#budgetTotals.settle(sharedBudgetKey(budget), budget, spent[index] as PaceDelta, totals);
     });
     this.#warned = false;
   }

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { Redis as RedisClient } from 'ioredis';
-import { listEntryProblem, UsageError, type KeptEntry, type KeptTrack, type ListWindowEntry, type SavedTrack, type ShareCalibrator, type WindowEntry } from '../core/index.js';
+import { listEntryProblem, UsageError, type KeptEntry, type KeptTrack, type ListWindowEntry, type PaceDelta, type SavedTrack, type ShareCalibrator, type WindowEntry } from '../core/index.js';
 import type { RouterFingerprints, ShareStateLog, ShareStateStore } from './share-state-store.js';
+import { sharedBudgetKey, SharedBudgetTotals } from './shared-budget-totals.js';
 import { SyncLoop } from './sync-loop.js';
 
 /** How often the local windows sync with Redis, at most. */
@@ -35,7 +36,9 @@ export function publicRedisUrl(url: URL): string {
  * on Redis: they read this replica's window, and every 250 ms at most a background sync sends the
  * requests routed here since the last one (RPUSH + LTRIM to the window size, per router and share)
  * and reads the shared window back (LRANGE), in one MULTI. The shared window then replaces the
- * local one, followed by what was routed during the round trip. When Redis is gone, routing goes
+ * local one, followed by what was routed during the round trip. Budgets (`router-<r>-$20/h`) go in
+ * the same MULTI: each adds its requests and spend to the budget's totals and reads them back
+ * (SharedBudgetTotals). When Redis is gone, routing goes
  * on with the local window, one warning is logged, unsent requests are kept (a window's worth)
  * and the sync resumes, with one line, when Redis answers again.
  */
@@ -51,6 +54,7 @@ export class RedisShareState implements ShareStateStore {
   /** The last connection error ioredis reported, for the outage warning. */
   #socketError: string | undefined;
   readonly #keys = new WeakMap<KeptTrack, string>();
+  readonly #budgetTotals = new SharedBudgetTotals();
 
   constructor(url: URL, calibrator: ShareCalibrator, options: { log: ShareStateLog; intervalMs?: number; fingerprints?: RouterFingerprints }) {
     this.#url = url;
@@ -125,8 +129,10 @@ export class RedisShareState implements ShareStateStore {
   async #sync(): Promise<void> {
     const client = this.#client;
     const tracks = this.#calibrator.keptTracks();
-    if (!client || tracks.length === 0) return;
+    const budgets = this.#calibrator.sharedBudgets();
+    if (!client || (tracks.length === 0 && budgets.length === 0)) return;
     const sent = tracks.map((track) => track.takeUnsent());
+    const spent = budgets.map((budget) => budget.takeUnsent());
     const multi = client.multi();
     tracks.forEach((track, index) => {
       const key = this.#keyOf(track);
@@ -138,12 +144,22 @@ export class RedisShareState implements ShareStateStore {
       }
       multi.lrange(key, 0, -1);
     });
+    // A budget's totals (every replica's requests and spend) in a hash: each adds its own and reads them back.
+    budgets.forEach((budget, index) => {
+      const key = `routellm:budget:${sharedBudgetKey(budget)}`;
+      const delta = spent[index] as PaceDelta;
+      multi.hincrbyfloat(key, 'requests', delta.requests);
+      multi.hincrbyfloat(key, 'usd', delta.usd);
+      multi.pexpire(key, KEY_TTL_MS);
+      multi.hmget(key, 'requests', 'usd');
+    });
     let replies: [Error | null, unknown][] | null;
     try {
       replies = await multi.exec();
       if (!replies) throw new Error('the transaction was aborted');
     } catch (error) {
       tracks.forEach((track, index) => track.returnUnsent(sent[index] as KeptEntry[]));
+      budgets.forEach((budget, index) => budget.returnUnsent(spent[index] as PaceDelta));
       this.#outage(error);
       return;
     }
@@ -154,6 +170,12 @@ export class RedisShareState implements ShareStateStore {
       at += 1;
       if (error || !Array.isArray(value)) return;
       track.adopt(this.#decode(value as string[]));
+    });
+    budgets.forEach((budget, index) => {
+      const [error, value] = replies[at + 3] as [Error | null, unknown];
+      at += 4;
+      const [requests, usd] = Array.isArray(value) ? value.map(Number) : [];
+      if (!error && requests! >= 0 && usd! >= 0) this.#budgetTotals.settle(sharedBudgetKey(budget), budget, spent[index] as PaceDelta, { requests: requests!, usd: usd! });
     });
     this.#socketError = undefined;
     if (!this.#healthy) this.#log.info(`share state: Redis at ${publicRedisUrl(this.#url)} answers again; share windows resynced`);

@@ -1,4 +1,4 @@
-import type { KeptEntry } from '../core/index.js';
+import type { KeptEntry, PaceDelta } from '../core/index.js';
 
 /**
  * The IPC channel between a `serve --workers N` worker and the primary (a cluster worker's
@@ -22,11 +22,20 @@ export interface SyncedTrack {
   readonly unsent: readonly KeptEntry[];
 }
 
-/** Worker to primary: the requests routed since the last sync, per track. */
+/** One budget as a worker sends it: which budget, and the requests and spend it counted since the last sync. */
+export interface SyncedBudget extends PaceDelta {
+  readonly kind: 'pair' | 'list';
+  readonly router: string;
+  readonly fingerprint: string;
+  readonly usdPerHour: number;
+}
+
+/** Worker to primary: the requests routed since the last sync, per track, and per budget. */
 export interface ShareSyncRequest {
   readonly type: 'routellm:shares';
   readonly id: number;
   readonly tracks: readonly SyncedTrack[];
+  readonly budgets?: readonly SyncedBudget[];
 }
 
 /** Primary to worker: each track's shared window (every worker's requests), in the request's order. */
@@ -34,6 +43,8 @@ export interface ShareSyncReply {
   readonly type: 'routellm:shares-reply';
   readonly id: number;
   readonly windows: readonly (readonly KeptEntry[])[];
+  /** Each budget's totals over every worker, in the request's order. */
+  readonly budgets?: readonly PaceDelta[];
 }
 
 export function isShareSyncRequest(message: unknown): message is ShareSyncRequest {

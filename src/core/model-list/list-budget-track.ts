@@ -1,4 +1,4 @@
-import { BudgetPace, type BudgetStats } from '../shares/budget-pace.js';
+import { BudgetPace, type BudgetStats, type PaceDelta, type SharedBudget } from '../shares/budget-pace.js';
 import type { ShareTrackStats, TrackedRouter } from '../shares/share-calibrator.js';
 import { chooseByShortfall } from './choose-model.js';
 import { CostShareWindow } from './cost-share-window.js';
@@ -32,7 +32,8 @@ export interface ListBudgetTrackOptions {
  * about a minute, the share falls and calls go to cheaper models; below the all-cheapest bill
  * every call goes to the cheapest model. Pure: the clock is passed in.
  */
-export class ListBudgetTrack {
+export class ListBudgetTrack implements SharedBudget {
+  readonly kind = 'list' as const;
   readonly router: string;
   readonly fingerprint: string;
   readonly usdPerHour: number;
@@ -121,6 +122,19 @@ export class ListBudgetTrack {
       windowSize: this.window.capacity,
       budget: this.budgetStats(),
     };
+  }
+
+  takeUnsent(): PaceDelta {
+    return this.#pace.takeUnsent();
+  }
+
+  returnUnsent(delta: PaceDelta): void {
+    this.#pace.returnUnsent(delta);
+  }
+
+  /** Other processes' requests and spend (Redis, `serve --workers`): the pace is the whole budget's, f stays this process's. */
+  absorb(delta: PaceDelta): void {
+    this.#pace.absorb(delta, this.#now());
   }
 
   budgetStats(): BudgetStats {

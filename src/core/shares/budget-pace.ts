@@ -9,6 +9,31 @@ export interface BudgetStats {
   readonly strongCostUsd: number;
 }
 
+/** Requests a budget counted and USD it was told were spent: what one process tells the others of its share of a budget. */
+export interface PaceDelta {
+  readonly requests: number;
+  readonly usd: number;
+}
+
+/**
+ * A budget as the share-state stores share it between processes (Redis, `serve --workers N`): the
+ * pair's BudgetTrack or a list's ListBudgetTrack, by router, weights and USD per hour. Decisions
+ * never wait: a store takes the requests and spend counted here since its last sync, adds them to
+ * the shared totals and hands back what the other processes added meanwhile.
+ */
+export interface SharedBudget {
+  readonly kind: 'pair' | 'list';
+  readonly router: string;
+  readonly fingerprint: string;
+  readonly usdPerHour: number;
+  /** The requests and spend counted here since the last call. */
+  takeUnsent(): PaceDelta;
+  /** Sending `delta` failed: it goes with the next send. */
+  returnUnsent(delta: PaceDelta): void;
+  /** Requests and spend of the other processes since the last sync, counted now. */
+  absorb(delta: PaceDelta): void;
+}
+
 /** How long the request rate is averaged over: a spike is seen within about this long. */
 export const BUDGET_RATE_TIME_CONSTANT_MS = 60_000;
 /** Saved-up or overspent budget is paid back over this long (and at most this much is saved up). */
@@ -31,6 +56,8 @@ export class BudgetPace {
   #lastArrival: number;
   #allowance: number;
   #allowanceAt: number;
+  #unsentRequests = 0;
+  #unsentUsd = 0;
 
   constructor(usdPerHour: number, started: number) {
     this.usdPerHour = usdPerHour;
@@ -49,12 +76,45 @@ export class BudgetPace {
 
   /** A request arrived at `now`. */
   arrive(now: number): void {
-    this.#decayedArrivals = this.#decayedArrivals * Math.exp(-(now - this.#lastArrival) / BUDGET_RATE_TIME_CONSTANT_MS) + 1;
-    this.#lastArrival = now;
+    this.#count(now, 1);
+    this.#unsentRequests += 1;
   }
 
   /** An answer cost `usd` at `now`. */
   spend(usd: number, now: number): void {
+    this.#drain(usd, now);
+    this.#unsentUsd += usd;
+  }
+
+  /** What arrived and was spent here since the last call (see SharedBudget). */
+  takeUnsent(): PaceDelta {
+    const delta = { requests: this.#unsentRequests, usd: this.#unsentUsd };
+    this.#unsentRequests = 0;
+    this.#unsentUsd = 0;
+    return delta;
+  }
+
+  returnUnsent(delta: PaceDelta): void {
+    this.#unsentRequests += delta.requests;
+    this.#unsentUsd += delta.usd;
+  }
+
+  /**
+   * Other processes' requests and spend on the same budget, counted at `now` (up to one sync late):
+   * so the rate is every process's and the allowance is drained by every answer, and each process
+   * allows per request what the whole budget allows.
+   */
+  absorb(delta: PaceDelta, now: number): void {
+    if (delta.requests > 0) this.#count(now, delta.requests);
+    if (delta.usd > 0) this.#drain(delta.usd, now);
+  }
+
+  #count(now: number, requests: number): void {
+    this.#decayedArrivals = this.#decayedArrivals * Math.exp(-(now - this.#lastArrival) / BUDGET_RATE_TIME_CONSTANT_MS) + requests;
+    this.#lastArrival = now;
+  }
+
+  #drain(usd: number, now: number): void {
     this.#allowance = this.allowance(now) - usd;
     this.#allowanceAt = now;
   }

@@ -1,4 +1,4 @@
-import { BudgetPace, type BudgetStats } from './budget-pace.js';
+import { BudgetPace, type BudgetStats, type PaceDelta, type SharedBudget } from './budget-pace.js';
 import type { LiveDecision, TrackedRouter } from './share-calibrator.js';
 import { ShareWindow, type ShareCut } from './share-window.js';
 
@@ -38,7 +38,8 @@ export interface BudgetTrackOptions {
  * strong call ahead of the budget, and then holds the budget on measured costs.
  * Pure: the clock is passed in; the gateway reports each strong answer's cost (`spend`).
  */
-export class BudgetTrack {
+export class BudgetTrack implements SharedBudget {
+  readonly kind = 'pair' as const;
   readonly router: string;
   readonly fingerprint: string;
   readonly usdPerHour: number;
@@ -118,6 +119,18 @@ export class BudgetTrack {
 
   budgetStats(): BudgetStats {
     return this.#pace.stats(this.#now(), this.#strongCost);
+  }
+
+  takeUnsent(): PaceDelta {
+    return this.#pace.takeUnsent();
+  }
+
+  returnUnsent(delta: PaceDelta): void {
+    this.#pace.returnUnsent(delta);
+  }
+
+  absorb(delta: PaceDelta): void {
+    this.#pace.absorb(delta, this.#now());
   }
 
   /** Whether this request goes strong to measure what a strong call costs (see the class comment). */

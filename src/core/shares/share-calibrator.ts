@@ -1,4 +1,4 @@
-import type { BudgetStats } from './budget-pace.js';
+import type { BudgetStats, SharedBudget } from './budget-pace.js';
 import { BudgetTrack } from './budget-track.js';
 import type { KeptTrack, SavedPairTrack, SavedTrack } from './kept-track.js';
 import { ShareWindow, type ShareCut, type WindowEntry } from './share-window.js';
@@ -183,10 +183,7 @@ export interface ShareCalibratorOptions {
 }
 
 /** A budget over a list of models (core/model-list's ListBudgetTrack), kept with the pair's budgets. */
-export interface ListBudget {
-  readonly router: string;
-  readonly fingerprint: string;
-  readonly usdPerHour: number;
+export interface ListBudget extends SharedBudget {
   lastUsed: number;
   stats(): ShareTrackStats;
 }
@@ -329,6 +326,11 @@ export class ShareCalibrator {
     return [...this.tracks(), ...this.#listTracks.values()];
   }
 
+  /** Every budget in use, the pair's and the lists': what the sharing stores (Redis, `serve --workers`) hold together. */
+  sharedBudgets(): SharedBudget[] {
+    return [...[...this.#budgets.values()].flatMap((byBudget) => [...byBudget.values()]), ...this.#listBudgets.values()];
+  }
+
   /** Requests routed through every live share so far: changes whenever there is something new to save. */
   get observed(): number {
     let total = this.#retired;
@@ -388,7 +390,7 @@ export class ShareCalibrator {
     for (const byBudget of this.#budgets.values()) for (const track of byBudget.values()) if (!oldest || track.lastUsed < oldest.lastUsed) oldest = track;
     if (!oldest) return;
     if (oldest instanceof BudgetTrack) this.#budgets.get(oldest.router)?.delete(oldest.usdPerHour);
-    else if (!('kind' in oldest)) this.#listBudgets.delete(savedKey(oldest.router, oldest.usdPerHour));
+    else if ('usdPerHour' in oldest) this.#listBudgets.delete(savedKey(oldest.router, oldest.usdPerHour));
     else {
       if (oldest.kind === 'pair') this.#tracks.get(oldest.router)?.delete(oldest.share);
       else this.#listTracks.delete(savedKey(oldest.router, oldest.share));
