@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/program.js';
 import { runCliInProcess } from '../helpers/run-cli-in-process.js';
 import { startServeInProcess } from '../helpers/serve-in-process.js';
+import { writeThreeModelList } from '../helpers/three-model-list.js';
 import { startUpstreamServer, type UpstreamServer } from '../helpers/upstream-server.js';
 
 /** An interactive terminal in memory: a raw-mode stdin keys are written to, and an 80-column stdout. */
@@ -47,6 +48,7 @@ let dir: string;
 beforeAll(async () => {
   upstream = await startUpstreamServer();
   dir = await mkdtemp(join(tmpdir(), 'routellm-chat-'));
+  await writeThreeModelList(join(dir, 'list.yaml'), upstream.baseURL);
   await writeFile(join(dir, 'prices.yaml'), 'prices:\n  strong-model: { input: 10, output: 30 }\n  weak-model: { input: 1, output: 2 }\n');
 });
 afterAll(async () => {
@@ -129,5 +131,17 @@ describe('routellm chat on a terminal, offline against a local endpoint', () => 
     await tty.ready();
     tty.signal.abort();
     expect(await exit).toBe(0);
+  });
+});
+
+describe('routellm chat over a models: list (--config list.yaml)', () => {
+  it('loads the router over a list serve and route default to (knn) when --routers is not given', async () => {
+    const tty = terminal();
+    const exit = runCli(['chat', '--config', 'list.yaml'], tty.io);
+    await tty.ready();
+    tty.signal.abort();
+    expect(await exit).toBe(0);
+    expect(tty.errors()).toBe('');
+    expect(tty.screen()).toMatch(/router knn · .* · in-process/);
   });
 });

@@ -25,7 +25,7 @@ export function defineChatCommand(program: Command, io: CliIo): void {
     .addOption(new Option('--url <url>', 'talk to a running routellm serve at this OpenAI base URL (e.g. http://127.0.0.1:6060/v1); without it, route in this process'))
     .addOption(new Option('--router <name>', 'router of the first turn (Tab changes it; default: the first of --routers, or the first serve lists)'))
     .addOption(new Option('--threshold <value>', 'a strong-call share like 50%, or a win rate in [0, 1] (↑/↓ change it)').default('50%'))
-    .addOption(new Option('--routers <names...>', `routers to load in this process (default ${DEFAULT_ROUTER}, or --router)`));
+    .addOption(new Option('--routers <names...>', `routers to load in this process (default: --router, else ${DEFAULT_ROUTER}; over a models: list in --config, knn)`));
   for (const option of modelPairOptions({ calls: true })) command.addOption(option);
   command
     .addOption(new Option('--base-url <url>', 'in this process: send both models to this OpenAI-compatible endpoint, names verbatim (env ROUTELLM_BASE_URL)'))

@@ -1,6 +1,5 @@
 import { parseThreshold, UsageError, type ThresholdSpec } from '../../core/index.js';
 import { loadConfig } from '../../config/load-config.js';
-import { DEFAULT_ROUTER } from '../../routers/default-router.js';
 import type { ChatBackend } from '../../chat/chat-backend.js';
 import { NoticeFeed } from '../../chat/notice-feed.js';
 import { configPrices } from '../../config/config-prices.js';
@@ -29,8 +28,10 @@ export async function runChat(flags: ChatFlags, io: CliIo): Promise<void> {
     const clash = IN_PROCESS_ONLY.find(([key]) => flags[key] !== undefined);
     if (clash) throw new UsageError(`${clash[1]} chooses the models of an in-process chat; with --url the serve at ${flags.url} has chosen them: drop one of the two`);
   }
-  const routers = flags.routers ?? [flags.router ?? DEFAULT_ROUTER];
-  if (flags.router !== undefined && !routers.includes(flags.router)) {
+  // No --routers: --router alone, else undefined so the Controller loads its default, as serve's
+  // does (difficulty for a pair, knn over a models: list).
+  const routers = flags.routers ?? (flags.router !== undefined ? [flags.router] : undefined);
+  if (flags.router !== undefined && routers !== undefined && !routers.includes(flags.router)) {
     throw new UsageError(`--router ${flags.router} is not among --routers ${routers.join(' ')}: add it there, or pick one of those`);
   }
   if (io.stdin.isTTY !== true || io.stdout.isTTY !== true) {
@@ -50,7 +51,7 @@ export async function runChat(flags: ChatFlags, io: CliIo): Promise<void> {
   }
 }
 
-async function connect(flags: ChatFlags, routers: readonly string[], io: CliIo, notices: NoticeFeed): Promise<ChatBackend> {
+async function connect(flags: ChatFlags, routers: readonly string[] | undefined, io: CliIo, notices: NoticeFeed): Promise<ChatBackend> {
   if (flags.url !== undefined) {
     const { serveChatBackend } = await import('../../chat/serve-chat-backend.js');
     return serveChatBackend({ url: flags.url, apiKey: flags.apiKey, fetch: io.fetch });
