@@ -5,7 +5,7 @@ import type { PriceTable } from '../upstream/price-table.js';
 import type { ChatBackend, ChatMessage } from './chat-backend.js';
 import { describeAnswer } from './describe-answer.js';
 import type { NoticeFeed } from './notice-feed.js';
-import { describeThreshold, nextRouter, stepThreshold, toggleThresholdKind } from './threshold-dial.js';
+import { chatKeys, describeThreshold, nextRouter, stepThreshold, toggleThresholdKind } from './threshold-dial.js';
 
 /** What `routellm chat` starts with and answers through. */
 export interface ChatAppProps {
@@ -29,9 +29,6 @@ interface Entry {
   /** An answer's routing line. */
   readonly meta?: string;
 }
-
-/** The keys, as the help line under the input says them. */
-export const CHAT_KEYS = 'Tab router · ↑/↓ more/fewer strong · Ctrl-T share or win rate · Ctrl-C quit';
 
 /** SGR codes written by hand, not through ink's chalk, which decides from process.env rather than the command's own. */
 const CYAN = ['\u001b[36m', '\u001b[39m'] as const;
@@ -125,8 +122,8 @@ export function ChatApp(props: ChatAppProps) {
       exit();
     } else if (key.return) submit();
     else if (key.tab) change(() => (state.router = nextRouter(backend.routers, state.router, key.shift ? -1 : 1)));
-    else if (key.upArrow) change(() => (state.threshold = stepThreshold(state.threshold, 1)));
-    else if (key.downArrow) change(() => (state.threshold = stepThreshold(state.threshold, -1)));
+    else if (key.upArrow) change(() => (state.threshold = stepThreshold(state.threshold, 1, backend.overList)));
+    else if (key.downArrow) change(() => (state.threshold = stepThreshold(state.threshold, -1, backend.overList)));
     else if (key.ctrl && typed === 't') change(() => (state.threshold = toggleThresholdKind(state.threshold, state.liveThreshold)));
     else if (key.backspace || key.delete) change(() => (state.input = [...state.input].slice(0, -1).join('')));
     else if (key.escape) change(() => (state.input = ''));
@@ -158,14 +155,14 @@ export function ChatApp(props: ChatAppProps) {
         {pending !== undefined && partial !== '' ? <Text>{partial}</Text> : null}
         <Text>
           router {paint(BOLD, router)}
-          {routerPosition} · {paint(BOLD, describeThreshold(threshold))} · {backend.where}
+          {routerPosition} · {paint(BOLD, describeThreshold(threshold, backend.overList))} · {backend.where}
         </Text>
         <Text>
           {paint(BOLD, '› ')}
           {input}
           {paint(DIM, '█')}
         </Text>
-        <Text>{paint(DIM, CHAT_KEYS)}</Text>
+        <Text>{paint(DIM, chatKeys(backend.overList))}</Text>
       </Box>
     </>
   );

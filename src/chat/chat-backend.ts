@@ -31,6 +31,8 @@ export interface ChatAnswer {
 export interface ChatBackend {
   /** Where the answers come from, for the status line: the serve URL or "in-process". */
   readonly where: string;
+  /** True over a `models:` list: the threshold is a knob or a cost share, and no model is the strong one. */
+  readonly overList: boolean;
   /** The routers a turn may name, in order. */
   readonly routers: readonly string[];
   /**

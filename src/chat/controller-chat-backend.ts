@@ -10,6 +10,7 @@ export async function controllerChatBackend(options: ControllerOptions): Promise
   const controller = await Controller.create(options);
   return {
     where: 'in-process',
+    overList: controller.modelList !== undefined,
     routers: controller.routers(),
     async send(messages, model, signal, onText) {
       const routed = await controller.chat.completions

@@ -35,6 +35,7 @@ export async function serveChatBackend(options: ServeChatOptions): Promise<ChatB
   }
   return {
     where: url,
+    overList: await servesList(url, options),
     routers,
     async send(messages, model, signal, onText) {
       try {
@@ -62,6 +63,23 @@ export async function serveChatBackend(options: ServeChatOptions): Promise<ChatB
     },
     close: async () => {},
   };
+}
+
+/**
+ * Whether the serve routes over a `models:` list: its `/v1/routellm/stats` then has a `list` part
+ * (the bill of each model alone). A serve that does not answer it (an older one) is taken for a pair.
+ */
+async function servesList(url: string, options: ServeChatOptions): Promise<boolean> {
+  try {
+    const response = await (options.fetch ?? globalThis.fetch)(`${url}/routellm/stats`, {
+      headers: options.apiKey === undefined ? {} : { authorization: `Bearer ${options.apiKey}` },
+    });
+    if (!response.ok) return false;
+    const stats = (await response.json()) as { list?: unknown };
+    return typeof stats.list === 'object' && stats.list !== null;
+  } catch {
+    return false;
+  }
 }
 
 function optionalNumber(text: string | null): number | undefined {

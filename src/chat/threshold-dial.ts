@@ -10,16 +10,17 @@ const WIN_RATE_STEP = 0.05;
 const BUDGET_STEP = 1;
 
 /**
- * The threshold one key press up (`+1`: more calls strong) or down (`-1`) from `spec`. Up means a
- * higher share or budget, but a lower win-rate threshold, so the arrow's direction always says
- * "more strong" or "fewer strong" whichever way the threshold is written.
+ * The threshold one key press up (`+1`: more calls strong; over a list, more of the bill) or down
+ * (`-1`) from `spec`. Up means a higher share or budget, but a lower win-rate threshold or knob, so
+ * the arrow's direction always says "more strong" or "fewer strong" whichever way the threshold is
+ * written. Over a list (`overList`) the knob is any number >= 0, so it is not held below 1.
  */
-export function stepThreshold(spec: ThresholdSpec, direction: 1 | -1): ThresholdSpec {
+export function stepThreshold(spec: ThresholdSpec, direction: 1 | -1, overList = false): ThresholdSpec {
   switch (spec.kind) {
     case 'strong-share':
       return { kind: 'strong-share', share: round(clamp(spec.share + direction * SHARE_STEP, SHARE_MIN, SHARE_MAX), 4) };
     case 'win-rate':
-      return { kind: 'win-rate', value: round(clamp(spec.value - direction * WIN_RATE_STEP, 0, 1), 4) };
+      return { kind: 'win-rate', value: round(clamp(spec.value - direction * WIN_RATE_STEP, 0, overList ? Infinity : 1), 4) };
     case 'budget':
       return { kind: 'budget', usdPerHour: round(Math.max(BUDGET_STEP, spec.usdPerHour + direction * BUDGET_STEP), 4) };
   }
@@ -35,16 +36,27 @@ export function toggleThresholdKind(spec: ThresholdSpec, liveThreshold: number |
   return { kind: 'strong-share', share: 0.5 };
 }
 
-/** How the status line says a threshold: "50% strong", "win rate ≥ 0.3", "$20/h strong spend". */
-export function describeThreshold(spec: ThresholdSpec): string {
+/**
+ * How the status line says a threshold: "50% strong", "win rate ≥ 0.3", "$20/h strong spend"; over a
+ * list of models, where no model is the strong one and a share is of the bill (serve's wording):
+ * "50% cost share", "knob 0.3", "$20/h spend".
+ */
+export function describeThreshold(spec: ThresholdSpec, overList = false): string {
   switch (spec.kind) {
     case 'strong-share':
-      return `${round(spec.share * 100, 2)}% strong`;
+      return `${round(spec.share * 100, 2)}% ${overList ? 'cost share' : 'strong'}`;
     case 'win-rate':
-      return `win rate ≥ ${spec.value}`;
+      return overList ? `knob ${spec.value}` : `win rate ≥ ${spec.value}`;
     case 'budget':
-      return `$${spec.usdPerHour}/h strong spend`;
+      return `$${spec.usdPerHour}/h ${overList ? 'spend' : 'strong spend'}`;
   }
+}
+
+/** The keys, as the help line under the input says them; over a list the arrows move the bill, and Ctrl-T a knob. */
+export function chatKeys(overList = false): string {
+  return overList
+    ? 'Tab router · ↑/↓ more/less of the bill · Ctrl-T share or knob · Ctrl-C quit'
+    : 'Tab router · ↑/↓ more/fewer strong · Ctrl-T share or win rate · Ctrl-C quit';
 }
 
 /** The router after (`+1`) or before (`-1`) `current` in `routers`, wrapping round. */

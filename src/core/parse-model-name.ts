@@ -53,6 +53,10 @@ export interface ThresholdOptions {
 export const EXTREME_SHARE_ADVICE =
   "a strong-model share must be strictly between 0% and 100%; use threshold 0 to send every call to the strong model, or call the weak model's own endpoint to skip routing";
 
+/** The same over a list of models, where a share is of the bill and knob 0 sends each call to the model predicted best. */
+export const EXTREME_COST_SHARE_ADVICE =
+  "a cost share must be strictly between 0% and 100%; use knob 0 to send each call to the model predicted best, or call the cheapest model's own endpoint to skip routing";
+
 /**
  * Parses a threshold: a number in [0, 1], a percentage strictly between 0 and 100 followed
  * by `%`, or a strong-model budget in USD per hour (`$20/h`). 0% and 100% are refused, as `calibrate --strong-model-pct` refuses them: a table's
@@ -76,7 +80,7 @@ export function parseThreshold(raw: string, options: ThresholdOptions = {}): Thr
     const percent = NUMBER.test(digits) ? Number(digits) : Number.NaN;
     if (percent === 0 || percent === 100) {
       throw new RoutingError(
-        `threshold "${clip(raw)}": ${EXTREME_SHARE_ADVICE}`,
+        `threshold "${clip(raw)}": ${options.knob === true ? EXTREME_COST_SHARE_ADVICE : EXTREME_SHARE_ADVICE}`,
         { param: 'model', code: 'invalid_threshold' },
       );
     }

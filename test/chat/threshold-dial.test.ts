@@ -33,6 +33,16 @@ describe('the chat threshold keys', () => {
       '$20/h strong spend',
     ]);
     expect(nextRouter(['a', 'b', 'c'], 'c', 1)).toBe('a');
+  });
+
+  it('over a models: list: a cost share, a knob (not held below 1) and a spend, with no strong side', () => {
+    expect([describeThreshold({ kind: 'strong-share', share: 0.35 }, true), describeThreshold({ kind: 'win-rate', value: 1.5 }, true), describeThreshold({ kind: 'budget', usdPerHour: 20 }, true)]).toEqual([
+      '35% cost share',
+      'knob 1.5',
+      '$20/h spend',
+    ]);
+    expect(stepThreshold({ kind: 'win-rate', value: 1.5 }, -1, true)).toEqual({ kind: 'win-rate', value: 1.55 });
+    expect(stepThreshold({ kind: 'win-rate', value: 0.02 }, 1, true)).toEqual({ kind: 'win-rate', value: 0 });
     expect(nextRouter(['a', 'b', 'c'], 'a', -1)).toBe('c');
   });
 });

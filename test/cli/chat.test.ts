@@ -144,4 +144,44 @@ describe('routellm chat over a models: list (--config list.yaml)', () => {
     expect(tty.errors()).toBe('');
     expect(tty.screen()).toMatch(/router knn · .* · in-process/);
   });
+
+  it('says the knob as a cost share, in-process and through a list serve: no "strong" side (QA-6 K)', async () => {
+    const tty = terminal();
+    const exit = runCli(['chat', '--config', 'list.yaml'], tty.io);
+    await tty.ready();
+    tty.io.stdin.write('\u001b[A');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    tty.signal.abort();
+    expect(await exit).toBe(0);
+    // The status line after ↑ (drawn live on a terminal, and once at the end when CI is set).
+    expect(tty.screen()).toContain('router knn · 60% cost share · in-process');
+    expect(tty.screen()).toContain('↑/↓ more/less of the bill · Ctrl-T share or knob');
+    expect(tty.screen()).not.toMatch(/strong/);
+
+    const serve = await startServeInProcess(['--config', 'list.yaml', '--no-probe', '--port', '0'], { cwd: dir });
+    try {
+      const url = `${serve.listening[1]}/v1`;
+      const remote = terminal();
+      const opened = runCli(['chat', '--url', url, '--threshold', '1.5'], remote.io);
+      await remote.ready();
+      remote.signal.abort();
+      expect(await opened).toBe(0);
+      expect(remote.errors()).toBe('');
+      expect(remote.screen()).toContain(`router knn · knob 1.5 · ${url}`);
+      const refused = terminal();
+      expect(await runCli(['chat', '--url', url, '--threshold', '150%'], refused.io)).toBe(2);
+      expect(refused.errors()).toBe('routellm: --threshold: threshold "150%" is not a cost share between 0% and 100%\n');
+    } finally {
+      expect(await serve.stop()).toBe(0);
+    }
+  });
+
+  it.each([
+    [['--threshold', '150%'], 'routellm: --threshold: threshold "150%" is not a cost share between 0% and 100%\n'],
+    [['--threshold', '0%'], `routellm: --threshold: threshold "0%": a cost share must be strictly between 0% and 100%; use knob 0 to send each call to the model predicted best, or call the cheapest model's own endpoint to skip routing\n`],
+  ])('chat --config list.yaml %j: the error speaks of a cost share (exit 2)', async (args, message) => {
+    const result = await runCliInProcess(['chat', '--config', 'list.yaml', ...args], { cwd: dir });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe(message);
+  });
 });

@@ -51,6 +51,7 @@ describe('routellm route over a models: list', () => {
 
   it.each([
     [['--threshold', '-1'], '--threshold: threshold -1 is below 0; over a list of models the knob is a number >= 0'],
+    [['--threshold', '0%'], `--threshold: threshold "0%": a cost share must be strictly between 0% and 100%; use knob 0 to send each call to the model predicted best, or call the cheapest model's own endpoint to skip routing`],
     [['--threshold', '$5/h'], '--threshold: a budget like $5/h is held on live traffic by routellm serve only; give a knob like 0.2 or a cost share like 30%'],
     [['--threshold', '30%', '--share-of-input'], '--share-of-input splits a batch between two models'],
     [['--router', 'difficulty'], '"difficulty" is not a router over a list of models; those are: knn, mf'],

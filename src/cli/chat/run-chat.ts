@@ -3,6 +3,7 @@ import { loadConfig } from '../../config/load-config.js';
 import type { ChatBackend } from '../../chat/chat-backend.js';
 import { NoticeFeed } from '../../chat/notice-feed.js';
 import { configPrices } from '../../config/config-prices.js';
+import { resolveModelList } from '../../config/resolve-model-list.js';
 import { PriceTable } from '../../upstream/price-table.js';
 import type { CliIo } from '../io.js';
 import { sizeUnsizedTerminal, useColour } from '../terminal.js';
@@ -22,7 +23,6 @@ const IN_PROCESS_ONLY: readonly (readonly [keyof ChatFlags, string])[] = [
  * ink and React load only once all of that has passed.
  */
 export async function runChat(flags: ChatFlags, io: CliIo): Promise<void> {
-  const threshold = thresholdFlag(flags.threshold);
   if (flags.url !== undefined) {
     checkUrl(flags.url);
     const clash = IN_PROCESS_ONLY.find(([key]) => flags[key] !== undefined);
@@ -34,15 +34,19 @@ export async function runChat(flags: ChatFlags, io: CliIo): Promise<void> {
   if (flags.router !== undefined && routers !== undefined && !routers.includes(flags.router)) {
     throw new UsageError(`--router ${flags.router} is not among --routers ${routers.join(' ')}: add it there, or pick one of those`);
   }
+  const config = await loadConfig(flags.config, io.env, io.cwd);
+  // Over a models: list the threshold is a knob >= 0 or a cost share: known here in-process, from serve once connected.
+  const inProcessList = flags.url === undefined ? resolveModelList(flags, io.env, config.models ?? {}, (model) => new PriceTable(config.prices).priceOf(model), `${config.path ?? 'config'}: models`) !== undefined : undefined;
+  const checked = inProcessList === undefined ? undefined : thresholdFlag(flags.threshold, inProcessList);
   if (io.stdin.isTTY !== true || io.stdout.isTTY !== true) {
     throw new UsageError('routellm chat needs an interactive terminal (stdin and stdout are not both a TTY); for scripts use routellm route, or POST /v1/chat/completions to routellm serve');
   }
-  const config = await loadConfig(flags.config, io.env, io.cwd);
   // The models: list's own prices too: without them every answer over a list said "cost unknown".
   const prices = new PriceTable(configPrices(config));
   const notices = new NoticeFeed((line) => io.stderr.write(`routellm: warning: ${line}\n`));
   const backend = await connect(flags, routers, io, notices);
   try {
+    const threshold = checked ?? thresholdFlag(flags.threshold, backend.overList);
     const router = flags.router ?? backend.routers[0]!;
     if (!backend.routers.includes(router)) throw new UsageError(`--router ${router} is not served at ${backend.where}; it serves ${backend.routers.join(', ')}`);
     await runInk(backend, { prices, router, threshold, notices }, io);
@@ -91,9 +95,9 @@ async function runInk(backend: ChatBackend, start: { prices: PriceTable; router:
   }
 }
 
-function thresholdFlag(raw: string): ThresholdSpec {
+function thresholdFlag(raw: string, overList: boolean): ThresholdSpec {
   try {
-    return parseThreshold(raw);
+    return parseThreshold(raw, { knob: overList });
   } catch (error) {
     throw new UsageError(`--threshold: ${(error as Error).message}`);
   }
