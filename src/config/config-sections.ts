@@ -75,7 +75,8 @@ export interface ModelListEntry {
   readonly apiKeyEnv?: string;
   /** USD per million tokens; absent: looked up in `prices:` and the built-in table. */
   readonly price?: ModelPrice;
-  readonly tags: readonly string[];
+  /** Labels of your own; none when absent. */
+  readonly tags?: readonly string[];
   readonly scoredAs?: string;
 }
 
