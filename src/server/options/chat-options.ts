@@ -1,5 +1,5 @@
 import { ConfigError } from '../../core/index.js';
-import { MAX_DURATION_SECONDS, type ModelPrice } from '../../config/config-sections.js';
+import { MAX_DURATION_SECONDS, parsePrices, type ModelPrice } from '../../config/config-sections.js';
 import type { RoutellmConfig } from '../../config/load-config.js';
 import { DEFAULT_DEGRADED_SHARE, DEFAULT_DEGRADED_WINDOW_MS } from '../policy/routing-health.js';
 import { DEFAULT_DEADLINE_MS, DEFAULT_TTFB_TIMEOUT_MS, defaultTimeoutMs } from '../policy/upstream-deadline.js';
@@ -96,7 +96,8 @@ export function resolveChatOptions(settings: ChatSettings, config: Pick<Routellm
     degradedShare: shareSetting('degradedShare', settings.degradedShare) ?? file.degradedShare ?? DEFAULT_DEGRADED_SHARE,
     degradedWindowMs: secondsSetting('degradedWindow', settings.degradedWindow) ?? file.degradedWindowMs ?? DEFAULT_DEGRADED_WINDOW_MS,
     verbose: settings.verbose ?? file.verbose ?? false,
-    prices: { ...config.prices, ...settings.prices },
+    // The config file's own check: a negative or missing price given in code would make spend and saving nonsense.
+    prices: { ...config.prices, ...parsePrices(settings.prices, 'prices') },
   };
 }
 
