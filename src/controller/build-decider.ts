@@ -41,6 +41,7 @@ export async function buildDecider(options: BuildDeciderOptions): Promise<Decide
     const list = await buildListRouting(options.modelList, options);
     return new Decider({ pair: options.pair, routers: new Map(), list, ...(options.liveShares ? { liveShares: options.liveShares } : {}) });
   }
+  if (options.routers.length === 0) throw new ConfigError("no router to load: name at least one, e.g. routers: ['difficulty'] (the default)");
   const names = options.routers.filter((router): router is string => typeof router === 'string');
   const built = await options.registry.build(names, options.config.routers, options.context);
   const routers = new Map<string, Router>();

@@ -3,6 +3,7 @@ import type { GatewayStats } from '../server/chat/chat-pipeline.js';
 import { prepareController, type ControllerParts } from './assemble-controller.js';
 import type { ReloadResult } from '../server/reload/routing-reloads.js';
 import { ChatCompletions } from './chat-completions.js';
+import { checkControllerOptions } from './check-controller-options.js';
 import type { ControllerOptions } from './controller-options.js';
 import { publicDecision, type Decision, type ModelQualities } from './routed-promise.js';
 
@@ -46,6 +47,7 @@ export class Controller {
    * (ConfigError, UsageError).
    */
   static async create(options: ControllerOptions = {}): Promise<Controller> {
+    checkControllerOptions(options);
     const prepared = await prepareController(options);
     return new Controller(await prepared.finish());
   }
