@@ -22,7 +22,7 @@ export type { ModelListEntry } from './config/config-sections.js';
 export { formatModelName, parseModelName, type ParsedModelName, type ThresholdSpec } from './core/index.js';
 
 // The error tree.
-export { ConfigError, InternalError, RouterError, RoutellmError, RoutingError, UpstreamError, UpstreamTimeoutError, UsageError } from './core/index.js';
+export { ConfigError, ControllerClosedError, InternalError, RouterError, RoutellmError, RoutingError, UpstreamError, UpstreamTimeoutError, UsageError } from './core/index.js';
 
 // The config file (RouteLLM's config.example.yaml shape, plus models:, providers:, prices:, server:).
 export { loadConfig, type RoutellmConfig } from './config/load-config.js';

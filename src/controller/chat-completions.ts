@@ -37,14 +37,16 @@ const IN_PROCESS = { method: 'POST', path: '/v1/chat/completions', chat: true } 
  */
 export class ChatCompletions {
   readonly #pipeline: ChatPipeline;
+  readonly #ensureOpen: () => void;
 
-  private constructor(pipeline: ChatPipeline) {
+  private constructor(pipeline: ChatPipeline, ensureOpen: () => void) {
     this.#pipeline = pipeline;
+    this.#ensureOpen = ensureOpen;
   }
 
-  /** @internal `chat.completions` over a pipeline. */
-  static over(pipeline: ChatPipeline): ChatCompletions {
-    return new ChatCompletions(pipeline);
+  /** @internal `chat.completions` over a pipeline; `ensureOpen` throws once its Controller is closed. */
+  static over(pipeline: ChatPipeline, ensureOpen: () => void): ChatCompletions {
+    return new ChatCompletions(pipeline, ensureOpen);
   }
 
   /**
@@ -60,6 +62,12 @@ export class ChatCompletions {
   }
 
   async #answer(params: ChatCompletionCreateParams, options: ChatRequestOptions): Promise<RoutedResponse<ChatCompletion | Stream<ChatCompletionChunk>>> {
+    try {
+      this.#ensureOpen();
+    } catch (error) {
+      // Before the request's record: a closed Controller's call is no request, in stats or logs.
+      throw toAPIError(error, undefined, {});
+    }
     const pipeline = this.#pipeline;
     const record = pipeline.begin(newRequestId(), IN_PROCESS);
     const abort = new LightAbort();

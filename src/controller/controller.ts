@@ -1,4 +1,4 @@
-import { InternalError, qualitiesByModel, RoutellmError, RoutingError, scorePrompts, type ModelList, type ModelPair } from '../core/index.js';
+import { ControllerClosedError, InternalError, qualitiesByModel, RoutellmError, RoutingError, scorePrompts, type ModelList, type ModelPair } from '../core/index.js';
 import type { GatewayStats } from '../server/chat/chat-pipeline.js';
 import { prepareController, type ControllerParts } from './assemble-controller.js';
 import type { ReloadResult } from '../server/reload/routing-reloads.js';
@@ -32,12 +32,14 @@ export class Controller {
   /** The ordered list of models routed over (the `models` option, the config's `models:` list); undefined for a pair. */
   readonly modelList: ModelList | undefined;
   readonly #parts: ControllerParts;
+  /** Set by `close()`, at once: calls from then on fail with a ControllerClosedError before any work. */
+  #closed = false;
 
   private constructor(parts: ControllerParts) {
     this.#parts = parts;
     this.modelPair = parts.pair;
     this.modelList = parts.modelList;
-    this.chat = { completions: ChatCompletions.over(parts.pipeline) };
+    this.chat = { completions: ChatCompletions.over(parts.pipeline, () => this.#ensureOpen()) };
   }
 
   /**
@@ -72,6 +74,7 @@ export class Controller {
    * and the decision carries every model's predicted quality (`qualities`) instead of a win rate.
    */
   async decide(prompt: string, router: string, threshold: number | string): Promise<Decision> {
+    this.#ensureOpen();
     const decider = this.#parts.pipeline.routing.decider;
     const target = decider.resolveTarget(`router-${router}-${threshold}`);
     return publicDecision(await decider.decide(target, prompt));
@@ -82,12 +85,11 @@ export class Controller {
    * `batch_calculate_win_rate(prompts, router)`. Routers that batch (embedding calls) score all at once.
    * Over a list of models it rejects with a RoutingError naming `qualities`, the list's equivalent.
    */
-  winRates(prompts: readonly string[], router: string): Promise<number[]> {
+  async winRates(prompts: readonly string[], router: string): Promise<number[]> {
+    this.#ensureOpen();
     const decider = this.#parts.pipeline.routing.decider;
     if (decider.list) {
-      return Promise.reject(
-        new RoutingError(`winRates is the pair's strong win rate; over a list of models, controller.qualities(prompts, '${router}') gives every model's predicted quality`, { param: 'router', code: 'unknown_router' }),
-      );
+      throw new RoutingError(`winRates is the pair's strong win rate; over a list of models, controller.qualities(prompts, '${router}') gives every model's predicted quality`, { param: 'router', code: 'unknown_router' });
     }
     return scorePrompts(decider.router(router), prompts);
   }
@@ -99,6 +101,7 @@ export class Controller {
    * that is not loaded.
    */
   async qualities(prompts: readonly string[], router: string): Promise<ModelQualities[]> {
+    this.#ensureOpen();
     const list = this.#parts.pipeline.routing.decider.list;
     if (!list) {
       throw new RoutingError(`qualities are predicted over a list of models (the models option, or models: in the config); over the pair, controller.winRates(prompts, '${router}') gives the strong win rate`, { param: 'router', code: 'unknown_router' });
@@ -119,6 +122,7 @@ export class Controller {
    * pair or list, which need a new Controller).
    */
   async reload(): Promise<ReloadResult> {
+    this.#ensureOpen();
     try {
       return await this.#parts.reload();
     } catch (error) {
@@ -132,8 +136,18 @@ export class Controller {
     return this.#parts.pipeline.stats();
   }
 
-  /** Saves the live share windows (`shareState`) and closes pooled upstream connections. Idempotent. */
+  /**
+   * Saves the live share windows (`shareState`) and closes pooled upstream connections. Idempotent.
+   * From then on chat completions, `route`, `decide`, `winRates`, `qualities` and `reload` fail at once
+   * with a ControllerClosedError (chat: as the `cause` of a BadRequestError): nothing is routed or
+   * sent, and nothing counts in `stats()`, which still reads.
+   */
   close(): Promise<void> {
+    this.#closed = true;
     return this.#parts.close();
+  }
+
+  #ensureOpen(): void {
+    if (this.#closed) throw new ControllerClosedError('this Controller is closed: close() was called on it; create another with Controller.create to route or answer again');
   }
 }

@@ -17,6 +17,15 @@ export class ConfigError extends UsageError {
 }
 
 /**
+ * A Controller used after `close()`: the program's mistake, said at once. Nothing is routed or sent
+ * upstream, so no fallback runs and nothing counts as an upstream failure. In-process chat raises it
+ * as the `cause` of a 400 BadRequestError, code `controller_closed`.
+ */
+export class ControllerClosedError extends UsageError {
+  override readonly name: string = 'ControllerClosedError';
+}
+
+/**
  * A request that cannot be routed: bad model string, unknown router, bad threshold,
  * bad messages. HTTP 400 `invalid_request_error`; exit 2 from the CLI.
  */

@@ -1,6 +1,7 @@
 export { Decider, type DeciderOptions, type RouteTarget, type RoutingDecision, type ShareResolver, type ThresholdAdvisor } from './decider.js';
 export {
   ConfigError,
+  ControllerClosedError,
   exitCodeFor,
   InternalError,
   RouterError,

@@ -8,7 +8,7 @@ const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 /** The public API, as src/index.ts lists it: what the package's one .d.ts must export, and nothing more. */
 const VALUES = [
-  'ChatCompletions', 'ConfigError', 'Controller', 'InternalError', 'RoutedPromise', 'RoutellmError', 'RouterError', 'RoutingError',
+  'ChatCompletions', 'ConfigError', 'Controller', 'ControllerClosedError', 'InternalError', 'RoutedPromise', 'RoutellmError', 'RouterError', 'RoutingError',
   'UpstreamError', 'UpstreamTimeoutError', 'UsageError', 'builtinRouters', 'createRandomRouter', 'createRouter', 'formatModelName',
   'loadConfig', 'parseModelName', 'routerMetrics',
 ];

@@ -1,4 +1,4 @@
-import { RouterError, RoutingError, UpstreamError, UpstreamTimeoutError, UsageError } from '../../core/index.js';
+import { ControllerClosedError, RouterError, RoutingError, UpstreamError, UpstreamTimeoutError, UsageError } from '../../core/index.js';
 import { UpstreamHttpError } from '../../upstream/upstream-http-error.js';
 import { RequestError } from './request-error.js';
 
@@ -18,7 +18,8 @@ export interface HttpError {
 
 /**
  * The one place an error becomes an HTTP answer:
- * RequestError -> its status; RoutingError and other usage errors -> 400 invalid_request_error;
+ * RequestError -> its status; RoutingError and other usage errors (a closed Controller's: code
+ * controller_closed) -> 400 invalid_request_error;
  * upstream 4xx -> passed through (status, body, retry-after); upstream timeout -> 504;
  * other upstream failures (5xx, unreachable) -> 502; a router failure -> 500; anything else -> 500.
  */
@@ -27,6 +28,7 @@ export function httpErrorFor(error: unknown): HttpError {
     return answer(error.status, error.message, error.type, error.param, error.code, error.headers);
   }
   if (error instanceof RoutingError) return answer(400, error.message, 'invalid_request_error', error.param, error.code);
+  if (error instanceof ControllerClosedError) return answer(400, error.message, 'invalid_request_error', null, 'controller_closed');
   if (error instanceof UsageError) return answer(400, error.message, 'invalid_request_error', null, null);
   if (error instanceof UpstreamTimeoutError) return answer(504, error.message, 'server_error', null, 'upstream_timeout');
   if (error instanceof UpstreamError) {
