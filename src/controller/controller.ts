@@ -62,7 +62,8 @@ export class Controller {
   /**
    * The model `router` sends `prompt` to at `threshold` (a win rate in [0, 1], or a share of strong
    * calls like `'30%'`): RouteLLM's `route(prompt, router, threshold)`. Shares are held on the
-   * traffic this Controller routes, as chat completions are.
+   * traffic this Controller routes, as chat completions are. An empty prompt (or only whitespace) is
+   * a RoutingError, code `empty_prompt`, as `routellm route ""` refuses it: a decision about nothing.
    */
   async route(prompt: string, router: string, threshold: number | string): Promise<string> {
     return (await this.decide(prompt, router, threshold)).model;
@@ -75,6 +76,7 @@ export class Controller {
    */
   async decide(prompt: string, router: string, threshold: number | string): Promise<Decision> {
     this.#ensureOpen();
+    checkedPrompts([prompt]);
     const decider = this.#parts.pipeline.routing.decider;
     const target = decider.resolveTarget(`router-${router}-${threshold}`);
     return publicDecision(await decider.decide(target, prompt));
@@ -83,10 +85,12 @@ export class Controller {
   /**
    * The strong model's win rate for each prompt, in order: RouteLLM's
    * `batch_calculate_win_rate(prompts, router)`. Routers that batch (embedding calls) score all at once.
-   * Over a list of models it rejects with a RoutingError naming `qualities`, the list's equivalent.
+   * Over a list of models it rejects with a RoutingError naming `qualities`, the list's equivalent;
+   * an empty prompt among them, with one naming its index.
    */
   async winRates(prompts: readonly string[], router: string): Promise<number[]> {
     this.#ensureOpen();
+    checkedPrompts(prompts, 'prompts');
     const decider = this.#parts.pipeline.routing.decider;
     if (decider.list) {
       throw new RoutingError(`winRates is the pair's strong win rate; over a list of models, controller.qualities(prompts, '${router}') gives every model's predicted quality`, { param: 'router', code: 'unknown_router' });
@@ -102,6 +106,7 @@ export class Controller {
    */
   async qualities(prompts: readonly string[], router: string): Promise<ModelQualities[]> {
     this.#ensureOpen();
+    checkedPrompts(prompts, 'prompts');
     const list = this.#parts.pipeline.routing.decider.list;
     if (!list) {
       throw new RoutingError(`qualities are predicted over a list of models (the models option, or models: in the config); over the pair, controller.winRates(prompts, '${router}') gives the strong win rate`, { param: 'router', code: 'unknown_router' });
@@ -150,4 +155,19 @@ export class Controller {
   #ensureOpen(): void {
     if (this.#closed) throw new ControllerClosedError('this Controller is closed: close() was called on it; create another with Controller.create to route or answer again');
   }
+}
+
+/**
+ * Prompts to route, checked: each a string with some text. Routers score an empty prompt anyway
+ * (hybrid gives 0.5): a decision about nothing, which the CLI's `route ""` refuses too. A chat
+ * request is not checked here: it is forwarded as serve forwards it (the upstream judges its
+ * messages). `batch` names the array, so the error says which prompt.
+ */
+function checkedPrompts(prompts: readonly unknown[], batch?: string): void {
+  if (batch !== undefined && !Array.isArray(prompts)) throw new RoutingError(`${batch} must be an array of strings`, { param: batch, code: 'invalid_prompt' });
+  prompts.forEach((prompt, index) => {
+    const which = batch === undefined ? 'the prompt' : `${batch}[${index}]`;
+    if (typeof prompt !== 'string') throw new RoutingError(`${which} must be a string, got ${prompt === null ? 'null' : typeof prompt}`, { param: batch ?? 'prompt', code: 'invalid_prompt' });
+    if (prompt.trim() === '') throw new RoutingError(`${which} is empty: give the text to route`, { param: batch ?? 'prompt', code: 'empty_prompt' });
+  });
 }
