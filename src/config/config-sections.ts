@@ -248,6 +248,7 @@ function parsePrice(entry: unknown, where: string): ModelPrice {
 }
 
 function toPrice(value: unknown, where: string): number {
+  if (value === undefined || value === null) throw new ConfigError(`${where} is missing: a price needs both input and output, in USD per million tokens (0 for a free side)`);
   const number = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
   if (typeof number !== 'number' || !Number.isFinite(number) || number < 0) {
     throw new ConfigError(`${where} must be a non-negative number of USD per million tokens, got ${JSON.stringify(value)}`);
