@@ -75,6 +75,15 @@ describe('routellm eval --models: a router over a list of models', () => {
     expect(narrow.stdout).toMatch(/left out to fit 50 columns/);
   });
 
+  it('says a benchmark file is empty or has no rows (QA-6 X: it said "has scores of two models only")', async () => {
+    await writeFile(join(dir, 'empty.txt'), '');
+    await writeFile(join(dir, 'header.csv'), 'prompt,small,large\n');
+    const empty = await runCliInProcess(['eval', '--benchmark', 'empty.txt', '--models', 'a,b'], { cwd: dir });
+    expect([empty.code, empty.stderr]).toEqual([2, `routellm: ${join(dir, 'empty.txt')} is empty: expected a CSV file with a header line\n`]);
+    const header = await runCliInProcess(['eval', '--benchmark', 'header.csv', '--models', 'small,large', '--no-plot'], { cwd: dir });
+    expect([header.code, header.stderr]).toEqual([2, `routellm: ${join(dir, 'header.csv')} has a header line and no rows: nothing to evaluate\n`]);
+  });
+
   it('refuses what does not apply or does not fit, in one line with exit 2', async () => {
     await writeMultiModelCsv(dir, 'wider.csv', { extraModel: 'huge' });
     const cases: [string[], RegExp][] = [

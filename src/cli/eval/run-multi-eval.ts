@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { boundedRoutingText, UsageError } from '../../core/index.js';
 import { loadConfig } from '../../config/load-config.js';
+import { NAMED_BENCHMARKS } from '../../eval/benchmarks/load-benchmark.js';
 import { splitSelection, type Split } from '../../eval/choose-split.js';
 import { declaredTraining, inSampleCount } from '../../eval/declared-training.js';
 import { evaluateMulti, type MultiRouterUnderTest } from '../../eval/multi/evaluate-multi.js';
@@ -28,7 +29,7 @@ function rejectPairFlags(flags: EvalFlags): void {
     throw new UsageError(`${flags.cacheDir !== undefined ? '--cache-dir' : '--overwrite-cache'} does not apply with --models: the routers over a list of models are offline and score without a cache`);
   }
   if (flags.parallel !== '1') throw new UsageError('--parallel does not apply with --models: the routers over a list of models are offline');
-  if (!flags.benchmark.toLowerCase().endsWith('.csv')) {
+  if ((NAMED_BENCHMARKS as readonly string[]).includes(flags.benchmark)) {
     throw new UsageError(`--models reads a CSV in RouterBench's layout (a score column per model, <model>|total_cost); "${flags.benchmark}" has scores of two models only`);
   }
 }

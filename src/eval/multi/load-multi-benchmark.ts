@@ -36,6 +36,7 @@ export async function loadMultiBenchmark(path: string, models: readonly string[]
     const known = table.fields.filter((field) => !NON_MODEL_COLUMN.test(field));
     throw new UsageError(`${path}: no score column for ${missing.map((m) => `"${m}"`).join(', ')} (--models names columns); the model columns are: ${known.join(', ')}`);
   }
+  if (table.rows.length === 0) throw new UsageError(`${path} has a header line and no rows: nothing to evaluate`);
   const priceTable = new PriceTable(prices);
   const priced = new Map<string, ModelPrice>();
   for (const model of models) {
