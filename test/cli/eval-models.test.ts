@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { boundedRoutingText } from '../../src/core/index.js';
 import { mmluSplitOf } from '../../src/eval/mmlu-split.js';
 import { FIXTURE_MODELS, writeMultiModelCsv } from '../helpers/multi-model-csv.js';
+import { runCliChild } from '../helpers/run-cli-child.js';
 import { runCliInProcess } from '../helpers/run-cli-in-process.js';
 
 let dir: string;
@@ -74,6 +75,60 @@ describe('routellm eval --models: a router over a list of models', () => {
     expect(narrow.stdout.split('\n').filter((line) => line.length > 50)).toEqual([]);
     expect(narrow.stdout).toMatch(/left out to fit 50 columns/);
   });
+
+  it("with --config holding a models: list and no --models, evaluates the list: its scored_as columns at its entries' prices (QA-6 Q)", async () => {
+    // Served names stand in for the CSV's columns; each entry's price is what it is served at.
+    await writeFile(
+      join(dir, 'list.yaml'),
+      `knn: {checkpoint_path: knn}
+models:
+  - {name: cheap, base_url: "http://127.0.0.1:9/v1", scored_as: small, price: {input: 1, output: 1}}
+  - {name: mid, base_url: "http://127.0.0.1:9/v1", scored_as: medium, price: {input: 2, output: 2}}
+  - {name: top, base_url: "http://127.0.0.1:9/v1", scored_as: large, price: {input: 40, output: 40}}
+`,
+    );
+    const result = await runCliChild(['eval', '--benchmark', 'ladder.csv', '--config', 'list.yaml', '--json', '--no-plot', '--chance-draws', '0'], { cwd: dir });
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).toContain("list.yaml's models: list: cheap is scored as small, mid is scored as medium, top is scored as large");
+    expect(result.stderr).toContain("costs of small, medium, large estimated from the prices of list.yaml's models: list");
+    const report = JSON.parse(result.stdout);
+    expect(report.models.map((m: { model: string }) => m.model)).toEqual(['small', 'medium', 'large']);
+    // No answer column: input tokens only, so the bills stand as the prices do (1 : 2 : 40), not as the cost columns (1 : 10 : 100).
+    const [small, medium, large] = report.models as { cost_usd: number; cost_source: string }[];
+    expect(report.models.map((m: { cost_source: string }) => m.cost_source)).toEqual(['prices', 'prices', 'prices']);
+    expect(medium!.cost_usd / small!.cost_usd).toBeCloseTo(2, 9);
+    expect(large!.cost_usd / small!.cost_usd).toBeCloseTo(40, 9);
+    expect(report.routers[0].name).toBe('knn');
+
+    // --models resolves the list's names; names it does not hold are columns, as without a list.
+    const two = await runCliChild(['eval', '--benchmark', 'ladder.csv', '--config', 'list.yaml', '--models', 'cheap,large', '--json', '--no-plot', '--chance-draws', '0'], { cwd: dir });
+    expect(two.code, two.stderr).toBe(0);
+    const pair = JSON.parse(two.stdout);
+    expect(pair.models.map((m: { model: string; cost_source: string }) => [m.model, m.cost_source])).toEqual([['small', 'prices'], ['large', 'column']]);
+
+    // A scored_as naming no column says which entry and how to fix it; two entries on one column are refused.
+    await writeFile(join(dir, 'bad-list.yaml'), 'models:\n  - {name: cheap, base_url: "http://127.0.0.1:9/v1", price: {input: 1, output: 1}}\n  - {name: top, base_url: "http://127.0.0.1:9/v1", scored_as: large, price: {input: 4, output: 4}}\n');
+    const bad = await runCliChild(['eval', '--benchmark', 'ladder.csv', '--config', 'bad-list.yaml', '--no-plot'], { cwd: dir });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/ladder\.csv: no score column for "cheap" \(eval runs over the models: list of bad-list\.yaml: "cheap"; say which column each entry is scored as with scored_as:\); the model columns are: small, medium, large\n$/);
+    await writeFile(join(dir, 'twice.yaml'), 'models:\n  - {name: a, base_url: "http://127.0.0.1:9/v1", scored_as: small, price: {input: 1, output: 1}}\n  - {name: b, base_url: "http://127.0.0.1:9/v1", scored_as: small, price: {input: 4, output: 4}}\n');
+    const twice = await runCliChild(['eval', '--benchmark', 'ladder.csv', '--config', 'twice.yaml', '--no-plot'], { cwd: dir });
+    expect(twice.code).toBe(2);
+    expect(twice.stderr).toContain('"a" and "b" are both scored as "small" in twice.yaml\'s models: list');
+
+    // The pair named with --strong-model/--weak-model is evaluated, and a line says the list is not.
+    const named = await runCliChild(
+      ['eval', '--benchmark', 'ladder.csv', '--config', 'list.yaml', '--strong-model', 'large', '--weak-model', 'small', '--routers', 'random', '--random-iters', '1', '--chance-draws', '0', '--json', '--no-plot'],
+      { cwd: dir },
+    );
+    expect(named.code, named.stderr).toBe(0);
+    expect(named.stderr).toContain("routellm: warning: --strong-model/--weak-model given: list.yaml's models: list (3 models) is not evaluated");
+    expect(JSON.parse(named.stdout)).toMatchObject({ strong: { model: 'large' }, weak: { model: 'small' } });
+    // A benchmark with two models' scores evaluates the default pair, and says the list is not evaluated.
+    const mtBench = await runCliChild(['eval', '--benchmark', 'mt-bench', '--config', 'list.yaml', '--routers', 'random', '--random-iters', '1', '--chance-draws', '0', '--json', '--no-plot'], { cwd: dir });
+    expect(mtBench.code, mtBench.stderr).toBe(0);
+    expect(mtBench.stderr).toContain("routellm: warning: mt-bench has scores of two models only: list.yaml's models: list (3 models) is not evaluated");
+  }, 60_000);
 
   it('says a benchmark file is empty or has no rows (QA-6 X: it said "has scores of two models only")', async () => {
     await writeFile(join(dir, 'empty.txt'), '');

@@ -52,7 +52,7 @@ export function defineEvalCommand(program: Command, io: CliIo): void {
         .default('auto'),
     )
     .option('--cache-dir <dir>', 'win-rate cache (default: $ROUTELLM_CACHE_DIR, $XDG_CACHE_HOME/routellm, ~/.cache/routellm)')
-    .option('--config <file>', 'YAML config: router name -> options')
+    .option('--config <file>', "YAML config: router name -> options; a models: list in it is evaluated as --models would be (each entry's scored_as column at its price), unless --strong-model/--weak-model name a pair")
     .option('--overwrite-cache [routers...]', "score again instead of reading the win-rate cache, and rewrite it: every router, or the ones named (RouteLLM's flag)")
     .option('--parallel <n>', 'batches of prompts scored at once, for routers that call a network service per prompt or batch (causal_llm, an OpenAI embedder)', '1')
     .option('--json', 'print one JSON document: {"benchmark", "n", "strong", "weak", "routers": [{"name", "apgr", "auc", "cpt20_pct", "cpt50_pct", "cpt80_pct", "p_random", "in_sample", "points"}], "chance"}; every share of strong calls (*_pct) a percentage; with --models: {"benchmark", "n", "reference", "models", "zero", "oracle", "routers": [{"name", "aiq", "aiq_vs_zero", "shuffled", "p_shuffled", "score_at", "points"}]} (docs/multi-model.md)')
@@ -76,6 +76,6 @@ Examples:
         return;
       }
       const { runEval } = await import('./run-eval.js');
-      await runEval({ ...flags, routers: flags.routers ?? defaultRouters }, io);
+      await runEval(flags, io, defaultRouters);
     });
 }

@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { DEFAULT_MODEL_PAIR, UsageError } from '../../core/index.js';
 import { unknownConfigRouterWarnings } from '../../config/unknown-config-routers.js';
 import { loadConfig } from '../../config/load-config.js';
-import { loadBenchmark } from '../../eval/benchmarks/load-benchmark.js';
+import { loadBenchmark, NAMED_BENCHMARKS } from '../../eval/benchmarks/load-benchmark.js';
 import { resolveDataDir } from '../../eval/benchmarks/data-dir.js';
 import { checkEvaluable } from '../../eval/check-benchmark.js';
 import { evaluateRouters, type EvalProgress, type RouterUnderTest } from '../../eval/evaluate-routers.js';
@@ -22,13 +22,32 @@ import { outputColumns, sizeUnsizedTerminal, useColour } from '../terminal.js';
 import { parseChanceDraws } from './chance-draws.js';
 import { parsePositiveInteger } from '../parse-positive-integer.js';
 
-/** `routellm eval`: loads the benchmark once, evaluates each router, prints and plots. */
-export async function runEval(flags: EvalFlags & { readonly routers: string[] }, io: CliIo): Promise<void> {
-  const numResults = parsePositiveInteger(flags.numResults, '--num-results');
-  const randomIters = parsePositiveInteger(flags.randomIters, '--random-iters');
-  const chanceDraws = parseChanceDraws(flags.chanceDraws);
-  const parallel = parsePositiveInteger(flags.parallel, '--parallel');
-  const config = await loadConfig(flags.config, io.env, io.cwd);
+/**
+ * `routellm eval`: loads the benchmark once, evaluates each router, prints and plots. A `--config`
+ * holding a `models:` list is evaluated as a list (runMultiEval) unless the pair is named with
+ * --strong-model/--weak-model or the benchmark has two models' scores only (mt-bench, mmlu, gsm8k).
+ */
+export async function runEval(given: EvalFlags, io: CliIo, defaultRouters: readonly string[]): Promise<void> {
+  const numResults = parsePositiveInteger(given.numResults, '--num-results');
+  const randomIters = parsePositiveInteger(given.randomIters, '--random-iters');
+  const chanceDraws = parseChanceDraws(given.chanceDraws);
+  const parallel = parsePositiveInteger(given.parallel, '--parallel');
+  const config = await loadConfig(given.config, io.env, io.cwd);
+  const warn = (message: string) => io.stderr.write(`routellm: warning: ${message}\n`);
+  const list = config.models?.list;
+  if (list !== undefined) {
+    const unused = `${config.path}'s models: list (${list.length} models) is not evaluated`;
+    if (given.strongModel !== undefined || given.weakModel !== undefined) {
+      warn(`--strong-model/--weak-model given: ${unused}; the pair's columns are evaluated`);
+    } else if ((NAMED_BENCHMARKS as readonly string[]).includes(given.benchmark)) {
+      warn(`${given.benchmark} has scores of two models only: ${unused}; the default pair is (a CSV in RouterBench's layout evaluates the list)`);
+    } else {
+      const { runMultiEval } = await import('./run-multi-eval.js');
+      await runMultiEval(given, io);
+      return;
+    }
+  }
+  const flags = { ...given, routers: given.routers ?? [...defaultRouters] };
   const registry = createBuiltinRegistry();
   // Unknown router names fail before any data is read.
   for (const name of flags.routers) registry.get(name);
@@ -37,7 +56,6 @@ export async function runEval(flags: EvalFlags & { readonly routers: string[] },
     if (!flags.routers.includes(name)) throw new UsageError(`--overwrite-cache ${name}: "${name}" is not one of the routers evaluated (${flags.routers.join(', ')})`);
   }
   const context = nodeRouterContext({ env: io.env, cwd: io.cwd, fetch: io.fetch, stderr: io.stderr });
-  const warn = (message: string) => io.stderr.write(`routellm: warning: ${message}\n`);
   const log = (line: string) => io.stderr.write(line);
   unknownConfigRouterWarnings(config, registry, flags.routers).forEach(warn);
   const strongModel = flags.strongModel ?? DEFAULT_MODEL_PAIR.strong;

@@ -1,7 +1,9 @@
 import { resolve } from 'node:path';
 import { boundedRoutingText, UsageError } from '../../core/index.js';
-import { loadConfig } from '../../config/load-config.js';
+import { loadConfig, type RoutellmConfig } from '../../config/load-config.js';
+import type { ModelPrice } from '../../config/config-sections.js';
 import { NAMED_BENCHMARKS } from '../../eval/benchmarks/load-benchmark.js';
+import { PriceTable } from '../../upstream/price-table.js';
 import { splitSelection, type Split } from '../../eval/choose-split.js';
 import { declaredTraining, inSampleCount } from '../../eval/declared-training.js';
 import { evaluateMulti, type MultiRouterUnderTest } from '../../eval/multi/evaluate-multi.js';
@@ -34,16 +36,65 @@ function rejectPairFlags(flags: EvalFlags): void {
   }
 }
 
+/** A model to evaluate: its name, the CSV column holding its scores, and the price it is served at when the config's list says. */
+interface EvalModel {
+  readonly name: string;
+  readonly column: string;
+  readonly price?: ModelPrice | undefined;
+  /** True when the name is an entry of the config's `models:` list. */
+  readonly listed: boolean;
+}
+
 /**
- * `routellm eval --benchmark FILE.csv --models a,b,...`: the routers over a list of models on a
- * benchmark in RouterBench's layout; by default only the prompts their model cards do not claim.
+ * The models to evaluate, cheapest first: `--models`, else the config's `models:` list. A name of
+ * the list is scored from its entry's `scored_as:` column (else its name) and costs what the entry
+ * is served at: its own price, else `prices:` for its name (for a stand-in, `scored_as` another
+ * model, also the table's price for its name), in place of the column's `<model>|total_cost`. Other
+ * names are columns, as without a list.
+ */
+function evalModels(flags: EvalFlags, config: RoutellmConfig): EvalModel[] {
+  const listed = config.models?.list;
+  const names = flags.models !== undefined ? flags.models.split(',').map((m) => m.trim()).filter(Boolean) : (listed ?? []).map((entry) => entry.name);
+  const table = new PriceTable(config.prices);
+  const models = names.map((name): EvalModel => {
+    const entry = listed?.find((candidate) => candidate.name === name);
+    if (!entry) return { name, column: name, listed: false };
+    const column = entry.scoredAs ?? name;
+    const price = entry.price ?? (column !== name ? table.priceOf(name) : config.prices?.[name]);
+    return { name, column, price, listed: true };
+  });
+  models.forEach((model, index) => {
+    const other = models.findIndex((candidate) => candidate.column === model.column);
+    if (other !== index && model.name !== models[other]?.name) {
+      throw new UsageError(`"${models[other]?.name}" and "${model.name}" are both scored as "${model.column}" in ${config.path}'s models: list; eval reads one score column per model: leave one out with --models`);
+    }
+  });
+  return models;
+}
+
+/** Says where missing columns' names came from: --models, or which entries of the config's list. */
+function columnOrigin(models: readonly EvalModel[], flags: EvalFlags, config: RoutellmConfig): (missing: readonly string[]) => string {
+  return (missing) => {
+    const fromList = models.filter((model) => model.listed && missing.includes(model.column));
+    if (fromList.length === 0) return '--models names columns';
+    const named = fromList.map((model) => (model.column === model.name ? `"${model.name}"` : `"${model.name}" is scored_as "${model.column}"`)).join(', ');
+    const how = flags.models === undefined ? `eval runs over the models: list of ${config.path}` : `--models names entries of ${config.path}'s models: list`;
+    return `${how}: ${named}; say which column each entry is scored as with scored_as:`;
+  };
+}
+
+/**
+ * `routellm eval --benchmark FILE.csv --models a,b,...` (or `--config` holding a `models:` list):
+ * the routers over a list of models on a benchmark in RouterBench's layout; by default only the
+ * prompts their model cards do not claim.
  */
 export async function runMultiEval(flags: EvalFlags, io: CliIo): Promise<void> {
   rejectPairFlags(flags);
-  const models = (flags.models ?? '').split(',').map((m) => m.trim()).filter(Boolean);
   const numResults = parsePositiveInteger(flags.numResults, '--num-results');
   const shuffles = parseChanceDraws(flags.chanceDraws);
   const config = await loadConfig(flags.config, io.env, io.cwd);
+  const evaluated = evalModels(flags, config);
+  const models = evaluated.map((model) => model.column);
   const names = [...new Set(flags.routers ?? [DEFAULT_MODEL_SCORER])];
   const factories = await Promise.all(names.map((name) => modelScorerFactory(name)));
   const output = resolve(io.cwd, flags.output);
@@ -51,14 +102,24 @@ export async function runMultiEval(flags: EvalFlags, io: CliIo): Promise<void> {
   const log = (line: string) => io.stderr.write(line);
   const warn = (message: string) => io.stderr.write(`routellm: warning: ${message}\n`);
 
-  const benchmark = await loadMultiBenchmark(resolve(io.cwd, flags.benchmark), models, config.prices ?? {});
+  const fixedPrices = new Map(evaluated.flatMap((model) => (model.price ? [[model.column, model.price] as const] : [])));
+  const benchmark = await loadMultiBenchmark(resolve(io.cwd, flags.benchmark), models, config.prices ?? {}, {
+    fixedPrices,
+    namedBy: columnOrigin(evaluated, flags, config),
+    fixedPricesFrom: `the prices of ${config.path}'s models: list`,
+  });
+  const renamed = evaluated.filter((model) => model.column !== model.name);
+  if (renamed.length > 0) log(`${config.path}'s models: list: ${renamed.map((model) => `${model.name} is scored as ${model.column}`).join(', ')}\n`);
   const context = nodeRouterContext({ env: io.env, cwd: io.cwd, fetch: io.fetch, stderr: io.stderr });
   const routers: MultiRouterUnderTest[] = [];
   for (const [index, factory] of factories.entries()) {
     const declared = declaredTraining(context);
     const scorer = await factory.create(config.routers[factory.name] ?? {}, declared.context);
     const unknown = models.filter((model) => !scorer.models.includes(model));
-    if (unknown.length > 0) throw new UsageError(`router "${names[index]}" does not score ${unknown.join(', ')} (--models); it scores ${scorer.models.join(', ')}`);
+    if (unknown.length > 0) {
+      const from = flags.models === undefined ? `the models: list of ${config.path}; say which model each entry is with scored_as:` : '--models';
+      throw new UsageError(`router "${names[index]}" does not score ${unknown.join(', ')} (${from}); it scores ${scorer.models.join(', ')}`);
+    }
     routers.push({ name: factory.name, scorer, trainedOn: await declared.trainedPrompts() });
   }
   // Routers learned prompts as their bounded routing text: the split and the in-sample count key on that.

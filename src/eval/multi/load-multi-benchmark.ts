@@ -16,6 +16,16 @@ const responseColumn = (model: string) => `${model}|model_response`;
 /** Characters per token for cost estimates from the price table: the usual rule of thumb for English. */
 const CHARS_PER_TOKEN = 4;
 
+/** What the caller knows about the columns beyond their names (a config's `models:` list). */
+export interface MultiColumnOptions {
+  /** Prices that replace a column's `<model>|total_cost` (a list entry's own price: what the model is served at). */
+  readonly fixedPrices?: ReadonlyMap<string, ModelPrice>;
+  /** Where the missing columns' names came from, said after them (default: `--models names columns`). */
+  readonly namedBy?: (missing: readonly string[]) => string;
+  /** Where the fixed prices came from, for the note (default: the models: list). */
+  readonly fixedPricesFrom?: string;
+}
+
 /**
  * Reads a benchmark over many models from a CSV in RouterBench's layout: a `prompt` column (Python
  * list literals unwrapped), one score column per model (True/False or numbers), and
@@ -25,7 +35,12 @@ const CHARS_PER_TOKEN = 4;
  * so). Rows with an empty score or cost cell for a listed model are left out, with a note
  * (RouterBench's ARC file has a few); any other bad cell is an error naming its row and column.
  */
-export async function loadMultiBenchmark(path: string, models: readonly string[], prices: Readonly<Record<string, ModelPrice>> = {}): Promise<MultiBenchmark> {
+export async function loadMultiBenchmark(
+  path: string,
+  models: readonly string[],
+  prices: Readonly<Record<string, ModelPrice>> = {},
+  options: MultiColumnOptions = {},
+): Promise<MultiBenchmark> {
   if (models.length < 2) throw new UsageError(`--models needs at least two models, got ${models.length}`);
   const twice = models.find((model, i) => models.indexOf(model) !== i);
   if (twice) throw new UsageError(`--models names "${twice}" twice`);
@@ -34,12 +49,19 @@ export async function loadMultiBenchmark(path: string, models: readonly string[]
   const missing = models.filter((model) => !table.fields.includes(model));
   if (missing.length > 0) {
     const known = table.fields.filter((field) => !NON_MODEL_COLUMN.test(field));
-    throw new UsageError(`${path}: no score column for ${missing.map((m) => `"${m}"`).join(', ')} (--models names columns); the model columns are: ${known.join(', ')}`);
+    const namedBy = options.namedBy?.(missing) ?? '--models names columns';
+    throw new UsageError(`${path}: no score column for ${missing.map((m) => `"${m}"`).join(', ')} (${namedBy}); the model columns are: ${known.join(', ')}`);
   }
   if (table.rows.length === 0) throw new UsageError(`${path} has a header line and no rows: nothing to evaluate`);
   const priceTable = new PriceTable(prices);
   const priced = new Map<string, ModelPrice>();
+  const fixed = options.fixedPrices ?? new Map<string, ModelPrice>();
   for (const model of models) {
+    const own = fixed.get(model);
+    if (own) {
+      priced.set(model, own);
+      continue;
+    }
     if (table.fields.includes(costColumn(model))) continue;
     const price = priceTable.priceOf(model);
     if (!price) {
@@ -85,10 +107,14 @@ export async function loadMultiBenchmark(path: string, models: readonly string[]
   if (prompts.length === 0) throw new UsageError(`${path}: no row has a score and a cost for every model of --models`);
   const notes = [`${prompts.length} prompts from ${path}`];
   if (dropped > 0) notes.push(`${dropped} rows left out: an empty score or cost cell for one of --models`);
-  if (priced.size > 0) {
+  const fromTable = [...priced.keys()].filter((model) => !fixed.has(model));
+  const fromList = [...priced.keys()].filter((model) => fixed.has(model));
+  for (const [group, source] of [[fromList, options.fixedPricesFrom ?? "the models: list's prices"], [fromTable, 'the price table']] as const) {
+    if (group.length === 0) continue;
+    const unanswered = group.filter((model) => noResponse.has(model));
     notes.push(
-      `costs of ${[...priced.keys()].join(', ')} estimated from the price table (${CHARS_PER_TOKEN} characters a token)` +
-        (noResponse.size > 0 ? `; no answer column for ${[...noResponse].join(', ')}, so input tokens only` : ''),
+      `costs of ${group.join(', ')} estimated from ${source} (${CHARS_PER_TOKEN} characters a token)` +
+        (unanswered.length > 0 ? `; no answer column for ${unanswered.join(', ')}, so input tokens only` : ''),
     );
   }
   return {
