@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { ModelListRouting, seededRandom, type ListPrior, type ModelEntry, type ModelScorer } from '../src/core/index.js';
+import { ModelListRouting, type ListPrior, type ModelEntry, type ModelScorer } from '../src/core/index.js';
 import { readListPrior } from '../src/calibrate/list-prior-table.js';
 import { mmluSplitOf } from '../src/eval/mmlu-split.js';
 import { modelScorerFactory } from '../src/routers/multi/model-scorers.js';
@@ -10,6 +10,7 @@ import { nodeRouterContext } from '../src/runtime/node-router-context.js';
 import { packageRoot } from '../src/runtime/package-paths.js';
 import { LIST_PRIOR_SOURCES } from '../src/train/write-list-prior-tables.js';
 import { readMultiTrainingData } from '../src/train/read-multi-training-data.js';
+import { firstRequestShares } from '../test/helpers/list-share-first-requests.js';
 import { writeBenchSection } from './benchmarks-md.js';
 
 /*
@@ -30,33 +31,6 @@ interface ListCase {
   readonly models: readonly ModelEntry[];
   /** Fixed costs per request (the router's mean cost per training prompt), else each request priced at its tokens. */
   readonly costs?: ArrayLike<number>;
-}
-
-/** The realised cost share of each run's first n requests: their bill above the all-cheapest one over the all-strongest one's, in dollars. */
-async function firstRequests(routing: () => ModelListRouting, prompts: readonly string[], share: number): Promise<number[][]> {
-  const out: number[][] = [];
-  for (let run = 0; run < RUNS; run += 1) {
-    const random = seededRandom(1000 + run);
-    const order = [...prompts];
-    for (let i = order.length - 1; i > 0; i -= 1) {
-      const j = Math.floor(random() * (i + 1));
-      [order[i], order[j]] = [order[j] as string, order[i] as string];
-    }
-    const list = routing();
-    const target = list.resolve(`router-knn-${share * 100}%`);
-    let spent = 0;
-    let span = 0;
-    const shares: number[] = [];
-    for (let i = 0; i < FIRST[FIRST.length - 1]!; i += 1) {
-      const { list: choice } = await list.decide(target, order[i] as string);
-      const cheapest = Math.min(...choice.costs);
-      spent += (choice.costs[choice.index] as number) - cheapest;
-      span += (choice.costs[choice.costs.length - 1] as number) - cheapest;
-      if ((FIRST as readonly number[]).includes(i + 1)) shares.push(spent / span);
-    }
-    out.push(shares);
-  }
-  return out;
 }
 
 export async function runListShareWarmStartBench(data = join(packageRoot(), '..', 'shared', 'datasets')): Promise<void> {
@@ -103,8 +77,8 @@ export async function runListShareWarmStartBench(data = join(packageRoot(), '..'
       for (const share of SHARES) {
         const build = (priors: ReadonlyMap<string, ListPrior>) => () =>
           new ModelListRouting({ models: listCase.models, scorers: new Map([['knn', scorer]]), priors, ...(listCase.costs ? { costs: listCase.costs } : {}) });
-        const cold = await firstRequests(build(new Map()), traffic.prompts, share);
-        const warm = await firstRequests(build(new Map([['knn', prior]])), traffic.prompts, share);
+        const cold = await firstRequestShares(build(new Map()), traffic.prompts, share, FIRST, RUNS);
+        const warm = await firstRequestShares(build(new Map([['knn', prior]])), traffic.prompts, share, FIRST, RUNS);
         const cell = (runs: number[][], k: number) => {
           const values = runs.map((shares) => shares[k] as number);
           const mean = values.reduce((a, b) => a + b, 0) / values.length;

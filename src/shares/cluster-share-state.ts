@@ -49,7 +49,7 @@ export class ClusterShareState implements ShareStateStore {
     const budgets = this.#calibrator.sharedBudgets();
     if (tracks.length === 0 && budgets.length === 0) return;
     const sent = tracks.map((track) => track.takeUnsent());
-    const spent = budgets.map((budget) => budget.takeUnsent());
+    const spent = budgets.map((budget) => budget.sharing.takeUnsent());
     const id = (this.#nextId += 1);
     const reply = await this.#ask(id, {
       type: 'routellm:shares',
@@ -59,7 +59,7 @@ export class ClusterShareState implements ShareStateStore {
     });
     if (!reply) {
       tracks.forEach((track, index) => track.returnUnsent(sent[index] as KeptEntry[]));
-      budgets.forEach((budget, index) => budget.returnUnsent(spent[index] as PaceDelta));
+      budgets.forEach((budget, index) => budget.sharing.returnUnsent(spent[index] as PaceDelta));
       if (!this.#warned) this.#log.warn('share state: the primary process did not answer a share sync; this worker routes with its own windows until it does');
       this.#warned = true;
       return;

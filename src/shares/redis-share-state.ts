@@ -132,7 +132,7 @@ export class RedisShareState implements ShareStateStore {
     const budgets = this.#calibrator.sharedBudgets();
     if (!client || (tracks.length === 0 && budgets.length === 0)) return;
     const sent = tracks.map((track) => track.takeUnsent());
-    const spent = budgets.map((budget) => budget.takeUnsent());
+    const spent = budgets.map((budget) => budget.sharing.takeUnsent());
     const multi = client.multi();
     tracks.forEach((track, index) => {
       const key = this.#keyOf(track);
@@ -159,7 +159,7 @@ export class RedisShareState implements ShareStateStore {
       if (!replies) throw new Error('the transaction was aborted');
     } catch (error) {
       tracks.forEach((track, index) => track.returnUnsent(sent[index] as KeptEntry[]));
-      budgets.forEach((budget, index) => budget.returnUnsent(spent[index] as PaceDelta));
+      budgets.forEach((budget, index) => budget.sharing.returnUnsent(spent[index] as PaceDelta));
       this.#outage(error);
       return;
     }

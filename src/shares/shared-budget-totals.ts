@@ -17,7 +17,7 @@ export class SharedBudgetTotals {
     this.#seen.set(key, totals);
     if (!before || totals.requests < before.requests || totals.usd < before.usd - 1e-12) return;
     const others = { requests: Math.max(0, totals.requests - before.requests - sent.requests), usd: Math.max(0, totals.usd - before.usd - sent.usd) };
-    if (others.requests > 0 || others.usd > 1e-12) budget.absorb(others);
+    if (others.requests > 0 || others.usd > 1e-12) budget.sharing.absorb(others);
   }
 }
 

@@ -1,4 +1,4 @@
-import { BudgetPace, type BudgetStats, type PaceDelta, type SharedBudget } from '../shares/budget-pace.js';
+import { BudgetPace, type BudgetStats, type PaceSharing, type SharedBudget } from '../shares/budget-pace.js';
 import type { ShareTrackStats, TrackedRouter } from '../shares/share-calibrator.js';
 import { chooseByShortfall } from './choose-model.js';
 import { CostShareWindow } from './cost-share-window.js';
@@ -41,6 +41,8 @@ export class ListBudgetTrack implements SharedBudget {
   lastUsed = 0;
   readonly #now: () => number;
   readonly #pace: BudgetPace;
+  /** Its pace as the sharing stores reach it (Redis, `serve --workers`): the whole budget's; f stays this process's. */
+  readonly sharing: PaceSharing;
   readonly #cheapest: Float64Array;
   readonly #spans: Float64Array;
   #at = 0;
@@ -56,6 +58,7 @@ export class ListBudgetTrack implements SharedBudget {
     this.window = new CostShareWindow(options.windowSize, options.scaled, options.prior ?? []);
     this.#now = options.now;
     this.#pace = new BudgetPace(options.usdPerHour, options.now());
+    this.sharing = this.#pace.sharing(options.now);
     this.#cheapest = new Float64Array(options.windowSize);
     this.#spans = new Float64Array(options.windowSize);
   }
@@ -122,19 +125,6 @@ export class ListBudgetTrack implements SharedBudget {
       windowSize: this.window.capacity,
       budget: this.budgetStats(),
     };
-  }
-
-  takeUnsent(): PaceDelta {
-    return this.#pace.takeUnsent();
-  }
-
-  returnUnsent(delta: PaceDelta): void {
-    this.#pace.returnUnsent(delta);
-  }
-
-  /** Other processes' requests and spend (Redis, `serve --workers`): the pace is the whole budget's, f stays this process's. */
-  absorb(delta: PaceDelta): void {
-    this.#pace.absorb(delta, this.#now());
   }
 
   budgetStats(): BudgetStats {

@@ -26,6 +26,12 @@ export interface SharedBudget {
   readonly router: string;
   readonly fingerprint: string;
   readonly usdPerHour: number;
+  /** Its pace, as the stores reach it (BudgetPace.sharing). */
+  readonly sharing: PaceSharing;
+}
+
+/** A budget's pace as a sharing store reaches it, on the budget's clock. */
+export interface PaceSharing {
   /** The requests and spend counted here since the last call. */
   takeUnsent(): PaceDelta;
   /** Sending `delta` failed: it goes with the next send. */
@@ -107,6 +113,11 @@ export class BudgetPace {
   absorb(delta: PaceDelta, now: number): void {
     if (delta.requests > 0) this.#count(now, delta.requests);
     if (delta.usd > 0) this.#drain(delta.usd, now);
+  }
+
+  /** This pace as a sharing store reaches it, `now` its budget's clock. */
+  sharing(now: () => number): PaceSharing {
+    return { takeUnsent: () => this.takeUnsent(), returnUnsent: (delta) => this.returnUnsent(delta), absorb: (delta) => this.absorb(delta, now()) };
   }
 
   #count(now: number, requests: number): void {

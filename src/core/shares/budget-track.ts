@@ -1,4 +1,4 @@
-import { BudgetPace, type BudgetStats, type PaceDelta, type SharedBudget } from './budget-pace.js';
+import { BudgetPace, type BudgetStats, type PaceSharing, type SharedBudget } from './budget-pace.js';
 import type { LiveDecision, TrackedRouter } from './share-calibrator.js';
 import { ShareWindow, type ShareCut } from './share-window.js';
 
@@ -50,6 +50,8 @@ export class BudgetTrack implements SharedBudget {
   readonly #now: () => number;
   readonly #tableThreshold: (share: number) => number;
   readonly #pace: BudgetPace;
+  /** Its pace as the sharing stores reach it (Redis, `serve --workers`). */
+  readonly sharing: PaceSharing;
   #strongCost: number;
   #costMeasured = false;
   /** When the last cold-start probe went strong, while no cost is measured. */
@@ -66,6 +68,7 @@ export class BudgetTrack implements SharedBudget {
     this.#tableThreshold = options.tableThreshold;
     this.#strongCost = options.strongCostPrior;
     this.#pace = new BudgetPace(options.usdPerHour, options.now());
+    this.sharing = this.#pace.sharing(options.now);
   }
 
   /** The share of calls the budget allows now. */
@@ -119,18 +122,6 @@ export class BudgetTrack implements SharedBudget {
 
   budgetStats(): BudgetStats {
     return this.#pace.stats(this.#now(), this.#strongCost);
-  }
-
-  takeUnsent(): PaceDelta {
-    return this.#pace.takeUnsent();
-  }
-
-  returnUnsent(delta: PaceDelta): void {
-    this.#pace.returnUnsent(delta);
-  }
-
-  absorb(delta: PaceDelta): void {
-    this.#pace.absorb(delta, this.#now());
   }
 
   /** Whether this request goes strong to measure what a strong call costs (see the class comment). */

@@ -1,13 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ModelListRouting, seededRandom, type ListPrior, type ModelEntry, type ModelScorer } from '../../../src/core/index.js';
+import { ModelListRouting, type ListPrior, type ModelEntry, type ModelScorer } from '../../../src/core/index.js';
 import { readListPrior } from '../../../src/calibrate/list-prior-table.js';
 import { mmluSplitOf } from '../../../src/eval/mmlu-split.js';
 import { modelScorerFactory } from '../../../src/routers/multi/model-scorers.js';
 import { nodeRouterContext } from '../../../src/runtime/node-router-context.js';
 import { LIST_PRIOR_SOURCES } from '../../../src/train/write-list-prior-tables.js';
 import { readMultiTrainingData } from '../../../src/train/read-multi-training-data.js';
+import { firstRequestShares } from '../../helpers/list-share-first-requests.js';
 import { loadSanitySet } from '../../helpers/sanity-set.js';
 import { sharedDatasets } from '../../shares/helpers/drift-stream.js';
 
@@ -63,32 +64,8 @@ beforeAll(async () => {
   }
 }, 120_000);
 
-/** Per order, the realised cost share of its first FIRST requests. */
-async function firstRequests(prompts: readonly string[], share: number, priors: ReadonlyMap<string, ListPrior>): Promise<number[][]> {
-  const out: number[][] = [];
-  for (let run = 0; run < ORDERS; run += 1) {
-    const random = seededRandom(1000 + run);
-    const order = [...prompts];
-    for (let i = order.length - 1; i > 0; i -= 1) {
-      const j = Math.floor(random() * (i + 1));
-      [order[i], order[j]] = [order[j] as string, order[i] as string];
-    }
-    const routing = new ModelListRouting({ models: MODELS, scorers: new Map([['knn', scorer]]), priors });
-    const target = routing.resolve(`router-knn-${share * 100}%`);
-    let spent = 0;
-    let span = 0;
-    const shares: number[] = [];
-    for (let i = 0; i < FIRST[FIRST.length - 1]!; i += 1) {
-      const { list } = await routing.decide(target, order[i % order.length] as string);
-      const cheapest = Math.min(...list.costs);
-      spent += (list.costs[list.index] as number) - cheapest;
-      span += (list.costs[list.costs.length - 1] as number) - cheapest;
-      if ((FIRST as readonly number[]).includes(i + 1)) shares.push(spent / span);
-    }
-    out.push(shares);
-  }
-  return out;
-}
+/** A fresh routing over the three models, as a fresh serve builds it, with these priors. */
+const routing = (priors: ReadonlyMap<string, ListPrior>) => () => new ModelListRouting({ models: MODELS, scorers: new Map([['knn', scorer]]), priors });
 
 const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
 
@@ -98,8 +75,8 @@ describe('a cost share over a list starts from the prior priced at the live traf
     const lines: string[] = [];
     for (const mix of mixes) {
       for (const share of SHARES) {
-        const warm = await firstRequests(mix.prompts, share, new Map([['knn', prior]]));
-        const cold = await firstRequests(mix.prompts, share, new Map());
+        const warm = await firstRequestShares(routing(new Map([['knn', prior]])), mix.prompts, share, FIRST, ORDERS);
+        const cold = await firstRequestShares(routing(new Map()), mix.prompts, share, FIRST, ORDERS);
         const at = (runs: number[][], k: number) => runs.map((shares) => shares[k] as number);
         const cell = (runs: number[][], k: number) => `${(mean(at(runs, k)) * 100).toFixed(1)} (${(mean(at(runs, k).map((value) => Math.abs(value - share))) * 100).toFixed(1)})`;
         lines.push(`${mix.name}, asked ${share * 100}%: ${FIRST.map((n, k) => `first ${n} ${cell(warm, k)} / cold ${cell(cold, k)}`).join('; ')}`);
