@@ -45,7 +45,7 @@ describe('Controller.create checks its prices as the config file does', () => {
   });
 
   it('refuses a missing side or an unknown field of a price', async () => {
-    expect((await refusal({ ...base, prices: { 'weak-m': { input: 1 } } })).message).toBe('prices.weak-m.output must be a non-negative number of USD per million tokens, got undefined');
+    expect((await refusal({ ...base, prices: { 'weak-m': { input: 1 } } })).message).toBe('prices.weak-m.output is missing: a price needs both input and output, in USD per million tokens (0 for a free side)');
     expect((await refusal({ ...base, prices: { 'weak-m': { input: 1, output: 2, cached: 0.5 } } })).message).toMatch(/^prices\.weak-m\.cached is not a price field/);
   });
 });
