@@ -1,6 +1,6 @@
 import { shareStateDocument, type KeptEntry, type PaceDelta, type SavedTrack } from '../core/index.js';
-import { writeFileAtomic } from '../runtime/write-file-atomic.js';
-import { FILE_SAVE_INTERVAL_MS, readShareStateFile } from './file-share-state.js';
+import { readShareStateFile } from './file-share-state.js';
+import { ShareStateSaver } from './share-state-saver.js';
 import type { ShareSyncReply, ShareSyncRequest } from './share-channel.js';
 import type { ShareStateLog } from './share-state-store.js';
 import { sharedBudgetKey } from './shared-budget-totals.js';
@@ -28,10 +28,7 @@ export class ClusterShareHub {
   readonly #windowSize: number;
   readonly #log: ShareStateLog;
   #changes = 0;
-  #savedAt = 0;
-  #timer: NodeJS.Timeout | undefined;
-  #writing: Promise<void> | undefined;
-  #failing = false;
+  #saver: ShareStateSaver | undefined;
 
   constructor(options: { path?: string | undefined; windowSize: number; log: ShareStateLog }) {
     this.#path = options.path;
@@ -45,8 +42,7 @@ export class ClusterShareHub {
     const tracks = (await readShareStateFile(this.#path, this.#log)) ?? [];
     for (const track of tracks) this.#windows.set(keyOf(track), { ...track, entries: [...track.entries] });
     if (tracks.length > 0) this.#log.info(`share state: loaded ${tracks.length} window(s) from ${this.#path} for the workers`);
-    this.#timer = setInterval(() => void this.#save(), FILE_SAVE_INTERVAL_MS);
-    this.#timer.unref();
+    this.#saver = new ShareStateSaver(this.#path, { version: () => this.#changes, text: () => this.#text() }, { log: this.#log, savedAt: 0 });
   }
 
   /** Appends each track's new requests to its shared window, adds each budget's, and answers with the windows and the budgets' totals. */
@@ -77,33 +73,12 @@ export class ClusterShareHub {
 
   /** Saves once more and stops. */
   async close(): Promise<void> {
-    clearInterval(this.#timer);
-    await this.#writing;
-    await this.#save();
+    await this.#saver?.close();
   }
 
-  #save(): Promise<void> {
-    const path = this.#path;
-    if (path === undefined || this.#writing || this.#changes === this.#savedAt) return this.#writing ?? Promise.resolve();
-    const changes = this.#changes;
+  #text(): string {
     const tracks = [...this.#windows.values()].map((window) => ({ kind: window.kind, router: window.router, fingerprint: window.fingerprint, share: window.share, entries: window.entries }) as SavedTrack);
-    this.#writing = writeFileAtomic(path, JSON.stringify(shareStateDocument(this.#windowSize, tracks)))
-      .then(
-        () => {
-          this.#savedAt = changes;
-          if (this.#failing) this.#log.info(`share state: ${path} is written again`);
-          this.#failing = false;
-        },
-        (error: unknown) => {
-          // Once per outage, not every second.
-          if (!this.#failing) this.#log.warn(`share state: cannot write ${path} (${(error as NodeJS.ErrnoException).code ?? String(error)}); routing goes on, and saving is retried every second`);
-          this.#failing = true;
-        },
-      )
-      .finally(() => {
-        this.#writing = undefined;
-      });
-    return this.#writing;
+    return JSON.stringify(shareStateDocument(this.#windowSize, tracks));
   }
 }
 

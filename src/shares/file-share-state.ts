@@ -1,10 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { savedTracksOf, shareStateDocument, type SavedTrack, type ShareCalibrator } from '../core/index.js';
-import { writeFileAtomic } from '../runtime/write-file-atomic.js';
+import { ShareStateSaver } from './share-state-saver.js';
 import type { RouterFingerprints, ShareStateLog, ShareStateStore } from './share-state-store.js';
-
-/** How often `--share-state FILE` is written, at most (only when a request changed a window). */
-export const FILE_SAVE_INTERVAL_MS = 1000;
 
 /**
  * `--share-state FILE`: the live share windows saved as JSON, atomically (a temporary file, then
@@ -17,32 +14,29 @@ export class FileShareState implements ShareStateStore {
   readonly #calibrator: ShareCalibrator;
   readonly #fingerprints: RouterFingerprints;
   readonly #log: ShareStateLog;
-  readonly #intervalMs: number;
-  #timer: NodeJS.Timeout | undefined;
-  #savedAt = -1;
-  #writing: Promise<void> | undefined;
-  #failing = false;
+  readonly #intervalMs: number | undefined;
+  #saver: ShareStateSaver | undefined;
 
   constructor(path: string, calibrator: ShareCalibrator, options: { fingerprints: RouterFingerprints; log: ShareStateLog; intervalMs?: number }) {
     this.#path = path;
     this.#calibrator = calibrator;
     this.#fingerprints = options.fingerprints;
     this.#log = options.log;
-    this.#intervalMs = options.intervalMs ?? FILE_SAVE_INTERVAL_MS;
+    this.#intervalMs = options.intervalMs;
   }
 
   async start(): Promise<void> {
     await this.#load();
-    this.#savedAt = this.#calibrator.observed;
-    this.#timer = setInterval(() => void this.#save(), this.#intervalMs);
-    this.#timer.unref();
+    const calibrator = this.#calibrator;
+    this.#saver = new ShareStateSaver(
+      this.#path,
+      { version: () => calibrator.observed, text: () => JSON.stringify(shareStateDocument(calibrator.windowSize, calibrator.saved())) },
+      { log: this.#log, savedAt: calibrator.observed, ...(this.#intervalMs === undefined ? {} : { intervalMs: this.#intervalMs }) },
+    );
   }
 
   async close(): Promise<void> {
-    clearInterval(this.#timer);
-    this.#timer = undefined;
-    await this.#writing;
-    await this.#save();
+    await this.#saver?.close();
   }
 
   async #load(): Promise<void> {
@@ -55,32 +49,6 @@ export class FileShareState implements ShareStateStore {
     }
     this.#calibrator.load(usable);
     this.#log.info(`share state: loaded ${usable.length} window(s) from ${this.#path}`);
-  }
-
-  /** Writes the windows if a request changed them since the last write; one write at a time. */
-  #save(): Promise<void> {
-    if (this.#writing) return this.#writing;
-    const observed = this.#calibrator.observed;
-    if (observed === this.#savedAt) return Promise.resolve();
-    const text = JSON.stringify(shareStateDocument(this.#calibrator.windowSize, this.#calibrator.saved()));
-    this.#writing = writeFileAtomic(this.#path, text)
-      .then(
-        () => {
-          this.#savedAt = observed;
-          if (this.#failing) this.#log.info(`share state: ${this.#path} is written again`);
-          this.#failing = false;
-        },
-        (error: unknown) => {
-          if (!this.#failing) {
-            this.#log.warn(`share state: cannot write ${this.#path} (${(error as NodeJS.ErrnoException).code ?? String(error)}); routing goes on, and saving is retried every second`);
-          }
-          this.#failing = true;
-        },
-      )
-      .finally(() => {
-        this.#writing = undefined;
-      });
-    return this.#writing;
   }
 }
 
