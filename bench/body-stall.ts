@@ -1,12 +1,13 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import http from 'node:http';
 import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import { checkJsonStructure, MAX_JSON_VALUES, MAX_KEYS_PER_OBJECT } from '../src/server/chat/json-structure.js';
 import { packageRoot } from '../src/runtime/package-paths.js';
 import { spliceBody } from '../src/upstream/splice-body.js';
-import { startUpstreamServer } from '../test/helpers/upstream-server.js';
+import { median, spawnAndWait } from './bench-helpers.js';
 import { writeBenchSection } from './benchmarks-md.js';
+import { spawnUpstreamProcess } from './upstream-process.js';
 
 /*
  * Event-loop stalls from hostile request bodies (issue 12): a 10 MiB body of ~870k keys held
@@ -63,32 +64,11 @@ function time(run: () => unknown): number {
 
 /** Median of 3 runs of `run`, in ms. */
 function timed(run: () => unknown): number {
-  const runs = [time(run), time(run), time(run)].sort((a, b) => a - b);
-  return runs[1] as number;
+  return median([time(run), time(run), time(run)]);
 }
 
 const UNBOUNDED = { maxDepth: 64, maxKeysPerObject: Number.POSITIVE_INFINITY, maxValues: Number.POSITIVE_INFINITY };
 
-
-async function upstreamRole(): Promise<void> {
-  const upstream = await startUpstreamServer({ record: false });
-  process.stdout.write(`URL ${upstream.baseURL}\n`);
-  process.on('SIGTERM', () => process.exit(0));
-}
-
-function spawnAndWait(args: readonly string[], stream: 'stdout' | 'stderr', pattern: RegExp): Promise<{ child: ChildProcess; match: RegExpExecArray }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    let head = '';
-    child[stream]?.setEncoding('utf8').on('data', (chunk: string) => {
-      head += chunk;
-      const match = pattern.exec(head);
-      if (match) resolve({ child, match });
-    });
-    child[stream === 'stdout' ? 'stderr' : 'stdout']?.resume();
-    child.on('exit', (code) => reject(new Error(`${args.join(' ')} exited ${code}: ${head}`)));
-  });
-}
 
 function get(agent: http.Agent, port: number, path: string): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -146,7 +126,6 @@ async function healthDuring(port: number, during: () => Promise<unknown>): Promi
 
 /** Runs the body-stall bench (about 30 s) and writes its section. */
 export async function runBodyStallBench(): Promise<void> {
-  const self = fileURLToPath(import.meta.url);
   const children: ChildProcess[] = [];
   try {
     const cases = bodies();
@@ -165,10 +144,10 @@ export async function runBodyStallBench(): Promise<void> {
       return { name, scan, parse, stringify, bounded, spliced };
     });
     // (2) /health during each body, through the real serve.
-    const upstream = await spawnAndWait([self, '--role', 'upstream'], 'stdout', /URL (\S+)/);
+    const upstream = await spawnUpstreamProcess();
     children.push(upstream.child);
     const serve = await spawnAndWait(
-      [join(packageRoot(), 'bin', 'routellm.js'), 'serve', '--port', '0', '--routers', 'random', '--base-url', upstream.match[1] as string, '--strong-model', 'strong', '--weak-model', 'weak'],
+      [join(packageRoot(), 'bin', 'routellm.js'), 'serve', '--port', '0', '--routers', 'random', '--base-url', upstream.baseURL, '--strong-model', 'strong', '--weak-model', 'weak'],
       'stderr',
       /listening on http:\/\/127\.0\.0\.1:(\d+)/,
     );
@@ -212,8 +191,7 @@ costs the bounded scan. A body that passes costs its parse and the splice, not a
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const run = process.argv.includes('--role') ? upstreamRole() : runBodyStallBench();
-  run.catch((error: unknown) => {
+  runBodyStallBench().catch((error: unknown) => {
     process.stderr.write(`${(error as Error)?.stack ?? String(error)}\n`);
     process.exitCode = 1;
   });

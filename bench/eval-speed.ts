@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { DEFAULT_ROUTER } from '../src/routers/default-router.js';
 import { packageRoot } from '../src/runtime/package-paths.js';
+import { median } from './bench-helpers.js';
 import { writeBenchSection } from './benchmarks-md.js';
 
 const WARM_RUNS = 3;
@@ -30,11 +31,6 @@ function evalOnce(routers: readonly string[], cacheDir: string, output: string):
     parsed.set(match[1] as string, { seconds: Number(match[2]), scored: Number(match[3]) });
   }
   return { seconds, routers: parsed };
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor((sorted.length - 1) / 2)] as number;
 }
 
 /**

@@ -5,6 +5,7 @@ import OpenAI from 'openai';
 import { Pool } from 'undici';
 import { LightAbort } from '../src/upstream/light-abort.js';
 import { Upstreams } from '../src/upstream/upstreams.js';
+import { median } from './bench-helpers.js';
 import { writeBenchSection } from './benchmarks-md.js';
 import { spawnUpstreamProcess } from './upstream-process.js';
 
@@ -91,8 +92,6 @@ async function run(client: Client, mode: Mode, count: number): Promise<{ rps: nu
   const used = process.cpuUsage(cpu);
   return { rps: count / seconds, cpuUs: (used.user + used.system) / count };
 }
-
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] as number;
 
 /** Runs the comparison and writes its BENCHMARKS.md section. */
 export async function runHttpClientBench(): Promise<void> {

@@ -2,6 +2,7 @@ import { cpus } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import OpenAI from 'openai';
 import { Controller } from '../src/controller/controller.js';
+import { percentile } from './bench-helpers.js';
 import { writeBenchSection } from './benchmarks-md.js';
 import { spawnUpstreamProcess } from './upstream-process.js';
 
@@ -27,8 +28,6 @@ async function readAll(answer: unknown): Promise<void> {
     for await (const _chunk of answer as AsyncIterable<unknown>) void _chunk;
   }
 }
-
-const percentile = (sorted: readonly number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor(p * (sorted.length - 1)))] as number;
 
 async function sequential(calls: readonly Call[], stream: boolean): Promise<{ p50: number; p99: number }[]> {
   const latencies = calls.map(() => [] as number[]);

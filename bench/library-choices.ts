@@ -11,6 +11,7 @@ import { writeFileAtomic } from '../src/runtime/write-file-atomic.js';
 import { SseRelay } from '../src/server/chat/sse-relay.js';
 import { ConcurrencyLimiter } from '../src/server/policy/concurrency-limiter.js';
 import { streamEvents } from '../test/helpers/upstream-server.js';
+import { median } from './bench-helpers.js';
 import { writeBenchSection } from './benchmarks-md.js';
 
 /*
@@ -35,7 +36,7 @@ async function timePerCall(n: number, run: (i: number) => unknown): Promise<numb
     const us = Number(process.hrtime.bigint() - start) / 1e3 / n;
     if (round > 0) samples.push(us); // the first round warms up
   }
-  return samples.sort((a, b) => a - b)[Math.floor(samples.length / 2)] as number;
+  return median(samples);
 }
 
 const fmt = (us: number) => (us < 10 ? us.toFixed(2) : us.toFixed(1));

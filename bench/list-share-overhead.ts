@@ -8,7 +8,7 @@ import { modelScorerFactory } from '../src/routers/multi/model-scorers.js';
 import { nodeRouterContext } from '../src/runtime/node-router-context.js';
 import { packageRoot } from '../src/runtime/package-paths.js';
 import { writeBenchSection } from './benchmarks-md.js';
-import { percentile } from './router-speed.js';
+import { percentile } from './bench-helpers.js';
 
 /*
  * What holding a cost share (`router-knn-30%`) or a budget (`router-knn-$20/h`) over a `models:`

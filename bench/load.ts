@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -11,6 +11,7 @@ import { startServer } from '../src/server/http/start-server.js';
 import { DEFAULT_CHAT_OPTIONS } from '../src/server/options/chat-options.js';
 import { Upstreams } from '../src/upstream/upstreams.js';
 import { completion, streamEvents } from '../test/helpers/upstream-server.js';
+import { median, percentile, spawnAndWait } from './bench-helpers.js';
 import { writeBenchSection } from './benchmarks-md.js';
 
 /*
@@ -276,18 +277,9 @@ async function openLoop(port: number, rate: number, seconds: number, nextNonce: 
   return outcomes;
 }
 
-function percentile(sorted: readonly number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
-}
-
 function rssMb(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
-}
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
 }
 
 async function scrape(port: number): Promise<string> {
@@ -304,35 +296,6 @@ function sumOf(metrics: string, name: string, fragment = ''): number {
     total += Number(line.slice(line.lastIndexOf(' ') + 1));
   }
   return total;
-}
-
-function spawnAndWait(args: readonly string[], stream: 'stdout' | 'stderr', pattern: RegExp, onLine?: (line: string) => void): Promise<{ child: ChildProcess; match: RegExpExecArray }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    let head = '';
-    let matched = false;
-    let partial = '';
-    child[stream]?.setEncoding('utf8').on('data', (chunk: string) => {
-      if (!matched) {
-        head += chunk;
-        const match = pattern.exec(head);
-        if (match) {
-          matched = true;
-          resolve({ child, match });
-        }
-      }
-      if (onLine) {
-        // Keep only the unfinished line: the log is counted, never stored.
-        const lines = (partial + chunk).split('\n');
-        partial = lines.pop() ?? '';
-        for (const line of lines) onLine(line);
-      }
-    });
-    child[stream === 'stdout' ? 'stderr' : 'stdout']?.resume();
-    child.on('exit', (code) => {
-      if (!matched) reject(new Error(`${args.join(' ')} exited ${code}: ${head}`));
-    });
-  });
 }
 
 /** Runs the load bench (about 80 s: LOAD_SECONDS, default 60, sets the timed run) and writes its section. */
@@ -397,9 +360,8 @@ export async function runLoadBench(): Promise<void> {
     const cleanSorted = latencies(outcomes.filter((outcome) => !isFault(outcome.nonce)));
     const faultSorted = latencies(outcomes.filter((outcome) => isFault(outcome.nonce)));
     const ms = (ns: number) => (ns / 1e6).toFixed(2);
-    const p = (sorted: number[], q: number) => percentile(sorted, q);
-    const addedP50 = p(proxySorted, 50) - p(directSorted, 50);
-    const addedP99 = p(proxySorted, 99) - p(directSorted, 99);
+    const addedP50 = percentile(proxySorted, 0.5) - percentile(directSorted, 0.5);
+    const addedP99 = percentile(proxySorted, 0.99) - percentile(directSorted, 0.99);
     const window = Math.max(3, Math.floor(rss.length / 4));
     const rssStart = median(rss.slice(1, 1 + window));
     const rssEnd = median(rss.slice(-window));
@@ -434,7 +396,7 @@ malformed JSON or SSE, a keep-alive comment then an error event (a 503 for a pla
 response held open (streams only; it must end at \`[DONE]\` on the first attempt), in turn); the load generator in this process. Half the requests stream (half of those
 ask for usage). Rate: ${RATE_SHARE} of the ${Math.round(maxRate)} req/s serve held with ${CONCURRENCY} closed-loop clients.
 Latency is counted from each request's scheduled send time (open loop); added latency is against the same
-open-loop rate sent straight to the upstream in the same run (${BASELINE_S} s, no faults).
+open-loop rate sent straight to the upstream in the same run (${BASELINE_S} s, no faults). Percentiles and medians by nearest rank (bench/bench-helpers.ts, the one rule of every bench).
 
 | measure | value |
 | --- | ---: |
@@ -446,11 +408,11 @@ open-loop rate sent straight to the upstream in the same run (${BASELINE_S} s, n
 | \`routellm_requests_total\` increase (status 200) | ${requestsCounted} (${ok200}) |
 | request log lines for chat completions | ${logCount} (prompt text in log: ${promptsInLog}) |
 | in-flight gauge after the run | ${inFlight} |
-| latency direct p50 / p99 | ${ms(p(directSorted, 50))} ms / ${ms(p(directSorted, 99))} ms |
-| latency through serve p50 / p99 | ${ms(p(proxySorted, 50))} ms / ${ms(p(proxySorted, 99))} ms |
+| latency direct p50 / p99 | ${ms(percentile(directSorted, 0.5))} ms / ${ms(percentile(directSorted, 0.99))} ms |
+| latency through serve p50 / p99 | ${ms(percentile(proxySorted, 0.5))} ms / ${ms(percentile(proxySorted, 0.99))} ms |
 | **added latency p50 / p99** | **${ms(addedP50)} ms / ${ms(addedP99)} ms** |
-| added latency p99, requests without a fault | ${ms(p(cleanSorted, 99) - p(directSorted, 99))} ms |
-| requests with a fault (two upstream attempts) p50 / p99 | ${ms(p(faultSorted, 50))} ms / ${ms(p(faultSorted, 99))} ms |
+| added latency p99, requests without a fault | ${ms(percentile(cleanSorted, 0.99) - percentile(directSorted, 0.99))} ms |
+| requests with a fault (two upstream attempts) p50 / p99 | ${ms(percentile(faultSorted, 0.5))} ms / ${ms(percentile(faultSorted, 0.99))} ms |
 | server CPU per request, the pipeline unwatched / serve as shipped (median of 3 × ${CPU_REQUESTS}) | ${median(bareCpu).toFixed(0)} µs / ${median(gatewayCpu).toFixed(0)} µs (${(median(gatewayCpu) / median(bareCpu)).toFixed(2)}×) |
 | serve RSS: start / end / peak of ${rss.length} samples (1 per s) | ${rssStart.toFixed(0)} MB / ${rssEnd.toFixed(0)} MB / ${Math.max(...rss).toFixed(0)} MB |
 

@@ -1,5 +1,5 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,8 +10,9 @@ import { DEFAULT_CHAT_OPTIONS } from '../src/server/options/chat-options.js';
 import { packageRoot } from '../src/runtime/package-paths.js';
 import { startServer } from '../src/server/http/start-server.js';
 import { Upstreams } from '../src/upstream/upstreams.js';
-import { startUpstreamServer } from '../test/helpers/upstream-server.js';
+import { cpuMicros, median, percentile, saturate, spawnAndWait, spawnLoggingToFile } from './bench-helpers.js';
 import { writeBenchSection } from './benchmarks-md.js';
+import { spawnUpstreamProcess } from './upstream-process.js';
 
 /*
  * Proxy overhead: the same requests straight to the upstream test server and through
@@ -92,10 +93,6 @@ function send(endpoint: Endpoint, mode: Mode): Promise<number> {
   });
 }
 
-function percentile(sorted: readonly number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor(p * (sorted.length - 1)))] as number;
-}
-
 function summary(latenciesNs: number[]) {
   const sorted = [...latenciesNs].sort((a, b) => a - b);
   return { p50: percentile(sorted, 0.5), p99: percentile(sorted, 0.99), n: sorted.length };
@@ -162,31 +159,8 @@ async function openLoops(endpoints: readonly Endpoint[], mode: Mode) {
 }
 
 /** (c) N workers back to back for a fixed time: completed requests per second. */
-async function saturation(endpoint: Endpoint, mode: Mode, seconds: number = SATURATION_SECONDS) {
-  const deadline = Date.now() + seconds * 1000;
-  let done = 0;
-  let errors = 0;
-  const started = process.hrtime.bigint();
-  await Promise.all(
-    Array.from({ length: SATURATION_CONCURRENCY }, async () => {
-      while (Date.now() < deadline) {
-        try {
-          await send(endpoint, mode);
-          done += 1;
-        } catch {
-          errors += 1;
-        }
-      }
-    }),
-  );
-  const elapsed = Number(process.hrtime.bigint() - started) / 1e9;
-  return { rps: done / elapsed, errors, done };
-}
-
-/** CPU time (user + system) a process has used, in microseconds (Linux /proc; clock ticks of 10 ms). */
-export function cpuMicros(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-  return (Number(fields[11]) + Number(fields[12])) * 10_000;
+function saturation(endpoint: Endpoint, mode: Mode, seconds: number = SATURATION_SECONDS) {
+  return saturate(SATURATION_CONCURRENCY, seconds, () => send(endpoint, mode));
 }
 
 /** Saturation plus the proxy's own CPU per completed request. */
@@ -225,7 +199,6 @@ async function saturationRounds(endpoints: readonly Endpoint[], mode: Mode): Pro
     }
   }
   const direct = rounds[0] ?? [];
-  const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] as number;
   return rounds.map((runs) => ({
     rps: median(runs.map((run) => run.rps)),
     ratio: median(runs.map((run, index) => run.rps / (direct[index]?.rps ?? Number.NaN))),
@@ -239,43 +212,6 @@ function memoryOf(pid: number): { rss: number; peak: number } {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   const kb = (field: string) => Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1] ?? Number.NaN);
   return { rss: kb('VmRSS') / 1024, peak: kb('VmHWM') / 1024 };
-}
-
-/** Spawns a child and resolves with it and the first line matching `pattern` on the chosen stream. */
-function spawnAndWait(args: readonly string[], stream: 'stdout' | 'stderr', pattern: RegExp): Promise<{ child: ChildProcess; match: RegExpExecArray }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    let text = '';
-    child[stream]?.setEncoding('utf8').on('data', (chunk: string) => {
-      text += chunk;
-      const match = pattern.exec(text);
-      if (match) resolve({ child, match });
-    });
-    child.on('exit', (code) => reject(new Error(`${args.join(' ')} exited ${code}: ${text}`)));
-  });
-}
-
-/**
- * Spawns a child whose stderr goes to a file (as a log shipper's file would) and resolves
- * once `pattern` shows up in it. A pipe drained by this process would put the cost of
- * reading serve's request log on the load generator, which shares the machine's two cores.
- */
-export async function spawnLoggingToFile(args: readonly string[], logPath: string, pattern: RegExp): Promise<{ child: ChildProcess; match: RegExpExecArray }> {
-  const fd = openSync(logPath, 'w');
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', fd] });
-  closeSync(fd);
-  let exited: number | null | undefined;
-  child.on('exit', (code) => {
-    exited = code;
-  });
-  for (let waited = 0; waited < 20_000; waited += 20) {
-    const match = pattern.exec(readFileSync(logPath, 'utf8').slice(0, 4096));
-    if (match) return { child, match };
-    if (exited !== undefined) break;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  child.kill('SIGTERM');
-  throw new Error(`${args.join(' ')} did not start (exit ${exited}): ${readFileSync(logPath, 'utf8').slice(0, 2000)}`);
 }
 
 function endpoint(name: string, port: number, pid?: number): Endpoint {
@@ -308,10 +244,10 @@ export async function runProxyOverheadBench(): Promise<void> {
   const children: ChildProcess[] = [];
   const logDir = mkdtempSync(join(tmpdir(), 'routellm-bench-'));
   try {
-    const upstreamChild = await spawnAndWait([self, '--role', 'upstream'], 'stdout', /PORT (\d+)/);
-    children.push(upstreamChild.child);
-    const upstreamPort = Number(upstreamChild.match[1]);
-    const upstreamURL = `http://127.0.0.1:${upstreamPort}/v1`;
+    const upstream = await spawnUpstreamProcess();
+    children.push(upstream.child);
+    const upstreamURL = upstream.baseURL;
+    const upstreamPort = Number(new URL(upstreamURL).port);
     const bin = join(packageRoot(), 'bin', 'routellm.js');
     const serveChild = await spawnLoggingToFile(
       [bin, 'serve', '--port', '0', '--routers', 'random', '--base-url', upstreamURL, '--api-key', 'bench', '--strong-model', 'strong', '--weak-model', 'weak'],
@@ -409,7 +345,7 @@ export async function runProxyOverheadBench(): Promise<void> {
 One run of \`bench/proxy-overhead.ts\` on this machine (${cpus().length} cores, Node ${process.version}, ${new Date().toISOString().slice(0, 16)}Z):
 the upstream test server, each proxy and the load generator in separate processes on 127.0.0.1; keep-alive
 connections; the same body direct and through the proxy (${BODIES.json.length} B; the streaming answer is 14 SSE events
-with \`stream_options.include_usage\`). Added latency = proxy percentile minus direct percentile, same run.
+with \`stream_options.include_usage\`). Added latency = proxy percentile minus direct percentile, same run. Percentiles and medians by nearest rank (bench/bench-helpers.ts, the one rule of every bench).
 (a) per proxy, ${SEQUENTIAL} requests after ${SEQUENTIAL_WARMUP} warm-up, alternating with direct (each row's direct column is its own pass); (b) ${OPEN_LOOP_RUNS} runs of ${OPEN_LOOP_SECONDS} s at ${OPEN_LOOP_RATE} req/s per endpoint,
 interleaved, latency from each request's scheduled time, pooled; (c) ${SATURATION_ROUNDS} rounds, each giving direct and then every proxy (their order rotated round by round)
 ${SATURATION_WARMUP_SECONDS} s of warm-up and ${SATURATION_SECONDS} s timed with ${SATURATION_CONCURRENCY} workers; throughput and ratio are the median round's (ratio against
@@ -452,14 +388,11 @@ ${findings.join('\n')}
   }
 }
 
-/** Child roles: the upstream test server, an in-process proxy variant, a bare node:http proxy. */
+/** Child roles: an in-process proxy variant, a bare node:http proxy. */
 async function childRole(args: readonly string[]): Promise<void> {
   const value = (flag: string) => args[args.indexOf(flag) + 1] as string;
   const role = value('--role');
-  if (role === 'upstream') {
-    const upstream = await startUpstreamServer({ record: false });
-    process.stdout.write(`PORT ${new URL(upstream.baseURL).port}\n`);
-  } else if (role === 'proxy') {
+  if (role === 'proxy') {
     const pair = { strong: 'strong', weak: 'weak' };
     const decider = new Decider({ pair, routers: new Map([['random', createRandomRouter()]]) });
     const upstreams = new Upstreams({ pair, overrides: { baseURL: value('--upstream'), apiKey: 'bench' }, env: {}, maxRetries: 0 });

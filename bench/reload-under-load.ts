@@ -7,7 +7,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { packageRoot } from '../src/runtime/package-paths.js';
 import { startUpstreamServer } from '../test/helpers/upstream-server.js';
 import { writeBenchSection } from './benchmarks-md.js';
-import { spawnLoggingToFile } from './proxy-overhead.js';
+import { percentile, spawnLoggingToFile } from './bench-helpers.js';
 
 /*
  * Reload under load (issue 17): the real `routellm serve` (child process, mf router) takes a steady
@@ -92,8 +92,6 @@ function get(agent: http.Agent, port: number, path: string): Promise<string> {
   });
 }
 
-const percentile = (sorted: readonly number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
-
 /** The bench: writes its BENCHMARKS.md section; exits 1 if any request failed or any reload did not work. */
 export async function runReloadUnderLoadBench(): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'routellm-reload-bench-'));
@@ -176,7 +174,7 @@ routers are reloaded every ${RELOAD_EVERY_MS / 1000} s, alternately by SIGHUP an
 other of two mf checkpoints (the shipped weights and a copy with one weight changed: every reload swaps weights). Each
 answer is checked whole: status 200 and the full echo, a stream with every word, its finish_reason and \`[DONE]\`.
 Upstream: a fake OpenAI server in its own process. Machine: ${cpus().length} cores shared with other engineers' work
-(load average ${load.toFixed(1)} at the start), so latencies are noisy; the counts are the point.
+(load average ${load.toFixed(1)} at the start), so latencies are noisy; the counts are the point. Percentiles and medians by nearest rank (bench/bench-helpers.ts, the one rule of every bench).
 
 | figure | value |
 | --- | ---: |
@@ -186,8 +184,8 @@ Upstream: a fake OpenAI server in its own process. Machine: ${cpus().length} cor
 | reloads asked (SIGHUP + POST) | ${reloads.length} (${reloads.filter((r) => r.via === 'SIGHUP').length} + ${reloads.filter((r) => r.via === 'POST').length}) |
 | reloads done (\`routellm_reloads_total\` ok / failed) | ${okReloads} / ${failedReloads} |
 | routing generation at the end (\`/v1/routellm/stats\`) | ${stats.routing.generation} |
-| reload time (building the new routers off to the side), median / max | ${f(percentile(tookMs, 50))} ms / ${f(tookMs.at(-1) ?? Number.NaN)} ms |
-| request latency p50 / p99 / max | ${f(percentile(latencies, 50))} / ${f(percentile(latencies, 99))} / ${f(latencies.at(-1) ?? Number.NaN)} ms |
+| reload time (building the new routers off to the side), median / max | ${f(percentile(tookMs, 0.5))} ms / ${f(tookMs.at(-1) ?? Number.NaN)} ms |
+| request latency p50 / p99 / max | ${f(percentile(latencies, 0.5))} / ${f(percentile(latencies, 0.99))} / ${f(latencies.at(-1) ?? Number.NaN)} ms |
 
 Target (issue 17): 0 failed or truncated responses with a reload every 2 s: ${failures.length === 0 && okReloads === reloads.length ? 'met' : 'NOT met'}.`;
     await writeBenchSection('reload-under-load', markdown);

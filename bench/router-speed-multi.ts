@@ -4,7 +4,8 @@ import { chooseModel } from '../src/core/index.js';
 import { DEFAULT_MODEL_SCORER, modelScorerFactory } from '../src/routers/multi/model-scorers.js';
 import { nodeRouterContext } from '../src/runtime/node-router-context.js';
 import { writeBenchSection } from './benchmarks-md.js';
-import { percentile, prompts, timeEach } from './router-speed.js';
+import { percentile } from './bench-helpers.js';
+import { prompts, timeEach } from './router-speed.js';
 
 const DECISIONS = 500;
 const WARMUP = 50;

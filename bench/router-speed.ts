@@ -2,7 +2,6 @@ import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -16,6 +15,7 @@ import { chanceLevel, formatPValue, pAgainstChance } from '../src/eval/metrics/c
 import { heldOutApgr } from '../src/train/heldout-metrics.js';
 import { readTrainingData } from '../src/train/read-training-data.js';
 import { seededRandom } from '../src/train/seeded-random.js';
+import { freePort, percentile } from './bench-helpers.js';
 import { writeBenchSection } from './benchmarks-md.js';
 
 const DECISIONS = 500;
@@ -48,10 +48,6 @@ function multipleChoicePrompts(count: number, seed: number): string[] {
   return prompts(count, seed).map((text) => `${text.slice(0, 440)}\nA. ${text.slice(0, 8)}\nB. ${text.slice(8, 16)}\nC. ${text.slice(16, 24)}\nD. ${text.slice(24, 32)}\nAnswer:`);
 }
 
-export function percentile(sorted: readonly number[], q: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))]!;
-}
-
 export async function timeEach(items: readonly string[], score: (prompt: string) => unknown): Promise<number[]> {
   const times: number[] = [];
   for (const item of items) {
@@ -60,17 +56,6 @@ export async function timeEach(items: readonly string[], score: (prompt: string)
     times.push(performance.now() - start);
   }
   return times.sort((a, b) => a - b);
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 async function wallTime(command: string, args: string[]): Promise<number> {

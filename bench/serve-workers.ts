@@ -1,13 +1,13 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import { packageRoot } from '../src/runtime/package-paths.js';
-import { startUpstreamServer } from '../test/helpers/upstream-server.js';
 import { writeBenchSection } from './benchmarks-md.js';
-import { spawnLoggingToFile } from './proxy-overhead.js';
+import { median, saturate, spawnLoggingToFile } from './bench-helpers.js';
+import { spawnUpstreamProcess } from './upstream-process.js';
 
 /*
  * `serve --workers 2` against `--workers 1`, in one run, against the same local upstream (a child
@@ -49,24 +49,9 @@ function post(port: number, agent: http.Agent, model: string): Promise<string> {
 /** Completed requests per second with CONCURRENCY connections back to back for `seconds`. */
 async function saturation(port: number, seconds: number): Promise<{ rps: number; errors: number }> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY });
-  const deadline = Date.now() + seconds * 1000;
-  let done = 0;
-  let errors = 0;
-  const started = process.hrtime.bigint();
-  await Promise.all(
-    Array.from({ length: CONCURRENCY }, async () => {
-      while (Date.now() < deadline) {
-        try {
-          await post(port, agent, 'router-random-50%');
-          done += 1;
-        } catch {
-          errors += 1;
-        }
-      }
-    }),
-  );
+  const { rps, errors } = await saturate(CONCURRENCY, seconds, () => post(port, agent, 'router-random-50%'));
   agent.destroy();
-  return { rps: done / (Number(process.hrtime.bigint() - started) / 1e9), errors };
+  return { rps, errors };
 }
 
 /** The share of the last SHARE_JUDGED requests to router-random-30% that the strong model answered. */
@@ -86,27 +71,17 @@ async function shareHeld(port: number): Promise<number> {
   return judged.filter((model) => model === 'strong').length / judged.length;
 }
 
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] as number;
-
 /** Runs the bench (about 40 s) and writes its BENCHMARKS.md section. */
 export async function runServeWorkersBench(): Promise<void> {
   const children: ChildProcess[] = [];
   const logDir = mkdtempSync(join(tmpdir(), 'routellm-bench-workers-'));
   const loadBefore = loadavg()[0] as number;
   try {
-    const upstream = spawn(process.execPath, [fileURLToPath(import.meta.url), '--role', 'upstream'], { stdio: ['ignore', 'pipe', 'inherit'] });
-    children.push(upstream);
-    const upstreamPort = await new Promise<number>((resolve) => {
-      let text = '';
-      upstream.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
-        text += chunk;
-        const match = /PORT (\d+)/.exec(text);
-        if (match) resolve(Number(match[1]));
-      });
-    });
+    const upstream = await spawnUpstreamProcess();
+    children.push(upstream.child);
     const bin = join(packageRoot(), 'bin', 'routellm.js');
     const serve = async (workers: number) => {
-      const args = [bin, 'serve', '--workers', String(workers), '--port', '0', '--routers', 'random', '--base-url', `http://127.0.0.1:${upstreamPort}/v1`, '--api-key', 'bench', '--strong-model', 'strong', '--weak-model', 'weak', '--no-probe'];
+      const args = [bin, 'serve', '--workers', String(workers), '--port', '0', '--routers', 'random', '--base-url', upstream.baseURL, '--api-key', 'bench', '--strong-model', 'strong', '--weak-model', 'weak', '--no-probe'];
       const started = await spawnLoggingToFile(args, join(logDir, `serve-${workers}.log`), workers === 1 ? /listening on http:\/\/127\.0\.0\.1:(\d+)/ : /workers serving on http:\/\/127\.0\.0\.1:(\d+)/);
       children.push(started.child);
       return Number(started.match[1]);
@@ -165,15 +140,8 @@ primary spreads them over the workers); of the last ${SHARE_JUDGED}, the strong 
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const args = process.argv.slice(2);
-  if (args.includes('--role')) {
-    const upstream = await startUpstreamServer({ record: false });
-    process.stdout.write(`PORT ${new URL(upstream.baseURL).port}\n`);
-    process.on('SIGTERM', () => process.exit(0));
-  } else {
-    runServeWorkersBench().catch((error: unknown) => {
-      process.stderr.write(`${(error as Error)?.stack ?? String(error)}\n`);
-      process.exitCode = 1;
-    });
-  }
+  runServeWorkersBench().catch((error: unknown) => {
+    process.stderr.write(`${(error as Error)?.stack ?? String(error)}\n`);
+    process.exitCode = 1;
+  });
 }

@@ -1,7 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import http from 'node:http';
-import { createServer } from 'node:net';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -14,7 +13,7 @@ import { packageRoot } from '../src/runtime/package-paths.js';
 import { RedisShareState } from '../src/shares/redis-share-state.js';
 import { startUpstreamServer } from '../test/helpers/upstream-server.js';
 import { writeBenchSection } from './benchmarks-md.js';
-import { cpuMicros, spawnLoggingToFile } from './proxy-overhead.js';
+import { cpuMicros, freePort, median, saturate, spawnLoggingToFile } from './bench-helpers.js';
 
 /*
  * What a live share costs on the request path. (1) The decision in-process: Decider.routeChat
@@ -45,14 +44,6 @@ const PROMPTS = [
   'Translate "good morning" into French, German and Japanese.',
 ];
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
 async function startRedis(): Promise<{ url: string; child: ChildProcess }> {
   const port = await freePort();
   const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: ['ignore', 'pipe', 'ignore'] });
@@ -68,11 +59,6 @@ async function startRedis(): Promise<{ url: string; child: ChildProcess }> {
 }
 
 const quiet = { warn: (line: string) => process.stderr.write(`  ${line}\n`), info: () => {} };
-
-function p50(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor((sorted.length - 1) / 2)] as number;
-}
 
 /** (1) The decision, in-process, for one router. */
 async function decisionCost(routerName: string, redisUrl: string) {
@@ -111,7 +97,7 @@ async function decisionCost(routerName: string, redisUrl: string) {
   } finally {
     await store.close();
   }
-  return variants.map((variant, index) => ({ name: variant.name, p50Us: p50(times[index] as number[]) / 1000 }));
+  return variants.map((variant, index) => ({ name: variant.name, p50Us: median(times[index] as number[]) / 1000 }));
 }
 
 function send(port: number, agent: http.Agent, body: Buffer): Promise<void> {
@@ -129,24 +115,8 @@ function send(port: number, agent: http.Agent, body: Buffer): Promise<void> {
   });
 }
 
-async function saturation(port: number, agent: http.Agent, body: Buffer, seconds: number) {
-  const deadline = Date.now() + seconds * 1000;
-  let done = 0;
-  let errors = 0;
-  const started = process.hrtime.bigint();
-  await Promise.all(
-    Array.from({ length: SATURATION_CONCURRENCY }, async () => {
-      while (Date.now() < deadline) {
-        try {
-          await send(port, agent, body);
-          done += 1;
-        } catch {
-          errors += 1;
-        }
-      }
-    }),
-  );
-  return { rps: done / (Number(process.hrtime.bigint() - started) / 1e9), done, errors };
+function saturation(port: number, agent: http.Agent, body: Buffer, seconds: number) {
+  return saturate(SATURATION_CONCURRENCY, seconds, () => send(port, agent, body));
 }
 
 /** (2) Throughput of serve at saturation: numeric threshold, live share, live share in Redis. */
@@ -195,8 +165,8 @@ async function serveThroughput(redisUrl: string) {
       const all = endpoints.flatMap((endpoint, index) => (endpoint.variant === v ? (runs[index] ?? []) : []));
       return {
         name: variant.name,
-        rps: p50(rounds.map((round) => roundRps(v, round))),
-        ratio: p50(rounds.map((round) => roundRps(v, round) / roundRps(0, round))),
+        rps: median(rounds.map((round) => roundRps(v, round))),
+        ratio: median(rounds.map((round) => roundRps(v, round) / roundRps(0, round))),
         cpuPerRequestUs: all.reduce((sum, run) => sum + run.cpuUs, 0) / Math.max(1, all.reduce((sum, run) => sum + run.done, 0)),
         errors: all.reduce((sum, run) => sum + run.errors, 0),
       };

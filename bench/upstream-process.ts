@@ -1,9 +1,10 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { startUpstreamServer } from '../test/helpers/upstream-server.js';
 
 /** The upstream test server in a process of its own, so a bench's CPU figures are its client's alone. */
 export interface UpstreamProcess {
+  readonly child: ChildProcess;
   readonly baseURL: string;
   close(): void;
 }
@@ -19,7 +20,7 @@ export async function spawnUpstreamProcess(): Promise<UpstreamProcess> {
       });
       child.on('exit', (code) => reject(new Error(`the upstream process exited ${code}`)));
     });
-    return { baseURL: `http://127.0.0.1:${port}/v1`, close: () => child.kill('SIGTERM') };
+    return { child, baseURL: `http://127.0.0.1:${port}/v1`, close: () => child.kill('SIGTERM') };
   } catch (error) {
     child.kill('SIGTERM');
     throw error;
