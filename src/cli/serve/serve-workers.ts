@@ -55,8 +55,8 @@ interface Slot {
  * exits (a warning, and a growing delay for one that keeps crashing), holds the live share windows
  * of every worker (and `--share-state FILE`), and answers a worker's scrape with every worker's
  * metrics and stats added up. It keeps each worker's latest report: a worker that does not answer a
- * scrape in time counts with it, and one that exits leaves its counters (`retired`) in every later
- * total, so counters never go down when a worker is restarted from zero. On the signal it asks each
+ * scrape in time counts with it, and one that exits leaves its counters in every later total
+ * (WorkerReports), so counters never go down when a worker is restarted from zero. On the signal it asks each
  * worker to drain and waits for them.
  */
 export async function serveWorkers(flags: ServeFlags, count: number, io: CliIo, log: RequestLog): Promise<void> {
@@ -127,8 +127,8 @@ export async function serveWorkers(flags: ServeFlags, count: number, io: CliIo, 
     countLive();
     if (!reports.has(part)) return undefined;
     if (part === 'stats') {
-      const { live, retired } = reports.stats();
-      return { stats: mergeStats(live, retired) };
+      const { live: current, retired } = reports.stats();
+      return { stats: mergeStats(current, retired) };
     }
     const own = await registry.getMetricsAsJSON();
     // Read in one turn, after the await: a worker that exits has its report in the live sets or the retired ones, not both.
