@@ -53,4 +53,5 @@ export { CostShareWindow } from './model-list/cost-share-window.js';
 export { ListBudgetTrack, type ListBudgetTrackOptions } from './model-list/list-budget-track.js';
 export { BudgetPace, type BudgetStats, type PaceDelta, type PaceSharing, type SharedBudget } from './shares/budget-pace.js';
 export { ModelListRouting, qualitiesByModel, type ListChoice, type ListDecision, type ListPrior, type ListRoutingOptions, type ListTarget } from './model-list/list-routing.js';
+export { checkCostOrder, type CostOrder } from './model-list/check-cost-order.js';
 export { checkModelList, expectedCosts, pairOfModelList, scoreColumns, type ModelEntry, type ModelList, type TokenPrice } from './model-list/model-list.js';

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { boundedRoutingText, costScale, knobForCostShare, promptTokens, requestCosts, scoreColumns, shortfalls, typicalCostUnit, UsageError, weightedCostShareCurve, type ModelEntry, type PricedShortfalls } from '../../core/index.js';
+import { boundedRoutingText, checkCostOrder, checkModelList, costScale, knobForCostShare, promptTokens, requestCosts, scoreColumns, shortfalls, typicalCostUnit, UsageError, weightedCostShareCurve, type ModelEntry, type PricedShortfalls } from '../../core/index.js';
 import { formatSharePercent, parseShare, sharePercent } from '../../calibrate/parse-share.js';
 import { readPromptChunks } from '../../calibrate/read-prompt-file.js';
 import { loadConfig } from '../../config/load-config.js';
@@ -35,6 +35,9 @@ export async function runCalibrateModels(flags: CalibrateFlags, io: CliIo): Prom
     if (listed && !entry) throw new UsageError(`--models: "${name}" is not in the models: list of ${config.path}; it has ${listed.map((model) => JSON.stringify(model.name)).join(', ')}`);
     return { name, scoredAs: entry?.scoredAs, price: entry?.price ?? prices.priceOf(name), tags: [] };
   });
+  // The config's whole list (given or taken by default) is named as the file names it.
+  const where = listed && config.path !== undefined && names.join(',') === listed.map((entry) => entry.name).join(',') ? `${config.path}: models` : '--models';
+  if (entries.every((entry) => entry.price !== undefined)) checkModelList(entries, where);
   const prompts = await readPrompts(resolve(io.cwd, flags.prompts), flags.prompts, flags.column ?? 'prompt');
   const context = nodeRouterContext({ env: io.env, cwd: io.cwd, fetch: io.fetch, stderr: io.stderr });
   // Without a config list, a name is the router's own (no entry can say scored_as:).
@@ -76,6 +79,8 @@ function costsOf(entries: readonly ModelEntry[], columns: Int32Array, meanCostUs
     return (prompt) => requestCosts(entries, promptTokens(prompt), unit);
   }
   if (meanCostUsd) {
+    const names = entries.map((entry) => entry.name);
+    checkCostOrder(names, Float64Array.from(columns, (column) => (meanCostUsd[column] as number) * 1000), '--models', "per 1,000 of the router's training prompts", 'measured');
     const scaled = costScale(Float64Array.from(columns, (column) => meanCostUsd[column] as number), entries.length - 1);
     return () => ({ scaled, step: 1 });
   }

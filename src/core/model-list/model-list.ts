@@ -1,5 +1,7 @@
 import { ConfigError } from '../errors.js';
 import type { ModelPair } from '../model-pair.js';
+import { checkCostOrder } from './check-cost-order.js';
+import { TYPICAL_REQUEST_TOKENS } from './request-tokens.js';
 
 /** A price in USD per million input and output tokens. */
 export interface TokenPrice {
@@ -36,8 +38,9 @@ export function pairOfModelList(list: ModelList): ModelPair {
 }
 
 /**
- * Checks a list: at least two models, distinct names, a price on each. Throws a ConfigError
- * naming the bad entry (`where` is how the source names the list, e.g. `config.yaml: models`).
+ * Checks a list: at least two models, distinct names, a price on each, cheapest first (on the
+ * typical request; equal costs in any order). Throws a ConfigError naming the bad entry (`where`
+ * is how the source names the list, e.g. `config.yaml: models`).
  */
 export function checkModelList(list: ModelList, where: string): ModelList {
   if (list.length < 2) {
@@ -59,6 +62,10 @@ export function checkModelList(list: ModelList, where: string): ModelList {
       }
     }
   });
+  // Input and output prices may rank two models differently: the typical request, the rule's unit, decides.
+  const { input, output } = TYPICAL_REQUEST_TOKENS;
+  const perThousand = Float64Array.from(expectedCosts(list, input, output), (cost) => cost * 1000);
+  checkCostOrder(list.map((entry) => entry.name), perThousand, where, `per 1,000 typical requests: ${input.toLocaleString('en-US')} tokens in, ${output} out`);
   return list;
 }
 
