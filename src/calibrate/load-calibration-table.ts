@@ -1,6 +1,9 @@
 import { join } from 'node:path';
-import { type Router, type RouterContext, type ShareResolver, type ThresholdAdvisor } from '../core/index.js';
+import { type Router, type RouterContext, type RouterOptions, type ShareResolver, type ThresholdAdvisor } from '../core/index.js';
+import { sortedAscending } from '../eval/metrics/quantile.js';
+import { publishedWinRates, usesPublishedWeights } from './published-win-rates.js';
 import { thresholdAdvice } from './threshold-advice.js';
+import { thresholdForShare } from './threshold-for-share.js';
 import { findSourcedEntry, findTableEntry, shareResolverFromTables, validateCalibrationTable, type CalibrationTable, type SourcedTable } from './calibration-table.js';
 
 /** Where the shipped table lives inside the package's `datasets/`. */
@@ -89,17 +92,40 @@ export interface LoadedShareTables {
  * (one made from your own traffic) first, then the shipped table for the routers it lacks; each
  * entry checked against the loaded router's fingerprint. A chosen table that is missing or broken
  * refuses every share with the reason, while numeric thresholds keep working.
+ *
+ * A router no table fits that runs RouteLLM's own published weights (its config.example.yaml, as
+ * `optionsOf` tells) is cut on the win rates RouteLLM published for them, read once here, as
+ * `calibrate` reads them: the share means what it means in RouteLLM and in calibrate.
  */
-export async function loadShareTables(routers: ReadonlyMap<string, Router>, context: RouterContext): Promise<LoadedShareTables> {
+export async function loadShareTables(
+  routers: ReadonlyMap<string, Router>,
+  context: RouterContext,
+  optionsOf: (name: string) => RouterOptions | undefined = () => undefined,
+): Promise<LoadedShareTables> {
   const loaded = await readShareTables(calibrationTablePaths(context.env, context.datasetsDir), context.readFile);
-  const problems = [...routers.keys()].flatMap((name) => {
+  const published = new Map<string, Float64Array>();
+  const problems: string[] = [];
+  for (const name of routers.keys()) {
     const found = findTableEntry(loaded.tables, name, routers.get(name));
-    if (!('problem' in found)) return [];
-    return [`shares like router-${name}-50% will be refused: ${found.problem}${tablePathsSuffix(loaded)}`];
-  });
+    if (!('problem' in found)) continue;
+    const options = optionsOf(name);
+    if (options !== undefined && usesPublishedWeights(name, options)) {
+      try {
+        published.set(name, sortedAscending(await publishedWinRates(name, context, 'serve')));
+        continue;
+      } catch (error) {
+        problems.push(`shares like router-${name}-50% will be refused: RouteLLM's published win rates for its ${name} weights could not be read: ${(error as Error).message}`);
+        continue;
+      }
+    }
+    problems.push(`shares like router-${name}-50% will be refused: ${found.problem}${tablePathsSuffix(loaded)}`);
+  }
   const adviseThreshold: ThresholdAdvisor = (name, threshold) => {
     const found = findSourcedEntry(loaded.tables, name, routers.get(name));
     return 'problem' in found ? undefined : thresholdAdvice(name, threshold, found.entry, found.label);
   };
-  return { resolveShare: loaded.tables.length > 0 ? shareResolverFromTables(loaded.tables, routers) : undefined, problems, adviseThreshold };
+  const fromTables = loaded.tables.length > 0 ? shareResolverFromTables(loaded.tables, routers) : undefined;
+  const resolveShare: ShareResolver | undefined =
+    published.size === 0 ? fromTables : (name, share) => (published.has(name) ? thresholdForShare(published.get(name) as Float64Array, share) : fromTables?.(name, share));
+  return { resolveShare, problems, adviseThreshold };
 }

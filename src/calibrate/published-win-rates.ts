@@ -40,15 +40,16 @@ export function usesPublishedWeights(router: string, options: RouterOptions): bo
 
 /**
  * The published win rates of `router` (its column of PUBLISHED_WIN_RATES_DATASET), from the hub
- * or its cache. A ConfigError when the context has no hub or the column is missing.
+ * or its cache. A ConfigError when the context has no hub or the column is missing; `command`
+ * (calibrate, serve) is who asks, as messages say.
  */
-export async function publishedWinRates(router: string, context: RouterContext): Promise<Float64Array> {
-  if (!context.hub) throw new ConfigError(`calibrate: RouteLLM's published win rates for ${router} are on the Hugging Face hub, which this run cannot reach`);
-  const where = `calibrate (RouteLLM's published win rates for ${router})`;
+export async function publishedWinRates(router: string, context: RouterContext, command = 'calibrate'): Promise<Float64Array> {
+  if (!context.hub) throw new ConfigError(`${command}: RouteLLM's published win rates for ${router} are on the Hugging Face hub, which this run cannot reach`);
+  const where = `${command} (RouteLLM's published win rates for ${router})`;
   const files = await context.hub.datasetParquetFiles(PUBLISHED_WIN_RATES_DATASET, 'train', where);
   const rates: number[] = [];
   for (const path of files) {
-    const columns = await readParquetColumns(await context.readFile(path), [router], { source: `${PUBLISHED_WIN_RATES_DATASET} (${path})`, where, what: 'calibrate' });
+    const columns = await readParquetColumns(await context.readFile(path), [router], { source: `${PUBLISHED_WIN_RATES_DATASET} (${path})`, where, what: command });
     for (const value of columns[router]!) {
       const rate = typeof value === 'bigint' ? Number(value) : value;
       // pandas' quantile skips missing values; so do we.

@@ -53,7 +53,8 @@ export async function buildDecider(options: BuildDeciderOptions): Promise<Decide
   let resolveShare = options.resolveShare;
   let adviseThreshold: ThresholdAdvisor | undefined;
   if (!resolveShare) {
-    const loaded = await loadShareTables(routers, options.context);
+    // Routers built from the config (not objects of the caller's) may run RouteLLM's published weights.
+    const loaded = await loadShareTables(routers, options.context, (name) => (names.includes(name) ? (options.config.routers[name] ?? {}) : undefined));
     resolveShare = loaded.resolveShare;
     adviseThreshold = loaded.adviseThreshold;
     if (options.onShareProblem) loaded.problems.forEach(options.onShareProblem);

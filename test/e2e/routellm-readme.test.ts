@@ -8,7 +8,9 @@ import { startFakeHub, type FakeHub } from '../helpers/fake-hub.js';
 import { startJsonHandlerServer, type JsonHandlerServer } from '../helpers/json-handler-server.js';
 import { fakeEmbedding } from '../helpers/routellm-artifacts.js';
 import { routellmHubRepos } from '../helpers/routellm-hub.js';
+import { runCliChild } from '../helpers/run-cli-child.js';
 import { runCliInProcess } from '../helpers/run-cli-in-process.js';
+import { startServeChild } from '../helpers/serve-child.js';
 import { startServeInProcess } from '../helpers/serve-in-process.js';
 
 /**
@@ -114,5 +116,30 @@ describe("RouteLLM's README commands with its config.example.yaml", () => {
     expect(result.stdout).toBe('For 20.0% strong model calls for mf, threshold = 0.8\n');
     expect(result.stderr).not.toMatch(/warning/);
     expect(hub.requests.some((r) => r.path.startsWith('/datasets/routellm/lmsys-arena-human-preference-55k-thresholds/resolve/'))).toBe(true);
+  });
+
+  it('serve and route cut router-mf-20% from the win rates RouteLLM published for its weights, as calibrate does; /v1/models lists only names it answers', async () => {
+    // They refused every share ("the shipped calibration table was made for router mf with other weights") while calibrate printed 0.8.
+    const serve = await startServeChild(['--routers', 'mf', '--weak-model', 'anyscale/mistralai/Mixtral-8x7B-Instruct-v0.1', '--config', 'config.example.yaml', '--port', '0'], { env, cwd: dir });
+    try {
+      expect(serve.stderr()).not.toMatch(/will be refused/);
+      const answer = await fetch(`${serve.url}/v1/chat/completions`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ model: 'router-mf-20%', messages: [{ role: 'user', content: 'hi' }] }),
+      });
+      expect(answer.status, await answer.clone().text()).toBe(200);
+      // The (1 - 0.2) quantile of the published 0.00, 0.01, ..., 1.00: where the share's window starts.
+      expect(Number(answer.headers.get('x-routellm-threshold'))).toBeCloseTo(0.8, 12);
+      const models = (await (await fetch(`${serve.url}/v1/models`)).json()) as { data: { id: string }[] };
+      expect(models.data.map((model) => model.id)).toEqual(['router-mf-20%', 'router-mf-50%', 'router-mf-80%']);
+      expect((await fetch(`${serve.url}/v1/models/router-mf-20%25`)).status).toBe(200);
+    } finally {
+      expect(await serve.stop()).toBe(0);
+    }
+    const route = await runCliChild(['route', '--router', 'mf', '--config', 'config.example.yaml', '--threshold', '20%', '--json', LONG], { env, cwd: dir });
+    expect(route.code, route.stderr).toBe(0);
+    expect(JSON.parse(route.stdout)).toMatchObject({ router: 'mf', model: 'gpt-4-1106-preview' });
+    expect(JSON.parse(route.stdout).threshold).toBeCloseTo(0.8, 12);
   });
 });

@@ -1,5 +1,5 @@
 import OpenAI from 'openai';
-import { createRandomRouter, Decider, type Router } from '../../src/core/index.js';
+import { createRandomRouter, Decider, type Router, type ShareResolver } from '../../src/core/index.js';
 import { ChatPipeline } from '../../src/server/chat/chat-pipeline.js';
 import { startServer, type RunningServer, type ServerOptions } from '../../src/server/http/start-server.js';
 import { DEFAULT_CHAT_OPTIONS, type ChatOptions } from '../../src/server/options/chat-options.js';
@@ -38,6 +38,8 @@ export async function startProxy(
     server?: Partial<Omit<ServerOptions, 'pipeline'>>;
     upstreams?: Partial<UpstreamsOptions>;
     chat?: Partial<ChatOptions>;
+    /** Resolves shares (router-random-50%) as a calibration table would; without it every share is refused. */
+    resolveShare?: ShareResolver;
   } = {},
 ): Promise<Proxy> {
   const upstream = await startUpstreamServer(options.reply ? { reply: options.reply } : {});
@@ -48,6 +50,7 @@ export async function startProxy(
       ['keyword', keywordRouter],
       ['random', createRandomRouter({ seed: 7 })],
     ]),
+    ...(options.resolveShare ? { resolveShare: options.resolveShare } : {}),
   });
   const upstreams = new Upstreams({ pair: PAIR, overrides: { baseURL: upstream.baseURL, apiKey: 'upstream-key' }, env: {}, maxRetries: chat.fallback ? 0 : 1, ...options.upstreams });
   const pipeline = new ChatPipeline({ routing: { decider, upstreams }, options: chat });

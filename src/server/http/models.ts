@@ -24,18 +24,16 @@ export interface ModelList {
 /**
  * The `router-<name>-<share>` family: each loaded router at a few strong-call shares. Clients
  * that pick a model from this list (chat UIs) get names that mean the same for every router;
- * any threshold in [0, 1] or other share works too.
+ * any threshold in [0, 1] or other share works too. Only names `answers` takes are listed: a
+ * router whose shares no calibration table can cut lists none (it still takes thresholds).
  */
-export function modelList(routers: readonly string[], created: number): ModelList {
+export function modelList(routers: readonly string[], created: number, answers: (id: string) => boolean = () => true): ModelList {
   return {
     object: 'list',
     data: routers.flatMap((router) =>
-      LISTED_SHARES.map((share) => ({
-        id: `router-${router}-${share}`,
-        object: 'model' as const,
-        created,
-        owned_by: 'routellm',
-      })),
+      LISTED_SHARES.map((share) => `router-${router}-${share}`)
+        .filter(answers)
+        .map((id) => ({ id, object: 'model' as const, created, owned_by: 'routellm' })),
     ),
   };
 }
@@ -50,11 +48,18 @@ export const MODEL_PATH_PREFIX = '/v1/models/';
 
 /**
  * `GET /v1/models/{model}`: the entry `modelList` lists under that id (percent-decoded, as the
- * SDK encodes it), or one for any other id chat completions would take (`accepts`: another
- * threshold, a share): a client that retrieves its model before using it must not be refused
- * one that works. Anything else is an OpenAI-shaped 404 `model_not_found`, as OpenAI answers.
+ * SDK encodes it), or one for any other id chat completions would take (`refusalOf` undefined:
+ * another threshold, a share): a client that retrieves its model before using it must not be
+ * refused one that works. Anything else is an OpenAI-shaped 404 `model_not_found`, as OpenAI
+ * answers; for a name of a loaded router (`routers`), with the reason chat completions gives.
  */
-export function retrieveModel(list: ModelList, encodedId: string, accepts: (id: string) => boolean, thresholds = PAIR_THRESHOLDS): ModelEntry {
+export function retrieveModel(
+  list: ModelList,
+  encodedId: string,
+  refusalOf: (id: string) => string | undefined,
+  thresholds = PAIR_THRESHOLDS,
+  routers: readonly string[] = [],
+): ModelEntry {
   let id: string | undefined;
   try {
     id = decodeURIComponent(encodedId);
@@ -64,11 +69,16 @@ export function retrieveModel(list: ModelList, encodedId: string, accepts: (id: 
   const found = id === undefined ? undefined : list.data.find((entry) => entry.id === id);
   if (found) return found;
   const created = list.data[0]?.created ?? 0;
-  if (id !== undefined && accepts(id)) return { id, object: 'model', created, owned_by: 'routellm' };
+  const refusal = id === undefined ? undefined : refusalOf(id);
+  if (id !== undefined && refusal === undefined) return { id, object: 'model', created, owned_by: 'routellm' };
   const shown = id ?? encodedId;
+  const quoted = `model "${shown.length > 80 ? `${shown.slice(0, 77)}...` : shown}"`;
+  const router = /^router-([^-]+)-/.exec(shown)?.[1];
   throw new RequestError(
     404,
-    `model "${shown.length > 80 ? `${shown.slice(0, 77)}...` : shown}" is not a model this server routes; GET /v1/models lists some (any router-<router>-<threshold> with ${thresholds} works)`,
+    router !== undefined && routers.includes(router) && refusal !== undefined
+      ? `${quoted} is not a model this server answers (${refusal}); GET /v1/models lists the ones it does`
+      : `${quoted} is not a model this server routes; GET /v1/models lists some (any router-<router>-<threshold> with ${thresholds} works)`,
     { param: 'model', code: 'model_not_found' },
   );
 }

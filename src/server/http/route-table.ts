@@ -36,22 +36,24 @@ export function routeTable(deps: RouteTableDeps): RouteTable {
   const { pipeline, metrics } = deps;
   const created = Math.floor(Date.now() / 1000);
   const decider = () => pipeline.routing.decider;
-  /** True for a model name chat completions would route (any threshold, a resolvable share). */
-  const acceptsModel = (id: string): boolean => {
+  /** Why chat completions would refuse a model name, or undefined for one it routes (any threshold, a resolvable share). */
+  const refusalOf = (id: string): string | undefined => {
     try {
       decider().resolveTarget(id);
-      return true;
-    } catch {
-      return false;
+      return undefined;
+    } catch (error) {
+      return (error as Error).message;
     }
   };
+  // Only names this server answers: a router whose shares the tables cannot cut lists none of them.
+  const listed = () => modelList(decider().routerNames(), created, (id) => refusalOf(id) === undefined);
   return {
     '/v1/chat/completions': { POST: createChatEndpoint(deps) },
-    '/v1/models': { GET: (_request, response, context) => sendJson(response, 200, modelList(decider().routerNames(), created), context) },
+    '/v1/models': { GET: (_request, response, context) => sendJson(response, 200, listed(), context) },
     [MODEL_ROUTE]: {
       GET: (request, response, context) => {
         const id = pathOf(request.url ?? '/').slice(MODEL_PATH_PREFIX.length);
-        sendJson(response, 200, retrieveModel(modelList(decider().routerNames(), created), id, acceptsModel, decider().list ? LIST_THRESHOLDS : PAIR_THRESHOLDS), context);
+        sendJson(response, 200, retrieveModel(listed(), id, refusalOf, decider().list ? LIST_THRESHOLDS : PAIR_THRESHOLDS, decider().routerNames()), context);
       },
     },
     '/health': {

@@ -4,7 +4,8 @@ import { startProxy, type Proxy } from '../../helpers/proxy-harness.js';
 
 let proxy: Proxy;
 beforeAll(async () => {
-  proxy = await startProxy();
+  // Shares resolve as with a table (win rates spread evenly over [0, 1]): /v1/models lists only names the server answers.
+  proxy = await startProxy({ resolveShare: (_router, share) => 1 - share });
 });
 afterAll(async () => {
   await proxy.close();
