@@ -132,7 +132,7 @@ function checkedBody(params: unknown, record: RequestRecord): Readonly<Record<st
 
 /** Records a call that failed before its answer (its status as serve would have sent it; 499 when the caller stopped it) and makes the SDK's error. */
 function finishFailed(record: RequestRecord, error: unknown, stop: CallerStop) {
-  const headers = { 'x-request-id': record.requestId, ...routingHeadersOf(record) };
+  const headers = { 'x-request-id': record.requestId, ...routingHeadersOf(record, error) };
   const apiError = toAPIError(error, stop, headers);
   record.failed(error, stop === undefined ? httpErrorFor(error).body.error.message : apiError.message);
   record.finish(stop === undefined ? httpErrorFor(error).status : 499);

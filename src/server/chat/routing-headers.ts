@@ -1,12 +1,32 @@
-import type { RoutingDecision } from '../../core/index.js';
+import { UpstreamError, type RoutingDecision } from '../../core/index.js';
 import type { RequestRecord } from './request-record.js';
 
 /**
  * What an answer says of the routing, in serve's `x-routellm-*` headers, from the request's record:
- * the decision once routed, the attempts made, and after a fallback the model whose answer (or
- * failure) it is. Also the `headers` of the in-process Controller's errors, so both say the same.
+ * the decision once routed, the attempts made, and after a fallback the model whose answer it is.
+ * Also the `headers` of the in-process Controller's answers and errors, so both say the same.
+ *
+ * `failure`, for an error answer: `x-routellm-model` (and over a list `x-routellm-quality`) names the
+ * model that answered, so it is left out unless the error is that model's own answer passed
+ * through (an upstream 4xx, a 429); on a 502/504 or any refusal of ours no model answered. What was
+ * routed stays in the other headers: the router and threshold, `x-routellm-fallback` (the routed
+ * model, after a fallback) and `x-routellm-attempts`.
  */
-export function routingHeadersOf(record: RequestRecord): Record<string, string> {
+export function routingHeadersOf(record: RequestRecord, failure?: unknown): Record<string, string> {
+  const headers = routedHeaders(record);
+  if (failure !== undefined && !upstreamAnswered(failure)) {
+    delete headers['x-routellm-model'];
+    delete headers['x-routellm-quality'];
+  }
+  return headers;
+}
+
+/** True for an error that is an upstream's own answer, passed through to the client (its 4xx). */
+function upstreamAnswered(error: unknown): boolean {
+  return error instanceof UpstreamError && error.status !== undefined && error.status >= 400 && error.status < 500;
+}
+
+function routedHeaders(record: RequestRecord): Record<string, string> {
   const decision = record.decision;
   if (decision === undefined) return {};
   if (decision.list) {

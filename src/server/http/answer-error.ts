@@ -27,7 +27,7 @@ export function answerError(request: IncomingMessage, response: ServerResponse, 
   if (!request.complete) response.setHeader('connection', 'close');
   response.writeHead(answer.status, {
     ...answer.headers,
-    ...routingHeadersOf(context.record),
+    ...routingHeadersOf(context.record, error),
     'content-type': 'application/json',
     'content-length': Buffer.byteLength(text),
     'x-request-id': context.requestId,

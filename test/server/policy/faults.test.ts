@@ -215,8 +215,8 @@ describe('both models fail, or fallback is off: a clear OpenAI-shaped error', ()
     expect(error.type).toBe('server_error');
     expect(error.message).toContain(PAIR.weak);
     expect(error.headers?.get('x-routellm-attempts')).toBe('2');
-    // The headers name the model whose failure the body reports, and the routed one that failed first.
-    expect(error.headers?.get('x-routellm-model')).toBe(PAIR.weak);
+    // No model answered: no x-routellm-model (it named the weak model, which had failed); the routed one that failed first.
+    expect(error.headers?.get('x-routellm-model')).toBeNull();
     expect(error.headers?.get('x-routellm-fallback')).toBe(PAIR.strong);
     expect(proxy.upstream.requests.length - seen).toBe(2);
   });
