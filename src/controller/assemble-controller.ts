@@ -18,7 +18,7 @@ import type { ShareStateStore } from '../shares/share-state-store.js';
 import { PriceTable } from '../upstream/price-table.js';
 import { upstreamRouting } from '../upstream/upstream-routing.js';
 import { Upstreams } from '../upstream/upstreams.js';
-import { buildDecider } from './build-decider.js';
+import { buildDecider, refuseBuiltinName } from './build-decider.js';
 import type { ControllerOptions, Logger } from './controller-options.js';
 import { STDERR_WARNINGS } from './default-logger.js';
 
@@ -97,7 +97,11 @@ export async function prepareController(options: ControllerOptions, internals: C
   // Over a list, the default is the router over a list that ships (knn), chosen in buildDecider.
   const routers = options.routers ?? (modelList ? [] : [DEFAULT_ROUTER]);
   const registry = createBuiltinRegistry();
-  for (const router of routers) if (isFactory(router)) registry.register(router);
+  for (const router of routers) {
+    if (!isFactory(router)) continue;
+    refuseBuiltinName(router.name);
+    registry.register(router);
+  }
   const named = routers.map((router) => (typeof router === 'string' ? router : router.name));
   // The routers this run reads config sections for: over a list with none named, the default list router.
   const names = modelList && named.length === 0 ? [DEFAULT_MODEL_SCORER] : named;

@@ -3,6 +3,7 @@ import { loadShareTables } from '../calibrate/load-calibration-table.js';
 import { readListPrior } from '../calibrate/list-prior-table.js';
 import type { RoutellmConfig } from '../config/load-config.js';
 import { DEFAULT_MODEL_SCORER, modelScorerFactory } from '../routers/multi/model-scorers.js';
+import { createBuiltinRegistry } from '../routers/builtin-registry.js';
 import { allInOrder } from '../runtime/all-in-order.js';
 
 export interface BuildDeciderOptions {
@@ -78,8 +79,19 @@ function checkedRouter(router: Router): Router {
     // Model names split on hyphens, so a hyphen in a router name could never be addressed.
     throw new ConfigError(`router name "${given.name}" may use only letters, digits and underscores`);
   }
+  refuseBuiltinName(given.name);
   return router;
 }
+
+/**
+ * Refuses a router of the caller's named like a built-in one: it would answer router-<name>-... in the
+ * built-in's place, its shares cut on the built-in's calibration table, with nothing saying so.
+ */
+export function refuseBuiltinName(name: string): void {
+  if (BUILTIN_NAMES.has(name)) throw new ConfigError(`router "${name}" is the name of a built-in router; give yours another name`);
+}
+
+const BUILTIN_NAMES: ReadonlySet<string> = new Set(createBuiltinRegistry().names());
 
 /** Loads the routers over a list named (default knn) and checks that each scores every model of the list. */
 async function buildListRouting(models: ModelList, options: BuildDeciderOptions): Promise<ModelListRouting> {

@@ -5,7 +5,7 @@ import { requestTokens, type RequestTokens } from './model-list/request-tokens.j
 import type { ModelPair } from './model-pair.js';
 import { parseModelName, type ThresholdSpec } from './parse-model-name.js';
 import { unknownRouterError } from './registry.js';
-import { chooseTier, scorePrompts, type Router, type Tier } from './router.js';
+import { chooseTier, scorePrompts, scoreText, type Router, type Tier } from './router.js';
 import { boundedRoutingText, routingText } from './routing-text.js';
 import type { BudgetTrack } from './shares/budget-track.js';
 import type { ShareCalibrator } from './shares/share-calibrator.js';
@@ -209,7 +209,7 @@ export class Decider {
    */
   async decide(target: RouteTarget | ListTarget, prompt: string, tokens?: RequestTokens): Promise<RoutingDecision> {
     if ('kind' in target) return this.#decideOverList(target, prompt, tokens);
-    const strongWinRate = checkedWinRate(target.router, await target.router.strongWinRate(boundedRoutingText(prompt)));
+    const strongWinRate = await scoreText(target.router, boundedRoutingText(prompt));
     let threshold = target.threshold;
     let tier: Tier;
     let budget: BudgetTrack | undefined;
@@ -247,7 +247,7 @@ export class Decider {
    * of every decision is the batch's cut (the lowest strong win rate).
    */
   async decideBatch(router: Router, prompts: readonly string[], share: number): Promise<RoutingDecision[]> {
-    const rates = (await scorePrompts(router, prompts)).map((rate) => checkedWinRate(router, rate));
+    const rates = await scorePrompts(router, prompts);
     const cut = shareOfBatch(rates, share);
     return rates.map((strongWinRate, index) => {
       const tier: Tier = cut.strong.has(index) ? 'strong' : 'weak';
@@ -269,10 +269,3 @@ export class Decider {
   }
 }
 
-/** A router's win rate, or a RoutingError: a NaN would silently route everything weak. */
-function checkedWinRate(router: Router, strongWinRate: number): number {
-  if (!(strongWinRate >= 0 && strongWinRate <= 1)) {
-    throw new RoutingError(`router "${router.name}" returned an invalid win rate ${strongWinRate}`, { code: 'router_failure' });
-  }
-  return strongWinRate;
-}

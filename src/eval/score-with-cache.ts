@@ -116,8 +116,8 @@ export class CachedScorer {
     const scores = await scorePrompts(this.#router, batch.map((index) => prompts[index] as string));
     if (scores.length !== batch.length) throw new RouterError(`router "${this.#router.name}" returned ${scores.length} win rates for ${batch.length} prompts`);
     batch.forEach((index, position) => {
+      // Checked by scorePrompts: a number in [0, 1].
       const rate = scores[position] as number;
-      if (!(rate >= 0 && rate <= 1)) throw new RouterError(`router "${this.#router.name}" returned an invalid win rate ${rate}`);
       rates[index] = rate;
       cache?.set(promptKey(prompts[index] as string), rate);
     });

@@ -30,7 +30,7 @@ export interface Proxy {
 /**
  * A real upstream test server and the real server over the chat pipeline in front of it, both on
  * 127.0.0.1, with the pipeline's defaults (fallback on, so the transport does not retry).
- * Routers: `keyword` (above) and a seeded `random`.
+ * Routers: `keyword` (above), a seeded `random`, and `routers` given.
  */
 export async function startProxy(
   options: {
@@ -40,6 +40,8 @@ export async function startProxy(
     chat?: Partial<ChatOptions>;
     /** Resolves shares (router-random-50%) as a calibration table would; without it every share is refused. */
     resolveShare?: ShareResolver;
+    /** Routers of the test's own, beside keyword and random. */
+    routers?: readonly Router[];
   } = {},
 ): Promise<Proxy> {
   const upstream = await startUpstreamServer(options.reply ? { reply: options.reply } : {});
@@ -49,6 +51,7 @@ export async function startProxy(
     routers: new Map<string, Router>([
       ['keyword', keywordRouter],
       ['random', createRandomRouter({ seed: 7 })],
+      ...(options.routers ?? []).map((router): [string, Router] => [router.name, router]),
     ]),
     ...(options.resolveShare ? { resolveShare: options.resolveShare } : {}),
   });

@@ -1,4 +1,4 @@
-import { RoutingError } from '../errors.js';
+import { RouterError, RoutingError } from '../errors.js';
 import { parseModelName } from '../parse-model-name.js';
 import { unknownRouterError } from '../registry.js';
 import { boundedRoutingText } from '../routing-text.js';
@@ -180,7 +180,7 @@ export class ModelListRouting {
     return Float64Array.from(columns, (column, index) => {
       const quality = scores[column] as number;
       if (!(quality >= 0 && quality <= 1)) {
-        throw new RoutingError(`router "${scorer.name}" returned an invalid quality ${quality} for "${this.names[index]}"`, { code: 'router_failure' });
+        throw new RouterError(`router "${scorer.name}" returned an invalid quality ${quality} for "${this.names[index]}"`);
       }
       return quality;
     });

@@ -21,7 +21,8 @@ export interface HttpError {
  * RequestError -> its status; RoutingError and other usage errors (a closed Controller's: code
  * controller_closed) -> 400 invalid_request_error;
  * upstream 4xx -> passed through (status, body, retry-after); upstream timeout -> 504;
- * other upstream failures (5xx, unreachable) -> 502; a router failure -> 500; anything else -> 500.
+ * other upstream failures (5xx, unreachable) -> 502; a router that failed (threw, or gave a win rate out of
+ * [0, 1]) -> 500 server_error, code router_failure: not the caller's fault; anything else -> 500.
  */
 export function httpErrorFor(error: unknown): HttpError {
   if (error instanceof RequestError) {
@@ -39,7 +40,7 @@ export function httpErrorFor(error: unknown): HttpError {
     }
     return answer(502, error.message, 'server_error', null, 'upstream_error');
   }
-  if (error instanceof RouterError) return { ...answer(500, error.message, 'server_error', null, 'router_error'), internal: true };
+  if (error instanceof RouterError) return { ...answer(500, error.message, 'server_error', null, 'router_failure'), internal: true };
   return { ...answer(500, 'internal server error; see the routellm server log', 'server_error', null, 'internal_error'), internal: true };
 }
 
