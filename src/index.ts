@@ -24,6 +24,14 @@ export { formatModelName, parseModelName, type ParsedModelName, type ThresholdSp
 // The error tree.
 export { ConfigError, ControllerClosedError, InternalError, RouterError, RoutellmError, RoutingError, UpstreamError, UpstreamTimeoutError, UsageError } from './core/index.js';
 
+// What chat.completions.create rejects with: the `openai` package's error classes, from the copy routellm
+// uses. In a project on another openai major (4, 5) npm installs a second copy, whose OpenAI.APIError is
+// another class: `instanceof` holds with these (import { APIError, RateLimitError } from 'routellm').
+export {
+  APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError, AuthenticationError, BadRequestError, ConflictError,
+  InternalServerError, NotFoundError, OpenAIError, PermissionDeniedError, RateLimitError, UnprocessableEntityError,
+} from 'openai';
+
 // The config file (RouteLLM's config.example.yaml shape, plus models:, providers:, prices:, server:).
 export { loadConfig, type RoutellmConfig } from './config/load-config.js';
 

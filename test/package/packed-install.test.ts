@@ -28,7 +28,8 @@ function temporary(prefix: string): string {
   made.push(dir);
   return dir;
 }
-afterAll(() => made.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+// The copies hold the shipped weights: removing them takes a while on a loaded machine.
+afterAll(() => made.forEach((dir) => rmSync(dir, { recursive: true, force: true })), 120_000);
 
 // A copy of the checkout is packed, not the checkout: prepack rewrites package.json for the length of
 // the pack, and the other tests (npx routellm runs prepare) read it meanwhile.
@@ -81,6 +82,34 @@ describe('the packed package, installed', () => {
     // No "ExperimentalWarning: ... require() ... ES Module" or anything else on stderr.
     expect(result.stderr).toBe('');
   });
+
+  it("raises errors that are instanceof the classes it exports, whichever copy of openai the project has", () => {
+    // A project on openai 4 or 5 gets its own copy and routellm its nested openai 6: two classes named APIError.
+    writeFileSync(
+      join(app, 'errors.mjs'),
+      `import OpenAI from 'openai';
+      import { APIError, BadRequestError, Controller } from 'routellm';
+      const controller = await Controller.create({ strongModel: 'strong-m', weakModel: 'weak-m', baseURL: 'http://127.0.0.1:9/v1', env: {}, logger: { info() {}, warn() {} } });
+      const error = await controller.chat.completions.create({ model: 'router-nope-50%', messages: [{ role: 'user', content: 'hi' }] }).catch((caught) => caught);
+      await controller.close();
+      console.log(JSON.stringify({ routellm: error instanceof APIError && error instanceof BadRequestError, project: error instanceof OpenAI.APIError, status: error.status }));`,
+    );
+    const run = () => {
+      const result = node(app, ['errors.mjs']);
+      expect(result.status, result.stderr).toBe(0);
+      return JSON.parse(result.stdout);
+    };
+    // One copy of openai, as npm installs it for a project on openai 6 (or none): both hold.
+    expect(run()).toEqual({ routellm: true, project: true, status: 400 });
+    const nested = join(app, 'node_modules/routellm/node_modules/openai');
+    cpSync(join(app, 'node_modules/openai'), nested, { recursive: true });
+    try {
+      // Two copies, as for a project on openai 4: the project's OpenAI.APIError is another class; routellm's exports still hold.
+      expect(run()).toEqual({ routellm: true, project: false, status: 400 });
+    } finally {
+      rmSync(nested, { recursive: true, force: true });
+    }
+  }, 120_000);
 
   it('on a Node without require(esm) (20.18: the engines floor), require fails naming the fix, a dynamic import()', () => {
     const result = node(app, [...(REQUIRE_ESM ? ['--no-experimental-require-module'] : []), '-e', "require('routellm')"]);
