@@ -46,6 +46,25 @@ describe('npm pack', () => {
     expect(missing).toEqual([]);
   });
 
+  it("ships the docs that the shipped pages link to and the CLI's messages name: they work offline, from node_modules/routellm", () => {
+    const shipped = new Set(pack.files);
+    const dead: string[] = [];
+    for (const page of pack.files.filter((path) => path.endsWith('.md'))) {
+      for (const match of readFileSync(join(ROOT, page), 'utf8').matchAll(/\]\(([^)#\s]+)(?:#[^)]*)?\)/g)) {
+        if (/^[a-z]+:/i.test(match[1]!)) continue;
+        const target = normalize(join(dirname(page), match[1]!));
+        if (!shipped.has(target)) dead.push(`${page} -> ${target}`);
+      }
+    }
+    const named = new Set<string>();
+    for (const path of pack.files.filter((file) => file.endsWith('.js'))) {
+      for (const match of readFileSync(join(ROOT, path), 'utf8').matchAll(/\bdocs\/[a-z0-9-]+\.md\b/g)) named.add(match[0]);
+    }
+    expect(named.size).toBeGreaterThan(0);
+    for (const doc of named) if (!shipped.has(doc)) dead.push(`named in the CLI: ${doc}`);
+    expect(dead).toEqual([]);
+  });
+
   it('is the size the README says', () => {
     const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
     const stated = /npm package is about ([\d.]+) MB \(([\d.]+) MB unpacked/.exec(readme);

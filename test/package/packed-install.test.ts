@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 /** What `npm pack` in a checkout reads: what it ships, and what prepack's build-stamp check hashes (so it does not rebuild). */
-const CHECKOUT = ['src', 'bench', 'test/helpers', 'package.json', 'package-lock.json', 'tsconfig.json', 'tsconfig.build.json', 'rollup.types.config.mjs', 'scripts', 'bin', 'dist', 'datasets', 'LICENSE', 'README.md'];
+const CHECKOUT = ['src', 'bench', 'test/helpers', 'package.json', 'package-lock.json', 'tsconfig.json', 'tsconfig.build.json', 'rollup.types.config.mjs', 'scripts', 'bin', 'dist', 'datasets', 'docs', 'BENCHMARKS.md', 'LICENSE', 'README.md'];
 
 /** npm as a user runs it: none of the npm_* variables `npm test` hands its children, warnings shown. */
 function npm(cwd: string, args: string[]) {
