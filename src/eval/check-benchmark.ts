@@ -3,8 +3,8 @@ import type { BenchmarkData } from './benchmarks/benchmark-data.js';
 import { modelScore } from './metrics/paired-scores.js';
 
 /**
- * Fewest prompts `eval` accepts. Below ten the default ten quantile bins cannot each hold a
- * prompt, and APGR is noise: one random draw's sd is already 0.12 on 21 prompts (GSM8K sample).
+ * Fewest prompts `eval` accepts, and calibrate cuts a share on. Below ten the default ten quantile bins
+ * cannot each hold a prompt, and APGR is noise: one random draw's sd is already 0.12 on 21 prompts (GSM8K sample).
  */
 export const MIN_EVAL_PROMPTS = 10;
 

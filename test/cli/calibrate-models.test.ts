@@ -13,7 +13,12 @@ beforeAll(async () => {
   prompts = join(dir, 'traffic.txt');
   await writeFile(
     prompts,
-    ['What is 2+2?', 'Prove that there are infinitely many primes.', 'Write a Python function that merges two sorted lists.', 'Which planet is the red planet? A) Venus B) Mars', 'Translate "thank you" into German.', 'Explain the halting problem.'].join('\n'),
+    // Six kinds of prompt, 17 of each: 102, past the 100 below which calibrate warns that a share is noisy.
+    Array.from({ length: 17 }, (_, i) =>
+      ['What is 2+2?', 'Prove that there are infinitely many primes.', 'Write a Python function that merges two sorted lists.', 'Which planet is the red planet? A) Venus B) Mars', 'Translate "thank you" into German.', 'Explain the halting problem.'].map((prompt) => `${prompt} (${i})`),
+    )
+      .flat()
+      .join('\n'),
   );
 });
 afterAll(() => rm(dir, { recursive: true, force: true }));
@@ -24,11 +29,11 @@ describe('routellm calibrate --models', () => {
     expect(low.stderr).toBe('');
     const high = await runCliInProcess(['calibrate', '--models', MODELS, '--strong-model-pct', '90%', '--prompts', prompts, '--json'], { cwd: dir });
     const [a, b] = [JSON.parse(low.stdout), JSON.parse(high.stdout)];
-    expect(a).toMatchObject({ router: 'knn', models: MODELS.split(','), cost_share_pct: 10, n: 6 });
+    expect(a).toMatchObject({ router: 'knn', models: MODELS.split(','), cost_share_pct: 10, n: 102 });
     expect(b.cost_share_pct).toBe(90);
     expect(a.knob).toBeGreaterThan(b.knob);
     const text = await runCliInProcess(['calibrate', '--models', MODELS, '--strong-model-pct', '30%', '--prompts', prompts], { cwd: dir });
-    expect(text.stdout).toMatch(/^For a 30\.0% cost share over mistralai\/mistral-7b-chat, zero-one-ai\/Yi-34B-Chat, gpt-4-1106-preview for knn, knob = [\d.]+ \(router-knn-[\d.]+; 6 prompts\)\n$/);
+    expect(text.stdout).toMatch(/^For a 30\.0% cost share over mistralai\/mistral-7b-chat, zero-one-ai\/Yi-34B-Chat, gpt-4-1106-preview for knn, knob = [\d.]+ \(router-knn-[\d.]+; 102 prompts\)\n$/);
   });
 
   it('takes the models of the config list, with their prices and scored_as', async () => {
@@ -48,7 +53,7 @@ describe('routellm calibrate --models', () => {
     const result = await runCliInProcess(['calibrate', '--config', config, '--strong-model-pct', '30%', '--prompts', prompts, '--json'], { cwd: dir });
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
-    expect(JSON.parse(result.stdout)).toMatchObject({ router: 'knn', models: ['small', 'big'], cost_share_pct: 30, n: 6 });
+    expect(JSON.parse(result.stdout)).toMatchObject({ router: 'knn', models: ['small', 'big'], cost_share_pct: 30, n: 102 });
     const noPrompts = await runCliInProcess(['calibrate', '--config', config, '--strong-model-pct', '30%'], { cwd: dir });
     expect(noPrompts.code).toBe(2);
     expect(noPrompts.stderr).toBe(`routellm: ${config} holds a models: list: the knob for a cost share over it depends on the traffic, so give --prompts FILE (prompts like yours)\n`);

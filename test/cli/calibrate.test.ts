@@ -15,7 +15,8 @@ import { runCliInProcess } from '../helpers/run-cli-in-process.js';
 
 async function workspace() {
   const dir = await mkdtemp(join(tmpdir(), 'routellm-calibrate-'));
-  const prompts = Array.from({ length: 50 }, (_, i) => `prompt number ${i}`);
+  // 100: the fewest a share is cut on without a warning that it is noisy.
+  const prompts = Array.from({ length: 100 }, (_, i) => `prompt number ${i}`);
   await writeFile(join(dir, 'prompts.txt'), `${prompts.join('\n')}\n`);
   await writeFile(join(dir, 'seeded.yaml'), 'random:\n  seed: 11\n');
   // mf with its pair swapped stands for a router of the user's own: its fingerprint is not the shipped table's.
@@ -33,7 +34,7 @@ describe('routellm calibrate (in-process)', () => {
     expect(result.stderr).not.toContain('internal error');
     expect(result.code).toBe(0);
     const random = seededRandom(11);
-    const rates = Array.from({ length: 50 }, () => random());
+    const rates = Array.from({ length: 100 }, () => random());
     const expected = thresholdForShare(sortedAscending(rates), 0.3);
     expect(result.stdout).toBe(`For 30.0% strong model calls for random, threshold = ${Number(expected.toFixed(5))}\n`);
   });
@@ -47,7 +48,7 @@ describe('routellm calibrate (in-process)', () => {
     expect(result.code).toBe(0);
     const line = JSON.parse(result.stdout);
     expect(Object.keys(line)).toEqual(['router', 'strong_model_pct', 'threshold', 'n']);
-    expect(line).toMatchObject({ router: 'random', strong_model_pct: 50, n: 50 });
+    expect(line).toMatchObject({ router: 'random', strong_model_pct: 50, n: 100 });
     // A fraction on the command line (the Python's spelling) is reported in the same unit.
     const fraction = await runCliInProcess(
       ['calibrate', '--routers', 'random', '--strong-model-pct', '0.3', '--prompts', 'prompts.txt', '--config', 'seeded.yaml', '--json', ...cache],
@@ -67,7 +68,7 @@ describe('routellm calibrate (in-process)', () => {
     const result = await runCliInProcess(['calibrate', '--routers', 'random', 'sw_ranking', ...args, '--config', 'broken.yaml', ...cache], { cwd: dir });
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('sw_ranking: cannot read');
-    // Nothing was scored: no "random: scoring 50 of 50 prompts" first.
+    // Nothing was scored: no "random: scoring 100 prompts" first.
     expect(result.stderr).not.toContain('scoring');
     expect(result.stderr.trim().split('\n')).toHaveLength(1);
     expect(result.stdout).toBe('');
@@ -193,7 +194,7 @@ describe('routellm calibrate with your own table', () => {
       { cwd: dir },
     );
     expect(made.code).toBe(0);
-    expect(made.stderr).toContain(`wrote ${join(dir, 'mine.json')}: random over 50 prompts`);
+    expect(made.stderr).toContain(`wrote ${join(dir, 'mine.json')}: random over 100 prompts`);
     const direct = await runCliInProcess(
       ['calibrate', '--routers', 'random', '--config', 'seeded.yaml', '--strong-model-pct', '0.2', '--prompts', 'prompts.txt', '--json', ...cache],
       { cwd: dir },
@@ -240,6 +241,50 @@ describe('routellm calibrate with your own table', () => {
   });
 });
 
+describe('routellm calibrate on few prompts (QA finding M: 2 prompts printed a threshold without a word of doubt)', () => {
+  const lines = (count: number) => Array.from({ length: count }, (_, i) => `prompt number ${i}`).join('\n');
+
+  it('refuses fewer than eval takes (10), one line and exit 2, in every mode that cuts a share on them', async () => {
+    const { dir, cache } = await workspace();
+    await writeFile(join(dir, 'two.csv'), 'prompt\nhi\nProve it\n');
+    await writeFile(join(dir, 'nine.txt'), lines(9));
+    for (const args of [
+      ['--strong-model-pct', '50%', '--prompts', 'two.csv'],
+      ['--routers', 'random', '--write-table', '--prompts', 'two.csv', '--table', 'mine.json'],
+      ['--models', 'mistralai/mistral-7b-chat,gpt-4-1106-preview', '--strong-model-pct', '30%', '--prompts', 'two.csv'],
+    ]) {
+      const result = await runCliInProcess(['calibrate', ...args, ...cache], { cwd: dir });
+      expect(result.code, result.stderr).toBe(2);
+      expect(result.stdout).toBe('');
+      expect(result.stderr).toBe(
+        'routellm: --prompts two.csv has 2 prompts; calibrate needs at least 10, as eval does (each prompt is 50% of the traffic a share is cut on, so the threshold would be noise)\n',
+      );
+    }
+    const nine = await runCliInProcess(['calibrate', '--strong-model-pct', '50%', '--prompts', 'nine.txt', ...cache], { cwd: dir });
+    expect(nine.code).toBe(2);
+    expect(nine.stderr).toMatch(/^routellm: --prompts nine\.txt has 9 prompts; calibrate needs at least 10, as eval does \(each prompt is 11\.1% of/);
+  });
+
+  it('warns once, with the reason, below 100 prompts; prints the threshold all the same; says nothing from 100 on', async () => {
+    const { dir, cache } = await workspace();
+    await writeFile(join(dir, 'forty.txt'), lines(40));
+    const forty = await runCliInProcess(['calibrate', '--routers', 'random', 'mf', '--strong-model-pct', '30%', '--prompts', 'forty.txt', '--json', ...cache], { cwd: dir });
+    expect(forty.code, forty.stderr).toBe(0);
+    expect(forty.stdout.trim().split('\n')).toHaveLength(2);
+    const warnings = forty.stderr.split('\n').filter((line) => line.includes('warning'));
+    // sqrt(0.3 * 0.7 / 40) = 7.2 points; at 100 prompts, 4.6. Once for the run, not once per router.
+    expect(warnings).toEqual([
+      'routellm: warning: --prompts forty.txt has 40 prompts: a share cut on so few is noisy (on new traffic like them, the share it gives varies by about ±7.2 points, one standard deviation at 30%); 100 prompts or more bring that to ±4.6',
+    ]);
+    const table = await runCliInProcess(['calibrate', '--routers', 'random', '--write-table', '--prompts', 'forty.txt', '--table', 'forty.json', ...cache], { cwd: dir });
+    expect(table.code, table.stderr).toBe(0);
+    expect(table.stderr).toContain('±7.9 points, one standard deviation at 50%');
+    const hundred = await runCliInProcess(['calibrate', '--routers', 'random', '--strong-model-pct', '30%', '--prompts', 'prompts.txt', ...cache], { cwd: dir });
+    expect(hundred.code).toBe(0);
+    expect(hundred.stderr).not.toContain('warning');
+  });
+});
+
 describe('routellm calibrate: bad paths and flags that do not apply', () => {
   const pct = ['--strong-model-pct', '0.5'];
   const write = ['--write-table', '--routers', 'random', '--prompts', 'prompts.txt'];
@@ -282,7 +327,7 @@ describe('routellm calibrate (child process)', () => {
     const { dir } = await workspace();
     const ok = await runCliChild(['calibrate', '--routers', 'random', '--strong-model-pct', '0.5', '--prompts', 'prompts.txt', '--json'], { cwd: dir });
     expect(ok.code).toBe(0);
-    expect(JSON.parse(ok.stdout).n).toBe(50);
+    expect(JSON.parse(ok.stdout).n).toBe(100);
     const bad = await runCliChild(['calibrate', '--strong-model-pct', '2'], { cwd: dir });
     expect(bad.code).toBe(2);
     expect(bad.stderr).toBe('routellm: --strong-model-pct must be a fraction in (0, 1) like 0.5, or a percentage like 50%; got "2"\n');
@@ -295,10 +340,10 @@ describe('routellm calibrate on long runs', () => {
     const args = ['calibrate', '--routers', 'mf', '--strong-model-pct', '30%', '--prompts', 'prompts.txt', ...cache];
     const first = await runCliInProcess(args, { cwd: dir });
     expect(first.code, first.stderr).toBe(0);
-    expect(first.stderr).toContain('mf: scoring 50 prompts of prompts.txt\n');
-    expect(first.stderr).toMatch(/^mf: done in \d+\.\d\d s, 50 scored, 0 from the cache$/m);
+    expect(first.stderr).toContain('mf: scoring 100 prompts of prompts.txt\n');
+    expect(first.stderr).toMatch(/^mf: done in \d+\.\d\d s, 100 scored, 0 from the cache$/m);
     const second = await runCliInProcess(args, { cwd: dir });
-    expect(second.stderr).toMatch(/^mf: done in \d+\.\d\d s, 0 scored, 50 from the cache$/m);
+    expect(second.stderr).toMatch(/^mf: done in \d+\.\d\d s, 0 scored, 100 from the cache$/m);
     expect(second.stdout).toBe(first.stdout);
   });
 
@@ -328,11 +373,11 @@ describe('routellm calibrate on long runs', () => {
     const generated = await runCliInProcess(['calibrate', '--task', 'generate', '--routers', 'mf', '--prompts', 'prompts.txt', ...cache], { cwd: dir });
     expect(generated.code, generated.stderr).toBe(0);
     expect(generated.stdout).toBe('');
-    expect(generated.stderr).toContain('mf: win rates of the 50 prompts of prompts.txt are in the cache; calibrate --prompts on them is now instant\n');
+    expect(generated.stderr).toContain('mf: win rates of the 100 prompts of prompts.txt are in the cache; calibrate --prompts on them is now instant\n');
     const calibrated = await runCliInProcess(['calibrate', '--task', 'calibrate', '--routers', 'mf', '--strong-model-pct', '0.5', '--prompts', 'prompts.txt', ...cache], { cwd: dir });
     expect(calibrated.code).toBe(0);
     expect(calibrated.stdout).toMatch(/^For 50\.0% strong model calls for mf, threshold = 0\.\d+\n$/);
-    expect(calibrated.stderr).toMatch(/^mf: done in \d+\.\d\d s, 0 scored, 50 from the cache$/m);
+    expect(calibrated.stderr).toMatch(/^mf: done in \d+\.\d\d s, 0 scored, 100 from the cache$/m);
   });
 
   it.each([

@@ -77,7 +77,7 @@ describe('config keys that name no router', () => {
 
   it('calibrate and eval warn the same way', async () => {
     const prompts = join(dir, 'prompts.txt');
-    await writeFile(prompts, 'a\nb\nc\nd\n');
+    await writeFile(prompts, Array.from({ length: 100 }, (_, i) => `prompt ${i}`).join('\n'));
     const calibrate = await runCliInProcess(['calibrate', '--routers', 'random', '--prompts', prompts, '--strong-model-pct', '0.5', '--config', typo, '--cache-dir', join(dir, 'cache')]);
     expect(calibrate.code, calibrate.stderr).toBe(0);
     expect(calibrate.stderr).toContain(expected());

@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { boundedRoutingText, checkCostOrder, checkModelList, costScale, knobForCostShare, promptTokens, requestCosts, scoreColumns, shortfalls, typicalCostUnit, UsageError, weightedCostShareCurve, type ModelEntry, type PricedShortfalls } from '../../core/index.js';
 import { formatSharePercent, parseShare, sharePercent } from '../../calibrate/parse-share.js';
 import { readPromptChunks } from '../../calibrate/read-prompt-file.js';
+import { sharePromptCountCheck } from '../../calibrate/share-sample-size.js';
 import { loadConfig } from '../../config/load-config.js';
 import { checkModelScorerName, DEFAULT_MODEL_SCORER, modelScorerFactory } from '../../routers/multi/model-scorers.js';
 import { fsUsageError, isFsError } from '../../runtime/output-path.js';
@@ -39,6 +40,8 @@ export async function runCalibrateModels(flags: CalibrateFlags, io: CliIo): Prom
   const where = listed && config.path !== undefined && names.join(',') === listed.map((entry) => entry.name).join(',') ? `${config.path}: models` : '--models';
   if (entries.every((entry) => entry.price !== undefined)) checkModelList(entries, where);
   const prompts = await readPrompts(resolve(io.cwd, flags.prompts), flags.prompts, flags.column ?? 'prompt');
+  const warning = sharePromptCountCheck(prompts.length, `--prompts ${flags.prompts}`, share);
+  if (warning !== undefined) io.stderr.write(`routellm: warning: ${warning}\n`);
   const context = nodeRouterContext({ env: io.env, cwd: io.cwd, fetch: io.fetch, stderr: io.stderr });
   // Without a config list, a name is the router's own (no entry can say scored_as:).
   const fix = listed ? undefined : `name the router's models in --models, or give --config with a models: list whose entries say which each is with scored_as:`;

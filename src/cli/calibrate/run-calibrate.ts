@@ -6,6 +6,7 @@ import { calibrationTablePaths, readShareTables, shippedTablePath, tablePathsSuf
 import { formatSharePercent, parseShare, pythonFloat, sharePercent } from '../../calibrate/parse-share.js';
 import { publishedWinRates, usesPublishedWeights } from '../../calibrate/published-win-rates.js';
 import { readPromptChunks } from '../../calibrate/read-prompt-file.js';
+import { sharePromptCountCheck } from '../../calibrate/share-sample-size.js';
 import { checkModelScorerName } from '../../routers/multi/model-scorers.js';
 import { trafficMixPrompts } from '../../calibrate/traffic-mix.js';
 import { thresholdForShare } from '../../calibrate/threshold-for-share.js';
@@ -108,7 +109,7 @@ export async function runCalibrate(flags: CalibrateFlags, io: CliIo): Promise<vo
       return;
     }
     const results = flags.prompts
-      ? await fromPrompts(await fileSource(resolve(io.cwd, flags.prompts), flags.prompts, column), share as number, setup)
+      ? await fromPrompts(await promptsToCut(flags.prompts, column, share, io), share as number, setup)
       : await fromTables(flags.table === undefined ? undefined : resolve(io.cwd, flags.table), share as number, io, setup);
     for (const result of results) {
       io.stdout.write(
@@ -259,6 +260,17 @@ async function fileSource(path: string, label: string, column: string): Promise<
   };
 }
 
+/**
+ * `--prompts` as the source a share (or a table of them) is cut on: refused below eval's minimum,
+ * and one warning line when a share cut on so few is still noisy (see sharePromptCountCheck).
+ */
+async function promptsToCut(prompts: string, column: string, share: number | undefined, io: CliIo): Promise<PromptSource> {
+  const source = await fileSource(resolve(io.cwd, prompts), prompts, column);
+  const warning = sharePromptCountCheck(source.count, `--prompts ${prompts}`, share);
+  if (warning !== undefined) io.stderr.write(`routellm: warning: ${warning}\n`);
+  return source;
+}
+
 /** Prompts already in memory (the MMLU train half) as a source. */
 function listSource(label: string, prompts: readonly string[]): PromptSource {
   return {
@@ -341,7 +353,7 @@ async function writeTable(flags: CalibrateFlags, column: string, io: CliIo, setu
   const path = flags.table ? resolve(io.cwd, flags.table) : shippedTablePath(datasetsDir());
   await checkOutputFile(path, flags.table ? '--table' : 'the shipped table');
   const mix = flags.prompts ? undefined : await shippedMix(flags, io);
-  const source = mix?.source ?? (await fileSource(resolve(io.cwd, flags.prompts!), flags.prompts!, column));
+  const source = mix?.source ?? (await promptsToCut(flags.prompts!, column, undefined, io));
   const description = mix?.description ?? `prompts of ${flags.prompts}`;
   const routers = await buildAll(setup);
   const rates: { router: Router; rates: Float64Array }[] = [];
