@@ -7,6 +7,7 @@
 // The Controller: route, answer, account.
 export { Controller, type ControllerStats, type ReloadResult } from './controller/controller.js';
 export type { ControllerEnvironment, ControllerOptions, ControllerSettings, Logger, ProviderSettings } from './controller/controller-options.js';
+export type { LogLevel } from './controller/log-level.js';
 export { ChatCompletions, type ChatRequestOptions } from './controller/chat-completions.js';
 export { RoutedPromise, type Decision, type ModelQualities, type RoutedResponse } from './controller/routed-promise.js';
 

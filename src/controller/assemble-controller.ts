@@ -21,6 +21,7 @@ import { Upstreams } from '../upstream/upstreams.js';
 import { buildDecider, refuseBuiltinName } from './build-decider.js';
 import type { ControllerOptions, Logger } from './controller-options.js';
 import { STDERR_WARNINGS } from './default-logger.js';
+import { leveledLogger, resolveLogLevel } from './log-level.js';
 
 /** What serve adds to the Controller's options: who watches the pipeline, and where downloads show progress. */
 export interface ControllerInternals {
@@ -83,7 +84,7 @@ export async function prepareController(options: ControllerOptions, internals: C
   const env = options.env ?? process.env;
   const cwd = options.cwd ?? process.cwd();
   const fetch = options.fetch ?? globalThis.fetch;
-  const logger = options.logger ?? STDERR_WARNINGS;
+  const logger = leveledLogger(options.logger ?? STDERR_WARNINGS, resolveLogLevel(options.logLevel, env, options.verbose));
   const warn = (line: string) => logger.warn({}, line);
   const given = options.config;
   const config = internals.config ?? (typeof given === 'object' && given !== null ? configFromObject(given, cwd) : await loadConfig(given, env, cwd));

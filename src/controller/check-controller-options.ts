@@ -7,7 +7,7 @@ const OPTION_KEYS = Object.keys({
   routers: true, strongModel: true, weakModel: true, models: true, config: true, baseURL: true, apiKey: true, providers: true, prices: true,
   fallback: true, timeout: true, ttfbTimeout: true, deadline: true, maxConcurrency: true, maxQueue: true, logPrompts: true, streamUsage: true,
   degradedShare: true, degradedWindow: true, verbose: true, shareWindow: true, shareState: true,
-  env: true, cwd: true, fetch: true, logger: true,
+  env: true, cwd: true, fetch: true, logger: true, logLevel: true,
 } satisfies Record<keyof ControllerOptions, true>);
 const ENTRY_KEYS = Object.keys({ name: true, provider: true, baseUrl: true, apiKeyEnv: true, price: true, tags: true, scoredAs: true } satisfies Record<keyof ModelListEntry, true>);
 const PROVIDER_KEYS = Object.keys({ baseURL: true, apiKeyEnv: true } satisfies Record<keyof ProviderSettings, true>);

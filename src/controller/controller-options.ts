@@ -2,6 +2,7 @@ import type { RouterFactory, Router } from '../core/index.js';
 import type { ModelListEntry, ModelPrice } from '../config/config-sections.js';
 import type { ChatSettings } from '../server/options/chat-options.js';
 import type { ShareSettings } from '../shares/share-options.js';
+import type { LogLevel } from './log-level.js';
 
 /** An OpenAI-compatible provider for `<name>/<model>` names, as the config file's `providers:` declares one. */
 export interface ProviderSettings {
@@ -68,6 +69,12 @@ export interface ControllerEnvironment {
    * `info` taking (fields, message). Default: warnings as one `routellm: ...` line each on stderr.
    */
   readonly logger?: Logger | undefined;
+  /**
+   * Which lines reach `logger`, as openai-node's `logLevel`: `'off'` (or `'error'`: the Controller
+   * throws its errors, it never logs them) silences it, `'warn'` passes warnings, `'info'`/`'debug'`
+   * info lines too. Default: env `ROUTELLM_LOG`, else `'warn'` (`'info'` with `verbose`).
+   */
+  readonly logLevel?: LogLevel | undefined;
 }
 
 /** A logger as the Controller writes to it (pino's shape: fields first, then the message). */

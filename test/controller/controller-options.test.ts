@@ -65,7 +65,7 @@ describe('Controller.create refuses options it does not know', () => {
   });
 
   it('lists the options when nothing is close', async () => {
-    expect((await refusal({ ...base, temperature: 0 })).message).toMatch(/^temperature is not an option of Controller\.create; use routers, strongModel, .*logger$/);
+    expect((await refusal({ ...base, temperature: 0 })).message).toMatch(/^temperature is not an option of Controller\.create; use routers, strongModel, .*logger, logLevel$/);
   });
 
   it('checks the fields of a models entry, its price and a provider', async () => {

@@ -19,7 +19,7 @@ const OPENAI_ERRORS = [
 ];
 const TYPES = [
   'ChatRequestOptions', 'ControllerEnvironment', 'ControllerOptions', 'ControllerSettings', 'ControllerStats', 'CurveMetrics', 'CurvePoint',
-  'Decision', 'Logger', 'ModelEntry', 'ModelList', 'ModelListEntry', 'ModelQualities', 'ParsedModelName', 'ProviderSettings', 'ReloadResult', 'RoutedResponse', 'RoutellmConfig', 'Router', 'RouterContext', 'RouterFactory',
+  'Decision', 'Logger', 'LogLevel', 'ModelEntry', 'ModelList', 'ModelListEntry', 'ModelQualities', 'ParsedModelName', 'ProviderSettings', 'ReloadResult', 'RoutedResponse', 'RoutellmConfig', 'Router', 'RouterContext', 'RouterFactory',
   'RouterMetrics', 'RouterOptions', 'ThresholdSpec', 'TokenPrice',
 ];
 

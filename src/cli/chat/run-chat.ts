@@ -71,7 +71,9 @@ async function connect(flags: ChatFlags, routers: readonly string[] | undefined,
     env: io.env,
     cwd: io.cwd,
     fetch: io.fetch,
+    // The CLI shows every warning under the chat, whatever ROUTELLM_LOG says (it is the library's).
     logger: { info() {}, warn: (_fields, message) => notices.push(message.replace(/^routellm: /, '')) },
+    logLevel: 'warn',
   });
 }
 

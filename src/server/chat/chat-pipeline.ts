@@ -102,15 +102,9 @@ export class ChatPipeline {
       ...(deps.clock ? { now: deps.clock } : {}),
       onChange: (change) => this.#healthChanged(change),
     });
-    for (const model of new Set(deps.routing.decider.list?.names ?? [pair.strong, pair.weak])) {
-      if (this.prices.priceOf(model) !== undefined) continue;
-      // A model without a price would count as free; the stats then say the saving is unknown instead.
-      this.logger?.warn(
-        { model },
-        `model "${model}" has no price: its requests are left out of spend_usd and the saving is reported as unknown (null); ` +
-          `add it to the config file as prices: { "${model}": { input: <USD per 1M tokens>, output: <USD per 1M tokens> } }`,
-      );
-    }
+    const unpriced = [...new Set(deps.routing.decider.list?.names ?? [pair.strong, pair.weak])].filter((model) => this.prices.priceOf(model) === undefined);
+    // A model without a price would count as free; the stats then say the saving is unknown instead. One line for all of them.
+    if (unpriced.length > 0) this.logger?.warn({ models: unpriced }, unpricedWarning(unpriced));
   }
 
   /** What new requests are routed and answered with; each request keeps the set it began with. */
@@ -371,4 +365,14 @@ export interface GatewayStats extends SpendStats {
   };
   /** Each live share (router and asked share) when shares are held: threshold, realized share, window fill. */
   readonly shares?: readonly ShareStatsJson[];
+}
+
+/** The one start-up line about the models without a price, with the `prices:` entry that fixes it. */
+function unpricedWarning(models: readonly string[]): string {
+  const named = models.map((model) => `"${model}"`);
+  const entries = models.map((model) => `"${model}": { input: <USD per 1M tokens>, output: <USD per 1M tokens> }`).join(', ');
+  return (
+    `${models.length === 1 ? `model ${named[0]} has` : `models ${named.join(' and ')} have`} no price: ${models.length === 1 ? 'its' : 'their'} requests are left out of spend_usd ` +
+    `and the saving is reported as unknown (null); add ${models.length === 1 ? 'it' : 'them'} to the config file as prices: { ${entries} }`
+  );
 }

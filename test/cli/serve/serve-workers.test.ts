@@ -92,7 +92,7 @@ describe('serve --workers 2, a real cluster on 127.0.0.1', () => {
   it('says each start-up warning once, from the first worker, not once per worker', () => {
     // Both workers listen (their own lines), but the unpriced models are said once.
     expect(workerPids(cluster.log()).size).toBe(2);
-    const unpriced = logMessages(cluster.log()).split('\n').filter((line) => line.startsWith('model "big" has no price'));
+    const unpriced = logMessages(cluster.log()).split('\n').filter((line) => line.startsWith('models "big" and "small" have no price'));
     expect(unpriced).toHaveLength(1);
   });
 

@@ -90,7 +90,7 @@ server:
       .map((line) => JSON.parse(line))
       .filter((line) => line.level === 40);
     expect(warnings).toHaveLength(1); // gpt-4o has a default price
-    expect(warnings[0]).toMatchObject({ model: 'my-local-llm' });
+    expect(warnings[0]).toMatchObject({ models: ['my-local-llm'] });
     expect(warnings[0].msg).toContain('model "my-local-llm" has no price');
     expect(warnings[0].msg).toContain('prices: { "my-local-llm": { input:');
 
