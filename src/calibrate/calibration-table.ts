@@ -160,12 +160,21 @@ export function findSourcedEntry(
 
 /**
  * The Decider's `resolveShare` over tables in order of preference and the loaded routers
- * (see findTableEntry); refusals are RoutingErrors (HTTP 400) that name no path.
+ * (see findTableEntry); refusals are RoutingErrors (HTTP 400) that name no path. `ownRouters`:
+ * routers of the program's own, whose refusal cannot point at `routellm calibrate`, which cannot load them.
  */
-export function shareResolverFromTables(tables: readonly SourcedTable[], routers: ReadonlyMap<string, Router>): ShareResolver {
+export function shareResolverFromTables(tables: readonly SourcedTable[], routers: ReadonlyMap<string, Router>, ownRouters: ReadonlySet<string> = new Set()): ShareResolver {
   return (name, share) => {
     const found = findTableEntry(tables, name, routers.get(name));
-    if ('problem' in found) throw new RoutingError(found.problem, { param: 'model', code: 'invalid_threshold' });
+    if ('problem' in found) throw new RoutingError(ownRouters.has(name) ? ownRouterShareProblem(name, share) : found.problem, { param: 'model', code: 'invalid_threshold' });
     return thresholdFromEntry(found, share);
   };
+}
+
+/** Why a share of a router in the program's own code is refused, and what works instead. */
+function ownRouterShareProblem(name: string, share: number): string {
+  return (
+    `router "${name}" is one of this program's own, and no calibration table knows its win rates, so the share ${Number((share * 100).toFixed(4))}% ` +
+    `cannot be turned into a threshold; give a threshold in [0, 1] instead (router-${name}-0.5)`
+  );
 }

@@ -101,11 +101,14 @@ export async function loadShareTables(
   routers: ReadonlyMap<string, Router>,
   context: RouterContext,
   optionsOf: (name: string) => RouterOptions | undefined = () => undefined,
+  ownRouters: ReadonlySet<string> = new Set(),
 ): Promise<LoadedShareTables> {
   const loaded = await readShareTables(calibrationTablePaths(context.env, context.datasetsDir), context.readFile);
   const published = new Map<string, Float64Array>();
   const problems: string[] = [];
   for (const name of routers.keys()) {
+    // A router of the program's own is in no table by nature: said when a share is asked of it, not at start-up.
+    if (ownRouters.has(name)) continue;
     const found = findTableEntry(loaded.tables, name, routers.get(name));
     if (!('problem' in found)) continue;
     const options = optionsOf(name);
@@ -124,7 +127,7 @@ export async function loadShareTables(
     const found = findSourcedEntry(loaded.tables, name, routers.get(name));
     return 'problem' in found ? undefined : thresholdAdvice(name, threshold, found.entry, found.label);
   };
-  const fromTables = loaded.tables.length > 0 ? shareResolverFromTables(loaded.tables, routers) : undefined;
+  const fromTables = loaded.tables.length > 0 ? shareResolverFromTables(loaded.tables, routers, ownRouters) : undefined;
   const resolveShare: ShareResolver | undefined =
     published.size === 0 ? fromTables : (name, share) => (published.has(name) ? thresholdForShare(published.get(name) as Float64Array, share) : fromTables?.(name, share));
   return { resolveShare, problems, adviseThreshold };

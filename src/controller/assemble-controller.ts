@@ -145,6 +145,7 @@ export async function prepareController(options: ControllerOptions, internals: C
           buildDecider({
             registry,
             routers: routers.map((router) => (isFactory(router) ? router.name : router)),
+            ownRouters: new Set(routers.flatMap((router) => (typeof router === 'string' ? [] : [router.name]))),
             pair,
             config: from,
             context,

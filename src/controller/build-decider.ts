@@ -28,6 +28,12 @@ export interface BuildDeciderOptions {
   /** Holds shares on live traffic (serve); without it a share is the table's fixed threshold. */
   readonly liveShares?: ShareCalibrator;
   /**
+   * Routers of the program's own (Router and RouterFactory objects given to the Controller): no table
+   * is expected to know them and `routellm calibrate` cannot load them, so they are left out of
+   * `onShareProblem`, and a share asked of one is refused in words that fit a router in code.
+   */
+  readonly ownRouters?: ReadonlySet<string>;
+  /**
    * An ordered list of models (the config's `models:` list): the routers named are then routers over
    * a list (`knn`, `mf`; default knn), and `pair` is not used.
    */
@@ -55,7 +61,7 @@ export async function buildDecider(options: BuildDeciderOptions): Promise<Decide
   let adviseThreshold: ThresholdAdvisor | undefined;
   if (!resolveShare) {
     // Routers built from the config (not objects of the caller's) may run RouteLLM's published weights.
-    const loaded = await loadShareTables(routers, options.context, (name) => (names.includes(name) ? (options.config.routers[name] ?? {}) : undefined));
+    const loaded = await loadShareTables(routers, options.context, (name) => (names.includes(name) ? (options.config.routers[name] ?? {}) : undefined), options.ownRouters);
     resolveShare = loaded.resolveShare;
     adviseThreshold = loaded.adviseThreshold;
     if (options.onShareProblem) loaded.problems.forEach(options.onShareProblem);

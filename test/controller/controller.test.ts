@@ -94,6 +94,20 @@ describe('Controller.create', () => {
   });
 });
 
+describe('a router of your own and shares (QA finding N: the shipped example warned about its own router)', () => {
+  it('says nothing at start-up; a share asked of it is refused in words for a router in code, with no CLI advice', async () => {
+    // The shared controller above loads `keyword`, a Router object, and only numeric thresholds use it.
+    expect(warnings.filter((line) => line.includes('keyword'))).toEqual([]);
+    const error = await controller.chat.completions.create({ model: 'router-keyword-50%', messages: HARD }).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(BadRequestError);
+    expect((error as BadRequestError).message).toBe(
+      '400 router "keyword" is one of this program\'s own, and no calibration table knows its win rates, so the share 50% cannot be turned into a threshold; give a threshold in [0, 1] instead (router-keyword-0.5)',
+    );
+    expect((error as BadRequestError).message).not.toContain('routellm calibrate');
+    // A built-in router the tables cannot serve is still said at start-up (serve's log: test/cli/serve.test.ts).
+  });
+});
+
 describe("RouteLLM's Controller methods", () => {
   it('route(prompt, router, threshold) names the model, as the Python does', async () => {
     expect(await controller.route('a HARD one', 'keyword', 0.5)).toBe('strong-model');

@@ -38,6 +38,9 @@ it('the example imports routellm by name and routes, streams and answers against
   const before = upstream.requests.length;
   const { code, stdout, stderr } = await runExample(EXAMPLE);
   expect(code, stderr).toBe(0);
+  // Nothing on stderr: the pair has prices, and the example's own router is only asked numeric thresholds
+  // (it said that shares of "length" would be refused, with CLI advice that cannot apply to it).
+  expect(stderr).toBe('');
   const lines = stdout.trim().split('\n');
   // In-process routing with the default router: thanks weak, a proof strong.
   expect(lines[0]).toMatch(/^"Thanks!" -> gpt-4o-mini \(strong win rate 0\.\d{3}, threshold 0\.\d{3}\)$/);
