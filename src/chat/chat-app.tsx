@@ -12,6 +12,8 @@ export interface ChatAppProps {
   readonly backend: ChatBackend;
   /** Prices for the cost beside each answer. */
   readonly prices: PriceTable;
+  /** What the cost says to do when a model has no price (where prices come from); default: --config's prices:. */
+  readonly noPrice?: string;
   readonly router: string;
   readonly threshold: ThresholdSpec;
   /** ANSI colour on (decided by the caller from NO_COLOR/FORCE_COLOR and the terminal). */
@@ -45,7 +47,7 @@ const DIM = ['\u001b[2m', '\u001b[22m'] as const;
  * Ctrl-C (or Ctrl-D on an empty line) quits, abandoning a call in flight.
  */
 export function ChatApp(props: ChatAppProps) {
-  const { backend, prices, colour } = props;
+  const { backend, prices, noPrice, colour } = props;
   const now = props.now ?? (() => performance.now());
   const paint = (codes: readonly [string, string], text: string) => (colour && text !== '' ? `${codes[0]}${text}${codes[1]}` : text);
   const { exit } = useApp();
@@ -107,7 +109,7 @@ export function ChatApp(props: ChatAppProps) {
         state.history = [...messages, { role: 'assistant', content: answer.content }];
         state.liveThreshold = answer.threshold;
         const latency = { totalMs: now() - started, firstTextMs: firstText === undefined ? undefined : firstText - started };
-        settle({ kind: 'answer', text: answer.content, meta: describeAnswer(answer, latency, prices) });
+        settle({ kind: 'answer', text: answer.content, meta: describeAnswer(answer, latency, prices, noPrice) });
       },
       // The turn is dropped from the conversation: the next one starts from the last answered.
       (error: unknown) => {

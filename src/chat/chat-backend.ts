@@ -1,3 +1,4 @@
+import type { ModelPrice } from '../config/config-sections.js';
 import type { TokenUsage } from '../upstream/price-table.js';
 
 /** One message of the conversation, as `routellm chat` keeps it. */
@@ -35,6 +36,11 @@ export interface ChatBackend {
   readonly overList: boolean;
   /** The routers a turn may name, in order. */
   readonly routers: readonly string[];
+  /**
+   * The prices the answers are billed at where they are answered: a serve's (its /v1/routellm/stats
+   * `prices`, the models it has a price for); undefined in-process, or when the serve did not say.
+   */
+  readonly prices?: Readonly<Record<string, ModelPrice>> | undefined;
   /**
    * Answers the conversation with `model` (`router-<router>-<threshold>`), streamed: `onText` gets the
    * answer so far as it grows; `signal` abandons the call.

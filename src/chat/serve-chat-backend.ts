@@ -1,4 +1,5 @@
 import OpenAI, { APIConnectionError, APIError, AuthenticationError } from 'openai';
+import type { ModelPrice } from '../config/config-sections.js';
 import { parseModelName, UpstreamError, UsageError } from '../core/index.js';
 import type { ChatBackend } from './chat-backend.js';
 import { readChatStream } from './read-chat-stream.js';
@@ -33,10 +34,12 @@ export async function serveChatBackend(options: ServeChatOptions): Promise<ChatB
   if (routers.length === 0) {
     throw new UpstreamError(`${url}/models lists no "router-<router>-<threshold>" model: is that a routellm serve? Check --url`);
   }
+  const stats = await readServeStats(url, options);
   return {
     where: url,
-    overList: await servesList(url, options),
+    overList: stats.overList,
     routers,
+    ...(stats.prices ? { prices: stats.prices } : {}),
     async send(messages, model, signal, onText) {
       try {
         const { data, response } = await client.chat.completions
@@ -66,20 +69,30 @@ export async function serveChatBackend(options: ServeChatOptions): Promise<ChatB
 }
 
 /**
- * Whether the serve routes over a `models:` list: its `/v1/routellm/stats` then has a `list` part
- * (the bill of each model alone). A serve that does not answer it (an older one) is taken for a pair.
+ * What chat reads of serve's GET /v1/routellm/stats: whether it routes over a models: list (its stats
+ * then have a `list` block), and the prices it bills its models at (`prices`, the priced ones only;
+ * undefined when it does not say: a serve from before the field, or stats that could not be read,
+ * and chat prices with its own --config, as before).
  */
-async function servesList(url: string, options: ServeChatOptions): Promise<boolean> {
+async function readServeStats(url: string, options: ServeChatOptions): Promise<{ overList: boolean; prices?: Record<string, ModelPrice> }> {
   try {
     const response = await (options.fetch ?? globalThis.fetch)(`${url}/routellm/stats`, {
       headers: options.apiKey === undefined ? {} : { authorization: `Bearer ${options.apiKey}` },
     });
-    if (!response.ok) return false;
-    const stats = (await response.json()) as { list?: unknown };
-    return typeof stats.list === 'object' && stats.list !== null;
+    if (!response.ok) return { overList: false };
+    const stats = (await response.json()) as { list?: unknown; prices?: unknown };
+    const overList = typeof stats.list === 'object' && stats.list !== null;
+    if (typeof stats.prices !== 'object' || stats.prices === null) return { overList };
+    const priced = Object.entries(stats.prices).filter((entry): entry is [string, ModelPrice] => isPrice(entry[1]));
+    return { overList, prices: Object.fromEntries(priced) };
   } catch {
-    return false;
+    return { overList: false };
   }
+}
+
+function isPrice(value: unknown): value is ModelPrice {
+  const price = value as Partial<ModelPrice> | null;
+  return typeof price === 'object' && price !== null && Number.isFinite(price.input) && Number.isFinite(price.output);
 }
 
 function optionalNumber(text: string | null): number | undefined {

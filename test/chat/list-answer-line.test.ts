@@ -36,6 +36,8 @@ describe('routellm chat over a models: list: the answering model\'s predicted qu
     const serve = await startServeInProcess(['--config', config, '--port', '0', '--no-probe'], { cwd: dir });
     try {
       const remote = await serveChatBackend({ url: `${serve.listening[1]}/v1` });
+      // Each list entry's own price, as serve bills it: chat prices its answers with them.
+      expect(remote.prices).toEqual({ 'local-7b': { input: 0.1, output: 0.1 }, 'yi-34b': { input: 0.8, output: 0.8 }, frontier: { input: 10, output: 30 } });
       const served = await remote.send(PROMPT, 'router-knn-0.2', new AbortController().signal, () => {});
       expect(served.model).toBe(inProcess.model);
       expect(served.quality).toBeCloseTo(inProcess.quality as number, 9);

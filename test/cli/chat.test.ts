@@ -106,6 +106,49 @@ describe('routellm chat: bad flags and no terminal', () => {
   });
 });
 
+describe('routellm chat --url prices answers as the serve does (QA finding O: "cost unknown (no price for mid ...)" for a model serve prices)', () => {
+  /** The screen without its control sequences, wrapped lines joined again. */
+  const plain = (screen: string) => screen.replace(/\u001b\[[0-9;?]*[A-Za-z]/g, '').replace(/\s*\n\s*/g, ' ');
+
+  async function oneTurn(url: string): Promise<string> {
+    const tty = terminal();
+    const exit = runCli(['chat', '--url', url, '--threshold', '0.5'], tty.io);
+    await tty.ready();
+    tty.io.stdin.write('hello there');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    tty.io.stdin.write('\r');
+    await tty.shows('echo: hello there');
+    await tty.shows(' · ');
+    tty.io.stdin.write('\u0003');
+    expect(await exit).toBe(0);
+    return plain(tty.screen());
+  }
+
+  it("takes the serve's prices (its /v1/routellm/stats), with no --config of its own", async () => {
+    // serve prices the pair from its config; chat is given no config at all.
+    const serve = await startServeInProcess([...OFFLINE, '--base-url', upstream.baseURL, '--config', join(dir, 'prices.yaml'), '--no-probe', '--port', '0'], { cwd: dir });
+    try {
+      const url = `${serve.listening[1]}/v1`;
+      const stats = (await (await fetch(`${url}/routellm/stats`)).json()) as { prices: unknown };
+      expect(stats.prices).toEqual({ 'strong-model': { input: 10, output: 30 }, 'weak-model': { input: 1, output: 2 } });
+      // 10 prompt tokens and 3 completion tokens at either model's serve price.
+      expect(await oneTurn(url)).toMatch(/(strong-model \(strong\) · win rate 0\.\d{3} ≥ 0\.5 · random · \d+ ms \(first text \d+ ms\) · \$0\.00019|weak-model \(weak\) · win rate 0\.\d{3} < 0\.5 · random · \d+ ms \(first text \d+ ms\) · \$0\.000016)/);
+    } finally {
+      expect(await serve.stop()).toBe(0);
+    }
+  });
+
+  it('says where a price would come from when neither the serve nor --config has one', async () => {
+    const serve = await startServeInProcess([...OFFLINE, '--base-url', upstream.baseURL, '--no-probe', '--port', '0'], { cwd: dir });
+    try {
+      const url = `${serve.listening[1]}/v1`;
+      expect(await oneTurn(url)).toMatch(new RegExp(`cost unknown \\(no price for (strong|weak)-model; neither the serve at ${url.replace(/[.]/g, '\\.')} nor --config prices it; add it under prices: in serve's config\\)`));
+    } finally {
+      expect(await serve.stop()).toBe(0);
+    }
+  });
+});
+
 describe('routellm chat on a terminal, offline against a local endpoint', () => {
   it('answers a turn with its routing, latency and cost at --config prices, and Ctrl-C exits 0', async () => {
     const tty = terminal();

@@ -37,8 +37,9 @@ export function defineChatCommand(program: Command, io: CliIo): void {
         `
 Keys: Enter sends; Tab / Shift-Tab change the router; Up sends more calls strong, Down fewer; Ctrl-T
 switches between a share and a win-rate threshold; Ctrl-C (or Ctrl-D on an empty line) quits. The cost
-is the answer's tokens at the built-in prices and --config's prices:. chat needs a terminal: for
-scripts use routellm route, or POST /v1/chat/completions to routellm serve.
+is the answer's tokens at the serve's prices (--url: its /v1/routellm/stats), else the built-in ones
+and --config's prices:. chat needs a terminal: for scripts use routellm route, or POST
+/v1/chat/completions to routellm serve.
 
 ${DEFAULT_WEAK_MODEL_HELP}
 

@@ -5,6 +5,7 @@ import { NoticeFeed } from '../../chat/notice-feed.js';
 import { configPrices } from '../../config/config-prices.js';
 import { resolveModelList } from '../../config/resolve-model-list.js';
 import { PriceTable } from '../../upstream/price-table.js';
+import { NO_PRICE_IN_PROCESS, noPriceThroughServe } from '../../chat/describe-answer.js';
 import type { CliIo } from '../io.js';
 import { sizeUnsizedTerminal, useColour } from '../terminal.js';
 import type { ChatFlags } from './chat-command.js';
@@ -41,15 +42,17 @@ export async function runChat(flags: ChatFlags, io: CliIo): Promise<void> {
   if (io.stdin.isTTY !== true || io.stdout.isTTY !== true) {
     throw new UsageError('routellm chat needs an interactive terminal (stdin and stdout are not both a TTY); for scripts use routellm route, or POST /v1/chat/completions to routellm serve');
   }
-  // The models: list's own prices too: without them every answer over a list said "cost unknown".
-  const prices = new PriceTable(configPrices(config));
   const notices = new NoticeFeed((line) => io.stderr.write(`routellm: warning: ${line}\n`));
   const backend = await connect(flags, routers, io, notices);
   try {
     const threshold = checked ?? thresholdFlag(flags.threshold, backend.overList);
     const router = flags.router ?? backend.routers[0]!;
     if (!backend.routers.includes(router)) throw new UsageError(`--router ${router} is not served at ${backend.where}; it serves ${backend.routers.join(', ')}`);
-    await runInk(backend, { prices, router, threshold, notices }, io);
+    // What the answers are billed at: a serve's own prices first (it may price a model --config does not),
+    // then --config's (the models: list's own prices too: without them every answer over a list said "cost unknown").
+    const prices = new PriceTable({ ...configPrices(config), ...backend.prices });
+    const noPrice = flags.url === undefined ? NO_PRICE_IN_PROCESS : noPriceThroughServe(backend.where, backend.prices !== undefined);
+    await runInk(backend, { prices, noPrice, router, threshold, notices }, io);
   } finally {
     await backend.close();
   }
@@ -77,7 +80,7 @@ async function connect(flags: ChatFlags, routers: readonly string[] | undefined,
   });
 }
 
-async function runInk(backend: ChatBackend, start: { prices: PriceTable; router: string; threshold: ThresholdSpec; notices: NoticeFeed }, io: CliIo): Promise<void> {
+async function runInk(backend: ChatBackend, start: { prices: PriceTable; noPrice: string; router: string; threshold: ThresholdSpec; notices: NoticeFeed }, io: CliIo): Promise<void> {
   const [{ render }, { createElement }, { ChatApp }] = await Promise.all([import('ink'), import('react'), import('../../chat/chat-app.js')]);
   sizeUnsizedTerminal(io.stdout, io.env);
   const app = render(createElement(ChatApp, { backend, ...start, colour: useColour(io.stdout, io.env) }), {

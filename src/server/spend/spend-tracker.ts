@@ -1,4 +1,5 @@
 import type { ListChoice, ModelPair } from '../../core/index.js';
+import type { ModelPrice } from '../../config/config-sections.js';
 import type { PriceTable, TokenUsage } from '../../upstream/price-table.js';
 
 /** Per-model totals in the stats report. */
@@ -40,6 +41,12 @@ export interface SpendStats {
   /** Requests answered without usage totals (a stream the client or upstream cut short): their cost is unknown. */
   readonly usage_unknown_requests: number;
   readonly models: Readonly<Record<string, ModelSpend>>;
+  /**
+   * Each routed model's price as this server bills it, USD per million tokens (the config's `prices:`,
+   * a list entry's `price:`, the built-in table); null for a model without one. `routellm chat --url`
+   * prices its answers with these.
+   */
+  readonly prices: Readonly<Record<string, ModelPrice | null>>;
   /** Over a list of models only: the routed spend beside each single model's bill. */
   readonly list?: ListSpendStats;
 }
@@ -103,10 +110,13 @@ export class SpendTracker {
   #strongOnlyMissing = 0;
   /** Over a list: the models, and per model the same tokens' bill, the predicted quality summed, and requests counted. */
   readonly #list: ListTally | undefined;
+  /** The stats' `prices`: each routed model's, fixed at start-up as the table is. */
+  readonly #routedPrices: Readonly<Record<string, ModelPrice | null>>;
 
   constructor(prices: PriceTable, pair: ModelPair, since: Date, list?: readonly string[]) {
     this.#prices = prices;
     this.#pair = pair;
+    this.#routedPrices = Object.fromEntries((list ?? [pair.strong, pair.weak]).map((model) => [model, prices.priceOf(model) ?? null]));
     this.#since = since.toISOString();
     this.#strongPriced = prices.priceOf(pair.strong) !== undefined;
     if (list) {
@@ -217,6 +227,7 @@ export class SpendTracker {
       unpriced_requests: this.#unpriced,
       usage_unknown_requests: this.#usageUnknown,
       models: Object.fromEntries([...this.#models].map(([model, spend]) => [model, { ...spend, cost_usd: round(spend.cost_usd) }])),
+      prices: this.#routedPrices,
       ...(this.#list ? { list: this.#listStats(strongOnly, because === undefined) } : {}),
     };
   }
