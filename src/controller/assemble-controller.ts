@@ -89,7 +89,7 @@ export async function prepareController(options: ControllerOptions, internals: C
   const given = options.config;
   const config = internals.config ?? (typeof given === 'object' && given !== null ? configFromObject(given, cwd) : await loadConfig(given, env, cwd));
   const resolved = resolveChatOptions(options, config);
-  const modelList = resolveModelList(options, env, config.models ?? {}, (model) => new PriceTable(resolved.prices).priceOf(model), `${config.path ?? 'config'}: models`);
+  const modelList = resolveModelList(options, env, config.models ?? {}, (model) => new PriceTable(resolved.prices).priceOf(model), `${config.path ?? 'config'}: models`, warn);
   // A list's own prices are what its models cost: spend and the single-model bills use them.
   const chatOptions = modelList ? { ...resolved, prices: { ...resolved.prices, ...listPrices(modelList) } } : resolved;
   const prices = new PriceTable(chatOptions.prices);

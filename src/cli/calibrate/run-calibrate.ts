@@ -12,6 +12,7 @@ import { trafficMixPrompts } from '../../calibrate/traffic-mix.js';
 import { thresholdForShare } from '../../calibrate/threshold-for-share.js';
 import { unknownConfigRouterWarnings } from '../../config/unknown-config-routers.js';
 import { loadConfig } from '../../config/load-config.js';
+import { pairOverFileList } from '../../config/resolve-model-list.js';
 import { resolveDataDir } from '../../eval/benchmarks/data-dir.js';
 import { loadMmlu } from '../../eval/benchmarks/mmlu.js';
 import { sortedAscending } from '../../eval/metrics/quantile.js';
@@ -68,8 +69,10 @@ interface Setup {
  */
 async function withConfigListModels(flags: CalibrateFlags, io: CliIo): Promise<CalibrateFlags> {
   if (flags.models !== undefined || flags.config === undefined || flags.writeTable || flags.table !== undefined || flags.task === 'generate') return flags;
-  const list = (await loadConfig(flags.config, io.env, io.cwd)).models?.list;
-  if (list === undefined) return flags;
+  const config = await loadConfig(flags.config, io.env, io.cwd);
+  const list = config.models?.list;
+  // As serve: ROUTELLM_STRONG_MODEL and ROUTELLM_WEAK_MODEL route a pair over the file's list (with a warning), one alone is refused.
+  if (list === undefined || pairOverFileList({}, io.env, config.models ?? {}, `${config.path}: models`, (line) => io.stderr.write(`routellm: warning: ${line}\n`))) return flags;
   for (const router of flags.routers ?? []) checkModelScorerName(router);
   if (flags.prompts === undefined) {
     throw new UsageError(`${flags.config} holds a models: list: the knob for a cost share over it depends on the traffic, so give --prompts FILE (prompts like yours)`);

@@ -90,8 +90,10 @@ export async function runDoctorChecks(inputs: DoctorInputs, io: CliIo): Promise<
   let badConfig = config === undefined;
   if (config !== undefined) {
     try {
-      // As serve: a pair given (flags, ROUTELLM_STRONG_MODEL/ROUTELLM_WEAK_MODEL) wins over the file's list.
-      list = resolveModelList(inputs, io.env, config.models ?? {}, (model) => new PriceTable(config?.prices).priceOf(model), `${config.path ?? 'config'}: models`);
+      // As serve: a pair given (flags, ROUTELLM_STRONG_MODEL/ROUTELLM_WEAK_MODEL) wins over the file's list, with a warning; one side alone fails.
+      list = resolveModelList(inputs, io.env, config.models ?? {}, (model) => new PriceTable(config?.prices).priceOf(model), `${config.path ?? 'config'}: models`, (line) =>
+        io.stderr.write(`routellm: warning: ${line}\n`),
+      );
       if (list !== undefined) {
         pair = pairOfModelList(list);
         add('models', 'ok', `${list.length} models, cheapest first: ${list.map((entry) => entry.name).join(', ')} (the reference: ${pair.strong})`);

@@ -24,7 +24,9 @@ export async function runRoute(prompt: string | undefined, flags: RouteFlags, io
     throw new UsageError('the prompt is empty: pass the text to route, or "-" to read prompts from stdin');
   }
   const config = await loadConfig(flags.config, io.env, io.cwd);
-  const modelList = resolveModelList(flags, io.env, config.models ?? {}, (model) => new PriceTable(config.prices).priceOf(model), `${config.path ?? 'config'}: models`);
+  const modelList = resolveModelList(flags, io.env, config.models ?? {}, (model) => new PriceTable(config.prices).priceOf(model), `${config.path ?? 'config'}: models`, (line) =>
+    io.stderr.write(`routellm: warning: ${line}\n`),
+  );
   if (modelList) {
     await routeOverList(prompt, fromStdin, flags, io, { config, modelList });
     return;
