@@ -17,6 +17,12 @@ export interface Decision {
   readonly model: string;
   /** Over a list of models: every model's predicted quality, by name, in list order. */
   readonly qualities?: ModelQualities;
+  /**
+   * True on a budget's cold-start probe (`router-mf-$20/h` before a strong answer's cost is known,
+   * docs/shares.md): sent strong although the win rate is below the threshold, to measure what a
+   * strong call costs. Absent on every other decision.
+   */
+  readonly budgetProbe?: true;
 }
 
 /** A call's answer and how it was routed and answered. */
@@ -39,7 +45,8 @@ export interface RoutedResponse<T> {
 export function publicDecision(decision: RoutingDecision): Decision {
   const list = decision.list;
   if (list) return { router: decision.router, threshold: decision.threshold, tier: decision.tier, model: decision.model, qualities: qualitiesByModel(list) };
-  return { router: decision.router, threshold: decision.threshold, strongWinRate: decision.strongWinRate, tier: decision.tier, model: decision.model };
+  const pair = { router: decision.router, threshold: decision.threshold, strongWinRate: decision.strongWinRate, tier: decision.tier, model: decision.model };
+  return decision.budgetProbe ? { ...pair, budgetProbe: true } : pair;
 }
 
 /**

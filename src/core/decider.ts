@@ -59,6 +59,11 @@ export interface RoutingDecision {
   readonly list?: ListChoice;
   /** For a budget name: told each strong answer's cost, so the budget can hold. */
   readonly budget?: { spend(usd: number, expectedUsd?: number): void };
+  /**
+   * A budget's cold-start probe (docs/shares.md): sent strong although the win rate is below the
+   * threshold, to measure what a strong call costs. Absent on every other decision.
+   */
+  readonly budgetProbe?: true;
 }
 
 /** A router and a concrete threshold, resolved from a model name. */
@@ -213,6 +218,7 @@ export class Decider {
     let threshold = target.threshold;
     let tier: Tier;
     let budget: BudgetTrack | undefined;
+    let budgetProbe = false;
     if (target.share !== undefined && this.#liveShares) {
       const live = this.#liveShares.track(target.router, target.share, threshold).decide(strongWinRate);
       threshold = live.threshold;
@@ -223,6 +229,7 @@ export class Decider {
       const live = budget.decide(strongWinRate);
       threshold = live.threshold;
       tier = live.strong ? 'strong' : 'weak';
+      budgetProbe = live.probe === true;
     } else tier = chooseTier(strongWinRate, threshold);
     const decision = {
       router: target.router.name,
@@ -231,7 +238,8 @@ export class Decider {
       tier,
       model: tier === 'strong' ? this.pair.strong : this.pair.weak,
     };
-    return budget ? { ...decision, budget } : decision;
+    if (!budget) return decision;
+    return budgetProbe ? { ...decision, budget, budgetProbe: true } : { ...decision, budget };
   }
 
   async #decideOverList(target: ListTarget, prompt: string, tokens: RequestTokens | undefined): Promise<RoutingDecision> {

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseModelName } from '../../src/core/index.js';
+import { Controller } from '../../src/index.js';
 import { runCliInProcess } from '../helpers/run-cli-in-process.js';
 import { startServeInProcess } from '../helpers/serve-in-process.js';
 import { startUpstreamServer, type UpstreamServer } from '../helpers/upstream-server.js';
@@ -51,6 +52,61 @@ describe('router-<r>-$20/h', () => {
       expect(metrics).toContain('routellm_share_window_fill{router="mf",share="$20/h"} 20');
     } finally {
       expect(await serve.stop()).toBe(0);
+    }
+  });
+
+  it("marks the cold-start probe, the one strong call below the threshold: header, request log line and the library's Decision (QA-6 Y)", async () => {
+    // The QA's case: $5/h at $10/$30 per million tokens, a hard prompt. The prior (1,000 + 500 tokens a
+    // strong call) allows almost no share, so the cut sits near 1, and the first hard request goes
+    // strong anyway to measure the strong cost: without a mark it read as win rate < threshold -> strong.
+    const config = join(dir, 'probe.yaml');
+    await writeFile(config, 'prices:\n  big: { input: 10, output: 30 }\n  small: { input: 1, output: 1 }\n');
+    const args = ['--port', '0', '--config', config, '--base-url', upstream.baseURL, '--api-key', 'up', '--strong-model', 'big', '--weak-model', 'small', '--log-format', 'json'];
+    const serve = await startServeInProcess(args, { cwd: dir });
+    const send = () =>
+      fetch(`${serve.listening[1]}/v1/chat/completions`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ model: 'router-difficulty-$5/h', messages: [{ role: 'user', content: 'Prove Fermat' }] }),
+      });
+    try {
+      const probe = await send();
+      expect(probe.status).toBe(200);
+      await probe.json();
+      expect(probe.headers.get('x-routellm-model')).toBe('big');
+      expect(Number(probe.headers.get('x-routellm-strong-win-rate'))).toBeLessThan(Number(probe.headers.get('x-routellm-threshold')));
+      expect(probe.headers.get('x-routellm-budget-probe')).toBe('1');
+      // Its cost is measured now: the next decision is the rule's, unmarked.
+      const next = await send();
+      expect(next.status).toBe(200);
+      await next.json();
+      expect(next.headers.get('x-routellm-budget-probe')).toBeNull();
+      const requests = serve.log().split('\n').filter((line) => line.includes('"msg":"request"')).map((line) => JSON.parse(line));
+      expect(requests.map((line) => [line.routed_model, line.budget_probe])).toEqual([
+        ['big', true],
+        [next.headers.get('x-routellm-model'), undefined],
+      ]);
+    } finally {
+      expect(await serve.stop()).toBe(0);
+    }
+
+    const controller = await Controller.create({
+      strongModel: 'big',
+      weakModel: 'small',
+      baseURL: upstream.baseURL,
+      apiKey: 'up',
+      prices: { big: { input: 10, output: 30 }, small: { input: 1, output: 1 } },
+      env: {},
+      logger: { info() {}, warn() {} },
+    });
+    try {
+      const first = await controller.chat.completions.create({ model: 'router-difficulty-$5/h', messages: [{ role: 'user', content: 'Prove Fermat' }] }).withDecision();
+      expect(first.decision).toMatchObject({ tier: 'strong', model: 'big', budgetProbe: true });
+      expect(first.decision.strongWinRate).toBeLessThan(first.decision.threshold);
+      const second = await controller.chat.completions.create({ model: 'router-difficulty-$5/h', messages: [{ role: 'user', content: 'Prove Fermat' }] }).withDecision();
+      expect(second.decision.budgetProbe).toBeUndefined();
+    } finally {
+      await controller.close();
     }
   });
 

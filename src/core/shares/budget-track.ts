@@ -102,13 +102,14 @@ export class BudgetTrack implements SharedBudget {
         if (strong) this.#tieCredit -= 1;
       }
     }
-    if (!strong && this.#shouldProbe(now, winRate)) {
+    const probe = !strong && this.#shouldProbe(now, winRate);
+    if (probe) {
       strong = true;
       this.#probeAt = now;
     }
     this.window.observe(winRate, strong);
     this.observed += 1;
-    return { threshold, strong };
+    return probe ? { threshold, strong, probe } : { threshold, strong };
   }
 
   /** A strong answer cost `usd` (from its usage and the price table). */

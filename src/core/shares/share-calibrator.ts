@@ -24,6 +24,8 @@ export interface TrackedRouter {
 export interface LiveDecision {
   readonly threshold: number;
   readonly strong: boolean;
+  /** A budget's cold-start probe: sent strong below the threshold, to measure what a strong call costs. */
+  readonly probe?: true;
 }
 
 /** What `/metrics` and `/v1/routellm/stats` report per router and asked share. */

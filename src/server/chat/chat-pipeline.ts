@@ -347,8 +347,9 @@ function verboseDecision(requestId: string, decision: RoutingDecision): [Record<
   }
   const rate = decision.strongWinRate as number;
   return [
-    { request_id: requestId, router: decision.router, threshold: decision.threshold, strong_win_rate: rate, model: decision.model },
-    `routed to ${decision.model}: ${decision.router} win rate ${rate} ${rate >= decision.threshold ? '>=' : '<'} threshold ${decision.threshold}`,
+    { request_id: requestId, router: decision.router, threshold: decision.threshold, strong_win_rate: rate, model: decision.model, ...(decision.budgetProbe ? { budget_probe: true } : {}) },
+    `routed to ${decision.model}: ${decision.router} win rate ${rate} ${rate >= decision.threshold ? '>=' : '<'} threshold ${decision.threshold}` +
+      (decision.budgetProbe ? " (the budget's cold-start probe: a strong call to measure its cost)" : ''),
   ];
 }
 

@@ -145,6 +145,7 @@ export class RequestRecord {
       router: this.decision?.router,
       threshold: this.decision?.threshold,
       strongWinRate: this.decision?.strongWinRate,
+      budgetProbe: this.decision?.budgetProbe,
       qualities: this.decision?.list,
       routedModel: this.decision?.model,
       model: this.model,

@@ -41,6 +41,7 @@ function routedHeaders(record: RequestRecord): Record<string, string> {
     'x-routellm-threshold': String(decision.threshold),
     'x-routellm-strong-win-rate': String(decision.strongWinRate),
   };
+  if (decision.budgetProbe) headers['x-routellm-budget-probe'] = '1';
   if (record.attempts !== undefined) headers['x-routellm-attempts'] = String(record.attempts);
   if (record.fallbackFrom !== undefined) headers['x-routellm-fallback'] = record.fallbackFrom;
   return headers;

@@ -42,6 +42,7 @@ export function createChatEndpoint(deps: { readonly pipeline: ChatPipeline; read
             'x-routellm-strong-win-rate': String(decision.strongWinRate),
             'x-routellm-attempts': String(lease.attempts),
           };
+      if (decision.budgetProbe) headers['x-routellm-budget-probe'] = '1';
       if (lease.fallbackFrom !== undefined) headers['x-routellm-fallback'] = lease.fallbackFrom;
       headers['x-request-id'] = context.requestId;
       headers['openai-processing-ms'] = elapsedMs(context.started);

@@ -13,6 +13,8 @@ export interface RequestLogRecord {
   readonly router?: string | undefined;
   readonly threshold?: number | undefined;
   readonly strongWinRate?: number | undefined;
+  /** A budget's cold-start probe: strong below the threshold, to measure a strong call's cost (logged as budget_probe). */
+  readonly budgetProbe?: true | undefined;
   /** Over a list of models: every model's predicted quality (logged as model -> quality). */
   readonly qualities?: ListChoice | undefined;
   /** The model routed to. */

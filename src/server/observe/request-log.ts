@@ -95,6 +95,7 @@ export class RequestLog {
     if (record.router !== undefined) line += `,"router":${str(record.router)}`;
     if (record.threshold !== undefined) line += `,"threshold":${num(record.threshold)}`;
     if (record.strongWinRate !== undefined) line += `,"strong_win_rate":${num(record.strongWinRate)}`;
+    if (record.budgetProbe === true) line += `,"budget_probe":true`;
     if (record.qualities !== undefined) line += `,"qualities":${JSON.stringify(qualitiesByModel(record.qualities))}`;
     if (record.routedModel !== undefined) line += `,"routed_model":${str(record.routedModel)}`;
     if (record.model !== undefined) line += `,"model":${str(record.model)}`;
