@@ -1,7 +1,10 @@
 import { basename, dirname, extname, join, resolve } from 'node:path';
-import { RoutellmError, UpstreamError, UsageError } from '../../core/index.js';
+import { RoutellmError, UpstreamError, UsageError, type ModelList } from '../../core/index.js';
 import { readPromptFile } from '../../calibrate/read-prompt-file.js';
-import { loadConfig } from '../../config/load-config.js';
+import { configPrices } from '../../config/config-prices.js';
+import type { ModelsSection } from '../../config/config-sections.js';
+import { loadConfig, type RoutellmConfig } from '../../config/load-config.js';
+import { resolveModelList } from '../../config/resolve-model-list.js';
 import { PriceTable } from '../../upstream/price-table.js';
 import { readExistingBattles } from '../../label/existing-battles.js';
 import { readFailedPrompts, reusableAnswers, writeFailedPrompts } from '../../label/failed-prompts.js';
@@ -56,12 +59,18 @@ export async function runLabel(flags: LabelFlags, io: CliIo): Promise<void> {
   if (failedPath === promptsPath) throw new UsageError('--failed is the --prompts file: give failed prompts a file of their own');
 
   const config = await loadConfig(flags.config, io.env, io.cwd);
-  const models = resolveModels(flags, io.env, config.models ?? {});
+  const models = resolveModels(flags, io.env, config.models ?? {}, flags.config ?? config.path);
   if (new Set([models.strong, models.weak]).size === 1) throw new UsageError(`--strong-model and --weak-model are both "${models.strong}": a battle needs two models`);
+  // Prices as serve bills them: prices:, and a models: list entry's own price: on top.
+  const prices = new PriceTable(configPrices(config));
+  // A model named in the config's models: list goes where its entry says (base_url, api_key_env,
+  // provider), as serve sends it; any other name as usual.
+  const listed = listedModels(config, prices, models);
   // Resolved before anything is read or called: a missing key or a bad prefix fails here, exit 2.
   const upstreams = new Upstreams({
     pair: { strong: models.strong, weak: models.weak },
-    extraModels: [models.judge],
+    modelList: listed.entries,
+    extraModels: listed.others,
     ...upstreamRoutingOfFlags(flags, io.env, config),
     // label retries itself, after the global pause: the client's own retry would hammer.
     maxRetries: 0,
@@ -99,7 +108,6 @@ export async function runLabel(flags: LabelFlags, io: CliIo): Promise<void> {
       });
     const reused = jobs.filter((job) => job.paid !== undefined).length;
 
-    const prices = new PriceTable(config.prices ?? {});
     const assumptions: TokenAssumptions = { answerTokens: maxTokens ?? TYPICAL_ANSWER_TOKENS, verdictTokens: TYPICAL_VERDICT_TOKENS };
     const estimate = estimateLabelCost(
       jobs.map((job) => job.prompt),
@@ -267,11 +275,21 @@ function report(summary: LabelRunSummary, context: RunContext): void {
   if (summary.failed > 0) throw new RoutellmError(`${summary.failed} prompt(s) failed; they are in ${failedName} with the reason, and a re-run tries them again`);
 }
 
-/** The three models: flag, then environment, then the config's models: (strong and weak); all required. */
-function resolveModels(flags: LabelFlags, env: Readonly<Record<string, string | undefined>>, file: { readonly strong?: string; readonly weak?: string }): LabelModels {
+/**
+ * The three models: flag, then environment, then the config's models: (strong and weak); all
+ * required. Over a models: list (no strong or weak in it) the pair is the user's choice among its
+ * entries: the error says so, naming them.
+ */
+function resolveModels(flags: LabelFlags, env: Readonly<Record<string, string | undefined>>, file: ModelsSection, configPath: string | undefined): LabelModels {
+  const list = file.list?.map((entry) => entry.name);
   const pick = (flag: string, value: string | undefined, variable: string, fromFile: string | undefined, example: string) => {
     if (value !== undefined && value.trim() === '') throw new UsageError(`${flag} is empty: give a model name, e.g. ${flag} ${example}`);
     const model = value ?? nonEmpty(env[variable]) ?? fromFile;
+    if (model === undefined && list !== undefined && list.length > 0 && flag !== '--judge-model') {
+      throw new UsageError(
+        `${configPath ?? 'the config'} has a models: list; choose the pair to label with --strong-model/--weak-model among its models (${list.join(', ')}), e.g. --strong-model ${list[list.length - 1]} --weak-model ${list[0]}`,
+      );
+    }
     if (model === undefined) throw new UsageError(`label needs ${flag} (or ${variable}${fromFile === undefined && flag !== '--judge-model' ? `, or models.${flag.slice(2, -6)} in --config` : ''}), e.g. ${flag} ${example}`);
     return model;
   };
@@ -280,6 +298,15 @@ function resolveModels(flags: LabelFlags, env: Readonly<Record<string, string | 
     weak: pick('--weak-model', flags.weakModel, 'ROUTELLM_WEAK_MODEL', file.weak, 'groq/llama-3.1-8b-instant'),
     judge: pick('--judge-model', flags.judgeModel, 'ROUTELLM_JUDGE_MODEL', undefined, 'gpt-4o'),
   };
+}
+
+/** Which of the three models are entries of the config's models: list (resolved as serve resolves it), and which are not. */
+function listedModels(config: RoutellmConfig, prices: PriceTable, models: LabelModels): { entries: ModelList | undefined; others: string[] } {
+  const names = [...new Set([models.strong, models.weak, models.judge])];
+  const list = resolveModelList({}, {}, { list: config.models?.list }, (model) => prices.priceOf(model), `${config.path ?? 'config'}: models`);
+  const entries = list?.filter((entry) => names.includes(entry.name));
+  if (entries === undefined || entries.length === 0) return { entries: undefined, others: [models.judge] };
+  return { entries, others: names.filter((name) => !entries.some((entry) => entry.name === name)) };
 }
 
 /** `battles.jsonl` -> `battles.failed.jsonl`, beside it. */
