@@ -35,7 +35,9 @@ export async function readLabelJsonl(
   }
   const whole = size - tornBytes;
   if (whole > 0) {
-    for await (const { text, line } of readUtf8Lines(createReadStream(path, { end: whole - 1 }), (n) => `${flag} ${path}: line ${n}`)) {
+    const ownFile = `give label ${/^--[aeiou]/.test(flag) ? 'an' : 'a'} ${flag} of its own`;
+    const notText = `it is not ${what} label writes (a JSON line); ${ownFile}`;
+    for await (const { text, line } of readUtf8Lines(createReadStream(path, { end: whole - 1 }), (n) => `${flag} ${path}: line ${n}`, notText)) {
       if (text.trim() === '') continue;
       let record: Record<string, unknown> | undefined;
       try {
@@ -45,7 +47,7 @@ export async function readLabelJsonl(
         record = undefined;
       }
       if (!record || typeof record['prompt'] !== 'string') {
-        throw new UsageError(`${flag} ${path}: line ${line} is not ${what} label writes (a JSON object with a "prompt"); give label ${/^--[aeiou]/.test(flag) ? 'an' : 'a'} ${flag} of its own`);
+        throw new UsageError(`${flag} ${path}: line ${line} is not ${what} label writes (a JSON object with a "prompt"); ${ownFile}`);
       }
       take(record as Record<string, unknown> & { prompt: string }, line);
     }

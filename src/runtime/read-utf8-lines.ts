@@ -15,9 +15,14 @@ export interface NumberedLine {
  * The lines of a byte stream, each checked to be UTF-8: readline would turn a Latin-1 `é` or a
  * binary file into U+FFFD and let it through as a prompt. A line may end in LF or CRLF; the
  * last line needs no terminator (an empty one is not yielded). Yields as it reads, so a huge
- * input never sits in memory. `where(n)` names line n in the error, e.g. `stdin line 3`.
+ * input never sits in memory. `where(n)` names line n in the error, e.g. `stdin line 3`; `advice`
+ * follows it (by default, how to convert prompts; a file label writes says to give another file).
  */
-export async function* readUtf8Lines(input: AsyncIterable<Uint8Array | string> | Iterable<Uint8Array | string>, where: (line: number) => string): AsyncGenerator<NumberedLine> {
+export async function* readUtf8Lines(
+  input: AsyncIterable<Uint8Array | string> | Iterable<Uint8Array | string>,
+  where: (line: number) => string,
+  advice = 'prompts must be UTF-8 (convert e.g. with iconv -f latin1 -t utf-8)',
+): AsyncGenerator<NumberedLine> {
   const decoder = new TextDecoder('utf-8', { fatal: true });
   let line = 0;
   const decode = (bytes: Uint8Array, terminated = true): NumberedLine => {
@@ -26,7 +31,7 @@ export async function* readUtf8Lines(input: AsyncIterable<Uint8Array | string> |
     try {
       return { text: decoder.decode(bytes.subarray(0, end)), line, terminated };
     } catch {
-      throw new UsageError(`${where(line)} is not valid UTF-8 text; prompts must be UTF-8 (convert e.g. with iconv -f latin1 -t utf-8)`);
+      throw new UsageError(`${where(line)} is not valid UTF-8 text; ${advice}`);
     }
   };
   let pending: Uint8Array[] = [];

@@ -19,6 +19,16 @@ export interface ReadOptions {
 /** What a --data file holds, for error lines. */
 const EXPECTED = 'battles (prompt, model_a, model_b, winner) or a score table (prompt and one column per model, at least two)';
 
+/**
+ * Whether a file's fields are those of routed prompts: a prompt sample (label's prompt-sample.ts,
+ * what serve --sample-prompts writes) or route --json output from stdin, which use the same names.
+ * A prompt and how it was routed, no verdict: a file to label first, not a score table whose
+ * columns are models.
+ */
+function isRoutedPromptFile(fields: readonly string[]): boolean {
+  return ['prompt', 'router', 'threshold', 'model'].every((field) => fields.includes(field)) && !fields.includes('winner');
+}
+
 /** The shipped training files have no empty prompt: one is a broken row, and would teach "empty text -> a model". */
 function requirePrompt(prompt: string, where: string): void {
   if (prompt.trim() === '') throw new UsageError(`${where}: the prompt is empty; every row needs a prompt`);
@@ -61,6 +71,11 @@ export async function readTrainingData(paths: readonly string[], options: ReadOp
       throw new UsageError(`${path}: no "prompt" ${isJsonl ? 'field' : 'column'} (${isJsonl ? 'fields' : 'columns'}: ${fields.join(', ') || '(none)'}); expected ${EXPECTED}`);
     }
     if (rows.length === 0) throw new UsageError(`${path} has a header but no rows`);
+    if (isRoutedPromptFile(fields)) {
+      throw new UsageError(
+        `${path} holds routed prompts (serve --sample-prompts or route --json: prompt, router, threshold, model), not battles; label them first: routellm label --prompts ${path} --strong-model A --weak-model B --judge-model J --out battles.jsonl, then train --data battles.jsonl`,
+      );
+    }
     const before = battles.length;
     if (fields.includes('model_a') && fields.includes('model_b') && fields.includes('winner')) {
       rows.forEach((row, index) => {

@@ -14,6 +14,8 @@ beforeAll(async () => {
   await writeFile(join(fakes.dir, 'other-pair.jsonl'), '{"prompt":"x","model_a":"gpt-4o","model_b":"w/weak-1","winner":"model_a","judge_model":"j/judge-1"}\n');
   await writeFile(join(fakes.dir, 'blank.txt'), '\n   \n');
   await mkdir(join(fakes.dir, 'a-dir'));
+  // A binary file given as --out by mistake (train's weights, not label's battles).
+  await writeFile(join(fakes.dir, 'model.safetensors'), Buffer.from([0x50, 0x00, 0x00, 0xff, 0xfe, 0x80, 0x0a]));
 });
 afterAll(() => fakes.close());
 
@@ -38,6 +40,7 @@ describe('routellm label: every bad input is one line and exit 2, before any cal
     ['an unknown --winner-rule', () => ['--prompts', prompts, '--out', 'b.jsonl', '--winner-rule', 'best', ...fakes.flags], /^routellm: option '--winner-rule <rule>' argument 'best' is invalid. Allowed choices are routellm, three-way; run routellm label --help for usage\n$/],
     ['--out that is a directory', () => ['--prompts', prompts, '--out', 'a-dir', ...fakes.flags], /^routellm: cannot write --out \S*a-dir: it is a directory\n$/],
     ['--out holding something else', () => ['--prompts', prompts, '--out', 'not-battles.jsonl', ...fakes.flags], /^routellm: --out .*not-battles\.jsonl: line 1 is not a battle label writes .*; give label an --out of its own\n$/],
+    ['--out a binary file: said of --out, not of the prompts (QA-6 O)', () => ['--prompts', prompts, '--out', 'model.safetensors', ...fakes.flags], /^routellm: --out .*model\.safetensors: line 1 is not valid UTF-8 text; it is not a battle label writes \(a JSON line\); give label an --out of its own\n$/],
     ['--out holding another pair', () => ['--prompts', prompts, '--out', 'other-pair.jsonl', ...fakes.flags], /^routellm: --out other-pair\.jsonl holds battles of gpt-4o vs w\/weak-1 judged by j\/judge-1, not s\/strong-1 vs w\/weak-1 judged by j\/judge-1; use another --out, or the same models to continue it\n$/],
     ['--out the prompts file', () => ['--prompts', prompts, '--out', prompts, ...fakes.flags], /^routellm: --out is the --prompts file: give the battles a file of their own\n$/],
     ['--failed the --out file', () => ['--prompts', prompts, '--out', 'b.jsonl', '--failed', 'b.jsonl', ...fakes.flags], /^routellm: --failed is the --out file: give failed prompts a file of their own\n$/],

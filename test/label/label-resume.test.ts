@@ -101,7 +101,7 @@ describe('routellm label, run again', () => {
     expect(dry.stdout).toContain('estimated cost: unknown (no price for s/strong-1, w/weak-1, j/judge-1)');
     const capped = await runCliInProcess(['label', '--prompts', prompts, '--out', join(fakes.dir, 'b.jsonl'), '--max-cost', '1', ...fakes.flags], { cwd: fakes.dir });
     expect(capped.code).toBe(2);
-    expect(capped.stderr).toBe('routellm: --max-cost needs a price for every model, and s/strong-1, w/weak-1, j/judge-1 has none; add it under prices: in --config (USD per million tokens)\n');
+    expect(capped.stderr).toBe('routellm: --max-cost needs a price for every model, and s/strong-1, w/weak-1, j/judge-1 have none; add them under prices: in --config (USD per million tokens)\n');
   });
 
   it('--max-cost stops starting prompts before the spend would pass it; a re-run continues', async () => {

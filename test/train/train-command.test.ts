@@ -177,6 +177,19 @@ describe('routellm train', () => {
     expect(unknown.stderr).toMatch(/--strong-model "gpt-4-1106-preview" is not in the data; models: strong-model, weak-model/);
   });
 
+  it("says serve's prompt sample (or route --json output) is to be labelled first, not read as models (QA-6 O)", async () => {
+    await writeFile(
+      join(dir, 'samples.jsonl'),
+      '{"timestamp":"2026-12-06T23:51:25.335Z","prompt":"Solve for x: 1x + 4 = 7.","router":"mf","threshold":0.233,"strong_win_rate":0.369,"model":"strong-m"}\n',
+    );
+    const result = await runCliInProcess(['train', '--router', 'mf', '--data', 'samples.jsonl', '--out', 'x1'], { cwd: dir });
+    const path = join(dir, 'samples.jsonl');
+    expect(result.stderr).toContain(
+      `routellm: ${path} holds routed prompts (serve --sample-prompts or route --json: prompt, router, threshold, model), not battles; label them first: routellm label --prompts ${path} --strong-model A --weak-model B --judge-model J --out battles.jsonl, then train --data battles.jsonl\n`,
+    );
+    expect(result.code).toBe(2);
+  });
+
   it('defaults --weak-model to the spelling every other command uses', async () => {
     const help = await runCliInProcess(['train', '--help']);
     expect(help.stdout.replace(/\s+/g, ' ')).toContain('default: the one the battles name in weak_model, else mistralai/Mixtral-8x7B-Instruct-v0.1');

@@ -116,7 +116,8 @@ export async function runLabel(flags: LabelFlags, io: CliIo): Promise<void> {
       assumptions,
     );
     if (maxCost !== undefined && estimate.unpriced.length > 0) {
-      throw new UsageError(`--max-cost needs a price for every model, and ${estimate.unpriced.join(', ')} has none; add it under prices: in --config (USD per million tokens)`);
+      const none = estimate.unpriced.length === 1 ? 'has none' : 'have none';
+      throw new UsageError(`--max-cost needs a price for every model, and ${estimate.unpriced.join(', ')} ${none}; add ${estimate.unpriced.length === 1 ? 'it' : 'them'} under prices: in --config (USD per million tokens)`);
     }
     const plan = [
       `label plan: ${read.length} prompt(s) in ${flags.prompts}` +
