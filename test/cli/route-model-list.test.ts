@@ -44,6 +44,7 @@ describe('routellm route over a models: list', () => {
     expect(result.code).toBe(0);
     const lines = result.stdout.trim().split('\n').map((line) => JSON.parse(line));
     expect(lines.map((line) => line.line)).toEqual([1, 2, 3, 4]);
+    expect(lines.every((line) => typeof line.prompt === 'string' && line.prompt.length > 0)).toBe(true);
     for (const line of lines) expect(line).toMatchObject({ router: 'knn', share: 0.3 });
     const text = await runCliInProcess(['route', '--config', config, '--threshold', '2.5', 'hello'], { cwd: dir });
     expect(text.stdout).toMatch(/^(local-7b|yi-34b|gpt-4-1106-preview)\tpredicted quality 0\.\d{4} at knob 2\.5 \(router knn; model [123] of 3, cheapest first\)\n$/);

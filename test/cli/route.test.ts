@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -130,7 +130,26 @@ describe('routellm route (in-process)', () => {
     expect(result.code, result.stderr).toBe(0);
     const lines = result.stdout.trim().split('\n').map((line) => JSON.parse(line));
     expect(lines.map((decision) => decision.line)).toEqual([1, 3, 5]);
-    expect(Object.keys(lines[0])).toEqual(['model', 'router', 'threshold', 'strong_win_rate', 'line']);
+    expect(Object.keys(lines[0])).toEqual(['model', 'router', 'threshold', 'strong_win_rate', 'prompt', 'line']);
+    expect(lines.map((decision) => decision.prompt)).toEqual(['hello', 'world', 'x']);
+  });
+
+  it("--json on stdin carries each prompt, so its output is a prompt file label reads (QA-6 T)", async () => {
+    const routed = await runCliInProcess(['route', '--json', '-'], { stdin: 'hi there\nProve Fermat\n' });
+    expect(routed.code, routed.stderr).toBe(0);
+    const dir = await mkdtemp(join(tmpdir(), 'routellm-routed-'));
+    try {
+      await writeFile(join(dir, 'routed.jsonl'), routed.stdout);
+      const label = await runCliInProcess(
+        ['label', '--prompts', 'routed.jsonl', '--strong-model', 'strong-m', '--weak-model', 'weak-m', '--judge-model', 'judge-m', '--base-url', 'http://127.0.0.1:9/v1', '--out', 'b.jsonl', '--dry-run'],
+        { cwd: dir, env: {} },
+      );
+      expect(label.stderr).toBe('');
+      expect(label.code).toBe(0);
+      expect(label.stdout).toContain('label plan: 2 prompt(s) in routed.jsonl');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('refuses an empty prompt: an argument of only spaces, or an empty JSONL "prompt", naming its line', async () => {
@@ -162,7 +181,9 @@ describe('routellm route (in-process)', () => {
     await writeFile(config, 'random:\n  seed: 42\n');
     const a = await runCliInProcess(['route', '--router', 'random', '--config', config, '--json', '-'], { stdin: 'a\nb\nc\n' });
     const b = await runCliInProcess(['route', '--router', 'random', '--config', config, '--json', '-'], { stdin: 'x\ny\nz\n' });
-    expect(a.stdout).toBe(b.stdout);
+    // The same decisions for other prompts (each line carries its own prompt).
+    const decisions = (stdout: string) => stdout.trim().split('\n').map((line) => ({ ...JSON.parse(line), prompt: undefined }));
+    expect(decisions(a.stdout)).toEqual(decisions(b.stdout));
     // The seed from the environment, with a default, in block and flow style.
     for (const text of ['random:\n  seed: ${NOPE:-42}\n', 'random: {seed: ${SEED}}\n']) {
       await writeFile(config, text);

@@ -53,8 +53,8 @@ export async function runRoute(prompt: string | undefined, flags: RouteFlags, io
     threshold: controller.resolveThreshold(routerName, spec),
   };
   const share = spec.kind === 'strong-share' ? spec.share : undefined;
-  const print = (decision: RoutingDecision, line?: number) =>
-    io.stdout.write(flags.json ? `${JSON.stringify(toJson(decision, line))}\n` : formatDecision(decision, share));
+  const print = (decision: RoutingDecision, read?: StdinPrompt) =>
+    io.stdout.write(flags.json ? `${JSON.stringify(toJson(decision, read))}\n` : formatDecision(decision, share));
 
   if (flags.shareOfInput) {
     if (share === undefined) throw new UsageError(`--share-of-input needs a share threshold like --threshold 30%, not "${flags.threshold}"`);
@@ -63,7 +63,7 @@ export async function runRoute(prompt: string | undefined, flags: RouteFlags, io
     for await (const read of readPrompts(io.stdin)) batch.push(read);
     if (batch.length === 0) throw new UsageError('no prompts on stdin: expected one prompt per line, or JSONL with a "prompt" field');
     const decisions = await controller.decideBatch(target.router, batch.map((read) => read.prompt), share);
-    decisions.forEach((decision, index) => print(decision, batch[index]?.line));
+    decisions.forEach((decision, index) => print(decision, batch[index]));
     return;
   }
   await decideEach(fromStdin ? undefined : (prompt ?? ''), io, (text) => controller.decide(target, text), print);
@@ -74,7 +74,7 @@ async function decideEach(
   prompt: string | undefined,
   io: CliIo,
   decide: (prompt: string) => Promise<RoutingDecision>,
-  print: (decision: RoutingDecision, line?: number) => void,
+  print: (decision: RoutingDecision, read?: StdinPrompt) => void,
 ): Promise<void> {
   if (prompt !== undefined) {
     print(await decide(prompt));
@@ -82,7 +82,7 @@ async function decideEach(
   }
   let count = 0;
   for await (const { prompt: text, line } of readPrompts(io.stdin)) {
-    print(await decide(text), line);
+    print(await decide(text), { prompt: text, line });
     count += 1;
   }
   if (count === 0) throw new UsageError('no prompts on stdin: expected one prompt per line, or JSONL with a "prompt" field');
@@ -101,14 +101,28 @@ function parseThresholdFlag(raw: string, options: ThresholdOptions = {}) {
  * carries `line`, its 1-based input line, since blank lines are skipped and the output
  * would otherwise not line up with the input.
  */
-export function toJson(decision: RoutingDecision, line?: number) {
+export function toJson(decision: RoutingDecision, read?: StdinPrompt) {
   return {
     model: decision.model,
     router: decision.router,
     threshold: decision.threshold,
     strong_win_rate: decision.strongWinRate,
-    ...(line === undefined ? {} : { line }),
+    ...stdinFields(read),
   };
+}
+
+/** A prompt read from stdin and its 1-based input line. */
+interface StdinPrompt {
+  readonly prompt: string;
+  readonly line: number;
+}
+
+/**
+ * On stdin, --json carries the prompt and its input line: a file of route --json output is then a
+ * prompt file (label --prompts, calibrate --prompts read its "prompt"), as serve's prompt sample is.
+ */
+function stdinFields(read: StdinPrompt | undefined): { prompt?: string; line?: number } {
+  return read === undefined ? {} : { prompt: read.prompt, line: read.line };
 }
 
 function formatDecision(decision: RoutingDecision, share: number | undefined): string {
@@ -146,20 +160,20 @@ async function routeOverList(
   const list = decider.list as NonNullable<typeof decider.list>;
   const target = spec.kind === 'win-rate' ? { kind: 'list' as const, scorer: list.scorer(router), knob: spec.value } : { kind: 'list' as const, scorer: list.scorer(router), knob: 0, share: spec.share };
   const share = target.share;
-  const print = (decision: RoutingDecision, line?: number) =>
-    io.stdout.write(flags.json ? `${JSON.stringify(listJson(decision, share, line))}\n` : formatListDecision(decision, share));
+  const print = (decision: RoutingDecision, read?: StdinPrompt) =>
+    io.stdout.write(flags.json ? `${JSON.stringify(listJson(decision, share, read))}\n` : formatListDecision(decision, share));
   await decideEach(fromStdin ? undefined : (prompt ?? ''), io, (text) => decider.decide(target, text), print);
 }
 
 /** `route --json` over a list: the chosen model, the router, the knob in force, the asked cost share, every model's predicted quality. */
-export function listJson(decision: RoutingDecision, share: number | undefined, line?: number) {
+export function listJson(decision: RoutingDecision, share: number | undefined, read?: StdinPrompt) {
   return {
     model: decision.model,
     router: decision.router,
     knob: decision.threshold,
     share: share ?? null,
     qualities: decision.list ? qualitiesByModel(decision.list) : {},
-    ...(line === undefined ? {} : { line }),
+    ...stdinFields(read),
   };
 }
 
