@@ -21,6 +21,8 @@ export interface TrainOptions {
   readonly router: 'mf' | 'sw_ranking' | 'lexical' | 'difficulty' | 'knn';
   readonly data: readonly string[];
   readonly out: string;
+  /** Replace the router of the same kind `out` holds (`--force`); without it such an `out` is refused. */
+  readonly force?: boolean;
   readonly exclude: readonly string[];
   /** File names left out of `data` by --skip-file (already removed; recorded in the model card). */
   readonly skipped?: readonly string[];
@@ -114,7 +116,7 @@ function groupLabel(source: string, resolved: readonly string[], given: readonly
 export async function runTrain(given: TrainOptions, io: TrainIo): Promise<TrainResult> {
   const out = resolve(io.cwd, given.out);
   // Training can take minutes: a --out that cannot take the files is found out first.
-  await checkTrainOut(out, given.router);
+  await checkTrainOut(out, given.router, given.force === true);
   const data = given.data.map((p) => resolve(io.cwd, p));
   const excluded = await readExcludedPrompts(given.exclude.map((p) => resolve(io.cwd, p)));
   if (given.skipped?.length) io.stderr.write(`leaving out (--skip-file): ${given.skipped.join(', ')}\n`);

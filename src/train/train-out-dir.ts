@@ -22,14 +22,21 @@ export const TRAINED_FILES: Readonly<Record<TrainedRouter, readonly string[]>> =
 /**
  * Checks --out before any data is read: it can hold the router's files, and it does not
  * hold another kind of router, which the new files would replace in part (mf over
- * sw_ranking leaves both sets and a directory no loader understands) or in whole.
+ * sw_ranking leaves both sets and a directory no loader understands) or in whole. A router
+ * of the same kind is replaced only with `force` (--force): a serve started on those weights
+ * would load the new ones, unasked, at its next reload or restart.
  */
-export async function checkTrainOut(out: string, router: TrainedRouter): Promise<void> {
+export async function checkTrainOut(out: string, router: TrainedRouter, force = false): Promise<void> {
   await checkOutputFiles(out, TRAINED_FILES[router], '--out');
   const found = await routerIn(out);
   if (found && found.router !== router) {
     throw new UsageError(
       `--out ${out} holds a ${found.router} router (${found.files.join(', ')}); training ${router} there would mix the two: choose a new or empty directory, or delete those files first`,
+    );
+  }
+  if (found && !force) {
+    throw new UsageError(
+      `--out ${out} holds a ${router} router already (${found.files.join(', ')}); a serve on those weights would load the new ones at its next reload: choose a new directory, or add --force to replace them`,
     );
   }
 }

@@ -291,7 +291,7 @@ describe('routellm train --out', () => {
     }
   });
 
-  it('refuses a directory holding another kind of router, and retrains one of the same kind in place', async () => {
+  it('refuses a directory holding another kind of router, and retrains one of the same kind in place only with --force', async () => {
     await mkdir(join(dir, 'sw-dir'), { recursive: true });
     await writeFile(join(dir, 'sw-dir', 'battles.jsonl'), '{}\n');
     await writeFile(join(dir, 'sw-dir', 'embeddings.safetensors'), 'x');
@@ -307,8 +307,17 @@ describe('routellm train --out', () => {
     const lexical = await runCliInProcess(['train', '--router', 'lexical', '--data', 'scores.csv', '--out', 'again', '--strong-model', 'strong-model', '--weak-model', 'weak-model', '--split', 'none'], { cwd: dir });
     expect(lexical.code).toBe(2);
     expect(lexical.stderr).toContain(`--out ${join(dir, 'again')} holds a mf router (config.json, model.safetensors); training lexical there would mix the two`);
-    const second = await runCliInProcess(mf('again'), { cwd: dir });
+    // The same kind: refused before training, the weights untouched (a serve may be on them), unless --force.
+    const weights = await readFile(join(dir, 'again', 'model.safetensors'));
+    const refused = await runCliInProcess([...mf('again'), '--epochs', '2'], { cwd: dir });
+    expect(refused.stderr.trim()).toBe(
+      `routellm: --out ${join(dir, 'again')} holds a mf router already (config.json, model.safetensors); a serve on those weights would load the new ones at its next reload: choose a new directory, or add --force to replace them`,
+    );
+    expect(refused.code).toBe(2);
+    expect(await readFile(join(dir, 'again', 'model.safetensors'))).toEqual(weights);
+    const second = await runCliInProcess([...mf('again'), '--epochs', '2', '--force'], { cwd: dir });
     expect(second.code, second.stderr).toBe(0);
+    expect(await readFile(join(dir, 'again', 'model.safetensors'))).not.toEqual(weights);
     expect((await readdir(join(dir, 'again'))).sort()).toEqual(['MODEL_CARD.md', 'config.json', 'model.safetensors']);
   });
 });

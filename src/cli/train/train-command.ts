@@ -8,6 +8,7 @@ export interface TrainFlags {
   readonly router: string;
   readonly data: string[];
   readonly out: string;
+  readonly force?: boolean;
   readonly exclude?: string[];
   readonly skipFile?: string[];
   readonly alias?: string[];
@@ -40,6 +41,7 @@ export function defineTrainCommand(program: Command, io: CliIo): void {
     .addOption(new Option('--router <name>', 'router to train').choices(['mf', 'sw_ranking', 'lexical', 'difficulty', 'knn']).default('mf'))
     .requiredOption('--data <files...>', 'battles (CSV/JSONL: prompt, model_a, model_b, winner) or score tables (CSV/JSONL: prompt + one column per model)')
     .requiredOption('--out <dir>', 'directory for the router and MODEL_CARD.md: model.safetensors + config.json (mf, lexical), battles.jsonl + embeddings.safetensors (sw_ranking)')
+    .option('--force', 'replace the router of the same kind --out already holds (without it such an --out is refused: a serve on those weights would load the new ones at its next reload)')
     .option('--exclude <files...>', 'JSONL of prompts to drop (eval_prompt or prompt field), e.g. contaminated_prompts.jsonl')
     .option('--skip-file <names...>', 'leave out --data files with these file names (e.g. one member of a glob whose labels are broken); each must match')
     .option('--alias <from=to...>', 'train model column/name "from" as "to" (merge spellings of one model)')

@@ -142,6 +142,7 @@ export async function trainFromFlags(flags: TrainFlags, io: CliIo): Promise<void
       router: flags.router as 'mf' | 'sw_ranking' | 'lexical' | 'difficulty' | 'knn',
       data: keptDataFiles(flags.data, skipped),
       out: flags.out,
+      ...(flags.force === true ? { force: true } : {}),
       exclude: flags.exclude ?? [],
       skipped,
       aliases,
