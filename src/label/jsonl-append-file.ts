@@ -1,5 +1,6 @@
-import { mkdir, open, type FileHandle } from 'node:fs/promises';
+import { open, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { makeDirectory } from '../runtime/make-directory.js';
 
 const NEWLINE = 0x0a;
 
@@ -33,7 +34,7 @@ export class JsonlAppendFile {
    * own; `tornBytes` says how much was cut.
    */
   static async open(path: string, options: { batchLines?: number; batchMs?: number } = {}): Promise<{ file: JsonlAppendFile; tornBytes: number }> {
-    await mkdir(dirname(path), { recursive: true });
+    await makeDirectory(dirname(path));
     const handle = await open(path, 'a+');
     let tornBytes: number;
     try {

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, rename, rm } from 'node:fs/promises';
+import { open, rename, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import writeFileAtomicLibrary from 'write-file-atomic';
+import { makeDirectory } from './make-directory.js';
 
 /**
  * Writes a file so readers see the old one or the new one, never half of it, and the new one
@@ -10,7 +11,7 @@ import writeFileAtomicLibrary from 'write-file-atomic';
  * failed write leaves no temporary file behind. docs/development.md, design notes: why the library.
  */
 export async function writeFileAtomic(path: string, data: Uint8Array | string): Promise<void> {
-  await mkdir(dirname(path), { recursive: true });
+  await makeDirectory(dirname(path));
   await writeFileAtomicLibrary(path, typeof data === 'string' ? data : Buffer.from(data.buffer, data.byteOffset, data.byteLength));
 }
 
@@ -22,7 +23,7 @@ export async function writeFileAtomic(path: string, data: Uint8Array | string): 
  * writes did). No library writes a set: write-file-atomic renames each file as soon as it is written.
  */
 export async function writeFilesAtomic(directory: string, files: readonly (readonly [name: string, data: Uint8Array | string])[]): Promise<string[]> {
-  await mkdir(directory, { recursive: true });
+  await makeDirectory(directory);
   const suffix = `.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
   const staged: { temporary: string; path: string }[] = [];
   try {

@@ -79,6 +79,14 @@ describe('serve --sample-prompts', () => {
     expect(await serve.stop()).toBe(0);
   });
 
+  // Node's recursive mkdir never settles under /proc (it makes the parent, which is there, then the
+  // child again, for ever): serve hung at start-up with no line at all.
+  it.skipIf(process.platform !== 'linux')('refuses a file under /proc at start-up (one line, exit 2), not hanging', async () => {
+    const result = await runCliInProcess(['serve', ...pair(), '--sample-prompts', '/proc/nope/s.jsonl'], { cwd: fakes.dir });
+    expect(result.code).toBe(2);
+    expect(logMessages(result.stderr)).toMatch(/^--sample-prompts: cannot write \/proc\/nope\/s\.jsonl \(ENOENT\); give a file in a writable directory$/m);
+  }, 10_000);
+
   it('refuses bad values at start-up: one line, exit 2', async () => {
     await mkdir(join(fakes.dir, 'ro'), { recursive: true });
     await writeFile(join(fakes.dir, 'ro', 'a-file'), 'x');

@@ -1,9 +1,10 @@
 import { constants } from 'node:fs';
-import { mkdir, open, rename, rm, type FileHandle } from 'node:fs/promises';
+import { open, rename, rm, type FileHandle } from 'node:fs/promises';
 import { dirname, extname } from 'node:path';
 import { UsageError } from '../../core/index.js';
 import { tornTailBytes } from '../../label/jsonl-append-file.js';
 import { LineQueue } from './line-queue.js';
+import { makeDirectory } from '../../runtime/make-directory.js';
 
 /** Bytes of lines the queue holds before it drops new ones: a stalled disk never grows the heap past this. */
 export const SAMPLE_QUEUE_BYTES = 16 * 1024 * 1024;
@@ -73,7 +74,7 @@ export class SampleFile {
   static async open(path: string, options: SampleFileOptions): Promise<SampleFile> {
     let handle: FileHandle | undefined;
     try {
-      await mkdir(dirname(path), { recursive: true });
+      await makeDirectory(dirname(path));
       handle = await openForAppend(path);
       const info = await handle.stat();
       if (!info.isFile()) throw Object.assign(new Error('not a regular file'), { code: 'EISDIR' });
