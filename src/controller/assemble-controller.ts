@@ -164,6 +164,7 @@ export async function prepareController(options: ControllerOptions, internals: C
           fingerprints: new Map(decider.routerNames().map((name) => [name, decider.shareFingerprint(name)])),
           log: { warn, info: (line) => logger.info({}, `routellm: ${line}`) },
           channel: internals.shareChannel,
+          overList: modelList !== undefined,
         });
         await shareStore?.start();
         // Windows restored from --share-state are reported from start-up, not from their first request.

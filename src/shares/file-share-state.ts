@@ -17,8 +17,12 @@ export class FileShareState implements ShareStateStore {
   readonly #intervalMs: number | undefined;
   #saver: ShareStateSaver | undefined;
 
-  constructor(path: string, calibrator: ShareCalibrator, options: { fingerprints: RouterFingerprints; log: ShareStateLog; intervalMs?: number }) {
+  /** Over a list of models a window is also its list's models and prices: the warning says so. */
+  readonly #overList: boolean;
+
+  constructor(path: string, calibrator: ShareCalibrator, options: { fingerprints: RouterFingerprints; log: ShareStateLog; intervalMs?: number; overList?: boolean | undefined }) {
     this.#path = path;
+    this.#overList = options.overList === true;
     this.#calibrator = calibrator;
     this.#fingerprints = options.fingerprints;
     this.#log = options.log;
@@ -45,7 +49,11 @@ export class FileShareState implements ShareStateStore {
     const usable = tracks.filter((track) => this.#fingerprints.get(track.router) === track.fingerprint);
     const dropped = tracks.length - usable.length;
     if (dropped > 0) {
-      this.#log.warn(`share state: ${dropped} window(s) in ${this.#path} belong to routers not loaded or loaded with other weights; those shares start from the calibration table`);
+      this.#log.warn(
+        this.#overList
+          ? `share state: ${dropped} window(s) in ${this.#path} belong to routers not loaded, to other weights, or to other models or prices in the list; those cost shares start afresh, as on a first start`
+          : `share state: ${dropped} window(s) in ${this.#path} belong to routers not loaded or loaded with other weights; those shares start from the calibration table`,
+      );
     }
     this.#calibrator.load(usable);
     this.#log.info(`share state: loaded ${usable.length} window(s) from ${this.#path}`);

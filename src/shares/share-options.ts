@@ -56,7 +56,7 @@ export function sharesBeyondProcess(options: ShareOptions, channel?: ShareChanne
 export function shareStateStore(
   options: ShareOptions,
   calibrator: ShareCalibrator,
-  deps: { fingerprints: RouterFingerprints; log: ShareStateLog; channel?: ShareChannel | undefined },
+  deps: { fingerprints: RouterFingerprints; log: ShareStateLog; channel?: ShareChannel | undefined; overList?: boolean | undefined },
 ): ShareStateStore | undefined {
   if (options.state !== undefined && isRedis(options.state)) return new RedisShareState(parseRedisUrl(options.state), calibrator, { log: deps.log, fingerprints: deps.fingerprints });
   if (deps.channel) return new ClusterShareState(deps.channel, calibrator, { log: deps.log });

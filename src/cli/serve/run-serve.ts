@@ -222,7 +222,7 @@ function watchPipeline(metrics: GatewayMetrics, parts: ControllerParts): void {
   }
   if (pipeline.prices.priceOf(pipeline.routing.decider.pair.strong) === undefined) metrics.omitStrongOnlyCost();
   metrics.sample.routingHealth = () => pipeline.health.models().map((model) => ({ model, ...pipeline.health.window(model) }));
-  registerShareMetrics(metrics.registry, parts.liveShares);
+  registerShareMetrics(metrics.registry, parts.liveShares, undefined, pipeline.routing.decider.list !== undefined);
 }
 
 /** One line per model whose list says something is wrong: not listed, key refused, unreachable. */

@@ -6,7 +6,7 @@ import { loggedError } from '../observe/logged-error.js';
 import { shareStatsJson, type ShareStatsJson, type ShareStatsSource } from '../observe/share-stats.js';
 import type { ChatOptions } from '../options/chat-options.js';
 import { ConcurrencyLimiter } from '../policy/concurrency-limiter.js';
-import { attemptOrder, callWithFallback, FALLBACK_REASONS, failureReason, otherModel, type FailureReason } from '../policy/fallback-policy.js';
+import { attemptOrder, callWithFallback, FALLBACK_REASONS, failureReason, fallbackOrder, otherModel, type FailureReason } from '../policy/fallback-policy.js';
 import { RoutingHealth, type HealthChange } from '../policy/routing-health.js';
 import { SpendTracker, type SpendStats } from '../spend/spend-tracker.js';
 import type { SourceBody } from './chat-request-guard.js';
@@ -325,9 +325,12 @@ export class ChatPipeline {
     const window = `${this.options.degradedWindowMs / 1000} s`;
     const fields = { model: change.model, fallback_share: Math.round(change.share * 1e4) / 1e4, calls: change.calls, fallbacks: change.fallbacks, reason: change.lastReason };
     if (change.degraded) {
+      // Over a list no one model is "the other": its calls go on down its fallback order.
+      const ladder = this.#routing.decider.list?.names;
+      const standIn = ladder ? `the next models in its fallback order (${fallbackOrder(ladder, change.model).slice(1).join(', ')}) answer for it` : 'the other model is answering for it';
       this.logger?.warn(
         fields,
-        `routing degraded: ${percent} of the calls routed to "${change.model}" fell back over the last ${window} (more than --degraded-share ${this.options.degradedShare}; latest reason: ${change.lastReason ?? 'none'}); the other model is answering for it`,
+        `routing degraded: ${percent} of the calls routed to "${change.model}" fell back over the last ${window} (more than --degraded-share ${this.options.degradedShare}; latest reason: ${change.lastReason ?? 'none'}); ${standIn}`,
       );
     } else {
       this.logger?.info(fields, `routing recovered: ${percent} of the calls routed to "${change.model}" fell back over the last ${window}`);
