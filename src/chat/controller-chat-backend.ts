@@ -1,13 +1,15 @@
-import { Controller, type ControllerOptions } from '../index.js';
+import type { ControllerOptions } from '../controller/controller-options.js';
+import { createController } from '../controller/controller.js';
 import type { ChatBackend } from './chat-backend.js';
 import { readChatStream } from './read-chat-stream.js';
 
 /**
  * `routellm chat` without a server: each turn goes through a Controller in this process (the
- * library's public API, the same pipeline as serve), built from serve's flags as options.
+ * library's Controller, the same pipeline as serve), built from serve's flags as options; its errors
+ * name the flags (`--api-key`), as serve's do.
  */
 export async function controllerChatBackend(options: ControllerOptions): Promise<ChatBackend> {
-  const controller = await Controller.create(options);
+  const controller = await createController(options, { audience: 'cli' });
   return {
     where: 'in-process',
     overList: controller.modelList !== undefined,

@@ -1,4 +1,4 @@
-import { BUDGET_PRIOR_TOKENS, ConfigError, pairOfModelList, ShareCalibrator, type ModelList, type ModelPair, type RouterFactory } from '../core/index.js';
+import { BUDGET_PRIOR_TOKENS, ConfigError, pairOfModelList, ShareCalibrator, type Audience, type ModelList, type ModelPair, type RouterFactory } from '../core/index.js';
 import { configFromObject, loadConfig, type RoutellmConfig } from '../config/load-config.js';
 import { resolveModelList } from '../config/resolve-model-list.js';
 import { resolveModelPair, samePairWarning } from '../config/resolve-model-pair.js';
@@ -37,6 +37,11 @@ export interface ControllerInternals {
   readonly shareChannel?: ShareChannel;
   /** Monotonic milliseconds for budgets per hour (serve's clock); default performance.now. */
   readonly now?: () => number;
+  /**
+   * Who its errors address: `cli` for serve and `routellm chat` (a missing key's fix is `--api-key`),
+   * `library` (the default) for a program's Controller (`apiKey`; its own routers' fix is in code).
+   */
+  readonly audience?: Audience;
 }
 
 /** A Controller's working parts, as serve and the Controller both answer with them. */
@@ -85,6 +90,7 @@ export async function prepareController(options: ControllerOptions, internals: C
   const cwd = options.cwd ?? process.cwd();
   const fetch = options.fetch ?? globalThis.fetch;
   const logger = leveledLogger(options.logger ?? STDERR_WARNINGS, resolveLogLevel(options.logLevel, env, options.verbose));
+  const audience = internals.audience ?? 'library';
   const warn = (line: string) => logger.warn({}, line);
   const given = options.config;
   const config = internals.config ?? (typeof given === 'object' && given !== null ? configFromObject(given, cwd) : await loadConfig(given, env, cwd));
@@ -93,7 +99,7 @@ export async function prepareController(options: ControllerOptions, internals: C
   // A list's own prices are what its models cost: spend and the single-model bills use them.
   const chatOptions = modelList ? { ...resolved, prices: { ...resolved.prices, ...listPrices(modelList) } } : resolved;
   const prices = new PriceTable(chatOptions.prices);
-  const pair = modelList ? pairOfModelList(modelList) : resolveModelPair(options, env, config.models);
+  const pair = modelList ? pairOfModelList(modelList) : resolveModelPair(options, env, config.models, audience);
   const shareOptions = resolveShareOptions(options, config, cwd);
   // Over a list, the default is the router over a list that ships (knn), chosen in buildDecider.
   const routers = options.routers ?? (modelList ? [] : [DEFAULT_ROUTER]);
@@ -107,7 +113,7 @@ export async function prepareController(options: ControllerOptions, internals: C
   // The routers this run reads config sections for: over a list with none named, the default list router.
   const names = modelList && named.length === 0 ? [DEFAULT_MODEL_SCORER] : named;
   for (const warning of unknownConfigRouterWarnings(config, registry, names, modelList ? modelScorerNames() : [])) warn(warning);
-  const samePair = modelList ? undefined : samePairWarning(pair);
+  const samePair = modelList ? undefined : samePairWarning(pair, audience);
   if (samePair) warn(samePair);
   const overlong = timeoutBeyondDeadlineWarning(options, config, chatOptions);
   if (overlong) warn(overlong);
@@ -117,10 +123,12 @@ export async function prepareController(options: ControllerOptions, internals: C
       pair,
       // A reload keeps the list it started with (a changed list is refused below): its entries say where each model goes.
       modelList,
-      ...upstreamRouting(options, env, from),
+      ...upstreamRouting(options, env, from, audience),
       // With fallback on, the other model is the retry: a transport retry first would double the wait
       // (and sleep through a 429's retry-after) before falling back.
       maxRetries: chatOptions.fallback ? 0 : 1,
+      // A program's Controller is who the upstream refused, not a gateway.
+      ...(audience === 'library' ? { caller: 'the Controller' } : {}),
       // No timeoutMs: the pipeline's deadline bounds every attempt by --ttfb-timeout, --timeout and
       // --deadline, and, armed first with a budget no longer, always fires first.
     });
@@ -158,6 +166,7 @@ export async function prepareController(options: ControllerOptions, internals: C
             liveShares,
             modelList,
             shareWindow: shareOptions.window,
+            audience,
           });
         const decider = await deciderFor(config);
         shareStore = shareStateStore(shareOptions, liveShares, {
@@ -182,7 +191,7 @@ export async function prepareController(options: ControllerOptions, internals: C
           if (JSON.stringify(nextList ?? null) !== JSON.stringify(modelList ?? null)) {
             throw new ConfigError('the models: list changed; a reload keeps the list it started with (models, prices, where they are sent): restart to change models');
           }
-          const nextPair = nextList ? pairOfModelList(nextList) : resolveModelPair(options, env, next.models);
+          const nextPair = nextList ? pairOfModelList(nextList) : resolveModelPair(options, env, next.models, audience);
           if (nextPair.strong !== pair.strong || nextPair.weak !== pair.weak) {
             throw new ConfigError(
               `the model pair changed (strong ${pair.strong} -> ${nextPair.strong}, weak ${pair.weak} -> ${nextPair.weak}); a reload keeps the pair it started with: restart to change models`,

@@ -1,4 +1,4 @@
-import { ConfigError, Decider, ModelListRouting, type ListPrior, type ModelList, type ModelScorer, type ModelPair, type Router, type RouterContext, type RouterRegistry, type ShareCalibrator, type ShareResolver, type ThresholdAdvisor } from '../core/index.js';
+import { ConfigError, Decider, ModelListRouting, type Audience, type ListPrior, type ModelList, type ModelScorer, type ModelPair, type Router, type RouterContext, type RouterRegistry, type ShareCalibrator, type ShareResolver, type ThresholdAdvisor } from '../core/index.js';
 import { loadShareTables } from '../calibrate/load-calibration-table.js';
 import { readListPrior } from '../calibrate/list-prior-table.js';
 import type { RoutellmConfig } from '../config/load-config.js';
@@ -40,13 +40,15 @@ export interface BuildDeciderOptions {
   readonly modelList?: ModelList | undefined;
   /** Prompts a cost share's knob is cut on over a list (serve's --share-window); default 200. */
   readonly shareWindow?: number | undefined;
+  /** Who the errors address (default `cli`: serve's and the commands' words); the library's Controller says `library`. */
+  readonly audience?: Audience | undefined;
 }
 
 /** Builds the routers named and the Decider over them: the one start-up path for every command. */
 export async function buildDecider(options: BuildDeciderOptions): Promise<Decider> {
   if (options.modelList) {
     const list = await buildListRouting(options.modelList, options);
-    return new Decider({ pair: options.pair, routers: new Map(), list, ...(options.liveShares ? { liveShares: options.liveShares } : {}) });
+    return new Decider({ pair: options.pair, routers: new Map(), list, ...(options.liveShares ? { liveShares: options.liveShares } : {}), ...(options.audience ? { audience: options.audience } : {}) });
   }
   if (options.routers.length === 0) throw new ConfigError("no router to load: name at least one, e.g. routers: ['difficulty'] (the default)");
   const names = options.routers.filter((router): router is string => typeof router === 'string');
@@ -72,6 +74,7 @@ export async function buildDecider(options: BuildDeciderOptions): Promise<Decide
     ...(resolveShare ? { resolveShare } : {}),
     ...(adviseThreshold && options.onThresholdAdvice ? { adviseThreshold, onThresholdAdvice: options.onThresholdAdvice } : {}),
     ...(options.liveShares ? { liveShares: options.liveShares } : {}),
+    ...(options.audience ? { audience: options.audience } : {}),
   });
 }
 
@@ -114,6 +117,7 @@ async function buildListRouting(models: ModelList, options: BuildDeciderOptions)
     ...(options.liveShares ? { liveShares: options.liveShares } : {}),
     priors: await listPriors(scorers, options),
     where: `${options.config.path ?? 'config'}: models`,
+    ...(options.audience ? { audience: options.audience } : {}),
   });
 }
 

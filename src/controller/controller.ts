@@ -1,6 +1,6 @@
 import { ControllerClosedError, InternalError, qualitiesByModel, RoutellmError, RoutingError, scorePrompts, type ModelList, type ModelPair } from '../core/index.js';
 import type { GatewayStats } from '../server/chat/chat-pipeline.js';
-import { prepareController, type ControllerParts } from './assemble-controller.js';
+import { prepareController, type ControllerInternals, type ControllerParts } from './assemble-controller.js';
 import type { ReloadResult } from '../server/reload/routing-reloads.js';
 import { ChatCompletions } from './chat-completions.js';
 import { checkControllerOptions } from './check-controller-options.js';
@@ -24,7 +24,14 @@ export type { ReloadResult };
  * const answer = await controller.chat.completions.create({ model: 'router-mf-30%', messages: [{ role: 'user', content: 'Hello' }] });
  * ```
  */
+/** A Controller from its parts, for createController (the constructor is private to the class). */
+let controllerOf: (parts: ControllerParts) => Controller;
+
 export class Controller {
+  static {
+    controllerOf = (parts) => new Controller(parts);
+  }
+
   /** `chat.completions.create(params, options?)`, as on the `openai` client. */
   readonly chat: { readonly completions: ChatCompletions };
   /** The models routed between (over a list: its cheapest model and its reference). */
@@ -50,8 +57,7 @@ export class Controller {
    */
   static async create(options: ControllerOptions = {}): Promise<Controller> {
     checkControllerOptions(options);
-    const prepared = await prepareController(options);
-    return new Controller(await prepared.finish());
+    return createController(options);
   }
 
   /** The routers loaded, by name (`router-<name>-<threshold>` picks one). */
@@ -155,6 +161,15 @@ export class Controller {
   #ensureOpen(): void {
     if (this.#closed) throw new ControllerClosedError('this Controller is closed: close() was called on it; create another with Controller.create to route or answer again');
   }
+}
+
+/**
+ * A Controller built with what an adapter adds (not public): `routellm chat` in this process builds
+ * one whose errors address a command-line user (`--api-key`); Controller.create's address a program.
+ */
+export async function createController(options: ControllerOptions, internals: ControllerInternals = {}): Promise<Controller> {
+  const prepared = await prepareController(options, internals);
+  return controllerOf(await prepared.finish());
 }
 
 /**

@@ -1,3 +1,4 @@
+import type { Audience } from './audience.js';
 import { RoutingError } from './errors.js';
 import { type ListChoice, type ListTarget, type ModelListRouting } from './model-list/list-routing.js';
 import { pairOfModelList } from './model-list/model-list.js';
@@ -42,6 +43,8 @@ export interface DeciderOptions {
    * the list routers (`knn`, `mf`), and `pair` is the list's cheapest model and its reference.
    */
   readonly list?: ModelListRouting;
+  /** Who its errors address (default `cli`: serve's words); the library's Controller says `library`. */
+  readonly audience?: Audience;
 }
 
 /** What the controller decided for one prompt. */
@@ -91,8 +94,10 @@ export class Decider {
   readonly #onThresholdAdvice: ((line: string) => void) | undefined;
   readonly #advised = new Set<string>();
   readonly #liveShares: ShareCalibrator | undefined;
+  readonly #audience: Audience;
 
   constructor(options: DeciderOptions) {
+    this.#audience = options.audience ?? 'cli';
     this.list = options.list;
     this.pair = options.list ? pairOfModelList(options.list.models) : options.pair;
     this.#routers = options.routers;
@@ -108,7 +113,7 @@ export class Decider {
 
   router(name: string): Router {
     const router = this.#routers.get(name);
-    if (!router) throw unknownRouterError(name, this.routerNames());
+    if (!router) throw unknownRouterError(name, this.routerNames(), this.#audience);
     return router;
   }
 

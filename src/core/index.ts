@@ -1,3 +1,4 @@
+export { optionName, optionSetting, type Audience, type AudienceOption } from './audience.js';
 export { Decider, type DeciderOptions, type RouteTarget, type RoutingDecision, type ShareResolver, type ThresholdAdvisor } from './decider.js';
 export {
   ConfigError,

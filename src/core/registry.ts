@@ -1,3 +1,4 @@
+import type { Audience } from './audience.js';
 import { ConfigError, RoutingError } from './errors.js';
 import type { HubAccess } from './hub-access.js';
 import type { Router } from './router.js';
@@ -86,10 +87,14 @@ export class RouterRegistry {
   }
 }
 
-/** Thrown by the Decider when a request names a router that is not loaded. */
-export function unknownRouterError(name: string, available: readonly string[]): RoutingError {
+/**
+ * Thrown by the Decider when a request names a router that is not loaded: serve says what it has;
+ * a program is told what its Controller loaded and where others are loaded (its `routers` option).
+ */
+export function unknownRouterError(name: string, available: readonly string[], audience: Audience = 'cli'): RoutingError {
+  const loaded = available.join(', ') || '(none)';
   return new RoutingError(
-    `unknown router "${name}"; this server has: ${available.join(', ') || '(none)'}`,
+    audience === 'cli' ? `unknown router "${name}"; this server has: ${loaded}` : `unknown router "${name}"; loaded routers: ${loaded} (Controller.create's routers option loads others)`,
     { param: 'model', code: 'unknown_router' },
   );
 }

@@ -6,7 +6,7 @@ import type { AbortSignalLike } from './light-abort.js';
 import type { UpstreamEndpoint } from './providers.js';
 import { readCapped } from './read-capped.js';
 import { retryAfterMs } from './retry-after.js';
-import { connectionFailure, DEFAULT_CALLER, endpointLabel, errorMessageOf, isKeptErrorHeader, upstreamStatusError } from './upstream-error-details.js';
+import { connectionFailure, DEFAULT_CALLER, DEFAULT_KEY_OPTION, endpointLabel, errorMessageOf, isKeptErrorHeader, upstreamStatusError } from './upstream-error-details.js';
 
 /** What the chat pipeline reads from an upstream answer: status, headers, and its body as Node's own stream. */
 export interface UpstreamResponse {
@@ -94,10 +94,17 @@ export interface PassThroughTarget {
   readonly headers: Readonly<Record<string, string>>;
   /** Whose request an error names as refused (`the gateway`, `routellm label`). */
   readonly caller: string;
+  /** The setting that gives a key, as a 401 without one names it (`--api-key`, or `apiKey` to a program). */
+  readonly keyOption: string;
 }
 
 /** Builds the pass-through target of an endpoint (OpenAI organisation/project headers only for OpenAI). */
-export function passThroughTarget(endpoint: UpstreamEndpoint, extraHeaders: Readonly<Record<string, string>> = {}, caller: string = DEFAULT_CALLER): PassThroughTarget {
+export function passThroughTarget(
+  endpoint: UpstreamEndpoint,
+  extraHeaders: Readonly<Record<string, string>> = {},
+  caller: string = DEFAULT_CALLER,
+  keyOption: string = DEFAULT_KEY_OPTION,
+): PassThroughTarget {
   const url = new URL(endpoint.chatURL);
   const headers = {
     accept: 'application/json',
@@ -106,7 +113,7 @@ export function passThroughTarget(endpoint: UpstreamEndpoint, extraHeaders: Read
     ...endpoint.authHeaders,
     ...extraHeaders,
   };
-  return { endpoint, origin: url.origin, path: url.pathname + url.search, headers, caller };
+  return { endpoint, origin: url.origin, path: url.pathname + url.search, headers, caller, keyOption };
 }
 
 export interface PassThroughOptions {
@@ -196,7 +203,7 @@ function statusFailure(target: PassThroughTarget, status: number, text: string, 
   }
   const shouldRetry = headers['x-should-retry'];
   const retry = shouldRetry === 'true' ? true : shouldRetry === 'false' ? false : status === 408 || status === 409 || status === 429 || status >= 500;
-  return { error: upstreamStatusError(target.endpoint, status, message, error, kept, target.caller), retry, delayMs: retryAfterWithinMinute(headers) };
+  return { error: upstreamStatusError(target.endpoint, status, message, error, kept, target.caller, target.keyOption), retry, delayMs: retryAfterWithinMinute(headers) };
 }
 
 /** The wait an upstream asked for, when sane for one retry within a request (under a minute). */

@@ -1,4 +1,4 @@
-import { ConfigError, DEFAULT_MODEL_PAIR } from '../core/index.js';
+import { ConfigError, DEFAULT_MODEL_PAIR, optionName, optionSetting, type Audience } from '../core/index.js';
 
 /** An OpenAI-compatible provider: where its API lives and which variable holds its key. */
 export interface Provider {
@@ -81,8 +81,10 @@ export interface UpstreamEndpoint {
 export interface UpstreamOverrides {
   readonly baseURL?: string | undefined;
   readonly apiKey?: string | undefined;
-  /** Where `baseURL` came from, as errors name it: `--base-url` (default) or `ROUTELLM_BASE_URL`. */
+  /** Where `baseURL` came from, as errors name it: `--base-url` (`baseURL` to a program; the default) or `ROUTELLM_BASE_URL`. */
   readonly baseURLSource?: string | undefined;
+  /** Who the errors address (default `cli`): a missing key's fix is `--api-key` at the command line, `apiKey` in a program. */
+  readonly audience?: Audience | undefined;
 }
 
 /**
@@ -103,8 +105,9 @@ export function resolveUpstream(
   /** Providers from the config file's `providers:`; they come before (and may replace) the built-in rows. */
   extraProviders: readonly Provider[] = [],
 ): UpstreamEndpoint {
+  const audience = overrides.audience ?? 'cli';
   if (overrides.baseURL) {
-    const baseURL = trimSlash(checkedBaseURL(overrides.baseURL, overrides.baseURLSource ?? '--base-url'));
+    const baseURL = trimSlash(checkedBaseURL(overrides.baseURL, overrides.baseURLSource ?? optionName('baseURL', audience), audience));
     const apiKey = overrides.apiKey || nonEmpty(env['OPENAI_API_KEY']);
     return openAIEndpoint(model, model, 'custom', baseURL, apiKey, true);
   }
@@ -115,7 +118,7 @@ export function resolveUpstream(
   let upstreamModel = model;
   if (prefix !== undefined) {
     const found = extraProviders.find((row) => row.prefix === prefix) ?? PROVIDERS.find((row) => row.prefix === prefix);
-    if (!found) throw unknownPrefix(model, prefix, extraProviders);
+    if (!found) throw unknownPrefix(model, prefix, extraProviders, audience);
     provider = found;
     upstreamModel = model.slice(slash + 1);
   }
@@ -126,7 +129,7 @@ export function resolveUpstream(
   if (fromEnv === undefined && provider.baseURL === undefined) {
     throw new ConfigError(`model "${model}" goes to ${provider.prefix} but ${provider.baseURLEnv} is not set; export ${provider.baseURLEnv}=<its base URL>`);
   }
-  let baseURL = trimSlash(fromEnv !== undefined ? checkedBaseURL(fromEnv, provider.baseURLEnv as string) : checkedBaseURL(provider.baseURL as string, `provider "${provider.prefix}"`));
+  let baseURL = trimSlash(fromEnv !== undefined ? checkedBaseURL(fromEnv, provider.baseURLEnv as string, audience) : checkedBaseURL(provider.baseURL as string, `provider "${provider.prefix}"`, audience));
   // litellm's OLLAMA_API_BASE is Ollama's own root (http://localhost:11434); its OpenAI API is under /v1.
   if ((provider.prefix === 'ollama' || provider.prefix === 'ollama_chat') && fromEnv !== undefined && !baseURL.endsWith('/v1')) baseURL += '/v1';
   const keyVariables = provider.keyEnv === undefined ? [] : [provider.keyEnv, ...(provider.altKeyEnvs ?? [])];
@@ -135,7 +138,7 @@ export function resolveUpstream(
   if (apiKey === undefined && provider.keyEnv !== undefined && provider.keyOptional !== true) {
     throw new ConfigError(
       `model "${model}" goes to ${provider.prefix} (${baseURL}) but ${provider.keyEnv}${provider.altKeyEnvs?.length ? ` (or ${provider.altKeyEnvs.join(', ')})` : ''} is not set; ` +
-        `export ${provider.keyEnv}, or pass --api-key (with --base-url for another endpoint)`,
+        `export ${provider.keyEnv}, or pass ${optionName('apiKey', audience)} (with ${optionName('baseURL', audience)} for another endpoint)`,
     );
   }
   if (provider.kind === 'azure') return azureEndpoint(model, upstreamModel, baseURL, apiKey as string, env);
@@ -147,17 +150,18 @@ export function knownPrefixes(extraProviders: readonly Provider[] = []): string[
   return [...new Set([...extraProviders.map((row) => row.prefix), ...PROVIDERS.map((row) => row.prefix)])];
 }
 
-function unknownPrefix(model: string, prefix: string, extraProviders: readonly Provider[]): ConfigError {
+function unknownPrefix(model: string, prefix: string, extraProviders: readonly Provider[], audience: Audience): ConfigError {
   if (model === DEFAULT_MODEL_PAIR.weak) {
-    // The default itself: the fix as one flag to paste, not the table of prefixes.
+    // The default itself: the fix as one setting to paste, not the table of prefixes.
     return new ConfigError(
-      `the default weak model "${model}" names no provider to call it at; pass --weak-model ${DEFAULT_WEAK_MODEL_WITH_PROVIDER} ` +
-        `(with TOGETHERAI_API_KEY set), another <provider>/<model>, or --base-url <url> to send both models to one endpoint`,
+      `the default weak model "${model}" names no provider to call it at; pass ${optionSetting('weakModel', DEFAULT_WEAK_MODEL_WITH_PROVIDER, audience)} ` +
+        `(with TOGETHERAI_API_KEY set), another <provider>/<model>, or ${optionSetting('baseURL', '<url>', audience)} to send both models to one endpoint`,
     );
   }
   return new ConfigError(
     `model "${model}" has the provider prefix "${prefix}/", which no provider table knows (known: ${knownPrefixes(extraProviders).join(', ')}); ` +
-      `use one of those (openai/${model} sends it to OPENAI_BASE_URL as it is), add "${prefix}" under providers: in the config file, or send every model to one endpoint with --base-url`,
+      `use one of those (openai/${model} sends it to OPENAI_BASE_URL as it is), add "${prefix}" under providers: in ${audience === 'cli' ? 'the config file' : 'the config (or the providers option)'}, ` +
+      `or send every model to one endpoint with ${optionName('baseURL', audience)}`,
   );
 }
 
@@ -197,9 +201,10 @@ function azureEndpoint(model: string, deployment: string, resource: string, apiK
 /**
  * An upstream base URL, checked at start-up: http(s) and no credentials in it (they would be
  * echoed in every error message, and the bearer key goes in --api-key or the key variable).
- * A ConfigError naming `source` (the flag or variable it came from) otherwise.
+ * A ConfigError naming `source` (the flag, option or variable it came from) otherwise; `audience`
+ * says how the key's own setting is named.
  */
-export function checkedBaseURL(value: string, source: string): string {
+export function checkedBaseURL(value: string, source: string, audience: Audience = 'cli'): string {
   let url: URL;
   try {
     url = new URL(value);
@@ -210,7 +215,7 @@ export function checkedBaseURL(value: string, source: string): string {
     throw new ConfigError(`${source}: ${url.protocol} URLs are not supported; use http:// or https://`);
   }
   if (url.username !== '' || url.password !== '') {
-    throw new ConfigError(`${source}: the URL must not contain a user name or password; put the API key in --api-key or the provider's key variable`);
+    throw new ConfigError(`${source}: the URL must not contain a user name or password; put the API key in ${optionName('apiKey', audience)} or the provider's key variable`);
   }
   return value;
 }

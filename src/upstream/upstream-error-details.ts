@@ -80,12 +80,13 @@ export function upstreamStatusError(
   error: unknown,
   headers: Record<string, string>,
   caller: string = DEFAULT_CALLER,
+  keyOption: string = DEFAULT_KEY_OPTION,
 ): UpstreamHttpError {
   const where = endpointLabel(endpoint);
   const said = redact(message, endpoint.apiKey);
   if (GATEWAY_SIDE_STATUSES.has(status)) {
     // Without a key nothing was sent to authenticate: say so, rather than send the user to check a key they never set.
-    const hint = endpoint.apiKey === undefined && status === 401 ? 'no API key was sent (none is configured); pass --api-key' : 'check the model name, base URL and API key';
+    const hint = endpoint.apiKey === undefined && status === 401 ? `no API key was sent (none is configured); pass ${keyOption}` : 'check the model name, base URL and API key';
     return new UpstreamHttpError(`${where} refused ${caller}'s request (${status}: ${said}); ${hint}`, {
       status: 502,
       body: undefined,
@@ -96,6 +97,9 @@ export function upstreamStatusError(
   const body = error === undefined ? undefined : { error: JSON.parse(redact(JSON.stringify(error), endpoint.apiKey)) as unknown };
   return new UpstreamHttpError(`${where} answered ${status}: ${said}`, { status, body, headers });
 }
+
+/** The setting a 401 without a key names, unless told otherwise: serve's flag. */
+export const DEFAULT_KEY_OPTION = '--api-key';
 
 /** Whose request an upstream refuses, unless told otherwise: serve's. */
 export const DEFAULT_CALLER = 'the gateway';

@@ -1,4 +1,4 @@
-import { ConfigError, type ModelEntry, type ModelList, type ModelPair } from '../core/index.js';
+import { ConfigError, optionName, type ModelEntry, type ModelList, type ModelPair } from '../core/index.js';
 import type { AbortSignalLike } from './light-abort.js';
 import { createPassThroughAgents, passThroughTarget, postChat, type PassThroughTarget, type UpstreamResponse } from './chat-pass-through.js';
 import { spliceBody, type SplicedBodySource } from './splice-body.js';
@@ -70,6 +70,7 @@ export class Upstreams {
           ...(project ? { 'openai-project': project } : {}),
         },
         options.caller,
+        optionName('apiKey', options.overrides?.audience ?? 'cli'),
       );
       this.#targets.set(model, { endpoint, passThrough });
     }
@@ -119,7 +120,12 @@ export function modelEntryEndpoint(entry: ModelEntry, options: Pick<UpstreamsOpt
     const key = keyEnv === undefined ? undefined : options.env[keyEnv];
     if (keyEnv !== undefined && (key === undefined || key === '')) throw new ConfigError(`model "${entry.name}" goes to ${entry.baseUrl} with the key in ${keyEnv}, which is not set; export ${keyEnv}`);
     // Only the entry's own key goes to its base URL (no api_key_env: none), never OPENAI_API_KEY.
-    return resolveUpstream(entry.name, { baseURL: entry.baseUrl, apiKey: key, baseURLSource: `models: "${entry.name}" base_url` }, { ...options.env, OPENAI_API_KEY: undefined }, options.providers);
+    return resolveUpstream(
+      entry.name,
+      { baseURL: entry.baseUrl, apiKey: key, baseURLSource: `models: "${entry.name}" base_url`, audience: options.overrides?.audience },
+      { ...options.env, OPENAI_API_KEY: undefined },
+      options.providers,
+    );
   }
   const name = entry.provider !== undefined ? `${entry.provider}/${entry.name}` : entry.name;
   return { ...resolveUpstream(name, options.overrides ?? {}, options.env, options.providers), model: entry.name };

@@ -61,7 +61,7 @@ describe('the Controller over a list of models', () => {
     expect(new Set(qualities.map((q) => q['gpt-4-1106-preview'])).size).toBeGreaterThan(1);
     expect(await controller.qualities([], 'knn')).toEqual([]);
     await expect(controller.qualities(prompts, 'mf')).rejects.toThrow(RoutingError);
-    await expect(controller.qualities(prompts, 'mf')).rejects.toThrow('unknown router "mf"; this server has: knn');
+    await expect(controller.qualities(prompts, 'mf')).rejects.toThrow('unknown router "mf"; loaded routers: knn (Controller.create\'s routers option loads others)');
     await expect(controller.winRates(prompts, 'knn')).rejects.toThrow(RoutingError);
     await expect(controller.winRates(prompts, 'knn')).rejects.toThrow("over a list of models, controller.qualities(prompts, 'knn') gives every model's predicted quality");
   });

@@ -126,7 +126,7 @@ describe("RouteLLM's Controller methods", () => {
   });
 
   it('refuses an unknown router in route with a RoutingError naming the loaded ones', async () => {
-    await expect(controller.route('x', 'nope', 0.5)).rejects.toThrow('unknown router "nope"; this server has: random, keyword');
+    await expect(controller.route('x', 'nope', 0.5)).rejects.toThrow('unknown router "nope"; loaded routers: random, keyword (Controller.create\'s routers option loads others)');
   });
 });
 

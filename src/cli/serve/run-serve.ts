@@ -113,7 +113,7 @@ async function serveWith(flags: ServeFlags, io: CliIo, log: RequestLog, format: 
     // Every line to serve's own logger, whatever ROUTELLM_LOG says: pino's level decides there.
     { ...flags, baseURL: flags.baseUrl, env: io.env, cwd: io.cwd, fetch: io.fetch, logger: startUp, logLevel: 'info' },
     // Hub downloads: a live bar on a terminal (pretty), else their one line through the logger like every other.
-    { config, observer: new ServeObserver(metrics, log), ...(sampler ? { sampler } : {}), ...(worker ? { shareChannel: process as never } : {}), ...(io.now ? { now: io.now } : {}), progress: format === 'pretty' ? io.stderr : { write: (text: string) => log.logger.info(text.trim().replace(/^routellm: /, '')) } },
+    { audience: 'cli', config, observer: new ServeObserver(metrics, log), ...(sampler ? { sampler } : {}), ...(worker ? { shareChannel: process as never } : {}), ...(io.now ? { now: io.now } : {}), progress: format === 'pretty' ? io.stderr : { write: (text: string) => log.logger.info(text.trim().replace(/^routellm: /, '')) } },
   );
   let parts: ControllerParts | undefined;
   try {

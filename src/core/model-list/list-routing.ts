@@ -1,3 +1,4 @@
+import type { Audience } from '../audience.js';
 import { RouterError, RoutingError } from '../errors.js';
 import { parseModelName } from '../parse-model-name.js';
 import { unknownRouterError } from '../registry.js';
@@ -74,6 +75,8 @@ export interface ListRoutingOptions {
   readonly liveShares?: ShareCalibrator;
   /** How errors name the list, e.g. `config.yaml: models`. */
   readonly where?: string;
+  /** Who its errors address (default `cli`: serve's words); the library's Controller says `library`. */
+  readonly audience?: Audience;
   /** Where each router's shares start (ListPrior), by router name; a router without one starts empty. */
   readonly priors?: ReadonlyMap<string, ListPrior>;
 }
@@ -102,6 +105,7 @@ export class ModelListRouting {
   /** The typical request's step, the cost unit, when costs come from each request's tokens. */
   readonly #unit: number | undefined;
   readonly #scorers: ReadonlyMap<string, ModelScorer>;
+  readonly #audience: Audience;
   readonly #columns = new Map<string, Int32Array>();
   readonly #liveShares: ShareCalibrator;
   readonly #fingerprints = new Map<string, string>();
@@ -120,6 +124,7 @@ export class ModelListRouting {
     if (this.costs.length !== this.models.length) throw new RangeError(`${this.costs.length} costs for ${this.models.length} models`);
     this.scaled = costScale(this.costs, this.models.length - 1);
     this.#scorers = options.scorers;
+    this.#audience = options.audience ?? 'cli';
     this.#liveShares = options.liveShares ?? new ShareCalibrator({ window: options.shareWindow ?? DEFAULT_SHARE_WINDOW });
     this.#priors = options.priors ?? new Map();
     for (const [name, scorer] of options.scorers) this.#columns.set(name, scoreColumns(options.models, scorer.models, name, options.where ?? 'models'));
@@ -131,7 +136,7 @@ export class ModelListRouting {
 
   scorer(name: string): ModelScorer {
     const scorer = this.#scorers.get(name);
-    if (!scorer) throw unknownRouterError(name, this.routerNames());
+    if (!scorer) throw unknownRouterError(name, this.routerNames(), this.#audience);
     return scorer;
   }
 
