@@ -33,6 +33,7 @@ export {
   type ShareTrackStats,
   type TrackedRouter,
 } from './shares/share-calibrator.js';
+export { keepRecent } from './shares/keep-recent.js';
 export {
   BUDGET_PAYBACK_MS,
   BUDGET_PRIOR_TOKENS,

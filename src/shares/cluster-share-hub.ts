@@ -1,4 +1,4 @@
-import { shareStateDocument, type KeptEntry, type PaceDelta, type SavedTrack } from '../core/index.js';
+import { keepRecent, MAX_SHARE_TRACKS, shareStateDocument, type KeptEntry, type PaceDelta, type SavedTrack } from '../core/index.js';
 import { readShareStateFile } from './file-share-state.js';
 import { ShareStateSaver } from './share-state-saver.js';
 import type { ShareSyncReply, ShareSyncRequest } from './share-channel.js';
@@ -19,6 +19,10 @@ interface HubWindow {
  * weights). Each worker's sync appends what it routed and gets the whole window back. With
  * `--share-state FILE` the hub loads the file at start-up and writes it (atomically, at most once
  * a second while windows change, and at shutdown) in the single-process format.
+ *
+ * Clients choose the names (`router-mf-30.0001%`, `router-mf-$0.0001/h`), so the hub keeps at most
+ * `maxWindows` windows and as many budgets' totals, dropping the one no worker has synced for the
+ * longest: each worker syncs every name it holds every 250 ms, and holds at most MAX_SHARE_TRACKS.
  */
 export class ClusterShareHub {
   readonly #windows = new Map<string, HubWindow>();
@@ -26,13 +30,16 @@ export class ClusterShareHub {
   readonly #budgets = new Map<string, PaceDelta>();
   readonly #path: string | undefined;
   readonly #windowSize: number;
+  readonly #maxWindows: number;
   readonly #log: ShareStateLog;
   #changes = 0;
   #saver: ShareStateSaver | undefined;
 
-  constructor(options: { path?: string | undefined; windowSize: number; log: ShareStateLog }) {
+  /** `maxWindows`: windows (and budgets) kept at once; default MAX_SHARE_TRACKS, `serve --workers N` gives (N + 1) x MAX_SHARE_TRACKS (room for every worker's names and those just dropped). */
+  constructor(options: { path?: string | undefined; windowSize: number; maxWindows?: number; log: ShareStateLog }) {
     this.#path = options.path;
     this.#windowSize = options.windowSize;
+    this.#maxWindows = options.maxWindows ?? MAX_SHARE_TRACKS;
     this.#log = options.log;
   }
 
@@ -40,7 +47,7 @@ export class ClusterShareHub {
   async start(): Promise<void> {
     if (this.#path === undefined) return;
     const tracks = (await readShareStateFile(this.#path, this.#log)) ?? [];
-    for (const track of tracks) this.#windows.set(keyOf(track), { ...track, entries: [...track.entries] });
+    for (const track of tracks) keepRecent(this.#windows, keyOf(track), { ...track, entries: [...track.entries] }, this.#maxWindows);
     if (tracks.length > 0) this.#log.info(`share state: loaded ${tracks.length} window(s) from ${this.#path} for the workers`);
     this.#saver = new ShareStateSaver(this.#path, { version: () => this.#changes, text: () => this.#text() }, { log: this.#log, savedAt: 0 });
   }
@@ -49,11 +56,8 @@ export class ClusterShareHub {
   sync(request: ShareSyncRequest): ShareSyncReply {
     const windows = request.tracks.map((track) => {
       const key = keyOf(track);
-      let window = this.#windows.get(key);
-      if (!window) {
-        window = { kind: track.kind, router: track.router, fingerprint: track.fingerprint, share: track.share, entries: [] };
-        this.#windows.set(key, window);
-      }
+      const window = this.#windows.get(key) ?? { kind: track.kind, router: track.router, fingerprint: track.fingerprint, share: track.share, entries: [] };
+      keepRecent(this.#windows, key, window, this.#maxWindows);
       if (track.unsent.length > 0) {
         window.entries.push(...track.unsent);
         if (window.entries.length > track.capacity) window.entries = window.entries.slice(-track.capacity);
@@ -65,7 +69,7 @@ export class ClusterShareHub {
       const key = sharedBudgetKey(budget);
       const before = this.#budgets.get(key) ?? { requests: 0, usd: 0 };
       const totals = { requests: before.requests + budget.requests, usd: before.usd + budget.usd };
-      this.#budgets.set(key, totals);
+      keepRecent(this.#budgets, key, totals, this.#maxWindows);
       return totals;
     });
     return { type: 'routellm:shares-reply', id: request.id, windows, budgets };

@@ -1,7 +1,7 @@
 import type { KeptEntry, PaceDelta, ShareCalibrator } from '../core/index.js';
 import { isShareSyncReply, sendQuietly, type ShareChannel, type ShareSyncReply } from './share-channel.js';
 import type { ShareStateLog, ShareStateStore } from './share-state-store.js';
-import { sharedBudgetKey, SharedBudgetTotals } from './shared-budget-totals.js';
+import { SharedBudgetTotals } from './shared-budget-totals.js';
 import { SyncLoop } from './sync-loop.js';
 
 /** How often a worker syncs its windows with the primary, at most (as the Redis store does). */
@@ -70,7 +70,7 @@ export class ClusterShareState implements ShareStateStore {
     });
     budgets.forEach((budget, index) => {
       const totals = reply.budgets?.[index];
-      if (totals) this.#budgetTotals.settle(sharedBudgetKey(budget), budget, spent[index] as PaceDelta, totals);
+      if (totals) this.#budgetTotals.settle(budget, spent[index] as PaceDelta, totals);
     });
     this.#warned = false;
   }

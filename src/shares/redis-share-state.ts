@@ -175,7 +175,7 @@ export class RedisShareState implements ShareStateStore {
       const [error, value] = replies[at + 3] as [Error | null, unknown];
       at += 4;
       const [requests, usd] = Array.isArray(value) ? value.map(Number) : [];
-      if (!error && requests! >= 0 && usd! >= 0) this.#budgetTotals.settle(sharedBudgetKey(budget), budget, spent[index] as PaceDelta, { requests: requests!, usd: usd! });
+      if (!error && requests! >= 0 && usd! >= 0) this.#budgetTotals.settle(budget, spent[index] as PaceDelta, { requests: requests!, usd: usd! });
     });
     this.#socketError = undefined;
     if (!this.#healthy) this.#log.info(`share state: Redis at ${publicRedisUrl(this.#url)} answers again; share windows resynced`);

@@ -7,14 +7,16 @@ import type { PaceDelta, SharedBudget } from '../core/index.js';
  * beyond its own part since its last look is the other processes', which it absorbs. The first
  * look only notes where the totals stand (what was spent before this process took part is not its
  * to pay back), and totals that went down (Redis restarted, a key expired) start a new count.
+ * Held per budget object, weakly: a budget the calibrator dropped (clients choose the names) takes
+ * its last look with it, and one made again for the name looks first again.
  */
 export class SharedBudgetTotals {
-  readonly #seen = new Map<string, PaceDelta>();
+  readonly #seen = new WeakMap<SharedBudget, PaceDelta>();
 
-  /** `totals`: the key's totals read right after adding `sent`. Gives `budget` the rest. */
-  settle(key: string, budget: SharedBudget, sent: PaceDelta, totals: PaceDelta): void {
-    const before = this.#seen.get(key);
-    this.#seen.set(key, totals);
+  /** `totals`: the budget's totals read right after adding `sent`. Gives `budget` the rest. */
+  settle(budget: SharedBudget, sent: PaceDelta, totals: PaceDelta): void {
+    const before = this.#seen.get(budget);
+    this.#seen.set(budget, totals);
     if (!before || totals.requests < before.requests || totals.usd < before.usd - 1e-12) return;
     const others = { requests: Math.max(0, totals.requests - before.requests - sent.requests), usd: Math.max(0, totals.usd - before.usd - sent.usd) };
     if (others.requests > 0 || others.usd > 1e-12) budget.sharing.absorb(others);

@@ -77,6 +77,19 @@ describe('ShareCalibrator', () => {
     expect(calibrator.track(router, 0.5, 0.9).threshold).toBe(0.3);
     expect(calibrator.track(router, 0.25, 0.9).window.fill).toBe(0);
   });
+
+  it('holds at most maxTracks loaded windows (a file or Redis may hold any number of names), and a taken one only once', () => {
+    const calibrator = new ShareCalibrator({ window: 4, maxTracks: 3 });
+    calibrator.load(Array.from({ length: 100 }, (_, index) => ({ kind: 'pair' as const, router: 'r', fingerprint: 'r:1', share: (index + 1) / 1000, entries: [[0.5, true] as const] })));
+    // The last loaded are kept.
+    expect(calibrator.pendingSaved().map((saved) => saved.share)).toEqual([0.098, 0.099, 0.1]);
+    expect(calibrator.track(router, 0.1, 0.9).window.fill).toBe(1);
+    calibrator.track(router, 0.2, 0.9);
+    calibrator.track(router, 0.3, 0.9);
+    calibrator.track(router, 0.4, 0.9);
+    // 0.1 was evicted: it comes back cold, as a new name does, not from the window loaded at start-up.
+    expect(calibrator.track(router, 0.1, 0.9).window.fill).toBe(0);
+  });
 });
 
 describe('shareOfBatch', () => {

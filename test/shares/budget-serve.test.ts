@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseModelName } from '../../src/core/index.js';
+import { MAX_SHARE_TRACKS, parseModelName } from '../../src/core/index.js';
 import { Controller } from '../../src/index.js';
 import { runCliInProcess } from '../helpers/run-cli-in-process.js';
 import { startServeInProcess } from '../helpers/serve-in-process.js';
@@ -158,5 +158,40 @@ describe('router-<r>-$20/h', () => {
     const route = await runCliInProcess(['route', '--router', 'mf', '--threshold', '$20/h', 'hello']);
     expect(route.code).toBe(2);
     expect(route.stderr).toContain('is held on live traffic by routellm serve only');
+  });
+});
+
+describe('share and budget names chosen by clients', () => {
+  it(`serve keeps at most ${MAX_SHARE_TRACKS} of them, dropping the least recently used; a live name keeps its window through a burst of others`, { timeout: 120_000 }, async () => {
+    const config = join(dir, 'many-names.yaml');
+    await writeFile(config, 'prices:\n  big: { input: 10, output: 30 }\n  small: { input: 0.1, output: 0.1 }\n');
+    const serve = await startServeInProcess(
+      ['--port', '0', '--config', config, '--base-url', upstream.baseURL, '--api-key', 'up', '--strong-model', 'big', '--weak-model', 'small'],
+      { cwd: dir },
+    );
+    const url = serve.listening[1] as string;
+    const stats = async () => ((await (await fetch(`${url}/v1/routellm/stats`)).json()) as { shares: { model: string; window_fill: number }[] }).shares;
+    try {
+      // A client looping over router-difficulty-0.001%, -$0.001/h, -0.002%, ... while another uses two names all along.
+      const rounds = MAX_SHARE_TRACKS + 10;
+      for (let index = 1; index <= rounds; index += 1) {
+        for (const model of ['router-difficulty-30%', 'router-difficulty-$20/h', `router-difficulty-${index / 1000}%`, `router-difficulty-$${index / 1000}/h`]) {
+          expect((await ask(url, model)).status).toBe(200);
+        }
+      }
+      const shares = await stats();
+      expect(shares).toHaveLength(MAX_SHARE_TRACKS);
+      // The live names were never dropped: every one of their requests is in their windows.
+      expect(shares.find((share) => share.model === 'router-difficulty-30%')?.window_fill).toBe(rounds);
+      expect(shares.find((share) => share.model === 'router-difficulty-$20/h')?.window_fill).toBe(rounds);
+      // The most recent of the burst are kept, the first ones dropped.
+      expect(shares.map((share) => share.model)).toContain(`router-difficulty-$${rounds / 1000}/h`);
+      expect(shares.map((share) => share.model)).not.toContain('router-difficulty-0.001%');
+      // A dropped name comes back cold, as a new name does.
+      expect((await ask(url, 'router-difficulty-0.001%')).status).toBe(200);
+      expect((await stats()).find((share) => share.model === 'router-difficulty-0.001%')?.window_fill).toBe(1);
+    } finally {
+      expect(await serve.stop()).toBe(0);
+    }
   });
 });

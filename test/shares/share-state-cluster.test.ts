@@ -76,3 +76,31 @@ describe('share windows held together by serve --workers', () => {
     expect(calibrator.track(router, 0.5, 0.5).takeUnsent()).toHaveLength(5);
   });
 });
+
+describe('the primary under client-chosen names', () => {
+  it('keeps at most maxWindows windows and budgets, the least recently synced dropped first; a dropped name starts cold', async () => {
+    const path = join(dir, 'many-names.json');
+    const hub = new ClusterShareHub({ path, windowSize: 40, maxWindows: 4, log: silent });
+    await hub.start();
+    const track = (share: number, rate: number) => ({ kind: 'pair' as const, router: 'mf', fingerprint: 'weights-1', share, capacity: 40, unsent: [[rate, rate > 0.5] as const] });
+    const budget = (usdPerHour: number) => ({ kind: 'pair' as const, router: 'mf', fingerprint: 'weights-1', usdPerHour, requests: 1, usd: 0.01 });
+    // A worker that keeps a live share (30%) and a live budget ($20/h) while a client sends 50 other names
+    // (router-mf-0.0001%, ...; router-mf-$0.0001/h, ...): each sync carries the live names and one new one.
+    let live: { windows: readonly (readonly unknown[])[]; budgets?: readonly { requests: number }[] } | undefined;
+    for (let index = 1; index <= 50; index += 1) {
+      live = hub.sync({ type: 'routellm:shares', id: index, tracks: [track(0.3, 0.9), track(index / 1e6, 0.1)], budgets: [budget(20), budget(index / 1e4)] });
+    }
+    // The live ones went on growing through the burst: every one of its 50 requests is there.
+    expect(live?.windows[0]).toHaveLength(40);
+    expect(live?.budgets?.[0]?.requests).toBe(50);
+    await hub.close();
+    const saved = savedTracksOf(JSON.parse(await readFile(path, 'utf8')));
+    if (!Array.isArray(saved)) throw new Error('not a share-state file');
+    expect(saved.length).toBeLessThanOrEqual(4);
+    expect(saved.map((window) => window.share)).toContain(0.3);
+    // The first of the burst was dropped long ago: it comes back cold, as a new name does (one request, its own).
+    const again = hub.sync({ type: 'routellm:shares', id: 51, tracks: [track(1 / 1e6, 0.2)], budgets: [budget(1 / 1e4)] });
+    expect(again.windows[0]).toEqual([[0.2, false]]);
+    expect(again.budgets?.[0]).toEqual({ requests: 1, usd: 0.01 });
+  });
+});

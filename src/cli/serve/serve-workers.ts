@@ -1,7 +1,7 @@
 import cluster, { type Worker } from 'node:cluster';
 import { join } from 'node:path';
 import { Counter, Gauge, Registry } from 'prom-client';
-import { RoutellmError, UsageError } from '../../core/index.js';
+import { MAX_SHARE_TRACKS, RoutellmError, UsageError } from '../../core/index.js';
 import { loadConfig } from '../../config/load-config.js';
 import { DEFAULT_SHUTDOWN_GRACE_MS } from '../../server/http/start-server.js';
 import { aggregateMetrics } from '../../server/observe/aggregate-metrics.js';
@@ -67,6 +67,8 @@ export async function serveWorkers(flags: ServeFlags, count: number, io: CliIo, 
   const hub = new ClusterShareHub({
     path: redis ? undefined : shareOptions.state,
     windowSize: shareOptions.window,
+    // Each worker holds at most MAX_SHARE_TRACKS names; one worker's worth more for names just dropped.
+    maxWindows: (count + 1) * MAX_SHARE_TRACKS,
     log: { warn: (line) => logger.warn(line), info: (line) => logger.info(`routellm: ${line}`) },
   });
   // The one writer of --sample-prompts' file (its size cap and rotation hold for the whole cluster):

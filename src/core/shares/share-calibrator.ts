@@ -1,5 +1,6 @@
 import type { BudgetStats, SharedBudget } from './budget-pace.js';
 import { BudgetTrack } from './budget-track.js';
+import { keepRecent } from './keep-recent.js';
 import type { KeptTrack, SavedPairTrack, SavedTrack } from './kept-track.js';
 import { ShareWindow, type ShareCut, type WindowEntry } from './share-window.js';
 
@@ -281,7 +282,11 @@ export class ShareCalibrator {
       }
       track = new ShareTrack(router, share, tableThreshold, this.windowSize, this.sharing);
       const saved = this.#saved.get(savedKey(router.name, share));
-      if (saved?.kind === 'pair' && saved.fingerprint === router.fingerprint) track.load(saved.entries);
+      if (saved?.kind === 'pair' && saved.fingerprint === router.fingerprint) {
+        track.load(saved.entries);
+        // Taken: a name evicted later starts cold when it returns, as a new name does.
+        this.#saved.delete(savedKey(router.name, share));
+      }
       byShare.set(share, track);
     }
     track.lastUsed = ++this.#uses;
@@ -298,7 +303,10 @@ export class ShareCalibrator {
     return this.#kept(this.#listTracks, key, router.fingerprint, () => {
       const track = make();
       const saved = this.#saved.get(key);
-      if (saved?.kind === 'list' && saved.fingerprint === router.fingerprint) track.load(saved.entries);
+      if (saved?.kind === 'list' && saved.fingerprint === router.fingerprint) {
+        track.load(saved.entries);
+        this.#saved.delete(key);
+      }
       return track;
     }) as T;
   }
@@ -372,9 +380,13 @@ export class ShareCalibrator {
    */
   load(saved: readonly SavedTrack[]): void {
     for (const entry of saved) {
-      this.#saved.set(savedKey(entry.router, entry.share), entry);
-      const track = entry.kind === 'pair' ? this.#tracks.get(entry.router)?.get(entry.share) : this.#listTracks.get(savedKey(entry.router, entry.share));
+      const key = savedKey(entry.router, entry.share);
+      const track = entry.kind === 'pair' ? this.#tracks.get(entry.router)?.get(entry.share) : this.#listTracks.get(key);
       if (track && track.fingerprint === entry.fingerprint) track.load(entry.entries);
+      else {
+        // At most maxTracks waiting, the last loaded (a file or Redis may hold any number of client-chosen names).
+        keepRecent(this.#saved, key, entry, this.maxTracks);
+      }
     }
   }
 
