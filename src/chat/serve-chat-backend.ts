@@ -52,7 +52,8 @@ export async function serveChatBackend(options: ServeChatOptions): Promise<ChatB
           model: headers.get('x-routellm-model') ?? streamed.model ?? '',
           fallbackFrom: headers.get('x-routellm-fallback') ?? undefined,
           router: headers.get('x-routellm-router') ?? parseModelName(model).router,
-          threshold: Number(headers.get('x-routellm-threshold')),
+          // `cheapest`: a list budget's knob above every shortfall (every call to the cheapest model), as the Controller gives it.
+          threshold: headers.get('x-routellm-threshold') === 'cheapest' ? Number.POSITIVE_INFINITY : Number(headers.get('x-routellm-threshold')),
           // Absent over a models: list.
           strongWinRate: optionalNumber(headers.get('x-routellm-strong-win-rate')),
           // Present over a models: list: the answering model's predicted quality.

@@ -50,6 +50,8 @@ export class ListBudgetTrack implements SharedBudget {
   #factor = 1;
   #measured = false;
   #share = 1;
+  /** The last decision's knob (infinite: every call to the cheapest model): what the stats report, as its header did. */
+  #knob = Number.POSITIVE_INFINITY;
 
   constructor(router: TrackedRouter, options: ListBudgetTrackOptions) {
     this.router = router.name;
@@ -96,6 +98,7 @@ export class ListBudgetTrack implements SharedBudget {
     this.#share = share;
     this.window.observe(losses, scaled, step);
     const knob = share > 0 ? this.window.knob(share) : Number.POSITIVE_INFINITY;
+    this.#knob = knob;
     const index = chooseByShortfall(losses, scaled, knob);
     this.window.chose(index);
     return { knob, index };
@@ -117,8 +120,9 @@ export class ListBudgetTrack implements SharedBudget {
     const realized = this.window.realizedShare;
     return {
       router: this.router,
+      // The last decision's share and knob, as its headers said (not one recomputed now, idle, that no request got).
       share: this.#share,
-      threshold: this.window.fill + this.window.priorFill > 0 ? this.window.knob(Math.max(this.share(), 1e-9)) : 0,
+      threshold: Number.isFinite(this.#knob) ? this.#knob : null,
       source: this.window.priorFill > 0 ? 'table' : 'window',
       realizedShare: Number.isNaN(realized) ? null : realized,
       windowFill: this.window.fill,

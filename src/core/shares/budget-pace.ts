@@ -3,8 +3,11 @@ export interface BudgetStats {
   readonly usdPerHour: number;
   /** Strong spend the budget has left to give (negative: overspent, being paid back). */
   readonly allowanceUsd: number;
-  /** Requests per hour, as estimated now. */
-  readonly requestsPerHour: number;
+  /**
+   * Requests per hour, as estimated now; null until two requests were counted and a second (BUDGET_RATE_MIN_SPAN_MS)
+   * has passed since the first: before that the estimate is one interval extrapolated.
+   */
+  readonly requestsPerHour: number | null;
   /** Mean cost of a strong call (measured, or the prior until one is). */
   readonly strongCostUsd: number;
 }
@@ -45,6 +48,9 @@ export const BUDGET_RATE_TIME_CONSTANT_MS = 60_000;
 /** Saved-up or overspent budget is paid back over this long (and at most this much is saved up). */
 export const BUDGET_PAYBACK_MS = 5 * 60_000;
 
+/** The stats show no request rate until this long after the first request (and a second one). */
+export const BUDGET_RATE_MIN_SPAN_MS = 1_000;
+
 const HOUR_MS = 3_600_000;
 
 /**
@@ -59,6 +65,8 @@ export class BudgetPace {
   readonly #ratePerMs: number;
   readonly #started: number;
   #decayedArrivals = 0;
+  /** Requests counted (this process's and, shared, the others'): the stats' rate needs two. */
+  #arrivals = 0;
   #lastArrival: number;
   #allowance: number;
   #allowanceAt: number;
@@ -122,6 +130,7 @@ export class BudgetPace {
 
   #count(now: number, requests: number): void {
     this.#decayedArrivals = this.#decayedArrivals * Math.exp(-(now - this.#lastArrival) / BUDGET_RATE_TIME_CONSTANT_MS) + requests;
+    this.#arrivals += requests;
     this.#lastArrival = now;
   }
 
@@ -144,8 +153,9 @@ export class BudgetPace {
     return decayed / (tau * (1 - Math.exp(-elapsed / tau)));
   }
 
-  /** Requests per hour, as estimated at `now` (for the stats). */
-  requestsPerHour(now: number): number {
+  /** Requests per hour, as estimated at `now` (for the stats); null before two requests, a second apart from the first. */
+  requestsPerHour(now: number): number | null {
+    if (this.#arrivals < 2 || now - this.#started < BUDGET_RATE_MIN_SPAN_MS) return null;
     return this.requestRate(now) * HOUR_MS;
   }
 

@@ -34,8 +34,11 @@ export interface ShareTrackStats {
   readonly router: string;
   /** The asked share, 0..1. */
   readonly share: number;
-  /** The threshold the next request would get. */
-  readonly threshold: number;
+  /**
+   * The threshold the next request would get; for a budget over a list, the knob of its last decision,
+   * null when that sent every call to the cheapest model (no knob does: it is above every prompt's shortfall).
+   */
+  readonly threshold: number | null;
   /** Where it comes from: the calibration table until the window is warm, then the window. */
   readonly source: 'table' | 'window';
   /** Share of the window's requests that went strong; null while it is empty. */

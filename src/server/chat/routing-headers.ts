@@ -55,11 +55,14 @@ function routedHeaders(record: RequestRecord): Record<string, string> {
 export function listRoutingHeaders(decision: RoutingDecision, answering: string, tried: readonly string[] | undefined): Record<string, string> {
   const list = decision.list;
   const at = list ? list.models.indexOf(answering) : -1;
+  // A budget that allows only the all-cheapest bill decides with an infinite knob (above every
+  // shortfall): said as a word, not `Infinity`, which header parsers and dashboards do not take as a number.
+  const knob = Number.isFinite(decision.threshold) ? String(decision.threshold) : 'cheapest';
   const headers: Record<string, string> = {
     'x-routellm-model': answering,
     'x-routellm-router': decision.router,
-    'x-routellm-threshold': String(decision.threshold),
-    'x-routellm-knob': String(decision.threshold),
+    'x-routellm-threshold': knob,
+    'x-routellm-knob': knob,
   };
   if (list && at >= 0) headers['x-routellm-quality'] = String(list.qualities[at]);
   if (tried !== undefined && tried.length > 0) headers['x-routellm-attempts'] = tried.join(',');

@@ -11,14 +11,15 @@ export interface ShareStatsJson {
   readonly model: string;
   readonly router: string;
   readonly share: number;
-  readonly threshold: number;
-  readonly threshold_source: 'table' | 'window';
+  /** null: a budget over a list whose last decision sent every call to the cheapest model (threshold_source "cheapest"). */
+  readonly threshold: number | null;
+  readonly threshold_source: 'table' | 'window' | 'cheapest';
   /** Share of the window's requests that went strong; null while it is empty. */
   readonly realized_share: number | null;
   readonly window_fill: number;
   readonly window_size: number;
   /** For a budget name: its USD per hour, the allowance left (negative: overspent), requests per hour and a strong call's mean cost. */
-  readonly budget?: { usd_per_hour: number; allowance_usd: number; requests_per_hour: number; strong_cost_usd: number };
+  readonly budget?: { usd_per_hour: number; allowance_usd: number; requests_per_hour: number | null; strong_cost_usd: number };
 }
 
 /** The label and model-name form of a share or budget: `30%`, `$20/h`. */
@@ -35,7 +36,7 @@ export function shareStatsJson(source: ShareStatsSource): ShareStatsJson[] {
     router: track.router,
     share: track.share,
     threshold: track.threshold,
-    threshold_source: track.source,
+    threshold_source: track.threshold === null ? 'cheapest' : track.source,
     realized_share: track.realizedShare,
     window_fill: track.windowFill,
     window_size: track.windowSize,
@@ -44,7 +45,7 @@ export function shareStatsJson(source: ShareStatsSource): ShareStatsJson[] {
           budget: {
             usd_per_hour: track.budget.usdPerHour,
             allowance_usd: round(track.budget.allowanceUsd),
-            requests_per_hour: round(track.budget.requestsPerHour),
+            requests_per_hour: track.budget.requestsPerHour === null ? null : round(track.budget.requestsPerHour),
             strong_cost_usd: round(track.budget.strongCostUsd),
           },
         }
