@@ -48,7 +48,7 @@ describe("serve's start-up lines", () => {
     }
   });
 
-  it('warns, once, when --timeout is above --deadline (it can never apply); the default timeout (half the deadline) needs no warning', async () => {
+  it('warns, once, when --timeout is above --deadline (it can never apply); the default timeout (the deadline itself) needs no warning', async () => {
     const priced = ['--strong-model', 'gpt-4o', '--weak-model', 'gpt-4o-mini', '--no-probe', '--port', '0', '--base-url', upstream.baseURL];
     const overlong = await startServeInProcess([...priced, '--timeout', '1000', '--deadline', '10'], { cwd: process.cwd() });
     try {
@@ -58,7 +58,7 @@ describe("serve's start-up lines", () => {
     } finally {
       expect(await overlong.stop()).toBe(0);
     }
-    // Only --deadline given: the default --timeout follows it (5 s), so there is nothing to warn about.
+    // Only --deadline given: the default --timeout follows it, so there is nothing to warn about.
     const deadlineOnly = await startServeInProcess([...priced, '--deadline', '10'], { cwd: process.cwd() });
     try {
       expect(logLinesAt(deadlineOnly.log(), 40)).toEqual([]);

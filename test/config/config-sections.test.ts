@@ -62,10 +62,10 @@ describe('config file: models, providers, prices and server sections', () => {
     expect(fromFlags).toMatchObject({ authKeys: ['f'], fallback: true, timeoutMs: 1_000, maxConcurrency: 2 });
     expect(resolveHttpOptions({}, { ROUTELLM_AUTH_KEYS: 'e' }, config).authKeys).toEqual(['e']);
     const defaults = { ...resolveChatOptions({}, {}), ...resolveHttpOptions({}, {}, {}) };
-    expect(defaults).toMatchObject({ authKeys: [], fallback: true, timeoutMs: 270_000, deadlineMs: 540_000, ttfbTimeoutMs: 60_000, logPrompts: false });
-    // The default timeout follows the deadline: half of it, whichever way the deadline is given.
-    expect(resolveChatOptions({ deadline: 100 }, {}).timeoutMs).toBe(50_000);
-    expect(resolveChatOptions({}, parseConfig('server:\n  deadline: 60\n', 'c.yaml', {})).timeoutMs).toBe(30_000);
+    expect(defaults).toMatchObject({ authKeys: [], fallback: true, timeoutMs: 540_000, deadlineMs: 540_000, ttfbTimeoutMs: 60_000, logPrompts: false });
+    // The default timeout follows the deadline, whichever way the deadline is given.
+    expect(resolveChatOptions({ deadline: 100 }, {}).timeoutMs).toBe(100_000);
+    expect(resolveChatOptions({}, parseConfig('server:\n  deadline: 60\n', 'c.yaml', {})).timeoutMs).toBe(60_000);
   });
 
   it('refuses a setting out of range given in code, naming it (the Controller takes the flags as options)', () => {

@@ -17,7 +17,7 @@ export const DEFAULT_MAX_QUEUE = 1024;
 export interface ChatSettings {
   /** Retry a routed model that failed before its first byte on the other model (`--no-fallback`: false). Default true. */
   readonly fallback?: boolean | undefined;
-  /** Seconds each upstream attempt may take, streams included, within `deadline` (`--timeout`; default half of `deadline`: 270). */
+  /** Seconds each upstream attempt may take, streams included, within `deadline` (`--timeout`; default: `deadline`'s own, 540). */
   readonly timeout?: number | undefined;
   /** Seconds a stream may stay silent, before its first event and between events (`--ttfb-timeout`; default 60). */
   readonly ttfbTimeout?: number | undefined;
