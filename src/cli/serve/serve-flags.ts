@@ -3,7 +3,7 @@ import { DEFAULT_SHARE_WINDOW } from '../../core/index.js';
 import { MAX_DURATION_SECONDS, MAX_SHARE_WINDOW } from '../../config/config-sections.js';
 import type { ControllerSettings } from '../../controller/controller-options.js';
 import { DEFAULT_DEGRADED_SHARE, DEFAULT_DEGRADED_WINDOW_MS } from '../../server/policy/routing-health.js';
-import { DEFAULT_DEADLINE_MS, DEFAULT_TTFB_TIMEOUT_MS, defaultTimeoutMs } from '../../server/policy/upstream-deadline.js';
+import { DEFAULT_DEADLINE_MS, DEFAULT_TTFB_TIMEOUT_MS } from '../../server/policy/upstream-deadline.js';
 import { DEFAULT_MAX_CONCURRENCY, DEFAULT_MAX_QUEUE } from '../../server/options/chat-options.js';
 import { DEFAULT_SERVER_LIMITS, type HttpSettings } from '../../server/options/http-options.js';
 import { DEFAULT_SAMPLE_RATE, type SampleSettings } from '../../server/options/sample-options.js';
@@ -41,7 +41,7 @@ export function serveSettingOptions(): Option[] {
     new Option('--fallback', 'retry on the other model when the routed one fails before its first byte (default)').hideHelp(),
     new Option('--no-fallback', 'never retry a failed request on the other model'),
     new Option('--deadline <seconds>', `budget of a whole request: queue wait, every upstream attempt and the fallback (default ${DEFAULT_DEADLINE_MS / 1000}, under the OpenAI SDK's own 600)`).argParser(positiveSeconds),
-    new Option('--timeout <seconds>', `budget of each upstream attempt, streams included, within --deadline (default: --deadline's, ${defaultTimeoutMs(DEFAULT_DEADLINE_MS) / 1000}; the fallback's room is kept by the first-byte rule)`).argParser(positiveSeconds),
+    new Option('--timeout <seconds>', `budget of each upstream attempt, streams included, within --deadline (default: --deadline's, ${DEFAULT_DEADLINE_MS / 1000}; the fallback's room is kept by the first-byte rule)`).argParser(positiveSeconds),
     new Option('--ttfb-timeout <seconds>', `longest a stream may stay silent: before its first event and between events (default ${DEFAULT_TTFB_TIMEOUT_MS / 1000})`).argParser(positiveSeconds),
     new Option('--max-concurrency <n>', `upstream requests at once (default ${DEFAULT_MAX_CONCURRENCY})`).argParser(positiveInteger),
     new Option('--max-queue <n>', `requests waiting for an upstream slot before 429 (default ${DEFAULT_MAX_QUEUE})`).argParser(nonNegativeInteger),

@@ -2,7 +2,7 @@ import { ConfigError } from '../../core/index.js';
 import { MAX_DURATION_SECONDS, parsePrices, type ModelPrice } from '../../config/config-sections.js';
 import type { RoutellmConfig } from '../../config/load-config.js';
 import { DEFAULT_DEGRADED_SHARE, DEFAULT_DEGRADED_WINDOW_MS } from '../policy/routing-health.js';
-import { DEFAULT_DEADLINE_MS, DEFAULT_TTFB_TIMEOUT_MS, defaultTimeoutMs } from '../policy/upstream-deadline.js';
+import { DEFAULT_DEADLINE_MS, DEFAULT_TTFB_TIMEOUT_MS } from '../policy/upstream-deadline.js';
 
 /** Default `--max-concurrency`: upstream calls at once. */
 export const DEFAULT_MAX_CONCURRENCY = 256;
@@ -64,7 +64,7 @@ export interface ChatOptions {
 /** Defaults for everything. */
 export const DEFAULT_CHAT_OPTIONS: ChatOptions = {
   fallback: true,
-  timeoutMs: defaultTimeoutMs(DEFAULT_DEADLINE_MS),
+  timeoutMs: DEFAULT_DEADLINE_MS,
   ttfbTimeoutMs: DEFAULT_TTFB_TIMEOUT_MS,
   maxConcurrency: DEFAULT_MAX_CONCURRENCY,
   maxQueue: DEFAULT_MAX_QUEUE,
@@ -86,7 +86,10 @@ export function resolveChatOptions(settings: ChatSettings, config: Pick<Routellm
   const deadlineMs = secondsSetting('deadline', settings.deadline) ?? file.deadlineMs ?? DEFAULT_DEADLINE_MS;
   return {
     fallback: settings.fallback ?? file.fallback ?? DEFAULT_CHAT_OPTIONS.fallback,
-    timeoutMs: secondsSetting('timeout', settings.timeout) ?? file.timeoutMs ?? defaultTimeoutMs(deadlineMs),
+    // No --timeout: the deadline alone ends an attempt. The fallback's room is kept by the first-byte
+    // rule (UpstreamAttempt), and once an answer has started no fallback can follow, so a shorter default
+    // would only cut long answers that were arriving (half the deadline once cut a stream at 270 s).
+    timeoutMs: secondsSetting('timeout', settings.timeout) ?? file.timeoutMs ?? deadlineMs,
     ttfbTimeoutMs: secondsSetting('ttfbTimeout', settings.ttfbTimeout) ?? file.ttfbTimeoutMs ?? DEFAULT_TTFB_TIMEOUT_MS,
     maxConcurrency: integerSetting('maxConcurrency', settings.maxConcurrency, 1) ?? file.maxConcurrency ?? DEFAULT_MAX_CONCURRENCY,
     maxQueue: integerSetting('maxQueue', settings.maxQueue, 0) ?? file.maxQueue ?? DEFAULT_MAX_QUEUE,

@@ -7,18 +7,6 @@ import { LightAbort, type AbortSignalLike } from '../../upstream/light-abort.js'
  */
 export const DEFAULT_DEADLINE_MS = 540_000;
 
-/**
- * Default `--timeout` (one upstream attempt, streams included), in ms, for a given deadline: the
- * deadline itself, so by default nothing but the deadline ends an attempt. The fallback's room does not
- * need a shorter timeout: an attempt a fallback may follow must already bring its first byte within half
- * of what the deadline has left (UpstreamAttempt). Once bytes have gone to the client no fallback is
- * possible, so a timeout below the deadline would only cut a long answer that was arriving (a 5-minute
- * stream was cut at 270 s when the default was half the deadline). 600 s, the default before that, sat
- * above the 540 s deadline and was documented as a limit that never applied.
- */
-export function defaultTimeoutMs(deadlineMs: number): number {
-  return deadlineMs;
-}
 /** Default `--ttfb-timeout`: the longest a stream may stay silent (before its first event and between events), in ms. */
 export const DEFAULT_TTFB_TIMEOUT_MS = 60_000;
 
