@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
-import { mkdir, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fsErrorReason, isFsError } from '../runtime/output-path.js';
 import { writeFileAtomic } from '../runtime/write-file-atomic.js';
+import { makeDirectory } from '../runtime/make-directory.js';
 
 /** The file format: "RLWR", then the version, then the fingerprint and the entries (see save). */
 const MAGIC = 0x52574c52; // "RLWR" read as a little-endian u32
@@ -145,7 +146,7 @@ export class WinRateCache {
       at += ENTRY_BYTES;
     });
     try {
-      await mkdir(dirname(this.path), { recursive: true });
+      await makeDirectory(dirname(this.path));
       await writeFileAtomic(this.path, body);
     } catch (error) {
       if (!isFsError(error)) throw error;

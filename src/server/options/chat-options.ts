@@ -107,7 +107,7 @@ export function resolveChatOptions(settings: ChatSettings, config: Pick<Routellm
 /**
  * The warning for a --timeout (or `server: timeout:`) given above the deadline: every attempt is cut
  * by what the deadline has left first, so that timeout can never apply. A warning, not a refusal: the
- * server still works as the deadline says. The default timeout, half of the deadline, is never above it.
+ * server still works as the deadline says. The default timeout is the deadline itself, so it is never above it.
  */
 export function timeoutBeyondDeadlineWarning(settings: ChatSettings, config: Pick<RoutellmConfig, 'server'>, options: ChatOptions): string | undefined {
   const given = settings.timeout !== undefined ? '--timeout' : config.server?.timeoutMs !== undefined ? 'server: timeout' : undefined;
