@@ -8,7 +8,7 @@ import { splitSelection, type Split } from '../../eval/choose-split.js';
 import { declaredTraining, inSampleCount } from '../../eval/declared-training.js';
 import { evaluateMulti, type MultiRouterUnderTest } from '../../eval/multi/evaluate-multi.js';
 import { loadMultiBenchmark } from '../../eval/multi/load-multi-benchmark.js';
-import { selectMultiRows, type MultiBenchmark } from '../../eval/multi/multi-benchmark.js';
+import { columnMeans, selectMultiRows, type MultiBenchmark } from '../../eval/multi/multi-benchmark.js';
 import { multiReportJson } from '../../eval/multi/multi-report-json.js';
 import { multiReportTable } from '../../eval/multi/multi-report-table.js';
 import { plotFileNames } from '../../eval/render/plot-file-names.js';
@@ -111,7 +111,7 @@ export async function runMultiEval(flags: EvalFlags, io: CliIo): Promise<void> {
   const renamed = evaluated.filter((model) => model.column !== model.name);
   if (renamed.length > 0) log(`${config.path}'s models: list: ${renamed.map((model) => `${model.name} is scored as ${model.column}`).join(', ')}\n`);
   const where = flags.models === undefined ? `${config.path}: models` : '--models';
-  checkCostOrder(evaluated.map((model) => model.name), meanCostPerThousand(benchmark), where, `per 1,000 prompts of ${benchmark.title}`, 'measured');
+  checkCostOrder(evaluated.map((model) => model.name), columnMeans(benchmark.costs, benchmark.models.length).map((cost) => cost * 1000), where, `per 1,000 prompts of ${benchmark.title}`, 'measured');
   const context = nodeRouterContext({ env: io.env, cwd: io.cwd, fetch: io.fetch, stderr: io.stderr });
   const routers: MultiRouterUnderTest[] = [];
   for (const [index, factory] of factories.entries()) {
@@ -151,14 +151,4 @@ export async function runMultiEval(flags: EvalFlags, io: CliIo): Promise<void> {
   }
   if (flags.json) io.stdout.write(`${JSON.stringify(multiReportJson(report))}\n`);
   else io.stdout.write(await multiReportTable(report, { colour: useColour(io.stdout, io.env), width: outputColumns(io.stdout, io.env) }));
-}
-
-/** Each model's cost per 1,000 of the benchmark's prompts (its |total_cost column, else priced): what the order must follow. */
-function meanCostPerThousand(benchmark: MultiBenchmark): Float64Array {
-  const width = benchmark.models.length;
-  const totals = new Float64Array(width);
-  benchmark.costs.forEach((cost, index) => {
-    totals[index % width] = (totals[index % width] as number) + cost;
-  });
-  return totals.map((total) => (total / benchmark.prompts.length) * 1000);
 }
