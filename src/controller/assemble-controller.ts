@@ -18,7 +18,7 @@ import type { ShareStateStore } from '../shares/share-state-store.js';
 import { PriceTable } from '../upstream/price-table.js';
 import { upstreamRouting } from '../upstream/upstream-routing.js';
 import { Upstreams } from '../upstream/upstreams.js';
-import { buildDecider, refuseBuiltinName } from './build-decider.js';
+import { buildDecider, refuseTakenName } from './build-decider.js';
 import type { ControllerOptions, Logger } from './controller-options.js';
 import { STDERR_WARNINGS } from './default-logger.js';
 import { leveledLogger, resolveLogLevel } from './log-level.js';
@@ -106,7 +106,7 @@ export async function prepareController(options: ControllerOptions, internals: C
   const registry = createBuiltinRegistry();
   for (const router of routers) {
     if (!isFactory(router)) continue;
-    refuseBuiltinName(router.name);
+    refuseTakenName(registry, router.name);
     registry.register(router);
   }
   const named = routers.map((router) => (typeof router === 'string' ? router : router.name));

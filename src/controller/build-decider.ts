@@ -3,7 +3,6 @@ import { loadShareTables } from '../calibrate/load-calibration-table.js';
 import { readListPrior } from '../calibrate/list-prior-table.js';
 import type { RoutellmConfig } from '../config/load-config.js';
 import { DEFAULT_MODEL_SCORER, modelScorerFactory } from '../routers/multi/model-scorers.js';
-import { createBuiltinRegistry } from '../routers/builtin-registry.js';
 import { allInOrder } from '../runtime/all-in-order.js';
 
 export interface BuildDeciderOptions {
@@ -55,7 +54,7 @@ export async function buildDecider(options: BuildDeciderOptions): Promise<Decide
   const built = await options.registry.build(names, options.config.routers, options.context);
   const routers = new Map<string, Router>();
   for (const router of options.routers) {
-    const name = typeof router === 'string' ? router : checkedRouter(router).name;
+    const name = typeof router === 'string' ? router : checkedRouter(router, options.registry).name;
     if (routers.has(name) && typeof router !== 'string') throw new ConfigError(`two routers are named "${name}"; give each router its own name`);
     routers.set(name, typeof router === 'string' ? (built.get(router) as Router) : router);
   }
@@ -79,7 +78,7 @@ export async function buildDecider(options: BuildDeciderOptions): Promise<Decide
 }
 
 /** A router object of the caller's own, checked: a name a model name can address, a fingerprint, a strongWinRate method. */
-function checkedRouter(router: Router): Router {
+function checkedRouter(router: Router, registry: RouterRegistry): Router {
   const given = router as Partial<Router> | null;
   if (given === null || typeof given !== 'object' || typeof given.strongWinRate !== 'function' || typeof given.fingerprint !== 'string' || typeof given.name !== 'string') {
     throw new ConfigError('a router object needs a name, a fingerprint (a string naming its weights) and a strongWinRate(prompt) method');
@@ -88,19 +87,18 @@ function checkedRouter(router: Router): Router {
     // Model names split on hyphens, so a hyphen in a router name could never be addressed.
     throw new ConfigError(`router name "${given.name}" may use only letters, digits and underscores`);
   }
-  refuseBuiltinName(given.name);
+  refuseTakenName(registry, given.name);
   return router;
 }
 
 /**
- * Refuses a router of the caller's named like a built-in one: it would answer router-<name>-... in the
- * built-in's place, its shares cut on the built-in's calibration table, with nothing saying so.
+ * Refuses a router of the caller's named like one the registry already has (a built-in, or a factory
+ * given before it): it would answer router-<name>-... in the other's place, its shares cut on the
+ * other's calibration table, with nothing saying so.
  */
-export function refuseBuiltinName(name: string): void {
-  if (BUILTIN_NAMES.has(name)) throw new ConfigError(`router "${name}" is the name of a built-in router; give yours another name`);
+export function refuseTakenName(registry: RouterRegistry, name: string): void {
+  if (registry.has(name)) throw new ConfigError(`router "${name}" is the name of a built-in router or of another router given; give yours another name`);
 }
-
-const BUILTIN_NAMES: ReadonlySet<string> = new Set(createBuiltinRegistry().names());
 
 /** Loads the routers over a list named (default knn) and checks that each scores every model of the list. */
 async function buildListRouting(models: ModelList, options: BuildDeciderOptions): Promise<ModelListRouting> {
