@@ -1,7 +1,6 @@
 import { join } from 'node:path';
 import { type Router, type RouterContext, type RouterOptions, type ShareResolver, type ThresholdAdvisor } from '../core/index.js';
-import { sortedAscending } from '../eval/metrics/quantile.js';
-import { publishedWinRates, usesPublishedWeights } from './published-win-rates.js';
+import { publishedShareRates } from './published-win-rates.js';
 import { thresholdAdvice } from './threshold-advice.js';
 import { thresholdForShare } from './threshold-for-share.js';
 import { findSourcedEntry, findTableEntry, shareResolverFromTables, validateCalibrationTable, type CalibrationTable, type SourcedTable } from './calibration-table.js';
@@ -111,15 +110,15 @@ export async function loadShareTables(
     if (ownRouters.has(name)) continue;
     const found = findTableEntry(loaded.tables, name, routers.get(name));
     if (!('problem' in found)) continue;
-    const options = optionsOf(name);
-    if (options !== undefined && usesPublishedWeights(name, options)) {
-      try {
-        published.set(name, sortedAscending(await publishedWinRates(name, context, 'serve')));
-        continue;
-      } catch (error) {
-        problems.push(`shares like router-${name}-50% will be refused: RouteLLM's published win rates for its ${name} weights could not be read: ${(error as Error).message}`);
+    try {
+      const rates = await publishedShareRates(name, optionsOf(name), context, 'serve');
+      if (rates !== undefined) {
+        published.set(name, rates);
         continue;
       }
+    } catch (error) {
+      problems.push(`shares like router-${name}-50% will be refused: RouteLLM's published win rates for its ${name} weights could not be read: ${(error as Error).message}`);
+      continue;
     }
     problems.push(`shares like router-${name}-50% will be refused: ${found.problem}${tablePathsSuffix(loaded)}`);
   }

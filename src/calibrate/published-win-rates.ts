@@ -1,5 +1,6 @@
 import { isDeepStrictEqual } from 'node:util';
 import { ConfigError, type RouterContext, type RouterOptions } from '../core/index.js';
+import { sortedAscending } from '../eval/metrics/quantile.js';
 import { readParquetColumns } from '../parquet/parquet-table.js';
 
 /**
@@ -58,4 +59,14 @@ export async function publishedWinRates(router: string, context: RouterContext, 
   }
   if (rates.length === 0) throw new ConfigError(`${where}: the column ${router} holds no win rates`);
   return Float64Array.from(rates);
+}
+
+/**
+ * The published win rates, sorted for thresholdForShare, when `router` runs RouteLLM's published
+ * weights (usesPublishedWeights); undefined otherwise. The one rule by which calibrate, serve and
+ * route cut a share no calibration table fits, so the three give the same threshold.
+ */
+export async function publishedShareRates(router: string, options: RouterOptions | undefined, context: RouterContext, command = 'calibrate'): Promise<Float64Array | undefined> {
+  if (options === undefined || !usesPublishedWeights(router, options)) return undefined;
+  return sortedAscending(await publishedWinRates(router, context, command));
 }

@@ -4,7 +4,7 @@ import { buildCalibrationTable, TABLE_COMMAND } from '../../calibrate/build-cali
 import { findTableEntry, thresholdFromEntry } from '../../calibrate/calibration-table.js';
 import { calibrationTablePaths, readShareTables, shippedTablePath, tablePathsSuffix } from '../../calibrate/load-calibration-table.js';
 import { formatSharePercent, parseShare, pythonFloat, sharePercent } from '../../calibrate/parse-share.js';
-import { publishedWinRates, usesPublishedWeights } from '../../calibrate/published-win-rates.js';
+import { publishedShareRates } from '../../calibrate/published-win-rates.js';
 import { readPromptChunks } from '../../calibrate/read-prompt-file.js';
 import { sharePromptCountCheck } from '../../calibrate/share-sample-size.js';
 import { checkModelScorerName } from '../../routers/multi/model-scorers.js';
@@ -310,10 +310,10 @@ async function fromTables(table: string | undefined, share: number, io: CliIo, s
   const results: Calibration[] = [];
   for (const router of await buildAll(setup)) {
     const found = findTableEntry(tables.tables, router.name, router, 'calibrate on them directly with --prompts YOUR_PROMPTS');
-    if ('problem' in found && usesPublishedWeights(router.name, setup.optionsOf(router.name))) {
-      // RouteLLM's own checkpoints (config.example.yaml): its calibrate --task calibrate reads the
-      // win rates it published for them; so does this one.
-      const rates = sortedAscending(await publishedWinRates(router.name, setup.context));
+    // RouteLLM's own checkpoints (config.example.yaml): its calibrate --task calibrate reads the
+    // win rates it published for them; so does this one.
+    const rates = 'problem' in found ? await publishedShareRates(router.name, setup.optionsOf(router.name), setup.context) : undefined;
+    if (rates !== undefined) {
       results.push({ router: router.name, share, threshold: thresholdForShare(rates, share), n: rates.length });
       continue;
     }
