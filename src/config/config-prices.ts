@@ -7,6 +7,10 @@ import type { RoutellmConfig } from './load-config.js';
  * `routellm chat` prices itself.
  */
 export function configPrices(config: Pick<RoutellmConfig, 'prices' | 'models'>): Record<string, ModelPrice> {
-  const listed = (config.models?.list ?? []).flatMap((entry) => (entry.price ? [[entry.name, entry.price] as const] : []));
-  return { ...config.prices, ...Object.fromEntries(listed) };
+  return { ...config.prices, ...listPrices(config.models?.list ?? []) };
+}
+
+/** Each list entry's own `price:`, by name: a config file's entries or a resolved ModelList alike. */
+export function listPrices(entries: readonly { readonly name: string; readonly price?: ModelPrice | undefined }[]): Record<string, ModelPrice> {
+  return Object.fromEntries(entries.flatMap((entry) => (entry.price ? [[entry.name, entry.price] as const] : [])));
 }

@@ -1,4 +1,5 @@
 import { BUDGET_PRIOR_TOKENS, ConfigError, pairOfModelList, ShareCalibrator, type Audience, type ModelList, type ModelPair, type RouterFactory } from '../core/index.js';
+import { listPrices } from '../config/config-prices.js';
 import { configFromObject, loadConfig, type RoutellmConfig } from '../config/load-config.js';
 import { resolveModelList } from '../config/resolve-model-list.js';
 import { resolveModelPair, samePairWarning } from '../config/resolve-model-pair.js';
@@ -256,9 +257,4 @@ export async function prepareController(options: ControllerOptions, internals: C
 
 function isFactory(router: unknown): router is RouterFactory {
   return typeof router === 'object' && router !== null && typeof (router as RouterFactory).create === 'function';
-}
-
-/** Each listed model's price, by name (every entry of a resolved list has one). */
-function listPrices(list: ModelList): Record<string, { input: number; output: number }> {
-  return Object.fromEntries(list.flatMap((entry) => (entry.price ? [[entry.name, entry.price]] : [])));
 }
