@@ -29,21 +29,33 @@ function upstreamAnswered(error: unknown): boolean {
 function routedHeaders(record: RequestRecord): Record<string, string> {
   const decision = record.decision;
   if (decision === undefined) return {};
-  if (decision.list) {
-    const model = record.fallbackFrom !== undefined && record.model !== undefined ? record.model : decision.model;
-    const headers = listRoutingHeaders(decision, model, record.tried);
-    if (record.fallbackFrom !== undefined) headers['x-routellm-fallback'] = record.fallbackFrom;
-    return headers;
-  }
+  const model = record.fallbackFrom !== undefined && record.model !== undefined ? record.model : decision.model;
+  const headers = decisionHeaders(decision, model, { count: record.attempts, tried: record.tried });
+  if (record.fallbackFrom !== undefined) headers['x-routellm-fallback'] = record.fallbackFrom;
+  return headers;
+}
+
+/**
+ * A decision's routing headers with `answering` in the model's seat, for a pair or a list alike: the
+ * one builder of serve's answers, its error answers and the in-process Controller's, so a header
+ * added here (as `x-routellm-budget-probe` was) reaches every one. `attempts`: the count a pair
+ * reports, the names a list does.
+ */
+export function decisionHeaders(decision: RoutingDecision, answering: string, attempts: { readonly count: number | undefined; readonly tried: readonly string[] | undefined }): Record<string, string> {
+  const headers = decision.list ? listRoutingHeaders(decision, answering, attempts.tried) : pairRoutingHeaders(decision, answering, attempts.count);
+  if (decision.budgetProbe) headers['x-routellm-budget-probe'] = '1';
+  return headers;
+}
+
+/** The routing headers of a decision over the pair: the answering model, the router, the threshold, the win rate, the attempts made. */
+function pairRoutingHeaders(decision: RoutingDecision, answering: string, attempts: number | undefined): Record<string, string> {
   const headers: Record<string, string> = {
-    'x-routellm-model': record.fallbackFrom !== undefined && record.model !== undefined ? record.model : decision.model,
+    'x-routellm-model': answering,
     'x-routellm-router': decision.router,
     'x-routellm-threshold': String(decision.threshold),
     'x-routellm-strong-win-rate': String(decision.strongWinRate),
   };
-  if (decision.budgetProbe) headers['x-routellm-budget-probe'] = '1';
-  if (record.attempts !== undefined) headers['x-routellm-attempts'] = String(record.attempts);
-  if (record.fallbackFrom !== undefined) headers['x-routellm-fallback'] = record.fallbackFrom;
+  if (attempts !== undefined) headers['x-routellm-attempts'] = String(attempts);
   return headers;
 }
 
@@ -52,7 +64,7 @@ function routedHeaders(record: RequestRecord): Record<string, string> {
  * quality, the router, the knob (also as `x-routellm-threshold`), and the models tried in order
  * (`x-routellm-attempts`, the answering one last). No `x-routellm-strong-win-rate`: a list has no pair.
  */
-export function listRoutingHeaders(decision: RoutingDecision, answering: string, tried: readonly string[] | undefined): Record<string, string> {
+function listRoutingHeaders(decision: RoutingDecision, answering: string, tried: readonly string[] | undefined): Record<string, string> {
   const list = decision.list;
   const at = list ? list.models.indexOf(answering) : -1;
   // A budget that allows only the all-cheapest bill decides with an infinite knob (above every

@@ -4,7 +4,7 @@ import type { AbortSignalLike } from '../../upstream/light-abort.js';
 import type { ChatPipeline } from '../chat/chat-pipeline.js';
 import { readChatRequest } from '../chat/chat-request-guard.js';
 import type { RelayOutput } from '../chat/sse-relay.js';
-import { listRoutingHeaders } from '../chat/routing-headers.js';
+import { decisionHeaders } from '../chat/routing-headers.js';
 import { relayStream, type StreamReader } from '../chat/stream-answer.js';
 import { httpErrorFor } from '../errors/http-error.js';
 import { addRelayedHeaders, elapsedMs } from './answer-headers.js';
@@ -33,16 +33,7 @@ export function createChatEndpoint(deps: { readonly pipeline: ChatPipeline; read
     const answer = lease.value;
     try {
       // One header object, built in place: what was routed, the answering model in its seat.
-      const headers: OutgoingHttpHeaders = decision.list
-        ? listRoutingHeaders(decision, lease.model, lease.tried)
-        : {
-            'x-routellm-model': lease.model,
-            'x-routellm-router': decision.router,
-            'x-routellm-threshold': String(decision.threshold),
-            'x-routellm-strong-win-rate': String(decision.strongWinRate),
-            'x-routellm-attempts': String(lease.attempts),
-          };
-      if (decision.budgetProbe) headers['x-routellm-budget-probe'] = '1';
+      const headers: OutgoingHttpHeaders = decisionHeaders(decision, lease.model, { count: lease.attempts, tried: lease.tried });
       if (lease.fallbackFrom !== undefined) headers['x-routellm-fallback'] = lease.fallbackFrom;
       headers['x-request-id'] = context.requestId;
       headers['openai-processing-ms'] = elapsedMs(context.started);
