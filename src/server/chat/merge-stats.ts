@@ -1,11 +1,9 @@
 import type { GatewayStats } from './chat-pipeline.js';
 import type { ShareStatsJson } from '../observe/share-stats.js';
-import type { ListSpendStats, ModelSpend } from '../spend/spend-tracker.js';
+import { listSpendStats, round, type ListSpendStats, type ModelSpend } from '../spend/spend-tracker.js';
 
 /** `GET /v1/routellm/stats` of `serve --workers N`: every worker's stats in one, and how many answered. */
 export type MergedStats = GatewayStats & { readonly workers: number };
-
-const round = (value: number) => Math.round(value * 1e9) / 1e9;
 
 /**
  * Every worker's stats as one server's: counts (answered, failed, by status), tokens and spend summed; `since` the earliest;
@@ -105,15 +103,5 @@ function mergeListStats(lists: readonly ListSpendStats[], spend: number, allStro
   const means = models.map((model) =>
     requests === 0 ? null : round(lists.reduce((total, stats) => total + (stats.single_model_bills[model]?.mean_predicted_quality ?? 0) * stats.requests, 0) / requests),
   );
-  let best = -1;
-  for (let m = 0; m < models.length; m += 1) if (means[m] !== null && (best < 0 || (means[m] as number) > (means[best] as number))) best = m;
-  const bestBill = best < 0 ? null : (bills[best] as number | null);
-  return {
-    models,
-    requests,
-    all_strongest_spend_usd: allStrongest,
-    best_single_model: best < 0 ? null : { model: models[best] as string, mean_predicted_quality: means[best] as number, spend_usd: bestBill },
-    spend_ratio_to_best_single: spendKnown && bestBill !== null && bestBill > 0 ? round(spend / bestBill) : null,
-    single_model_bills: Object.fromEntries(models.map((model, m) => [model, { spend_usd: bills[m] as number | null, mean_predicted_quality: means[m] as number | null }])),
-  };
+  return listSpendStats(models, requests, bills, means, spend, allStrongest, spendKnown);
 }

@@ -234,23 +234,40 @@ export class SpendTracker {
 
   #listStats(allStrongest: number | null, spendKnown: boolean): ListSpendStats {
     const list = this.#list as ListTally;
-    const bill = (m: number): number | null => (list.billed > 0 && list.priced[m] ? round(list.bills[m] as number) : null);
-    const mean = (m: number): number | null => (list.requests > 0 ? round((list.quality[m] as number) / list.requests) : null);
-    let best = -1;
-    for (let m = 0; m < list.models.length; m += 1) if (list.requests > 0 && (best < 0 || (list.quality[m] as number) > (list.quality[best] as number))) best = m;
-    const bestBill = best < 0 ? null : bill(best);
-    return {
-      models: list.models,
-      requests: list.requests,
-      all_strongest_spend_usd: allStrongest,
-      best_single_model: best < 0 ? null : { model: list.models[best] as string, mean_predicted_quality: mean(best) as number, spend_usd: bestBill },
-      spend_ratio_to_best_single: spendKnown && bestBill !== null && bestBill > 0 ? round(this.#spend / bestBill) : null,
-      single_model_bills: Object.fromEntries(list.models.map((model, m) => [model, { spend_usd: bill(m), mean_predicted_quality: mean(m) }])),
-    };
+    const bills = list.models.map((_, m) => (list.billed > 0 && list.priced[m] ? round(list.bills[m] as number) : null));
+    const means = list.models.map((_, m) => (list.requests > 0 ? round((list.quality[m] as number) / list.requests) : null));
+    return listSpendStats(list.models, list.requests, bills, means, this.#spend, allStrongest, spendKnown);
   }
 }
 
+/**
+ * The list block of the stats from each model's single-model bill and mean predicted quality: the
+ * best single model (highest mean quality, the first on a tie) and the spend ratio to its bill. One
+ * server's tally and the sum of every worker's (merge-stats.ts) both end here.
+ */
+export function listSpendStats(
+  models: readonly string[],
+  requests: number,
+  bills: readonly (number | null)[],
+  means: readonly (number | null)[],
+  spend: number,
+  allStrongest: number | null,
+  spendKnown: boolean,
+): ListSpendStats {
+  let best = -1;
+  for (let m = 0; m < models.length; m += 1) if (means[m] !== null && (best < 0 || (means[m] as number) > (means[best] as number))) best = m;
+  const bestBill = best < 0 ? null : (bills[best] ?? null);
+  return {
+    models,
+    requests,
+    all_strongest_spend_usd: allStrongest,
+    best_single_model: best < 0 ? null : { model: models[best] as string, mean_predicted_quality: means[best] as number, spend_usd: bestBill },
+    spend_ratio_to_best_single: spendKnown && bestBill !== null && bestBill > 0 ? round(spend / bestBill) : null,
+    single_model_bills: Object.fromEntries(models.map((model, m) => [model, { spend_usd: bills[m] ?? null, mean_predicted_quality: means[m] ?? null }])),
+  };
+}
+
 /** Micro-dollar precision keeps float noise out of the JSON. */
-function round(value: number): number {
+export function round(value: number): number {
   return Math.round(value * 1e9) / 1e9;
 }
